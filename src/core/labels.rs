@@ -1,0 +1,172 @@
+//! Label collision avoidance in screen space.
+//!
+//! All coordinates and sizes are CSS px from the canvas top-left (y down).
+
+/// A label to place. Its box is `[x, y - height/2, x + width, y + height/2]`
+/// (anchored at its left edge, vertically centred on `y`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LabelCandidate {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+    pub priority: i32,
+}
+
+#[derive(Clone, Copy)]
+struct Rect {
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+}
+
+impl LabelCandidate {
+    fn rect(&self) -> Option<Rect> {
+        let ok = [self.x, self.y, self.width, self.height]
+            .iter()
+            .all(|v| v.is_finite())
+            && self.width >= 0.0
+            && self.height >= 0.0;
+        ok.then(|| Rect {
+            x0: self.x,
+            y0: self.y - self.height / 2.0,
+            x1: self.x + self.width,
+            y1: self.y + self.height / 2.0,
+        })
+    }
+}
+
+/// Uniform grid over the screen holding indices of placed rectangles.
+struct Grid {
+    cell: f64,
+    cols: usize,
+    rows: usize,
+    cells: Vec<Vec<usize>>,
+}
+
+/// Upper bound on grid cells, so absurd screen sizes cannot allocate without bound.
+const MAX_CELLS: f64 = 65_536.0;
+
+impl Grid {
+    fn new(w: f64, h: f64, cell_hint: f64) -> Grid {
+        let mut cell = if cell_hint.is_finite() && cell_hint >= 8.0 {
+            cell_hint
+        } else {
+            64.0
+        };
+        // Grow the cell until the grid is small enough.
+        while (w / cell).ceil() * (h / cell).ceil() > MAX_CELLS {
+            cell *= 2.0;
+        }
+        let cols = ((w / cell).ceil() as usize).max(1);
+        let rows = ((h / cell).ceil() as usize).max(1);
+        Grid {
+            cell,
+            cols,
+            rows,
+            cells: vec![Vec::new(); cols * rows],
+        }
+    }
+
+    /// Inclusive cell ranges covered by `r` (clamped to the grid).
+    fn span(&self, r: &Rect) -> (usize, usize, usize, usize) {
+        let idx = |v: f64, n: usize| -> usize {
+            let c = (v / self.cell).floor();
+            if c <= 0.0 { 0 } else { (c as usize).min(n - 1) }
+        };
+        (
+            idx(r.x0, self.cols),
+            idx(r.x1, self.cols),
+            idx(r.y0, self.rows),
+            idx(r.y1, self.rows),
+        )
+    }
+
+    fn cell_ids(&self, r: &Rect) -> impl Iterator<Item = usize> + '_ {
+        let (c0, c1, r0, r1) = self.span(r);
+        let cols = self.cols;
+        (r0..=r1).flat_map(move |row| (c0..=c1).map(move |col| row * cols + col))
+    }
+}
+
+fn overlaps(a: &Rect, b: &Rect, pad: f64) -> bool {
+    a.x0 - pad < b.x1 && b.x0 < a.x1 + pad && a.y0 - pad < b.y1 && b.y0 < a.y1 + pad
+}
+
+/// Greedy label placement.
+///
+/// Candidates are considered by descending `priority`, ties in input order. A
+/// label is placed if its box lies fully inside `[0, view_w_css] x [0, view_h_css]`
+/// and does not come within `padding_css` of any already placed label. Returns
+/// one flag per candidate, in input order. Uses a uniform grid, so the cost is
+/// about `O(n log n)` for typical label sizes.
+pub fn place_labels(
+    cands: &[LabelCandidate],
+    view_w_css: f64,
+    view_h_css: f64,
+    padding_css: f64,
+) -> Vec<bool> {
+    let mut placed = vec![false; cands.len()];
+    if !(view_w_css.is_finite() && view_h_css.is_finite() && view_w_css > 0.0 && view_h_css > 0.0) {
+        return placed;
+    }
+    let pad = if padding_css.is_finite() && padding_css > 0.0 {
+        padding_css
+    } else {
+        0.0
+    };
+
+    let rects: Vec<Option<Rect>> = cands.iter().map(LabelCandidate::rect).collect();
+    let mut order: Vec<usize> = (0..cands.len()).collect();
+    // Stable: equal priorities keep input order.
+    order.sort_by_key(|&i| std::cmp::Reverse(cands.get(i).map_or(i32::MIN, |c| c.priority)));
+
+    // Cell size about the typical label size (plus padding).
+    let mean_w = {
+        let (sum, n) = rects
+            .iter()
+            .flatten()
+            .fold((0.0, 0usize), |(s, n), r| (s + (r.x1 - r.x0), n + 1));
+        if n > 0 { sum / n as f64 + pad } else { 64.0 }
+    };
+    let mut grid = Grid::new(view_w_css, view_h_css, mean_w);
+    let mut placed_rects: Vec<Rect> = Vec::new();
+
+    for i in order {
+        let Some(Some(r)) = rects.get(i) else {
+            continue;
+        };
+        let on_screen = r.x0 >= 0.0 && r.y0 >= 0.0 && r.x1 <= view_w_css && r.y1 <= view_h_css;
+        if !on_screen {
+            continue;
+        }
+        let padded = Rect {
+            x0: r.x0 - pad,
+            y0: r.y0 - pad,
+            x1: r.x1 + pad,
+            y1: r.y1 + pad,
+        };
+        let collides = grid.cell_ids(&padded).any(|c| {
+            grid.cells.get(c).is_some_and(|ids| {
+                ids.iter()
+                    .any(|&k| placed_rects.get(k).is_some_and(|o| overlaps(r, o, pad)))
+            })
+        });
+        if collides {
+            continue;
+        }
+        let k = placed_rects.len();
+        placed_rects.push(*r);
+        let ids: Vec<usize> = grid.cell_ids(r).collect();
+        for c in ids {
+            if let Some(cell) = grid.cells.get_mut(c) {
+                cell.push(k);
+            }
+        }
+        if let Some(flag) = placed.get_mut(i) {
+            *flag = true;
+        }
+    }
+    placed
+}

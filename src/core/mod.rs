@@ -1,0 +1,23 @@
+//! Pure geometry core of the Calais map viewer.
+//!
+//! Nothing in here touches the browser: no web crate is imported and no I/O is
+//! done. Modules receive text or values and return values. Every module states
+//! its units and coordinate space in its own doc comment:
+//!
+//! * degrees WGS84 ([`units::LonLat`]),
+//! * EPSG:3857 metres ([`units::Mercator`]),
+//! * CSS px and device px (screen space, origin top-left, y down),
+//! * ground metres (true distances on the Earth).
+
+pub mod basemap;
+pub mod camera;
+pub mod config;
+pub mod hit;
+pub mod ingest;
+pub mod labels;
+pub mod model;
+pub mod projection;
+pub mod scale_bar;
+pub mod scene;
+pub mod units;
+pub mod viewport;

@@ -1,0 +1,245 @@
+//! The loaded map data: layers of typed features.
+//!
+//! Geometry is stored projected, in EPSG:3857 metres ([`Mercator`]); camera
+//! positions are kept in degrees WGS84 ([`LonLat`]) as well, and camera ranges
+//! are ground metres.
+
+use super::units::{Bearing, LonLat, Mercator};
+use super::viewport::MercatorBounds;
+
+/// Feature properties in source order, values as display text: strings as-is,
+/// numbers and booleans via `to_string`, null as `"null"`, objects/arrays as compact JSON.
+pub type Properties = Vec<(String, String)>;
+
+/// The four data layers, in draw order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LayerId {
+    Basemap,
+    Fences,
+    Cameras,
+    Ports,
+}
+
+impl LayerId {
+    /// All layers in draw order (bottom first).
+    pub const ALL: [LayerId; 4] = [
+        LayerId::Basemap,
+        LayerId::Fences,
+        LayerId::Cameras,
+        LayerId::Ports,
+    ];
+
+    /// Stable machine key: "basemap", "fences", "cameras", "ports".
+    pub fn key(self) -> &'static str {
+        match self {
+            LayerId::Basemap => "basemap",
+            LayerId::Fences => "fences",
+            LayerId::Cameras => "cameras",
+            LayerId::Ports => "ports",
+        }
+    }
+
+    /// Inverse of [`LayerId::key`] (exact match).
+    pub fn from_key(s: &str) -> Option<LayerId> {
+        LayerId::ALL.into_iter().find(|l| l.key() == s)
+    }
+
+    /// Human-readable name: "Basemap", "Fences", "Cameras", "Ports".
+    pub fn label(self) -> &'static str {
+        match self {
+            LayerId::Basemap => "Basemap",
+            LayerId::Fences => "Fences",
+            LayerId::Cameras => "Cameras",
+            LayerId::Ports => "Ports",
+        }
+    }
+}
+
+/// A projected geometry in EPSG:3857 metres.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Shape {
+    Point(Mercator),
+    Line(Vec<Mercator>),
+    /// Exterior ring then holes; every ring is closed (first == last) with at least 4 positions.
+    Polygon(Vec<Vec<Mercator>>),
+}
+
+/// Lower-case, trimmed, spaces and dashes turned into underscores.
+fn normalise_key(s: &str) -> String {
+    s.trim()
+        .chars()
+        .map(|c| match c {
+            ' ' | '-' => '_',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+/// Kind of a fence-layer feature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FenceKind {
+    Fence,
+    Wall,
+    Gate,
+    Other,
+}
+
+impl FenceKind {
+    pub const ALL: [FenceKind; 4] = [
+        FenceKind::Fence,
+        FenceKind::Wall,
+        FenceKind::Gate,
+        FenceKind::Other,
+    ];
+
+    /// "fence", "wall", "gate", "other".
+    pub fn key(self) -> &'static str {
+        match self {
+            FenceKind::Fence => "fence",
+            FenceKind::Wall => "wall",
+            FenceKind::Gate => "gate",
+            FenceKind::Other => "other",
+        }
+    }
+
+    /// Case-insensitive match on the key; anything unknown is `Other`.
+    pub fn from_str_lossy(s: &str) -> FenceKind {
+        let k = normalise_key(s);
+        FenceKind::ALL
+            .into_iter()
+            .find(|f| f.key() == k)
+            .unwrap_or(FenceKind::Other)
+    }
+
+    /// Human-readable name: "Fence", "Wall", "Gate", "Other".
+    pub fn label(self) -> &'static str {
+        match self {
+            FenceKind::Fence => "Fence",
+            FenceKind::Wall => "Wall",
+            FenceKind::Gate => "Gate",
+            FenceKind::Other => "Other",
+        }
+    }
+}
+
+/// Kind of a port-layer feature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PortKind {
+    FerryPort,
+    RailTerminal,
+    TunnelPortal,
+    Harbour,
+    Other,
+}
+
+impl PortKind {
+    pub const ALL: [PortKind; 5] = [
+        PortKind::FerryPort,
+        PortKind::RailTerminal,
+        PortKind::TunnelPortal,
+        PortKind::Harbour,
+        PortKind::Other,
+    ];
+
+    /// "ferry_port", "rail_terminal", "tunnel_portal", "harbour", "other".
+    pub fn key(self) -> &'static str {
+        match self {
+            PortKind::FerryPort => "ferry_port",
+            PortKind::RailTerminal => "rail_terminal",
+            PortKind::TunnelPortal => "tunnel_portal",
+            PortKind::Harbour => "harbour",
+            PortKind::Other => "other",
+        }
+    }
+
+    /// Case-insensitive match on the key (spaces/dashes accepted for underscores,
+    /// "harbor" accepted); anything unknown is `Other`.
+    pub fn from_str_lossy(s: &str) -> PortKind {
+        let k = normalise_key(s);
+        if k == "harbor" {
+            return PortKind::Harbour;
+        }
+        PortKind::ALL
+            .into_iter()
+            .find(|p| p.key() == k)
+            .unwrap_or(PortKind::Other)
+    }
+
+    /// Human-readable name: "Ferry port", "Rail terminal", "Tunnel portal", "Harbour", "Other".
+    pub fn label(self) -> &'static str {
+        match self {
+            PortKind::FerryPort => "Ferry port",
+            PortKind::RailTerminal => "Rail terminal",
+            PortKind::TunnelPortal => "Tunnel portal",
+            PortKind::Harbour => "Harbour",
+            PortKind::Other => "Other",
+        }
+    }
+}
+
+/// A CCTV camera: position (degrees WGS84), bearing, field of view (degrees),
+/// range (ground metres) and its projected field-of-view sector (EPSG:3857 metres).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Camera {
+    pub position: LonLat,
+    pub bearing: Bearing,
+    pub fov_deg: f64,
+    pub range_m: f64,
+    /// Closed ring from [`fov_sector`](super::camera::fov_sector), projected.
+    pub sector: Vec<Mercator>,
+}
+
+/// What a feature is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FeatureKind {
+    Land,
+    Fence(FenceKind),
+    Camera(Camera),
+    Port(PortKind),
+}
+
+/// One validated feature.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Feature {
+    /// GeoJSON id, or the "id" property, or "<layer key>#<index>".
+    pub id: String,
+    pub name: Option<String>,
+    pub kind: FeatureKind,
+    /// Multi-geometries and geometry collections are flattened.
+    pub shapes: Vec<Shape>,
+    /// Union of the projected shapes (and, for cameras, of the FOV sector).
+    pub bounds: MercatorBounds,
+    pub properties: Properties,
+}
+
+/// A feature that could not be loaded, with the reason.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SkippedFeature {
+    /// Index in the source "features" array.
+    pub index: usize,
+    pub id: Option<String>,
+    /// Human-readable reason, prefixed with the index: `"feature 3: geometry is null"`.
+    pub reason: String,
+}
+
+/// The outcome of loading one layer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayerData {
+    pub layer: LayerId,
+    pub features: Vec<Feature>,
+    pub skipped: Vec<SkippedFeature>,
+    /// Union of the features' bounds (empty if none loaded).
+    pub bounds: MercatorBounds,
+}
+
+impl LayerData {
+    /// A layer with nothing in it.
+    pub fn empty(layer: LayerId) -> LayerData {
+        LayerData {
+            layer,
+            features: Vec::new(),
+            skipped: Vec::new(),
+            bounds: MercatorBounds::empty(),
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! Entry point: only mounts the app.
+fn main() {
+    calais_map::web::mount();
+}

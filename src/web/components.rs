@@ -1,0 +1,329 @@
+//! The panels around the map: layers and legend, info card, error banners, scale bar, cursor
+//! readout, zoom controls, attribution and the `?perf` overlay.
+//!
+//! Every string that comes from data (names, properties, error messages quoting the data) is
+//! rendered as a text node by the `view!` macro, never as HTML.
+
+use leptos::prelude::*;
+
+use crate::core::model::{FeatureKind, FenceKind, LayerId, PortKind};
+use crate::core::scale_bar::scale_bar;
+use crate::core::viewport::{Viewport, region_bounds};
+use crate::web::map::{window_size, zoom_centre};
+use crate::web::render::style;
+use crate::web::state::{LayerState, use_app};
+
+pub fn layer_title(id: LayerId) -> &'static str {
+    match id {
+        LayerId::Basemap => "Basemap",
+        LayerId::Fences => "Fences",
+        LayerId::Cameras => "Cameras",
+        LayerId::Ports => "Ports & terminals",
+    }
+}
+
+/// Layer toggles with counts, and the legend.
+#[component]
+pub fn LayerPanel() -> impl IntoView {
+    let state = use_app();
+    let rows = LayerId::ALL
+        .into_iter()
+        .map(|id| {
+            let key = id.key();
+            let checked = move || state.visibility.get().get(id);
+            let count = move || match state.layer(id) {
+                LayerState::Loading => "…".to_string(),
+                LayerState::Loaded { data, .. } => data.features.len().to_string(),
+                LayerState::Failed { .. } => "0".to_string(),
+            };
+            let failed = move || {
+                matches!(state.layer(id), LayerState::Failed { .. })
+                    || state
+                        .layer(id)
+                        .data()
+                        .is_some_and(|d| !d.skipped.is_empty())
+            };
+            view! {
+                <li class="layer-row" data-testid=format!("layer-row-{key}") class:has-error=failed>
+                    <label>
+                        <input
+                            type="checkbox"
+                            data-testid=format!("layer-toggle-{key}")
+                            prop:checked=checked
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                state.visibility.update(|v| v.set(id, on));
+                            }
+                        />
+                        <span class="layer-name">{layer_title(id)}</span>
+                        <span class="layer-count" data-testid=format!("layer-count-{key}")>
+                            {count}
+                        </span>
+                    </label>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <aside class="panel layer-panel" data-testid="layer-panel" aria-label="Layers">
+            <h2>"Layers"</h2>
+            <ul class="layer-list">{rows}</ul>
+            <Legend />
+        </aside>
+    }
+}
+
+#[component]
+fn Legend() -> impl IntoView {
+    let fences = FenceKind::ALL
+        .into_iter()
+        .map(|k| {
+            let (colour, width, _) = style::fence_style(k);
+            let css = format!("background:{colour};height:{}px", width.max(2.0));
+            view! {
+                <li>
+                    <span class="swatch line" style=css></span>
+                    {style::fence_label(k)}
+                </li>
+            }
+        })
+        .collect_view();
+    let ports = PortKind::ALL
+        .into_iter()
+        .filter(|k| *k != PortKind::Other)
+        .map(|k| {
+            let (colour, _) = style::port_style(k);
+            let class = format!("swatch icon icon-{}", k.key());
+            view! {
+                <li>
+                    <span class=class style=format!("background:{colour}")></span>
+                    {style::port_label(k)}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="legend" data-testid="legend">
+            <h3>"Legend"</h3>
+            <ul>
+                {fences}
+                <li>
+                    <span class="swatch sector"></span>
+                    "Camera and field of view"
+                </li>
+                {ports}
+                <li>
+                    <span class="swatch line dashed" style=format!("border-color:{}", style::BORDER)></span>
+                    "Country border"
+                </li>
+            </ul>
+        </div>
+    }
+}
+
+/// One banner per layer (or config) that failed or skipped features.
+#[component]
+pub fn ErrorBanners() -> impl IntoView {
+    let state = use_app();
+    let banners = move || {
+        let mut out: Vec<(String, String)> = Vec::new();
+        if let Some(Err(e)) = state.config.get() {
+            out.push((
+                "config".into(),
+                format!("Configuration: {e}. Using the default layers."),
+            ));
+        }
+        for id in LayerId::ALL {
+            let title = layer_title(id);
+            match state.layer(id) {
+                LayerState::Failed { message } => {
+                    out.push((id.key().into(), format!("{title}: {message}")))
+                }
+                LayerState::Loaded { data, .. } if !data.skipped.is_empty() => {
+                    let n = data.skipped.len();
+                    let first = &data.skipped[0];
+                    let more = if n > 1 {
+                        format!(" and {} more", n - 1)
+                    } else {
+                        String::new()
+                    };
+                    out.push((
+                        id.key().into(),
+                        format!(
+                            "{title}: {n} feature{} skipped, {} shown ({}{more})",
+                            if n == 1 { "" } else { "s" },
+                            data.features.len(),
+                            first.reason
+                        ),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        out
+    };
+    view! {
+        <div class="banners" aria-live="polite">
+            <For each=banners key=|b| b.clone() let:b>
+                <div class="error-banner" role="alert" data-testid="error-banner" data-layer=b.0.clone()>
+                    <span class="banner-icon" aria-hidden="true">"⚠"</span>
+                    <span class="banner-text">{b.1.clone()}</span>
+                </div>
+            </For>
+        </div>
+    }
+}
+
+/// The selected feature's properties.
+#[component]
+pub fn InfoCard() -> impl IntoView {
+    let state = use_app();
+    let content = move || {
+        let sel = state.selection.get()?;
+        let data = state.layer(sel.layer).data()?.clone();
+        let f = data.features.get(sel.feature)?.clone();
+        Some((sel, f))
+    };
+    move || {
+        content().map(|(sel, f)| {
+            let kind = match &f.kind {
+                FeatureKind::Fence(k) => style::fence_label(*k).to_string(),
+                FeatureKind::Camera(c) => format!(
+                    "Camera · bearing {:.0}° · field of view {:.0}° · range {:.0} m",
+                    c.bearing.degrees(),
+                    c.fov_deg,
+                    c.range_m
+                ),
+                FeatureKind::Port(k) => style::port_label(*k).to_string(),
+                FeatureKind::Land => "Land".to_string(),
+            };
+            let title = f.name.clone().unwrap_or_else(|| f.id.clone());
+            let rows = f
+                .properties
+                .iter()
+                .map(|(k, v)| {
+                    view! {
+                        <tr data-testid="info-card-row">
+                            <th scope="row">{k.clone()}</th>
+                            <td>{v.clone()}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="panel info-card" data-testid="info-card" class:pinned=sel.pinned aria-label="Feature details">
+                    <header>
+                        <h2 data-testid="info-card-title">{title}</h2>
+                        <button
+                            class="close"
+                            data-testid="info-card-close"
+                            aria-label="Close"
+                            on:click=move |_| state.selection.set(None)
+                        >
+                            "×"
+                        </button>
+                    </header>
+                    <p class="info-kind">{kind}</p>
+                    <table>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </section>
+            }
+        })
+    }
+}
+
+/// Zoom in / out and fit-to-region buttons.
+#[component]
+pub fn Controls() -> impl IntoView {
+    let state = use_app();
+    let fit = move |_| {
+        let (w, h, dpr) = window_size();
+        state
+            .view
+            .set(Viewport::fit(&region_bounds(), w, h, dpr, 24.0));
+    };
+    view! {
+        <div class="controls" role="group" aria-label="Zoom">
+            <button data-testid="zoom-in" title="Zoom in (+)" aria-label="Zoom in" on:click=move |_| zoom_centre(state, 1.0)>"+"</button>
+            <button data-testid="zoom-out" title="Zoom out (-)" aria-label="Zoom out" on:click=move |_| zoom_centre(state, -1.0)>"−"</button>
+            <button data-testid="fit-region" title="Show the whole region" aria-label="Show the whole region" on:click=fit>"⤢"</button>
+        </div>
+    }
+}
+
+/// Scale bar, cursor position and attribution along the bottom.
+#[component]
+pub fn StatusBar() -> impl IntoView {
+    let state = use_app();
+    let bar = Memo::new(move |_| {
+        let v = state.view.get();
+        scale_bar(v.ground_metres_per_css_px(), 140.0)
+    });
+    let coords = move || match state.cursor.get() {
+        Some(p) => format!(
+            "{:.5}° {}, {:.5}° {}",
+            p.lat.abs(),
+            if p.lat >= 0.0 { "N" } else { "S" },
+            p.lon.abs(),
+            if p.lon >= 0.0 { "E" } else { "W" }
+        ),
+        None => "—".to_string(),
+    };
+    let attribution = move || {
+        state
+            .config
+            .get()
+            .and_then(|c| c.ok())
+            .unwrap_or_default()
+            .basemap_attribution
+    };
+    view! {
+        <footer class="status-bar">
+            <div class="scale-bar" data-testid="scale-bar">
+                <div
+                    class="scale-bar-line"
+                    style=move || format!("width:{:.1}px", bar.get().map_or(0.0, |b| b.width_css))
+                ></div>
+                <span data-testid="scale-bar-label">{move || bar.get().map(|b| b.label).unwrap_or_default()}</span>
+            </div>
+            <div class="coord-readout" data-testid="coord-readout" title="Cursor position, WGS84">
+                {coords}
+            </div>
+            <div class="attribution" data-testid="attribution">
+                {attribution}
+            </div>
+        </footer>
+    }
+}
+
+/// `?perf`: the last frame's cost and the feature counts.
+#[component]
+pub fn PerfOverlay() -> impl IntoView {
+    let state = use_app();
+    let text = move || {
+        let f = state.last_frame.get();
+        let counts: Vec<String> = LayerId::ALL
+            .iter()
+            .map(|id| {
+                let n = state.layer(*id).data().map_or(0, |d| d.features.len());
+                format!("{} {n}", id.key())
+            })
+            .collect();
+        match f {
+            Some(f) => format!(
+                "last frame {:.1} ms ({}) · drawn {} · {}",
+                f.ms,
+                f.kind.key(),
+                f.features_drawn,
+                counts.join(" · ")
+            ),
+            None => "no frame yet".to_string(),
+        }
+    };
+    view! {
+        <div class="perf-overlay" data-testid="perf-overlay" data-frame-ms=move || state.last_frame.get().map(|f| format!("{:.2}", f.ms))>
+            {text}
+        </div>
+    }
+}

@@ -1,0 +1,333 @@
+//! The map canvas component: sizing, input, and the frame loop around the renderer.
+//!
+//! Units: pointer positions are CSS px relative to the canvas' top-left; the canvas bitmap is
+//! device px (CSS size × devicePixelRatio). Frames are coalesced into one
+//! `requestAnimationFrame` callback; a view change draws a gesture frame at once and a sharp
+//! frame once the view is still for `render::SETTLE_MS`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::ev;
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+use web_sys::{HtmlCanvasElement, KeyboardEvent, PointerEvent, WheelEvent};
+
+use crate::core::hit::hit_test;
+use crate::core::model::{LayerData, LayerId};
+use crate::core::units::Zoom;
+use crate::core::viewport::Viewport;
+use crate::web::input::{Action, Gestures, KeyAction, key_action, wheel_zoom_delta};
+use crate::web::render::{Renderer, SETTLE_MS, Scene};
+use crate::web::state::{AppState, FrameKind, LayerState, Selection, use_app};
+
+/// Everything the frame loop owns; shared by the event handlers of one map.
+pub struct Runtime {
+    pub renderer: Option<Renderer>,
+    pending: bool,
+    last_view_change: f64,
+    settle_timer: Option<i32>,
+    first_drawn: bool,
+}
+
+pub type SharedRuntime = Rc<RefCell<Runtime>>;
+
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// The window's CSS size and device pixel ratio.
+pub fn window_size() -> (f64, f64, f64) {
+    let Some(w) = web_sys::window() else {
+        return (800.0, 600.0, 1.0);
+    };
+    let num = |v: Result<wasm_bindgen::JsValue, _>| v.ok().and_then(|v| v.as_f64());
+    (
+        num(w.inner_width()).unwrap_or(800.0),
+        num(w.inner_height()).unwrap_or(600.0),
+        w.device_pixel_ratio(),
+    )
+}
+
+/// Schedules one frame (coalesced).
+pub fn request_frame(rt: &SharedRuntime, state: AppState) {
+    {
+        let mut r = rt.borrow_mut();
+        if r.pending {
+            return;
+        }
+        r.pending = true;
+    }
+    let rt2 = rt.clone();
+    let cb = Closure::once_into_js(move || frame(&rt2, state));
+    if let Some(w) = web_sys::window() {
+        let _ = w.request_animation_frame(cb.unchecked_ref());
+    }
+}
+
+fn layer_input(state: &AppState, id: LayerId) -> crate::web::render::LayerInput {
+    match state.layer_untracked(id) {
+        LayerState::Loaded { data, version } => Some((data, version)),
+        _ => None,
+    }
+}
+
+fn frame(rt: &SharedRuntime, state: AppState) {
+    let now = now_ms();
+    let scene = Scene {
+        view: state.view.get_untracked(),
+        layers: LayerId::ALL.map(|id| layer_input(&state, id)),
+        visibility: state.visibility.get_untracked(),
+        selection: state.selection.get_untracked(),
+        settled: false,
+    };
+    let all_settled = LayerId::ALL
+        .iter()
+        .all(|id| state.layer_untracked(*id).is_settled());
+    let mut r = rt.borrow_mut();
+    r.pending = false;
+    let since = now - r.last_view_change;
+    let scene = Scene {
+        settled: since >= SETTLE_MS,
+        ..scene
+    };
+    let Some(renderer) = r.renderer.as_mut() else {
+        return;
+    };
+    let stat = renderer.render(&scene, now_ms);
+    let frames = renderer.frames.len();
+    let canvas = renderer.canvas().clone();
+    let _ = canvas.set_attribute("data-frames", &frames.to_string());
+    if !scene.settled && r.settle_timer.is_none() {
+        // Come back for the sharp frame when the view has been still long enough.
+        let rt2 = rt.clone();
+        let cb = Closure::once_into_js(move || {
+            rt2.borrow_mut().settle_timer = None;
+            request_frame(&rt2, state);
+        });
+        r.settle_timer = web_sys::window().and_then(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                cb.unchecked_ref(),
+                (SETTLE_MS - since).max(16.0) as i32,
+            )
+            .ok()
+        });
+    }
+    if all_settled && stat.kind != FrameKind::Gesture && !r.first_drawn {
+        r.first_drawn = true;
+        let _ = canvas.set_attribute("data-ready", "true");
+        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = p.mark("map-first-draw");
+        }
+        state.ready.set(true);
+    }
+    drop(r);
+    state.last_frame.set(Some(stat));
+}
+
+/// What is under a point of the canvas, among the visible overlay layers.
+pub fn pick(
+    state: &AppState,
+    view: &Viewport,
+    x: f64,
+    y: f64,
+    tolerance: f64,
+) -> Option<Selection> {
+    let vis = state.visibility.get_untracked();
+    let order = [LayerId::Fences, LayerId::Cameras, LayerId::Ports];
+    let datas: Vec<(LayerId, std::sync::Arc<LayerData>)> = order
+        .iter()
+        .filter(|id| vis.get(**id))
+        .filter_map(|id| state.layer_untracked(*id).data().map(|d| (*id, d.clone())))
+        .collect();
+    let refs: Vec<&LayerData> = datas.iter().map(|(_, d)| d.as_ref()).collect();
+    hit_test(&refs, view, x, y, tolerance).map(|h| Selection {
+        layer: h.layer,
+        feature: h.feature,
+        pinned: false,
+    })
+}
+
+fn offset(ev: &web_sys::MouseEvent) -> (f64, f64) {
+    (ev.offset_x() as f64, ev.offset_y() as f64)
+}
+
+#[component]
+pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
+    let state = use_app();
+    let canvas_ref = NodeRef::<Canvas>::new();
+    let gestures = Rc::new(RefCell::new(Gestures::default()));
+
+    // Create the renderer once the canvas exists, and focus the map for the keyboard.
+    {
+        let rt = runtime.clone();
+        Effect::new(move |_| {
+            let Some(canvas) = canvas_ref.get() else {
+                return;
+            };
+            let canvas: HtmlCanvasElement = canvas;
+            if rt.borrow().renderer.is_none() {
+                match Renderer::new(canvas.clone()) {
+                    Ok(r) => rt.borrow_mut().renderer = Some(r),
+                    Err(e) => crate::web::panic::show_fatal(&format!("Cannot draw the map: {e}")),
+                }
+                let _ = canvas.focus();
+            }
+            request_frame(&rt, state);
+        });
+    }
+
+    // The view: every change is a gesture frame now and a sharp frame when still.
+    {
+        let rt = runtime.clone();
+        Effect::new(move |prev: Option<Viewport>| {
+            let view = state.view.get();
+            if prev.is_some_and(|p| p != view) {
+                rt.borrow_mut().last_view_change = now_ms();
+            }
+            request_frame(&rt, state);
+            view
+        });
+    }
+
+    // Data, visibility and selection: recompose.
+    {
+        let rt = runtime.clone();
+        Effect::new(move |_| {
+            for id in LayerId::ALL {
+                let _ = state.layer(id);
+            }
+            state.visibility.track();
+            state.selection.track();
+            request_frame(&rt, state);
+        });
+    }
+
+    // Window resizes (and devicePixelRatio changes, which fire resize too).
+    let _resize = window_event_listener(ev::resize, move |_| {
+        let (w, h, dpr) = window_size();
+        state.view.update(|v| *v = v.with_size(w, h, dpr));
+    });
+
+    let apply = move |action: Action| match action {
+        Action::Pan { dx, dy } => state.view.update(|v| *v = v.panned_by(dx, dy)),
+        Action::PanZoom { dx, dy, dz, ax, ay } => {
+            state
+                .view
+                .update(|v| *v = v.panned_by(dx, dy).zoomed_by(dz, ax, ay));
+        }
+        Action::Tap { x, y } => {
+            let view = state.view.get_untracked();
+            let sel = pick(&state, &view, x, y, 12.0).map(|s| Selection { pinned: true, ..s });
+            state.selection.set(sel);
+        }
+        Action::None => {}
+    };
+
+    let g_down = gestures.clone();
+    let on_down = move |ev: PointerEvent| {
+        let (x, y) = offset(&ev);
+        if let Some(c) = canvas_ref.get_untracked() {
+            let _ = c.set_pointer_capture(ev.pointer_id());
+            let _ = c.focus();
+        }
+        g_down.borrow_mut().down(ev.pointer_id(), x, y, now_ms());
+    };
+    let g_move = gestures.clone();
+    let on_move = move |ev: PointerEvent| {
+        let (x, y) = offset(&ev);
+        let view = state.view.get_untracked();
+        state.cursor.set(view.lonlat_at(x, y));
+        let active = g_move.borrow().active();
+        if active == 0 {
+            // Hover (mouse or pen): a preview card unless one is pinned.
+            if ev.pointer_type() == "mouse"
+                && !state.selection.get_untracked().is_some_and(|s| s.pinned)
+            {
+                let sel = pick(&state, &view, x, y, 8.0);
+                if sel != state.selection.get_untracked() {
+                    state.selection.set(sel);
+                }
+            }
+            return;
+        }
+        let action = g_move.borrow_mut().moved(ev.pointer_id(), x, y);
+        apply(action);
+    };
+    let g_up = gestures.clone();
+    let on_up = move |ev: PointerEvent| {
+        let (x, y) = offset(&ev);
+        let action = g_up.borrow_mut().up(ev.pointer_id(), x, y, now_ms());
+        apply(action);
+    };
+    let g_cancel = gestures.clone();
+    let on_cancel = move |ev: PointerEvent| g_cancel.borrow_mut().cancel(ev.pointer_id());
+    let on_leave = move |_ev: PointerEvent| state.cursor.set(None);
+    let on_wheel = move |ev: WheelEvent| {
+        ev.prevent_default();
+        let (x, y) = offset(&ev);
+        let dz = wheel_zoom_delta(ev.delta_y(), ev.delta_mode());
+        if dz != 0.0 {
+            state.view.update(|v| *v = v.zoomed_by(dz, x, y));
+        }
+    };
+    let on_dblclick = move |ev: web_sys::MouseEvent| {
+        ev.prevent_default();
+        let (x, y) = offset(&ev);
+        state.view.update(|v| *v = v.zoomed_by(1.0, x, y));
+    };
+    let on_key = move |ev: KeyboardEvent| {
+        let Some(action) = key_action(&ev.key()) else {
+            return;
+        };
+        ev.prevent_default();
+        match action {
+            KeyAction::Pan { dx, dy } => state.view.update(|v| *v = v.panned_by(dx, dy)),
+            KeyAction::Zoom(dz) => zoom_centre(state, dz),
+            KeyAction::Close => state.selection.set(None),
+        }
+    };
+
+    view! {
+        <canvas
+            node_ref=canvas_ref
+            class="map-canvas"
+            data-testid="map-canvas"
+            tabindex="0"
+            role="application"
+            aria-label="Map of the Channel region. Drag or use the arrow keys to pan, + and - to zoom."
+            on:pointerdown=on_down
+            on:pointermove=on_move
+            on:pointerup=on_up
+            on:pointercancel=on_cancel
+            on:pointerleave=on_leave
+            on:wheel=on_wheel
+            on:dblclick=on_dblclick
+            on:keydown=on_key
+        ></canvas>
+    }
+}
+
+/// Zooms by `dz` levels about the centre of the map.
+pub fn zoom_centre(state: AppState, dz: f64) {
+    state.view.update(|v| {
+        let (cx, cy) = (v.width_css() / 2.0, v.height_css() / 2.0);
+        *v = v.zoomed_at(Zoom::clamped(v.zoom().get() + dz), cx, cy);
+    });
+}
+
+impl Runtime {
+    pub fn new() -> SharedRuntime {
+        Rc::new(RefCell::new(Runtime {
+            renderer: None,
+            pending: false,
+            last_view_change: f64::NEG_INFINITY,
+            settle_timer: None,
+            first_drawn: false,
+        }))
+    }
+}

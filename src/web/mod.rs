@@ -1,0 +1,90 @@
+//! The thin web shell around `core`: Leptos components, canvas rendering, input, fetching.
+//!
+//! Data flow: `load` fetches `config.json` and the layers (LocalResources in `state::AppState`),
+//! `core::ingest` validates them, `map` turns view/data/visibility changes into frames drawn by
+//! `render`, and `components` show the panels. All state lives in one `AppState` in context.
+
+pub mod components;
+pub mod hook;
+pub mod input;
+pub mod load;
+pub mod map;
+pub mod panic;
+pub mod render;
+pub mod state;
+
+use leptos::prelude::*;
+
+use crate::core::projection::to_mercator;
+use crate::core::units::{LonLat, Zoom};
+use crate::core::viewport::{Viewport, region_bounds};
+use components::{Controls, ErrorBanners, InfoCard, LayerPanel, PerfOverlay, StatusBar};
+use map::{MapCanvas, Runtime, window_size};
+use state::AppState;
+
+/// Mounts the app on `<body>`; `main.rs` calls only this.
+pub fn mount() {
+    panic::install();
+    leptos::mount::mount_to_body(App);
+}
+
+fn location_search() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let query = location_search();
+    let perf = load::query_param(&query, "perf").is_some();
+    let (config_url, config_problem) = match load::config_url_from_query(&query) {
+        Ok(url) => (url, None),
+        Err(problem) => ("public/config.json".to_string(), Some(problem)),
+    };
+    let (w, h, dpr) = window_size();
+    let initial = Viewport::fit(&region_bounds(), w, h, dpr, 24.0);
+    let state = AppState::new(config_url, initial, perf);
+    provide_context(state);
+    let runtime = Runtime::new();
+    hook::install(state, runtime.clone());
+
+    // The config may name a start view; apply it once, unless the user already moved the map.
+    Effect::new(move |applied: Option<bool>| {
+        if applied == Some(true) {
+            return true;
+        }
+        let Some(Ok(cfg)) = state.config.get() else {
+            return state.config.get().is_some();
+        };
+        if let Some(iv) = cfg.initial_view
+            && let (Some(p), Some(z)) = (LonLat::new(iv.lon, iv.lat), Zoom::new(iv.zoom))
+            && state.view.get_untracked() == initial
+        {
+            state.view.update(|v| {
+                let (cx, cy) = (v.width_css() / 2.0, v.height_css() / 2.0);
+                *v = v.with_center(to_mercator(p)).zoomed_at(z, cx, cy);
+            });
+        }
+        true
+    });
+
+    view! {
+        <main class="app">
+            <MapCanvas runtime=runtime />
+            <header class="title-bar">
+                <h1>"Calais command centre"</h1>
+                <span class="subtitle">"Channel region · fixed infrastructure"</span>
+            </header>
+            <ErrorBanners />
+            {config_problem.map(|p| view! {
+                <div class="error-banner" role="alert" data-testid="error-banner" data-layer="config">{p}</div>
+            })}
+            <LayerPanel />
+            <InfoCard />
+            <Controls />
+            <StatusBar />
+            {perf.then(|| view! { <PerfOverlay /> })}
+        </main>
+    }
+}

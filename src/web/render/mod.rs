@@ -1,0 +1,302 @@
+//! The canvas renderer: cached bitmaps per view, cheap gesture frames, sharp settled frames.
+//!
+//! Units: the view is a `Viewport` (CSS px size and device pixel ratio); every bitmap is in
+//! device px. Layers split an expensive `prepare` from a cheap `draw`:
+//! - `base`: the basemap (sea, land, coast, borders) rendered for one view and basemap version;
+//! - `composite`: `base` plus the overlays (fences, cameras, ports, labels) for one view, data
+//!   versions and visibility;
+//! - the screen: `composite` blitted (moved and scaled during a gesture, never re-projected),
+//!   plus the selection highlight.
+//!
+//! A view change shows a `Gesture` frame at once and re-renders sharp (`Full`) when the view
+//! has been still for [`SETTLE_MS`]. Toggles and selection only re-`Compose`.
+
+pub mod draw;
+pub mod style;
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+use crate::core::basemap::{Outlines, outlines};
+use crate::core::model::{LayerData, LayerId};
+use crate::core::viewport::Viewport;
+use crate::web::state::{FrameKind, FrameStat, Selection, Visibility, layer_index};
+use draw::Pen;
+
+/// How long the view must be still before the sharp re-render, in ms.
+pub const SETTLE_MS: f64 = 160.0;
+/// How many frames the perf log keeps.
+pub const FRAME_LOG: usize = 500;
+
+/// One layer as the renderer sees it: the data and its version (0 = none).
+pub type LayerInput = Option<(Arc<LayerData>, u64)>;
+
+/// Everything one frame depends on.
+pub struct Scene {
+    pub view: Viewport,
+    pub layers: [LayerInput; 4],
+    pub visibility: Visibility,
+    pub selection: Option<Selection>,
+    /// False while a pan or zoom is under way: draw the cached composite moved and scaled.
+    pub settled: bool,
+}
+
+struct Surface {
+    canvas: HtmlCanvasElement,
+    ctx: CanvasRenderingContext2d,
+}
+
+impl Surface {
+    fn wrap(canvas: HtmlCanvasElement) -> Result<Surface, String> {
+        let ctx = canvas
+            .get_context("2d")
+            .map_err(|_| "the browser refused a 2D canvas context".to_string())?
+            .ok_or("the browser has no 2D canvas context")?
+            .dyn_into::<CanvasRenderingContext2d>()
+            .map_err(|_| "unexpected canvas context type".to_string())?;
+        Ok(Surface { canvas, ctx })
+    }
+
+    fn offscreen() -> Result<Surface, String> {
+        let canvas = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.create_element("canvas").ok())
+            .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
+            .ok_or("could not create an offscreen canvas")?;
+        Surface::wrap(canvas)
+    }
+
+    /// Sizes the bitmap for `view` (device px); resizing clears it.
+    fn fit(&self, view: &Viewport) {
+        let (w, h) = (view.width_px(), view.height_px());
+        if self.canvas.width() != w {
+            self.canvas.set_width(w);
+        }
+        if self.canvas.height() != h {
+            self.canvas.set_height(h);
+        }
+        self.ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+struct BaseKey {
+    view: Viewport,
+    version: u64,
+    visible: bool,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+struct CompositeKey {
+    base: BaseKey,
+    /// (version, visible) of fences, cameras, ports.
+    overlays: [(u64, bool); 3],
+}
+
+pub struct Renderer {
+    screen: Surface,
+    base: Surface,
+    composite: Surface,
+    base_key: Option<BaseKey>,
+    composite_key: Option<CompositeKey>,
+    outlines: Option<(u64, Outlines)>,
+    scratch: Vec<[f32; 2]>,
+    pub frames: VecDeque<FrameStat>,
+}
+
+const OVERLAYS: [LayerId; 3] = [LayerId::Fences, LayerId::Cameras, LayerId::Ports];
+
+impl Renderer {
+    pub fn new(canvas: HtmlCanvasElement) -> Result<Renderer, String> {
+        Ok(Renderer {
+            screen: Surface::wrap(canvas)?,
+            base: Surface::offscreen()?,
+            composite: Surface::offscreen()?,
+            base_key: None,
+            composite_key: None,
+            outlines: None,
+            scratch: Vec::new(),
+            frames: VecDeque::new(),
+        })
+    }
+
+    /// The on-screen canvas.
+    pub fn canvas(&self) -> &HtmlCanvasElement {
+        &self.screen.canvas
+    }
+
+    /// Draws one frame; returns what it cost.
+    pub fn render(&mut self, scene: &Scene, now_ms: impl Fn() -> f64) -> FrameStat {
+        let start = now_ms();
+        self.screen.fit(&scene.view);
+        let mut drawn = 0;
+        let kind = match (self.composite_key, scene.settled) {
+            (Some(key), false) => {
+                self.gesture_frame(&key.base.view, &scene.view);
+                FrameKind::Gesture
+            }
+            _ => {
+                let (kind, n) = self.settled_frame(scene);
+                drawn = n;
+                kind
+            }
+        };
+        if let Some(sel) = scene.selection
+            && let Some((data, _)) = &scene.layers[layer_index(sel.layer)]
+            && scene.visibility.get(sel.layer)
+            && let Some(feature) = data.features.get(sel.feature)
+        {
+            let mut pen = Pen {
+                ctx: &self.screen.ctx,
+                view: &scene.view,
+                scratch: &mut self.scratch,
+            };
+            draw::highlight(&mut pen, feature);
+        }
+        let stat = FrameStat {
+            kind,
+            ms: now_ms() - start,
+            features_drawn: drawn,
+        };
+        if self.frames.len() >= FRAME_LOG {
+            self.frames.pop_front();
+        }
+        self.frames.push_back(stat);
+        stat
+    }
+
+    /// Moves and scales the cached composite; fills the uncovered strips with sea.
+    fn gesture_frame(&self, cached: &Viewport, view: &Viewport) {
+        let t = view.transform_from(cached);
+        let dpr = view.dpr();
+        let (x, y) = (t.tx * dpr, t.ty * dpr);
+        let (w, h) = (
+            cached.width_css() * t.scale * dpr,
+            cached.height_css() * t.scale * dpr,
+        );
+        let (sw, sh) = (view.width_px() as f64, view.height_px() as f64);
+        let ctx = &self.screen.ctx;
+        ctx.set_fill_style_str(style::SEA);
+        // Only the strips the bitmap does not cover.
+        if y > 0.0 {
+            ctx.fill_rect(0.0, 0.0, sw, y.min(sh));
+        }
+        if y + h < sh {
+            ctx.fill_rect(0.0, (y + h).max(0.0), sw, sh - (y + h).max(0.0));
+        }
+        if x > 0.0 {
+            ctx.fill_rect(0.0, y.max(0.0), x.min(sw), h.min(sh));
+        }
+        if x + w < sw {
+            ctx.fill_rect(
+                (x + w).max(0.0),
+                y.max(0.0),
+                sw - (x + w).max(0.0),
+                h.min(sh),
+            );
+        }
+        let _ = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+            &self.composite.canvas,
+            x,
+            y,
+            w,
+            h,
+        );
+    }
+
+    fn settled_frame(&mut self, scene: &Scene) -> (FrameKind, usize) {
+        let view = scene.view;
+        let basemap = &scene.layers[layer_index(LayerId::Basemap)];
+        let base_key = BaseKey {
+            view,
+            version: basemap.as_ref().map_or(0, |(_, v)| *v),
+            visible: scene.visibility.get(LayerId::Basemap),
+        };
+        let overlays = OVERLAYS.map(|id| {
+            (
+                scene.layers[layer_index(id)]
+                    .as_ref()
+                    .map_or(0, |(_, v)| *v),
+                scene.visibility.get(id),
+            )
+        });
+        let key = CompositeKey {
+            base: base_key,
+            overlays,
+        };
+        let mut kind = FrameKind::Compose;
+        let mut drawn = 0;
+        if self.base_key != Some(base_key) {
+            self.render_base(scene, base_key);
+            kind = FrameKind::Full;
+        }
+        if self.composite_key != Some(key) {
+            let data_changed = self.composite_key.is_none_or(|old| {
+                old.base.view != view || old.overlays.iter().zip(&overlays).any(|(a, b)| a.0 != b.0)
+            });
+            if data_changed {
+                kind = FrameKind::Full;
+            }
+            drawn = self.render_composite(scene);
+            self.composite_key = Some(key);
+        }
+        let ctx = &self.screen.ctx;
+        let _ = ctx.draw_image_with_html_canvas_element(&self.composite.canvas, 0.0, 0.0);
+        (kind, drawn)
+    }
+
+    fn render_base(&mut self, scene: &Scene, key: BaseKey) {
+        self.base.fit(&scene.view);
+        let data = scene.layers[layer_index(LayerId::Basemap)]
+            .as_ref()
+            .filter(|_| key.visible);
+        if let Some((d, version)) = data
+            && self.outlines.as_ref().is_none_or(|(v, _)| v != version)
+        {
+            self.outlines = Some((*version, outlines(d)));
+        }
+        let mut pen = Pen {
+            ctx: &self.base.ctx,
+            view: &scene.view,
+            scratch: &mut self.scratch,
+        };
+        draw::basemap(
+            &mut pen,
+            data.map(|(d, _)| d.as_ref()),
+            data.and(self.outlines.as_ref().map(|(_, o)| o)),
+        );
+        self.base_key = Some(key);
+    }
+
+    fn render_composite(&mut self, scene: &Scene) -> usize {
+        self.composite.fit(&scene.view);
+        let ctx = &self.composite.ctx;
+        let _ = ctx.draw_image_with_html_canvas_element(&self.base.canvas, 0.0, 0.0);
+        let layer = |id: LayerId| {
+            scene.layers[layer_index(id)]
+                .as_ref()
+                .filter(|_| scene.visibility.get(id))
+                .map(|(d, _)| d.as_ref())
+        };
+        let mut pen = Pen {
+            ctx,
+            view: &scene.view,
+            scratch: &mut self.scratch,
+        };
+        let mut drawn = 0;
+        if let Some(d) = layer(LayerId::Fences) {
+            drawn += draw::fences(&mut pen, d);
+        }
+        if let Some(d) = layer(LayerId::Cameras) {
+            drawn += draw::cameras(&mut pen, d);
+        }
+        if let Some(d) = layer(LayerId::Ports) {
+            drawn += draw::ports(&mut pen, d);
+        }
+        draw::labels(&mut pen, layer(LayerId::Ports), layer(LayerId::Cameras));
+        drawn
+    }
+}

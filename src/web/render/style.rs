@@ -1,0 +1,78 @@
+//! The map's palette and sizes: dark, high contrast, readable on a video wall.
+//!
+//! Sizes are CSS px; the renderer multiplies them by the device pixel ratio. Colours are CSS
+//! strings shared with the legend (assets/style.css uses the same values).
+
+use crate::core::model::{FenceKind, PortKind};
+
+pub const SEA: &str = "#0a1624";
+pub const LAND: &str = "#1f2a36";
+pub const COAST: &str = "#6f9cc4";
+pub const BORDER: &str = "#b9a3e3";
+pub const REGION_EDGE: &str = "rgba(255,255,255,0.08)";
+
+pub const CAMERA: &str = "#4dd0ff";
+pub const CAMERA_SECTOR_FILL: &str = "rgba(77,208,255,0.16)";
+pub const CAMERA_SECTOR_STROKE: &str = "rgba(77,208,255,0.65)";
+
+pub const LABEL: &str = "#f4f7fb";
+pub const LABEL_HALO: &str = "rgba(6,12,20,0.92)";
+pub const HIGHLIGHT: &str = "#ffffff";
+
+/// Label font size in CSS px.
+pub const LABEL_PX: f64 = 13.0;
+
+/// Fences: colour, line width (CSS px) and dash pattern (CSS px, empty = solid).
+pub fn fence_style(kind: FenceKind) -> (&'static str, f64, &'static [f64]) {
+    match kind {
+        FenceKind::Fence => ("#ffb300", 2.5, &[]),
+        FenceKind::Wall => ("#ff6b6b", 4.0, &[]),
+        FenceKind::Gate => ("#3ee89a", 6.0, &[]),
+        FenceKind::Other => ("#e0e0e0", 2.0, &[6.0, 4.0]),
+    }
+}
+
+/// Ports: icon colour and shape.
+pub fn port_style(kind: PortKind) -> (&'static str, PortIcon) {
+    match kind {
+        PortKind::FerryPort => ("#ffffff", PortIcon::Anchor),
+        PortKind::RailTerminal => ("#d09cff", PortIcon::Square),
+        PortKind::TunnelPortal => ("#ff9e6b", PortIcon::Triangle),
+        PortKind::Harbour => ("#8fe3ff", PortIcon::Circle),
+        PortKind::Other => ("#cfd8dc", PortIcon::Circle),
+    }
+}
+
+pub fn port_area_fill(kind: PortKind) -> &'static str {
+    match kind {
+        PortKind::RailTerminal => "rgba(208,156,255,0.14)",
+        _ => "rgba(255,255,255,0.10)",
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PortIcon {
+    Anchor,
+    Square,
+    Triangle,
+    Circle,
+}
+
+pub fn fence_label(kind: FenceKind) -> &'static str {
+    match kind {
+        FenceKind::Fence => "Fence",
+        FenceKind::Wall => "Wall",
+        FenceKind::Gate => "Gate",
+        FenceKind::Other => "Other barrier",
+    }
+}
+
+pub fn port_label(kind: PortKind) -> &'static str {
+    match kind {
+        PortKind::FerryPort => "Ferry port",
+        PortKind::RailTerminal => "Rail terminal",
+        PortKind::TunnelPortal => "Tunnel portal",
+        PortKind::Harbour => "Harbour",
+        PortKind::Other => "Other site",
+    }
+}

