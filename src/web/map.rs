@@ -99,7 +99,7 @@ fn frame(rt: &SharedRuntime, state: AppState) {
         return;
     };
     let stat = renderer.render(&scene, now_ms);
-    let frames = renderer.frames.len();
+    let frames = renderer.frames_total;
     let canvas = renderer.canvas().clone();
     let _ = canvas.set_attribute("data-frames", &frames.to_string());
     if !scene.settled && r.settle_timer.is_none() {

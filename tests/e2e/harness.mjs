@@ -239,11 +239,12 @@ export const RESOURCE_ERROR = /Failed to load resource|status of (404|500|502)/i
  * data-ready="true" and window.calaisMap exists. Options:
  *   config: config URL (passed as ?config=…), perf: add ?perf, query: extra query string,
  *   allowResourceErrors: failed resource loads (404/500) are expected console errors;
- *   allowConsoleErrors: no console error fails assertHealthy (page errors and panics still do).
+ *   allowConsoleErrors: no console error fails assertHealthy (page errors and panics still do);
+ *   initScripts: extra scripts to run in the page before the app (page.addInitScript).
  * Returns an `app` object: { page, url, consoleErrors, pageErrors, assertHealthy(), close() }.
  */
 export async function openApp(env, context, opts = {}) {
-  const { config, perf = false, query = '', waitReady = true, allowResourceErrors = false, allowConsoleErrors = false } = opts;
+  const { config, perf = false, query = '', waitReady = true, allowResourceErrors = false, allowConsoleErrors = false, initScripts = [] } = opts;
   const params = [];
   if (config) params.push('config=' + encodeURIComponent(config));
   if (perf) params.push('perf');
@@ -252,6 +253,7 @@ export async function openApp(env, context, opts = {}) {
 
   const page = await context.newPage();
   await page.addInitScript(FRAME_HELPERS);
+  for (const script of initScripts) await page.addInitScript(script);
   const consoleErrors = [];
   const pageErrors = [];
   page.on('console', (msg) => {

@@ -90,7 +90,7 @@ test('map is drawn: land and sea colours where the basemap says, Calais land, Ch
 
     const [landN, landColour] = mode(landCols);
     const [seaN, seaColour] = mode(seaCols);
-    assert.ok(colourDist(landColour, seaColour) > 25,
+    assert.ok(colourDist(landColour, seaColour) > 12,
       `land ${colourKey(landColour)} and sea ${colourKey(seaColour)} must differ`);
     assert.ok(landN >= 0.6 * landCols.length,
       `land points mostly one colour: ${landN}/${landCols.length} are ${colourKey(landColour)}`);

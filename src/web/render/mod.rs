@@ -104,7 +104,10 @@ pub struct Renderer {
     composite_key: Option<CompositeKey>,
     outlines: Option<(u64, Outlines)>,
     scratch: Vec<[f32; 2]>,
+    /// The last [`FRAME_LOG`] frames.
     pub frames: VecDeque<FrameStat>,
+    /// Frames drawn since start.
+    pub frames_total: u64,
 }
 
 const OVERLAYS: [LayerId; 3] = [LayerId::Fences, LayerId::Cameras, LayerId::Ports];
@@ -120,6 +123,7 @@ impl Renderer {
             outlines: None,
             scratch: Vec::new(),
             frames: VecDeque::new(),
+            frames_total: 0,
         })
     }
 
@@ -165,6 +169,7 @@ impl Renderer {
             self.frames.pop_front();
         }
         self.frames.push_back(stat);
+        self.frames_total += 1;
         stat
     }
 
