@@ -416,3 +416,31 @@ fn point_in_ring_matches_geo() {
         25.0
     );
 }
+
+#[test]
+fn label_groups_fall_back_to_alternative_positions() {
+    use calais_map::core::labels::place_label_groups;
+    let at = |x: f64, y: f64, priority: i32| LabelCandidate {
+        x,
+        y,
+        width: 80.0,
+        height: 16.0,
+        priority,
+    };
+    // A blocker right of the anchor at (300, 300); the label then goes left, then above.
+    let blocker = [at(310.0, 300.0, 100)];
+    let label = [
+        at(310.0, 300.0, 10),
+        at(210.0, 300.0, 10),
+        at(260.0, 280.0, 10),
+    ];
+    let placed = place_label_groups(&[&blocker, &label], 800.0, 600.0, 2.0);
+    assert_eq!(placed, vec![Some(0), Some(1)]);
+    // With the left also taken, the third alternative (above) is used.
+    let left = [at(210.0, 300.0, 50)];
+    let placed = place_label_groups(&[&blocker, &left, &label], 800.0, 600.0, 2.0);
+    assert_eq!(placed, vec![Some(0), Some(0), Some(2)]);
+    // Nothing fits: None; off-screen alternatives are skipped.
+    let off = [at(790.0, 300.0, 5), at(-50.0, 300.0, 5)];
+    assert_eq!(place_label_groups(&[&off], 800.0, 600.0, 0.0), vec![None]);
+}

@@ -107,7 +107,24 @@ pub fn place_labels(
     view_h_css: f64,
     padding_css: f64,
 ) -> Vec<bool> {
-    let mut placed = vec![false; cands.len()];
+    let groups: Vec<&[LabelCandidate]> = cands.iter().map(std::slice::from_ref).collect();
+    place_label_groups(&groups, view_w_css, view_h_css, padding_css)
+        .into_iter()
+        .map(|g| g.is_some())
+        .collect()
+}
+
+/// Greedy placement of labels that each have alternative positions (e.g. right, left, above,
+/// below their anchor). Groups are considered by descending priority of their first candidate,
+/// ties in input order; within a group the first candidate that fits is placed. Returns, per
+/// group, the index of the placed alternative.
+pub fn place_label_groups(
+    groups: &[&[LabelCandidate]],
+    view_w_css: f64,
+    view_h_css: f64,
+    padding_css: f64,
+) -> Vec<Option<usize>> {
+    let mut placed = vec![None; groups.len()];
     if !(view_w_css.is_finite() && view_h_css.is_finite() && view_w_css > 0.0 && view_h_css > 0.0) {
         return placed;
     }
@@ -117,15 +134,26 @@ pub fn place_labels(
         0.0
     };
 
-    let rects: Vec<Option<Rect>> = cands.iter().map(LabelCandidate::rect).collect();
-    let mut order: Vec<usize> = (0..cands.len()).collect();
+    let rects: Vec<Vec<Option<Rect>>> = groups
+        .iter()
+        .map(|g| g.iter().map(LabelCandidate::rect).collect())
+        .collect();
+    let mut order: Vec<usize> = (0..groups.len()).collect();
     // Stable: equal priorities keep input order.
-    order.sort_by_key(|&i| std::cmp::Reverse(cands.get(i).map_or(i32::MIN, |c| c.priority)));
+    order.sort_by_key(|&i| {
+        std::cmp::Reverse(
+            groups
+                .get(i)
+                .and_then(|g| g.first())
+                .map_or(i32::MIN, |c| c.priority),
+        )
+    });
 
     // Cell size about the typical label size (plus padding).
     let mean_w = {
         let (sum, n) = rects
             .iter()
+            .flatten()
             .flatten()
             .fold((0.0, 0usize), |(s, n), r| (s + (r.x1 - r.x0), n + 1));
         if n > 0 { sum / n as f64 + pad } else { 64.0 }
@@ -134,38 +162,42 @@ pub fn place_labels(
     let mut placed_rects: Vec<Rect> = Vec::new();
 
     for i in order {
-        let Some(Some(r)) = rects.get(i) else {
+        let Some(alternatives) = rects.get(i) else {
             continue;
         };
-        let on_screen = r.x0 >= 0.0 && r.y0 >= 0.0 && r.x1 <= view_w_css && r.y1 <= view_h_css;
-        if !on_screen {
-            continue;
-        }
-        let padded = Rect {
-            x0: r.x0 - pad,
-            y0: r.y0 - pad,
-            x1: r.x1 + pad,
-            y1: r.y1 + pad,
-        };
-        let collides = grid.cell_ids(&padded).any(|c| {
-            grid.cells.get(c).is_some_and(|ids| {
-                ids.iter()
-                    .any(|&k| placed_rects.get(k).is_some_and(|o| overlaps(r, o, pad)))
-            })
-        });
-        if collides {
-            continue;
-        }
-        let k = placed_rects.len();
-        placed_rects.push(*r);
-        let ids: Vec<usize> = grid.cell_ids(r).collect();
-        for c in ids {
-            if let Some(cell) = grid.cells.get_mut(c) {
-                cell.push(k);
+        for (alt, r) in alternatives.iter().enumerate() {
+            let Some(r) = r else { continue };
+            let on_screen = r.x0 >= 0.0 && r.y0 >= 0.0 && r.x1 <= view_w_css && r.y1 <= view_h_css;
+            if !on_screen {
+                continue;
             }
-        }
-        if let Some(flag) = placed.get_mut(i) {
-            *flag = true;
+            let padded = Rect {
+                x0: r.x0 - pad,
+                y0: r.y0 - pad,
+                x1: r.x1 + pad,
+                y1: r.y1 + pad,
+            };
+            let collides = grid.cell_ids(&padded).any(|c| {
+                grid.cells.get(c).is_some_and(|ids| {
+                    ids.iter()
+                        .any(|&k| placed_rects.get(k).is_some_and(|o| overlaps(r, o, pad)))
+                })
+            });
+            if collides {
+                continue;
+            }
+            let k = placed_rects.len();
+            placed_rects.push(*r);
+            let ids: Vec<usize> = grid.cell_ids(r).collect();
+            for c in ids {
+                if let Some(cell) = grid.cells.get_mut(c) {
+                    cell.push(k);
+                }
+            }
+            if let Some(slot) = placed.get_mut(i) {
+                *slot = Some(alt);
+            }
+            break;
         }
     }
     placed

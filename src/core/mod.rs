@@ -11,6 +11,7 @@
 
 pub mod basemap;
 pub mod camera;
+pub mod cluster;
 pub mod config;
 pub mod hit;
 pub mod ingest;

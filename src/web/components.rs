@@ -111,6 +111,10 @@ fn Legend() -> impl IntoView {
                     <span class="swatch sector"></span>
                     "Camera and field of view"
                 </li>
+                <li>
+                    <span class="swatch cluster"></span>
+                    "Cameras, zoomed out (count)"
+                </li>
                 {ports}
                 <li>
                     <span class="swatch line dashed" style=format!("border-color:{}", style::BORDER)></span>

@@ -1,16 +1,18 @@
 //! `window.calaisMap`: a small scripting hook for tests, benchmarks and (later) video-wall tours.
 //!
-//! Units: `project` returns CSS px relative to the map canvas; `setView` takes WGS84 degrees and
-//! a zoom level; `frames()` returns render times in ms.
+//! Units: `project` and `cameraClusters` return CSS px relative to the map canvas; `setView`
+//! takes WGS84 degrees and a zoom level; `frames()` returns render times in ms.
 
 use js_sys::{Array, Object, Reflect};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::Closure;
 
+use crate::core::model::LayerId;
 use crate::core::projection::{to_lonlat, to_mercator};
 use crate::core::units::{LonLat, Zoom};
 use crate::web::map::SharedRuntime;
+use crate::web::render::draw::{CLUSTER_BELOW_ZOOM, camera_clusters};
 use crate::web::state::AppState;
 
 fn set(obj: &Object, key: &str, value: &JsValue) {
@@ -83,6 +85,25 @@ pub fn install(state: AppState, runtime: SharedRuntime) {
         out.into()
     });
     func(&hook, "frames", frames.into_js_value());
+
+    // The camera cluster badges on screen (CSS px), empty when zoomed in past clustering.
+    let clusters = Closure::<dyn Fn() -> JsValue>::new(move || {
+        let out = Array::new();
+        let view = state.view.get_untracked();
+        if view.zoom().get() < CLUSTER_BELOW_ZOOM
+            && let Some(data) = state.layer_untracked(LayerId::Cameras).data()
+        {
+            for c in camera_clusters(data, &view) {
+                let o = Object::new();
+                set(&o, "x", &c.x.into());
+                set(&o, "y", &c.y.into());
+                set(&o, "count", &(c.count() as f64).into());
+                out.push(&o);
+            }
+        }
+        out.into()
+    });
+    func(&hook, "cameraClusters", clusters.into_js_value());
 
     set(&window, "calaisMap", &hook);
 }

@@ -15,11 +15,13 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use web_sys::{HtmlCanvasElement, KeyboardEvent, PointerEvent, WheelEvent};
 
+use crate::core::cluster::Cluster;
 use crate::core::hit::hit_test;
 use crate::core::model::{LayerData, LayerId};
 use crate::core::units::Zoom;
 use crate::core::viewport::Viewport;
 use crate::web::input::{Action, Gestures, KeyAction, key_action, wheel_zoom_delta};
+use crate::web::render::draw::{CLUSTER_BELOW_ZOOM, camera_cluster_at, camera_clusters};
 use crate::web::render::{Renderer, SETTLE_MS, Scene};
 use crate::web::state::{AppState, FrameKind, LayerState, Selection, use_app};
 
@@ -129,7 +131,17 @@ fn frame(rt: &SharedRuntime, state: AppState) {
     state.last_frame.set(Some(stat));
 }
 
+/// The camera cluster badge under a point, when cameras are shown and clustered.
+fn cluster_under(state: &AppState, view: &Viewport, x: f64, y: f64) -> Option<Cluster> {
+    if !state.visibility.get_untracked().get(LayerId::Cameras) {
+        return None;
+    }
+    let data = state.layer_untracked(LayerId::Cameras).data()?.clone();
+    camera_cluster_at(&data, view, x, y)
+}
+
 /// What is under a point of the canvas, among the visible overlay layers.
+/// A camera cluster badge hides the cameras under it (a tap zooms in instead).
 pub fn pick(
     state: &AppState,
     view: &Viewport,
@@ -137,6 +149,9 @@ pub fn pick(
     y: f64,
     tolerance: f64,
 ) -> Option<Selection> {
+    if cluster_under(state, view, x, y).is_some() {
+        return None;
+    }
     let vis = state.visibility.get_untracked();
     let order = [LayerId::Fences, LayerId::Cameras, LayerId::Ports];
     let datas: Vec<(LayerId, std::sync::Arc<LayerData>)> = order
@@ -145,9 +160,20 @@ pub fn pick(
         .filter_map(|id| state.layer_untracked(*id).data().map(|d| (*id, d.clone())))
         .collect();
     let refs: Vec<&LayerData> = datas.iter().map(|(_, d)| d.as_ref()).collect();
-    hit_test(&refs, view, x, y, tolerance).map(|h| Selection {
-        layer: h.layer,
-        feature: h.feature,
+    let hit = hit_test(&refs, view, x, y, tolerance)?;
+    // Zoomed out, a camera inside a badge is not drawn on its own, so it is not picked either.
+    if hit.layer == LayerId::Cameras
+        && view.zoom().get() < CLUSTER_BELOW_ZOOM
+        && let Some((_, data)) = datas.iter().find(|(id, _)| *id == LayerId::Cameras)
+        && camera_clusters(data, view)
+            .iter()
+            .any(|c| c.count() > 1 && c.members.contains(&hit.feature))
+    {
+        return None;
+    }
+    Some(Selection {
+        layer: hit.layer,
+        feature: hit.feature,
         pinned: false,
     })
 }
@@ -222,6 +248,11 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
         }
         Action::Tap { x, y } => {
             let view = state.view.get_untracked();
+            // A tap on a cluster badge zooms in on it.
+            if let Some(c) = cluster_under(&state, &view, x, y) {
+                state.view.update(|v| *v = v.zoomed_by(2.0, c.x, c.y));
+                return;
+            }
             let sel = pick(&state, &view, x, y, 12.0).map(|s| Selection { pinned: true, ..s });
             state.selection.set(sel);
         }

@@ -8,7 +8,8 @@ use wasm_bindgen::JsValue;
 use web_sys::{CanvasRenderingContext2d, CanvasWindingRule};
 
 use crate::core::basemap::Outlines;
-use crate::core::labels::{LabelCandidate, place_labels};
+use crate::core::cluster::{Cluster, cluster_at, grid_clusters, merge_overlapping};
+use crate::core::labels::{LabelCandidate, place_label_groups};
 use crate::core::model::{Feature, FeatureKind, FenceKind, LayerData, PortKind, Shape};
 use crate::core::scene::{is_visible, project_path, project_point};
 use crate::core::units::Mercator;
@@ -145,8 +146,56 @@ pub fn fences(pen: &mut Pen, data: &LayerData) -> usize {
     drawn
 }
 
-/// Camera fields of view (true ground sectors) and camera icons.
+/// Below this zoom, cameras are drawn as clusters (a badge with a count) without sectors.
+pub const CLUSTER_BELOW_ZOOM: f64 = 12.0;
+/// Grid cell for camera clusters, CSS px.
+const CLUSTER_CELL_CSS: f64 = 44.0;
+
+/// Badge radius for a cluster of `count` cameras, CSS px.
+pub fn cluster_radius(count: usize) -> f64 {
+    9.0 + 3.0 * (count.max(1) as f64).log2()
+}
+
+/// The on-screen cameras of `data` grouped into clusters (CSS px), at any zoom.
+pub fn camera_clusters(data: &LayerData, view: &Viewport) -> Vec<Cluster> {
+    let (w, h) = (view.width_css(), view.height_css());
+    let points = data
+        .features
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| match &f.kind {
+            FeatureKind::Camera(c) => {
+                let (x, y) = view.world_to_screen(crate::core::projection::to_mercator(c.position));
+                (x > -50.0 && y > -50.0 && x < w + 50.0 && y < h + 50.0).then_some((i, x, y))
+            }
+            _ => None,
+        });
+    merge_overlapping(grid_clusters(points, CLUSTER_CELL_CSS), cluster_radius, 2.0)
+}
+
+/// The cluster badge of two or more cameras under (x, y) CSS px, when cameras are clustered.
+pub fn camera_cluster_at(data: &LayerData, view: &Viewport, x: f64, y: f64) -> Option<Cluster> {
+    if view.zoom().get() >= CLUSTER_BELOW_ZOOM {
+        return None;
+    }
+    let clusters: Vec<Cluster> = camera_clusters(data, view)
+        .into_iter()
+        .filter(|c| c.count() > 1)
+        .collect();
+    let max_r = clusters
+        .iter()
+        .map(|c| cluster_radius(c.count()))
+        .fold(0.0, f64::max);
+    cluster_at(&clusters, x, y, max_r)
+        .filter(|c| ((c.x - x).powi(2) + (c.y - y).powi(2)).sqrt() <= cluster_radius(c.count()))
+        .cloned()
+}
+
+/// Camera fields of view (true ground sectors) and camera icons; clusters when zoomed out.
 pub fn cameras(pen: &mut Pen, data: &LayerData) -> usize {
+    if pen.view.zoom().get() < CLUSTER_BELOW_ZOOM {
+        return camera_badges(pen, data);
+    }
     let ctx = pen.ctx;
     let dpr = pen.dpr();
     ctx.begin_path();
@@ -159,7 +208,6 @@ pub fn cameras(pen: &mut Pen, data: &LayerData) -> usize {
     ctx.fill();
     pen.stroke(style::CAMERA_SECTOR_STROKE, 1.0);
 
-    // Icons shrink when zoomed out so a site's cameras do not merge into a blob.
     let r = if pen.view.zoom().get() >= 14.0 {
         5.0
     } else {
@@ -172,24 +220,68 @@ pub fn cameras(pen: &mut Pen, data: &LayerData) -> usize {
         };
         drawn += 1;
         let [x, y] = project_point(crate::core::projection::to_mercator(cam.position), pen.view);
-        let (x, y) = (x as f64, y as f64);
-        // Direction tick along the bearing (screen y grows downwards).
-        let b = cam.bearing.degrees().to_radians();
+        camera_icon(ctx, x as f64, y as f64, r, Some(cam.bearing.degrees()), dpr);
+    }
+    drawn
+}
+
+/// A camera dot with an optional direction tick along `bearing_deg`; device px.
+fn camera_icon(
+    ctx: &CanvasRenderingContext2d,
+    x: f64,
+    y: f64,
+    r: f64,
+    bearing_deg: Option<f64>,
+    dpr: f64,
+) {
+    if let Some(b) = bearing_deg.map(f64::to_radians) {
+        // Screen y grows downwards.
         ctx.begin_path();
         ctx.move_to(x, y);
         ctx.line_to(x + b.sin() * r * 2.4, y - b.cos() * r * 2.4);
         ctx.set_stroke_style_str(style::CAMERA);
         ctx.set_line_width(2.0 * dpr);
         ctx.stroke();
+    }
+    ctx.begin_path();
+    let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
+    ctx.set_fill_style_str(style::CAMERA);
+    ctx.fill();
+    ctx.set_stroke_style_str(style::LABEL_HALO);
+    ctx.set_line_width(1.5 * dpr);
+    ctx.stroke();
+}
+
+fn camera_badges(pen: &mut Pen, data: &LayerData) -> usize {
+    let ctx = pen.ctx;
+    let dpr = pen.dpr();
+    let clusters = camera_clusters(data, pen.view);
+    let mut drawn = 0;
+    for c in &clusters {
+        drawn += c.count();
+        let (x, y) = (c.x * dpr, c.y * dpr);
+        if c.count() == 1 {
+            camera_icon(ctx, x, y, 3.5 * dpr, None, dpr);
+            continue;
+        }
+        let r = cluster_radius(c.count()) * dpr;
         ctx.begin_path();
         let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
-        ctx.set_fill_style_str(style::CAMERA);
+        // Translucent, so port icons and fences under it still show; the count is a pill
+        // drawn with the labels, on top.
+        ctx.set_fill_style_str(style::CAMERA_CLUSTER_FILL);
         ctx.fill();
-        ctx.set_stroke_style_str(style::LABEL_HALO);
-        ctx.set_line_width(1.5 * dpr);
+        ctx.set_stroke_style_str(style::CAMERA);
+        ctx.set_line_width(2.0 * dpr);
         ctx.stroke();
     }
     drawn
+}
+
+/// Where a cluster's count pill sits: its top-right, CSS px (left edge, vertical centre).
+fn count_pill_anchor(c: &Cluster) -> (f64, f64) {
+    let r = cluster_radius(c.count());
+    (c.x + r * 0.55, c.y - r * 0.75)
 }
 
 /// Port, terminal and portal areas and icons.
@@ -263,7 +355,9 @@ pub fn port_icon(ctx: &CanvasRenderingContext2d, kind: PortKind, x: f64, y: f64,
     }
 }
 
-/// Names of ports (always) and cameras (close in), placed without collisions.
+/// Names of ports (always) and cameras (close in), placed without collisions, each trying
+/// right, left, above and below its icon; when cameras are clustered, their count pills, which
+/// are always drawn and which the names avoid.
 pub fn labels(pen: &mut Pen, ports: Option<&LayerData>, cameras: Option<&LayerData>) {
     let ctx = pen.ctx;
     let dpr = pen.dpr();
@@ -272,19 +366,49 @@ pub fn labels(pen: &mut Pen, ports: Option<&LayerData>, cameras: Option<&LayerDa
         "600 {font_px}px system-ui, 'Segoe UI', Roboto, sans-serif"
     ));
     ctx.set_text_baseline("middle");
-    let mut texts: Vec<(String, f64, f64)> = Vec::new();
-    let mut cands: Vec<LabelCandidate> = Vec::new();
-    let mut push = |name: &str, m: Mercator, priority: i32, offset_css: f64| {
+    let height = style::LABEL_PX + 4.0;
+    // Count pills first: top priority, so they are placed and the names go round them.
+    let mut pills: Vec<(String, LabelCandidate)> = Vec::new();
+    if let Some(data) = cameras
+        && pen.view.zoom().get() < CLUSTER_BELOW_ZOOM
+    {
+        for c in camera_clusters(data, pen.view)
+            .iter()
+            .filter(|c| c.count() > 1)
+        {
+            let text = c.count().to_string();
+            let (x, y) = count_pill_anchor(c);
+            let width = ctx.measure_text(&text).map(|t| t.width()).unwrap_or(0.0) / dpr + 10.0;
+            let cand = LabelCandidate {
+                x,
+                y,
+                width,
+                height: height + 2.0,
+                priority: i32::MAX,
+            };
+            pills.push((text, cand));
+        }
+    }
+    let mut names: Vec<(String, [LabelCandidate; 4])> = Vec::new();
+    let mut push = |name: &str, m: Mercator, priority: i32, offset: f64| {
         let (x, y) = pen.view.world_to_screen(m);
-        let width = ctx.measure_text(name).map(|t| t.width()).unwrap_or(0.0) / dpr;
-        cands.push(LabelCandidate {
-            x: x + offset_css,
+        let width = ctx.measure_text(name).map(|t| t.width()).unwrap_or(0.0) / dpr + 4.0;
+        let at = |x: f64, y: f64| LabelCandidate {
+            x,
             y,
-            width: width + 4.0,
-            height: style::LABEL_PX + 4.0,
+            width,
+            height,
             priority,
-        });
-        texts.push((name.to_string(), x + offset_css + 2.0, y));
+        };
+        names.push((
+            name.to_string(),
+            [
+                at(x + offset, y),
+                at(x - offset - width, y),
+                at(x - width / 2.0, y - offset - height / 2.0),
+                at(x - width / 2.0, y + offset + height / 2.0),
+            ],
+        ));
     };
     if let Some(data) = ports {
         for f in visible_features(data, pen.view) {
@@ -319,15 +443,34 @@ pub fn labels(pen: &mut Pen, ports: Option<&LayerData>, cameras: Option<&LayerDa
             }
         }
     }
-    let placed = place_labels(&cands, pen.view.width_css(), pen.view.height_css(), 3.0);
+    let groups: Vec<&[LabelCandidate]> = pills
+        .iter()
+        .map(|(_, c)| std::slice::from_ref(c))
+        .chain(names.iter().map(|(_, alts)| alts.as_slice()))
+        .collect();
+    let placed = place_label_groups(&groups, pen.view.width_css(), pen.view.height_css(), 3.0);
+
+    for (text, c) in &pills {
+        let (x, y, w, h) = (c.x * dpr, c.y * dpr, c.width * dpr, c.height * dpr);
+        ctx.begin_path();
+        let _ = ctx.round_rect_with_f64(x, y - h / 2.0, w, h, h / 2.0);
+        ctx.set_fill_style_str(style::CAMERA);
+        ctx.fill();
+        ctx.set_stroke_style_str(style::LABEL_HALO);
+        ctx.set_line_width(1.5 * dpr);
+        ctx.stroke();
+        ctx.set_fill_style_str(style::SEA);
+        let _ = ctx.fill_text(text, x + 5.0 * dpr, y + 0.5 * dpr);
+    }
     ctx.set_line_join("round");
     ctx.set_line_width(3.5 * dpr);
     ctx.set_stroke_style_str(style::LABEL_HALO);
     ctx.set_fill_style_str(style::LABEL);
-    for ((text, x, y), ok) in texts.iter().zip(placed) {
-        if ok {
-            let _ = ctx.stroke_text(text, x * dpr, y * dpr);
-            let _ = ctx.fill_text(text, x * dpr, y * dpr);
+    for ((text, alts), alt) in names.iter().zip(&placed[pills.len()..]) {
+        if let Some(c) = alt.and_then(|i| alts.get(i)) {
+            let (x, y) = ((c.x + 2.0) * dpr, c.y * dpr);
+            let _ = ctx.stroke_text(text, x, y);
+            let _ = ctx.fill_text(text, x, y);
         }
     }
 }

@@ -14,6 +14,7 @@ pub const REGION_EDGE: &str = "rgba(255,255,255,0.08)";
 pub const CAMERA: &str = "#4dd0ff";
 pub const CAMERA_SECTOR_FILL: &str = "rgba(77,208,255,0.16)";
 pub const CAMERA_SECTOR_STROKE: &str = "rgba(77,208,255,0.65)";
+pub const CAMERA_CLUSTER_FILL: &str = "rgba(77,208,255,0.30)";
 
 pub const LABEL: &str = "#f4f7fb";
 pub const LABEL_HALO: &str = "rgba(6,12,20,0.92)";
