@@ -20,5 +20,6 @@ pub mod model;
 pub mod projection;
 pub mod scale_bar;
 pub mod scene;
+pub mod tiles;
 pub mod units;
 pub mod viewport;

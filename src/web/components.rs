@@ -64,10 +64,35 @@ pub fn LayerPanel() -> impl IntoView {
             }
         })
         .collect_view();
+    // The raster tile layer is offered only when the config names a tile server.
+    let has_tiles = move || {
+        state
+            .config
+            .get()
+            .and_then(|c| c.ok())
+            .is_some_and(|c| c.tiles.is_some())
+    };
+    let tiles_row = move || {
+        has_tiles().then(|| {
+            view! {
+                <li class="layer-row" data-testid="layer-row-tiles">
+                    <label>
+                        <input
+                            type="checkbox"
+                            data-testid="layer-toggle-tiles"
+                            prop:checked=move || state.tiles_on.get()
+                            on:change=move |ev| state.tiles_on.set(event_target_checked(&ev))
+                        />
+                        <span class="layer-name">"Raster tiles"</span>
+                    </label>
+                </li>
+            }
+        })
+    };
     view! {
         <aside class="panel layer-panel" data-testid="layer-panel" aria-label="Layers">
             <h2>"Layers"</h2>
-            <ul class="layer-list">{rows}</ul>
+            <ul class="layer-list">{rows} {tiles_row}</ul>
             <Legend />
         </aside>
     }
@@ -275,12 +300,13 @@ pub fn StatusBar() -> impl IntoView {
         None => "—".to_string(),
     };
     let attribution = move || {
-        state
-            .config
-            .get()
-            .and_then(|c| c.ok())
-            .unwrap_or_default()
-            .basemap_attribution
+        let config = state.config.get().and_then(|c| c.ok()).unwrap_or_default();
+        match config.tiles {
+            Some(t) if state.tiles_on.get() && !t.attribution.is_empty() => {
+                format!("{} · Tiles {}", config.basemap_attribution, t.attribution)
+            }
+            _ => config.basemap_attribution,
+        }
     };
     view! {
         <footer class="status-bar">

@@ -86,6 +86,7 @@ fn frame(rt: &SharedRuntime, state: AppState) {
         visibility: state.visibility.get_untracked(),
         selection: state.selection.get_untracked(),
         settled: false,
+        tiles: state.tile_source_untracked(),
     };
     let all_settled = LayerId::ALL
         .iter()
@@ -197,7 +198,13 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
             };
             let canvas: HtmlCanvasElement = canvas;
             if rt.borrow().renderer.is_none() {
-                match Renderer::new(canvas.clone()) {
+                let weak = Rc::downgrade(&rt);
+                let on_tile_load: Rc<dyn Fn()> = Rc::new(move || {
+                    if let Some(rt) = weak.upgrade() {
+                        request_frame(&rt, state);
+                    }
+                });
+                match Renderer::new(canvas.clone(), on_tile_load) {
                     Ok(r) => rt.borrow_mut().renderer = Some(r),
                     Err(e) => crate::web::panic::show_fatal(&format!("Cannot draw the map: {e}")),
                 }
@@ -229,6 +236,7 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
             }
             state.visibility.track();
             state.selection.track();
+            state.tiles_on.track();
             request_frame(&rt, state);
         });
     }

@@ -118,6 +118,8 @@ pub struct AppState {
     pub perf: bool,
     /// Bumped to re-fetch the data layers (fences, cameras, ports).
     pub reload: RwSignal<u64>,
+    /// The optional raster tile layer (only offered when the config names a tile server).
+    pub tiles_on: RwSignal<bool>,
 }
 
 impl AppState {
@@ -146,6 +148,7 @@ impl AppState {
             ready: RwSignal::new(false),
             perf,
             reload,
+            tiles_on: RwSignal::new(false),
         }
     }
 
@@ -166,4 +169,18 @@ impl AppState {
 
 pub fn use_app() -> AppState {
     expect_context::<AppState>()
+}
+
+impl AppState {
+    /// The tile layer to draw, if the config has one and it is switched on (untracked).
+    pub fn tile_source_untracked(&self) -> Option<crate::web::render::tiles::TileSource> {
+        if !self.tiles_on.get_untracked() {
+            return None;
+        }
+        let config = self.config.get_untracked()?.ok()?;
+        config.tiles.map(|t| crate::web::render::tiles::TileSource {
+            url_template: t.url_template,
+            max_zoom: t.max_zoom,
+        })
+    }
 }

@@ -13,8 +13,10 @@
 
 pub mod draw;
 pub mod style;
+pub mod tiles;
 
 use std::collections::VecDeque;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use wasm_bindgen::JsCast;
@@ -42,6 +44,8 @@ pub struct Scene {
     pub selection: Option<Selection>,
     /// False while a pan or zoom is under way: draw the cached composite moved and scaled.
     pub settled: bool,
+    /// The raster tile layer, when the config has one and it is switched on.
+    pub tiles: Option<tiles::TileSource>,
 }
 
 struct Surface {
@@ -87,6 +91,8 @@ struct BaseKey {
     view: Viewport,
     version: u64,
     visible: bool,
+    /// Tile layer on, and how many tiles had loaded.
+    tiles: Option<u64>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -103,6 +109,7 @@ pub struct Renderer {
     base_key: Option<BaseKey>,
     composite_key: Option<CompositeKey>,
     outlines: Option<(u64, Outlines)>,
+    tiles: tiles::TileCache,
     scratch: Vec<[f32; 2]>,
     /// The last [`FRAME_LOG`] frames.
     pub frames: VecDeque<FrameStat>,
@@ -113,7 +120,8 @@ pub struct Renderer {
 const OVERLAYS: [LayerId; 3] = [LayerId::Fences, LayerId::Cameras, LayerId::Ports];
 
 impl Renderer {
-    pub fn new(canvas: HtmlCanvasElement) -> Result<Renderer, String> {
+    /// `on_tile_load` is called when a raster tile arrives (to schedule a frame).
+    pub fn new(canvas: HtmlCanvasElement, on_tile_load: Rc<dyn Fn()>) -> Result<Renderer, String> {
         Ok(Renderer {
             screen: Surface::wrap(canvas)?,
             base: Surface::offscreen()?,
@@ -121,6 +129,7 @@ impl Renderer {
             base_key: None,
             composite_key: None,
             outlines: None,
+            tiles: tiles::TileCache::new(on_tile_load),
             scratch: Vec::new(),
             frames: VecDeque::new(),
             frames_total: 0,
@@ -219,6 +228,7 @@ impl Renderer {
             view,
             version: basemap.as_ref().map_or(0, |(_, v)| *v),
             visible: scene.visibility.get(LayerId::Basemap),
+            tiles: scene.tiles.as_ref().map(|_| self.tiles.version.get()),
         };
         let overlays = OVERLAYS.map(|id| {
             (
@@ -273,6 +283,9 @@ impl Renderer {
             data.map(|(d, _)| d.as_ref()),
             data.and(self.outlines.as_ref().map(|(_, o)| o)),
         );
+        if let Some(source) = &scene.tiles {
+            self.tiles.draw(&self.base.ctx, &scene.view, source);
+        }
         self.base_key = Some(key);
     }
 
