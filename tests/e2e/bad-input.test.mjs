@@ -1,21 +1,14 @@
 // 5. Bad input: one banner per failing layer naming the layer and the problem; valid
 //    features of that layer and every other layer still render.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  setup, openApp, setView, project, sampleColours, hashRegion, screenshot, tid, colourKey, colourDist,
-  PUBLIC, TEST_TIMEOUT,
+  sharedEnv, openApp, setView, project, sampleColours, hashRegion, screenshot, tid, colourKey, colourDist, PUBLIC, TEST_TIMEOUT,
 } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
-});
+const env = sharedEnv();
 
 const LAYER_NAME = { basemap: /basemap/i, fences: /fences?/i, cameras: /cameras?/i, ports: /ports?/i };
 

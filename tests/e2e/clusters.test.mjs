@@ -1,18 +1,12 @@
 // Zoomed out, the demo cameras read as cluster badges with counts (not a blob of icons);
 // clicking a badge zooms in on it, and past zoom 12 the individual cameras and sectors show.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  setup, openApp, setView, view, waitForSettled, screenshot, fetchJson, CANVAS, TEST_TIMEOUT,
+  sharedEnv, openApp, setView, view, waitForSettled, screenshot, fetchJson, CANVAS, TEST_TIMEOUT,
 } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
-});
+const env = sharedEnv();
 
 test('cameras cluster into counted badges when zoomed out; a click on a badge zooms in', { timeout: TEST_TIMEOUT }, async () => {
   const ctx = await env.newContext();

@@ -1,17 +1,11 @@
 // 8. devicePixelRatio 2: the canvas backing store is 2× its CSS size, and follows resizes.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  setup, openApp, view, project, sampleColours, setView, screenshot, colourKey, colourDist, CANVAS, TEST_TIMEOUT,
+  sharedEnv, openApp, view, project, sampleColours, setView, screenshot, colourKey, colourDist, CANVAS, TEST_TIMEOUT,
 } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
-});
+const env = sharedEnv();
 
 async function canvasSize(page) {
   return page.$eval(CANVAS, (c) => {

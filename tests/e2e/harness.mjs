@@ -11,6 +11,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 // CALAIS_DIST overrides the served build (e.g. to try the harness on a stand-in page).
@@ -203,6 +204,27 @@ export async function launchBrowser() {
       await browser.close().catch(() => {});
     },
   };
+}
+
+/**
+ * The shared server + browser of one test file: registers `before`/`after` hooks that set it
+ * up and close it, and returns a handle that forwards to it once it exists.
+ */
+export function sharedEnv(opts) {
+  let env;
+  before(async () => {
+    env = await setup(opts);
+  });
+  after(async () => {
+    await env?.close();
+  });
+  return new Proxy({}, {
+    get(_, key) {
+      if (!env) throw new Error(`test env used before setup (${String(key)})`);
+      const v = env[key];
+      return typeof v === 'function' ? v.bind(env) : v;
+    },
+  });
 }
 
 /**

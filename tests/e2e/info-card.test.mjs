@@ -1,18 +1,12 @@
 // 4. Clicking a demo camera opens the info card with its name; Escape and the close button
 //    close it. 6. Feature text is shown literally (no HTML injection).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  setup, openApp, setView, projectToPage, fetchJson, isolatedCamera, screenshot, tid, TEST_TIMEOUT,
+  sharedEnv, openApp, setView, projectToPage, fetchJson, isolatedCamera, screenshot, tid, TEST_TIMEOUT,
 } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
-});
+const env = sharedEnv();
 
 test('clicking a demo camera opens the info card with its name; Escape closes it; close button works', { timeout: TEST_TIMEOUT }, async () => {
   const ctx = await env.newContext();

@@ -1,19 +1,12 @@
 // 2. Layer toggle: unticking a layer changes the pixels around Coquelles, ticking it again
 //    restores exactly the same pixels.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  setup, openApp, setView, frameCount, waitForNewFrame, hashRegion, snapshotRegion, diffRegions,
-  screenshot, tid, reloadLayers, TEST_TIMEOUT,
+  sharedEnv, openApp, setView, frameCount, waitForNewFrame, hashRegion, snapshotRegion, diffRegions, screenshot, tid, reloadLayers, TEST_TIMEOUT,
 } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
-});
+const env = sharedEnv();
 
 /** Clicks a layer checkbox (the way a user would) and waits for the resulting frame. */
 async function toggle(page, key, checked) {

@@ -1,23 +1,16 @@
 // 1. The map is drawn: land and sea pixels where the basemap says, screenshots of the
 //    region and of Calais/Coquelles; attribution, legend, layer panel; 9. ?perf overlay.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  setup, openApp, setView, project, sampleColours, screenshot, view, tid, CANVAS, PUBLIC,
+  sharedEnv, openApp, setView, project, sampleColours, screenshot, view, tid, CANVAS, PUBLIC,
   polygonsOf, inAnyPolygon, distanceToEdges, colourKey, colourDist, TEST_TIMEOUT,
 } from './harness.mjs';
 
-let env;
-let land;
-before(async () => {
-  env = await setup();
-  land = polygonsOf(JSON.parse(fs.readFileSync(path.join(PUBLIC, 'data', 'basemap.geojson'), 'utf8')));
-});
-after(async () => {
-  await env?.close();
-});
+const env = sharedEnv();
+const land = polygonsOf(JSON.parse(fs.readFileSync(path.join(PUBLIC, 'data', 'basemap.geojson'), 'utf8')));
 
 /** A lon/lat grid covering the canvas, projected; each point classified land/sea by the basemap. */
 async function classifiedGrid(page, cols = 24, rows = 16) {

@@ -1,19 +1,12 @@
 // 3. Keyboard and button zoom change the scale bar; wheel and double-click zoom at the
 //    cursor; drag and arrow keys pan; the coordinate readout follows the mouse.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  setup, openApp, setView, view, project, projectToPage, frameCount, waitForNewFrame, waitForSettled,
-  parseDistance, parseCoords, screenshot, tid, CANVAS, TEST_TIMEOUT,
+  sharedEnv, openApp, setView, view, project, projectToPage, frameCount, waitForNewFrame, waitForSettled, parseDistance, parseCoords, screenshot, tid, CANVAS, TEST_TIMEOUT,
 } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
-});
+const env = sharedEnv();
 
 const label = async (page) => (await page.locator(tid('scale-bar-label')).textContent()).trim();
 

@@ -1,18 +1,12 @@
 // The optional raster tile layer: offered only when the config names a tile server, off by
 // default, and when switched on its tiles cover the map (a test server answers one red tile).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  setup, openApp, setView, project, sampleColours, waitForSettled, screenshot, tid, TEST_TIMEOUT,
+  sharedEnv, openApp, setView, project, sampleColours, waitForSettled, screenshot, tid, TEST_TIMEOUT,
 } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
-});
+const env = sharedEnv();
 
 const isTileRed = ([r, g, b]) => r > 150 && g < 90 && b < 90;
 

@@ -1,19 +1,12 @@
 // 7. Touch: pinch-out zooms in about the fingers' midpoint, a two-finger drag pans, a tap
 //    on a camera opens its info card. Real touch input through CDP Input.dispatchTouchEvent.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  setup, openApp, setView, view, projectToPage, frameCount, waitForNewFrame, isolatedCamera, screenshot,
-  canvasBox, tid, TEST_TIMEOUT,
+  sharedEnv, openApp, setView, view, projectToPage, frameCount, waitForNewFrame, isolatedCamera, screenshot, canvasBox, tid, TEST_TIMEOUT,
 } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
-});
+const env = sharedEnv();
 
 /** Two fingers from (a0, b0) to (a1, b1) in `steps` moves. Points are page CSS px. */
 async function twoFingerGesture(cdp, a0, b0, a1, b1, steps = 12) {
