@@ -90,7 +90,7 @@ pub fn LayerPanel() -> impl IntoView {
         })
     };
     view! {
-        <aside class="panel layer-panel" data-testid="layer-panel" aria-label="Layers">
+        <aside class="panel layer-panel" data-testid="layer-panel" data-map-reserved="" aria-label="Layers">
             <h2>"Layers"</h2>
             <ul class="layer-list">{rows} {tiles_row}</ul>
             <Legend />
@@ -273,7 +273,7 @@ pub fn Controls() -> impl IntoView {
             .set(Viewport::fit(&region_bounds(), w, h, dpr, 24.0));
     };
     view! {
-        <div class="controls" role="group" aria-label="Zoom">
+        <div class="controls" data-map-reserved="" role="group" aria-label="Zoom">
             <button data-testid="zoom-in" title="Zoom in (+)" aria-label="Zoom in" on:click=move |_| zoom_centre(state, 1.0)>"+"</button>
             <button data-testid="zoom-out" title="Zoom out (-)" aria-label="Zoom out" on:click=move |_| zoom_centre(state, -1.0)>"−"</button>
             <button data-testid="fit-region" title="Show the whole region" aria-label="Show the whole region" on:click=fit>"⤢"</button>
@@ -309,7 +309,7 @@ pub fn StatusBar() -> impl IntoView {
         }
     };
     view! {
-        <footer class="status-bar">
+        <footer class="status-bar" data-map-reserved="">
             <div class="scale-bar" data-testid="scale-bar">
                 <div
                     class="scale-bar-line"

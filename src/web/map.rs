@@ -55,6 +55,26 @@ pub fn window_size() -> (f64, f64, f64) {
     )
 }
 
+/// The panels over the map (`data-map-reserved`), as `[x, y, w, h]` CSS px of the viewport
+/// (the canvas fills it), so labels are not placed under them.
+fn reserved_areas() -> Vec<[f64; 4]> {
+    let Some(list) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector_all("[data-map-reserved]").ok())
+    else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+        .map(|e| {
+            let r = e.get_bounding_client_rect();
+            [r.x(), r.y(), r.width(), r.height()]
+        })
+        .filter(|r| r[2] > 0.0 && r[3] > 0.0)
+        .collect()
+}
+
 /// Schedules one frame (coalesced).
 pub fn request_frame(rt: &SharedRuntime, state: AppState) {
     {
@@ -87,6 +107,7 @@ fn frame(rt: &SharedRuntime, state: AppState) {
         selection: state.selection.get_untracked(),
         settled: false,
         tiles: state.tile_source_untracked(),
+        reserved: reserved_areas(),
     };
     let all_settled = LayerId::ALL
         .iter()

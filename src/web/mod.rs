@@ -72,7 +72,7 @@ pub fn App() -> impl IntoView {
     view! {
         <main class="app">
             <MapCanvas runtime=runtime />
-            <header class="title-bar">
+            <header class="title-bar" data-map-reserved="">
                 <h1>"Calais command centre"</h1>
                 <span class="subtitle">"Channel region · fixed infrastructure"</span>
             </header>

@@ -357,8 +357,14 @@ pub fn port_icon(ctx: &CanvasRenderingContext2d, kind: PortKind, x: f64, y: f64,
 
 /// Names of ports (always) and cameras (close in), placed without collisions, each trying
 /// right, left, above and below its icon; when cameras are clustered, their count pills, which
-/// are always drawn and which the names avoid.
-pub fn labels(pen: &mut Pen, ports: Option<&LayerData>, cameras: Option<&LayerData>) {
+/// are always drawn and which the names avoid. No name goes under a `reserved` panel
+/// (`[x, y, w, h]` CSS px).
+pub fn labels(
+    pen: &mut Pen,
+    ports: Option<&LayerData>,
+    cameras: Option<&LayerData>,
+    reserved: &[[f64; 4]],
+) {
     let ctx = pen.ctx;
     let dpr = pen.dpr();
     let font_px = style::LABEL_PX * dpr;
@@ -443,12 +449,30 @@ pub fn labels(pen: &mut Pen, ports: Option<&LayerData>, cameras: Option<&LayerDa
             }
         }
     }
-    let groups: Vec<&[LabelCandidate]> = pills
+    // Panels block labels like placed labels do: top priority, never drawn.
+    let (vw, vh) = (pen.view.width_css(), pen.view.height_css());
+    let blockers: Vec<LabelCandidate> = reserved
         .iter()
-        .map(|(_, c)| std::slice::from_ref(c))
+        .filter_map(|[x, y, w, h]| {
+            let (x0, y0) = (x.max(0.0), y.max(0.0));
+            let (x1, y1) = ((x + w).min(vw), (y + h).min(vh));
+            (x1 > x0 && y1 > y0).then(|| LabelCandidate {
+                x: x0,
+                y: (y0 + y1) / 2.0,
+                width: x1 - x0,
+                height: y1 - y0,
+                priority: i32::MAX,
+            })
+        })
+        .collect();
+    let groups: Vec<&[LabelCandidate]> = blockers
+        .iter()
+        .map(std::slice::from_ref)
+        .chain(pills.iter().map(|(_, c)| std::slice::from_ref(c)))
         .chain(names.iter().map(|(_, alts)| alts.as_slice()))
         .collect();
     let placed = place_label_groups(&groups, pen.view.width_css(), pen.view.height_css(), 3.0);
+    let placed = &placed[blockers.len()..];
 
     for (text, c) in &pills {
         let (x, y, w, h) = (c.x * dpr, c.y * dpr, c.width * dpr, c.height * dpr);

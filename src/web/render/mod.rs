@@ -46,6 +46,8 @@ pub struct Scene {
     pub settled: bool,
     /// The raster tile layer, when the config has one and it is switched on.
     pub tiles: Option<tiles::TileSource>,
+    /// Screen areas covered by panels (`[x, y, w, h]` CSS px): labels are not placed there.
+    pub reserved: Vec<[f64; 4]>,
 }
 
 struct Surface {
@@ -314,7 +316,12 @@ impl Renderer {
         if let Some(d) = layer(LayerId::Ports) {
             drawn += draw::ports(&mut pen, d);
         }
-        draw::labels(&mut pen, layer(LayerId::Ports), layer(LayerId::Cameras));
+        draw::labels(
+            &mut pen,
+            layer(LayerId::Ports),
+            layer(LayerId::Cameras),
+            &scene.reserved,
+        );
         drawn
     }
 }
