@@ -41,11 +41,7 @@ fn mount(with_map: bool) -> (Element, AppState) {
     let handle = leptos::mount::mount_to(
         container.clone().unchecked_into::<HtmlElement>(),
         move || {
-            let state = AppState::new(
-                "tests/fixtures/wasm/config-404.json".to_string(),
-                view,
-                false,
-            );
+            let state = AppState::new("tests/fixtures/wasm/config-404.json".to_string(), view);
             provide_context(state);
             *h.borrow_mut() = Some(state);
             let runtime = Runtime::new();

@@ -44,7 +44,7 @@ pub fn App() -> impl IntoView {
     };
     let (w, h, dpr) = window_size();
     let initial = Viewport::fit(&region_bounds(), w, h, dpr, 24.0);
-    let state = AppState::new(config_url, initial, perf);
+    let state = AppState::new(config_url, initial);
     provide_context(state);
     let runtime = Runtime::new();
     hook::install(state, runtime.clone());
@@ -77,6 +77,9 @@ pub fn App() -> impl IntoView {
                 <span class="subtitle">"Channel region · fixed infrastructure"</span>
             </header>
             <ErrorBanners />
+            <Show when=move || !state.ready.get()>
+                <div class="loading" role="status" data-testid="loading">"Loading map data…"</div>
+            </Show>
             {config_problem.map(|p| view! {
                 <div class="error-banner" role="alert" data-testid="error-banner" data-layer="config">{p}</div>
             })}

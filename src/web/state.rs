@@ -114,8 +114,8 @@ pub struct AppState {
     pub selection: RwSignal<Option<Selection>>,
     pub cursor: RwSignal<Option<LonLat>>,
     pub last_frame: RwSignal<Option<FrameStat>>,
+    /// True once the first frame with every layer loaded (or failed) is drawn.
     pub ready: RwSignal<bool>,
-    pub perf: bool,
     /// Bumped to re-fetch the data layers (fences, cameras, ports).
     pub reload: RwSignal<u64>,
     /// The optional raster tile layer (only offered when the config names a tile server).
@@ -124,7 +124,7 @@ pub struct AppState {
 
 impl AppState {
     /// Creates the state and starts the fetches; call inside the root component.
-    pub fn new(config_url: String, initial: Viewport, perf: bool) -> Self {
+    pub fn new(config_url: String, initial: Viewport) -> Self {
         let reload = RwSignal::new(0u64);
         let config = LocalResource::new(move || crate::web::load::load_config(config_url.clone()));
         let layers = LayerId::ALL.map(|id| {
@@ -146,7 +146,6 @@ impl AppState {
             cursor: RwSignal::new(None),
             last_frame: RwSignal::new(None),
             ready: RwSignal::new(false),
-            perf,
             reload,
             tiles_on: RwSignal::new(false),
         }

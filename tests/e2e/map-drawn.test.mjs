@@ -61,6 +61,9 @@ test('map is drawn: land and sea colours where the basemap says, Calais land, Ch
     assert.ok(Math.abs(box.width - vp.width) <= 1 && Math.abs(box.height - vp.height) <= 1,
       `canvas ${box.width}x${box.height} should fill the ${vp.width}x${vp.height} window`);
 
+    // The loading notice is gone once the map is drawn.
+    assert.equal(await page.locator(tid('loading')).count(), 0, 'loading notice hidden when ready');
+
     // Whole region: the Calais area and the Channel must both be in view.
     await screenshot(page, '01-map-initial-view');
     await setView(page, 1.68, 50.95, 10);
