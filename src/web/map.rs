@@ -100,25 +100,27 @@ fn layer_input(state: &AppState, id: LayerId) -> crate::web::render::LayerInput 
 
 fn frame(rt: &SharedRuntime, state: AppState) {
     let now = now_ms();
+    let mut r = rt.borrow_mut();
+    r.pending = false;
+    let since = now - r.last_view_change;
+    let settled = since >= SETTLE_MS;
     let scene = Scene {
         view: state.view.get_untracked(),
         layers: LayerId::ALL.map(|id| layer_input(&state, id)),
         visibility: state.visibility.get_untracked(),
         selection: state.selection.get_untracked(),
-        settled: false,
+        settled,
         tiles: state.tile_source_untracked(),
-        reserved: reserved_areas(),
+        // Only a frame that re-composites places labels; gesture frames skip the layout read.
+        reserved: if settled || !r.renderer.as_ref().is_some_and(Renderer::has_composite) {
+            reserved_areas()
+        } else {
+            Vec::new()
+        },
     };
     let all_settled = LayerId::ALL
         .iter()
         .all(|id| state.layer_untracked(*id).is_settled());
-    let mut r = rt.borrow_mut();
-    r.pending = false;
-    let since = now - r.last_view_change;
-    let scene = Scene {
-        settled: since >= SETTLE_MS,
-        ..scene
-    };
     let Some(renderer) = r.renderer.as_mut() else {
         return;
     };

@@ -138,6 +138,11 @@ impl Renderer {
         })
     }
 
+    /// Whether a composite exists to move during a gesture (false until the first frame).
+    pub fn has_composite(&self) -> bool {
+        self.composite_key.is_some()
+    }
+
     /// The on-screen canvas.
     pub fn canvas(&self) -> &HtmlCanvasElement {
         &self.screen.canvas
