@@ -7,6 +7,8 @@
 
 use super::camera::fov_sector;
 use super::config::PropertyNames;
+use super::json::Json as J;
+pub use super::json::replace_non_finite_tokens;
 use super::model::{
     Camera, Feature, FeatureKind, FenceKind, LayerData, LayerId, PortKind, Properties, Shape,
     SkippedFeature,
@@ -14,8 +16,6 @@ use super::model::{
 use super::projection::to_mercator;
 use super::units::{Bearing, LonLat, Mercator};
 use super::viewport::MercatorBounds;
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use std::fmt;
 
 /// Why a whole layer could not be read.
 #[derive(thiserror::Error, Debug, Clone, PartialEq)]
@@ -27,228 +27,10 @@ pub enum IngestError {
 }
 
 // ---------------------------------------------------------------------------
-// An order-preserving JSON value (serde_json's `Value` sorts object keys unless
-// its `preserve_order` feature happens to be enabled; properties must keep
-// source order regardless of feature unification).
-
-#[derive(Debug, Clone, PartialEq)]
-enum J {
-    Null,
-    Bool(bool),
-    Num(serde_json::Number),
-    Str(String),
-    Arr(Vec<J>),
-    Obj(Vec<(String, J)>),
-}
-
-impl<'de> Deserialize<'de> for J {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<J, D::Error> {
-        d.deserialize_any(JVisitor)
-    }
-}
-
-struct JVisitor;
-
-impl<'de> Visitor<'de> for JVisitor {
-    type Value = J;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<J, E> {
-        Ok(J::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<J, E> {
-        Ok(J::Num(v.into()))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<J, E> {
-        Ok(J::Num(v.into()))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<J, E> {
-        Ok(serde_json::Number::from_f64(v).map_or(J::Null, J::Num))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<J, E> {
-        Ok(J::Str(v.to_string()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<J, E> {
-        Ok(J::Str(v))
-    }
-    fn visit_unit<E>(self) -> Result<J, E> {
-        Ok(J::Null)
-    }
-    fn visit_none<E>(self) -> Result<J, E> {
-        Ok(J::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<J, D::Error> {
-        J::deserialize(d)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<J, A::Error> {
-        let mut v = Vec::new();
-        while let Some(x) = seq.next_element::<J>()? {
-            v.push(x);
-        }
-        Ok(J::Arr(v))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<J, A::Error> {
-        let mut v: Vec<(String, J)> = Vec::new();
-        while let Some(k) = map.next_key::<String>()? {
-            let x = map.next_value::<J>()?;
-            v.push((k, x));
-        }
-        Ok(J::Obj(v))
-    }
-}
-
-impl J {
-    /// Member of an object; the last one wins on duplicate keys (as in `JSON.parse`).
-    fn get(&self, key: &str) -> Option<&J> {
-        match self {
-            J::Obj(m) => m.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
-    fn kind(&self) -> &'static str {
-        match self {
-            J::Null => "null",
-            J::Bool(_) => "a boolean",
-            J::Num(_) => "a number",
-            J::Str(_) => "a string",
-            J::Arr(_) => "an array",
-            J::Obj(_) => "an object",
-        }
-    }
-
-    /// Display text: strings as-is, numbers/bools via `to_string`, null as "null",
-    /// arrays/objects as compact JSON.
-    fn display(&self) -> String {
-        match self {
-            J::Str(s) => s.clone(),
-            other => {
-                let mut out = String::new();
-                other.write_json(&mut out);
-                out
-            }
-        }
-    }
-
-    fn write_json(&self, out: &mut String) {
-        match self {
-            J::Null => out.push_str("null"),
-            J::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            J::Num(n) => out.push_str(&n.to_string()),
-            J::Str(s) => out.push_str(&quote(s)),
-            J::Arr(a) => {
-                out.push('[');
-                for (i, x) in a.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    x.write_json(out);
-                }
-                out.push(']');
-            }
-            J::Obj(m) => {
-                out.push('{');
-                for (i, (k, x)) in m.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    out.push_str(&quote(k));
-                    out.push(':');
-                    x.write_json(out);
-                }
-                out.push('}');
-            }
-        }
-    }
-
-    /// Number or numeric string (trimmed) as a finite f64.
-    fn as_number_lossy(&self) -> Option<f64> {
-        let v = match self {
-            J::Num(n) => n.as_f64()?,
-            J::Str(s) => s.trim().parse::<f64>().ok()?,
-            _ => return None,
-        };
-        v.is_finite().then_some(v)
-    }
-}
-
-fn quote(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{}\"", s.escape_default()))
-}
-
-// ---------------------------------------------------------------------------
 // Text level.
 
-/// Replace bare `NaN`, `Infinity`, `-Infinity` and `+Infinity` tokens that stand
-/// outside JSON strings with `null`. Returns `None` if nothing was replaced.
-pub fn replace_non_finite_tokens(text: &str) -> Option<String> {
-    let b = text.as_bytes();
-    let mut out: Vec<u8> = Vec::with_capacity(b.len());
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut changed = false;
-    let mut i = 0;
-    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'.';
-    while let Some(&c) = b.get(i) {
-        if in_string {
-            out.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == b'\\' {
-                escaped = true;
-            } else if c == b'"' {
-                in_string = false;
-            }
-            i += 1;
-            continue;
-        }
-        if c == b'"' {
-            in_string = true;
-            out.push(c);
-            i += 1;
-            continue;
-        }
-        let prev_ok = i == 0 || b.get(i - 1).is_none_or(|&p| !is_word(p));
-        if prev_ok {
-            let rest = b.get(i..).unwrap_or(&[]);
-            let token_len = [&b"-Infinity"[..], b"+Infinity", b"Infinity", b"NaN"]
-                .iter()
-                .find(|t| rest.starts_with(t))
-                .map(|t| t.len());
-            if let Some(len) = token_len
-                && b.get(i + len).is_none_or(|&n| !is_word(n))
-            {
-                out.extend_from_slice(b"null");
-                changed = true;
-                i += len;
-                continue;
-            }
-        }
-        out.push(c);
-        i += 1;
-    }
-    if changed {
-        String::from_utf8(out).ok()
-    } else {
-        None
-    }
-}
-
 fn parse_json(text: &str) -> Result<J, IngestError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    match serde_json::from_str::<J>(text) {
-        Ok(v) => Ok(v),
-        Err(first) => {
-            if let Some(fixed) = replace_non_finite_tokens(text)
-                && let Ok(v) = serde_json::from_str::<J>(&fixed)
-            {
-                return Ok(v);
-            }
-            Err(IngestError::Json(first.to_string()))
-        }
-    }
+    J::parse(text).map_err(IngestError::Json)
 }
 
 // ---------------------------------------------------------------------------
