@@ -2,10 +2,12 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: run test build tools test-tools lint test-native test-wasm test-e2e bench
+.PHONY: run test build tools test-tools bench dev
 
+# Builds the app and serves it with the demo API (live synthetic incidents) on 127.0.0.1:8080.
 run: tools
-	trunk serve --release
+	trunk build --release
+	cargo run -p calais-demo-server --release -- --static dist --bind 127.0.0.1 --port 8080
 
 build: tools
 	trunk build --release
@@ -21,3 +23,7 @@ test: test-tools
 
 bench: test-tools build
 	node bench/render.mjs
+
+# Development: trunk's own server with rebuild on change (no demo API).
+dev: tools
+	trunk serve --release

@@ -11,17 +11,17 @@ step() { printf '\n=== %s\n' "$*"; }
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "clippy (native and wasm32)"
-cargo clippy --all-targets -- -D warnings
-cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+step "clippy (native: app and demo server; wasm32: app)"
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p calais-map --target wasm32-unknown-unknown --all-targets -- -D warnings
 
-step "native tests (pure core)"
-cargo test
+step "native tests (pure core, web shell logic, demo API server)"
+cargo test --workspace
 
 step "wasm tests in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --target wasm32-unknown-unknown
+  cargo test -p calais-map --target wasm32-unknown-unknown
 
 step "release build"
 trunk build --release

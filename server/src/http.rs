@@ -1,0 +1,330 @@
+//! HTTP routes: snapshot / since, SSE stream, health, and the built app's static files.
+
+use std::convert::Infallible;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::json;
+use tokio::sync::{broadcast, mpsc, watch};
+use tower_http::services::ServeDir;
+
+use crate::clock::now_rfc3339;
+use crate::hub::{Event, Hub, SharedEvent};
+
+#[derive(Clone)]
+pub struct App {
+    pub hub: Arc<Hub>,
+    pub heartbeat: Option<Duration>,
+    pub stop: watch::Receiver<bool>,
+    pub mode: &'static str,
+}
+
+pub fn router(app: App, static_dir: &Path) -> Router {
+    Router::new()
+        .route("/api/health", get(health))
+        .route("/api/incidents", get(incidents))
+        .route("/api/incidents/stream", get(stream))
+        .route("/api/{*rest}", get(no_such_endpoint))
+        .fallback_service(ServeDir::new(static_dir))
+        .with_state(app)
+}
+
+fn json_response(status: StatusCode, content_type: &'static str, body: String) -> Response {
+    let mut r = (status, body).into_response();
+    let h = r.headers_mut();
+    h.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+async fn health(State(app): State<App>) -> Response {
+    let body = json!({"ok": true, "seq": app.hub.head(), "mode": app.mode}).to_string();
+    json_response(StatusCode::OK, "application/json", body)
+}
+
+async fn no_such_endpoint(uri: Uri) -> Response {
+    let body = json!({"error": format!("no such endpoint: {}", uri.path())}).to_string();
+    json_response(StatusCode::NOT_FOUND, "application/json", body)
+}
+
+fn gone(reason: String) -> Response {
+    json_response(
+        StatusCode::GONE,
+        "application/json",
+        json!({"error": reason, "resync": true}).to_string(),
+    )
+}
+
+/// `{"type":"FeatureCollection","cursor":"N","features":[...]}` from pre-serialised Features.
+fn collection(cursor: u64, features: &[SharedEvent]) -> Response {
+    let len: usize = features.iter().map(|e| e.data.len() + 1).sum();
+    let mut body = String::with_capacity(len + 64);
+    body.push_str("{\"type\":\"FeatureCollection\",\"cursor\":\"");
+    body.push_str(&cursor.to_string());
+    body.push_str("\",\"features\":[");
+    for (i, e) in features.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(&e.data);
+    }
+    body.push_str("]}");
+    json_response(StatusCode::OK, "application/geo+json", body)
+}
+
+async fn incidents(State(app): State<App>, uri: Uri) -> Response {
+    let Some(since) = query_param(uri.query(), "since") else {
+        let (cursor, features) = app.hub.snapshot();
+        return collection(cursor, &features);
+    };
+    match since.parse::<u64>() {
+        Ok(c) => match app.hub.changes_since(c) {
+            Ok((cursor, features)) => collection(cursor, &features),
+            Err(gap) => gone(gap.reason(&format!("cursor {c}"))),
+        },
+        Err(_) => gone(format!(
+            "cursor {since:?} was not issued by this server; refetch the snapshot"
+        )),
+    }
+}
+
+/// First value of `key` in a query string, percent-decoded.
+pub fn query_param(query: Option<&str>, key: &str) -> Option<String> {
+    query?.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        (percent_decode(k) == key).then(|| percent_decode(v))
+    })
+}
+
+fn percent_decode(s: &str) -> String {
+    fn hex(c: u8) -> Option<u8> {
+        (c as char).to_digit(16).map(|d| d as u8)
+    }
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server-Sent Events
+
+/// One `incident` event. Data lines are split on CR, LF and CRLF so that a browser's
+/// EventSource rejoins them with "\n" (raw scenario strings are otherwise sent verbatim).
+pub fn incident_frame(e: &Event) -> Bytes {
+    let mut s = String::with_capacity(e.data.len() + 48);
+    s.push_str("id: ");
+    s.push_str(&e.seq.to_string());
+    s.push_str("\nevent: incident\n");
+    push_data(&mut s, &e.data);
+    s.push('\n');
+    Bytes::from(s)
+}
+
+fn push_data(s: &mut String, data: &str) {
+    for line in data.split("\r\n").flat_map(|l| l.split(['\r', '\n'])) {
+        s.push_str("data: ");
+        s.push_str(line);
+        s.push('\n');
+    }
+}
+
+fn control_frame(event: &str, data: &serde_json::Value) -> Bytes {
+    let mut s = format!("event: {event}\n");
+    push_data(&mut s, &data.to_string());
+    s.push('\n');
+    Bytes::from(s)
+}
+
+async fn stream(State(app): State<App>, headers: HeaderMap, uri: Uri) -> Response {
+    let last = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .or_else(|| query_param(uri.query(), "last_event_id").filter(|s| !s.is_empty()));
+    let (tx, rx) = mpsc::channel::<Bytes>(32);
+    tokio::spawn(sse_session(app, last, tx));
+    let body = Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|b| (Ok::<_, Infallible>(b), rx))
+    }));
+    let mut r = Response::new(body);
+    let h = r.headers_mut();
+    h.insert(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+    h.insert(
+        CACHE_CONTROL,
+        HeaderValue::from_static("no-cache, no-store"),
+    );
+    h.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    r
+}
+
+/// Sends everything in `events` after `last_sent`; `None` if the client went away.
+async fn send_all(
+    out: &mpsc::Sender<Bytes>,
+    events: &[SharedEvent],
+    last_sent: &mut u64,
+) -> Option<()> {
+    for e in events {
+        if e.seq > *last_sent {
+            out.send(incident_frame(e)).await.ok()?;
+            *last_sent = e.seq;
+        }
+    }
+    Some(())
+}
+
+async fn reset(out: &mpsc::Sender<Bytes>, hub: &Hub, reason: String) {
+    let _ = out
+        .send(control_frame(
+            "reset",
+            &json!({"reason": reason, "seq": hub.head()}),
+        ))
+        .await;
+}
+
+/// One client's stream: replay after its Last-Event-ID, then live events and heartbeats.
+/// Runs in its own task writing into a small channel, so a slow client only ever delays itself;
+/// if it falls behind the broadcast it catches up from the log, or gets `reset` when the log
+/// no longer reaches back that far. After a `reset` the stream ends.
+async fn sse_session(app: App, last: Option<String>, out: mpsc::Sender<Bytes>) {
+    let hub = &app.hub;
+    if out
+        .send(Bytes::from_static(b"retry: 1000\n\n"))
+        .await
+        .is_err()
+    {
+        return;
+    }
+    let (mut last_sent, mut rx) = match last {
+        None => hub.subscribe_live(),
+        Some(s) => {
+            let Ok(id) = s.parse::<u64>() else {
+                return reset(
+                    &out,
+                    hub,
+                    format!(
+                        "Last-Event-ID {s:?} was not issued by this server; refetch the snapshot"
+                    ),
+                )
+                .await;
+            };
+            let (replay, rx) = hub.replay_and_subscribe(id);
+            match replay {
+                Err(gap) => return reset(&out, hub, gap.reason(&format!("event id {id}"))).await,
+                Ok(events) => {
+                    let mut last_sent = id;
+                    if send_all(&out, &events, &mut last_sent).await.is_none() {
+                        return;
+                    }
+                    (last_sent, rx)
+                }
+            }
+        }
+    };
+    let mut heartbeat = app
+        .heartbeat
+        .map(|p| tokio::time::interval_at(tokio::time::Instant::now() + p, p));
+    let mut stop = app.stop.clone();
+    loop {
+        let beat = async {
+            match heartbeat.as_mut() {
+                Some(i) => {
+                    i.tick().await;
+                }
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            r = rx.recv() => match r {
+                Ok(e) => {
+                    if send_all(&out, std::slice::from_ref(&e), &mut last_sent).await.is_none() {
+                        return;
+                    }
+                }
+                Err(broadcast::error::RecvError::Lagged(_)) => {
+                    let (replay, new_rx) = hub.replay_and_subscribe(last_sent);
+                    rx = new_rx;
+                    match replay {
+                        Ok(events) => {
+                            if send_all(&out, &events, &mut last_sent).await.is_none() {
+                                return;
+                            }
+                        }
+                        Err(gap) => {
+                            let why = format!("this client fell behind: {}", gap.reason(&format!("event id {last_sent}")));
+                            return reset(&out, hub, why).await;
+                        }
+                    }
+                }
+                Err(broadcast::error::RecvError::Closed) => return,
+            },
+            _ = beat => {
+                if out.send(control_frame("heartbeat", &json!({"time": now_rfc3339()}))).await.is_err() {
+                    return;
+                }
+            }
+            _ = async { let _ = stop.wait_for(|s| *s).await; } => return,
+            _ = out.closed() => return,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_params() {
+        assert_eq!(
+            query_param(Some("since=12&x=1"), "since").as_deref(),
+            Some("12")
+        );
+        assert_eq!(
+            query_param(Some("a=1&last_event_id=%34%32"), "last_event_id").as_deref(),
+            Some("42")
+        );
+        assert_eq!(query_param(Some("since"), "since").as_deref(), Some(""));
+        assert_eq!(query_param(Some("x=%zz%"), "x").as_deref(), Some("%zz%"));
+        assert_eq!(query_param(None, "since"), None);
+    }
+
+    #[test]
+    fn frames() {
+        let e = Event {
+            seq: 7,
+            incident: None,
+            data: "a\r\nb\rc\nd".into(),
+        };
+        assert_eq!(
+            &incident_frame(&e)[..],
+            b"id: 7\nevent: incident\ndata: a\ndata: b\ndata: c\ndata: d\n\n"
+        );
+        assert_eq!(
+            &control_frame("heartbeat", &json!({"time": "t"}))[..],
+            b"event: heartbeat\ndata: {\"time\":\"t\"}\n\n"
+        );
+    }
+}
