@@ -161,3 +161,46 @@ fn invalid_configs() {
         )
     );
 }
+
+#[test]
+fn incident_feed_defaults_and_overrides() {
+    let d = parse_config("{}").expect("empty config");
+    assert_eq!(d.incidents.snapshot_url, "api/incidents");
+    assert_eq!(d.incidents.stream_url, "api/incidents/stream");
+    assert_eq!(d.incidents.properties.kind, "kind");
+    assert_eq!(d.incidents.stale_after_s, 15.0);
+
+    let c = parse_config(
+        r#"{"incidents": {"snapshot_url": "/centre/api/v2/incidents", "stale_after_s": 30,
+            "properties": {"kind": "type", "updated_at": "maj"}}}"#,
+    )
+    .expect("valid incidents section");
+    assert_eq!(c.incidents.snapshot_url, "/centre/api/v2/incidents");
+    assert_eq!(c.incidents.stream_url, "api/incidents/stream");
+    assert_eq!(c.incidents.stale_after_s, 30.0);
+    assert_eq!(c.incidents.properties.kind, "type");
+    assert_eq!(c.incidents.properties.updated_at, "maj");
+    assert_eq!(c.incidents.properties.severity, "severity");
+}
+
+#[test]
+fn incident_feed_invalid_values_name_the_field() {
+    let field = |text: &str| invalid_field(parse_config(text));
+    assert_eq!(
+        field(r#"{"incidents": {"stale_after_s": 0}}"#),
+        "incidents.stale_after_s"
+    );
+    assert_eq!(
+        field(r#"{"incidents": {"poll_interval_s": "fast"}}"#),
+        "incidents.poll_interval_s"
+    );
+    assert_eq!(
+        field(r#"{"incidents": {"stream_url": " "}}"#),
+        "incidents.stream_url"
+    );
+    assert_eq!(
+        field(r#"{"incidents": {"properties": {"kind": ""}}}"#),
+        "incidents.properties.kind"
+    );
+    assert_eq!(field(r#"{"incidents": []}"#), "incidents");
+}

@@ -4,6 +4,7 @@
 //! plain strings. Every field is optional and falls back to its default;
 //! unknown fields are ignored. This module parses text and does no I/O.
 
+use super::incident::IncidentNames;
 use super::model::LayerId;
 use super::units::{LonLat, Zoom};
 use serde::de::DeserializeOwned;
@@ -21,6 +22,40 @@ pub struct Config {
     /// Optional XYZ raster tile layer; off (`None`) by default.
     pub tiles: Option<TileConfig>,
     pub basemap_attribution: String,
+    /// The live incident feed (docs/api.md).
+    pub incidents: IncidentFeedConfig,
+}
+
+/// Where the live incidents come from and how the feed behaves. URLs are relative by default
+/// (the app and the API share an origin); times are seconds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IncidentFeedConfig {
+    /// Snapshot (and `?since=` polling) URL.
+    pub snapshot_url: String,
+    /// Server-Sent Events URL.
+    pub stream_url: String,
+    /// Property names of the API's incidents.
+    pub properties: IncidentNames,
+    /// The feed is stale after this long without an event or heartbeat.
+    pub stale_after_s: f64,
+    /// Polling interval where Server-Sent Events are not available.
+    pub poll_interval_s: f64,
+    /// Closed incidents leave memory this long after their last update.
+    pub retention_s: f64,
+}
+
+impl Default for IncidentFeedConfig {
+    fn default() -> Self {
+        IncidentFeedConfig {
+            snapshot_url: "api/incidents".to_string(),
+            stream_url: "api/incidents/stream".to_string(),
+            properties: IncidentNames::default(),
+            stale_after_s: 15.0,
+            poll_interval_s: 5.0,
+            retention_s: 600.0,
+        }
+    }
 }
 
 /// Default basemap attribution text.
@@ -35,6 +70,7 @@ impl Default for Config {
             initial_view: None,
             tiles: None,
             basemap_attribution: DEFAULT_BASEMAP_ATTRIBUTION.to_string(),
+            incidents: IncidentFeedConfig::default(),
         }
     }
 }
@@ -283,6 +319,37 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
             ));
         }
         cfg.tiles = Some(t);
+    }
+
+    if let Some(m) = section(root, "incidents")? {
+        let f = &mut cfg.incidents;
+        take(m, "incidents", "snapshot_url", &mut f.snapshot_url)?;
+        take(m, "incidents", "stream_url", &mut f.stream_url)?;
+        take(m, "incidents", "stale_after_s", &mut f.stale_after_s)?;
+        take(m, "incidents", "poll_interval_s", &mut f.poll_interval_s)?;
+        take(m, "incidents", "retention_s", &mut f.retention_s)?;
+        if let Some(p) = m.get("properties").filter(|v| !v.is_null()) {
+            f.properties = IncidentNames::deserialize(p)
+                .map_err(|e| invalid("incidents.properties", e.to_string()))?;
+        }
+    }
+    let f = &cfg.incidents;
+    non_empty("incidents.snapshot_url", &f.snapshot_url)?;
+    non_empty("incidents.stream_url", &f.stream_url)?;
+    for (name, value) in f.properties.fields() {
+        non_empty(&format!("incidents.properties.{name}"), value)?;
+    }
+    for (name, v, min) in [
+        ("stale_after_s", f.stale_after_s, 1.0),
+        ("poll_interval_s", f.poll_interval_s, 0.5),
+        ("retention_s", f.retention_s, 0.0),
+    ] {
+        if !(v.is_finite() && v >= min) {
+            return Err(invalid(
+                format!("incidents.{name}"),
+                format!("must be a number of seconds, at least {min}"),
+            ));
+        }
     }
 
     take(

@@ -13,6 +13,7 @@ pub mod basemap;
 pub mod camera;
 pub mod cluster;
 pub mod config;
+pub mod feed;
 pub mod hit;
 pub mod incident;
 pub mod ingest;
