@@ -104,10 +104,10 @@ fn Legend() -> impl IntoView {
         .into_iter()
         .map(|k| {
             let (colour, width, _) = style::fence_style(k);
-            let css = format!("background:{colour};height:{}px", width.max(2.0));
+            let height = format!("{}px", width.max(2.0));
             view! {
                 <li>
-                    <span class="swatch line" style=css></span>
+                    <span class="swatch line" style:background=colour style:height=height></span>
                     {style::fence_label(k)}
                 </li>
             }
@@ -121,7 +121,7 @@ fn Legend() -> impl IntoView {
             let class = format!("swatch icon icon-{}", k.key());
             view! {
                 <li>
-                    <span class=class style=format!("background:{colour}")></span>
+                    <span class=class style:background=colour></span>
                     {style::port_label(k)}
                 </li>
             }
@@ -142,7 +142,7 @@ fn Legend() -> impl IntoView {
                 </li>
                 {ports}
                 <li>
-                    <span class="swatch line dashed" style=format!("border-color:{}", style::BORDER)></span>
+                    <span class="swatch line dashed" style:border-color=style::BORDER></span>
                     "Country border"
                 </li>
             </ul>
@@ -313,7 +313,7 @@ pub fn StatusBar() -> impl IntoView {
             <div class="scale-bar" data-testid="scale-bar">
                 <div
                     class="scale-bar-line"
-                    style=move || format!("width:{:.1}px", bar.get().map_or(0.0, |b| b.width_css))
+                    style:width=move || format!("{:.1}px", bar.get().map_or(0.0, |b| b.width_css))
                 ></div>
                 <span data-testid="scale-bar-label">{move || bar.get().map(|b| b.label).unwrap_or_default()}</span>
             </div>

@@ -146,6 +146,12 @@ test('chrome: layer panel with four checked toggles and counts, legend, attribut
     assert.match(await page.locator(tid('attribution')).textContent(), /OpenStreetMap contributors/);
     for (const b of ['zoom-in', 'zoom-out', 'fit-region']) assert.ok(await page.locator(tid(b)).isVisible(), `${b} visible`);
     assert.match(await page.locator(tid('scale-bar-label')).textContent(), /\d\s*(k?m)\b/);
+    // The bar's length is set through the CSSOM (`style:width`, allowed by a strict CSP).
+    const bar = await page.evaluate(() => {
+      const el = document.querySelector('.scale-bar-line');
+      return { width: el.getBoundingClientRect().width };
+    });
+    assert.ok(bar.width > 20 && bar.width <= 145, `scale bar line is ${bar.width}px wide`);
     assert.equal(await page.locator(tid('error-banner')).count(), 0, 'no error banner with the demo data');
     assert.equal(await page.locator(tid('perf-overlay')).count(), 0, 'no perf overlay without ?perf');
     // The canvas is focused at start (keyboard works without a click).
