@@ -204,3 +204,10 @@ fn incident_feed_invalid_values_name_the_field() {
     );
     assert_eq!(field(r#"{"incidents": []}"#), "incidents");
 }
+
+#[test]
+fn empty_stream_url_means_polling() {
+    let c = parse_config(r#"{"incidents": {"stream_url": ""}}"#).expect("valid");
+    assert_eq!(c.incidents.stream_url, "");
+    assert!(parse_config(r#"{"incidents": {"snapshot_url": ""}}"#).is_err());
+}

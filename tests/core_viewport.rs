@@ -360,3 +360,38 @@ fn visibility_culling() {
     assert!(!is_visible(&beyond, &v, 4.0));
     assert!(is_visible(&beyond, &v, 6.0));
 }
+
+#[test]
+fn fly_from_calais_to_dover_eases_and_lands_exactly() {
+    let from = calais_view(11.0);
+    let dover = Viewport::new(
+        merc(1.3300, 51.1200),
+        Zoom::new(14.0).expect("zoom"),
+        640.0,
+        480.0,
+        1.0,
+    );
+    let start = from.fly_step(&dover, 0.0);
+    assert_eq!(start, from);
+    let end = from.fly_step(&dover, 1.0);
+    assert_eq!(end.center(), dover.center());
+    assert_eq!(end.zoom(), dover.zoom());
+    // Size and dpr stay the flying view's own.
+    assert_eq!((end.width_css(), end.dpr()), (1280.0, 2.0));
+    // Halfway (eased symmetric): half the zoom change and half the distance.
+    let mid = from.fly_step(&dover, 0.5);
+    assert!(close(mid.zoom().get(), 12.5, 1e-9));
+    assert!(close(
+        mid.center().x,
+        (from.center().x + dover.center().x) / 2.0,
+        1e-6
+    ));
+    // Eased: a quarter of the time covers less than a quarter of the way.
+    let q = from.fly_step(&dover, 0.25);
+    let frac = (q.center().x - from.center().x) / (dover.center().x - from.center().x);
+    assert!(frac > 0.0 && frac < 0.25, "{frac}");
+    // Out-of-range and NaN fractions are clamped.
+    assert_eq!(from.fly_step(&dover, 7.0).center(), dover.center());
+    assert_eq!(from.fly_step(&dover, f64::NAN).zoom(), dover.zoom());
+    assert_eq!(from.fly_step(&dover, -1.0), from);
+}

@@ -33,7 +33,8 @@ pub struct Config {
 pub struct IncidentFeedConfig {
     /// Snapshot (and `?since=` polling) URL.
     pub snapshot_url: String,
-    /// Server-Sent Events URL.
+    /// Server-Sent Events URL; `""` (empty) means no stream: poll the snapshot URL with
+    /// `?since=<cursor>` every `poll_interval_s` instead.
     pub stream_url: String,
     /// Property names of the API's incidents.
     pub properties: IncidentNames,
@@ -335,7 +336,10 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
     }
     let f = &cfg.incidents;
     non_empty("incidents.snapshot_url", &f.snapshot_url)?;
-    non_empty("incidents.stream_url", &f.stream_url)?;
+    // Empty means "poll instead"; blank (only spaces) is a typo, not a choice.
+    if !f.stream_url.is_empty() {
+        non_empty("incidents.stream_url", &f.stream_url)?;
+    }
     for (name, value) in f.properties.fields() {
         non_empty(&format!("incidents.properties.{name}"), value)?;
     }

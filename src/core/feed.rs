@@ -141,9 +141,58 @@ impl FeedHealth {
     }
 }
 
+/// `base` with one query parameter added (`?` or `&` as needed), the value percent-encoded
+/// (everything but unreserved characters), e.g. the stream URL with `last_event_id=<cursor>`
+/// or the snapshot URL with `since=<cursor>`. Cursors are opaque: sent back exactly.
+pub fn with_query(base: &str, name: &str, value: &str) -> String {
+    let (path, fragment) = match base.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (base, None),
+    };
+    let sep = if !path.contains('?') {
+        "?"
+    } else if path.ends_with('?') || path.ends_with('&') {
+        ""
+    } else {
+        "&"
+    };
+    let mut out = format!("{path}{sep}{}={}", encode(name), encode(value));
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
+}
+
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_parameters_are_added_and_encoded() {
+        assert_eq!(
+            with_query("api/incidents/stream", "last_event_id", "1781174400000123"),
+            "api/incidents/stream?last_event_id=1781174400000123"
+        );
+        assert_eq!(
+            with_query("api/incidents?tenant=calais", "since", "a b&c/é"),
+            "api/incidents?tenant=calais&since=a%20b%26c%2F%C3%A9"
+        );
+        assert_eq!(with_query("x?", "since", "1"), "x?since=1");
+        assert_eq!(with_query("x#top", "since", "1"), "x?since=1#top");
+    }
 
     #[test]
     fn backoff_doubles_with_jitter_and_caps() {

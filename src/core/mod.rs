@@ -16,6 +16,7 @@ pub mod config;
 pub mod feed;
 pub mod hit;
 pub mod incident;
+pub mod incident_layer;
 pub mod ingest;
 pub mod json;
 pub mod labels;

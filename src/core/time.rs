@@ -127,6 +127,36 @@ impl Timestamp {
     }
 }
 
+impl Timestamp {
+    /// Wall-clock time `HH:MM:SS` at a UTC offset in minutes east of UTC (e.g. 60 for Paris
+    /// in winter, 0 for London in winter). The caller looks the offset up for this instant
+    /// (summer time differs), so the core needs no time-zone database.
+    pub fn clock_text(self, utc_offset_min: i32) -> String {
+        let (_, h, m, s) = self.local_parts(utc_offset_min);
+        format!("{h:02}:{m:02}:{s:02}")
+    }
+
+    /// Date and wall-clock time `YYYY-MM-DD HH:MM:SS` at a UTC offset in minutes east of UTC.
+    pub fn date_time_text(self, utc_offset_min: i32) -> String {
+        let ((y, mo, d), h, m, s) = self.local_parts(utc_offset_min);
+        format!("{y:04}-{mo:02}-{d:02} {h:02}:{m:02}:{s:02}")
+    }
+
+    fn local_parts(self, utc_offset_min: i32) -> ((i64, i64, i64), i64, i64, i64) {
+        let local = self
+            .0
+            .saturating_add(i64::from(utc_offset_min).saturating_mul(60_000));
+        let days = local.div_euclid(DAY_MS);
+        let ms_of_day = local.rem_euclid(DAY_MS);
+        (
+            civil_from_days(days),
+            ms_of_day / 3_600_000,
+            ms_of_day / 60_000 % 60,
+            ms_of_day / 1_000 % 60,
+        )
+    }
+}
+
 impl fmt::Display for Timestamp {
     /// Same text as [`Timestamp::to_rfc3339`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

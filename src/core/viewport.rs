@@ -406,6 +406,21 @@ impl Viewport {
         }
     }
 
+    /// The view a fraction `t` (0..=1, clamped; NaN counts as 1) of the way from `self` to
+    /// `to` on an animated fly: eased in and out, zoom linear in levels, centre linear in
+    /// EPSG:3857 metres; size and dpr are `self`'s. `t = 1` gives `to`'s centre and zoom.
+    pub fn fly_step(&self, to: &Viewport, t: f64) -> Viewport {
+        let t = if t.is_nan() { 1.0 } else { t.clamp(0.0, 1.0) };
+        let e = t * t * (3.0 - 2.0 * t);
+        let lerp = |a: f64, b: f64| a + (b - a) * e;
+        let center = Mercator {
+            x: lerp(self.center.x, to.center.x),
+            y: lerp(self.center.y, to.center.y),
+        };
+        let zoom = Zoom::clamped(lerp(self.zoom.get(), to.zoom.get()));
+        self.with_center(center).with_zoom(zoom)
+    }
+
     /// Transform that takes a bitmap rendered for `old` (in old CSS px) to where its
     /// content belongs in `self` (new CSS px).
     pub fn transform_from(&self, old: &Viewport) -> ScreenTransform {

@@ -11,8 +11,9 @@ use wasm_bindgen::prelude::Closure;
 use crate::core::model::LayerId;
 use crate::core::projection::{to_lonlat, to_mercator};
 use crate::core::units::{LonLat, Zoom};
-use crate::web::map::SharedRuntime;
+use crate::web::map::{SharedRuntime, now_ms};
 use crate::web::render::draw::{CLUSTER_BELOW_ZOOM, camera_clusters};
+use crate::web::render::incidents::IncidentInput;
 use crate::web::state::AppState;
 
 fn set(obj: &Object, key: &str, value: &JsValue) {
@@ -24,6 +25,7 @@ fn func(obj: &Object, key: &str, f: JsValue) {
 }
 
 pub fn install(state: AppState, runtime: SharedRuntime) {
+    let runtime_incidents = runtime.clone();
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -105,5 +107,144 @@ pub fn install(state: AppState, runtime: SharedRuntime) {
     });
     func(&hook, "cameraClusters", clusters.into_js_value());
 
+    install_incidents(&hook, state, runtime_incidents);
     set(&window, "calaisMap", &hook);
+}
+
+/// The incident part of the hook: counts, one incident, ids, feed and draw measurements.
+fn install_incidents(hook: &Object, state: AppState, runtime: SharedRuntime) {
+    let feed = state.incidents;
+
+    let incidents = Closure::<dyn Fn() -> JsValue>::new(move || {
+        let o = Object::new();
+        let (count, version, open) = feed
+            .with_store(|s| (s.len(), s.version(), s.open_counts_by_kind()))
+            .unwrap_or_default();
+        set(&o, "count", &(count as f64).into());
+        set(&o, "version", &(version as f64).into());
+        let by_kind = Object::new();
+        for (kind, n) in open {
+            set(&by_kind, kind.key(), &(n as f64).into());
+        }
+        set(&o, "open", &by_kind);
+        o.into()
+    });
+    func(hook, "incidents", incidents.into_js_value());
+
+    let one = Closure::<dyn Fn(String) -> JsValue>::new(move |id: String| {
+        feed.with_store(|s| {
+            s.get(&id).map(|i| {
+                let o = Object::new();
+                set(&o, "id", &i.id.as_str().into());
+                set(&o, "kind", &i.kind.key().into());
+                set(&o, "severity", &f64::from(i.severity.get()).into());
+                set(&o, "status", &i.status.key().into());
+                set(&o, "lon", &i.position.lon.into());
+                set(&o, "lat", &i.position.lat.into());
+                set(&o, "description", &i.description.as_str().into());
+                set(&o, "updatedAt", &i.updated_at.to_rfc3339().into());
+                set(&o, "track", &(i.track.len() as f64).into());
+                JsValue::from(o)
+            })
+        })
+        .flatten()
+        .unwrap_or(JsValue::NULL)
+    });
+    func(hook, "incident", one.into_js_value());
+
+    let ids = Closure::<dyn Fn() -> JsValue>::new(move || {
+        let out = Array::new();
+        feed.with_store(|s| {
+            for i in s.iter() {
+                out.push(&i.id.as_str().into());
+            }
+        });
+        out.into()
+    });
+    func(hook, "incidentIds", ids.into_js_value());
+
+    let stats = Closure::<dyn Fn() -> JsValue>::new(move || {
+        let o = Object::new();
+        if let Some((st, transport)) = feed.stats() {
+            let status = match feed.status.get_untracked().status {
+                crate::core::feed::FeedStatus::Connecting => "connecting",
+                crate::core::feed::FeedStatus::Live { .. } => "live",
+                crate::core::feed::FeedStatus::Reconnecting { .. } => "reconnecting",
+                crate::core::feed::FeedStatus::Stale { .. } => "stale",
+            };
+            set(&o, "status", &status.into());
+            set(&o, "transport", &transport.key().into());
+            set(&o, "events", &(st.events as f64).into());
+            set(&o, "ingestMs", &st.ingest_ms.into());
+            set(&o, "snapshotMs", &st.snapshot_ms.into());
+            set(
+                &o,
+                "snapshotFeatures",
+                &(st.snapshot_features as f64).into(),
+            );
+            set(&o, "snapshots", &(st.snapshots as f64).into());
+            let rejected = feed.with_store(|s| s.diagnostics().rejected).unwrap_or(0);
+            set(&o, "rejected", &(rejected as f64).into());
+            set(
+                &o,
+                "lastSeq",
+                &st.last_seq.map_or(JsValue::NULL, |s| s.as_str().into()),
+            );
+        }
+        o.into()
+    });
+    func(hook, "feedStats", stats.into_js_value());
+
+    let rt = runtime.clone();
+    let draw = Closure::<dyn Fn() -> JsValue>::new(move || {
+        let o = Object::new();
+        if let Ok(r) = rt.try_borrow()
+            && let Some(renderer) = r.renderer.as_ref()
+        {
+            let last = renderer.incidents.last;
+            set(&o, "ms", &last.ms.into());
+            let mode = match last.mode {
+                Some(crate::core::incident_layer::Mode::Density) => "density",
+                Some(crate::core::incident_layer::Mode::Sprites) => "sprites",
+                None => "none",
+            };
+            set(&o, "mode", &mode.into());
+            set(&o, "visible", &(last.visible as f64).into());
+            set(&o, "drawn", &(last.drawn as f64).into());
+            set(&o, "tiles", &(last.tiles as f64).into());
+        }
+        o.into()
+    });
+    func(hook, "incidentDraw", draw.into_js_value());
+
+    // Median ms of `n` forced re-draws of the incident layer at the current view.
+    let bench = Closure::<dyn Fn(f64) -> f64>::new(move |n: f64| {
+        let n = if n.is_finite() {
+            n.clamp(1.0, 100.0) as usize
+        } else {
+            5
+        };
+        let Some(shared) = feed.shared() else {
+            return f64::NAN;
+        };
+        let Ok(core) = shared.try_borrow() else {
+            return f64::NAN;
+        };
+        let input = IncidentInput {
+            store: &core.store,
+            version: core.store.version(),
+            filter: feed.filter.get_untracked(),
+            clock_ms: feed.clock.get_untracked(),
+        };
+        let Ok(mut r) = runtime.try_borrow_mut() else {
+            return f64::NAN;
+        };
+        let Some(renderer) = r.renderer.as_mut() else {
+            return f64::NAN;
+        };
+        let mut times = renderer.bench_incidents(Some(&input), &now_ms, n);
+        times.sort_by(f64::total_cmp);
+        times.get(times.len() / 2).copied().unwrap_or(f64::NAN)
+    });
+    func(hook, "benchIncidentDraw", bench.into_js_value());
 }

@@ -18,10 +18,12 @@ use web_sys::{HtmlCanvasElement, KeyboardEvent, PointerEvent, WheelEvent};
 use crate::core::cluster::Cluster;
 use crate::core::hit::hit_test;
 use crate::core::model::{LayerData, LayerId};
-use crate::core::units::Zoom;
+use crate::core::units::{Mercator, Zoom};
 use crate::core::viewport::Viewport;
+use crate::web::feed::IncidentSelection;
 use crate::web::input::{Action, Gestures, KeyAction, key_action, wheel_zoom_delta};
 use crate::web::render::draw::{CLUSTER_BELOW_ZOOM, camera_cluster_at, camera_clusters};
+use crate::web::render::incidents::IncidentInput;
 use crate::web::render::{Renderer, SETTLE_MS, Scene};
 use crate::web::state::{AppState, FrameKind, LayerState, Selection, use_app};
 
@@ -117,6 +119,7 @@ fn frame(rt: &SharedRuntime, state: AppState) {
         } else {
             Vec::new()
         },
+        selected_incident: None,
     };
     let all_settled = LayerId::ALL
         .iter()
@@ -124,7 +127,23 @@ fn frame(rt: &SharedRuntime, state: AppState) {
     let Some(renderer) = r.renderer.as_mut() else {
         return;
     };
-    let stat = renderer.render(&scene, now_ms);
+    let feed = state.incidents;
+    let shared = feed.shared();
+    let core = shared.as_ref().and_then(|s| s.try_borrow().ok());
+    let input = core.as_ref().map(|c| IncidentInput {
+        store: &c.store,
+        version: c.store.version(),
+        filter: feed.filter.get_untracked(),
+        clock_ms: feed.clock.get_untracked(),
+    });
+    let mut scene = scene;
+    scene.selected_incident = feed
+        .selected
+        .get_untracked()
+        .zip(core.as_ref())
+        .and_then(|(sel, c)| c.store.get(&sel.id).map(|i| i.at));
+    let stat = renderer.render(&scene, input.as_ref(), now_ms);
+    drop(core);
     let frames = renderer.frames_total;
     let canvas = renderer.canvas().clone();
     let _ = canvas.set_attribute("data-frames", &frames.to_string());
@@ -260,6 +279,11 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
             state.visibility.track();
             state.selection.track();
             state.tiles_on.track();
+            let feed = state.incidents;
+            feed.version.track();
+            feed.filter.track();
+            feed.selected.track();
+            feed.clock.track();
             request_frame(&rt, state);
         });
     }
@@ -270,6 +294,8 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
         state.view.update(|v| *v = v.with_size(w, h, dpr));
     });
 
+    let rt_pick = runtime.clone();
+    let rt_hover = runtime.clone();
     let apply = move |action: Action| match action {
         Action::Pan { dx, dy } => state.view.update(|v| *v = v.panned_by(dx, dy)),
         Action::PanZoom { dx, dy, dz, ax, ay } => {
@@ -284,7 +310,17 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
                 state.view.update(|v| *v = v.zoomed_by(2.0, c.x, c.y));
                 return;
             }
+            // Incidents are drawn on top, so they are picked first.
+            if let Some(id) = pick_incident(&rt_pick, &view, x, y, 12.0) {
+                state.selection.set(None);
+                state
+                    .incidents
+                    .selected
+                    .set(Some(IncidentSelection { id, pinned: true }));
+                return;
+            }
             let sel = pick(&state, &view, x, y, 12.0).map(|s| Selection { pinned: true, ..s });
+            state.incidents.selected.set(None);
             state.selection.set(sel);
         }
         Action::None => {}
@@ -300,6 +336,7 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
         g_down.borrow_mut().down(ev.pointer_id(), x, y, now_ms());
     };
     let g_move = gestures.clone();
+    let apply_up = apply.clone();
     let on_move = move |ev: PointerEvent| {
         let (x, y) = offset(&ev);
         let view = state.view.get_untracked();
@@ -307,10 +344,21 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
         let active = g_move.borrow().active();
         if active == 0 {
             // Hover (mouse or pen): a preview card unless one is pinned.
-            if ev.pointer_type() == "mouse"
-                && !state.selection.get_untracked().is_some_and(|s| s.pinned)
-            {
-                let sel = pick(&state, &view, x, y, 8.0);
+            let pinned = state.selection.get_untracked().is_some_and(|s| s.pinned)
+                || state
+                    .incidents
+                    .selected
+                    .with_untracked(|s| s.as_ref().is_some_and(|s| s.pinned));
+            if ev.pointer_type() == "mouse" && !pinned {
+                let incident = pick_incident(&rt_hover, &view, x, y, 8.0)
+                    .map(|id| IncidentSelection { id, pinned: false });
+                let sel = match incident {
+                    Some(_) => None,
+                    None => pick(&state, &view, x, y, 8.0),
+                };
+                if incident != state.incidents.selected.get_untracked() {
+                    state.incidents.selected.set(incident);
+                }
                 if sel != state.selection.get_untracked() {
                     state.selection.set(sel);
                 }
@@ -324,7 +372,7 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
     let on_up = move |ev: PointerEvent| {
         let (x, y) = offset(&ev);
         let action = g_up.borrow_mut().up(ev.pointer_id(), x, y, now_ms());
-        apply(action);
+        apply_up(action);
     };
     let g_cancel = gestures.clone();
     let on_cancel = move |ev: PointerEvent| g_cancel.borrow_mut().cancel(ev.pointer_id());
@@ -350,7 +398,10 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
         match action {
             KeyAction::Pan { dx, dy } => state.view.update(|v| *v = v.panned_by(dx, dy)),
             KeyAction::Zoom(dz) => zoom_centre(state, dz),
-            KeyAction::Close => state.selection.set(None),
+            KeyAction::Close => {
+                state.selection.set(None);
+                state.incidents.selected.set(None);
+            }
         }
     };
 
@@ -371,6 +422,45 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
             on:dblclick=on_dblclick
             on:keydown=on_key
         ></canvas>
+    }
+}
+
+/// The incident drawn under a point (CSS px), if any.
+fn pick_incident(
+    rt: &SharedRuntime,
+    view: &Viewport,
+    x: f64,
+    y: f64,
+    tolerance: f64,
+) -> Option<String> {
+    let r = rt.try_borrow().ok()?;
+    r.renderer.as_ref()?.incidents.pick(view, x, y, tolerance)
+}
+
+/// How long a fly to an incident takes, ms.
+pub const FLY_MS: f64 = 700.0;
+
+/// Animates the view to `center` at `zoom` over [`FLY_MS`]; stops if the user moves the map
+/// meanwhile (the view is then no longer the one the fly set).
+pub fn fly_to(state: AppState, center: Mercator, zoom: Zoom) {
+    let from = state.view.get_untracked();
+    let to = from.with_center(center).with_zoom(zoom);
+    fly_frame(state, from, to, now_ms(), from);
+}
+
+fn fly_frame(state: AppState, from: Viewport, to: Viewport, t0: f64, expected: Viewport) {
+    if state.view.try_get_untracked() != Some(expected) {
+        return;
+    }
+    let t = ((now_ms() - t0) / FLY_MS).clamp(0.0, 1.0);
+    let next = from.fly_step(&to, t);
+    state.view.set(next);
+    if t >= 1.0 {
+        return;
+    }
+    let cb = Closure::once_into_js(move || fly_frame(state, from, to, t0, next));
+    if let Some(w) = web_sys::window() {
+        let _ = w.request_animation_frame(cb.unchecked_ref());
     }
 }
 

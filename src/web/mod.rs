@@ -5,7 +5,9 @@
 //! `render`, and `components` show the panels. All state lives in one `AppState` in context.
 
 pub mod components;
+pub mod feed;
 pub mod hook;
+pub mod incident_ui;
 pub mod input;
 pub mod load;
 pub mod map;
@@ -19,6 +21,7 @@ use crate::core::projection::to_mercator;
 use crate::core::units::{LonLat, Zoom};
 use crate::core::viewport::{Viewport, region_bounds};
 use components::{Controls, ErrorBanners, InfoCard, LayerPanel, PerfOverlay, StatusBar};
+use incident_ui::{IncidentCard, IncidentPanel, IncidentStrip};
 use map::{MapCanvas, Runtime, window_size};
 use state::AppState;
 
@@ -69,22 +72,39 @@ pub fn App() -> impl IntoView {
         true
     });
 
+    // The live incident feed starts once the config is known (defaults if it failed).
+    Effect::new(move |started: Option<bool>| {
+        if started == Some(true) {
+            return true;
+        }
+        let Some(cfg) = state.config.get() else {
+            return false;
+        };
+        state.incidents.start(cfg.unwrap_or_default().incidents);
+        true
+    });
+
     view! {
         <main class="app">
             <MapCanvas runtime=runtime />
-            <header class="title-bar" data-map-reserved="">
-                <h1>"Calais command centre"</h1>
-                <span class="subtitle">"Channel region · fixed infrastructure"</span>
-            </header>
-            <ErrorBanners />
+            <div class="left-column">
+                <header class="title-bar" data-map-reserved="">
+                    <h1>"Calais command centre"</h1>
+                    <span class="subtitle">"Channel region · live incidents"</span>
+                </header>
+                <IncidentStrip />
+                {config_problem.map(|p| view! {
+                    <div class="error-banner" role="alert" data-testid="error-banner" data-layer="config">{p}</div>
+                })}
+                <ErrorBanners />
+                <IncidentPanel />
+            </div>
             <Show when=move || !state.ready.get()>
                 <div class="loading" role="status" data-testid="loading">"Loading map data…"</div>
             </Show>
-            {config_problem.map(|p| view! {
-                <div class="error-banner" role="alert" data-testid="error-banner" data-layer="config">{p}</div>
-            })}
             <LayerPanel />
             <InfoCard />
+            <IncidentCard />
             <Controls />
             <StatusBar />
             {perf.then(|| view! { <PerfOverlay /> })}

@@ -120,6 +120,8 @@ pub struct AppState {
     pub reload: RwSignal<u64>,
     /// The optional raster tile layer (only offered when the config names a tile server).
     pub tiles_on: RwSignal<bool>,
+    /// The live incident feed, its store and the operator's incident filter and selection.
+    pub incidents: crate::web::feed::Incidents,
 }
 
 impl AppState {
@@ -148,6 +150,7 @@ impl AppState {
             ready: RwSignal::new(false),
             reload,
             tiles_on: RwSignal::new(false),
+            incidents: crate::web::feed::Incidents::new(),
         }
     }
 

@@ -9,11 +9,14 @@
 //!   ([`parse_snapshot`]); a bad feature in a snapshot is rejected on its own.
 //! * [`store`]: [`IncidentStore`], upsert by id ordered by
 //!   (`updated_at`, SSE `seq`), resync from a snapshot, retention purge.
+//! * [`filter`]: the operator's filter (kind, severity, status, time window) and list order.
 
+pub mod filter;
 pub mod parse;
 pub mod store;
 
 pub use super::time::Timestamp;
+pub use filter::{IncidentFilter, Listing, SortOrder, StatusFilter, TimeWindow, listing};
 pub use parse::{Rejected, Snapshot, parse_incident, parse_seq, parse_snapshot};
 pub use store::{Diagnostics, IncidentStore, SnapshotOutcome, TRACK_LEN, Upsert};
 

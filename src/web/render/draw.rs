@@ -524,3 +524,16 @@ pub fn highlight(pen: &mut Pen, feature: &Feature) {
     pen.stroke(style::LABEL_HALO, 6.0);
     pen.stroke(style::HIGHLIGHT, 2.5);
 }
+
+/// A ring round the selected incident at (`x`, `y`) CSS px, on a canvas in device px.
+pub fn incident_ring(ctx: &CanvasRenderingContext2d, x: f64, y: f64, dpr: f64) {
+    let (x, y, r) = (x * dpr, y * dpr, 15.0 * dpr);
+    ctx.begin_path();
+    let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
+    ctx.set_line_width(7.0 * dpr);
+    ctx.set_stroke_style_str(style::LABEL_HALO);
+    ctx.stroke();
+    ctx.set_line_width(3.0 * dpr);
+    ctx.set_stroke_style_str(style::HIGHLIGHT);
+    ctx.stroke();
+}

@@ -5,6 +5,9 @@
 //! - `base`: the basemap (sea, land, coast, borders) rendered for one view and basemap version;
 //! - `composite`: `base` plus the overlays (fences, cameras, ports, labels) for one view, data
 //!   versions and visibility;
+//! - incidents: rasterised in wasm into 256-px tiles written onto `composite` (see
+//!   [`incidents`]); only tiles that change are written, per (view, store version, filter,
+//!   5-s clock step);
 //! - the screen: `composite` blitted (moved and scaled during a gesture, never re-projected),
 //!   plus the selection highlight.
 //!
@@ -12,6 +15,7 @@
 //! has been still for [`SETTLE_MS`]. Toggles and selection only re-`Compose`.
 
 pub mod draw;
+pub mod incidents;
 pub mod style;
 pub mod tiles;
 
@@ -48,6 +52,8 @@ pub struct Scene {
     pub tiles: Option<tiles::TileSource>,
     /// Screen areas covered by panels (`[x, y, w, h]` CSS px): labels are not placed there.
     pub reserved: Vec<[f64; 4]>,
+    /// The selected incident's position (EPSG:3857 metres), ringed on screen.
+    pub selected_incident: Option<crate::core::units::Mercator>,
 }
 
 struct Surface {
@@ -112,6 +118,9 @@ pub struct Renderer {
     composite_key: Option<CompositeKey>,
     outlines: Option<(u64, Outlines)>,
     tiles: tiles::TileCache,
+    /// Bumped whenever `composite` is re-rendered.
+    composite_gen: u64,
+    pub incidents: incidents::IncidentLayer,
     scratch: Vec<[f32; 2]>,
     /// The last [`FRAME_LOG`] frames.
     pub frames: VecDeque<FrameStat>,
@@ -132,6 +141,8 @@ impl Renderer {
             composite_key: None,
             outlines: None,
             tiles: tiles::TileCache::new(on_tile_load),
+            composite_gen: 0,
+            incidents: incidents::IncidentLayer::default(),
             scratch: Vec::new(),
             frames: VecDeque::new(),
             frames_total: 0,
@@ -149,7 +160,12 @@ impl Renderer {
     }
 
     /// Draws one frame; returns what it cost.
-    pub fn render(&mut self, scene: &Scene, now_ms: impl Fn() -> f64) -> FrameStat {
+    pub fn render(
+        &mut self,
+        scene: &Scene,
+        incidents: Option<&incidents::IncidentInput>,
+        now_ms: impl Fn() -> f64,
+    ) -> FrameStat {
         let start = now_ms();
         self.screen.fit(&scene.view);
         let mut drawn = 0;
@@ -159,7 +175,7 @@ impl Renderer {
                 FrameKind::Gesture
             }
             _ => {
-                let (kind, n) = self.settled_frame(scene);
+                let (kind, n) = self.settled_frame(scene, incidents, &now_ms);
                 drawn = n;
                 kind
             }
@@ -176,6 +192,10 @@ impl Renderer {
             };
             draw::highlight(&mut pen, feature);
         }
+        if let Some(at) = scene.selected_incident {
+            let (x, y) = scene.view.world_to_screen(at);
+            draw::incident_ring(&self.screen.ctx, x, y, scene.view.dpr());
+        }
         let stat = FrameStat {
             kind,
             ms: now_ms() - start,
@@ -187,6 +207,36 @@ impl Renderer {
         self.frames.push_back(stat);
         self.frames_total += 1;
         stat
+    }
+
+    /// Re-plans and re-draws the incident layer `n` times on the current composite, each
+    /// followed by a 1-px `getImageData` so the canvas work is done; returns each time in ms
+    /// (the benchmarks' "draw 100k incidents"). Empty before the first settled frame.
+    pub fn bench_incidents(
+        &mut self,
+        input: Option<&incidents::IncidentInput>,
+        now_ms: &dyn Fn() -> f64,
+        n: usize,
+    ) -> Vec<f64> {
+        let Some(key) = self.composite_key else {
+            return Vec::new();
+        };
+        let view = key.base.view;
+        (0..n)
+            .map(|_| {
+                self.incidents.invalidate();
+                let t0 = now_ms();
+                self.incidents.update(
+                    &self.composite.ctx,
+                    &view,
+                    self.composite_gen,
+                    input,
+                    now_ms,
+                );
+                let _ = self.composite.ctx.get_image_data(0.0, 0.0, 1.0, 1.0);
+                now_ms() - t0
+            })
+            .collect()
     }
 
     /// Moves and scales the cached composite; fills the uncovered strips with sea.
@@ -228,7 +278,12 @@ impl Renderer {
         );
     }
 
-    fn settled_frame(&mut self, scene: &Scene) -> (FrameKind, usize) {
+    fn settled_frame(
+        &mut self,
+        scene: &Scene,
+        incidents: Option<&incidents::IncidentInput>,
+        now_ms: &dyn Fn() -> f64,
+    ) -> (FrameKind, usize) {
         let view = scene.view;
         let basemap = &scene.layers[layer_index(LayerId::Basemap)];
         let base_key = BaseKey {
@@ -264,7 +319,16 @@ impl Renderer {
             }
             drawn = self.render_composite(scene);
             self.composite_key = Some(key);
+            self.composite_gen += 1;
+            self.incidents.composite_changed();
         }
+        self.incidents.update(
+            &self.composite.ctx,
+            &view,
+            self.composite_gen,
+            incidents,
+            now_ms,
+        );
         let ctx = &self.screen.ctx;
         let _ = ctx.draw_image_with_html_canvas_element(&self.composite.canvas, 0.0, 0.0);
         (kind, drawn)

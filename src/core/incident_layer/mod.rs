@@ -1,0 +1,1008 @@
+//! Live incident layer: a software rasteriser that draws up to ~100,000
+//! incidents into RGBA pixel tiles over the composited map.
+//!
+//! Units and spaces:
+//! * positions (marks and their tracks) are **EPSG:3857 metres** ([`Mercator`]);
+//! * the raster is **device px** (CSS px × device pixel ratio) of the frame,
+//!   origin at the **top-left, y down**; pixel `(x, y)` covers
+//!   `[x, x+1) × [y, y+1)`. The frame is the view's canvas
+//!   ([`Viewport::width_px`] × [`Viewport::height_px`]), cut into
+//!   [`TILE_PX`]-square tiles (edge tiles clipped);
+//! * times are **milliseconds since the Unix epoch, UTC**; ages and fade
+//!   limits are milliseconds;
+//! * pixel buffers are RGBA, 4 bytes a pixel, row-major, non-premultiplied
+//!   sRGB with alpha 255 (what canvas `getImageData` gives and
+//!   `putImageData` takes).
+//!
+//! Use:
+//! 1. [`Marks::from_incidents`] whenever the incident store changes (a compact
+//!    copy: positions, kind, severity, status, `updated_at`, track, id);
+//! 2. [`Plan::new`] per (view, marks, time bucket): projects, culls, picks
+//!    sprite or density mode and buckets every item by tile;
+//! 3. [`Plan::render_tile`] for each tile of [`Plan::tiles`] (and each tile that
+//!    held something in the previous plan): the tile's background with the
+//!    incidents blended on top;
+//! 4. [`Plan::pick`] for hover and click.
+//!
+//! Look (chosen to read on the dark navy basemap and away from the hues of
+//! the fences (amber), cameras (cyan) and terminal (purple)):
+//! * shape by kind ([`kind_shape`]), fill colour by severity ([`severity_rgb`]),
+//!   a 1.5 CSS px near-black outline ([`OUTLINE_RGB`]), size by severity
+//!   ([`sprite_size_css`]: 14, 14, 16, 19, 19 CSS px), anti-aliased;
+//! * opacity fades with age ([`DrawOptions::alpha`]); a closed incident is
+//!   drawn hollow (a severity-coloured ring between dark bands, the
+//!   background showing through the middle) and more transparent;
+//! * sprite mode: tracks under the sprites, a 2 CSS px stroke from the
+//!   oldest fix to the current position in the severity colour, opacity
+//!   rising from 0.25 (oldest segment) to 0.8 (newest), with a small dot at
+//!   every fix;
+//! * density mode (more than [`DrawOptions::density_above`] marks in view):
+//!   5 CSS px square cells anchored to the world (stable while panning), each
+//!   coloured by the highest severity of its open marks (grey
+//!   [`CLOSED_CELL_RGB`] if only closed ones), opacity
+//!   `0.35 + 0.65·ln(1+count)/ln(1+max count)`; the most important open marks
+//!   still get sprites on top.
+//!
+//! Nothing here panics on any input: non-finite positions are skipped, a view
+//! larger than any canvas ([`MAX_FRAME_SIDE_PX`], [`MAX_FRAME_AREA_PX`]) draws
+//! nothing, short background buffers read as opaque black.
+
+mod raster;
+mod sprites;
+
+use crate::core::incident::{Incident, IncidentKind, Severity};
+use crate::core::units::Mercator;
+use crate::core::viewport::Viewport;
+use raster::{Buckets, Canvas, Cell, IRect, Segment, Sprite, clip_segment};
+use sprites::{Glyph, ImageSet};
+
+/// Side of a square render tile, device px.
+pub const TILE_PX: u32 = 256;
+
+/// Largest frame side a plan draws into, device px (a larger view draws nothing).
+pub const MAX_FRAME_SIDE_PX: u32 = 32_768;
+
+/// Largest frame area a plan draws into, device px² (16384²).
+pub const MAX_FRAME_AREA_PX: u64 = 1 << 28;
+
+/// Outline (halo) colour of every sprite and dot: near-black `rgb(8, 12, 18)`.
+pub const OUTLINE_RGB: [u8; 3] = [8, 12, 18];
+
+/// Colour of a density cell holding only closed incidents: grey `#8a96a3`.
+pub const CLOSED_CELL_RGB: [u8; 3] = [0x8a, 0x96, 0xa3];
+
+/// Density cell pitch, CSS px (the drawn square is 1 device px smaller).
+const CELL_CSS: f64 = 5.0;
+/// Most density cells a plan bins into (the pitch grows beyond).
+const MAX_CELLS: i64 = 1 << 22;
+/// Track stroke half-width, CSS px.
+const TRACK_HALF_WIDTH_CSS: f64 = 1.0;
+/// Track opacity of the oldest and of the newest segment.
+const TRACK_ALPHA: (f64, f64) = (0.25, 0.8);
+/// Density cell opacity: base and range over the log count.
+const CELL_ALPHA: (f64, f64) = (0.35, 0.65);
+
+/// Severity 1..=5 colours, sRGB.
+const SEVERITY_RGB: [[u8; 3]; 5] = [
+    [0xd8, 0xf3, 0xdc],
+    [0xff, 0xe1, 0x4d],
+    [0xff, 0x8c, 0x1a],
+    [0xff, 0x3b, 0x30],
+    [0xff, 0x2d, 0x95],
+];
+
+/// [`SEVERITY_RGB`] as CSS.
+const SEVERITY_CSS: [&str; 5] = ["#d8f3dc", "#ffe14d", "#ff8c1a", "#ff3b30", "#ff2d95"];
+
+/// Fill colour of a severity (sRGB), a sequence from pale to hot that avoids the
+/// map's layer hues:
+/// 1 pale green-white `#d8f3dc`, 2 yellow `#ffe14d`, 3 orange `#ff8c1a`,
+/// 4 red `#ff3b30`, 5 magenta-red `#ff2d95`.
+pub fn severity_rgb(sev: Severity) -> [u8; 3] {
+    SEVERITY_RGB
+        .get(usize::from(sev.get().saturating_sub(1)))
+        .copied()
+        .unwrap_or([0xff, 0x2d, 0x95])
+}
+
+/// [`severity_rgb`] as a CSS colour (`"#rrggbb"`), for the legend and list.
+pub fn severity_css(sev: Severity) -> &'static str {
+    SEVERITY_CSS
+        .get(usize::from(sev.get().saturating_sub(1)))
+        .copied()
+        .unwrap_or("#ff2d95")
+}
+
+/// Nominal sprite size of a severity, CSS px: 14 for 1–2, 16 for 3, 19 for 4–5
+/// (times the device pixel ratio on the raster; the outline adds 1.5 CSS px a side).
+pub fn sprite_size_css(sev: Severity) -> f64 {
+    sprites::size_css(sev)
+}
+
+/// Sprite shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Shape {
+    /// Upward triangle (the bow of a boat): small boats.
+    TriangleUp,
+    /// Diamond (a square on its point): fence breaches.
+    Diamond,
+    /// Square: lorry intrusions.
+    Square,
+    /// Downward triangle (going under): tunnel intrusions.
+    TriangleDown,
+    /// Circle: vehicle sightings.
+    Circle,
+    /// Plus-shaped cross: other incidents.
+    Cross,
+}
+
+/// Shape of an incident kind: small boat = [`Shape::TriangleUp`], fence breach =
+/// [`Shape::Diamond`], lorry intrusion = [`Shape::Square`], tunnel intrusion =
+/// [`Shape::TriangleDown`], vehicle sighting = [`Shape::Circle`], other =
+/// [`Shape::Cross`].
+pub fn kind_shape(kind: IncidentKind) -> Shape {
+    match kind {
+        IncidentKind::SmallBoat => Shape::TriangleUp,
+        IncidentKind::FenceBreach => Shape::Diamond,
+        IncidentKind::LorryIntrusion => Shape::Square,
+        IncidentKind::TunnelIntrusion => Shape::TriangleDown,
+        IncidentKind::VehicleSighting => Shape::Circle,
+        IncidentKind::Other => Shape::Cross,
+    }
+}
+
+/// A rectangle of the frame, device px from the top-left; edge tiles are
+/// clipped to the frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TileRect {
+    pub x: u32,
+    pub y: u32,
+    pub w: u32,
+    pub h: u32,
+}
+
+/// One incident as drawn. Position EPSG:3857 metres, time ms since the epoch.
+#[derive(Clone, Copy, Debug)]
+struct Mark {
+    x: f64,
+    y: f64,
+    updated_ms: i64,
+    track_start: u32,
+    track_len: u32,
+    kind: IncidentKind,
+    severity: Severity,
+    open: bool,
+}
+
+/// A compact copy of the incidents to draw: positions (EPSG:3857 metres),
+/// kind, severity, status, `updated_at` (ms since the Unix epoch, UTC), the
+/// track (EPSG:3857 metres, oldest first, in one shared buffer) and the id,
+/// indexed `0..len()` in insertion order.
+#[derive(Clone, Debug, Default)]
+pub struct Marks {
+    marks: Vec<Mark>,
+    /// All tracks, back to back; mark `i` owns `track_start..track_start + track_len`.
+    track: Vec<(f64, f64)>,
+    /// All ids, back to back; id `i` ends at `id_ends[i]`.
+    ids: String,
+    id_ends: Vec<usize>,
+}
+
+impl Marks {
+    /// No marks.
+    pub fn new() -> Self {
+        Marks::default()
+    }
+
+    /// The incidents in iteration order (e.g. `store.iter()`, id order).
+    pub fn from_incidents<'a>(it: impl IntoIterator<Item = &'a Incident>) -> Self {
+        let mut marks = Marks::new();
+        for inc in it {
+            marks.push(inc);
+        }
+        marks
+    }
+
+    /// Append one incident; its index is the previous `len()`.
+    pub fn push(&mut self, inc: &Incident) {
+        let start = self.track.len();
+        self.track.extend(inc.track.iter().map(|(m, _)| (m.x, m.y)));
+        let len = self.track.len().saturating_sub(start);
+        let (track_start, track_len) = match (u32::try_from(start), u32::try_from(len)) {
+            (Ok(s), Ok(l)) => (s, l),
+            _ => {
+                self.track.truncate(start);
+                (0, 0)
+            }
+        };
+        self.ids.push_str(&inc.id);
+        self.id_ends.push(self.ids.len());
+        self.marks.push(Mark {
+            x: inc.at.x,
+            y: inc.at.y,
+            updated_ms: inc.updated_at.millis(),
+            track_start,
+            track_len,
+            kind: inc.kind,
+            severity: inc.severity,
+            open: inc.is_open(),
+        });
+    }
+
+    /// Number of marks.
+    pub fn len(&self) -> usize {
+        self.marks.len()
+    }
+
+    /// `true` if there are none.
+    pub fn is_empty(&self) -> bool {
+        self.marks.is_empty()
+    }
+
+    /// Incident id of mark `i`.
+    pub fn id(&self, i: usize) -> Option<&str> {
+        let end = *self.id_ends.get(i)?;
+        let start = match i.checked_sub(1) {
+            Some(p) => *self.id_ends.get(p)?,
+            None => 0,
+        };
+        self.ids.get(start..end)
+    }
+
+    /// Position of mark `i`, EPSG:3857 metres (as given, possibly not finite).
+    pub fn position(&self, i: usize) -> Option<Mercator> {
+        self.marks.get(i).map(|m| Mercator { x: m.x, y: m.y })
+    }
+
+    /// Kind of mark `i`.
+    pub fn kind(&self, i: usize) -> Option<IncidentKind> {
+        self.marks.get(i).map(|m| m.kind)
+    }
+
+    /// Severity of mark `i`.
+    pub fn severity(&self, i: usize) -> Option<Severity> {
+        self.marks.get(i).map(|m| m.severity)
+    }
+
+    /// Whether mark `i` is open.
+    pub fn is_open(&self, i: usize) -> Option<bool> {
+        self.marks.get(i).map(|m| m.open)
+    }
+
+    /// `updated_at` of mark `i`, ms since the Unix epoch (UTC).
+    pub fn updated_ms(&self, i: usize) -> Option<i64> {
+        self.marks.get(i).map(|m| m.updated_ms)
+    }
+
+    fn track_of(&self, m: &Mark) -> &[(f64, f64)] {
+        let start = m.track_start as usize;
+        self.track
+            .get(start..start.saturating_add(m.track_len as usize))
+            .unwrap_or(&[])
+    }
+
+    /// Draw order key: closed below open, then severity, then `updated_at`
+    /// (newest on top), then index.
+    fn importance(&self, i: u32) -> (bool, u8, i64, u32) {
+        self.marks
+            .get(i as usize)
+            .map_or((false, 0, i64::MIN, i), |m| {
+                (m.open, m.severity.get(), m.updated_ms, i)
+            })
+    }
+}
+
+/// How a plan draws. Counts are marks; times are ms; alphas are `0..=1`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DrawOptions {
+    /// More marks than this inside the view switch to density mode (default 3000).
+    pub density_above: usize,
+    /// In density mode, this many of the most important open marks (severity
+    /// descending, then newest) still get sprites on top (default 300).
+    pub top_sprites: usize,
+    /// Age (now − `updated_at`, ms) up to which a mark is fully opaque (default 2 min).
+    pub fade_start_ms: i64,
+    /// Age (ms) from which a mark has `min_alpha` (default 30 min); linear in between.
+    pub fade_end_ms: i64,
+    /// Opacity at and after `fade_end_ms` (default 0.4).
+    pub min_alpha: f32,
+    /// Opacity factor of closed incidents (default 0.5).
+    pub closed_alpha: f32,
+}
+
+impl Default for DrawOptions {
+    fn default() -> Self {
+        DrawOptions {
+            density_above: 3000,
+            top_sprites: 300,
+            fade_start_ms: 2 * 60_000,
+            fade_end_ms: 30 * 60_000,
+            min_alpha: 0.4,
+            closed_alpha: 0.5,
+        }
+    }
+}
+
+impl DrawOptions {
+    /// Alphas clamped into `0..=1` (non-finite ones take the default).
+    fn sanitised(&self) -> DrawOptions {
+        let d = DrawOptions::default();
+        let unit = |v: f32, dflt: f32| {
+            if v.is_finite() {
+                v.clamp(0.0, 1.0)
+            } else {
+                dflt
+            }
+        };
+        DrawOptions {
+            min_alpha: unit(self.min_alpha, d.min_alpha),
+            closed_alpha: unit(self.closed_alpha, d.closed_alpha),
+            ..*self
+        }
+    }
+
+    /// Opacity (`0..=1`) of a mark `age_ms` old (negative: from the future,
+    /// fully opaque): 1 until `fade_start_ms`, linear down to `min_alpha` at
+    /// `fade_end_ms`, times `closed_alpha` if not open.
+    pub fn alpha(&self, age_ms: i64, open: bool) -> f32 {
+        let o = self.sanitised();
+        let fade = if age_ms <= o.fade_start_ms {
+            1.0
+        } else if age_ms >= o.fade_end_ms {
+            o.min_alpha
+        } else {
+            let t = age_ms.saturating_sub(o.fade_start_ms) as f64
+                / o.fade_end_ms.saturating_sub(o.fade_start_ms).max(1) as f64;
+            (1.0 - t.clamp(0.0, 1.0) * (1.0 - f64::from(o.min_alpha))) as f32
+        };
+        if open { fade } else { fade * o.closed_alpha }
+    }
+}
+
+/// Opacity `0..=1` to `0..=255`.
+fn alpha_u8(a: f64) -> u8 {
+    (a.clamp(0.0, 1.0) * 255.0 + 0.5) as u8
+}
+
+/// How a plan draws its marks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// One sprite a mark, with tracks.
+    Sprites,
+    /// Density cells, with the most important open marks as sprites on top.
+    Density,
+}
+
+/// EPSG:3857 metres to frame device px: [`Viewport::world_to_screen`] times the dpr.
+#[derive(Clone, Copy, Debug)]
+struct Transform {
+    k: f64,
+    cx: f64,
+    cy: f64,
+    ox: f64,
+    oy: f64,
+}
+
+impl Transform {
+    fn of(view: &Viewport) -> Transform {
+        let c = view.center();
+        let (sx, sy) = view.world_to_screen(c);
+        let dpr = view.dpr();
+        Transform {
+            k: dpr / view.mercator_per_css_px(),
+            cx: c.x,
+            cy: c.y,
+            ox: sx * dpr,
+            oy: sy * dpr,
+        }
+    }
+
+    /// Device px of a world point; `None` if not finite.
+    fn apply(&self, x: f64, y: f64) -> Option<(f64, f64)> {
+        let px = (x - self.cx) * self.k + self.ox;
+        let py = (self.cy - y) * self.k + self.oy;
+        (px.is_finite() && py.is_finite()).then_some((px, py))
+    }
+}
+
+/// A pickable point: frame device px and mark index.
+#[derive(Clone, Copy, Debug)]
+struct PickPoint {
+    x: f32,
+    y: f32,
+    mark: u32,
+}
+
+/// Everything one frame of the layer draws, bucketed by tile. Built by
+/// [`Plan::new`] for one (marks, view, time); cheap to render any tile of.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    mode: Mode,
+    visible: usize,
+    drawn: usize,
+    width: u32,
+    height: u32,
+    dpr: f64,
+    /// Tile grid, columns and rows.
+    cols: i64,
+    rows: i64,
+    tiles: Vec<TileRect>,
+    images: ImageSet,
+    /// Track dots then mark sprites, in draw order.
+    sprites: Vec<Sprite>,
+    segments: Vec<Segment>,
+    cells: Vec<Cell>,
+    /// Side of a drawn density cell, device px.
+    cell_side: i64,
+    sprite_buckets: Buckets,
+    segment_buckets: Buckets,
+    cell_buckets: Buckets,
+    /// Mark sprites in draw order (topmost last).
+    pick_sprites: Vec<PickPoint>,
+    /// Density mode: every mark in view.
+    pick_rest: Vec<PickPoint>,
+}
+
+impl Plan {
+    /// Plan the frame of `view` for `marks` at `now_ms` (ms since the Unix
+    /// epoch, UTC). Marks whose sprite cannot reach the frame are left out.
+    pub fn new(marks: &Marks, view: &Viewport, now_ms: i64, opts: &DrawOptions) -> Plan {
+        let opts = opts.sanitised();
+        let (width, height) = (view.width_px(), view.height_px());
+        let mut plan = Plan::empty(width, height, view.dpr());
+        let area = u64::from(width) * u64::from(height);
+        if width > MAX_FRAME_SIDE_PX || height > MAX_FRAME_SIDE_PX || area > MAX_FRAME_AREA_PX {
+            return plan;
+        }
+        let xf = Transform::of(view);
+        let margin = sprites::max_half_side(view.dpr()) as f64;
+        let (w, h) = (f64::from(width), f64::from(height));
+        let mut vis = Vec::new();
+        for (i, m) in marks.marks.iter().enumerate() {
+            let Ok(mark) = u32::try_from(i) else {
+                break;
+            };
+            if let Some((x, y)) = xf.apply(m.x, m.y)
+                && (-margin..=w + margin).contains(&x)
+                && (-margin..=h + margin).contains(&y)
+            {
+                vis.push(PickPoint {
+                    x: x as f32,
+                    y: y as f32,
+                    mark,
+                });
+            }
+        }
+        plan.visible = vis.len();
+        if vis.len() > opts.density_above {
+            plan.mode = Mode::Density;
+            plan.plan_density(marks, &vis, now_ms, &opts, &xf);
+            plan.pick_rest = vis;
+        } else {
+            plan.plan_sprites(marks, vis, now_ms, &opts, &xf);
+        }
+        plan.bucket();
+        plan
+    }
+
+    fn empty(width: u32, height: u32, dpr: f64) -> Plan {
+        let t = i64::from(TILE_PX);
+        Plan {
+            mode: Mode::Sprites,
+            visible: 0,
+            drawn: 0,
+            width,
+            height,
+            dpr,
+            cols: (i64::from(width) + t - 1) / t,
+            rows: (i64::from(height) + t - 1) / t,
+            tiles: Vec::new(),
+            images: ImageSet::new(dpr),
+            sprites: Vec::new(),
+            segments: Vec::new(),
+            cells: Vec::new(),
+            cell_side: 0,
+            sprite_buckets: Buckets::default(),
+            segment_buckets: Buckets::default(),
+            cell_buckets: Buckets::default(),
+            pick_sprites: Vec::new(),
+            pick_rest: Vec::new(),
+        }
+    }
+
+    fn frame(&self) -> IRect {
+        IRect::frame(self.width, self.height)
+    }
+
+    /// Add a sprite centred at `(cx, cy)` (device px); `false` if it shows nothing.
+    fn push_sprite(
+        &mut self,
+        glyph: Glyph,
+        sev: Severity,
+        hollow: bool,
+        c: (f64, f64),
+        alpha: u8,
+    ) -> bool {
+        if alpha == 0 {
+            return false;
+        }
+        let Some(id) = self.images.id(glyph, sev, hollow) else {
+            return false;
+        };
+        let Some(img) = self.images.get(id) else {
+            return false;
+        };
+        let half = img.half as f64;
+        let (x, y) = ((c.0 - half).round(), (c.1 - half).round());
+        if !(x.is_finite() && y.is_finite()) {
+            return false;
+        }
+        let s = Sprite {
+            x: x as i64,
+            y: y as i64,
+            image: id,
+            alpha,
+        };
+        if s.bounds(img).intersect(&self.frame()).is_empty() {
+            return false;
+        }
+        self.sprites.push(s);
+        true
+    }
+
+    /// The sprite of a mark; counted as drawn and pickable if it shows.
+    fn push_mark(&mut self, marks: &Marks, p: PickPoint, now_ms: i64, opts: &DrawOptions) {
+        let Some(m) = marks.marks.get(p.mark as usize) else {
+            return;
+        };
+        let alpha = alpha_u8(f64::from(
+            opts.alpha(now_ms.saturating_sub(m.updated_ms), m.open),
+        ));
+        let glyph = Glyph::Shape(kind_shape(m.kind));
+        let c = (f64::from(p.x), f64::from(p.y));
+        if self.push_sprite(glyph, m.severity, !m.open, c, alpha) {
+            self.pick_sprites.push(p);
+            self.drawn += 1;
+        }
+    }
+
+    fn plan_sprites(
+        &mut self,
+        marks: &Marks,
+        mut vis: Vec<PickPoint>,
+        now_ms: i64,
+        opts: &DrawOptions,
+        xf: &Transform,
+    ) {
+        vis.sort_unstable_by_key(|p| marks.importance(p.mark));
+        for p in &vis {
+            if let Some(m) = marks.marks.get(p.mark as usize)
+                && m.track_len > 0
+            {
+                let fade = f64::from(opts.alpha(now_ms.saturating_sub(m.updated_ms), m.open));
+                let now_at = (f64::from(p.x), f64::from(p.y));
+                self.push_track(marks.track_of(m), now_at, m.severity, fade, xf);
+            }
+        }
+        for p in vis {
+            self.push_mark(marks, p, now_ms, opts);
+        }
+    }
+
+    /// Segments from the oldest fix to the current position `now_at` (device
+    /// px) and a dot at every fix.
+    fn push_track(
+        &mut self,
+        track: &[(f64, f64)],
+        now_at: (f64, f64),
+        sev: Severity,
+        fade: f64,
+        xf: &Transform,
+    ) {
+        let dpr = sprites::sprite_dpr(self.dpr);
+        let half_width = TRACK_HALF_WIDTH_CSS * dpr;
+        let pad = half_width + 2.0;
+        let f = self.frame();
+        let clip = [-pad, -pad, f.x1 as f64 + pad, f.y1 as f64 + pad];
+        let rgb = severity_rgb(sev);
+        let n = track.len();
+        let project = |k: usize| match track.get(k) {
+            Some(&(x, y)) => xf.apply(x, y),
+            None if k == n => Some(now_at),
+            None => None,
+        };
+        let mut prev = project(0);
+        for k in 0..n {
+            let next = project(k + 1);
+            let t = if n > 1 {
+                k as f64 / (n - 1) as f64
+            } else {
+                1.0
+            };
+            let alpha = alpha_u8(fade * (TRACK_ALPHA.0 + (TRACK_ALPHA.1 - TRACK_ALPHA.0) * t));
+            if let (Some(a), Some(b)) = (prev, next)
+                && let Some((a, b)) = clip_segment(a, b, clip)
+            {
+                self.segments.push(Segment {
+                    a: (a.0 as f32, a.1 as f32),
+                    b: (b.0 as f32, b.1 as f32),
+                    half_width: half_width as f32,
+                    rgb,
+                    alpha,
+                });
+            }
+            if let Some(at) = prev
+                && (clip[0]..=clip[2]).contains(&at.0)
+                && (clip[1]..=clip[3]).contains(&at.1)
+            {
+                self.push_sprite(Glyph::Dot, sev, false, at, alpha);
+            }
+            prev = next;
+        }
+    }
+
+    fn plan_density(
+        &mut self,
+        marks: &Marks,
+        vis: &[PickPoint],
+        now_ms: i64,
+        opts: &DrawOptions,
+        xf: &Transform,
+    ) {
+        let dpr = sprites::sprite_dpr(self.dpr);
+        let (w, h) = (i64::from(self.width), i64::from(self.height));
+        let mut pitch = ((CELL_CSS * dpr).round() as i64).max(2);
+        while (w / pitch + 2) * (h / pitch + 2) > MAX_CELLS {
+            pitch *= 2;
+        }
+        // Anchor the cell grid to the world origin so cells stay put while panning.
+        let origin = xf.apply(0.0, 0.0).unwrap_or((0.0, 0.0));
+        let phase = |o: f64| {
+            let v = o.round().rem_euclid(pitch as f64);
+            if v.is_finite() { v as i64 } else { 0 }
+        };
+        let (phx, phy) = (phase(origin.0), phase(origin.1));
+        let ncols = (w - phx).div_euclid(pitch) + 2;
+        let nrows = (h - phy).div_euclid(pitch) + 2;
+        let mut slot = vec![u32::MAX; usize::try_from(ncols * nrows).unwrap_or(0)];
+        struct Acc {
+            gx: i64,
+            gy: i64,
+            count: u32,
+            /// Highest severity of an open mark, 0 if none.
+            sev: u8,
+            rep: u32,
+        }
+        let mut acc: Vec<Acc> = Vec::new();
+        let (wf, hf) = (w as f32, h as f32);
+        for p in vis {
+            if !(p.x >= 0.0 && p.x < wf && p.y >= 0.0 && p.y < hf) {
+                continue;
+            }
+            let gx = ((p.x as f64 - phx as f64) / pitch as f64).floor() as i64 + 1;
+            let gy = ((p.y as f64 - phy as f64) / pitch as f64).floor() as i64 + 1;
+            if !(0..ncols).contains(&gx) || !(0..nrows).contains(&gy) {
+                continue;
+            }
+            let Some(s) = usize::try_from(gy * ncols + gx)
+                .ok()
+                .and_then(|i| slot.get_mut(i))
+            else {
+                continue;
+            };
+            let Some(m) = marks.marks.get(p.mark as usize) else {
+                continue;
+            };
+            let open_sev = if m.open { m.severity.get() } else { 0 };
+            if let Some(a) = acc.get_mut(*s as usize) {
+                a.count = a.count.saturating_add(1);
+                a.sev = a.sev.max(open_sev);
+                if marks.importance(p.mark) > marks.importance(a.rep) {
+                    a.rep = p.mark;
+                }
+            } else {
+                *s = u32::try_from(acc.len()).unwrap_or(u32::MAX);
+                acc.push(Acc {
+                    gx,
+                    gy,
+                    count: 1,
+                    sev: open_sev,
+                    rep: p.mark,
+                });
+            }
+        }
+        let max = acc.iter().map(|a| a.count).max().unwrap_or(1);
+        let denom = (1.0 + f64::from(max)).ln();
+        self.cell_side = pitch - 1;
+        self.cells = acc
+            .iter()
+            .map(|a| {
+                let rgb = Severity::new(a.sev).map_or(CLOSED_CELL_RGB, severity_rgb);
+                let share = (1.0 + f64::from(a.count)).ln() / denom;
+                Cell {
+                    x: phx + (a.gx - 1) * pitch,
+                    y: phy + (a.gy - 1) * pitch,
+                    rgb,
+                    alpha: alpha_u8(CELL_ALPHA.0 + CELL_ALPHA.1 * share),
+                    rep: a.rep,
+                }
+            })
+            .collect();
+        self.drawn += self.cells.len();
+
+        let mut top: Vec<PickPoint> = vis
+            .iter()
+            .filter(|p| marks.marks.get(p.mark as usize).is_some_and(|m| m.open))
+            .copied()
+            .collect();
+        let k = opts.top_sprites.min(top.len());
+        if k == 0 {
+            return;
+        }
+        if k < top.len() {
+            top.select_nth_unstable_by(k - 1, |a, b| {
+                marks.importance(b.mark).cmp(&marks.importance(a.mark))
+            });
+            top.truncate(k);
+        }
+        top.sort_unstable_by_key(|p| marks.importance(p.mark));
+        for p in top {
+            self.push_mark(marks, p, now_ms, opts);
+        }
+    }
+
+    /// Bucket every item by the tiles it touches and list the non-empty tiles.
+    fn bucket(&mut self) {
+        let frame = self.frame();
+        let (cols, rows) = (self.cols, self.rows);
+        let n_tiles = usize::try_from(cols * rows).unwrap_or(0);
+        let rect_tiles = |r: IRect, emit: &mut dyn FnMut(usize)| {
+            let r = r.intersect(&frame);
+            if r.is_empty() {
+                return;
+            }
+            let (c0, r0, c1, r1) = r.tile_span();
+            for row in r0.max(0)..r1.min(rows) {
+                for col in c0.max(0)..c1.min(cols) {
+                    if let Ok(t) = usize::try_from(row * cols + col) {
+                        emit(t);
+                    }
+                }
+            }
+        };
+        let (sprites, images) = (&self.sprites, &self.images);
+        let sprite_buckets = Buckets::build(n_tiles, sprites.len(), |i, emit| {
+            if let Some(s) = sprites.get(i)
+                && let Some(img) = images.get(s.image)
+            {
+                rect_tiles(s.bounds(img), emit);
+            }
+        });
+        let segments = &self.segments;
+        let segment_buckets = Buckets::build(n_tiles, segments.len(), |i, emit| {
+            if let Some(s) = segments.get(i) {
+                s.tiles(&frame, cols, rows, emit);
+            }
+        });
+        let (cells, side) = (&self.cells, self.cell_side);
+        let cell_buckets = Buckets::build(n_tiles, cells.len(), |i, emit| {
+            if let Some(c) = cells.get(i) {
+                rect_tiles(c.bounds(side), emit);
+            }
+        });
+        let t = i64::from(TILE_PX);
+        self.tiles = (0..n_tiles)
+            .filter(|&i| {
+                !(sprite_buckets.of(i).is_empty()
+                    && segment_buckets.of(i).is_empty()
+                    && cell_buckets.of(i).is_empty())
+            })
+            .filter_map(|i| {
+                let i = i64::try_from(i).ok()?;
+                let r = IRect {
+                    x0: (i % cols.max(1)) * t,
+                    y0: (i / cols.max(1)) * t,
+                    x1: (i % cols.max(1) + 1) * t,
+                    y1: (i / cols.max(1) + 1) * t,
+                }
+                .intersect(&frame);
+                tile_rect(&r)
+            })
+            .collect();
+        self.sprite_buckets = sprite_buckets;
+        self.segment_buckets = segment_buckets;
+        self.cell_buckets = cell_buckets;
+    }
+
+    /// Sprite or density mode.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Marks inside the view (including a sprite-size margin around it).
+    pub fn visible(&self) -> usize {
+        self.visible
+    }
+
+    /// Mark sprites plus density cells drawn (track dots not counted).
+    pub fn drawn(&self) -> usize {
+        self.drawn
+    }
+
+    /// Frame size `(width, height)`, device px.
+    pub fn frame_size(&self) -> (u32, u32) {
+        (self.width, self.height)
+    }
+
+    /// The tiles with something to draw, row-major, no duplicates.
+    pub fn tiles(&self) -> &[TileRect] {
+        &self.tiles
+    }
+
+    /// Fill `out` with `tile`'s pixels of `background` (the full frame's RGBA,
+    /// `frame_width` px a row) with the incidents blended on top. `out` is
+    /// resized to `tile.w * tile.h * 4` bytes. Any rectangle works (not only
+    /// one of [`Plan::tiles`]); parts outside the plan's frame show only the
+    /// background, parts outside `background` are opaque black. A tile
+    /// larger than [`MAX_FRAME_AREA_PX`] leaves `out` empty.
+    pub fn render_tile(
+        &self,
+        tile: TileRect,
+        background: &[u8],
+        frame_width: u32,
+        out: &mut Vec<u8>,
+    ) {
+        out.clear();
+        let area = u64::from(tile.w) * u64::from(tile.h);
+        if area > MAX_FRAME_AREA_PX {
+            return;
+        }
+        let Ok(n) = usize::try_from(area * 4) else {
+            return;
+        };
+        out.resize(n, 0);
+        copy_background(tile, background, frame_width, out);
+        let rect = IRect {
+            x0: i64::from(tile.x),
+            y0: i64::from(tile.y),
+            x1: i64::from(tile.x) + i64::from(tile.w),
+            y1: i64::from(tile.y) + i64::from(tile.h),
+        };
+        let clip = rect.intersect(&self.frame());
+        if clip.is_empty() || self.tiles.is_empty() {
+            return;
+        }
+        let mut canvas = Canvas { buf: out, rect };
+        let t = i64::from(TILE_PX);
+        let (c0, r0, c1, r1) = clip.tile_span();
+        for row in r0.max(0)..r1.min(self.rows) {
+            for col in c0.max(0)..c1.min(self.cols) {
+                let grid = IRect {
+                    x0: col * t,
+                    y0: row * t,
+                    x1: (col + 1) * t,
+                    y1: (row + 1) * t,
+                };
+                if let Ok(i) = usize::try_from(row * self.cols + col) {
+                    self.draw_tile(i, &grid.intersect(&clip), &mut canvas);
+                }
+            }
+        }
+    }
+
+    /// The whole frame: [`Plan::render_tile`] of `(0, 0, width, height)` over a
+    /// background of the frame's size.
+    pub fn render_frame(&self, background: &[u8], out: &mut Vec<u8>) {
+        let tile = TileRect {
+            x: 0,
+            y: 0,
+            w: self.width,
+            h: self.height,
+        };
+        self.render_tile(tile, background, self.width, out);
+    }
+
+    /// Draw grid tile `t`'s items inside `clip`: cells, then tracks, then sprites.
+    fn draw_tile(&self, t: usize, clip: &IRect, canvas: &mut Canvas) {
+        for &i in self.cell_buckets.of(t) {
+            if let Some(c) = self.cells.get(i as usize) {
+                c.draw(self.cell_side, canvas, clip);
+            }
+        }
+        for &i in self.segment_buckets.of(t) {
+            if let Some(s) = self.segments.get(i as usize) {
+                s.draw(canvas, clip);
+            }
+        }
+        for &i in self.sprite_buckets.of(t) {
+            if let Some(s) = self.sprites.get(i as usize)
+                && let Some(img) = self.images.get(s.image)
+            {
+                s.draw(img, canvas, clip);
+            }
+        }
+    }
+
+    /// The mark drawn nearest to `(x_px, y_px)` (frame device px) within
+    /// `radius_px` (device px) of its centre: sprites first (the topmost on a
+    /// tie); in density mode, failing a sprite, the nearest mark binned into
+    /// the cells. An index into the plan's [`Marks`].
+    pub fn pick(&self, x_px: f64, y_px: f64, radius_px: f64) -> Option<usize> {
+        if !(x_px.is_finite() && y_px.is_finite() && radius_px.is_finite() && radius_px >= 0.0) {
+            return None;
+        }
+        let r2 = radius_px * radius_px;
+        nearest(&self.pick_sprites, x_px, y_px, r2)
+            .or_else(|| nearest(&self.pick_rest, x_px, y_px, r2))
+    }
+
+    /// In density mode, the most important mark of the cell under `(x_px,
+    /// y_px)` (device px), if that cell is drawn.
+    pub fn cell_mark(&self, x_px: f64, y_px: f64) -> Option<usize> {
+        let side = self.cell_side;
+        self.cells
+            .iter()
+            .find(|c| {
+                let b = c.bounds(side + 1);
+                x_px >= b.x0 as f64
+                    && x_px < b.x1 as f64
+                    && y_px >= b.y0 as f64
+                    && y_px < b.y1 as f64
+            })
+            .map(|c| c.rep as usize)
+    }
+}
+
+/// Nearest point within `sqrt(r2)` px; the later one on a tie.
+fn nearest(points: &[PickPoint], x: f64, y: f64, r2: f64) -> Option<usize> {
+    let mut best: Option<(f64, u32)> = None;
+    for p in points {
+        let (dx, dy) = (f64::from(p.x) - x, f64::from(p.y) - y);
+        let d2 = dx * dx + dy * dy;
+        if d2 <= r2 && best.is_none_or(|(b, _)| d2 <= b) {
+            best = Some((d2, p.mark));
+        }
+    }
+    best.map(|(_, m)| m as usize)
+}
+
+fn tile_rect(r: &IRect) -> Option<TileRect> {
+    if r.is_empty() {
+        return None;
+    }
+    Some(TileRect {
+        x: u32::try_from(r.x0).ok()?,
+        y: u32::try_from(r.y0).ok()?,
+        w: u32::try_from(r.x1 - r.x0).ok()?,
+        h: u32::try_from(r.y1 - r.y0).ok()?,
+    })
+}
+
+/// Copy `tile`'s pixels of `background` (`frame_width` px a row) into `out`
+/// (`tile.w * tile.h * 4` bytes); pixels `background` does not have are opaque black.
+fn copy_background(tile: TileRect, background: &[u8], frame_width: u32, out: &mut [u8]) {
+    let row_bytes = tile.w as usize * 4;
+    if row_bytes == 0 {
+        return;
+    }
+    // Pixels of each row that lie inside the background's width.
+    let inside = frame_width.saturating_sub(tile.x).min(tile.w) as usize * 4;
+    for (j, dst) in out.chunks_exact_mut(row_bytes).enumerate() {
+        let start = (u64::from(tile.y) + j as u64) * u64::from(frame_width) + u64::from(tile.x);
+        let src = usize::try_from(start * 4)
+            .ok()
+            .and_then(|s| background.get(s..s.checked_add(inside)?));
+        let (head, tail) = dst.split_at_mut(inside.min(dst.len()));
+        match src {
+            Some(src) if src.len() == head.len() => head.copy_from_slice(src),
+            _ => fill_black(head),
+        }
+        fill_black(tail);
+    }
+}
+
+fn fill_black(px: &mut [u8]) {
+    for p in px.chunks_exact_mut(4) {
+        p.copy_from_slice(&[0, 0, 0, 255]);
+    }
+}

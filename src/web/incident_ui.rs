@@ -1,0 +1,493 @@
+//! Incident panels: the feed status and counter strip, the incident list with its filters,
+//! the incident info card and the feed diagnostics.
+//!
+//! Units: times are shown as local wall-clock text (the browser's time zone, looked up per
+//! instant so summer time is right); positions as WGS84 degrees. Every text from the API
+//! (ids, descriptions, sources, property values) is rendered as a text node, never as HTML.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+
+use crate::core::feed::FeedStatus;
+use crate::core::incident::{
+    Incident, IncidentFilter, IncidentKind, SortOrder, Status, StatusFilter, TimeWindow, Timestamp,
+    listing,
+};
+use crate::core::units::Zoom;
+use crate::web::feed::{IncidentSelection, Transport};
+use crate::web::map::fly_to;
+use crate::web::state::use_app;
+
+/// Rows rendered in the list at most (the total still counts every match).
+pub const LIST_LIMIT: usize = 200;
+/// Zoom level a list selection flies to (or the current one, if closer).
+pub const FLY_ZOOM: f64 = 15.0;
+
+/// Minutes east of UTC in the browser's time zone at `ms`.
+fn local_offset_min(ms: i64) -> i32 {
+    let d = js_sys::Date::new(&JsValue::from_f64(ms as f64));
+    -(d.get_timezone_offset().round() as i32)
+}
+
+/// `HH:MM:SS` local time.
+pub fn clock(t: Timestamp) -> String {
+    t.clock_text(local_offset_min(t.millis()))
+}
+
+fn clock_ms(ms: f64) -> String {
+    Timestamp::from_millis(ms as i64).map_or_else(|| "—".to_string(), clock)
+}
+
+fn date_time(t: Timestamp) -> String {
+    t.date_time_text(local_offset_min(t.millis()))
+}
+
+/// The small shape drawn for a kind (the same shapes as on the map), coloured by CSS class.
+#[component]
+pub fn KindIcon(kind: IncidentKind, #[prop(into)] class: String) -> impl IntoView {
+    let d = match kind {
+        IncidentKind::SmallBoat => "M8 1.5 L14.5 13.5 L1.5 13.5 Z",
+        IncidentKind::FenceBreach => "M8 0.8 L15.2 8 L8 15.2 L0.8 8 Z",
+        IncidentKind::LorryIntrusion => "M2 2 H14 V14 H2 Z",
+        IncidentKind::TunnelIntrusion => "M1.5 2.5 H14.5 L8 14.5 Z",
+        IncidentKind::VehicleSighting => "M8 1.5 A6.5 6.5 0 1 1 7.99 1.5 Z",
+        IncidentKind::Other => "M5.8 1 H10.2 V5.8 H15 V10.2 H10.2 V15 H5.8 V10.2 H1 V5.8 H5.8 Z",
+    };
+    view! {
+        <svg class=format!("kind-icon {class}") viewBox="0 0 16 16" aria-hidden="true">
+            <path d=d></path>
+        </svg>
+    }
+}
+
+fn severity_class(inc_sev: u8, open: bool) -> String {
+    if open {
+        format!("sev-{inc_sev}")
+    } else {
+        format!("sev-{inc_sev} closed")
+    }
+}
+
+/// Feed status (always visible) and open incidents per kind.
+#[component]
+pub fn IncidentStrip() -> impl IntoView {
+    let feed = use_app().incidents;
+    let status = move || feed.status.get();
+    let key = move || match status().status {
+        FeedStatus::Connecting => "connecting",
+        FeedStatus::Live { .. } => "live",
+        FeedStatus::Reconnecting { .. } => "reconnecting",
+        FeedStatus::Stale { .. } => "stale",
+    };
+    let text = move || {
+        let v = status();
+        let last = |l: Option<f64>| match l {
+            Some(ms) => format!("last update {}", clock_ms(ms)),
+            None => "no update yet".to_string(),
+        };
+        let via = match v.transport {
+            Transport::Sse => "",
+            Transport::Poll => " (polling)",
+        };
+        match v.status {
+            FeedStatus::Connecting => "Connecting to the live feed…".to_string(),
+            FeedStatus::Live { last: l } => format!("Live{via} · {}", last(Some(l))),
+            FeedStatus::Reconnecting { attempt, last: l } => {
+                format!("Reconnecting (attempt {attempt}) · {}", last(l))
+            }
+            FeedStatus::Stale { since, last: l } => {
+                format!("Stale since {} · {}", clock_ms(since), last(l))
+            }
+        }
+    };
+    let last_ms = move || match status().status {
+        FeedStatus::Live { last } => format!("{last:.0}"),
+        FeedStatus::Reconnecting { last, .. } | FeedStatus::Stale { last, .. } => {
+            last.map(|l| format!("{l:.0}")).unwrap_or_default()
+        }
+        FeedStatus::Connecting => String::new(),
+    };
+    let problem = move || status().problem.unwrap_or_default();
+    let counters = IncidentKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let n = move || feed.counts.get().get(kind.index()).copied().unwrap_or(0);
+            view! {
+                <span
+                    class="counter"
+                    class:zero=move || n() == 0
+                    data-testid=format!("incident-count-{}", kind.key())
+                    data-count=move || n().to_string()
+                    title=format!("Open {} incidents", kind.label().to_lowercase())
+                >
+                    <KindIcon kind=kind class="counter-icon" />
+                    <span class="counter-label">{kind.label()}</span>
+                    <b class="counter-value">{move || n().to_string()}</b>
+                </span>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="panel incident-strip" data-map-reserved="">
+            <div
+                class="feed-status"
+                data-testid="feed-status"
+                data-status=key
+                data-last-update-ms=last_ms
+                role="status"
+                aria-live="polite"
+                title=problem
+            >
+                <span class="feed-dot" aria-hidden="true"></span>
+                <span class="feed-text">{text}</span>
+            </div>
+            <div class="counters" data-testid="incident-counters" aria-label="Open incidents by kind">
+                {counters}
+            </div>
+            <Show when=move || !problem().is_empty()>
+                <div class="feed-problem" data-testid="feed-problem">{problem}</div>
+            </Show>
+        </div>
+    }
+}
+
+/// One list row, owned (the store is borrowed only while the list is computed).
+#[derive(Clone, Debug, PartialEq)]
+struct Row {
+    id: String,
+    kind: IncidentKind,
+    severity: u8,
+    open: bool,
+    updated: Timestamp,
+    description: String,
+    source: Option<String>,
+}
+
+impl Row {
+    fn of(i: &Incident) -> Row {
+        let mut description: String = i.description.chars().take(160).collect();
+        if description.len() < i.description.len() {
+            description.push('…');
+        }
+        Row {
+            id: i.id.clone(),
+            kind: i.kind,
+            severity: i.severity.get(),
+            open: i.is_open(),
+            updated: i.updated_at,
+            description,
+            source: i.source.clone(),
+        }
+    }
+}
+
+fn select_value(ev: &leptos::ev::Event) -> String {
+    event_target_value(ev)
+}
+
+/// The incident list: filters, sort, rows (select one to fly to it) and feed diagnostics.
+#[component]
+pub fn IncidentPanel() -> impl IntoView {
+    let state = use_app();
+    let feed = state.incidents;
+    let (open, set_open) = signal(true);
+    let listing_memo = Memo::new(move |_| {
+        feed.version.track();
+        let filter = feed.filter.get();
+        let now = Timestamp::from_millis(feed.clock.get()).unwrap_or(Timestamp::EPOCH);
+        feed.with_store(|s| {
+            let l = listing(s, &filter, now, LIST_LIMIT);
+            (l.total, l.rows.into_iter().map(Row::of).collect::<Vec<_>>())
+        })
+        .unwrap_or_default()
+    });
+    let total = move || listing_memo.with(|l| l.0);
+    let rows = move || listing_memo.with(|l| l.1.clone());
+
+    let select_row = move |id: String| {
+        let at = feed.with_store(|s| s.get(&id).map(|i| i.at)).flatten();
+        state.selection.set(None);
+        feed.selected
+            .set(Some(IncidentSelection { id, pinned: true }));
+        if let Some(at) = at {
+            let z = state.view.get_untracked().zoom().get().max(FLY_ZOOM);
+            fly_to(state, at, Zoom::clamped(z));
+        }
+    };
+
+    let row_view = move |r: Row| {
+        let id = r.id.clone();
+        let selected = {
+            let id = r.id.clone();
+            move || {
+                feed.selected
+                    .with(|s| s.as_ref().is_some_and(|s| s.id == id))
+            }
+        };
+        let status = if r.open { Status::Open } else { Status::Closed };
+        view! {
+            <li>
+                <button
+                    class="incident-row"
+                    class:selected=selected
+                    class:closed=!r.open
+                    data-testid="incident-row"
+                    data-incident-id=r.id.clone()
+                    data-kind=r.kind.key()
+                    data-severity=r.severity.to_string()
+                    data-status=status.key()
+                    on:click=move |_| select_row(id.clone())
+                >
+                    <KindIcon kind=r.kind class=severity_class(r.severity, r.open) />
+                    <span class="row-time">{clock(r.updated)}</span>
+                    <span class="row-kind">{r.kind.label()}</span>
+                    <span class=format!("row-sev sev-{}", r.severity)>{format!("S{}", r.severity)}</span>
+                    {(!r.open).then(|| view! { <span class="row-closed">"closed"</span> })}
+                    <span class="row-desc">{r.description.clone()}</span>
+                    {r.source.clone().map(|s| view! { <span class="row-source">{s}</span> })}
+                </button>
+            </li>
+        }
+    };
+
+    let diagnostics = move || feed.diagnostics.get();
+    view! {
+        <aside class="panel incident-panel" class:collapsed=move || !open.get() data-testid="incident-panel" data-map-reserved="" aria-label="Incidents">
+            <header class="incident-head">
+                <h2>"Incidents"</h2>
+                <span class="incident-total" data-testid="incident-total" data-count=move || total().to_string()>
+                    {move || format!("{} shown", total())}
+                </span>
+                <button
+                    class="collapse"
+                    data-testid="incident-panel-toggle"
+                    aria-expanded=move || open.get().to_string()
+                    title=move || if open.get() { "Hide the incident list" } else { "Show the incident list" }
+                    on:click=move |_| set_open.update(|o| *o = !*o)
+                >
+                    {move || if open.get() { "▾" } else { "▸" }}
+                </button>
+            </header>
+            <Show when=move || open.get()>
+                <IncidentFilters />
+                <ol class="incident-list" data-testid="incident-list">
+                    <For each=rows key=|r| (r.id.clone(), r.updated, r.open, r.severity) children=row_view />
+                </ol>
+                <Show when=move || { total() > LIST_LIMIT }>
+                    <p class="list-more">
+                        {move || format!("{} more not listed: narrow the filters", total() - LIST_LIMIT)}
+                    </p>
+                </Show>
+                <Show when=move || total() == 0>
+                    <p class="list-empty" data-testid="incident-list-empty">"No incidents match the filters."</p>
+                </Show>
+            </Show>
+            <footer
+                class="feed-diagnostics"
+                class=("has-errors", move || diagnostics().rejected > 0)
+                data-testid="feed-diagnostics"
+                data-rejected=move || diagnostics().rejected.to_string()
+            >
+                <span>{move || format!("Rejected events: {}", diagnostics().rejected)}</span>
+                <span class="last-error" data-testid="feed-last-error">
+                    {move || diagnostics().last_error.unwrap_or_default()}
+                </span>
+            </footer>
+        </aside>
+    }
+}
+
+/// The incident filters (kinds, severity, status, time window) and the list order.
+#[component]
+fn IncidentFilters() -> impl IntoView {
+    let feed = use_app().incidents;
+    let set_filter = move |f: &dyn Fn(&mut IncidentFilter)| feed.filter.update(|x| f(x));
+    let kind_boxes = IncidentKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let checked = move || {
+                feed.filter
+                    .with(|f| f.kinds.get(kind.index()).copied().unwrap_or(true))
+            };
+            view! {
+                <label class="kind-filter" title=kind.label()>
+                    <input
+                        type="checkbox"
+                        data-testid=format!("incident-filter-kind-{}", kind.key())
+                        prop:checked=checked
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            set_filter(&|f| {
+                                if let Some(k) = f.kinds.get_mut(kind.index()) {
+                                    *k = on;
+                                }
+                            });
+                        }
+                    />
+                    <KindIcon kind=kind class="filter-icon" />
+                    <span>{kind.label()}</span>
+                </label>
+            }
+        })
+        .collect_view();
+
+    view! {
+                <div class="incident-filters" role="group" aria-label="Incident filters">
+                    <div class="kind-filters">{kind_boxes}</div>
+                    <div class="select-filters">
+                        <label>
+                            "Severity"
+                            <select
+                                data-testid="incident-filter-severity"
+                                prop:value=move || feed.filter.with(|f| f.min_severity.to_string())
+                                on:change=move |ev| {
+                                    let v = select_value(&ev).parse::<u8>().unwrap_or(1).clamp(1, 5);
+                                    set_filter(&|f| f.min_severity = v);
+                                }
+                            >
+                                <option value="1">"All"</option>
+                                <option value="2">"2 and above"</option>
+                                <option value="3">"3 and above"</option>
+                                <option value="4">"4 and above"</option>
+                                <option value="5">"5 only"</option>
+                            </select>
+                        </label>
+                        <label>
+                            "Status"
+                            <select
+                                data-testid="incident-filter-status"
+                                prop:value=move || feed.filter.with(|f| f.status.key())
+                                on:change=move |ev| {
+                                    let v = StatusFilter::from_key(&select_value(&ev)).unwrap_or(StatusFilter::All);
+                                    set_filter(&|f| f.status = v);
+                                }
+                            >
+                                {StatusFilter::ALL.map(|s| view! { <option value=s.key()>{s.label()}</option> }).to_vec()}
+                            </select>
+                        </label>
+                        <label>
+                            "Updated"
+                            <select
+                                data-testid="incident-filter-window"
+                                prop:value=move || feed.filter.with(|f| f.window.key())
+                                on:change=move |ev| {
+                                    let v = TimeWindow::from_key(&select_value(&ev)).unwrap_or(TimeWindow::All);
+                                    set_filter(&|f| f.window = v);
+                                }
+                            >
+                                {TimeWindow::ALL.map(|w| view! { <option value=w.key()>{w.label()}</option> }).to_vec()}
+                            </select>
+                        </label>
+                        <label>
+                            "Order"
+                            <select
+                                data-testid="incident-sort"
+                                prop:value=move || feed.filter.with(|f| f.sort.key())
+                                on:change=move |ev| {
+                                    let v = SortOrder::from_key(&select_value(&ev)).unwrap_or(SortOrder::Newest);
+                                    set_filter(&|f| f.sort = v);
+                                }
+                            >
+                                {SortOrder::ALL.map(|o| view! { <option value=o.key()>{o.label()}</option> }).to_vec()}
+                            </select>
+                        </label>
+                    </div>
+                </div>
+    }
+}
+
+/// The selected incident's details (shares the feature card's place and test ids).
+#[component]
+pub fn IncidentCard() -> impl IntoView {
+    let state = use_app();
+    let feed = state.incidents;
+    let content = Memo::new(move |_| {
+        feed.version.track();
+        let sel = feed.selected.get()?;
+        let inc = feed.with_store(|s| s.get(&sel.id).cloned()).flatten()?;
+        Some((sel.pinned, inc))
+    });
+    move || {
+        content.get().map(|(pinned, inc)| {
+            let names = state
+                .config
+                .get_untracked()
+                .and_then(|c| c.ok())
+                .unwrap_or_default()
+                .incidents
+                .properties;
+            let core_keys: Vec<String> = names.fields().iter().map(|(_, v)| v.to_string()).collect();
+            let ns = |v: f64, pos: &str, neg: &str| {
+                format!("{:.5}° {}", v.abs(), if v >= 0.0 { pos } else { neg })
+            };
+            let mut rows: Vec<(String, String)> = vec![
+                ("Updated".into(), date_time(inc.updated_at)),
+                ("Reported".into(), date_time(inc.reported_at)),
+                (
+                    "Position".into(),
+                    format!(
+                        "{}, {}",
+                        ns(inc.position.lat, "N", "S"),
+                        ns(inc.position.lon, "E", "W")
+                    ),
+                ),
+            ];
+            if let Some(a) = inc.accuracy_m {
+                rows.push(("Accuracy".into(), format!("± {a:.0} m")));
+            }
+            if let Some(s) = &inc.source {
+                rows.push(("Source".into(), s.clone()));
+            }
+            if !inc.track.is_empty() {
+                rows.push(("Track".into(), format!("{} earlier positions", inc.track.len())));
+            }
+            rows.push(("Description".into(), inc.description.clone()));
+            for (k, v) in &inc.properties {
+                if !core_keys.iter().any(|c| c == k) {
+                    rows.push((k.clone(), v.clone()));
+                }
+            }
+            let rows = rows
+                .into_iter()
+                .map(|(k, v)| {
+                    view! {
+                        <tr data-testid="info-card-row">
+                            <th scope="row">{k}</th>
+                            <td>{v}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            let status = inc.status.label();
+            view! {
+                <section
+                    class="panel info-card incident-card"
+                    data-testid="info-card"
+                    data-incident-id=inc.id.clone()
+                    class:pinned=pinned
+                    aria-label="Incident details"
+                >
+                    <header>
+                        <KindIcon kind=inc.kind class=severity_class(inc.severity.get(), inc.is_open()) />
+                        <h2 data-testid="info-card-title">{format!("{} · {}", inc.kind.label(), inc.id)}</h2>
+                        <button
+                            class="close"
+                            data-testid="info-card-close"
+                            aria-label="Close"
+                            on:click=move |_| feed.selected.set(None)
+                        >
+                            "×"
+                        </button>
+                    </header>
+                    <p class="info-kind">
+                        <span class=format!("row-sev sev-{}", inc.severity.get())>{format!("Severity {}", inc.severity.get())}</span>
+                        {format!(" · {status}")}
+                    </p>
+                    <table>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </section>
+            }
+        })
+    }
+}
