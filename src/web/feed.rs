@@ -216,6 +216,15 @@ impl Incidents {
         Some((core.stats.clone(), core.transport))
     }
 
+    /// Applies one live event as the stream would (`data` is the SSE data, `last_event_id`
+    /// its id, may be empty): upsert or rejection, cursor, health; then flushes the signals.
+    pub fn receive(&self, data: &str, last_event_id: &str) {
+        if let Some(sh) = self.shared() {
+            on_event(&sh, data, last_event_id);
+            flush(&sh, *self);
+        }
+    }
+
     /// Starts the feed with this config (once; later calls do nothing).
     pub fn start(self, cfg: IncidentFeedConfig) {
         let Some(sh) = self.shared() else {
@@ -448,8 +457,7 @@ fn open_stream(sh: &Shared, inc: Incidents) {
                 }
                 if let Some(ev) = ev.dyn_ref::<MessageEvent>() {
                     let data = ev.data().as_string().unwrap_or_default();
-                    on_event(&s, &data, &ev.last_event_id());
-                    flush(&s, inc);
+                    inc.receive(&data, &ev.last_event_id());
                 }
             }),
         );

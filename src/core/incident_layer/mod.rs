@@ -50,7 +50,7 @@
 mod raster;
 mod sprites;
 
-use crate::core::incident::{Incident, IncidentKind, Severity};
+use crate::core::incident::{Incident, IncidentKind, Severity, Timestamp};
 use crate::core::units::Mercator;
 use crate::core::viewport::Viewport;
 use raster::{Buckets, Canvas, Cell, IRect, Segment, Sprite, clip_segment};
@@ -172,6 +172,18 @@ struct Mark {
     kind: IncidentKind,
     severity: Severity,
     open: bool,
+    /// Draw order key (see [`rank`]).
+    rank: u64,
+}
+
+/// Draw order key: closed below open, then by severity, then by `updated_at`
+/// (ms since the Unix epoch; newest on top). Ties go by mark index.
+fn rank(open: bool, sev: Severity, updated_ms: i64) -> u64 {
+    // Timestamps span less than 2^49 ms from Timestamp::MIN.
+    let t = updated_ms
+        .saturating_sub(Timestamp::MIN.millis())
+        .clamp(0, (1 << 56) - 1) as u64;
+    (u64::from(open) << 60) | (u64::from(sev.get()) << 56) | t
 }
 
 /// A compact copy of the incidents to draw: positions (EPSG:3857 metres),
@@ -226,6 +238,7 @@ impl Marks {
             kind: inc.kind,
             severity: inc.severity,
             open: inc.is_open(),
+            rank: rank(inc.is_open(), inc.severity, inc.updated_at.millis()),
         });
     }
 
@@ -279,16 +292,6 @@ impl Marks {
         self.track
             .get(start..start.saturating_add(m.track_len as usize))
             .unwrap_or(&[])
-    }
-
-    /// Draw order key: closed below open, then severity, then `updated_at`
-    /// (newest on top), then index.
-    fn importance(&self, i: u32) -> (bool, u8, i64, u32) {
-        self.marks
-            .get(i as usize)
-            .map_or((false, 0, i64::MIN, i), |m| {
-                (m.open, m.severity.get(), m.updated_ms, i)
-            })
     }
 }
 
@@ -359,6 +362,15 @@ impl DrawOptions {
     }
 }
 
+/// The severity in a [`rank`] if the mark is open, else 0.
+fn rank_open_severity(rank: u64) -> u8 {
+    if rank >> 60 == 1 {
+        ((rank >> 56) & 0xf) as u8
+    } else {
+        0
+    }
+}
+
 /// Opacity `0..=1` to `0..=255`.
 fn alpha_u8(a: f64) -> u8 {
     (a.clamp(0.0, 1.0) * 255.0 + 0.5) as u8
@@ -405,12 +417,20 @@ impl Transform {
     }
 }
 
-/// A pickable point: frame device px and mark index.
+/// A mark in view: its centre (frame device px), index and draw order key.
 #[derive(Clone, Copy, Debug)]
 struct PickPoint {
     x: f32,
     y: f32,
     mark: u32,
+    rank: u64,
+}
+
+impl PickPoint {
+    /// Draw order: least important first.
+    fn order(&self) -> (u64, u32) {
+        (self.rank, self.mark)
+    }
 }
 
 /// Everything one frame of the layer draws, bucketed by tile. Built by
@@ -454,6 +474,7 @@ impl Plan {
         if width > MAX_FRAME_SIDE_PX || height > MAX_FRAME_SIDE_PX || area > MAX_FRAME_AREA_PX {
             return plan;
         }
+        let t0 = std::time::Instant::now();
         let xf = Transform::of(view);
         let margin = sprites::max_half_side(view.dpr()) as f64;
         let (w, h) = (f64::from(width), f64::from(height));
@@ -470,10 +491,12 @@ impl Plan {
                     x: x as f32,
                     y: y as f32,
                     mark,
+                    rank: m.rank,
                 });
             }
         }
         plan.visible = vis.len();
+        eprintln!("vis {:?}", t0.elapsed());
         if vis.len() > opts.density_above {
             plan.mode = Mode::Density;
             plan.plan_density(marks, &vis, now_ms, &opts, &xf);
@@ -481,7 +504,9 @@ impl Plan {
         } else {
             plan.plan_sprites(marks, vis, now_ms, &opts, &xf);
         }
+        eprintln!("modes {:?}", t0.elapsed());
         plan.bucket();
+        eprintln!("bucket {:?}", t0.elapsed());
         plan
     }
 
@@ -574,7 +599,7 @@ impl Plan {
         opts: &DrawOptions,
         xf: &Transform,
     ) {
-        vis.sort_unstable_by_key(|p| marks.importance(p.mark));
+        vis.sort_unstable_by_key(PickPoint::order);
         for p in &vis {
             if let Some(m) = marks.marks.get(p.mark as usize)
                 && m.track_len > 0
@@ -671,7 +696,8 @@ impl Plan {
             count: u32,
             /// Highest severity of an open mark, 0 if none.
             sev: u8,
-            rep: u32,
+            /// The most important mark and its order key.
+            rep: (u64, u32),
         }
         let mut acc: Vec<Acc> = Vec::new();
         let (wf, hf) = (w as f32, h as f32);
@@ -679,8 +705,9 @@ impl Plan {
             if !(p.x >= 0.0 && p.x < wf && p.y >= 0.0 && p.y < hf) {
                 continue;
             }
-            let gx = ((p.x as f64 - phx as f64) / pitch as f64).floor() as i64 + 1;
-            let gy = ((p.y as f64 - phy as f64) / pitch as f64).floor() as i64 + 1;
+            // `x - phase >= -pitch`, so the shifted quotient is >= 0 and `as` floors it.
+            let gx = ((f64::from(p.x) - phx as f64) / pitch as f64 + 1.0) as i64;
+            let gy = ((f64::from(p.y) - phy as f64) / pitch as f64 + 1.0) as i64;
             if !(0..ncols).contains(&gx) || !(0..nrows).contains(&gy) {
                 continue;
             }
@@ -690,16 +717,11 @@ impl Plan {
             else {
                 continue;
             };
-            let Some(m) = marks.marks.get(p.mark as usize) else {
-                continue;
-            };
-            let open_sev = if m.open { m.severity.get() } else { 0 };
+            let open_sev = rank_open_severity(p.rank);
             if let Some(a) = acc.get_mut(*s as usize) {
                 a.count = a.count.saturating_add(1);
                 a.sev = a.sev.max(open_sev);
-                if marks.importance(p.mark) > marks.importance(a.rep) {
-                    a.rep = p.mark;
-                }
+                a.rep = a.rep.max(p.order());
             } else {
                 *s = u32::try_from(acc.len()).unwrap_or(u32::MAX);
                 acc.push(Acc {
@@ -707,10 +729,11 @@ impl Plan {
                     gy,
                     count: 1,
                     sev: open_sev,
-                    rep: p.mark,
+                    rep: p.order(),
                 });
             }
         }
+        eprintln!("binned {} cells", acc.len());
         let max = acc.iter().map(|a| a.count).max().unwrap_or(1);
         let denom = (1.0 + f64::from(max)).ln();
         self.cell_side = pitch - 1;
@@ -724,7 +747,7 @@ impl Plan {
                     y: phy + (a.gy - 1) * pitch,
                     rgb,
                     alpha: alpha_u8(CELL_ALPHA.0 + CELL_ALPHA.1 * share),
-                    rep: a.rep,
+                    rep: a.rep.1,
                 }
             })
             .collect();
@@ -732,7 +755,7 @@ impl Plan {
 
         let mut top: Vec<PickPoint> = vis
             .iter()
-            .filter(|p| marks.marks.get(p.mark as usize).is_some_and(|m| m.open))
+            .filter(|p| rank_open_severity(p.rank) > 0)
             .copied()
             .collect();
         let k = opts.top_sprites.min(top.len());
@@ -740,12 +763,10 @@ impl Plan {
             return;
         }
         if k < top.len() {
-            top.select_nth_unstable_by(k - 1, |a, b| {
-                marks.importance(b.mark).cmp(&marks.importance(a.mark))
-            });
+            top.select_nth_unstable_by(k - 1, |a, b| b.order().cmp(&a.order()));
             top.truncate(k);
         }
-        top.sort_unstable_by_key(|p| marks.importance(p.mark));
+        top.sort_unstable_by_key(PickPoint::order);
         for p in top {
             self.push_mark(marks, p, now_ms, opts);
         }

@@ -184,20 +184,49 @@ impl Sprite {
             let (Some(src), Some(dst)) = (src, canvas.row(y, r.x0, r.x1)) else {
                 continue;
             };
-            for (d, s) in dst.chunks_exact_mut(4).zip(src) {
-                let [sr, sg, sb, sa] = *s;
-                if sa == 0 {
-                    continue;
-                }
-                let a = div255(u32::from(sa) * m);
-                let inv = 255 - a.min(255);
-                if let [r, g, b, alpha] = d {
-                    *r = (div255(u32::from(*r) * inv) + div255(u32::from(sr) * m)).min(255) as u8;
-                    *g = (div255(u32::from(*g) * inv) + div255(u32::from(sg) * m)).min(255) as u8;
-                    *b = (div255(u32::from(*b) * inv) + div255(u32::from(sb) * m)).min(255) as u8;
-                    *alpha = 255;
-                }
+            if m == 255 {
+                blend_row_opaque(dst, src);
+            } else {
+                blend_row(dst, src, m);
             }
+        }
+    }
+}
+
+/// Premultiplied `src` over `dst` at full opacity.
+fn blend_row_opaque(dst: &mut [u8], src: &[[u8; 4]]) {
+    for (d, s) in dst.chunks_exact_mut(4).zip(src) {
+        let [sr, sg, sb, sa] = *s;
+        if sa == 0 {
+            continue;
+        }
+        if let [r, g, b, alpha] = d {
+            if sa == 255 {
+                (*r, *g, *b) = (sr, sg, sb);
+            } else {
+                let inv = 255 - u32::from(sa);
+                *r = (div255(u32::from(*r) * inv) + u32::from(sr)).min(255) as u8;
+                *g = (div255(u32::from(*g) * inv) + u32::from(sg)).min(255) as u8;
+                *b = (div255(u32::from(*b) * inv) + u32::from(sb)).min(255) as u8;
+            }
+            *alpha = 255;
+        }
+    }
+}
+
+/// Premultiplied `src` scaled by `m / 255` over `dst`.
+fn blend_row(dst: &mut [u8], src: &[[u8; 4]], m: u32) {
+    for (d, s) in dst.chunks_exact_mut(4).zip(src) {
+        let [sr, sg, sb, sa] = *s;
+        if sa == 0 {
+            continue;
+        }
+        let inv = 255 - div255(u32::from(sa) * m).min(255);
+        if let [r, g, b, alpha] = d {
+            *r = (div255(u32::from(*r) * inv) + div255(u32::from(sr) * m)).min(255) as u8;
+            *g = (div255(u32::from(*g) * inv) + div255(u32::from(sg) * m)).min(255) as u8;
+            *b = (div255(u32::from(*b) * inv) + div255(u32::from(sb) * m)).min(255) as u8;
+            *alpha = 255;
         }
     }
 }
