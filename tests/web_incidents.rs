@@ -73,8 +73,7 @@ fn event(
     kind: &str,
     sev: u8,
     status: &str,
-    lon: f64,
-    lat: f64,
+    (lon, lat): (f64, f64),
     minute: u32,
     desc: &str,
 ) -> String {
@@ -99,8 +98,7 @@ async fn counters_list_and_diagnostics_follow_the_events() {
             "small_boat",
             4,
             "open",
-            1.74,
-            50.95,
+            (1.74, 50.95),
             1,
             "Boat off Sangatte",
         ),
@@ -112,8 +110,7 @@ async fn counters_list_and_diagnostics_follow_the_events() {
             "fence_breach",
             5,
             "open",
-            1.81,
-            50.93,
+            (1.81, 50.93),
             2,
             "Cut in the fence",
         ),
@@ -125,8 +122,7 @@ async fn counters_list_and_diagnostics_follow_the_events() {
             "fence_breach",
             2,
             "closed",
-            1.812,
-            50.931,
+            (1.812, 50.931),
             3,
             "Closed",
         ),
@@ -181,7 +177,7 @@ async fn counters_list_and_diagnostics_follow_the_events() {
 
     // A replayed (same seq) or older update changes nothing; a newer one closes the boat.
     feed.receive(
-        &event("b1", "small_boat", 4, "closed", 1.70, 50.97, 0, "older"),
+        &event("b1", "small_boat", 4, "closed", (1.70, 50.97), 0, "older"),
         "106",
     );
     feed.receive(
@@ -190,8 +186,7 @@ async fn counters_list_and_diagnostics_follow_the_events() {
             "small_boat",
             4,
             "closed",
-            1.70,
-            50.97,
+            (1.70, 50.97),
             9,
             "Intercepted",
         ),
@@ -234,7 +229,7 @@ async fn incident_card_shows_markup_as_text() {
     let (root, state) = mount();
     let feed = state.incidents;
     feed.receive(
-        &event("x1", "other", 3, "open", 1.86, 50.965, 5, XSS),
+        &event("x1", "other", 3, "open", (1.86, 50.965), 5, XSS),
         "201",
     );
     until("row", || count(&root, "[data-testid=incident-row]") == 1).await;

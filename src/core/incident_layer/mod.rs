@@ -43,6 +43,11 @@
 //!   `0.35 + 0.65·ln(1+count)/ln(1+max count)`; the most important open marks
 //!   still get sprites on top.
 //!
+//! Sprite sizes follow the device pixel ratio up to 8. Tracks are drawn for
+//! the marks in view only. Sprite images (coverage supersampled 4×4 on edge
+//! pixels) are rendered once per (shape, severity, open/closed, dpr) and
+//! memoised per thread; that memo is the only state kept between plans.
+//!
 //! Nothing here panics on any input: non-finite positions are skipped, a view
 //! larger than any canvas ([`MAX_FRAME_SIDE_PX`], [`MAX_FRAME_AREA_PX`]) draws
 //! nothing, short background buffers read as opaque black.
@@ -155,25 +160,26 @@ pub fn kind_shape(kind: IncidentKind) -> Shape {
 /// clipped to the frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TileRect {
+    /// Left edge, device px.
     pub x: u32,
+    /// Top edge, device px.
     pub y: u32,
+    /// Width, device px.
     pub w: u32,
+    /// Height, device px.
     pub h: u32,
 }
 
-/// One incident as drawn. Position EPSG:3857 metres, time ms since the epoch.
+/// One incident as drawn (its position and draw order key are kept apart, in
+/// [`Marks`]). Time ms since the Unix epoch.
 #[derive(Clone, Copy, Debug)]
 struct Mark {
-    x: f64,
-    y: f64,
     updated_ms: i64,
     track_start: u32,
     track_len: u32,
     kind: IncidentKind,
     severity: Severity,
     open: bool,
-    /// Draw order key (see [`rank`]).
-    rank: u64,
 }
 
 /// Draw order key: closed below open, then by severity, then by `updated_at`
@@ -192,6 +198,10 @@ fn rank(open: bool, sev: Severity, updated_ms: i64) -> u64 {
 /// indexed `0..len()` in insertion order.
 #[derive(Clone, Debug, Default)]
 pub struct Marks {
+    /// Positions, EPSG:3857 metres (apart, for a tight culling loop).
+    pos: Vec<(f64, f64)>,
+    /// Draw order keys (see [`rank`]).
+    rank: Vec<u64>,
     marks: Vec<Mark>,
     /// All tracks, back to back; mark `i` owns `track_start..track_start + track_len`.
     track: Vec<(f64, f64)>,
@@ -229,16 +239,16 @@ impl Marks {
         };
         self.ids.push_str(&inc.id);
         self.id_ends.push(self.ids.len());
+        self.pos.push((inc.at.x, inc.at.y));
+        self.rank
+            .push(rank(inc.is_open(), inc.severity, inc.updated_at.millis()));
         self.marks.push(Mark {
-            x: inc.at.x,
-            y: inc.at.y,
             updated_ms: inc.updated_at.millis(),
             track_start,
             track_len,
             kind: inc.kind,
             severity: inc.severity,
             open: inc.is_open(),
-            rank: rank(inc.is_open(), inc.severity, inc.updated_at.millis()),
         });
     }
 
@@ -264,7 +274,7 @@ impl Marks {
 
     /// Position of mark `i`, EPSG:3857 metres (as given, possibly not finite).
     pub fn position(&self, i: usize) -> Option<Mercator> {
-        self.marks.get(i).map(|m| Mercator { x: m.x, y: m.y })
+        self.pos.get(i).map(|&(x, y)| Mercator { x, y })
     }
 
     /// Kind of mark `i`.
@@ -474,16 +484,15 @@ impl Plan {
         if width > MAX_FRAME_SIDE_PX || height > MAX_FRAME_SIDE_PX || area > MAX_FRAME_AREA_PX {
             return plan;
         }
-        let t0 = std::time::Instant::now();
         let xf = Transform::of(view);
         let margin = sprites::max_half_side(view.dpr()) as f64;
         let (w, h) = (f64::from(width), f64::from(height));
-        let mut vis = Vec::new();
-        for (i, m) in marks.marks.iter().enumerate() {
+        let mut vis = Vec::with_capacity(marks.len());
+        for (i, (&(mx, my), &rank)) in marks.pos.iter().zip(&marks.rank).enumerate() {
             let Ok(mark) = u32::try_from(i) else {
                 break;
             };
-            if let Some((x, y)) = xf.apply(m.x, m.y)
+            if let Some((x, y)) = xf.apply(mx, my)
                 && (-margin..=w + margin).contains(&x)
                 && (-margin..=h + margin).contains(&y)
             {
@@ -491,22 +500,19 @@ impl Plan {
                     x: x as f32,
                     y: y as f32,
                     mark,
-                    rank: m.rank,
+                    rank,
                 });
             }
         }
         plan.visible = vis.len();
-        eprintln!("vis {:?}", t0.elapsed());
         if vis.len() > opts.density_above {
             plan.mode = Mode::Density;
-            plan.plan_density(marks, &vis, now_ms, &opts, &xf);
+            plan.plan_density(marks, &mut vis, now_ms, &opts, &xf);
             plan.pick_rest = vis;
         } else {
             plan.plan_sprites(marks, vis, now_ms, &opts, &xf);
         }
-        eprintln!("modes {:?}", t0.elapsed());
         plan.bucket();
-        eprintln!("bucket {:?}", t0.elapsed());
         plan
     }
 
@@ -669,7 +675,7 @@ impl Plan {
     fn plan_density(
         &mut self,
         marks: &Marks,
-        vis: &[PickPoint],
+        vis: &mut [PickPoint],
         now_ms: i64,
         opts: &DrawOptions,
         xf: &Transform,
@@ -701,13 +707,15 @@ impl Plan {
         }
         let mut acc: Vec<Acc> = Vec::new();
         let (wf, hf) = (w as f32, h as f32);
-        for p in vis {
+        let inv_pitch = 1.0 / pitch as f32;
+        let (phxf, phyf) = (phx as f32, phy as f32);
+        for p in vis.iter() {
             if !(p.x >= 0.0 && p.x < wf && p.y >= 0.0 && p.y < hf) {
                 continue;
             }
-            // `x - phase >= -pitch`, so the shifted quotient is >= 0 and `as` floors it.
-            let gx = ((f64::from(p.x) - phx as f64) / pitch as f64 + 1.0) as i64;
-            let gy = ((f64::from(p.y) - phy as f64) / pitch as f64 + 1.0) as i64;
+            // `x - phase > -pitch`, so the shifted quotient is >= 0 and `as` floors it.
+            let gx = ((p.x - phxf) * inv_pitch + 1.0) as i64;
+            let gy = ((p.y - phyf) * inv_pitch + 1.0) as i64;
             if !(0..ncols).contains(&gx) || !(0..nrows).contains(&gy) {
                 continue;
             }
@@ -733,7 +741,6 @@ impl Plan {
                 });
             }
         }
-        eprintln!("binned {} cells", acc.len());
         let max = acc.iter().map(|a| a.count).max().unwrap_or(1);
         let denom = (1.0 + f64::from(max)).ln();
         self.cell_side = pitch - 1;
@@ -753,19 +760,27 @@ impl Plan {
             .collect();
         self.drawn += self.cells.len();
 
-        let mut top: Vec<PickPoint> = vis
-            .iter()
-            .filter(|p| rank_open_severity(p.rank) > 0)
-            .copied()
-            .collect();
-        let k = opts.top_sprites.min(top.len());
+        // The most important open marks, selected in place (`vis` order does not matter).
+        let mut open = 0;
+        for i in 0..vis.len() {
+            if vis.get(i).is_some_and(|p| rank_open_severity(p.rank) > 0) {
+                if let Some((first, rest)) = vis.get_mut(open..=i).and_then(|s| s.split_first_mut())
+                    && let Some(last) = rest.last_mut()
+                {
+                    std::mem::swap(first, last);
+                }
+                open += 1;
+            }
+        }
+        let candidates = vis.get_mut(..open).unwrap_or_default();
+        let k = opts.top_sprites.min(candidates.len());
         if k == 0 {
             return;
         }
-        if k < top.len() {
-            top.select_nth_unstable_by(k - 1, |a, b| b.order().cmp(&a.order()));
-            top.truncate(k);
+        if k < candidates.len() {
+            candidates.select_nth_unstable_by(k - 1, |a, b| b.order().cmp(&a.order()));
         }
+        let mut top: Vec<PickPoint> = candidates.get(..k).unwrap_or_default().to_vec();
         top.sort_unstable_by_key(PickPoint::order);
         for p in top {
             self.push_mark(marks, p, now_ms, opts);
@@ -881,7 +896,7 @@ impl Plan {
         let Ok(n) = usize::try_from(area * 4) else {
             return;
         };
-        out.resize(n, 0);
+        out.reserve(n);
         copy_background(tile, background, frame_width, out);
         let rect = IRect {
             x0: i64::from(tile.x),
@@ -957,8 +972,9 @@ impl Plan {
             .or_else(|| nearest(&self.pick_rest, x_px, y_px, r2))
     }
 
-    /// In density mode, the most important mark of the cell under `(x_px,
-    /// y_px)` (device px), if that cell is drawn.
+    /// In density mode, the most important mark (open first, then severity,
+    /// then newest) of the cell under `(x_px, y_px)` (device px), if that cell
+    /// is drawn. A scan of the cells: for a click, not for every pointer move.
     pub fn cell_mark(&self, x_px: f64, y_px: f64) -> Option<usize> {
         let side = self.cell_side;
         self.cells
@@ -999,31 +1015,27 @@ fn tile_rect(r: &IRect) -> Option<TileRect> {
     })
 }
 
-/// Copy `tile`'s pixels of `background` (`frame_width` px a row) into `out`
-/// (`tile.w * tile.h * 4` bytes); pixels `background` does not have are opaque black.
-fn copy_background(tile: TileRect, background: &[u8], frame_width: u32, out: &mut [u8]) {
-    let row_bytes = tile.w as usize * 4;
-    if row_bytes == 0 {
-        return;
-    }
+/// Append `tile`'s pixels of `background` (`frame_width` px a row) to `out`,
+/// `tile.w * tile.h * 4` bytes; pixels `background` does not have are opaque black.
+fn copy_background(tile: TileRect, background: &[u8], frame_width: u32, out: &mut Vec<u8>) {
+    const BLACK: [u8; 4] = [0, 0, 0, 255];
+    let w = tile.w as usize;
     // Pixels of each row that lie inside the background's width.
-    let inside = frame_width.saturating_sub(tile.x).min(tile.w) as usize * 4;
-    for (j, dst) in out.chunks_exact_mut(row_bytes).enumerate() {
-        let start = (u64::from(tile.y) + j as u64) * u64::from(frame_width) + u64::from(tile.x);
+    let inside = frame_width.saturating_sub(tile.x).min(tile.w) as usize;
+    for j in 0..u64::from(tile.h) {
+        let start = (u64::from(tile.y) + j) * u64::from(frame_width) + u64::from(tile.x);
         let src = usize::try_from(start * 4)
             .ok()
-            .and_then(|s| background.get(s..s.checked_add(inside)?));
-        let (head, tail) = dst.split_at_mut(inside.min(dst.len()));
-        match src {
-            Some(src) if src.len() == head.len() => head.copy_from_slice(src),
-            _ => fill_black(head),
+            .and_then(|s| background.get(s..s.checked_add(inside * 4)?));
+        let copied = match src {
+            Some(src) => {
+                out.extend_from_slice(src);
+                inside
+            }
+            None => 0,
+        };
+        for _ in copied..w {
+            out.extend_from_slice(&BLACK);
         }
-        fill_black(tail);
-    }
-}
-
-fn fill_black(px: &mut [u8]) {
-    for p in px.chunks_exact_mut(4) {
-        p.copy_from_slice(&[0, 0, 0, 255]);
     }
 }

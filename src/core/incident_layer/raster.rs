@@ -180,12 +180,35 @@ impl Sprite {
         }
         let m = u32::from(self.alpha);
         for y in r.y0..r.y1 {
-            let src = img.row(y - self.y, r.x0 - self.x, r.x1 - self.x);
-            let (Some(src), Some(dst)) = (src, canvas.row(y, r.x0, r.x1)) else {
+            let iy = y - self.y;
+            let Some(span) = img.spans.get(usize::try_from(iy).unwrap_or(usize::MAX)) else {
+                continue;
+            };
+            // This row's pixels, frame px.
+            let x0 = r.x0.max(self.x + span.x0);
+            let x1 = r.x1.min(self.x + span.x1);
+            if x0 >= x1 {
+                continue;
+            }
+            let src = img.row(iy, x0 - self.x, x1 - self.x);
+            let (Some(src), Some(dst)) = (src, canvas.row(y, x0, x1)) else {
                 continue;
             };
             if m == 255 {
-                blend_row_opaque(dst, src);
+                // Blend the edges, copy the opaque middle.
+                let o0 = (self.x + span.o0).clamp(x0, x1);
+                let o1 = (self.x + span.o1).clamp(o0, x1);
+                let (a, b) = ((o0 - x0) as usize, (o1 - x0) as usize);
+                let (s_head, s_rest) = src.split_at(a.min(src.len()));
+                let (s_mid, s_tail) = s_rest.split_at(b.saturating_sub(a).min(s_rest.len()));
+                let (d_head, d_rest) = dst.split_at_mut((s_head.len() * 4).min(dst.len()));
+                let (d_mid, d_tail) = d_rest.split_at_mut((s_mid.len() * 4).min(d_rest.len()));
+                blend_row_opaque(d_head, s_head);
+                let s_mid = s_mid.as_flattened();
+                if s_mid.len() == d_mid.len() {
+                    d_mid.copy_from_slice(s_mid);
+                }
+                blend_row_opaque(d_tail, s_tail);
             } else {
                 blend_row(dst, src, m);
             }
@@ -417,10 +440,8 @@ pub(super) fn clip_segment(
             }
         }
     }
-    (t0 <= t1).then(|| {
-        (
-            (a.0 + dx * t0, a.1 + dy * t0),
-            (a.0 + dx * t1, a.1 + dy * t1),
-        )
-    })
+    (t0 <= t1).then_some((
+        (a.0 + dx * t0, a.1 + dy * t0),
+        (a.0 + dx * t1, a.1 + dy * t1),
+    ))
 }

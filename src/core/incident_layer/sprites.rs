@@ -195,6 +195,44 @@ pub(super) struct Image {
     pub tight: [i64; 4],
     /// Premultiplied `[r, g, b, a]`, `side * side` entries.
     pub px: Vec<[u8; 4]>,
+    /// Per row: the non-transparent pixels `[x0, x1)` and, within them, the
+    /// longest run of opaque ones `[o0, o1)` (empty: `o0 == o1`), image px.
+    pub spans: Vec<Span>,
+}
+
+/// See [`Image::spans`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Span {
+    pub x0: i64,
+    pub x1: i64,
+    pub o0: i64,
+    pub o1: i64,
+}
+
+impl Span {
+    fn of(row: &[[u8; 4]]) -> Span {
+        let x0 = row.iter().position(|p| p[3] > 0).unwrap_or(0);
+        let x1 = row.iter().rposition(|p| p[3] > 0).map_or(0, |i| i + 1);
+        let (mut best, mut run_start) = ((0, 0), None);
+        for (i, p) in row.iter().enumerate().chain([(row.len(), &[0u8; 4])]) {
+            match (p[3] == 255, run_start) {
+                (true, None) => run_start = Some(i),
+                (false, Some(s)) => {
+                    if i - s > best.1 - best.0 {
+                        best = (s, i);
+                    }
+                    run_start = None;
+                }
+                _ => {}
+            }
+        }
+        Span {
+            x0: x0 as i64,
+            x1: x1 as i64,
+            o0: best.0 as i64,
+            o1: best.1 as i64,
+        }
+    }
 }
 
 impl Image {
@@ -313,11 +351,16 @@ fn build(glyph: Glyph, sev: Severity, hollow: bool, dpr: f64) -> Image {
     if tight[0] >= tight[2] {
         tight = [0, 0, 0, 0];
     }
+    let spans = px
+        .chunks_exact(usize::try_from(side).unwrap_or(1).max(1))
+        .map(Span::of)
+        .collect();
     Image {
         side,
         half,
         tight,
         px,
+        spans,
     }
 }
 
