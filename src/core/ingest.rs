@@ -124,7 +124,7 @@ fn position(v: &J) -> Result<LonLat, String> {
     LonLat::new(lon, lat).ok_or_else(|| "coordinate is NaN or infinite".to_string())
 }
 
-fn array<'a>(v: &'a J, what: &str) -> Result<&'a [J], String> {
+fn array<'a, 'b>(v: &'a J<'b>, what: &str) -> Result<&'a [J<'b>], String> {
     match v {
         J::Arr(a) => Ok(a),
         other => Err(format!("{what} is {} (expected an array)", other.kind())),
@@ -165,7 +165,7 @@ fn polygon(v: &J) -> Result<Vec<Vec<LonLat>>, String> {
     a.iter().map(ring).collect()
 }
 
-fn non_empty_members<'a>(v: &'a J, what: &str) -> Result<&'a [J], String> {
+fn non_empty_members<'a, 'b>(v: &'a J<'b>, what: &str) -> Result<&'a [J<'b>], String> {
     let a = array(v, what)?;
     if a.is_empty() {
         Err("empty geometry".to_string())
@@ -181,7 +181,7 @@ fn geometry(g: &J, layer: LayerId, out: &mut Vec<Geo>) -> Result<(), String> {
         return Err(format!("geometry is {} (expected an object)", g.kind()));
     }
     let t = match g.get("type") {
-        Some(J::Str(t)) => t.as_str(),
+        Some(J::Str(t)) => t.as_ref(),
         Some(other) => return Err(format!("geometry type is {}", other.kind())),
         None => return Err("geometry has no type".to_string()),
     };
@@ -267,7 +267,7 @@ fn project(g: &Geo, bounds: &mut MercatorBounds) -> Shape {
 
 fn id_text(v: &J) -> Option<String> {
     match v {
-        J::Str(s) => Some(s.clone()),
+        J::Str(s) => Some(s.to_string()),
         J::Num(n) => Some(n.to_string()),
         _ => None,
     }
@@ -375,7 +375,7 @@ fn feature(
         LayerId::Cameras => FeatureKind::Camera(camera(props, names, &geos, &mut bounds)?),
     };
     let properties: Properties = match props {
-        Some(J::Obj(m)) => m.iter().map(|(k, v)| (k.clone(), v.display())).collect(),
+        Some(J::Obj(m)) => m.iter().map(|(k, v)| (k.to_string(), v.display())).collect(),
         _ => Vec::new(),
     };
     if bounds.is_empty() {
@@ -383,7 +383,7 @@ fn feature(
     }
     Ok(Feature {
         id: id.unwrap_or_else(|| format!("{}#{}", layer.key(), index)),
-        name: text_prop(&names.name),
+        name: text_prop(&names.name).map(|n| n.to_string()),
         kind,
         shapes,
         bounds,

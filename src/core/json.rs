@@ -5,89 +5,145 @@
 //! somewhere in the build; properties must keep source order regardless.
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
 use std::fmt;
 
+/// A JSON value whose strings borrow from the parsed text where they can (no escapes), so a
+/// 100k-feature document costs few allocations.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Json {
+pub(crate) enum Json<'a> {
     Null,
     Bool(bool),
     Num(serde_json::Number),
-    Str(String),
-    Arr(Vec<Json>),
-    Obj(Vec<(String, Json)>),
+    Str(Cow<'a, str>),
+    Arr(Vec<Json<'a>>),
+    Obj(Vec<(Cow<'a, str>, Json<'a>)>),
 }
 
-impl<'de> Deserialize<'de> for Json {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Json, D::Error> {
+impl<'de> Deserialize<'de> for Json<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Json<'de>, D::Error> {
         d.deserialize_any(JsonVisitor)
+    }
+}
+
+/// A string that borrows from the input when it has no escapes.
+struct CowStr<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for CowStr<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<CowStr<'de>, D::Error> {
+        d.deserialize_str(CowStrVisitor)
+    }
+}
+
+struct CowStrVisitor;
+
+impl<'de> Visitor<'de> for CowStrVisitor {
+    type Value = CowStr<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<CowStr<'de>, E> {
+        Ok(CowStr(Cow::Borrowed(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<CowStr<'de>, E> {
+        Ok(CowStr(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<CowStr<'de>, E> {
+        Ok(CowStr(Cow::Owned(v)))
     }
 }
 
 struct JsonVisitor;
 
 impl<'de> Visitor<'de> for JsonVisitor {
-    type Value = Json;
+    type Value = Json<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON value")
     }
-    fn visit_unit<E>(self) -> Result<Json, E> {
+    fn visit_unit<E>(self) -> Result<Json<'de>, E> {
         Ok(Json::Null)
     }
-    fn visit_bool<E>(self, v: bool) -> Result<Json, E> {
+    fn visit_bool<E>(self, v: bool) -> Result<Json<'de>, E> {
         Ok(Json::Bool(v))
     }
-    fn visit_u64<E>(self, v: u64) -> Result<Json, E> {
+    fn visit_u64<E>(self, v: u64) -> Result<Json<'de>, E> {
         Ok(Json::Num(v.into()))
     }
-    fn visit_i64<E>(self, v: i64) -> Result<Json, E> {
+    fn visit_i64<E>(self, v: i64) -> Result<Json<'de>, E> {
         Ok(Json::Num(v.into()))
     }
-    fn visit_f64<E>(self, v: f64) -> Result<Json, E> {
+    fn visit_f64<E>(self, v: f64) -> Result<Json<'de>, E> {
         Ok(serde_json::Number::from_f64(v).map_or(Json::Null, Json::Num))
     }
-    fn visit_str<E>(self, v: &str) -> Result<Json, E> {
-        Ok(Json::Str(v.to_owned()))
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Json<'de>, E> {
+        Ok(Json::Str(Cow::Borrowed(v)))
     }
-    fn visit_string<E>(self, v: String) -> Result<Json, E> {
-        Ok(Json::Str(v))
+    fn visit_str<E>(self, v: &str) -> Result<Json<'de>, E> {
+        Ok(Json::Str(Cow::Owned(v.to_owned())))
     }
-    fn visit_none<E>(self) -> Result<Json, E> {
+    fn visit_string<E>(self, v: String) -> Result<Json<'de>, E> {
+        Ok(Json::Str(Cow::Owned(v)))
+    }
+    fn visit_none<E>(self) -> Result<Json<'de>, E> {
         Ok(Json::Null)
     }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Json, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Json<'de>, D::Error> {
         Json::deserialize(d)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json<'de>, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
         while let Some(x) = seq.next_element()? {
             items.push(x);
         }
         Ok(Json::Arr(items))
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'de>, A::Error> {
         let mut members = Vec::new();
-        while let Some(entry) = map.next_entry::<String, Json>()? {
-            members.push(entry);
+        while let Some((k, v)) = map.next_entry::<CowStr<'de>, Json<'de>>()? {
+            members.push((k.0, v));
         }
         Ok(Json::Obj(members))
     }
 }
 
-impl Json {
+impl<'a> Json<'a> {
     /// Parse text: a leading BOM is ignored and, if strict parsing fails, bare
-    /// `NaN`/`Infinity` tokens are read as `null` (as layer ingest does).
-    pub(crate) fn parse(text: &str) -> Result<Json, String> {
+    /// `NaN`/`Infinity` tokens are read as `null` (as layer ingest does). Strings borrow
+    /// from `text` where they can.
+    pub(crate) fn parse(text: &'a str) -> Result<Json<'a>, String> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         serde_json::from_str(text).or_else(|strict: serde_json::Error| {
             replace_non_finite_tokens(text)
-                .and_then(|fixed| serde_json::from_str(&fixed).ok())
+                .and_then(|fixed| {
+                    serde_json::from_str::<Json<'_>>(&fixed)
+                        .ok()
+                        .map(Json::into_owned)
+                })
                 .ok_or_else(|| strict.to_string())
         })
     }
 
+    /// The same value owning all its strings.
+    pub(crate) fn into_owned(self) -> Json<'static> {
+        match self {
+            Json::Null => Json::Null,
+            Json::Bool(b) => Json::Bool(b),
+            Json::Num(n) => Json::Num(n),
+            Json::Str(s) => Json::Str(Cow::Owned(s.into_owned())),
+            Json::Arr(items) => Json::Arr(items.into_iter().map(Json::into_owned).collect()),
+            Json::Obj(members) => Json::Obj(
+                members
+                    .into_iter()
+                    .map(|(k, v)| (Cow::Owned(k.into_owned()), v.into_owned()))
+                    .collect(),
+            ),
+        }
+    }
+
     /// Object member; the last one wins on duplicate keys (as in `JSON.parse`).
-    pub(crate) fn get(&self, key: &str) -> Option<&Json> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Json<'a>> {
         let Json::Obj(members) = self else {
             return None;
         };
@@ -95,7 +151,7 @@ impl Json {
     }
 
     /// Member that is present and not null.
-    pub(crate) fn get_some(&self, key: &str) -> Option<&Json> {
+    pub(crate) fn get_some(&self, key: &str) -> Option<&Json<'a>> {
         self.get(key).filter(|v| !matches!(v, Json::Null))
     }
 
@@ -114,7 +170,7 @@ impl Json {
     /// Display text: a string as-is, anything else as compact JSON.
     pub(crate) fn display(&self) -> String {
         match self {
-            Json::Str(s) => s.clone(),
+            Json::Str(s) => s.to_string(),
             other => other.to_json(),
         }
     }

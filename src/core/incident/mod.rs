@@ -167,7 +167,8 @@ pub struct Incident {
     /// incident was there, oldest first, at most [`TRACK_LEN`]. Kept by the
     /// store; parsing leaves it empty.
     pub track: Vec<(Mercator, Timestamp)>,
-    /// All feature properties in source order, as display text.
+    /// The feature's other properties (not the ones [`IncidentNames`] names, which are the
+    /// fields above), in source order, as display text.
     pub properties: Properties,
 }
 

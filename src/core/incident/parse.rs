@@ -63,7 +63,7 @@ pub fn parse_snapshot(text: &str, names: &IncidentNames) -> Result<Snapshot, Inc
         None => return Err(not_fc("no features array".to_string())),
     };
     let cursor = match root.get("cursor") {
-        Some(Json::Str(s)) => Some(s.clone()),
+        Some(Json::Str(s)) => Some(s.to_string()),
         Some(n @ Json::Num(_)) => Some(n.to_json()),
         _ => None,
     };
@@ -121,7 +121,7 @@ fn geojson_type(v: &Json, want: &str) -> Result<(), String> {
 
 fn id_text(v: &Json) -> Option<String> {
     match v {
-        Json::Str(s) if !s.trim().is_empty() => Some(s.clone()),
+        Json::Str(s) if !s.trim().is_empty() => Some(s.to_string()),
         Json::Num(n) => Some(n.to_string()),
         _ => None,
     }
@@ -264,8 +264,14 @@ fn incident(f: &Json, names: &IncidentNames) -> Result<Incident, IncidentError> 
     }
     .filter(|a| a.is_finite() && *a >= 0.0);
 
+    // The named properties are fields already; keep the others (for the card) as text.
+    let named = names.fields();
     let properties: Properties = match props {
-        Json::Obj(m) => m.iter().map(|(k, v)| (k.clone(), v.display())).collect(),
+        Json::Obj(m) => m
+            .iter()
+            .filter(|(k, _)| !named.iter().any(|(_, n)| *n == k.as_ref()))
+            .map(|(k, v)| (k.to_string(), v.display()))
+            .collect(),
         _ => Vec::new(),
     };
     Ok(Incident {

@@ -246,10 +246,17 @@ impl IncidentStore {
         } else {
             snapshot.incidents.iter().map(|i| i.updated_at).max()
         };
-        let mut present: HashSet<String> =
-            snapshot.rejected.into_iter().filter_map(|r| r.id).collect();
+        // Nothing can have vanished from an empty store (the first load): skip the id set.
+        let held_before = self.by_id.len();
+        self.by_id.reserve(snapshot.incidents.len());
+        let mut present: HashSet<String> = HashSet::new();
+        if held_before > 0 {
+            present.extend(snapshot.rejected.into_iter().filter_map(|r| r.id));
+        }
         for inc in snapshot.incidents {
-            present.insert(inc.id.clone());
+            if held_before > 0 {
+                present.insert(inc.id.clone());
+            }
             match self.upsert(inc) {
                 Upsert::Inserted => out.inserted += 1,
                 Upsert::Updated => out.updated += 1,
@@ -257,7 +264,9 @@ impl IncidentStore {
                 Upsert::Duplicate => out.duplicate += 1,
             }
         }
-        if let Some(cutoff) = cutoff {
+        if held_before > 0
+            && let Some(cutoff) = cutoff
+        {
             let gone: Vec<String> = self
                 .iter()
                 .filter(|i| i.updated_at <= cutoff && !present.contains(&i.id))
