@@ -21,8 +21,12 @@ test-tools:
 test: test-tools
 	@scripts/test.sh
 
+# Render benchmark, then the live-incident benchmark (100k snapshot, 1,000 events/s from the
+# release demo server, incident layer draw); figures in bench/results.json, target/bench/incidents.json.
 bench: test-tools build
+	cargo build -p calais-demo-server --release
 	node bench/render.mjs
+	node bench/incidents.mjs
 
 # Development: trunk's own server with rebuild on change (no demo API).
 dev: tools

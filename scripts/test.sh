@@ -26,6 +26,9 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 step "release build"
 trunk build --release
 
+step "demo API server for the end-to-end tests (target/debug/calais-demo-server)"
+cargo build -p calais-demo-server
+
 step "end-to-end tests (Playwright + Debian chromium)"
 mkdir -p target/e2e-screenshots
 node --test --test-concurrency=1 tests/e2e/

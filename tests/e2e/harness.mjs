@@ -1,14 +1,19 @@
 // Shared end-to-end test harness: a dependency-free static HTTP server for dist/ and
-// tests/fixtures/, a Chromium launcher (playwright-core + Debian chromium), an `openApp`
-// helper that waits for the map to be ready and records console errors, page errors and
-// panics, and pixel helpers that read the map canvas with getImageData inside the page.
+// tests/fixtures/ (optionally proxying /api/ to the demo API server), the demo API server
+// (`calais-demo-server`) as a child process, temp copies of the build with a patched config,
+// a Chromium launcher (playwright-core + Debian chromium), an `openApp` helper that waits for
+// the map to be ready and records console errors, page errors and panics, pixel helpers that
+// read the map canvas with getImageData inside the page, and scenario helpers (expected
+// incident state of a demo-server scenario).
 //
-// Used by tests/e2e/*.test.mjs (node --test) and by bench/render.mjs.
+// Used by tests/e2e/*.test.mjs (node --test), bench/render.mjs and bench/incidents.mjs.
 
 import http from 'node:http';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { before, after } from 'node:test';
@@ -19,6 +24,13 @@ export const DIST = process.env.CALAIS_DIST ? path.resolve(process.env.CALAIS_DI
 export const FIXTURES = path.join(ROOT, 'tests', 'fixtures');
 export const PUBLIC = path.join(ROOT, 'public');
 export const SCREENSHOTS = path.join(ROOT, 'target', 'e2e-screenshots');
+export const SCENARIOS = path.join(FIXTURES, 'scenarios');
+/** The demo server's own scripted scenario (docs/api.md). */
+export const BASIC_SCENARIO = path.join(ROOT, 'server', 'scenarios', 'basic.json');
+/** The demo API server binary: CALAIS_DEMO_SERVER, else the debug build. */
+export const DEMO_SERVER = process.env.CALAIS_DEMO_SERVER
+  ? path.resolve(process.env.CALAIS_DEMO_SERVER)
+  : path.join(ROOT, 'target', 'debug', 'calais-demo-server');
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 /** Generous timeouts: software rendering on 2 cores. */
@@ -48,18 +60,25 @@ export const CONTENT_TYPES = {
 /**
  * Starts a static server on 127.0.0.1 with a random free port.
  *   `/fixtures/<p>` → fixturesDir/<p>, everything else → distDir (`/` → index.html).
+ *   With `apiOrigin` (e.g. a demo server's origin), `/api` and `/api/...` are proxied there
+ *   (method, path, query and headers such as Last-Event-ID forwarded; the answer is streamed
+ *   back as it comes, so Server-Sent Events work; 502 text when the backend is down).
+ *   `server.setApiOrigin(origin|null)` changes the backend later.
  * Any missing file answers 404. `server.respond(urlPath, status, body?, headers?)` makes a
- * URL path answer with a fixed status (e.g. 500) whether or not the file exists;
- * `server.clearResponses()` removes those. `server.requests` logs every request
- * ({method, path, status}). Every answer has Cache-Control: no-store.
+ * URL path answer with a fixed status (e.g. 500) whether or not the file exists (before any
+ * proxying); `server.clearResponses()` removes those. `server.requests` logs every request
+ * ({method, path, status}; proxied ones also have `proxied: true` and the query in `query`).
+ * Every static answer has Cache-Control: no-store.
  */
-export async function startServer({ distDir = DIST, fixturesDir = FIXTURES } = {}) {
+export async function startServer({ distDir = DIST, fixturesDir = FIXTURES, apiOrigin = null } = {}) {
   const overrides = new Map();
   const requests = [];
+  let api = apiOrigin;
 
   const srv = http.createServer(async (req, res) => {
     let status = 500;
     let urlPath = '/';
+    let logged = false;
     try {
       urlPath = decodeURIComponent(new URL(req.url, 'http://x').pathname);
       const ov = overrides.get(urlPath);
@@ -72,6 +91,15 @@ export async function startServer({ distDir = DIST, fixturesDir = FIXTURES } = {
           ...(ov.headers || {}),
         });
         res.end(ov.body ?? `HTTP ${ov.status}`);
+        return;
+      }
+      if (api && (urlPath === '/api' || urlPath.startsWith('/api/'))) {
+        logged = true;
+        const entry = { method: req.method, path: urlPath, query: new URL(req.url, 'http://x').search, status: 0, proxied: true };
+        requests.push(entry);
+        proxyTo(api, req, res, (st) => {
+          entry.status = st;
+        });
         return;
       }
       let base = distDir;
@@ -112,7 +140,7 @@ export async function startServer({ distDir = DIST, fixturesDir = FIXTURES } = {
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end(String(e));
     } finally {
-      requests.push({ method: req.method, path: urlPath, status });
+      if (!logged) requests.push({ method: req.method, path: urlPath, status });
     }
   });
   await new Promise((resolve, reject) => {
@@ -126,6 +154,12 @@ export async function startServer({ distDir = DIST, fixturesDir = FIXTURES } = {
     port,
     requests,
     url: (p = '/') => origin + (p.startsWith('/') ? p : '/' + p),
+    get apiOrigin() {
+      return api;
+    },
+    setApiOrigin(o) {
+      api = o || null;
+    },
     respond(urlPath, status, body, headers) {
       overrides.set(urlPath, { status, body, headers });
     },
@@ -140,6 +174,42 @@ export async function startServer({ distDir = DIST, fixturesDir = FIXTURES } = {
   };
 }
 
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
+
+/**
+ * Forwards `req` to `origin` and streams the answer into `res` chunk by chunk (no buffering,
+ * so an SSE stream reaches the browser event by event). A backend that cannot be reached gives
+ * 502 text; a backend that dies mid-answer ends the answer. When the browser goes away the
+ * backend request is aborted (no stream is left open on the backend).
+ */
+function proxyTo(origin, req, res, onStatus) {
+  const target = new URL(req.url, origin);
+  const headers = { ...req.headers, host: target.host };
+  for (const h of HOP_BY_HOP) delete headers[h];
+  const up = http.request(target, { method: req.method, headers, agent: false }, (ans) => {
+    const out = { ...ans.headers };
+    for (const h of HOP_BY_HOP) delete out[h];
+    res.writeHead(ans.statusCode, out);
+    res.flushHeaders();
+    onStatus(ans.statusCode);
+    ans.on('data', (chunk) => res.write(chunk));
+    ans.on('end', () => res.end());
+    ans.on('aborted', () => res.destroy());
+    ans.on('error', () => res.destroy());
+  });
+  up.on('error', (e) => {
+    if (!res.headersSent) {
+      onStatus(502);
+      res.writeHead(502, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(`502 Bad Gateway: the API backend ${origin} is not answering (${e.code || e.message})`);
+    } else {
+      res.destroy();
+    }
+  });
+  res.on('close', () => up.destroy());
+  req.pipe(up);
+}
+
 /** Fails early with a clear message when the release build is missing. */
 export function assertDistBuilt() {
   const index = path.join(DIST, 'index.html');
@@ -151,6 +221,267 @@ export function assertDistBuilt() {
     throw new Error(`no .wasm in ${DIST}: the release build is incomplete`);
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// Demo API server (calais-demo-server) and temp builds
+// ---------------------------------------------------------------------------------------
+
+/** Every demo server child still running, killed on exit (see killAllDemoServers). */
+const liveChildren = new Set();
+/** Temp dirs made by prepareDist / writeTempJson, removed on exit. */
+const tempDirs = new Set();
+
+function killChildrenNow() {
+  for (const child of liveChildren) {
+    try {
+      child.kill('SIGKILL');
+    } catch {}
+  }
+  liveChildren.clear();
+}
+process.on('exit', () => {
+  killChildrenNow();
+  if (!process.env.CALAIS_KEEP_TMP) for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true });
+});
+// On Ctrl-C / termination: kill the servers, then die of the same signal as usual.
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.once(sig, () => {
+    killChildrenNow();
+    process.kill(process.pid, sig);
+  });
+}
+// If this node process is killed outright (SIGKILL), Linux's parent-death signal still ends
+// the servers: they are started through `setpriv --pdeathsig KILL` when it is available.
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => fs.existsSync(p)) || null;
+
+/** Fails with a clear message when the demo server binary is missing. */
+export function assertDemoServerBuilt(bin = DEMO_SERVER) {
+  if (!fs.existsSync(bin)) {
+    throw new Error(
+      `${bin} is missing: run \`cargo build -p calais-demo-server\` first` +
+        (process.env.CALAIS_DEMO_SERVER ? ' (or fix CALAIS_DEMO_SERVER)' : ''),
+    );
+  }
+}
+
+/** The release demo server if built, else the debug one (for benchmarks). */
+export function demoServerBinary({ preferRelease = false } = {}) {
+  if (process.env.CALAIS_DEMO_SERVER) return DEMO_SERVER;
+  const rel = path.join(ROOT, 'target', 'release', 'calais-demo-server');
+  return preferRelease && fs.existsSync(rel) ? rel : DEMO_SERVER;
+}
+
+/** mkdtemp under the OS temp dir, removed when the process exits. */
+export function makeTempDir(prefix = 'calais-e2e-') {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
+
+/** Writes `value` as JSON to a new temp file (removed on exit); returns its path. */
+export function writeTempJson(value, name = 'data.json') {
+  const file = path.join(makeTempDir('calais-json-'), name);
+  fs.writeFileSync(file, JSON.stringify(value, null, 1) + '\n');
+  return file;
+}
+
+/**
+ * Starts `calais-demo-server` (docs/api.md) and waits for its `listening on
+ * http://127.0.0.1:PORT` line. Options (all optional):
+ *   scenario      path of a scenario file, or a scenario object (written to a temp file)
+ *   rate, seed, firstSeq, heartbeatMs, replayWindow   the server's flags
+ *   staticDir     built app to serve at / (default DIST)
+ *   port          default 0 (any free port)
+ *   bin           binary (default DEMO_SERVER: CALAIS_DEMO_SERVER or target/debug)
+ *   extraArgs     more flags
+ * Returns { origin, port, url(p), pid, args, stderr(), exited, signal(sig) (e.g. 'SIGSTOP' /
+ * 'SIGCONT' to freeze and resume it), kill(signal='SIGTERM') → resolves with {code, signal}
+ * once the process has exited (SIGKILL after 6 s),
+ * restart(overrides?) → starts it again on the SAME port with the same flags (overrides,
+ * e.g. {scenario}, replace some), retrying while the port is briefly busy; the same handle
+ * then points at the new process }.
+ * Every server is killed when the process exits; call kill() (or killAllDemoServers()) in
+ * `after` hooks.
+ */
+export async function startDemoServer(opts = {}) {
+  const bin = opts.bin || DEMO_SERVER;
+  assertDemoServerBuilt(bin);
+  let flags = { ...opts };
+  const handle = {
+    origin: null,
+    port: null,
+    pid: null,
+    args: null,
+    exited: null,
+    url: (p = '/') => handle.origin + (p.startsWith('/') ? p : '/' + p),
+    stderr: () => '',
+    signal: () => {},
+    kill: async () => null,
+    restart: async (overrides = {}) => {
+      if (handle.exited && !handle.exited.done) await handle.kill();
+      flags = { ...flags, ...overrides, port: handle.port };
+      let lastErr;
+      for (let attempt = 0; attempt < 15; attempt++) {
+        try {
+          await launch(flags);
+          return handle;
+        } catch (e) {
+          lastErr = e;
+          if (!/cannot listen|address already in use|EADDRINUSE|Address in use/i.test(String(e.message))) throw e;
+          await new Promise((r) => setTimeout(r, 200 + 100 * attempt));
+        }
+      }
+      throw lastErr;
+    },
+  };
+
+  async function launch(f) {
+    const args = ['--port', String(f.port ?? 0), '--static', f.staticDir || DIST];
+    if (f.scenario != null) {
+      const file = typeof f.scenario === 'string' ? path.resolve(f.scenario) : writeTempJson(f.scenario, 'scenario.json');
+      args.push('--scenario', file);
+    }
+    if (f.rate != null) args.push('--rate', String(f.rate));
+    if (f.seed != null) args.push('--seed', String(f.seed));
+    if (f.firstSeq != null) args.push('--first-seq', String(f.firstSeq));
+    if (f.heartbeatMs != null) args.push('--heartbeat-ms', String(f.heartbeatMs));
+    if (f.replayWindow != null) args.push('--replay-window', String(f.replayWindow));
+    if (f.extraArgs) args.push(...f.extraArgs);
+
+    const [cmd, argv] = SETPRIV ? [SETPRIV, ['--pdeathsig', 'KILL', '--', bin, ...args]] : [bin, args];
+    const child = spawn(cmd, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    liveChildren.add(child);
+    let err = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (d) => {
+      err += d;
+      if (err.length > 65536) err = err.slice(-32768);
+    });
+    let exitInfo = null;
+    const exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        exitInfo = { code, signal };
+        liveChildren.delete(child);
+        exited.done = true;
+        resolve(exitInfo);
+      });
+      child.once('error', (e) => {
+        exitInfo = { code: null, signal: null, error: e };
+        liveChildren.delete(child);
+        exited.done = true;
+        resolve(exitInfo);
+      });
+    });
+    exited.done = false;
+
+    const origin = await new Promise((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`calais-demo-server did not print its listening line within 30 s (${bin} ${args.join(' ')})\nstderr:\n${err}`));
+      }, 30_000);
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (d) => {
+        out += d;
+        const m = out.match(/listening on (http:\/\/[^\s]+)/);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1].replace(/\/$/, ''));
+        }
+      });
+      exited.then((info) => {
+        clearTimeout(timer);
+        reject(
+          new Error(
+            `calais-demo-server exited before listening (code ${info.code}, signal ${info.signal}${info.error ? ', ' + info.error.message : ''}): ` +
+              `${bin} ${args.join(' ')}\nstderr:\n${err.trim()}`,
+          ),
+        );
+      });
+    });
+    // A forgotten server must not keep node alive (it is killed on exit anyway).
+    child.unref();
+    child.stdout.unref?.();
+    child.stderr.unref?.();
+
+    handle.origin = origin;
+    handle.port = Number(new URL(origin).port);
+    handle.pid = child.pid;
+    handle.args = args;
+    handle.exited = exited;
+    handle.stderr = () => err;
+    handle.signal = (signal) => {
+      if (!exited.done) child.kill(signal);
+    };
+    handle.kill = (signal = 'SIGTERM') => {
+      if (exited.done) return exited;
+      child.kill(signal);
+      if (signal !== 'SIGKILL') child.kill('SIGCONT'); // a frozen (SIGSTOP) server must see it
+      const force = setTimeout(() => child.kill('SIGKILL'), 6000);
+      return exited.then((info) => {
+        clearTimeout(force);
+        return info;
+      });
+    };
+    return handle;
+  }
+
+  await launch(flags);
+  return handle;
+}
+
+/** Kills every demo server this process started; resolves when they have exited. */
+export async function killAllDemoServers() {
+  const all = [...liveChildren];
+  await Promise.all(
+    all.map(
+      (c) =>
+        new Promise((resolve) => {
+          if (c.exitCode !== null || c.signalCode !== null) return resolve();
+          const force = setTimeout(() => c.kill('SIGKILL'), 6000);
+          c.once('exit', () => {
+            clearTimeout(force);
+            resolve();
+          });
+          c.kill('SIGTERM');
+        }),
+    ),
+  );
+}
+
+/** Is a plain object (for deepMerge). */
+const isPlainObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** `base` with `patch` merged in: objects recursively, anything else (arrays too) replaced. */
+export function deepMerge(base, patch) {
+  if (!isPlainObject(base) || !isPlainObject(patch)) return structuredClone(patch);
+  const out = structuredClone(base);
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) continue;
+    out[k] = isPlainObject(v) && isPlainObject(out[k]) ? deepMerge(out[k], v) : structuredClone(v);
+  }
+  return out;
+}
+
+/**
+ * Copies DIST to a fresh temp dir (removed on exit) and writes its public/config.json as the
+ * repository's public/config.json deep-merged with `configPatch`
+ * (e.g. {incidents: {stale_after_s: 3}}). Returns the dir: serve it with
+ * startDemoServer({staticDir}) (app and API on one origin, as in production) or
+ * startServer({distDir}).
+ */
+export function prepareDist(configPatch = {}) {
+  assertDistBuilt();
+  const dir = makeTempDir('calais-dist-');
+  fs.cpSync(DIST, dir, { recursive: true });
+  const base = JSON.parse(fs.readFileSync(path.join(PUBLIC, 'config.json'), 'utf8'));
+  fs.mkdirSync(path.join(dir, 'public'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'public', 'config.json'), JSON.stringify(deepMerge(base, configPatch), null, 2) + '\n');
+  return dir;
+}
+
+/** The quiet scenario (no events, then idle) the shared env's API backend runs. */
+export const QUIET_SCENARIO = path.join(SCENARIOS, 'quiet.json');
 
 // ---------------------------------------------------------------------------------------
 // Browser
@@ -208,7 +539,9 @@ export async function launchBrowser() {
 
 /**
  * The shared server + browser of one test file: registers `before`/`after` hooks that set it
- * up and close it, and returns a handle that forwards to it once it exists.
+ * up and close it, and returns a handle that forwards to it once it exists. The static server
+ * proxies /api/ to a quiet demo API server (`env.api`), so the app's live-incident feed has a
+ * real, idle backend.
  */
 export function sharedEnv(opts) {
   let env;
@@ -229,19 +562,36 @@ export function sharedEnv(opts) {
 
 /**
  * One server + one browser for a test file. Call in `before`, close in `after`.
+ * `api: true` (default) starts a quiet demo API server (tests/fixtures/scenarios/quiet.json,
+ * heartbeat 1000 ms) and proxies the static server's /api/ to it; `api: {...}` passes
+ * startDemoServer options instead; `api: false` serves no API (/api/ answers 404).
  */
-export async function setup({ requireDist = true } = {}) {
+export async function setup({ requireDist = true, api = true } = {}) {
   if (requireDist) assertDistBuilt();
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  const server = await startServer();
-  const b = await launchBrowser();
+  let demo = null;
+  if (api) {
+    demo = await startDemoServer(api === true ? { scenario: QUIET_SCENARIO, heartbeatMs: 1000 } : api);
+  }
+  let server;
+  let b;
+  try {
+    server = await startServer({ apiOrigin: demo ? demo.origin : null });
+    b = await launchBrowser();
+  } catch (e) {
+    await server?.close();
+    await demo?.kill();
+    throw e;
+  }
   return {
     server,
+    api: demo,
     browser: b.browser,
     newContext: b.newContext,
     async close() {
       await b.close();
       await server.close();
+      await demo?.kill();
     },
   };
 }
@@ -257,16 +607,32 @@ export const tid = (id) => `[data-testid="${id}"]`;
 export const RESOURCE_ERROR = /Failed to load resource|status of (404|500|502)/i;
 
 /**
+ * Console messages that are expected while the API server is down (the restart test only):
+ * refused connections of fetch and EventSource, and the app's own logs of them.
+ */
+export const OUTAGE_ERRORS = [
+  /ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE|ERR_INCOMPLETE_CHUNKED_ENCODING|ERR_CONNECTION_CLOSED/i,
+  /connection refused/i,
+  /EventSource/i,
+  /Failed to fetch|NetworkError/i,
+];
+
+/**
  * Opens the app in a new page of `context` and waits until the map canvas has
  * data-ready="true" and window.calaisMap exists. Options:
  *   config: config URL (passed as ?config=…), perf: add ?perf, query: extra query string,
  *   allowResourceErrors: failed resource loads (404/500) are expected console errors;
  *   allowConsoleErrors: no console error fails assertHealthy (page errors and panics still do);
+ *   allowedConsoleErrors: RegExps; console errors matching one of them are expected (e.g.
+ *     OUTAGE_ERRORS while the API server is down);
  *   initScripts: extra scripts to run in the page before the app (page.addInitScript).
  * Returns an `app` object: { page, url, consoleErrors, pageErrors, assertHealthy(), close() }.
  */
 export async function openApp(env, context, opts = {}) {
-  const { config, perf = false, query = '', waitReady = true, allowResourceErrors = false, allowConsoleErrors = false, initScripts = [] } = opts;
+  const {
+    config, perf = false, query = '', waitReady = true, allowResourceErrors = false, allowConsoleErrors = false,
+    allowedConsoleErrors = [], initScripts = [],
+  } = opts;
   const params = [];
   if (config) params.push('config=' + encodeURIComponent(config));
   if (perf) params.push('perf');
@@ -294,7 +660,9 @@ export async function openApp(env, context, opts = {}) {
     /** Console errors that are not expected resource-load failures. */
     unexpectedConsoleErrors() {
       if (allowConsoleErrors) return [];
-      return consoleErrors.filter((t) => !(allowResourceErrors && RESOURCE_ERROR.test(t)));
+      return consoleErrors.filter(
+        (t) => !(allowResourceErrors && RESOURCE_ERROR.test(t)) && !allowedConsoleErrors.some((re) => re.test(t)),
+      );
     },
     /** Fails on page errors, panics (panic-message), and unexpected console errors. */
     async assertHealthy(what = 'app') {
@@ -701,4 +1069,296 @@ export async function isolatedCamera(server) {
   }
   assert.ok(best, 'demo cameras.geojson has a named Point camera');
   return best.f;
+}
+
+// ---------------------------------------------------------------------------------------
+// Live incidents: contract checks, scenario helpers, page helpers
+// ---------------------------------------------------------------------------------------
+
+/** The incident kinds of docs/api.md, in the UI's counter order. */
+export const KINDS = ['small_boat', 'fence_breach', 'lorry_intrusion', 'tunnel_intrusion', 'vehicle_sighting', 'other'];
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Problems of one incident Feature against docs/api.md (empty array = valid). Strict: the
+ * kind must be one of KINDS (the contract's "treat others as other" is for clients).
+ */
+export function incidentProblems(f) {
+  const bad = [];
+  if (!isPlainObject(f)) return ['not an object'];
+  if (f.type !== 'Feature') bad.push('type is not "Feature"');
+  const p = f.properties;
+  if (!isPlainObject(p)) return [...bad, 'no properties'];
+  if (typeof p.id !== 'string' || !p.id) bad.push('properties.id is not a non-empty string');
+  if (f.id !== p.id) bad.push(`Feature id ${JSON.stringify(f.id)} != properties.id ${JSON.stringify(p.id)}`);
+  const g = f.geometry;
+  if (!g || g.type !== 'Point' || !Array.isArray(g.coordinates) || g.coordinates.length < 2) bad.push('geometry is not a Point');
+  else {
+    const [lon, lat] = g.coordinates;
+    if (!(Number.isFinite(lon) && lon >= -180 && lon <= 180)) bad.push(`longitude ${lon}`);
+    if (!(Number.isFinite(lat) && lat >= -90 && lat <= 90)) bad.push(`latitude ${lat}`);
+  }
+  if (!KINDS.includes(p.kind)) bad.push(`kind ${JSON.stringify(p.kind)}`);
+  if (!(Number.isInteger(p.severity) && p.severity >= 1 && p.severity <= 5)) bad.push(`severity ${JSON.stringify(p.severity)}`);
+  if (p.status !== 'open' && p.status !== 'closed') bad.push(`status ${JSON.stringify(p.status)}`);
+  for (const k of ['reported_at', 'updated_at']) {
+    if (typeof p[k] !== 'string' || !RFC3339.test(p[k]) || !Number.isFinite(Date.parse(p[k]))) bad.push(`${k} ${JSON.stringify(p[k])}`);
+  }
+  if (Date.parse(p.updated_at) < Date.parse(p.reported_at)) bad.push('updated_at before reported_at');
+  if (typeof p.description !== 'string') bad.push('description is not a string');
+  if (typeof p.source !== 'string') bad.push('source is not a string');
+  if (p.accuracy_m !== undefined && !(typeof p.accuracy_m === 'number' && p.accuracy_m >= 0)) bad.push(`accuracy_m ${p.accuracy_m}`);
+  return bad;
+}
+
+/** Reads a scenario file (docs/api.md, scenario mode). */
+export function readScenario(file) {
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+/** The scenario's entries in emission order (at_ms, ties in file order), as the server sorts them. */
+export function scenarioOrder(scenario) {
+  return scenario.events.map((e, i) => ({ e, i })).sort((a, b) => a.e.at_ms - b.e.at_ms || a.i - b.i).map((x) => x.e);
+}
+
+/**
+ * The incidents a client holds after applying `features` in order with the store's rule
+ * (docs/api.md; src/core/incident/store.rs): a later state replaces an earlier one of the same
+ * id unless its updated_at is older. Returns Map id → Feature.
+ */
+export function applyFeatures(features, into = new Map()) {
+  for (const f of features) {
+    const id = f.id ?? f.properties?.id;
+    const held = into.get(id);
+    if (held && Date.parse(f.properties.updated_at) < Date.parse(held.properties.updated_at)) continue;
+    into.set(id, f);
+  }
+  return into;
+}
+
+/** Final state (Map id → Feature) of a scenario's `feature` entries (raw entries ignored). */
+export function scenarioFinalState(scenario) {
+  return applyFeatures(scenarioOrder(scenario).filter((e) => e.feature).map((e) => e.feature));
+}
+
+/** Number of `raw` (malformed on purpose) entries of a scenario. */
+export const scenarioRawCount = (scenario) => scenario.events.filter((e) => typeof e.raw === 'string').length;
+
+/**
+ * What the client should show of a state Map: closed incidents whose updated_at is older
+ * than now − retention_s are dropped (config incidents.retention_s, default 600).
+ * Returns { ids (sorted), open: {kind: n} for every kind, byId: Map, total }.
+ */
+export function expectedView(state, { now = Date.now(), retentionS = 600 } = {}) {
+  const byId = new Map();
+  for (const [id, f] of state) {
+    const p = f.properties;
+    if (p.status === 'closed' && Date.parse(p.updated_at) < now - retentionS * 1000) continue;
+    byId.set(id, f);
+  }
+  const open = Object.fromEntries(KINDS.map((k) => [k, 0]));
+  for (const f of byId.values()) if (f.properties.status === 'open') open[KINDS.includes(f.properties.kind) ? f.properties.kind : 'other']++;
+  return { ids: [...byId.keys()].sort(), open, byId, total: byId.size };
+}
+
+const isoSeconds = (ms) => new Date(Math.round(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+
+/** Latest updated_at (ms) among a scenario's features. */
+export function scenarioLatestUpdate(scenario) {
+  return Math.max(...scenario.events.filter((e) => e.feature).map((e) => Date.parse(e.feature.properties.updated_at)));
+}
+
+/**
+ * A copy of the scenario with every reported_at/updated_at moved by `shiftMs` (whole seconds,
+ * RFC 3339 UTC) and every at_ms delayed by `delayMs`. Used to make scripted incidents recent
+ * (so closed ones are not dropped by retention and time windows apply) and to let a page
+ * connect before the first event.
+ */
+export function shiftScenario(scenario, { shiftMs = 0, delayMs = 0 } = {}) {
+  const out = structuredClone(scenario);
+  for (const e of out.events) {
+    e.at_ms += delayMs;
+    const p = e.feature?.properties;
+    if (!p) continue;
+    for (const k of ['reported_at', 'updated_at']) if (typeof p[k] === 'string') p[k] = isoSeconds(Date.parse(p[k]) + shiftMs);
+  }
+  return out;
+}
+
+/** The shift that moves a scenario's (or several scenarios') latest updated_at to `now − agoMs`. */
+export function shiftToNow(scenarios, { now = Date.now(), agoMs = 30_000 } = {}) {
+  const latest = Math.max(...[].concat(scenarios).map(scenarioLatestUpdate));
+  return Math.round((now - agoMs - latest) / 1000) * 1000;
+}
+
+/** The fields of an expected incident that calaisMap.incident(id) must show. */
+const incidentSummary = (id, f) => ({
+  id,
+  kind: KINDS.includes(f.properties.kind) ? f.properties.kind : 'other',
+  severity: f.properties.severity,
+  status: f.properties.status,
+  description: f.properties.description,
+  lon: f.geometry.coordinates[0],
+  lat: f.geometry.coordinates[1],
+});
+
+/**
+ * Every incident-related fact of the page in one read (null members where the UI lacks them).
+ * With `expect` (from expectedView), `mismatched` lists the expected ids whose
+ * calaisMap.incident(id) is missing or differs (kind, severity, status, description, position).
+ */
+export async function incidentFacts(page, { expect = null } = {}) {
+  const want = expect ? [...expect.byId].map(([id, f]) => incidentSummary(id, f)) : null;
+  return page.evaluate(({ KINDS, want }) => {
+    const q = (id) => document.querySelector(`[data-testid="${id}"]`);
+    const m = window.calaisMap;
+    const call = (name, ...a) => {
+      try {
+        return m && typeof m[name] === 'function' ? m[name](...a) : null;
+      } catch (e) {
+        return { error: String(e) };
+      }
+    };
+    const mismatched = want
+      ? want
+          .filter((w) => {
+            const g = call('incident', w.id);
+            return !g || g.error || g.kind !== w.kind || g.severity !== w.severity || g.status !== w.status ||
+              g.description !== w.description || Math.abs(g.lon - w.lon) > 1e-6 || Math.abs(g.lat - w.lat) > 1e-6;
+          })
+          .map((w) => w.id)
+      : null;
+    const counters = {};
+    for (const k of KINDS) {
+      const el = q(`incident-count-${k}`);
+      counters[k] = el ? Number(el.getAttribute('data-count')) : null;
+    }
+    const rows = [...document.querySelectorAll('[data-testid="incident-row"]')].map((r) => ({
+      id: r.getAttribute('data-incident-id'),
+      kind: r.getAttribute('data-kind'),
+      severity: Number(r.getAttribute('data-severity')),
+      status: r.getAttribute('data-status'),
+      text: r.textContent,
+    }));
+    const st = q('feed-status');
+    const diag = q('feed-diagnostics');
+    const total = q('incident-total');
+    return {
+      mismatched,
+      hook: {
+        incidents: call('incidents'),
+        ids: call('incidentIds'),
+        feedStats: call('feedStats'),
+      },
+      counters,
+      total: total ? Number(total.getAttribute('data-count')) : null,
+      rows,
+      status: st ? { status: st.getAttribute('data-status'), text: st.textContent.trim(), lastUpdateMs: st.getAttribute('data-last-update-ms') } : null,
+      diagnostics: diag ? { rejected: Number(diag.getAttribute('data-rejected')), lastError: (q('feed-last-error')?.textContent ?? '').trim() } : null,
+    };
+  }, { KINDS, want });
+}
+
+/** Fails with a clear message when the app has no live-incident UI / hook yet. */
+export async function assertIncidentUi(page) {
+  const missing = await page.evaluate(() => {
+    const need = ['incident-counters', 'feed-status', 'incident-panel', 'incident-total', 'feed-diagnostics'];
+    const m = window.calaisMap || {};
+    return [
+      ...need.filter((id) => !document.querySelector(`[data-testid="${id}"]`)).map((id) => `[data-testid=${id}]`),
+      ...['incidents', 'incident', 'incidentIds', 'feedStats', 'incidentDraw'].filter((f) => typeof m[f] !== 'function').map((f) => `calaisMap.${f}()`),
+    ];
+  });
+  assert.deepEqual(missing, [], `the app build in ${DIST} lacks the live-incident UI/hook (rebuild dist/ with the incident client)`);
+}
+
+/**
+ * Waits until `check(facts)` (facts from incidentFacts, with `expect` passed on) returns true;
+ * on timeout fails with the last facts and `what`.
+ */
+export async function waitForIncidentFacts(page, check, { timeout = 30_000, what = 'incident state', interval = 200, expect = null } = {}) {
+  const t0 = Date.now();
+  let facts;
+  for (;;) {
+    facts = await incidentFacts(page, { expect });
+    let ok = false;
+    try {
+      ok = check(facts);
+    } catch {
+      ok = false;
+    }
+    if (ok) return facts;
+    if (Date.now() - t0 > timeout) {
+      const brief = { ...facts, rows: `${facts.rows.length} rows: ${facts.rows.slice(0, 30).map((r) => r.id).join(',')}` };
+      throw new Error(`timed out after ${timeout} ms waiting for ${what}; last seen: ${JSON.stringify(brief)}`);
+    }
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+/**
+ * True when the page's counters, hook counts and list (default filters) show `expected` (from
+ * expectedView), and, when the facts were read with `expect`, every incident's latest state.
+ */
+export function showsExpected(facts, expected) {
+  const ids = facts.hook.ids;
+  return (
+    (!facts.mismatched || facts.mismatched.length === 0) &&
+    Array.isArray(ids) &&
+    ids.length === expected.total &&
+    [...ids].sort().join('|') === expected.ids.join('|') &&
+    KINDS.every((k) => facts.counters[k] === expected.open[k] && (facts.hook.incidents?.open?.[k] ?? 0) === expected.open[k]) &&
+    facts.hook.incidents?.count === expected.total &&
+    facts.total === expected.total &&
+    facts.rows.length === Math.min(200, expected.total)
+  );
+}
+
+/**
+ * Reads a `text/event-stream` answer with fetch (no EventSource in node) and returns
+ * { status, headers, events: [{event, data, id, retry, at}], ended (the server ended the
+ * stream), timedOut } once `until(events)` is true, the stream ends, or the timeout passes.
+ */
+export async function readSse(url, { headers = {}, until = () => false, timeout = 10_000 } = {}) {
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), timeout);
+  const events = [];
+  let res;
+  let satisfied = false;
+  try {
+    res = await fetch(url, { headers: { Accept: 'text/event-stream', ...headers }, signal: ctl.signal });
+    const dec = new TextDecoder();
+    let buf = '';
+    for await (const chunk of res.body) {
+      buf += dec.decode(chunk, { stream: true });
+      let i;
+      while ((i = buf.indexOf('\n\n')) >= 0) {
+        const block = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        const ev = { event: 'message', data: [], id: null, retry: null, at: Date.now() };
+        for (const line of block.split('\n')) {
+          const c = line.indexOf(':');
+          const field = c < 0 ? line : line.slice(0, c);
+          const value = c < 0 ? '' : line.slice(c + 1).replace(/^ /, '');
+          if (field === 'event') ev.event = value;
+          else if (field === 'data') ev.data.push(value);
+          else if (field === 'id') ev.id = value;
+          else if (field === 'retry') ev.retry = Number(value);
+        }
+        ev.data = ev.data.join('\n');
+        events.push(ev);
+        if (!satisfied && until(events)) {
+          satisfied = true;
+          ctl.abort();
+        }
+      }
+      if (satisfied) break;
+    }
+    return { status: res.status, headers: res.headers, events, ended: !satisfied, timedOut: false };
+  } catch (e) {
+    if (e.name !== 'AbortError') throw e;
+    return { status: res?.status ?? null, headers: res?.headers, events, ended: false, timedOut: !satisfied };
+  } finally {
+    clearTimeout(timer);
+  }
 }

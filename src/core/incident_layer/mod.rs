@@ -60,6 +60,8 @@ use crate::core::units::Mercator;
 use crate::core::viewport::Viewport;
 use raster::{Buckets, Canvas, Cell, IRect, Segment, Sprite, clip_segment};
 use sprites::{Glyph, ImageSet};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 /// Side of a square render tile, device px.
 pub const TILE_PX: u32 = 256;
@@ -706,10 +708,24 @@ impl Plan {
             rep: (u64, u32),
         }
         let mut acc: Vec<Acc> = Vec::new();
+        // The most important open marks, kept in a bounded min-heap while binning (one pass;
+        // most marks lose to the heap's least important one at once).
+        let k = opts.top_sprites;
+        let mut top: BinaryHeap<Reverse<((u64, u32), usize)>> =
+            BinaryHeap::with_capacity(k.saturating_add(1).min(4_096));
         let (wf, hf) = (w as f32, h as f32);
         let inv_pitch = 1.0 / pitch as f32;
         let (phxf, phyf) = (phx as f32, phy as f32);
-        for p in vis.iter() {
+        for (vi, p) in vis.iter().enumerate() {
+            if k > 0 && rank_open_severity(p.rank) > 0 {
+                let key = p.order();
+                if top.len() < k {
+                    top.push(Reverse((key, vi)));
+                } else if top.peek().is_some_and(|Reverse((least, _))| key > *least) {
+                    top.pop();
+                    top.push(Reverse((key, vi)));
+                }
+            }
             if !(p.x >= 0.0 && p.x < wf && p.y >= 0.0 && p.y < hf) {
                 continue;
             }
@@ -760,27 +776,10 @@ impl Plan {
             .collect();
         self.drawn += self.cells.len();
 
-        // The most important open marks, selected in place (`vis` order does not matter).
-        let mut open = 0;
-        for i in 0..vis.len() {
-            if vis.get(i).is_some_and(|p| rank_open_severity(p.rank) > 0) {
-                if let Some((first, rest)) = vis.get_mut(open..=i).and_then(|s| s.split_first_mut())
-                    && let Some(last) = rest.last_mut()
-                {
-                    std::mem::swap(first, last);
-                }
-                open += 1;
-            }
-        }
-        let candidates = vis.get_mut(..open).unwrap_or_default();
-        let k = opts.top_sprites.min(candidates.len());
-        if k == 0 {
-            return;
-        }
-        if k < candidates.len() {
-            candidates.select_nth_unstable_by(k - 1, |a, b| b.order().cmp(&a.order()));
-        }
-        let mut top: Vec<PickPoint> = candidates.get(..k).unwrap_or_default().to_vec();
+        let mut top: Vec<PickPoint> = top
+            .into_iter()
+            .filter_map(|Reverse((_, vi))| vis.get(vi).copied())
+            .collect();
         top.sort_unstable_by_key(PickPoint::order);
         for p in top {
             self.push_mark(marks, p, now_ms, opts);
