@@ -375,7 +375,10 @@ fn feature(
         LayerId::Cameras => FeatureKind::Camera(camera(props, names, &geos, &mut bounds)?),
     };
     let properties: Properties = match props {
-        Some(J::Obj(m)) => m.iter().map(|(k, v)| (k.to_string(), v.display())).collect(),
+        Some(J::Obj(m)) => m
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.display()))
+            .collect(),
         _ => Vec::new(),
     };
     if bounds.is_empty() {

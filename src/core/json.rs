@@ -150,11 +150,6 @@ impl<'a> Json<'a> {
         members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
-    /// Member that is present and not null.
-    pub(crate) fn get_some(&self, key: &str) -> Option<&Json<'a>> {
-        self.get(key).filter(|v| !matches!(v, Json::Null))
-    }
-
     /// "null", "a boolean", "a number", "a string", "an array", "an object".
     pub(crate) fn kind(&self) -> &'static str {
         match self {
@@ -291,7 +286,7 @@ mod tests {
         let v = Json::parse("\u{feff}{\"z\":1,\"a\":[true,null],\"z\":\"two\"}").expect("json");
         assert_eq!(v.get("z"), Some(&Json::Str("two".into())));
         assert_eq!(v.to_json(), r#"{"z":1,"a":[true,null],"z":"two"}"#);
-        assert_eq!(v.get_some("a").map(Json::kind), Some("an array"));
+        assert_eq!(v.get("a").map(Json::kind), Some("an array"));
         assert_eq!(Json::Null.display(), "null");
     }
 

@@ -146,6 +146,23 @@ fn Legend() -> impl IntoView {
                     "Country border"
                 </li>
             </ul>
+            <h3 class="legend-incidents">"Incidents"</h3>
+            <ul>
+                <li class="severity-scale" title="Severity 1 (lowest) to 5 (highest)">
+                    <span class="swatch-label">"Severity"</span>
+                    {(1..=5u8).map(|n| view! {
+                        <span class=format!("sev-swatch sev-{n}")>{n.to_string()}</span>
+                    }).collect_view()}
+                </li>
+                <li>
+                    <span class="swatch sev-swatch-hollow"></span>
+                    "Closed (hollow); older ones fade"
+                </li>
+                <li>
+                    <span class="swatch density-swatch"></span>
+                    "Many incidents, zoomed out (density)"
+                </li>
+            </ul>
         </div>
     }
 }

@@ -493,7 +493,6 @@ fn open_stream(sh: &Shared, inc: Incidents) {
         }),
     );
     let s = sh.clone();
-    let error_url = url.clone();
     listen(
         "error",
         Box::new(move |_| {
@@ -503,7 +502,8 @@ fn open_stream(sh: &Shared, inc: Incidents) {
             fail(
                 &s,
                 inc,
-                format!("lost the live connection ({error_url})"),
+                "Lost the connection to the incident stream: retrying, then resuming from the last event"
+                    .to_string(),
                 Retry::Stream,
             );
         }),

@@ -72,6 +72,14 @@ pub fn App() -> impl IntoView {
         true
     });
 
+    // Esc closes the info card wherever the focus is (map, list, panels).
+    let _esc = window_event_listener(leptos::ev::keydown, move |e| {
+        if e.key() == "Escape" {
+            state.selection.set(None);
+            state.incidents.selected.set(None);
+        }
+    });
+
     // The live incident feed starts once the config is known (defaults if it failed).
     Effect::new(move |started: Option<bool>| {
         if started == Some(true) {

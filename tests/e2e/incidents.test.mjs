@@ -317,6 +317,11 @@ describe('live incidents from the scripted demo server (basic.json)', () => {
     assert.ok((await card.textContent()).includes(f.properties.description), 'the card shows the description');
     await waitForSettled(page);
     await screenshot(page, '20-incidents-row-click-fly');
+    // Esc closes the card even though the focus is in the list, not on the map.
+    await page.keyboard.press('Escape');
+    await card.waitFor({ state: 'hidden', timeout: 10_000 });
+    await page.locator(`${tid('incident-row')}[data-incident-id="scn-tunnel-2"]`).click();
+    await card.waitFor({ state: 'visible', timeout: 15_000 });
     await page.locator(tid('info-card-close')).click();
     await card.waitFor({ state: 'hidden', timeout: 10_000 });
     await app.assertHealthy('row click');

@@ -5,15 +5,25 @@
 //! are RFC 3339 text read into [`Timestamp`]s. A snapshot is validated feature
 //! by feature: a bad feature is rejected with its reason and the rest still
 //! load. Nothing here panics on any input.
+//!
+//! The text is read in one streaming pass (serde visitors, no JSON tree): each
+//! feature keeps only its type, id, geometry type, first two coordinates and
+//! its properties (strings borrowed from the text where they have no escapes),
+//! and is validated into an [`Incident`] or a [`Rejected`] as soon as it is read.
+//! Duplicate keys resolve as in `JSON.parse` (the last one wins).
 
 use super::{
     Incident, IncidentError, IncidentKind, IncidentNames, MAX_QUOTE_CHARS, Severity, Status,
     TimeField, Timestamp,
 };
-use crate::core::json::Json;
+use crate::core::json::{Json, replace_non_finite_tokens};
 use crate::core::model::Properties;
 use crate::core::projection::to_mercator;
 use crate::core::units::LonLat;
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::Number;
+use std::borrow::Cow;
+use std::fmt;
 
 /// A full resync: every incident the server has, plus the stream cursor.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -40,8 +50,16 @@ pub struct Rejected {
 /// Parse one live event: a single incident Feature. `seq` is left `None`; set
 /// it from the SSE id with [`Incident::with_seq`].
 pub fn parse_incident(text: &str, names: &IncidentNames) -> Result<Incident, IncidentError> {
-    let root = Json::parse(text).map_err(IncidentError::Json)?;
-    incident(&root, names)
+    let names = Names::new(names);
+    read_tolerant(text, |text| {
+        let mut raw = Raw::default();
+        let feature = FeatureReader {
+            names: &names,
+            raw: &mut raw,
+        };
+        read(text, Visit(feature))?;
+        Ok(incident(&mut raw).map_err(|(_, e)| e))
+    })?
 }
 
 /// Parse a snapshot FeatureCollection with its `cursor` foreign member.
@@ -49,40 +67,11 @@ pub fn parse_incident(text: &str, names: &IncidentNames) -> Result<Incident, Inc
 /// Fails as a whole only if the text is not JSON or not a FeatureCollection
 /// with a `features` array; each feature is validated on its own.
 pub fn parse_snapshot(text: &str, names: &IncidentNames) -> Result<Snapshot, IncidentError> {
-    let root = Json::parse(text).map_err(IncidentError::Json)?;
-    let not_fc = IncidentError::NotFeatureCollection;
-    geojson_type(&root, "FeatureCollection").map_err(not_fc)?;
-    let features = match root.get("features") {
-        Some(Json::Arr(a)) => a,
-        Some(other) => {
-            return Err(not_fc(format!(
-                "no features array (features is {})",
-                other.kind()
-            )));
-        }
-        None => return Err(not_fc("no features array".to_string())),
-    };
-    let cursor = match root.get("cursor") {
-        Some(Json::Str(s)) => Some(s.to_string()),
-        Some(n @ Json::Num(_)) => Some(n.to_json()),
-        _ => None,
-    };
-    let mut snapshot = Snapshot {
-        incidents: Vec::with_capacity(features.len()),
-        rejected: Vec::new(),
-        cursor,
-    };
-    for (index, f) in features.iter().enumerate() {
-        match incident(f, names) {
-            Ok(inc) => snapshot.incidents.push(inc),
-            Err(error) => snapshot.rejected.push(Rejected {
-                index,
-                id: feature_id(f, names),
-                error,
-            }),
-        }
-    }
-    Ok(snapshot)
+    let names = Names::new(names);
+    read_tolerant(text, |text| {
+        let estimate = text.len() / MIN_FEATURE_BYTES;
+        Ok(collection(read(text, Visit(RootReader(&names, estimate)))?))
+    })?
 }
 
 /// An SSE `id:` field as a sequence number: plain decimal digits only.
@@ -91,6 +80,34 @@ pub fn parse_seq(id: &str) -> Option<u64> {
         return None;
     }
     id.parse().ok()
+}
+
+/// Fewer bytes than a valid incident Feature needs (the members' names alone
+/// take more), for sizing the incident list up front.
+const MIN_FEATURE_BYTES: usize = 160;
+
+/// Read `text` with `read`: a leading BOM is ignored and, if strict reading
+/// fails, bare `NaN`/`Infinity` tokens are read as `null` and it is tried
+/// again (their coordinates are then rejected as non-finite). A text that is
+/// still not JSON fails with the strict reading's error.
+fn read_tolerant<T>(
+    text: &str,
+    read: impl Fn(&str) -> serde_json::Result<T>,
+) -> Result<T, IncidentError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    read(text).or_else(|strict| {
+        replace_non_finite_tokens(text)
+            .and_then(|fixed| read(&fixed).ok())
+            .ok_or_else(|| IncidentError::Json(strict.to_string()))
+    })
+}
+
+/// One whole JSON text read with `seed` (trailing characters are an error).
+fn read<'de, S: DeserializeSeed<'de>>(text: &'de str, seed: S) -> serde_json::Result<S::Value> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = seed.deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
 }
 
 /// At most [`MAX_QUOTE_CHARS`] characters of `s`, with "…" if cut.
@@ -106,20 +123,525 @@ fn found(v: &Json) -> String {
     quote_cut(&v.display())
 }
 
-/// `Ok` if `v` is an object whose `type` is `want`, else what was found.
-fn geojson_type(v: &Json, want: &str) -> Result<(), String> {
-    if !matches!(v, Json::Obj(_)) {
-        return Err(format!("{} (expected an object)", v.kind()));
+// ---------------------------------------------------------------------------
+// Reading: what each part of the text is kept as.
+
+/// The configured property names, in [`IncidentNames::fields`] order.
+struct Names<'n>([&'n str; 9]);
+
+/// Slots of [`Names`] (and of [`Props::named`]).
+const ID: usize = 0;
+const KIND: usize = 1;
+const SEVERITY: usize = 2;
+const STATUS: usize = 3;
+const REPORTED_AT: usize = 4;
+const UPDATED_AT: usize = 5;
+const DESCRIPTION: usize = 6;
+const SOURCE: usize = 7;
+const ACCURACY: usize = 8;
+
+impl<'n> Names<'n> {
+    fn new(names: &'n IncidentNames) -> Names<'n> {
+        Names(names.fields().map(|(_, name)| name))
     }
-    match v.get("type") {
-        Some(Json::Str(t)) if t == want => Ok(()),
-        Some(Json::Str(t)) => Err(format!("type is {:?}", quote_cut(t))),
+
+    /// Bit `i` set if `key` is the name in slot `i` (names may coincide).
+    fn slots(&self, key: &str) -> u16 {
+        let mut slots = 0;
+        for (i, name) in self.0.iter().enumerate() {
+            if name.len() == key.len() && name.as_bytes() == key.as_bytes() {
+                slots |= 1 << i;
+            }
+        }
+        slots
+    }
+}
+
+/// A value kept only as far as validation looks into it: scalars as they are,
+/// arrays and objects by kind (their content is read and checked, not kept).
+#[derive(Clone, Debug)]
+enum Scalar<'de> {
+    Null,
+    Bool,
+    Num(Number),
+    Str(Cow<'de, str>),
+    Arr,
+    Obj,
+}
+
+impl Scalar<'_> {
+    /// As [`Json::kind`].
+    fn kind(&self) -> &'static str {
+        match self {
+            Scalar::Null => "null",
+            Scalar::Bool => "a boolean",
+            Scalar::Num(_) => "a number",
+            Scalar::Str(_) => "a string",
+            Scalar::Arr => "an array",
+            Scalar::Obj => "an object",
+        }
+    }
+}
+
+/// How one kind of value is read: scalars (and, unless overridden, arrays and
+/// objects, whose content is then only checked) through [`Reader::scalar`].
+trait Reader<'de>: Sized {
+    type Value;
+
+    fn scalar(self, v: Scalar<'de>) -> Self::Value;
+
+    fn seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element_seed(Visit(Skip))?.is_some() {}
+        Ok(self.scalar(Scalar::Arr))
+    }
+
+    fn map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_key_seed(KeyReader)?.is_some() {
+            map.next_value_seed(Visit(Skip))?;
+        }
+        Ok(self.scalar(Scalar::Obj))
+    }
+}
+
+/// A [`Reader`] as a serde visitor and seed (any JSON value is accepted, so
+/// the only errors are the text's own).
+struct Visit<R>(R);
+
+impl<'de, R: Reader<'de>> DeserializeSeed<'de> for Visit<R> {
+    type Value = R::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<R::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, R: Reader<'de>> Visitor<'de> for Visit<R> {
+    type Value = R::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<R::Value, E> {
+        Ok(self.0.scalar(Scalar::Null))
+    }
+    fn visit_none<E>(self) -> Result<R::Value, E> {
+        Ok(self.0.scalar(Scalar::Null))
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<R::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<R::Value, E> {
+        Ok(self.0.scalar(Scalar::Bool))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<R::Value, E> {
+        Ok(self.0.scalar(Scalar::Num(v.into())))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<R::Value, E> {
+        Ok(self.0.scalar(Scalar::Num(v.into())))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<R::Value, E> {
+        // As `Json`: a number with no JSON form (never produced by serde_json) is null.
+        Ok(self
+            .0
+            .scalar(Number::from_f64(v).map_or(Scalar::Null, Scalar::Num)))
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<R::Value, E> {
+        Ok(self.0.scalar(Scalar::Str(Cow::Borrowed(v))))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<R::Value, E> {
+        Ok(self.0.scalar(Scalar::Str(Cow::Owned(v.to_owned()))))
+    }
+    fn visit_string<E>(self, v: String) -> Result<R::Value, E> {
+        Ok(self.0.scalar(Scalar::Str(Cow::Owned(v))))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<R::Value, A::Error> {
+        self.0.seq(seq)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<R::Value, A::Error> {
+        self.0.map(map)
+    }
+}
+
+/// Any value, checked and dropped. (Not `IgnoredAny`, which skips numbers and
+/// nesting depth unchecked: the text is accepted exactly as a full parse would.)
+struct Skip;
+
+impl Reader<'_> for Skip {
+    type Value = ();
+    fn scalar(self, _: Scalar<'_>) {}
+}
+
+/// A scalar, or the kind of an array or object.
+struct ScalarReader;
+
+impl<'de> Reader<'de> for ScalarReader {
+    type Value = Scalar<'de>;
+    fn scalar(self, v: Scalar<'de>) -> Scalar<'de> {
+        v
+    }
+}
+
+/// An object key, borrowed from the text unless it has escapes.
+struct KeyReader;
+
+impl<'de> DeserializeSeed<'de> for KeyReader {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Cow<'de, str>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeyReader {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(v))
+    }
+}
+
+/// The root of a snapshot.
+enum Root<'de> {
+    NotObject(&'static str),
+    Obj {
+        ty: Option<Scalar<'de>>,
+        cursor: Option<Scalar<'de>>,
+        features: Option<Features>,
+    },
+}
+
+/// The `features` member, its features validated as they were read.
+enum Features {
+    NotArray(&'static str),
+    Arr(Vec<Incident>, Vec<Rejected>),
+}
+
+/// Reads a snapshot's root (with an estimate of the feature count).
+struct RootReader<'a, 'n>(&'a Names<'n>, usize);
+
+impl<'de> Reader<'de> for RootReader<'_, '_> {
+    type Value = Root<'de>;
+
+    fn scalar(self, v: Scalar<'de>) -> Root<'de> {
+        Root::NotObject(v.kind())
+    }
+
+    fn map<A: MapAccess<'de>>(self, mut map: A) -> Result<Root<'de>, A::Error> {
+        let (mut ty, mut cursor, mut features) = (None, None, None);
+        while let Some(key) = map.next_key_seed(KeyReader)? {
+            match key.as_ref() {
+                "type" => ty = Some(map.next_value_seed(Visit(ScalarReader))?),
+                "cursor" => cursor = Some(map.next_value_seed(Visit(ScalarReader))?),
+                "features" => {
+                    features = Some(map.next_value_seed(Visit(FeaturesReader(self.0, self.1)))?);
+                }
+                _ => map.next_value_seed(Visit(Skip))?,
+            }
+        }
+        Ok(Root::Obj {
+            ty,
+            cursor,
+            features,
+        })
+    }
+}
+
+/// Reads the `features` array, validating each feature.
+struct FeaturesReader<'a, 'n>(&'a Names<'n>, usize);
+
+impl<'de> Reader<'de> for FeaturesReader<'_, '_> {
+    type Value = Features;
+
+    fn scalar(self, v: Scalar<'de>) -> Features {
+        Features::NotArray(v.kind())
+    }
+
+    fn seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Features, A::Error> {
+        let mut incidents = Vec::with_capacity(self.1);
+        let mut rejected = Vec::new();
+        let mut raw = Raw::default();
+        for index in 0.. {
+            raw.clear();
+            let feature = FeatureReader {
+                names: self.0,
+                raw: &mut raw,
+            };
+            if seq.next_element_seed(Visit(feature))?.is_none() {
+                break;
+            }
+            match incident(&mut raw) {
+                Ok(inc) => incidents.push(inc),
+                Err((id, error)) => rejected.push(Rejected { index, id, error }),
+            }
+        }
+        incidents.shrink_to_fit();
+        Ok(Features::Arr(incidents, rejected))
+    }
+}
+
+/// One feature as read, before validation: the members validation looks at
+/// (the last one wins). Reused from feature to feature, so reading one moves
+/// no large value and its buffer keeps its capacity.
+#[derive(Default)]
+struct Raw<'de> {
+    /// The kind of a feature that is not an object.
+    not_object: Option<&'static str>,
+    ty: Option<Scalar<'de>>,
+    id: Option<Scalar<'de>>,
+    geometry: Geometry<'de>,
+    properties: PropsKind,
+    /// The named properties by slot (null included), if `properties` is an object.
+    named: [Option<Json<'de>>; 9],
+    /// The other properties in source order, if `properties` is an object.
+    others: Vec<(Cow<'de, str>, Json<'de>)>,
+}
+
+impl Raw<'_> {
+    fn clear(&mut self) {
+        self.not_object = None;
+        self.ty = None;
+        self.id = None;
+        self.geometry = Geometry::Null;
+        self.clear_properties();
+    }
+
+    fn clear_properties(&mut self) {
+        self.properties = PropsKind::Null;
+        self.named = Default::default();
+        self.others.clear();
+    }
+
+    /// Named property in `slot` if present and not null.
+    fn get_some(&self, slot: usize) -> Option<&Json<'_>> {
+        self.named
+            .get(slot)
+            .and_then(Option::as_ref)
+            .filter(|v| !matches!(v, Json::Null))
+    }
+}
+
+/// A feature's `geometry` member (absent reads as null).
+#[derive(Default)]
+enum Geometry<'de> {
+    #[default]
+    Null,
+    NotObject(&'static str),
+    Obj {
+        ty: Option<Scalar<'de>>,
+        coordinates: Coordinates<'de>,
+    },
+}
+
+/// A geometry's `coordinates` member (absent reads as null).
+enum Coordinates<'de> {
+    Null,
+    NotArray(&'static str),
+    /// The array's length and its first two elements.
+    Arr {
+        len: usize,
+        x: Option<Scalar<'de>>,
+        y: Option<Scalar<'de>>,
+    },
+}
+
+/// What a feature's `properties` member is (absent reads as null).
+#[derive(Default)]
+enum PropsKind {
+    #[default]
+    Null,
+    NotObject(&'static str),
+    Obj,
+}
+
+struct FeatureReader<'a, 'n, 'r, 'de> {
+    names: &'a Names<'n>,
+    raw: &'r mut Raw<'de>,
+}
+
+impl<'de> Reader<'de> for FeatureReader<'_, '_, '_, 'de> {
+    type Value = ();
+
+    fn scalar(self, v: Scalar<'de>) {
+        self.raw.not_object = Some(v.kind());
+    }
+
+    fn map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let raw = self.raw;
+        while let Some(key) = map.next_key_seed(KeyReader)? {
+            match key.as_ref() {
+                "type" => raw.ty = Some(map.next_value_seed(Visit(ScalarReader))?),
+                "id" => raw.id = Some(map.next_value_seed(Visit(ScalarReader))?),
+                "geometry" => raw.geometry = map.next_value_seed(Visit(GeometryReader))?,
+                "properties" => {
+                    raw.clear_properties();
+                    let props = PropsReader {
+                        names: self.names,
+                        raw: &mut *raw,
+                    };
+                    map.next_value_seed(Visit(props))?;
+                }
+                _ => map.next_value_seed(Visit(Skip))?,
+            }
+        }
+        Ok(())
+    }
+}
+
+struct GeometryReader;
+
+impl<'de> Reader<'de> for GeometryReader {
+    type Value = Geometry<'de>;
+
+    fn scalar(self, v: Scalar<'de>) -> Geometry<'de> {
+        match v {
+            Scalar::Null => Geometry::Null,
+            other => Geometry::NotObject(other.kind()),
+        }
+    }
+
+    fn map<A: MapAccess<'de>>(self, mut map: A) -> Result<Geometry<'de>, A::Error> {
+        let (mut ty, mut coordinates) = (None, Coordinates::Null);
+        while let Some(key) = map.next_key_seed(KeyReader)? {
+            match key.as_ref() {
+                "type" => ty = Some(map.next_value_seed(Visit(ScalarReader))?),
+                "coordinates" => coordinates = map.next_value_seed(Visit(CoordinatesReader))?,
+                _ => map.next_value_seed(Visit(Skip))?,
+            }
+        }
+        Ok(Geometry::Obj { ty, coordinates })
+    }
+}
+
+struct CoordinatesReader;
+
+impl<'de> Reader<'de> for CoordinatesReader {
+    type Value = Coordinates<'de>;
+
+    fn scalar(self, v: Scalar<'de>) -> Coordinates<'de> {
+        match v {
+            Scalar::Null => Coordinates::Null,
+            other => Coordinates::NotArray(other.kind()),
+        }
+    }
+
+    fn seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Coordinates<'de>, A::Error> {
+        let x = seq.next_element_seed(Visit(ScalarReader))?;
+        let y = match x {
+            Some(_) => seq.next_element_seed(Visit(ScalarReader))?,
+            None => None,
+        };
+        let mut len = usize::from(x.is_some()) + usize::from(y.is_some());
+        if y.is_some() {
+            while seq.next_element_seed(Visit(Skip))?.is_some() {
+                len += 1;
+            }
+        }
+        Ok(Coordinates::Arr { len, x, y })
+    }
+}
+
+/// Reads `properties` into a cleared [`Raw`].
+struct PropsReader<'a, 'n, 'r, 'de> {
+    names: &'a Names<'n>,
+    raw: &'r mut Raw<'de>,
+}
+
+impl<'de> Reader<'de> for PropsReader<'_, '_, '_, 'de> {
+    type Value = ();
+
+    fn scalar(self, v: Scalar<'de>) {
+        if !matches!(v, Scalar::Null) {
+            self.raw.properties = PropsKind::NotObject(v.kind());
+        }
+    }
+
+    fn map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let raw = self.raw;
+        raw.properties = PropsKind::Obj;
+        while let Some(key) = map.next_key_seed(KeyReader)? {
+            let value: Json<'de> = map.next_value()?;
+            let slots = self.names.slots(&key);
+            if slots == 0 {
+                raw.others.push((key, value));
+                continue;
+            }
+            // Usually one slot; when configured names coincide, each gets the value.
+            let last = 15 - slots.leading_zeros() as usize;
+            for (i, slot) in raw.named.iter_mut().enumerate().take(last) {
+                if slots & (1 << i) != 0 {
+                    *slot = Some(value.clone());
+                }
+            }
+            if let Some(slot) = raw.named.get_mut(last) {
+                *slot = Some(value);
+            }
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Validation.
+
+/// The snapshot from its root: type, then the `features` array, then the cursor.
+fn collection(root: Root<'_>) -> Result<Snapshot, IncidentError> {
+    let not_fc = IncidentError::NotFeatureCollection;
+    let (ty, cursor, features) = match root {
+        Root::NotObject(kind) => return Err(not_fc(format!("{kind} (expected an object)"))),
+        Root::Obj {
+            ty,
+            cursor,
+            features,
+        } => (ty, cursor, features),
+    };
+    geojson_type(ty.as_ref(), "FeatureCollection").map_err(not_fc)?;
+    let (incidents, rejected) = match features {
+        Some(Features::Arr(incidents, rejected)) => (incidents, rejected),
+        Some(Features::NotArray(kind)) => {
+            return Err(not_fc(format!("no features array (features is {kind})")));
+        }
+        None => return Err(not_fc("no features array".to_string())),
+    };
+    let cursor = match cursor {
+        Some(Scalar::Str(s)) => Some(s.into_owned()),
+        Some(Scalar::Num(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    Ok(Snapshot {
+        incidents,
+        rejected,
+        cursor,
+    })
+}
+
+/// `Ok` if an object's `type` member is `want`, else what was found.
+fn geojson_type(ty: Option<&Scalar>, want: &str) -> Result<(), String> {
+    match ty {
+        Some(Scalar::Str(t)) if t == want => Ok(()),
+        Some(Scalar::Str(t)) => Err(format!("type is {:?}", quote_cut(t))),
         Some(other) => Err(format!("type is {}", other.kind())),
         None => Err("no \"type\" member".to_string()),
     }
 }
 
-fn id_text(v: &Json) -> Option<String> {
+fn id_text(v: &Scalar) -> Option<String> {
+    match v {
+        Scalar::Str(s) if !s.trim().is_empty() => Some(s.to_string()),
+        Scalar::Num(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn id_prop_text(v: &Json) -> Option<String> {
     match v {
         Json::Str(s) if !s.trim().is_empty() => Some(s.to_string()),
         Json::Num(n) => Some(n.to_string()),
@@ -128,31 +650,36 @@ fn id_text(v: &Json) -> Option<String> {
 }
 
 /// Feature `id`, else the id property.
-fn feature_id(f: &Json, names: &IncidentNames) -> Option<String> {
-    f.get("id").and_then(id_text).or_else(|| {
-        f.get("properties")
-            .and_then(|p| p.get(&names.id))
-            .and_then(id_text)
-    })
+fn feature_id(f: &Raw) -> Option<String> {
+    f.id.as_ref()
+        .and_then(id_text)
+        .or_else(|| match f.properties {
+            PropsKind::Obj => f.named[ID].as_ref().and_then(id_prop_text),
+            _ => None,
+        })
 }
 
-fn position(coords: &Json) -> Result<LonLat, IncidentError> {
+fn position(coordinates: &Coordinates) -> Result<LonLat, IncidentError> {
     let bad = IncidentError::BadCoordinates;
-    let Json::Arr(a) = coords else {
-        return Err(bad(format!(
-            "coordinates is {} (expected an array)",
-            coords.kind()
-        )));
+    let (x, y) = match coordinates {
+        Coordinates::Null => return Err(bad("no coordinates".to_string())),
+        Coordinates::NotArray(kind) => {
+            return Err(bad(format!("coordinates is {kind} (expected an array)")));
+        }
+        Coordinates::Arr {
+            x: Some(x),
+            y: Some(y),
+            ..
+        } => (x, y),
+        Coordinates::Arr { len, .. } => {
+            return Err(bad(format!(
+                "position has {len} number(s) (needs at least 2)"
+            )));
+        }
     };
-    let [x, y, ..] = a.as_slice() else {
-        return Err(bad(format!(
-            "position has {} number(s) (needs at least 2)",
-            a.len()
-        )));
-    };
-    let num = |c: &Json| match c {
-        Json::Null => Err(IncidentError::NonFiniteCoordinates),
-        Json::Num(n) => n
+    let num = |c: &Scalar| match c {
+        Scalar::Null => Err(IncidentError::NonFiniteCoordinates),
+        Scalar::Num(n) => n
             .as_f64()
             .filter(|v| v.is_finite())
             .ok_or(IncidentError::NonFiniteCoordinates),
@@ -165,8 +692,29 @@ fn position(coords: &Json) -> Result<LonLat, IncidentError> {
     LonLat::new(lon, lat).ok_or(IncidentError::CoordinatesOutOfRange { lon, lat })
 }
 
-fn time(props: &Json, name: &str, field: TimeField) -> Result<Timestamp, IncidentError> {
-    match props.get_some(name) {
+/// The Point's position: geometry present, of type Point, with coordinates.
+fn point(geometry: &Geometry) -> Result<LonLat, IncidentError> {
+    let (ty, coordinates) = match geometry {
+        Geometry::Null => return Err(IncidentError::GeometryMissing),
+        Geometry::NotObject(kind) => {
+            return Err(IncidentError::NotPoint(format!("{kind} without a type")));
+        }
+        Geometry::Obj { ty, coordinates } => (ty, coordinates),
+    };
+    match ty {
+        Some(Scalar::Str(t)) if t == "Point" => {}
+        Some(Scalar::Str(t)) => return Err(IncidentError::NotPoint(quote_cut(t))),
+        _ => {
+            return Err(IncidentError::NotPoint(
+                "an object without a type".to_string(),
+            ));
+        }
+    }
+    position(coordinates)
+}
+
+fn time(v: Option<&Json>, field: TimeField) -> Result<Timestamp, IncidentError> {
+    match v {
         None => Err(IncidentError::TimeMissing(field)),
         Some(Json::Str(s)) => Timestamp::parse_rfc3339(s).ok_or_else(|| IncidentError::BadTime {
             field,
@@ -195,85 +743,52 @@ fn severity(v: Option<&Json>) -> Result<Severity, IncidentError> {
         .ok_or_else(|| IncidentError::BadSeverity(quote_cut(&v.to_json())))
 }
 
-/// Validate one Feature: type, id, Point geometry, then the properties in the
-/// order kind, severity, status, reported_at, updated_at.
-fn incident(f: &Json, names: &IncidentNames) -> Result<Incident, IncidentError> {
-    let not_feature = IncidentError::NotFeature;
-    geojson_type(f, "Feature").map_err(not_feature)?;
-    let empty = Json::Obj(Vec::new());
-    let props = match f.get("properties") {
-        None | Some(Json::Null) => &empty,
-        Some(p @ Json::Obj(_)) => p,
-        Some(other) => {
-            return Err(not_feature(format!(
-                "properties is {} (expected an object or null)",
-                other.kind()
-            )));
-        }
-    };
-    let id = feature_id(f, names).ok_or(IncidentError::NoId)?;
+/// A feature's validated fields, but its id and other properties.
+struct Fields {
+    kind: IncidentKind,
+    severity: Severity,
+    status: Status,
+    position: LonLat,
+    reported_at: Timestamp,
+    updated_at: Timestamp,
+    description: String,
+    source: Option<String>,
+    accuracy_m: Option<f64>,
+}
 
-    let geometry = f
-        .get_some("geometry")
-        .ok_or(IncidentError::GeometryMissing)?;
-    match geometry.get("type") {
-        Some(Json::Str(t)) if t == "Point" => {}
-        Some(Json::Str(t)) => return Err(IncidentError::NotPoint(quote_cut(t))),
-        _ => {
-            return Err(IncidentError::NotPoint(format!(
-                "{} without a type",
-                geometry.kind()
-            )));
-        }
+/// Validate one Feature: type, properties, id, Point geometry, then the
+/// properties in the order kind, severity, status, reported_at, updated_at.
+/// A rejection carries the feature's id if it had a usable one.
+fn incident(raw: &mut Raw<'_>) -> Result<Incident, (Option<String>, IncidentError)> {
+    if let Some(kind) = raw.not_object {
+        let e = IncidentError::NotFeature(format!("{kind} (expected an object)"));
+        return Err((None, e));
     }
-    let coords = geometry
-        .get_some("coordinates")
-        .ok_or_else(|| IncidentError::BadCoordinates("no coordinates".to_string()))?;
-    let position = position(coords)?;
-
-    let kind = match props.get_some(&names.kind) {
-        None => return Err(IncidentError::KindMissing),
-        Some(Json::Str(k)) => {
-            IncidentKind::from_key(k).ok_or_else(|| IncidentError::UnknownKind(quote_cut(k)))?
-        }
-        Some(other) => return Err(IncidentError::UnknownKind(found(other))),
+    let id = feature_id(raw);
+    let fields = match fields(raw, id.is_some()) {
+        Ok(fields) => fields,
+        Err(e) => return Err((id, e)),
     };
-    let severity = severity(props.get_some(&names.severity))?;
-    let status = match props.get_some(&names.status) {
-        None => return Err(IncidentError::StatusMissing),
-        Some(Json::Str(s)) => {
-            Status::from_key(s).ok_or_else(|| IncidentError::BadStatus(quote_cut(s)))?
-        }
-        Some(other) => return Err(IncidentError::BadStatus(found(other))),
+    let Some(id) = id else {
+        return Err((None, IncidentError::NoId));
     };
-    let reported_at = time(props, &names.reported_at, TimeField::ReportedAt)?;
-    let updated_at = time(props, &names.updated_at, TimeField::UpdatedAt)?;
-
-    let description = props
-        .get_some(&names.description)
-        .map(Json::display)
-        .unwrap_or_default();
-    let source = props
-        .get_some(&names.source)
-        .map(Json::display)
-        .filter(|s| !s.trim().is_empty());
-    let accuracy_m = match props.get_some(&names.accuracy) {
-        Some(Json::Num(n)) => n.as_f64(),
-        Some(Json::Str(s)) => s.trim().parse::<f64>().ok(),
-        _ => None,
-    }
-    .filter(|a| a.is_finite() && *a >= 0.0);
-
     // The named properties are fields already; keep the others (for the card) as text.
-    let named = names.fields();
-    let properties: Properties = match props {
-        Json::Obj(m) => m
-            .iter()
-            .filter(|(k, _)| !named.iter().any(|(_, n)| *n == k.as_ref()))
-            .map(|(k, v)| (k.to_string(), v.display()))
-            .collect(),
-        _ => Vec::new(),
-    };
+    let properties: Properties = raw
+        .others
+        .drain(..)
+        .map(|(k, v)| (k.into_owned(), v.display()))
+        .collect();
+    let Fields {
+        kind,
+        severity,
+        status,
+        position,
+        reported_at,
+        updated_at,
+        description,
+        source,
+        accuracy_m,
+    } = fields;
     Ok(Incident {
         id,
         kind,
@@ -292,6 +807,65 @@ fn incident(f: &Json, names: &IncidentNames) -> Result<Incident, IncidentError> 
     })
 }
 
+/// The checks of [`incident`] after the object itself, in its order.
+fn fields(f: &Raw, has_id: bool) -> Result<Fields, IncidentError> {
+    let not_feature = IncidentError::NotFeature;
+    geojson_type(f.ty.as_ref(), "Feature").map_err(not_feature)?;
+    match f.properties {
+        PropsKind::Null | PropsKind::Obj => {}
+        PropsKind::NotObject(kind) => {
+            return Err(not_feature(format!(
+                "properties is {kind} (expected an object or null)"
+            )));
+        }
+    }
+    if !has_id {
+        return Err(IncidentError::NoId);
+    }
+    let position = point(&f.geometry)?;
+    let get = |slot: usize| f.get_some(slot);
+
+    let kind = match get(KIND) {
+        None => return Err(IncidentError::KindMissing),
+        Some(Json::Str(k)) => {
+            IncidentKind::from_key(k).ok_or_else(|| IncidentError::UnknownKind(quote_cut(k)))?
+        }
+        Some(other) => return Err(IncidentError::UnknownKind(found(other))),
+    };
+    let severity = severity(get(SEVERITY))?;
+    let status = match get(STATUS) {
+        None => return Err(IncidentError::StatusMissing),
+        Some(Json::Str(s)) => {
+            Status::from_key(s).ok_or_else(|| IncidentError::BadStatus(quote_cut(s)))?
+        }
+        Some(other) => return Err(IncidentError::BadStatus(found(other))),
+    };
+    let reported_at = time(get(REPORTED_AT), TimeField::ReportedAt)?;
+    let updated_at = time(get(UPDATED_AT), TimeField::UpdatedAt)?;
+
+    let description = get(DESCRIPTION).map(Json::display).unwrap_or_default();
+    let source = get(SOURCE)
+        .map(Json::display)
+        .filter(|s| !s.trim().is_empty());
+    let accuracy_m = match get(ACCURACY) {
+        Some(Json::Num(n)) => n.as_f64(),
+        Some(Json::Str(s)) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    }
+    .filter(|a| a.is_finite() && *a >= 0.0);
+    Ok(Fields {
+        kind,
+        severity,
+        status,
+        position,
+        reported_at,
+        updated_at,
+        description,
+        source,
+        accuracy_m,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,16 +879,47 @@ mod tests {
         assert_eq!(quote_cut("open"), "open");
     }
 
+    fn id_of(text: &str) -> Option<String> {
+        let names = IncidentNames::default();
+        let names = Names::new(&names);
+        let mut raw = Raw::default();
+        let feature = FeatureReader {
+            names: &names,
+            raw: &mut raw,
+        };
+        read(text, Visit(feature))
+            .ok()
+            .and_then(|()| feature_id(&raw))
+    }
+
     #[test]
     fn ids_from_feature_then_property() {
-        let f = Json::parse(r#"{"id":"","properties":{"id":7}}"#).expect("json");
-        assert_eq!(feature_id(&f, &IncidentNames::default()), Some("7".into()));
-        let f = Json::parse(r#"{"id":1.5}"#).expect("json");
         assert_eq!(
-            feature_id(&f, &IncidentNames::default()),
-            Some("1.5".into())
+            id_of(r#"{"id":"","properties":{"id":7}}"#),
+            Some("7".into())
         );
-        let f = Json::parse(r#"{"properties":[1]}"#).expect("json");
-        assert_eq!(feature_id(&f, &IncidentNames::default()), None);
+        assert_eq!(id_of(r#"{"id":1.5}"#), Some("1.5".into()));
+        assert_eq!(id_of(r#"{"properties":[1]}"#), None);
+        assert_eq!(
+            id_of(r#"{"id":"a","id":null,"properties":{"id":"b"}}"#),
+            Some("b".into())
+        );
+    }
+
+    #[test]
+    fn coinciding_names_share_the_value() {
+        let names = IncidentNames {
+            description: "source".into(),
+            ..IncidentNames::default()
+        };
+        let text = r#"{"type":"Feature","id":"a",
+            "geometry":{"type":"Point","coordinates":[1.8,50.9]},
+            "properties":{"kind":"other","severity":1,"status":"open",
+            "reported_at":"2024-06-01T00:00:00Z","updated_at":"2024-06-01T00:00:00Z",
+            "source":"cam-1","x":[1]}}"#;
+        let inc = parse_incident(text, &names).expect("valid");
+        assert_eq!(inc.description, "cam-1");
+        assert_eq!(inc.source.as_deref(), Some("cam-1"));
+        assert_eq!(inc.properties, vec![("x".to_string(), "[1]".to_string())]);
     }
 }
