@@ -203,6 +203,7 @@ fn install_incidents(hook: &Object, state: AppState, runtime: SharedRuntime) {
         {
             let last = renderer.incidents.last;
             set(&o, "ms", &last.ms.into());
+            set(&o, "planMs", &last.plan_ms.into());
             let mode = match last.mode {
                 Some(crate::core::incident_layer::Mode::Density) => "density",
                 Some(crate::core::incident_layer::Mode::Sprites) => "sprites",

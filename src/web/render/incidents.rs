@@ -31,6 +31,8 @@ pub struct IncidentInput<'a> {
 pub struct IncidentDrawStat {
     /// Plan + raster + upload, ms.
     pub ms: f64,
+    /// Of which planning (projection, density binning, tile buckets), ms.
+    pub plan_ms: f64,
     pub mode: Option<Mode>,
     pub visible: usize,
     pub drawn: usize,
@@ -132,6 +134,7 @@ impl IncidentLayer {
         }
         let start = now_ms();
         let plan = Plan::new(&self.marks, view, clock, &DrawOptions::default());
+        let plan_ms = now_ms() - start;
         let dirty: BTreeSet<(u32, u32, u32, u32)> = self
             .on_canvas
             .iter()
@@ -161,6 +164,7 @@ impl IncidentLayer {
         self.on_canvas = plan.tiles().to_vec();
         self.last = IncidentDrawStat {
             ms: now_ms() - start,
+            plan_ms,
             mode: Some(plan.mode()),
             visible: plan.visible(),
             drawn: plan.drawn(),
