@@ -29,7 +29,7 @@ pub enum IngestError {
 // ---------------------------------------------------------------------------
 // Text level.
 
-fn parse_json(text: &str) -> Result<J, IngestError> {
+fn parse_json(text: &str) -> Result<J<'_>, IngestError> {
     J::parse(text).map_err(IngestError::Json)
 }
 

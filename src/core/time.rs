@@ -171,25 +171,30 @@ struct Cursor<'a> {
 }
 
 impl Cursor<'_> {
+    #[inline]
     fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
     }
 
+    #[inline]
     fn next(&mut self) -> Option<u8> {
         let c = self.peek()?;
         self.i += 1;
         Some(c)
     }
 
+    #[inline]
     fn byte(&mut self, want: u8) -> Option<()> {
         (self.next()? == want).then_some(())
     }
 
+    #[inline]
     fn one_of(&mut self, set: &[u8]) -> Option<()> {
         set.contains(&self.next()?).then_some(())
     }
 
     /// Exactly `n` ASCII digits as a number.
+    #[inline]
     fn digits(&mut self, n: usize) -> Option<i64> {
         let mut v = 0i64;
         for _ in 0..n {

@@ -6,17 +6,26 @@
 //! by feature: a bad feature is rejected with its reason and the rest still
 //! load. Nothing here panics on any input.
 //!
-//! The text is read in one streaming pass (serde visitors, no JSON tree): each
-//! feature keeps only its type, id, geometry type, first two coordinates and
-//! its properties (strings borrowed from the text where they have no escapes),
-//! and is validated into an [`Incident`] or a [`Rejected`] as soon as it is read.
-//! Duplicate keys resolve as in `JSON.parse` (the last one wins).
+//! The text is read in one pass without a JSON tree, by one of two readers that
+//! fill the same per-feature record ([`Raw`]: type, id, geometry type, the
+//! first two coordinates and the properties, strings borrowed from the text
+//! where they have no escapes; the last of duplicate keys wins, as in
+//! `JSON.parse`), which is validated into an [`Incident`] or a [`Rejected`] as
+//! soon as the feature is read:
+//!
+//! * [`Scan`], a fast pull reader over strict JSON, reads any well-formed text
+//!   (what a server sends);
+//! * anything it does not take (not JSON, bare `NaN`/`Infinity`, very deep
+//!   nesting) is read again by serde_json through visitors, so whole-text
+//!   errors are serde_json's and the tolerant `NaN` reading is the layers' one.
+//!
+//! Both readers see the same values (the tests compare them on mutated texts).
 
 use super::{
     Incident, IncidentError, IncidentKind, IncidentNames, MAX_QUOTE_CHARS, Severity, Status,
     TimeField, Timestamp,
 };
-use crate::core::json::{Json, replace_non_finite_tokens};
+use crate::core::json::{Json, Next, Scan, replace_non_finite_tokens};
 use crate::core::model::Properties;
 use crate::core::projection::to_mercator;
 use crate::core::units::LonLat;
@@ -51,10 +60,15 @@ pub struct Rejected {
 /// it from the SSE id with [`Incident::with_seq`].
 pub fn parse_incident(text: &str, names: &IncidentNames) -> Result<Incident, IncidentError> {
     let names = Names::new(names);
+    scan_incident(strip_bom(text), &names).unwrap_or_else(|| read_incident(text, &names))
+}
+
+/// [`parse_incident`] by serde_json (any text).
+fn read_incident(text: &str, names: &Names) -> Result<Incident, IncidentError> {
     read_tolerant(text, |text| {
         let mut raw = Raw::default();
         let feature = FeatureReader {
-            names: &names,
+            names,
             raw: &mut raw,
         };
         read(text, Visit(feature))?;
@@ -68,9 +82,13 @@ pub fn parse_incident(text: &str, names: &IncidentNames) -> Result<Incident, Inc
 /// with a `features` array; each feature is validated on its own.
 pub fn parse_snapshot(text: &str, names: &IncidentNames) -> Result<Snapshot, IncidentError> {
     let names = Names::new(names);
+    scan_snapshot(strip_bom(text), &names).unwrap_or_else(|| read_snapshot(text, &names))
+}
+
+/// [`parse_snapshot`] by serde_json (any text).
+fn read_snapshot(text: &str, names: &Names) -> Result<Snapshot, IncidentError> {
     read_tolerant(text, |text| {
-        let estimate = text.len() / MIN_FEATURE_BYTES;
-        Ok(collection(read(text, Visit(RootReader(&names, estimate)))?))
+        Ok(collection(read(text, Visit(RootReader(names)))?))
     })?
 }
 
@@ -82,9 +100,9 @@ pub fn parse_seq(id: &str) -> Option<u64> {
     id.parse().ok()
 }
 
-/// Fewer bytes than a valid incident Feature needs (the members' names alone
-/// take more), for sizing the incident list up front.
-const MIN_FEATURE_BYTES: usize = 160;
+fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
 
 /// Read `text` with `read`: a leading BOM is ignored and, if strict reading
 /// fails, bare `NaN`/`Infinity` tokens are read as `null` and it is tried
@@ -94,7 +112,7 @@ fn read_tolerant<T>(
     text: &str,
     read: impl Fn(&str) -> serde_json::Result<T>,
 ) -> Result<T, IncidentError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = strip_bom(text);
     read(text).or_else(|strict| {
         replace_non_finite_tokens(text)
             .and_then(|fixed| read(&fixed).ok())
@@ -126,10 +144,17 @@ fn found(v: &Json) -> String {
 // ---------------------------------------------------------------------------
 // Reading: what each part of the text is kept as.
 
-/// The configured property names, in [`IncidentNames::fields`] order.
-struct Names<'n>([&'n str; 9]);
+/// The configured property names, in [`IncidentNames::fields`] order, with
+/// masks of the slots each key length, first byte and last byte can match.
+struct Names<'n> {
+    names: [&'n str; 9],
+    /// By length (32 and more share the last entry).
+    by_len: [u16; 33],
+    by_first: [u16; 256],
+    by_last: [u16; 256],
+}
 
-/// Slots of [`Names`] (and of [`Props::named`]).
+/// Slots of [`Names`] (and of [`Raw::named`]).
 const ID: usize = 0;
 const KIND: usize = 1;
 const SEVERITY: usize = 2;
@@ -142,18 +167,74 @@ const ACCURACY: usize = 8;
 
 impl<'n> Names<'n> {
     fn new(names: &'n IncidentNames) -> Names<'n> {
-        Names(names.fields().map(|(_, name)| name))
+        let mut n = Names {
+            names: names.fields().map(|(_, name)| name),
+            by_len: [0; 33],
+            by_first: [0; 256],
+            by_last: [0; 256],
+        };
+        for (i, name) in names.fields().iter().enumerate() {
+            let (bit, b) = (1 << i, name.1.as_bytes());
+            if let Some(m) = n.by_len.get_mut(b.len().min(32)) {
+                *m |= bit;
+            }
+            if let (Some(&first), Some(&last)) = (b.first(), b.last()) {
+                n.by_first[usize::from(first)] |= bit;
+                n.by_last[usize::from(last)] |= bit;
+            }
+        }
+        n
     }
 
     /// Bit `i` set if `key` is the name in slot `i` (names may coincide).
+    #[inline(always)]
     fn slots(&self, key: &str) -> u16 {
+        let k = key.as_bytes();
+        let mut candidates = self.by_len.get(k.len().min(32)).copied().unwrap_or(0);
+        if let (Some(&first), Some(&last)) = (k.first(), k.last()) {
+            candidates &= self.by_first[usize::from(first)] & self.by_last[usize::from(last)];
+        }
         let mut slots = 0;
-        for (i, name) in self.0.iter().enumerate() {
-            if name.len() == key.len() && name.as_bytes() == key.as_bytes() {
+        while candidates != 0 {
+            let i = candidates.trailing_zeros() as usize;
+            candidates &= candidates - 1;
+            if self
+                .names
+                .get(i)
+                .is_some_and(|name| same(name.as_bytes(), k))
+            {
                 slots |= 1 << i;
             }
         }
         slots
+    }
+}
+
+/// `s.trim().is_empty()`, without trimming in the usual case of a first
+/// character that is ASCII and not white space.
+#[inline(always)]
+fn is_blank(s: &str) -> bool {
+    match s.as_bytes().first() {
+        Some(b) if b.is_ascii_graphic() => false,
+        _ => s.trim().is_empty(),
+    }
+}
+
+/// `a == b`, inline for the short keys of JSON objects.
+#[inline(always)]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    fn word<const N: usize>(s: &[u8], at: usize) -> Option<[u8; N]> {
+        s.get(at..at + N).and_then(|c| c.try_into().ok())
+    }
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    match n {
+        0..4 => a.iter().zip(b).all(|(x, y)| x == y),
+        4..8 => word::<4>(a, 0) == word::<4>(b, 0) && word::<4>(a, n - 4) == word::<4>(b, n - 4),
+        8..=16 => word::<8>(a, 0) == word::<8>(b, 0) && word::<8>(a, n - 8) == word::<8>(b, n - 8),
+        _ => a == b,
     }
 }
 
@@ -325,8 +406,8 @@ enum Features {
     Arr(Vec<Incident>, Vec<Rejected>),
 }
 
-/// Reads a snapshot's root (with an estimate of the feature count).
-struct RootReader<'a, 'n>(&'a Names<'n>, usize);
+/// Reads a snapshot's root.
+struct RootReader<'a, 'n>(&'a Names<'n>);
 
 impl<'de> Reader<'de> for RootReader<'_, '_> {
     type Value = Root<'de>;
@@ -342,7 +423,7 @@ impl<'de> Reader<'de> for RootReader<'_, '_> {
                 "type" => ty = Some(map.next_value_seed(Visit(ScalarReader))?),
                 "cursor" => cursor = Some(map.next_value_seed(Visit(ScalarReader))?),
                 "features" => {
-                    features = Some(map.next_value_seed(Visit(FeaturesReader(self.0, self.1)))?);
+                    features = Some(map.next_value_seed(Visit(FeaturesReader(self.0)))?);
                 }
                 _ => map.next_value_seed(Visit(Skip))?,
             }
@@ -356,7 +437,7 @@ impl<'de> Reader<'de> for RootReader<'_, '_> {
 }
 
 /// Reads the `features` array, validating each feature.
-struct FeaturesReader<'a, 'n>(&'a Names<'n>, usize);
+struct FeaturesReader<'a, 'n>(&'a Names<'n>);
 
 impl<'de> Reader<'de> for FeaturesReader<'_, '_> {
     type Value = Features;
@@ -366,7 +447,7 @@ impl<'de> Reader<'de> for FeaturesReader<'_, '_> {
     }
 
     fn seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Features, A::Error> {
-        let mut incidents = Vec::with_capacity(self.1);
+        let mut incidents = Vec::new();
         let mut rejected = Vec::new();
         let mut raw = Raw::default();
         for index in 0.. {
@@ -391,7 +472,6 @@ impl<'de> Reader<'de> for FeaturesReader<'_, '_> {
 /// One feature as read, before validation: the members validation looks at
 /// (the last one wins). Reused from feature to feature, so reading one moves
 /// no large value and its buffer keeps its capacity.
-#[derive(Default)]
 struct Raw<'de> {
     /// The kind of a feature that is not an object.
     not_object: Option<&'static str>,
@@ -399,13 +479,32 @@ struct Raw<'de> {
     id: Option<Scalar<'de>>,
     geometry: Geometry<'de>,
     properties: PropsKind,
-    /// The named properties by slot (null included), if `properties` is an object.
-    named: [Option<Json<'de>>; 9],
-    /// The other properties in source order, if `properties` is an object.
-    others: Vec<(Cow<'de, str>, Json<'de>)>,
+    /// The members of an object `properties` in source order, each with
+    /// whether its key is one of the [`Names`].
+    members: Vec<(Cow<'de, str>, Json<'de>, bool)>,
+    /// Per slot of [`Names`], the index in `members` of the last member of
+    /// that name (`NONE` if there is none).
+    named: [usize; 9],
 }
 
-impl Raw<'_> {
+/// No member (in [`Raw::named`]).
+const NONE: usize = usize::MAX;
+
+impl Default for Raw<'_> {
+    fn default() -> Self {
+        Raw {
+            not_object: None,
+            ty: None,
+            id: None,
+            geometry: Geometry::Null,
+            properties: PropsKind::Null,
+            members: Vec::new(),
+            named: [NONE; 9],
+        }
+    }
+}
+
+impl<'de> Raw<'de> {
     fn clear(&mut self) {
         self.not_object = None;
         self.ty = None;
@@ -414,18 +513,35 @@ impl Raw<'_> {
         self.clear_properties();
     }
 
+    /// Keep one member of an object `properties`.
+    fn put(&mut self, names: &Names, key: Cow<'de, str>, value: Json<'de>) {
+        let mut slots = names.slots(&key);
+        let index = self.members.len();
+        self.members.push((key, value, slots != 0));
+        // Usually one slot; when configured names coincide, each gets the member.
+        while slots != 0 {
+            if let Some(n) = self.named.get_mut(slots.trailing_zeros() as usize) {
+                *n = index;
+            }
+            slots &= slots - 1;
+        }
+    }
+
     fn clear_properties(&mut self) {
         self.properties = PropsKind::Null;
-        self.named = Default::default();
-        self.others.clear();
+        self.members.clear();
+        self.named = [NONE; 9];
+    }
+
+    /// Named property in `slot` (null included).
+    fn get(&self, slot: usize) -> Option<&Json<'de>> {
+        let index = *self.named.get(slot)?;
+        self.members.get(index).map(|(_, v, _)| v)
     }
 
     /// Named property in `slot` if present and not null.
-    fn get_some(&self, slot: usize) -> Option<&Json<'_>> {
-        self.named
-            .get(slot)
-            .and_then(Option::as_ref)
-            .filter(|v| !matches!(v, Json::Null))
+    fn get_some(&self, slot: usize) -> Option<&Json<'de>> {
+        self.get(slot).filter(|v| !matches!(v, Json::Null))
     }
 }
 
@@ -569,24 +685,191 @@ impl<'de> Reader<'de> for PropsReader<'_, '_, '_, 'de> {
         raw.properties = PropsKind::Obj;
         while let Some(key) = map.next_key_seed(KeyReader)? {
             let value: Json<'de> = map.next_value()?;
-            let slots = self.names.slots(&key);
-            if slots == 0 {
-                raw.others.push((key, value));
-                continue;
-            }
-            // Usually one slot; when configured names coincide, each gets the value.
-            let last = 15 - slots.leading_zeros() as usize;
-            for (i, slot) in raw.named.iter_mut().enumerate().take(last) {
-                if slots & (1 << i) != 0 {
-                    *slot = Some(value.clone());
-                }
-            }
-            if let Some(slot) = raw.named.get_mut(last) {
-                *slot = Some(value);
-            }
+            raw.put(self.names, key, value);
         }
         Ok(())
     }
+}
+
+// ---------------------------------------------------------------------------
+// The fast path: the same reading by [`Scan`], for texts in its strict subset
+// of JSON (`None` otherwise, and serde_json reads the text).
+
+/// [`parse_snapshot`] of a text without BOM.
+fn scan_snapshot(text: &str, names: &Names) -> Option<Result<Snapshot, IncidentError>> {
+    let mut s = Scan::new(text);
+    let root = if s.peek()? == Next::Obj {
+        s.object()?;
+        let (mut ty, mut cursor, mut features) = (None, None, None);
+        let mut first = true;
+        while let Some(key) = s.member(&mut first)? {
+            match key.as_ref() {
+                "type" => ty = Some(scan_scalar(&mut s)?),
+                "cursor" => cursor = Some(scan_scalar(&mut s)?),
+                "features" => features = Some(scan_features(&mut s, names)?),
+                _ => s.skip()?,
+            }
+        }
+        Root::Obj {
+            ty,
+            cursor,
+            features,
+        }
+    } else {
+        Root::NotObject(scan_scalar(&mut s)?.kind())
+    };
+    s.end()?;
+    Some(collection(root))
+}
+
+/// [`parse_incident`] of a text without BOM.
+fn scan_incident(text: &str, names: &Names) -> Option<Result<Incident, IncidentError>> {
+    let mut s = Scan::new(text);
+    let mut raw = Raw::default();
+    scan_feature(&mut s, names, &mut raw)?;
+    s.end()?;
+    Some(incident(&mut raw).map_err(|(_, e)| e))
+}
+
+fn scan_scalar<'a>(s: &mut Scan<'a>) -> Option<Scalar<'a>> {
+    Some(match s.peek()? {
+        Next::Null => s.null().map(|()| Scalar::Null)?,
+        Next::Bool => s.bool().map(|_| Scalar::Bool)?,
+        Next::Num => Scalar::Num(s.number()?),
+        Next::Str => Scalar::Str(s.string()?),
+        Next::Arr => s.skip().map(|()| Scalar::Arr)?,
+        Next::Obj => s.skip().map(|()| Scalar::Obj)?,
+    })
+}
+
+fn scan_features(s: &mut Scan, names: &Names) -> Option<Features> {
+    if s.peek()? != Next::Arr {
+        return Some(Features::NotArray(scan_scalar(s)?.kind()));
+    }
+    s.array()?;
+    let start = s.offset();
+    let mut incidents = Vec::with_capacity(SAMPLE);
+    let mut rejected = Vec::new();
+    let mut raw = Raw::default();
+    let mut first = true;
+    let mut index = 0;
+    while s.element(&mut first)? {
+        if index == SAMPLE {
+            // Room for the rest at the sample's bytes per feature, plus 1/8 (if
+            // that much memory is to be had; else the list grows as it goes).
+            let per = ((s.offset() - start) / SAMPLE).max(MIN_FEATURE_BYTES);
+            let rest = (s.text_len() - s.offset()) / per;
+            let _ = incidents.try_reserve(rest + rest / 8);
+        }
+        raw.clear();
+        scan_feature(s, names, &mut raw)?;
+        match incident(&mut raw) {
+            Ok(inc) => incidents.push(inc),
+            Err((id, error)) => rejected.push(Rejected { index, id, error }),
+        }
+        index += 1;
+    }
+    incidents.shrink_to_fit();
+    Some(Features::Arr(incidents, rejected))
+}
+
+/// Features read before sizing the incident list from their length.
+const SAMPLE: usize = 64;
+
+/// Fewer bytes than any valid incident Feature takes (with one-letter property
+/// names), so the list is never sized past what the text can hold.
+const MIN_FEATURE_BYTES: usize = 100;
+
+/// As [`FeatureReader`].
+///
+/// One call per feature, not inlined into the loop over features: a wasm
+/// engine runs new code in a baseline tier and switches a function to its
+/// optimised code only from its next call on, so a snapshot's first load runs
+/// optimised soon after it starts only if the per-feature work is in calls.
+/// (`wasm-opt` inlines a function with a single caller whatever its
+/// attributes; [`scan_incident`] is the second one.)
+#[inline(never)]
+fn scan_feature<'a>(s: &mut Scan<'a>, names: &Names, raw: &mut Raw<'a>) -> Option<()> {
+    if s.peek()? != Next::Obj {
+        raw.not_object = Some(scan_scalar(s)?.kind());
+        return Some(());
+    }
+    s.object()?;
+    let mut first = true;
+    while let Some(key) = s.member(&mut first)? {
+        match key.as_bytes() {
+            k if same(k, b"type") => raw.ty = Some(scan_scalar(s)?),
+            k if same(k, b"id") => raw.id = Some(scan_scalar(s)?),
+            k if same(k, b"geometry") => raw.geometry = scan_geometry(s)?,
+            k if same(k, b"properties") => {
+                raw.clear_properties();
+                scan_properties(s, names, raw)?;
+            }
+            _ => s.skip()?,
+        }
+    }
+    Some(())
+}
+
+/// As [`GeometryReader`].
+fn scan_geometry<'a>(s: &mut Scan<'a>) -> Option<Geometry<'a>> {
+    match s.peek()? {
+        Next::Obj => {}
+        Next::Null => return s.null().map(|()| Geometry::Null),
+        _ => return Some(Geometry::NotObject(scan_scalar(s)?.kind())),
+    }
+    s.object()?;
+    let (mut ty, mut coordinates) = (None, Coordinates::Null);
+    let mut first = true;
+    while let Some(key) = s.member(&mut first)? {
+        match key.as_bytes() {
+            k if same(k, b"type") => ty = Some(scan_scalar(s)?),
+            k if same(k, b"coordinates") => coordinates = scan_coordinates(s)?,
+            _ => s.skip()?,
+        }
+    }
+    Some(Geometry::Obj { ty, coordinates })
+}
+
+/// As [`CoordinatesReader`].
+fn scan_coordinates<'a>(s: &mut Scan<'a>) -> Option<Coordinates<'a>> {
+    match s.peek()? {
+        Next::Arr => {}
+        Next::Null => return s.null().map(|()| Coordinates::Null),
+        _ => return Some(Coordinates::NotArray(scan_scalar(s)?.kind())),
+    }
+    s.array()?;
+    let (mut len, mut x, mut y) = (0, None, None);
+    let mut first = true;
+    while s.element(&mut first)? {
+        match len {
+            0 => x = Some(scan_scalar(s)?),
+            1 => y = Some(scan_scalar(s)?),
+            _ => s.skip()?,
+        }
+        len += 1;
+    }
+    Some(Coordinates::Arr { len, x, y })
+}
+
+/// As [`PropsReader`], into a cleared [`Raw`].
+fn scan_properties<'a>(s: &mut Scan<'a>, names: &Names, raw: &mut Raw<'a>) -> Option<()> {
+    match s.peek()? {
+        Next::Obj => {}
+        Next::Null => return s.null(),
+        _ => {
+            raw.properties = PropsKind::NotObject(scan_scalar(s)?.kind());
+            return Some(());
+        }
+    }
+    s.object()?;
+    raw.properties = PropsKind::Obj;
+    let mut first = true;
+    while let Some(key) = s.member(&mut first)? {
+        let value = s.json()?;
+        raw.put(names, key, value);
+    }
+    Some(())
 }
 
 // ---------------------------------------------------------------------------
@@ -626,7 +909,7 @@ fn collection(root: Root<'_>) -> Result<Snapshot, IncidentError> {
 /// `Ok` if an object's `type` member is `want`, else what was found.
 fn geojson_type(ty: Option<&Scalar>, want: &str) -> Result<(), String> {
     match ty {
-        Some(Scalar::Str(t)) if t == want => Ok(()),
+        Some(Scalar::Str(t)) if same(t.as_bytes(), want.as_bytes()) => Ok(()),
         Some(Scalar::Str(t)) => Err(format!("type is {:?}", quote_cut(t))),
         Some(other) => Err(format!("type is {}", other.kind())),
         None => Err("no \"type\" member".to_string()),
@@ -635,7 +918,7 @@ fn geojson_type(ty: Option<&Scalar>, want: &str) -> Result<(), String> {
 
 fn id_text(v: &Scalar) -> Option<String> {
     match v {
-        Scalar::Str(s) if !s.trim().is_empty() => Some(s.to_string()),
+        Scalar::Str(s) if !is_blank(s) => Some(s.to_string()),
         Scalar::Num(n) => Some(n.to_string()),
         _ => None,
     }
@@ -643,7 +926,7 @@ fn id_text(v: &Scalar) -> Option<String> {
 
 fn id_prop_text(v: &Json) -> Option<String> {
     match v {
-        Json::Str(s) if !s.trim().is_empty() => Some(s.to_string()),
+        Json::Str(s) if !is_blank(s) => Some(s.to_string()),
         Json::Num(n) => Some(n.to_string()),
         _ => None,
     }
@@ -654,7 +937,7 @@ fn feature_id(f: &Raw) -> Option<String> {
     f.id.as_ref()
         .and_then(id_text)
         .or_else(|| match f.properties {
-            PropsKind::Obj => f.named[ID].as_ref().and_then(id_prop_text),
+            PropsKind::Obj => f.get(ID).and_then(id_prop_text),
             _ => None,
         })
 }
@@ -702,7 +985,7 @@ fn point(geometry: &Geometry) -> Result<LonLat, IncidentError> {
         Geometry::Obj { ty, coordinates } => (ty, coordinates),
     };
     match ty {
-        Some(Scalar::Str(t)) if t == "Point" => {}
+        Some(Scalar::Str(t)) if same(t.as_bytes(), b"Point") => {}
         Some(Scalar::Str(t)) => return Err(IncidentError::NotPoint(quote_cut(t))),
         _ => {
             return Err(IncidentError::NotPoint(
@@ -758,7 +1041,9 @@ struct Fields {
 
 /// Validate one Feature: type, properties, id, Point geometry, then the
 /// properties in the order kind, severity, status, reported_at, updated_at.
-/// A rejection carries the feature's id if it had a usable one.
+/// A rejection carries the feature's id if it had a usable one. (Out of line
+/// for the reason given at [`scan_feature`].)
+#[inline(never)]
 fn incident(raw: &mut Raw<'_>) -> Result<Incident, (Option<String>, IncidentError)> {
     if let Some(kind) = raw.not_object {
         let e = IncidentError::NotFeature(format!("{kind} (expected an object)"));
@@ -773,11 +1058,15 @@ fn incident(raw: &mut Raw<'_>) -> Result<Incident, (Option<String>, IncidentErro
         return Err((None, IncidentError::NoId));
     };
     // The named properties are fields already; keep the others (for the card) as text.
-    let properties: Properties = raw
-        .others
-        .drain(..)
-        .map(|(k, v)| (k.into_owned(), v.display()))
-        .collect();
+    let properties: Properties = if raw.members.iter().any(|(_, _, named)| !named) {
+        raw.members
+            .drain(..)
+            .filter(|(_, _, named)| !named)
+            .map(|(k, v, _)| (k.into_owned(), v.display()))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let Fields {
         kind,
         severity,
@@ -828,7 +1117,10 @@ fn fields(f: &Raw, has_id: bool) -> Result<Fields, IncidentError> {
     let kind = match get(KIND) {
         None => return Err(IncidentError::KindMissing),
         Some(Json::Str(k)) => {
-            IncidentKind::from_key(k).ok_or_else(|| IncidentError::UnknownKind(quote_cut(k)))?
+            let kind = IncidentKind::ALL
+                .into_iter()
+                .find(|kind| same(kind.key().as_bytes(), k.as_bytes()));
+            kind.ok_or_else(|| IncidentError::UnknownKind(quote_cut(k)))?
         }
         Some(other) => return Err(IncidentError::UnknownKind(found(other))),
     };
@@ -836,7 +1128,10 @@ fn fields(f: &Raw, has_id: bool) -> Result<Fields, IncidentError> {
     let status = match get(STATUS) {
         None => return Err(IncidentError::StatusMissing),
         Some(Json::Str(s)) => {
-            Status::from_key(s).ok_or_else(|| IncidentError::BadStatus(quote_cut(s)))?
+            let status = [Status::Open, Status::Closed]
+                .into_iter()
+                .find(|status| same(status.key().as_bytes(), s.as_bytes()));
+            status.ok_or_else(|| IncidentError::BadStatus(quote_cut(s)))?
         }
         Some(other) => return Err(IncidentError::BadStatus(found(other))),
     };
@@ -844,15 +1139,10 @@ fn fields(f: &Raw, has_id: bool) -> Result<Fields, IncidentError> {
     let updated_at = time(get(UPDATED_AT), TimeField::UpdatedAt)?;
 
     let description = get(DESCRIPTION).map(Json::display).unwrap_or_default();
-    let source = get(SOURCE)
-        .map(Json::display)
-        .filter(|s| !s.trim().is_empty());
-    let accuracy_m = match get(ACCURACY) {
-        Some(Json::Num(n)) => n.as_f64(),
-        Some(Json::Str(s)) => s.trim().parse::<f64>().ok(),
-        _ => None,
-    }
-    .filter(|a| a.is_finite() && *a >= 0.0);
+    let source = get(SOURCE).map(Json::display).filter(|s| !is_blank(s));
+    let accuracy_m = get(ACCURACY)
+        .and_then(Json::as_number_lossy)
+        .filter(|a| *a >= 0.0);
     Ok(Fields {
         kind,
         severity,
@@ -921,5 +1211,168 @@ mod tests {
         assert_eq!(inc.description, "cam-1");
         assert_eq!(inc.source.as_deref(), Some("cam-1"));
         assert_eq!(inc.properties, vec![("x".to_string(), "[1]".to_string())]);
+    }
+
+    const EVENT: &str = include_str!("../../../tests/fixtures/incidents/event_small_boat.json");
+    const SNAPSHOT: &str = include_str!("../../../tests/fixtures/incidents/snapshot_mixed.geojson");
+
+    /// Spans of the JSON tokens (strings, numbers, words) of `text`.
+    fn tokens(text: &str) -> Vec<(usize, usize)> {
+        let b = text.as_bytes();
+        let (mut out, mut i) = (Vec::new(), 0);
+        while i < b.len() {
+            let start = i;
+            if b[i] == b'"' {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            } else if b[i].is_ascii_alphanumeric() || b[i] == b'-' {
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b"-+.".contains(&b[i])) {
+                    i += 1;
+                }
+            } else {
+                i += 1;
+                continue;
+            }
+            out.push((start, i.min(b.len())));
+        }
+        out
+    }
+
+    /// `text` with each token replaced by each of `alternatives`, and with each
+    /// of `patches` inserted at every `step`-th character.
+    fn mutations(text: &str, alternatives: &[&str], patches: &[&str], step: usize) -> Vec<String> {
+        let mut out = vec![text.to_string(), format!("\u{feff}{text}")];
+        for (s, e) in tokens(text).into_iter().step_by(step.div_ceil(3)) {
+            for alt in alternatives {
+                out.push(format!("{}{alt}{}", &text[..s], &text[e..]));
+            }
+        }
+        for (i, _) in text.char_indices().step_by(step) {
+            for p in patches {
+                out.push(format!("{}{p}{}", &text[..i], &text[i..]));
+            }
+        }
+        out
+    }
+
+    /// The fast reading, wherever it takes a text, gives what serde_json's gives.
+    #[test]
+    fn scan_and_serde_readings_agree() {
+        let alternatives = [
+            "null",
+            "0",
+            "-0",
+            "-1",
+            "2.5",
+            "5.0",
+            "1e2",
+            "-1.5E-3",
+            "1e999",
+            "123456789012345678901",
+            "0.1234567890123456",
+            "\"x\"",
+            "\"\"",
+            "\"  \"",
+            "\"a\\u00e9\\\"b\"",
+            "\"\\ud800\"",
+            "\"k\\u0069nd\"",
+            "[]",
+            "{}",
+            "[1.74, 50.95]",
+            "[1.74]",
+            "[[1,2],[3,4]]",
+            "true",
+            "{\"a\":[1,{\"b\":null}]}",
+            "\"Point\"",
+            "\"Feature\"",
+            "\"open\"",
+            "\"2024-06-01T00:00:00Z\"",
+            "NaN",
+            "01",
+            "1.",
+            "-",
+            "\"\u{1}\"",
+        ];
+        let patches = [
+            "\"",
+            "}",
+            "]",
+            "[",
+            ",",
+            "-",
+            "NaN",
+            "null",
+            ",\"id\":null",
+            ",\"type\":1",
+            ",\"properties\":7",
+            ",\"properties\":null",
+            ",\"geometry\":null",
+            ",\"x\":1e999",
+            ",\"features\":[]",
+            ",\"cursor\":12.5",
+            ",\"coordinates\":[3,4]",
+            " \t\r\n",
+        ];
+        let name_sets = [
+            IncidentNames::default(),
+            IncidentNames {
+                description: "source".into(),
+                id: "kind".into(),
+                ..IncidentNames::default()
+            },
+        ];
+        let mut fast = 0;
+        for (names, text, step) in [
+            (&name_sets[0], EVENT, 2),
+            (&name_sets[1], EVENT, 5),
+            (&name_sets[0], SNAPSHOT, 31),
+        ] {
+            let n = Names::new(names);
+            {
+                for t in mutations(text, &alternatives, &patches, step) {
+                    if let Some(got) = scan_incident(strip_bom(&t), &n) {
+                        assert_eq!(got, read_incident(&t, &n), "event {t}");
+                        fast += 1;
+                    }
+                    if let Some(got) = scan_snapshot(strip_bom(&t), &n) {
+                        assert_eq!(got, read_snapshot(&t, &n), "snapshot {t}");
+                        fast += 1;
+                    }
+                }
+            }
+        }
+        assert!(fast > 6_000, "the fast reading took {fast} texts");
+    }
+
+    #[test]
+    fn texts_outside_the_scan_subset_fall_back() {
+        let n = IncidentNames::default();
+        let names = Names::new(&n);
+        for text in [
+            "",
+            "{",
+            "[1,]",
+            "{\"a\":NaN}",
+            "[1] x",
+            "\"\\x\"",
+            "[1e999]",
+        ] {
+            assert!(scan_snapshot(text, &names).is_none(), "{text}");
+        }
+        let deep = format!("{}{}", "[".repeat(120), "]".repeat(120));
+        assert!(scan_snapshot(&deep, &names).is_none());
+        // serde_json reads it (depth 120 < 128): not a FeatureCollection.
+        assert!(matches!(
+            parse_snapshot(&deep, &n),
+            Err(IncidentError::NotFeatureCollection(_))
+        ));
+        let nan = EVENT.replacen("50.95", "NaN", 1);
+        assert_eq!(
+            parse_incident(&nan, &n),
+            Err(IncidentError::NonFiniteCoordinates)
+        );
     }
 }

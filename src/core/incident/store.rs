@@ -3,13 +3,18 @@
 //! Positions are as in [`Incident`] (degrees WGS84 and EPSG:3857 metres; the
 //! track is EPSG:3857 metres); times and retention are milliseconds
 //! ([`Timestamp`]). Versions of one incident are ordered by `updated_at`, then
-//! by SSE `seq` (`None` lowest). Upsert, get and purge cost O(log n) per
-//! incident touched; only a snapshot resync walks the whole store.
+//! by SSE `seq` (`None` lowest). Incidents sit in slots (a removed one's slot
+//! is reused), found through an ordered map from id to slot, so iteration is
+//! in id order; upsert, get, remove and purge cost O(log n) per incident
+//! touched. A snapshot into an empty store (the first load) becomes the slots
+//! as it is, with the id map built from it without searching; a resync into a
+//! non-empty store upserts each incident and walks the store once for the ids
+//! the server no longer has.
 
 use super::parse::Snapshot;
 use super::{Incident, IncidentError, IncidentKind, Status, Timestamp};
 use crate::core::units::Mercator;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Most previous positions kept in [`Incident::track`].
 pub const TRACK_LEN: usize = 16;
@@ -47,6 +52,17 @@ pub struct SnapshotOutcome {
     pub rejected: usize,
 }
 
+impl SnapshotOutcome {
+    fn count(&mut self, upsert: Upsert) {
+        match upsert {
+            Upsert::Inserted => self.inserted += 1,
+            Upsert::Updated => self.updated += 1,
+            Upsert::Stale => self.stale += 1,
+            Upsert::Duplicate => self.duplicate += 1,
+        }
+    }
+}
+
 /// Running count of rejected events/features and the last reason.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Diagnostics {
@@ -63,21 +79,49 @@ impl Diagnostics {
     }
 }
 
-/// Secondary indexes, kept in step with the map by `add`/`remove`.
+/// Secondary indexes, kept in step with the slots by `add`/`remove`.
 #[derive(Clone, Debug, Default)]
 struct Index {
-    /// Ids in order, for deterministic iteration.
-    ids: BTreeSet<String>,
     /// How many incidents have each `updated_at` (for the newest one).
     updates: BTreeMap<Timestamp, usize>,
-    /// Closed incidents by `updated_at`, oldest first (for purging).
-    closed: BTreeSet<(Timestamp, String)>,
+    /// Slots of the closed incidents by `updated_at`, oldest first (for purging).
+    closed: BTreeSet<(Timestamp, usize)>,
     /// Open incidents per kind, indexed by [`IncidentKind::index`].
     open: [usize; IncidentKind::ALL.len()],
 }
 
 impl Index {
-    fn add(&mut self, inc: &Incident) {
+    /// The index of `incidents` held in slots `0..`, built by sorting rather than
+    /// by one tree insert per incident.
+    fn build(incidents: &[Incident]) -> Index {
+        let mut index = Index::default();
+        let mut times: Vec<Timestamp> = incidents.iter().map(|i| i.updated_at).collect();
+        times.sort_unstable();
+        let mut counts: Vec<(Timestamp, usize)> = Vec::new();
+        for t in times {
+            match counts.last_mut() {
+                Some((last, n)) if *last == t => *n += 1,
+                _ => counts.push((t, 1)),
+            }
+        }
+        index.updates = counts.into_iter().collect();
+        let mut closed = Vec::new();
+        for (slot, inc) in incidents.iter().enumerate() {
+            match inc.status {
+                Status::Open => {
+                    if let Some(n) = index.open.get_mut(inc.kind.index()) {
+                        *n += 1;
+                    }
+                }
+                Status::Closed => closed.push((inc.updated_at, slot)),
+            }
+        }
+        closed.sort_unstable();
+        index.closed = closed.into_iter().collect();
+        index
+    }
+
+    fn add(&mut self, inc: &Incident, slot: usize) {
         *self.updates.entry(inc.updated_at).or_insert(0) += 1;
         match inc.status {
             Status::Open => {
@@ -86,12 +130,12 @@ impl Index {
                 }
             }
             Status::Closed => {
-                self.closed.insert((inc.updated_at, inc.id.clone()));
+                self.closed.insert((inc.updated_at, slot));
             }
         }
     }
 
-    fn remove(&mut self, inc: &Incident) {
+    fn remove(&mut self, inc: &Incident, slot: usize) {
         if let Some(n) = self.updates.get_mut(&inc.updated_at) {
             *n = n.saturating_sub(1);
             if *n == 0 {
@@ -105,7 +149,7 @@ impl Index {
                 }
             }
             Status::Closed => {
-                self.closed.remove(&(inc.updated_at, inc.id.clone()));
+                self.closed.remove(&(inc.updated_at, slot));
             }
         }
     }
@@ -118,9 +162,16 @@ fn bound_track(track: &mut Vec<(Mercator, Timestamp)>) {
 }
 
 /// All live incidents by id, with a version that changes on every effective change.
+///
+/// The incidents live in slots (a removed one leaves a free slot for the next
+/// insert); an ordered map from id to slot gives lookup and id order.
 #[derive(Clone, Debug, Default)]
 pub struct IncidentStore {
-    by_id: HashMap<String, Incident>,
+    slots: Vec<Option<Incident>>,
+    /// Free slots (`None` in `slots`).
+    free: Vec<usize>,
+    /// The slot of each held id, in id order.
+    by_id: BTreeMap<String, usize>,
     index: Index,
     version: u64,
     diagnostics: Diagnostics,
@@ -150,12 +201,12 @@ impl IncidentStore {
 
     /// The incident with this id.
     pub fn get(&self, id: &str) -> Option<&Incident> {
-        self.by_id.get(id)
+        self.by_id.get(id).and_then(|&slot| self.held(slot))
     }
 
     /// All incidents in id order (byte-wise string order).
     pub fn iter(&self) -> impl Iterator<Item = &Incident> + '_ {
-        self.index.ids.iter().filter_map(|id| self.by_id.get(id))
+        self.by_id.values().filter_map(|&slot| self.held(slot))
     }
 
     /// Latest `updated_at` of any held incident.
@@ -179,6 +230,10 @@ impl IncidentStore {
         self.diagnostics.record(error);
     }
 
+    fn held(&self, slot: usize) -> Option<&Incident> {
+        self.slots.get(slot).and_then(Option::as_ref)
+    }
+
     /// Insert or update by id.
     ///
     /// A stored version is replaced only by a newer one: later `updated_at`,
@@ -188,37 +243,62 @@ impl IncidentStore {
     /// `track` is replaced by the stored one, plus the stored position (and its
     /// `updated_at`) if the position changed, bounded to [`TRACK_LEN`].
     pub fn upsert(&mut self, mut inc: Incident) -> Upsert {
-        let Some(slot) = self.by_id.get_mut(&inc.id) else {
-            bound_track(&mut inc.track);
-            self.index.ids.insert(inc.id.clone());
-            self.index.add(&inc);
-            self.by_id.insert(inc.id.clone(), inc);
-            self.version = self.version.wrapping_add(1);
+        let held = self.by_id.get(inc.id.as_str()).copied().and_then(|slot| {
+            let held = self.slots.get_mut(slot)?.as_mut()?;
+            Some((slot, held))
+        });
+        let Some((slot, held)) = held else {
+            self.insert(inc);
             return Upsert::Inserted;
         };
-        if inc.updated_at < slot.updated_at {
+        if inc.updated_at < held.updated_at {
             return Upsert::Stale;
         }
-        if inc.updated_at == slot.updated_at && inc.seq <= slot.seq {
+        if inc.updated_at == held.updated_at && inc.seq <= held.seq {
             return Upsert::Duplicate;
         }
-        inc.track = std::mem::take(&mut slot.track);
-        if inc.position != slot.position {
-            inc.track.push((slot.at, slot.updated_at));
+        inc.track = std::mem::take(&mut held.track);
+        if inc.position != held.position {
+            inc.track.push((held.at, held.updated_at));
             bound_track(&mut inc.track);
         }
-        self.index.remove(slot);
-        self.index.add(&inc);
-        *slot = inc;
+        self.index.remove(held, slot);
+        self.index.add(&inc, slot);
+        *held = inc;
         self.version = self.version.wrapping_add(1);
         Upsert::Updated
     }
 
+    /// Hold an incident whose id is not held yet.
+    fn insert(&mut self, mut inc: Incident) {
+        bound_track(&mut inc.track);
+        let slot = match self.free.pop() {
+            Some(slot) => slot,
+            None => {
+                self.slots.push(None);
+                self.slots.len() - 1
+            }
+        };
+        self.index.add(&inc, slot);
+        self.by_id.insert(inc.id.clone(), slot);
+        if let Some(s) = self.slots.get_mut(slot) {
+            *s = Some(inc);
+        }
+        self.version = self.version.wrapping_add(1);
+    }
+
     /// Remove one incident.
     pub fn remove(&mut self, id: &str) -> Option<Incident> {
-        let inc = self.by_id.remove(id)?;
-        self.index.ids.remove(id);
-        self.index.remove(&inc);
+        let slot = *self.by_id.get(id)?;
+        self.remove_slot(slot)
+    }
+
+    /// Remove the incident held in `slot`.
+    fn remove_slot(&mut self, slot: usize) -> Option<Incident> {
+        let inc = self.slots.get_mut(slot)?.take()?;
+        self.by_id.remove(inc.id.as_str());
+        self.free.push(slot);
+        self.index.remove(&inc, slot);
         self.version = self.version.wrapping_add(1);
         Some(inc)
     }
@@ -233,52 +313,105 @@ impl IncidentStore {
     /// features count as present (bad input never removes good data). A
     /// snapshot with no features at all empties the store; one whose features
     /// were all rejected removes nothing.
+    ///
+    /// Into an empty store (the first load) a snapshot of distinct ids becomes
+    /// the slots as it is, and the id map is built from it without searching
+    /// (after sorting it by id unless it already is, as the server sends it).
+    /// Otherwise every incident is upserted: O(n log (n + m)) for m held.
     pub fn apply_snapshot(&mut self, snapshot: Snapshot) -> SnapshotOutcome {
+        let Snapshot {
+            incidents,
+            rejected,
+            ..
+        } = snapshot;
         let mut out = SnapshotOutcome {
-            rejected: snapshot.rejected.len(),
+            rejected: rejected.len(),
             ..SnapshotOutcome::default()
         };
-        for r in &snapshot.rejected {
+        for r in &rejected {
             self.diagnostics.record(&r.error);
         }
-        let cutoff = if snapshot.incidents.is_empty() && snapshot.rejected.is_empty() {
+        if self.by_id.is_empty() {
+            // The first load: nothing can have vanished.
+            self.load(incidents, &mut out);
+            return out;
+        }
+        let cutoff = if incidents.is_empty() && rejected.is_empty() {
             Some(Timestamp::MAX)
         } else {
-            snapshot.incidents.iter().map(|i| i.updated_at).max()
+            incidents.iter().map(|i| i.updated_at).max()
         };
-        // Nothing can have vanished from an empty store (the first load): skip the id set.
-        let held_before = self.by_id.len();
-        self.by_id.reserve(snapshot.incidents.len());
-        let mut present: HashSet<String> = HashSet::new();
-        if held_before > 0 {
-            present.extend(snapshot.rejected.into_iter().filter_map(|r| r.id));
-        }
-        for inc in snapshot.incidents {
-            if held_before > 0 {
-                present.insert(inc.id.clone());
+        // Upserts touch (and free) no slot of an id outside the snapshot, so what
+        // vanished is known before them.
+        let gone = match cutoff {
+            Some(cutoff) => {
+                let mut present: Vec<&str> = incidents
+                    .iter()
+                    .map(|i| i.id.as_str())
+                    .chain(rejected.iter().filter_map(|r| r.id.as_deref()))
+                    .collect();
+                present.sort_unstable();
+                self.vanished(&present, cutoff)
             }
-            match self.upsert(inc) {
-                Upsert::Inserted => out.inserted += 1,
-                Upsert::Updated => out.updated += 1,
-                Upsert::Stale => out.stale += 1,
-                Upsert::Duplicate => out.duplicate += 1,
-            }
+            None => Vec::new(),
+        };
+        for inc in incidents {
+            out.count(self.upsert(inc));
         }
-        if held_before > 0
-            && let Some(cutoff) = cutoff
-        {
-            let gone: Vec<String> = self
-                .iter()
-                .filter(|i| i.updated_at <= cutoff && !present.contains(&i.id))
-                .map(|i| i.id.clone())
-                .collect();
-            for id in gone {
-                if self.remove(&id).is_some() {
-                    out.removed += 1;
-                }
+        for slot in gone {
+            if self.remove_slot(slot).is_some() {
+                out.removed += 1;
             }
         }
         out
+    }
+
+    /// Slots of the held ids not in `present` (sorted) updated at or before `cutoff`.
+    fn vanished(&self, present: &[&str], cutoff: Timestamp) -> Vec<usize> {
+        let mut present = present.iter().peekable();
+        let mut gone = Vec::new();
+        // Both in id order: one merge walk.
+        for (id, &slot) in &self.by_id {
+            while present.next_if(|p| **p < id.as_str()).is_some() {}
+            let here = present.peek().is_some_and(|p| **p == id);
+            if !here && self.held(slot).is_some_and(|i| i.updated_at <= cutoff) {
+                gone.push(slot);
+            }
+        }
+        gone
+    }
+
+    /// Upsert a snapshot's incidents into an empty store. Sorted by id (stable:
+    /// versions of one id keep their order, so upserting them in this order ends
+    /// the same as in the snapshot's); without duplicate ids every one is an
+    /// insert, and the incidents become the slots as they are.
+    fn load(&mut self, mut incidents: Vec<Incident>, out: &mut SnapshotOutcome) {
+        // Strictly ascending is sorted and distinct; else sort and look for repeats.
+        let distinct = incidents.is_sorted_by(|a, b| a.id < b.id) || {
+            incidents.sort_by(|a, b| a.id.cmp(&b.id));
+            incidents.windows(2).all(|w| w[0].id != w[1].id)
+        };
+        if !distinct {
+            for inc in incidents {
+                out.count(self.upsert(inc));
+            }
+            return;
+        }
+        let n = incidents.len();
+        for inc in &mut incidents {
+            bound_track(&mut inc.track);
+        }
+        self.index = Index::build(&incidents);
+        // Sorted and distinct: the map is built without searching.
+        self.by_id = incidents
+            .iter()
+            .enumerate()
+            .map(|(slot, inc)| (inc.id.clone(), slot))
+            .collect();
+        self.slots = incidents.into_iter().map(Some).collect();
+        self.free.clear();
+        self.version = self.version.wrapping_add(n as u64);
+        out.inserted += n;
     }
 
     /// Drop closed incidents whose `updated_at` is earlier than
@@ -286,14 +419,16 @@ impl IncidentStore {
     /// are never purged. Returns how many were dropped.
     pub fn purge(&mut self, now: Timestamp, retention_ms: i64) -> usize {
         let cutoff = now.millis().saturating_sub(retention_ms.max(0));
-        let gone: Vec<String> = self
+        let gone: Vec<usize> = self
             .index
             .closed
             .iter()
             .take_while(|(t, _)| t.millis() < cutoff)
-            .map(|(_, id)| id.clone())
+            .map(|&(_, slot)| slot)
             .collect();
-        gone.iter().filter(|id| self.remove(id).is_some()).count()
+        gone.into_iter()
+            .filter(|&slot| self.remove_slot(slot).is_some())
+            .count()
     }
 }
 
@@ -329,9 +464,16 @@ mod tests {
 
     /// The indexes agree with the map.
     fn check(s: &IncidentStore) {
-        assert_eq!(s.index.ids.len(), s.by_id.len());
+        assert!(
+            s.by_id
+                .iter()
+                .all(|(id, &slot)| s.held(slot).map(|i| &i.id) == Some(id))
+        );
+        let held = s.slots.iter().flatten().count();
+        assert_eq!(held, s.by_id.len());
+        assert_eq!(held + s.free.len(), s.slots.len());
         assert_eq!(s.index.updates.values().sum::<usize>(), s.by_id.len());
-        let closed = s.by_id.values().filter(|i| !i.is_open()).count();
+        let closed = s.iter().filter(|i| !i.is_open()).count();
         assert_eq!(s.index.closed.len(), closed);
         let open: usize = s.index.open.iter().sum();
         assert_eq!(open + closed, s.by_id.len());
@@ -367,5 +509,170 @@ mod tests {
         i.track = vec![(i.at, i.updated_at); TRACK_LEN + 9];
         s.upsert(i);
         assert_eq!(s.get("a").map(|i| i.track.len()), Some(TRACK_LEN));
+    }
+
+    #[test]
+    fn freed_slots_are_reused() {
+        let mut s = IncidentStore::new();
+        s.upsert(inc("a", Status::Open, 1));
+        s.upsert(inc("b", Status::Closed, 2));
+        assert!(s.remove("a").is_some());
+        s.upsert(inc("c", Status::Closed, 3));
+        assert_eq!(s.slots.len(), 2);
+        check(&s);
+        assert_eq!(s.purge(Timestamp::MAX, 0), 2);
+        assert!(s.is_empty());
+        check(&s);
+        s.upsert(inc("d", Status::Open, 4));
+        assert_eq!(s.slots.len(), 2);
+        check(&s);
+        assert!(s.remove("d").is_some());
+        // A first load into a store emptied by removals.
+        let snapshot = Snapshot {
+            incidents: vec![inc("e", Status::Open, 5), inc("f", Status::Closed, 6)],
+            ..Snapshot::default()
+        };
+        assert_eq!(s.apply_snapshot(snapshot).inserted, 2);
+        check(&s);
+        assert_eq!(s.free.len(), 0);
+        s.upsert(inc("g", Status::Open, 7));
+        assert_eq!(s.len(), 3);
+        check(&s);
+    }
+
+    /// xorshift64: small deterministic pseudo-random numbers.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+    }
+
+    /// Random incidents over few ids (so ids repeat), times and positions.
+    fn random_incidents(rng: &mut Rng, n: usize, ids: u64) -> Vec<Incident> {
+        (0..n)
+            .map(|_| {
+                let id = format!("i{:03}", rng.below(ids));
+                let status = if rng.below(3) == 0 {
+                    Status::Closed
+                } else {
+                    Status::Open
+                };
+                let mut i = inc(&id, status, rng.below(20) as i64 * 1_000);
+                i.kind = IncidentKind::ALL[rng.below(6) as usize];
+                i.seq = rng.below(2).checked_sub(1).map(|_| rng.below(5));
+                if rng.below(2) == 0 {
+                    i.position.lon += 0.01;
+                    i.at = to_mercator(i.position);
+                }
+                i
+            })
+            .collect()
+    }
+
+    /// Everything observable about a store: incidents in order, version,
+    /// newest update, open counts.
+    type State = (
+        Vec<Incident>,
+        u64,
+        Option<Timestamp>,
+        Vec<(IncidentKind, usize)>,
+    );
+
+    fn state(s: &IncidentStore) -> State {
+        (
+            s.iter().cloned().collect(),
+            s.version(),
+            s.newest_update(),
+            s.open_counts_by_kind(),
+        )
+    }
+
+    /// The resync rules applied one by one, as first written: upsert each
+    /// incident, then remove what the snapshot lacks.
+    fn reference_apply(s: &mut IncidentStore, snapshot: Snapshot) -> SnapshotOutcome {
+        let mut out = SnapshotOutcome {
+            rejected: snapshot.rejected.len(),
+            ..SnapshotOutcome::default()
+        };
+        for r in &snapshot.rejected {
+            s.record_error(&r.error);
+        }
+        let cutoff = if snapshot.incidents.is_empty() && snapshot.rejected.is_empty() {
+            Some(Timestamp::MAX)
+        } else {
+            snapshot.incidents.iter().map(|i| i.updated_at).max()
+        };
+        let mut present: Vec<String> = snapshot.rejected.into_iter().filter_map(|r| r.id).collect();
+        for i in snapshot.incidents {
+            present.push(i.id.clone());
+            out.count(s.upsert(i));
+        }
+        if let Some(cutoff) = cutoff {
+            let gone: Vec<String> = s
+                .iter()
+                .filter(|i| i.updated_at <= cutoff && !present.contains(&i.id))
+                .map(|i| i.id.clone())
+                .collect();
+            for id in gone {
+                if s.remove(&id).is_some() {
+                    out.removed += 1;
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn snapshots_apply_as_the_rules_say() {
+        let mut rng = Rng(0x5eed_1234_abcd_0001);
+        for round in 0..300 {
+            // Every other round loads into an empty store (unsorted, repeated ids).
+            let held = if round % 2 == 0 {
+                0
+            } else {
+                1 + rng.below(40) as usize
+            };
+            let mut store = IncidentStore::new();
+            for i in random_incidents(&mut rng, held, 60) {
+                store.upsert(i);
+            }
+            let n = rng.below(50) as usize;
+            let mut incidents = random_incidents(&mut rng, n, 60);
+            if round % 4 == 0 {
+                incidents.sort_by(|a, b| a.id.cmp(&b.id));
+                incidents.dedup_by(|a, b| a.id == b.id);
+            }
+            let rejected = (0..rng.below(3))
+                .map(|k| crate::core::incident::Rejected {
+                    index: k as usize,
+                    id: rng
+                        .below(2)
+                        .checked_sub(1)
+                        .map(|_| format!("i{:03}", rng.below(60))),
+                    error: IncidentError::NoId,
+                })
+                .collect();
+            let snapshot = Snapshot {
+                incidents,
+                rejected,
+                cursor: None,
+            };
+            let mut want = store.clone();
+            let want_out = reference_apply(&mut want, snapshot.clone());
+            let got_out = store.apply_snapshot(snapshot);
+            assert_eq!(got_out, want_out, "round {round}");
+            assert_eq!(state(&store), state(&want), "round {round}");
+            assert_eq!(store.diagnostics(), want.diagnostics());
+            check(&store);
+            let now = Timestamp::from_millis(10_000).unwrap_or(Timestamp::MAX);
+            assert_eq!(store.purge(now, 0), want.purge(now, 0), "round {round}");
+            assert_eq!(state(&store), state(&want), "round {round}");
+            check(&store);
+        }
     }
 }
