@@ -47,6 +47,14 @@ fn mount() -> (Element, AppState) {
     );
     std::mem::forget(handle);
     let state = holder.borrow().expect("mounted");
+    // The list starts folded in a narrow window (the test browser's may be): unfold it.
+    let toggle = container
+        .query_selector("[data-testid=incident-panel-toggle]")
+        .unwrap()
+        .expect("panel toggle");
+    if toggle.get_attribute("aria-expanded").as_deref() == Some("false") {
+        toggle.unchecked_ref::<HtmlElement>().click();
+    }
     (container, state)
 }
 

@@ -20,6 +20,8 @@ use crate::web::state::use_app;
 
 /// Rows rendered in the list at most (the total still counts every match).
 pub const LIST_LIMIT: usize = 200;
+/// Below this window width (CSS px) the incident list starts folded.
+pub const NARROW_CSS_PX: f64 = 900.0;
 /// Zoom level a list selection flies to (or the current one, if closer).
 pub const FLY_ZOOM: f64 = 15.0;
 
@@ -190,7 +192,8 @@ fn select_value(ev: &leptos::ev::Event) -> String {
 pub fn IncidentPanel() -> impl IntoView {
     let state = use_app();
     let feed = state.incidents;
-    let (open, set_open) = signal(true);
+    // Open on desktops and the wall; folded on small tablets so the map stays visible.
+    let (open, set_open) = signal(crate::web::map::window_size().0 >= NARROW_CSS_PX);
     let listing_memo = Memo::new(move |_| {
         feed.version.track();
         let filter = feed.filter.get();
