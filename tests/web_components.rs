@@ -6,14 +6,11 @@
 //! GeoJSON text through the real ingest.
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::RefCell;
-use std::rc::Rc;
 use std::sync::Arc;
 
 use calais_map::core::config::PropertyNames;
 use calais_map::core::ingest::ingest_layer;
 use calais_map::core::model::LayerId;
-use calais_map::core::viewport::{Viewport, region_bounds};
 use calais_map::web::components::{ErrorBanners, InfoCard, LayerPanel};
 use calais_map::web::map::{MapCanvas, Runtime};
 use calais_map::web::state::{AppState, LayerState, Selection, layer_index};
@@ -25,49 +22,24 @@ use web_sys::{
     CanvasRenderingContext2d, Element, HtmlCanvasElement, HtmlElement, HtmlInputElement,
 };
 
+mod common;
+use common::{document, mount_with, until};
+
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-/// Mounts `f` under a fresh container with a fresh `AppState`; returns both.
+/// Mounts the layer panels (and the map canvas if `with_map`) with a fresh `AppState`.
 fn mount(with_map: bool) -> (Element, AppState) {
-    let container = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&container).unwrap();
-    let holder: Rc<RefCell<Option<AppState>>> = Rc::new(RefCell::new(None));
-    let h = holder.clone();
-    let view = Viewport::fit(&region_bounds(), 800.0, 600.0, 1.0, 0.0);
-    let handle = leptos::mount::mount_to(
-        container.clone().unchecked_into::<HtmlElement>(),
-        move || {
-            let state = AppState::new("tests/fixtures/wasm/config-404.json".to_string(), view);
-            provide_context(state);
-            *h.borrow_mut() = Some(state);
-            let runtime = Runtime::new();
-            view! {
-                <div style="position:relative;width:800px;height:600px">
-                    {with_map.then(|| view! { <MapCanvas runtime=runtime /> })}
-                    <ErrorBanners />
-                    <LayerPanel />
-                    <InfoCard />
-                </div>
-            }
-        },
-    );
-    std::mem::forget(handle);
-    let state = holder.borrow().expect("mounted");
-    (container, state)
-}
-
-async fn until(what: &str, mut f: impl FnMut() -> bool) {
-    for _ in 0..200 {
-        if f() {
-            return;
+    mount_with(move || {
+        let runtime = Runtime::new();
+        view! {
+            <div style="position:relative;width:800px;height:600px">
+                {with_map.then(|| view! { <MapCanvas runtime=runtime /> })}
+                <ErrorBanners />
+                <LayerPanel />
+                <InfoCard />
+            </div>
         }
-        TimeoutFuture::new(25).await;
-    }
-    panic!("timed out waiting for {what}");
+    })
 }
 
 fn texts(root: &Element, selector: &str) -> Vec<String> {

@@ -6,10 +6,6 @@
 //! hands them over.
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use calais_map::core::viewport::{Viewport, region_bounds};
 use calais_map::web::incident_ui::{IncidentCard, IncidentPanel, IncidentStrip};
 use calais_map::web::state::AppState;
 use gloo_timers::future::TimeoutFuture;
@@ -18,35 +14,22 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 
+mod common;
+use common::{mount_with, until};
+
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
+/// Mounts the incident strip, list and card with a fresh `AppState`, list unfolded.
 fn mount() -> (Element, AppState) {
-    let container = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&container).unwrap();
-    let holder: Rc<RefCell<Option<AppState>>> = Rc::new(RefCell::new(None));
-    let h = holder.clone();
-    let view = Viewport::fit(&region_bounds(), 800.0, 600.0, 1.0, 0.0);
-    let handle = leptos::mount::mount_to(
-        container.clone().unchecked_into::<HtmlElement>(),
-        move || {
-            let state = AppState::new("tests/fixtures/wasm/config-404.json".to_string(), view);
-            provide_context(state);
-            *h.borrow_mut() = Some(state);
-            view! {
-                <div>
-                    <IncidentStrip />
-                    <IncidentPanel />
-                    <IncidentCard />
-                </div>
-            }
-        },
-    );
-    std::mem::forget(handle);
-    let state = holder.borrow().expect("mounted");
+    let (container, state) = mount_with(|| {
+        view! {
+            <div>
+                <IncidentStrip />
+                <IncidentPanel />
+                <IncidentCard />
+            </div>
+        }
+    });
     // The list starts folded in a narrow window (the test browser's may be): unfold it.
     let toggle = container
         .query_selector("[data-testid=incident-panel-toggle]")
@@ -56,16 +39,6 @@ fn mount() -> (Element, AppState) {
         toggle.unchecked_ref::<HtmlElement>().click();
     }
     (container, state)
-}
-
-async fn until(what: &str, mut f: impl FnMut() -> bool) {
-    for _ in 0..200 {
-        if f() {
-            return;
-        }
-        TimeoutFuture::new(25).await;
-    }
-    panic!("timed out waiting for {what}");
 }
 
 fn attr(root: &Element, selector: &str, name: &str) -> Option<String> {

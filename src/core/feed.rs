@@ -17,6 +17,18 @@ pub enum FeedStatus {
     Stale { since: f64, last: Option<f64> },
 }
 
+impl FeedStatus {
+    /// Machine-readable name: "connecting", "live", "reconnecting", "stale".
+    pub fn key(&self) -> &'static str {
+        match self {
+            FeedStatus::Connecting => "connecting",
+            FeedStatus::Live { .. } => "live",
+            FeedStatus::Reconnecting { .. } => "reconnecting",
+            FeedStatus::Stale { .. } => "stale",
+        }
+    }
+}
+
 /// Exponential back-off with full jitter, capped.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Backoff {

@@ -239,9 +239,7 @@ impl Incidents {
             }
             c.started = true;
             let has_event_source = web_sys::window().is_some_and(|w| {
-                js_sys::Reflect::has(&w, &"EventSource".into()).unwrap_or(false)
-                    && js_sys::Reflect::get(&w, &"EventSource".into())
-                        .is_ok_and(|v| v.is_function())
+                js_sys::Reflect::get(&w, &"EventSource".into()).is_ok_and(|v| v.is_function())
             });
             c.transport = if has_event_source && !cfg.stream_url.is_empty() {
                 Transport::Sse

@@ -166,12 +166,7 @@ fn install_incidents(hook: &Object, state: AppState, runtime: SharedRuntime) {
     let stats = Closure::<dyn Fn() -> JsValue>::new(move || {
         let o = Object::new();
         if let Some((st, transport)) = feed.stats() {
-            let status = match feed.status.get_untracked().status {
-                crate::core::feed::FeedStatus::Connecting => "connecting",
-                crate::core::feed::FeedStatus::Live { .. } => "live",
-                crate::core::feed::FeedStatus::Reconnecting { .. } => "reconnecting",
-                crate::core::feed::FeedStatus::Stale { .. } => "stale",
-            };
+            let status = feed.status.get_untracked().status.key();
             set(&o, "status", &status.into());
             set(&o, "transport", &transport.key().into());
             set(&o, "events", &(st.events as f64).into());

@@ -75,12 +75,7 @@ fn severity_class(inc_sev: u8, open: bool) -> String {
 pub fn IncidentStrip() -> impl IntoView {
     let feed = use_app().incidents;
     let status = move || feed.status.get();
-    let key = move || match status().status {
-        FeedStatus::Connecting => "connecting",
-        FeedStatus::Live { .. } => "live",
-        FeedStatus::Reconnecting { .. } => "reconnecting",
-        FeedStatus::Stale { .. } => "stale",
-    };
+    let key = move || status().status.key();
     let text = move || {
         let v = status();
         let last = |l: Option<f64>| match l {
