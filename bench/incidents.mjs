@@ -8,11 +8,13 @@
 //   (ii)  1,000 events/s: calais-demo-server --rate 1000 (release build if present); after
 //         3 s warm-up, per 10 s window the feedStats().ingestMs delta over the elapsed page
 //         time, as % of one core, and the events delta (≈ 10,000).  Target < 10 %.
-//   (iii) draw: with the 100k snapshot loaded, calaisMap.benchIncidentDraw(9) (median ms of
-//         forced full re-draws of the incident layer: plan + raster + upload) at the whole
-//         region (fit-region button) and at a Calais close-up (zoom 14 on 1.85, 50.96), against
-//         a floor measured in the same page: full-canvas 3840x2160 putImageData of a fresh
-//         ImageData, each followed by a 1-px getImageData flush.  Target ≤ 1.5 × floor.
+//   (iii) draw: with the 100k snapshot loaded, calaisMap.benchIncidentDraw(9, repaint) (median
+//         ms of forced draws of the incident layer) at the whole region (fit-region button) and
+//         at a Calais close-up (zoom 14 on 1.85, 50.96): "repaint" re-plans all 100k and paints
+//         and uploads every tile with incidents (as after a pan/zoom); "redraw" re-plans all 100k
+//         and diffs tiles (nothing changed: nothing painted). Against a floor measured in the
+//         same page: full-canvas 3840x2160 putImageData of a fresh ImageData, each followed by a
+//         1-px getImageData flush.  Target ≤ 1.5 × floor.
 // Prints a markdown table and writes target/bench/incidents.json.
 //
 // Usage: node bench/incidents.mjs [--loads N] [--windows N] [--reps N] [--only ingest,draw,rate] [--strict]
@@ -129,17 +131,30 @@ async function putImageDataFloor(page, reps) {
   );
 }
 
-/** (iii) the incident layer's forced re-draw at one view, against the putImageData floor. */
+/**
+ * (iii) the incident layer at one view, against the putImageData floor, two ways:
+ *  - repaint: re-plan all 100k, then paint and upload every tile that holds incidents (what a
+ *    new composite after a pan or zoom costs the layer, without reading the composite back);
+ *  - redraw: re-plan all 100k, then diff the tiles and paint/upload only those whose incidents
+ *    changed (none here: what a store change that moves nothing on screen costs).
+ */
 async function measureDraw(page, name, reps) {
   await waitForSettled(page, { quietMs: 500, timeout: 120_000 });
   const view = await page.evaluate(() => window.calaisMap.view());
-  const headline = await page.evaluate((n) => window.calaisMap.benchIncidentDraw(n), reps);
-  const singles = [];
-  for (let i = 0; i < reps; i++) singles.push(await page.evaluate(() => window.calaisMap.benchIncidentDraw(1)));
-  const info = await page.evaluate(() => window.calaisMap.incidentDraw());
+  const out = { view };
+  for (const mode of ['repaint', 'redraw']) {
+    const repaint = mode === 'repaint';
+    const headline = await page.evaluate(({ n, repaint }) => window.calaisMap.benchIncidentDraw(n, repaint), { n: reps, repaint });
+    const singles = [];
+    for (let i = 0; i < reps; i++) singles.push(await page.evaluate((r) => window.calaisMap.benchIncidentDraw(1, r), repaint));
+    const info = await page.evaluate(() => window.calaisMap.incidentDraw());
+    out[mode] = { median: headline, singles: stats(singles), info };
+  }
   const floor = await putImageDataFloor(page, reps);
-  log(`draw at ${name}: benchIncidentDraw(${reps}) ${fmt(headline)} ms; floor ${fmt(median(floor))} ms; ${JSON.stringify(info)}`);
-  return { view, median: headline, singles: stats(singles), floor: stats(floor), ratio: headline / median(floor), info };
+  out.floor = stats(floor);
+  for (const mode of ['repaint', 'redraw']) out[mode].ratio = out[mode].median / median(floor);
+  log(`draw at ${name}: repaint ${fmt(out.repaint.median)} ms, redraw ${fmt(out.redraw.median)} ms; floor ${fmt(median(floor))} ms; ${JSON.stringify(out.repaint.info)}`);
+  return out;
 }
 
 /** (ii) live events at --rate 1000, per 10 s window. */
@@ -281,8 +296,11 @@ async function main() {
   } else if (ONLY.has('rate')) row('(ii) ingest at 1,000 events/s', NaN, NaN, '%', '', NaN, '< 10 %', false);
   for (const [key, label] of [['drawRegion', 'whole region'], ['drawCalais', 'Calais zoom 14']]) {
     const d = results[key];
-    if (d) row(`(iii) draw 100k, ${label} (${d.info?.mode}, ${d.info?.drawn} drawn)`, d.median, d.singles.p95, 'ms', `putImageData ${fmt(d.floor.median)} ms`, d.ratio, '≤ 1.5× floor', d.ratio <= 1.5);
-    else if (ONLY.has('draw')) row(`(iii) draw 100k, ${label}`, NaN, NaN, 'ms', '', NaN, '≤ 1.5× floor', false);
+    for (const [mode, what] of [['repaint', 'full repaint'], ['redraw', 're-plan, nothing changed']]) {
+      const m = d?.[mode];
+      if (m) row(`(iii) draw 100k, ${label}, ${what} (${m.info?.mode}, ${m.info?.drawn} drawn, ${fmt((m.info?.uploadedPx ?? 0) / 1e6, 1)} Mpx uploaded)`, m.median, m.singles.p95, 'ms', `putImageData ${fmt(d.floor.median)} ms`, m.ratio, '≤ 1.5× floor', m.ratio <= 1.5);
+      else if (ONLY.has('draw')) row(`(iii) draw 100k, ${label}, ${what}`, NaN, NaN, 'ms', '', NaN, '≤ 1.5× floor', false);
+    }
   }
   results.targets = rows;
   const out = [];
@@ -299,7 +317,9 @@ async function main() {
   if (results.rate) out.push(`(ii) per window: ${results.rate.windows.map((w) => `${fmt(w.cpuPct)} % / ${w.events} ev (server ${w.serverEvents})`).join('; ')}; final status ${results.rate.windows.at(-1)?.status}, transport ${results.rate.windows.at(-1)?.transport}`);
   for (const key of ['drawRegion', 'drawCalais']) {
     const d = results[key];
-    if (d) out.push(`(iii) ${key}: view ${JSON.stringify(d.view)}; single draws median ${fmt(d.singles.median)} p95 ${fmt(d.singles.p95)} ms; floor p95 ${fmt(d.floor.p95)} ms; incidentDraw() ${JSON.stringify(d.info)}`);
+    for (const mode of ['repaint', 'redraw']) {
+      if (d?.[mode]) out.push(`(iii) ${key} ${mode}: view ${JSON.stringify(d.view)}; single draws median ${fmt(d[mode].singles.median)} p95 ${fmt(d[mode].singles.p95)} ms; floor p95 ${fmt(d.floor.p95)} ms; incidentDraw() ${JSON.stringify(d[mode].info)}`);
+    }
   }
   for (const [k, v] of Object.entries(results.errors)) out.push(`ERROR (${k}): ${v.split('\n')[0]}`);
   console.log(out.join('\n'));

@@ -199,6 +199,9 @@ fn install_incidents(hook: &Object, state: AppState, runtime: SharedRuntime) {
             let last = renderer.incidents.last;
             set(&o, "ms", &last.ms.into());
             set(&o, "planMs", &last.plan_ms.into());
+            set(&o, "readMs", &last.read_ms.into());
+            set(&o, "paintMs", &last.paint_ms.into());
+            set(&o, "uploadedPx", &(last.uploaded_px as f64).into());
             let mode = match last.mode {
                 Some(crate::core::incident_layer::Mode::Density) => "density",
                 Some(crate::core::incident_layer::Mode::Sprites) => "sprites",
@@ -207,14 +210,16 @@ fn install_incidents(hook: &Object, state: AppState, runtime: SharedRuntime) {
             set(&o, "mode", &mode.into());
             set(&o, "visible", &(last.visible as f64).into());
             set(&o, "drawn", &(last.drawn as f64).into());
+            set(&o, "repainted", &(last.repainted as f64).into());
             set(&o, "tiles", &(last.tiles as f64).into());
         }
         o.into()
     });
     func(hook, "incidentDraw", draw.into_js_value());
 
-    // Median ms of `n` forced re-draws of the incident layer at the current view.
-    let bench = Closure::<dyn Fn(f64) -> f64>::new(move |n: f64| {
+    // Median ms of `n` forced re-draws of the incident layer at the current view: re-plan,
+    // and with `repaint` truthy also repaint and upload every tile with incidents.
+    let bench = Closure::<dyn Fn(f64, JsValue) -> f64>::new(move |n: f64, repaint: JsValue| {
         let n = if n.is_finite() {
             n.clamp(1.0, 100.0) as usize
         } else {
@@ -238,7 +243,7 @@ fn install_incidents(hook: &Object, state: AppState, runtime: SharedRuntime) {
         let Some(renderer) = r.renderer.as_mut() else {
             return f64::NAN;
         };
-        let mut times = renderer.bench_incidents(Some(&input), &now_ms, n);
+        let mut times = renderer.bench_incidents(Some(&input), &now_ms, n, repaint.is_truthy());
         times.sort_by(f64::total_cmp);
         times.get(times.len() / 2).copied().unwrap_or(f64::NAN)
     });

@@ -52,14 +52,18 @@
 //! larger than any canvas ([`MAX_FRAME_SIDE_PX`], [`MAX_FRAME_AREA_PX`]) draws
 //! nothing, short background buffers read as opaque black.
 
+mod frame;
 mod raster;
 mod sprites;
+
+pub use frame::{DIRTY_TILE_PX, Frame};
 
 use crate::core::incident::{Incident, IncidentKind, Severity, Timestamp};
 use crate::core::units::Mercator;
 use crate::core::viewport::Viewport;
 use raster::{Buckets, Canvas, Cell, IRect, Segment, Sprite, clip_segment};
 use sprites::{Glyph, ImageSet};
+use std::cell::OnceCell;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -375,6 +379,7 @@ impl DrawOptions {
 }
 
 /// The severity in a [`rank`] if the mark is open, else 0.
+#[inline(always)]
 fn rank_open_severity(rank: u64) -> u8 {
     if rank >> 60 == 1 {
         ((rank >> 56) & 0xf) as u8
@@ -422,6 +427,7 @@ impl Transform {
     }
 
     /// Device px of a world point; `None` if not finite.
+    #[inline(always)]
     fn apply(&self, x: f64, y: f64) -> Option<(f64, f64)> {
         let px = (x - self.cx) * self.k + self.ox;
         let py = (self.cy - y) * self.k + self.oy;
@@ -440,6 +446,7 @@ struct PickPoint {
 
 impl PickPoint {
     /// Draw order: least important first.
+    #[inline(always)]
     fn order(&self) -> (u64, u32) {
         (self.rank, self.mark)
     }
@@ -458,7 +465,6 @@ pub struct Plan {
     /// Tile grid, columns and rows.
     cols: i64,
     rows: i64,
-    tiles: Vec<TileRect>,
     images: ImageSet,
     /// Track dots then mark sprites, in draw order.
     sprites: Vec<Sprite>,
@@ -466,13 +472,22 @@ pub struct Plan {
     cells: Vec<Cell>,
     /// Side of a drawn density cell, device px.
     cell_side: i64,
-    sprite_buckets: Buckets,
-    segment_buckets: Buckets,
-    cell_buckets: Buckets,
+    /// Items by 256-px tile, built on first use ([`Plan::tiles`], [`Plan::render_tile`]);
+    /// the full-frame path ([`Frame::draw`]) does without.
+    buckets: OnceCell<TileBuckets>,
     /// Mark sprites in draw order (topmost last).
     pick_sprites: Vec<PickPoint>,
     /// Density mode: every mark in view.
     pick_rest: Vec<PickPoint>,
+}
+
+/// A plan's items bucketed by 256-px tile, and the tiles that hold any.
+#[derive(Clone, Debug, Default)]
+struct TileBuckets {
+    tiles: Vec<TileRect>,
+    sprites: Buckets,
+    segments: Buckets,
+    cells: Buckets,
 }
 
 impl Plan {
@@ -514,7 +529,6 @@ impl Plan {
         } else {
             plan.plan_sprites(marks, vis, now_ms, &opts, &xf);
         }
-        plan.bucket();
         plan
     }
 
@@ -529,15 +543,12 @@ impl Plan {
             dpr,
             cols: (i64::from(width) + t - 1) / t,
             rows: (i64::from(height) + t - 1) / t,
-            tiles: Vec::new(),
             images: ImageSet::new(dpr),
             sprites: Vec::new(),
             segments: Vec::new(),
             cells: Vec::new(),
             cell_side: 0,
-            sprite_buckets: Buckets::default(),
-            segment_buckets: Buckets::default(),
-            cell_buckets: Buckets::default(),
+            buckets: OnceCell::new(),
             pick_sprites: Vec::new(),
             pick_rest: Vec::new(),
         }
@@ -759,17 +770,28 @@ impl Plan {
         }
         let max = acc.iter().map(|a| a.count).max().unwrap_or(1);
         let denom = (1.0 + f64::from(max)).ln();
+        let cell_alpha = |count: u32| {
+            alpha_u8(CELL_ALPHA.0 + CELL_ALPHA.1 * (1.0 + f64::from(count)).ln() / denom)
+        };
+        // Most cells hold few marks: their opacities once, not a logarithm a cell.
+        let alpha_of: Vec<u8> = (0..=max.min(1024)).map(cell_alpha).collect();
         self.cell_side = pitch - 1;
-        self.cells = acc
+        // Cells in row-major order (the slot grid's), so drawing and restoring them walk
+        // the frame's memory forwards instead of jumping about it.
+        self.cells = slot
             .iter()
+            .filter_map(|&s| acc.get(s as usize))
             .map(|a| {
                 let rgb = Severity::new(a.sev).map_or(CLOSED_CELL_RGB, severity_rgb);
-                let share = (1.0 + f64::from(a.count)).ln() / denom;
+                let alpha = match alpha_of.get(a.count as usize) {
+                    Some(&alpha) => alpha,
+                    None => cell_alpha(a.count),
+                };
                 Cell {
                     x: phx + (a.gx - 1) * pitch,
                     y: phy + (a.gy - 1) * pitch,
                     rgb,
-                    alpha: alpha_u8(CELL_ALPHA.0 + CELL_ALPHA.1 * share),
+                    alpha,
                     rep: a.rep.1,
                 }
             })
@@ -787,7 +809,14 @@ impl Plan {
     }
 
     /// Bucket every item by the tiles it touches and list the non-empty tiles.
-    fn bucket(&mut self) {
+    fn bucket(&self) -> TileBuckets {
+        let area = u64::from(self.width) * u64::from(self.height);
+        if self.width > MAX_FRAME_SIDE_PX
+            || self.height > MAX_FRAME_SIDE_PX
+            || area > MAX_FRAME_AREA_PX
+        {
+            return TileBuckets::default();
+        }
         let frame = self.frame();
         let (cols, rows) = (self.cols, self.rows);
         let n_tiles = usize::try_from(cols * rows).unwrap_or(0);
@@ -806,31 +835,29 @@ impl Plan {
             }
         };
         let (sprites, images) = (&self.sprites, &self.images);
-        let sprite_buckets = Buckets::build(n_tiles, sprites.len(), |i, emit| {
+        let sprites = Buckets::build(n_tiles, sprites.len(), |i, emit| {
             if let Some(s) = sprites.get(i)
                 && let Some(img) = images.get(s.image)
             {
                 rect_tiles(s.bounds(img), emit);
             }
         });
-        let segments = &self.segments;
-        let segment_buckets = Buckets::build(n_tiles, segments.len(), |i, emit| {
-            if let Some(s) = segments.get(i) {
+        let segs = &self.segments;
+        let segments = Buckets::build(n_tiles, segs.len(), |i, emit| {
+            if let Some(s) = segs.get(i) {
                 s.tiles(&frame, cols, rows, emit);
             }
         });
-        let (cells, side) = (&self.cells, self.cell_side);
-        let cell_buckets = Buckets::build(n_tiles, cells.len(), |i, emit| {
-            if let Some(c) = cells.get(i) {
+        let (cell_list, side) = (&self.cells, self.cell_side);
+        let cells = Buckets::build(n_tiles, cell_list.len(), |i, emit| {
+            if let Some(c) = cell_list.get(i) {
                 rect_tiles(c.bounds(side), emit);
             }
         });
         let t = i64::from(TILE_PX);
-        self.tiles = (0..n_tiles)
+        let tiles = (0..n_tiles)
             .filter(|&i| {
-                !(sprite_buckets.of(i).is_empty()
-                    && segment_buckets.of(i).is_empty()
-                    && cell_buckets.of(i).is_empty())
+                !(sprites.of(i).is_empty() && segments.of(i).is_empty() && cells.of(i).is_empty())
             })
             .filter_map(|i| {
                 let i = i64::try_from(i).ok()?;
@@ -844,9 +871,16 @@ impl Plan {
                 tile_rect(&r)
             })
             .collect();
-        self.sprite_buckets = sprite_buckets;
-        self.segment_buckets = segment_buckets;
-        self.cell_buckets = cell_buckets;
+        TileBuckets {
+            tiles,
+            sprites,
+            segments,
+            cells,
+        }
+    }
+
+    fn buckets(&self) -> &TileBuckets {
+        self.buckets.get_or_init(|| self.bucket())
     }
 
     /// Sprite or density mode.
@@ -871,7 +905,7 @@ impl Plan {
 
     /// The tiles with something to draw, row-major, no duplicates.
     pub fn tiles(&self) -> &[TileRect] {
-        &self.tiles
+        &self.buckets().tiles
     }
 
     /// Fill `out` with `tile`'s pixels of `background` (the full frame's RGBA,
@@ -904,7 +938,7 @@ impl Plan {
             y1: i64::from(tile.y) + i64::from(tile.h),
         };
         let clip = rect.intersect(&self.frame());
-        if clip.is_empty() || self.tiles.is_empty() {
+        if clip.is_empty() || self.tiles().is_empty() {
             return;
         }
         let mut canvas = Canvas { buf: out, rect };
@@ -925,8 +959,8 @@ impl Plan {
         }
     }
 
-    /// The whole frame: [`Plan::render_tile`] of `(0, 0, width, height)` over a
-    /// background of the frame's size.
+    /// The whole frame over a background of the frame's size (the same pixels
+    /// as [`Plan::render_tile`] of `(0, 0, width, height)`).
     pub fn render_frame(&self, background: &[u8], out: &mut Vec<u8>) {
         let tile = TileRect {
             x: 0,
@@ -934,22 +968,64 @@ impl Plan {
             w: self.width,
             h: self.height,
         };
-        self.render_tile(tile, background, self.width, out);
+        out.clear();
+        let area = u64::from(self.width) * u64::from(self.height);
+        if area > MAX_FRAME_AREA_PX {
+            return;
+        }
+        copy_background(tile, background, self.width, out);
+        let mut canvas = Canvas {
+            buf: out,
+            rect: self.frame(),
+        };
+        self.paint(&mut canvas, &mut |_| {});
+    }
+
+    /// Draw every item into `canvas` (which must cover the whole frame) in
+    /// draw order (cells, tracks, sprites); `painted` gets each item's box
+    /// clipped to the frame.
+    fn paint(&self, canvas: &mut Canvas, painted: &mut dyn FnMut(IRect)) {
+        let clip = self.frame();
+        let side = self.cell_side;
+        for c in &self.cells {
+            let b = c.bounds(side).intersect(&clip);
+            if !b.is_empty() {
+                c.draw(side, canvas, &clip);
+                painted(b);
+            }
+        }
+        for s in &self.segments {
+            let b = s.bounds().intersect(&clip);
+            if !b.is_empty() {
+                s.draw(canvas, &clip);
+                painted(b);
+            }
+        }
+        for s in &self.sprites {
+            if let Some(img) = self.images.get(s.image) {
+                let b = s.bounds(img).intersect(&clip);
+                if !b.is_empty() {
+                    s.draw(img, canvas, &clip);
+                    painted(b);
+                }
+            }
+        }
     }
 
     /// Draw grid tile `t`'s items inside `clip`: cells, then tracks, then sprites.
     fn draw_tile(&self, t: usize, clip: &IRect, canvas: &mut Canvas) {
-        for &i in self.cell_buckets.of(t) {
+        let b = self.buckets();
+        for &i in b.cells.of(t) {
             if let Some(c) = self.cells.get(i as usize) {
                 c.draw(self.cell_side, canvas, clip);
             }
         }
-        for &i in self.segment_buckets.of(t) {
+        for &i in b.segments.of(t) {
             if let Some(s) = self.segments.get(i as usize) {
                 s.draw(canvas, clip);
             }
         }
-        for &i in self.sprite_buckets.of(t) {
+        for &i in b.sprites.of(t) {
             if let Some(s) = self.sprites.get(i as usize)
                 && let Some(img) = self.images.get(s.image)
             {

@@ -123,6 +123,7 @@ pub(super) struct Canvas<'a> {
 
 impl Canvas<'_> {
     /// Bytes of frame pixels `[x0, x1)` on frame row `y`, if all inside the buffer.
+    #[inline(always)]
     fn row(&mut self, y: i64, x0: i64, x1: i64) -> Option<&mut [u8]> {
         let r = self.rect;
         if y < r.y0 || y >= r.y1 || x0 < r.x0 || x1 > r.x1 || x0 > x1 {
@@ -136,14 +137,14 @@ impl Canvas<'_> {
 }
 
 /// `round(x / 255)` for `x <= 65535`.
-#[inline]
+#[inline(always)]
 fn div255(x: u32) -> u32 {
     let x = x + 128;
     (x + (x >> 8)) >> 8
 }
 
 /// Blend a solid colour with alpha `a` (0..=255) over one pixel.
-#[inline]
+#[inline(always)]
 fn blend_px(px: &mut [u8], rgb: [u8; 3], a: u32) {
     if let [r, g, b, alpha] = px {
         let inv = 255 - a.min(255);

@@ -400,6 +400,8 @@ pub(super) struct ImageSet {
     /// Index into `images` by `[glyph][severity - 1][hollow]`.
     lookup: [[[Option<u16>; 2]; 5]; Glyph::COUNT],
     images: Vec<Arc<Image>>,
+    /// Per image: a key that names its look across plans (glyph, severity, hollow, dpr).
+    keys: Vec<u64>,
 }
 
 impl ImageSet {
@@ -423,11 +425,19 @@ impl ImageSet {
         }
         let id = u16::try_from(self.images.len()).ok()?;
         self.images.push(cached(self.dpr, glyph, sev, hollow));
+        let look = (glyph.index() as u64) << 8 | u64::from(sev.get()) << 1 | u64::from(hollow);
+        self.keys
+            .push(sprite_dpr(self.dpr).to_bits().rotate_left(16) ^ look);
         *slot = Some(id);
         Some(id)
     }
 
     pub fn get(&self, id: u16) -> Option<&Image> {
         self.images.get(usize::from(id)).map(|i| &**i)
+    }
+
+    /// A key for image `id` that is the same in every plan that draws the same image.
+    pub fn key(&self, id: u16) -> u64 {
+        self.keys.get(usize::from(id)).copied().unwrap_or(u64::MAX)
     }
 }

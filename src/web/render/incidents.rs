@@ -1,19 +1,19 @@
 //! The live incident layer on the canvas: rasterised in wasm by `core::incident_layer` into
-//! 256-px tiles and written onto the composite bitmap with `putImageData`.
+//! a persistent copy of the composite ([`Frame`]) and written onto the composite bitmap with
+//! `putImageData`.
 //!
 //! Units: device px (the composite's bitmap); incident positions are EPSG:3857 metres; times
-//! ms since the Unix epoch. Only tiles that hold incidents now, or held them in the last
-//! plan, are written: an emptied tile is restored from the composite's own pixels (read
-//! once per composite with `getImageData`), so nothing else is re-rendered when incidents
-//! change, and a 100k-incident frame costs about one full-canvas `putImageData`.
+//! ms since the Unix epoch. The composite's own pixels are read once per composite with
+//! `getImageData`; a new plan then costs only the pixels the old and the new plan touch, and
+//! only the 64-px tiles that changed are uploaded (straight from wasm memory, no copy), so
+//! nothing else is re-rendered when incidents change.
 
-use std::collections::BTreeSet;
-
-use wasm_bindgen::Clamped;
+use js_sys::Uint8ClampedArray;
+use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, ImageData};
 
 use crate::core::incident::{IncidentFilter, IncidentStore, TimeWindow};
-use crate::core::incident_layer::{DrawOptions, Marks, Mode, Plan, TileRect};
+use crate::core::incident_layer::{DrawOptions, Frame, Marks, Mode, Plan, TileRect};
 use crate::core::viewport::Viewport;
 
 /// What the incident layer is drawn from in one frame.
@@ -31,13 +31,21 @@ pub struct IncidentInput<'a> {
 pub struct IncidentDrawStat {
     /// Plan + raster + upload, ms.
     pub ms: f64,
-    /// Of which planning (projection, density binning, tile buckets), ms.
+    /// Of which planning (projection, density binning), ms.
     pub plan_ms: f64,
+    /// Of which reading the composite's pixels (once per composite), ms.
+    pub read_ms: f64,
+    /// Of which restoring the old plan's pixels and drawing the new one in wasm, ms.
+    pub paint_ms: f64,
     pub mode: Option<Mode>,
     pub visible: usize,
     pub drawn: usize,
-    /// Tiles written (including restored ones).
+    /// 64-px tiles repainted.
+    pub repainted: usize,
+    /// Rectangles uploaded with `putImageData`.
     pub tiles: usize,
+    /// Pixels uploaded.
+    pub uploaded_px: u64,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -63,25 +71,26 @@ pub struct IncidentLayer {
     marks_gen: u64,
     plan: Option<Plan>,
     plan_key: Option<PlanKey>,
-    /// Tiles of the composite that currently carry incidents.
-    on_canvas: Vec<TileRect>,
-    /// The composite's pixels without incidents (RGBA), read lazily.
-    background: Option<Vec<u8>>,
-    out: Vec<u8>,
+    /// The composite's pixels without and with incidents, read lazily.
+    frame: Option<Frame>,
     pub last: IncidentDrawStat,
 }
 
 impl IncidentLayer {
     /// The composite was re-rendered (it has no incidents on it now).
     pub fn composite_changed(&mut self) {
-        self.on_canvas.clear();
-        self.background = None;
+        self.frame = None;
         self.plan_key = None;
     }
 
-    /// Forces the next [`IncidentLayer::update`] to plan and draw again (benchmarks).
-    pub fn invalidate(&mut self) {
+    /// Forces the next [`IncidentLayer::update`] to plan again (benchmarks); with
+    /// `repaint`, to paint and upload every tile with incidents too, as after a
+    /// new composite (without reading it back).
+    pub fn invalidate(&mut self, repaint: bool) {
         self.plan_key = None;
+        if repaint && let Some(f) = self.frame.as_mut() {
+            f.forget();
+        }
     }
 
     /// Brings the incidents on the composite up to date; returns whether anything was drawn.
@@ -127,7 +136,8 @@ impl IncidentLayer {
             return false;
         }
         self.plan_key = Some(key);
-        if self.marks.is_empty() && self.on_canvas.is_empty() {
+        let on_canvas = self.frame.as_ref().is_some_and(Frame::has_incidents);
+        if self.marks.is_empty() && !on_canvas {
             self.plan = None;
             self.last = IncidentDrawStat::default();
             return false;
@@ -135,40 +145,38 @@ impl IncidentLayer {
         let start = now_ms();
         let plan = Plan::new(&self.marks, view, clock, &DrawOptions::default());
         let plan_ms = now_ms() - start;
-        let dirty: BTreeSet<(u32, u32, u32, u32)> = self
-            .on_canvas
-            .iter()
-            .chain(plan.tiles())
-            .map(|t| (t.y, t.x, t.w, t.h))
-            .collect();
-        let width = view.width_px();
-        if !dirty.is_empty() && self.background.is_none() {
-            self.background = ctx
-                .get_image_data(0.0, 0.0, f64::from(width), f64::from(view.height_px()))
-                .ok()
-                .map(|img| img.data().0);
+        let (width, height) = (view.width_px(), view.height_px());
+        let t_read = now_ms();
+        if self
+            .frame
+            .as_ref()
+            .is_none_or(|f| f.size() != (width, height))
+        {
+            let background = ctx
+                .get_image_data(0.0, 0.0, f64::from(width), f64::from(height))
+                .map(|img| img.data().0)
+                .unwrap_or_default();
+            self.frame = Some(Frame::new(background, width, height));
         }
-        let mut written = 0;
-        if let Some(bg) = &self.background {
-            for (y, x, w, h) in dirty {
-                let tile = TileRect { x, y, w, h };
-                plan.render_tile(tile, bg, width, &mut self.out);
-                if let Ok(img) =
-                    ImageData::new_with_u8_clamped_array_and_sh(Clamped(&self.out[..]), w, h)
-                {
-                    ctx.put_image_data(&img, f64::from(x), f64::from(y)).ok();
-                    written += 1;
-                }
-            }
-        }
-        self.on_canvas = plan.tiles().to_vec();
+        let read_ms = now_ms() - t_read;
+        let t_paint = now_ms();
+        let (rects, paint_ms) = match self.frame.as_mut() {
+            Some(frame) => (frame.draw(&plan), now_ms() - t_paint),
+            None => (Vec::new(), 0.0),
+        };
+        let uploaded_px = rects.iter().map(|r| u64::from(r.w) * u64::from(r.h)).sum();
+        let written = self.frame.as_ref().map_or(0, |f| upload(ctx, f, &rects));
         self.last = IncidentDrawStat {
             ms: now_ms() - start,
             plan_ms,
+            read_ms,
+            paint_ms,
             mode: Some(plan.mode()),
             visible: plan.visible(),
             drawn: plan.drawn(),
+            repainted: self.frame.as_ref().map_or(0, Frame::repainted),
             tiles: written,
+            uploaded_px,
         };
         self.plan = Some(plan);
         true
@@ -193,4 +201,47 @@ impl IncidentLayer {
             .pick(x_css * dpr, y_css * dpr, tolerance_css * dpr)?;
         self.marks.id(i).map(str::to_string)
     }
+}
+
+/// Writes `rects` of the frame's pixels onto the canvas; returns how many were written.
+fn upload(ctx: &CanvasRenderingContext2d, frame: &Frame, rects: &[TileRect]) -> usize {
+    if rects.is_empty() {
+        return 0;
+    }
+    let (width, height) = frame.size();
+    // A Uint8ClampedArray over the frame's pixels in wasm memory (no copy). Nothing below
+    // allocates in wasm (which could grow the memory and detach the view), and neither the
+    // view nor the ImageData over it outlives this function.
+    let pixels = frame.pixels();
+    let Ok(memory) = wasm_bindgen::memory().dyn_into::<js_sys::WebAssembly::Memory>() else {
+        return 0;
+    };
+    let view = Uint8ClampedArray::new_with_byte_offset_and_length(
+        &memory.buffer(),
+        pixels.as_ptr() as usize as u32,
+        pixels.len() as u32,
+    );
+    let img = match ImageData::new_with_js_u8_clamped_array_and_sh(&view, width, height) {
+        Ok(img) => img,
+        Err(e) => {
+            web_sys::console::warn_1(&e);
+            return 0;
+        }
+    };
+    rects
+        .iter()
+        .filter(|r| {
+            ctx.put_image_data_with_dirty_x_and_dirty_y_and_dirty_width_and_dirty_height(
+                &img,
+                0.0,
+                0.0,
+                f64::from(r.x),
+                f64::from(r.y),
+                f64::from(r.w),
+                f64::from(r.h),
+            )
+            .map_err(|e| web_sys::console::warn_1(&e))
+            .is_ok()
+        })
+        .count()
 }

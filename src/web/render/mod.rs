@@ -209,14 +209,17 @@ impl Renderer {
         stat
     }
 
-    /// Re-plans and re-draws the incident layer `n` times on the current composite, each
-    /// followed by a 1-px `getImageData` so the canvas work is done; returns each time in ms
-    /// (the benchmarks' "draw 100k incidents"). Empty before the first settled frame.
+    /// Re-plans the incident layer `n` times on the current composite (with `repaint`, also
+    /// repaints and uploads every tile with incidents, as after a new composite; without,
+    /// only tiles whose incidents changed, i.e. none), each followed by a 1-px
+    /// `getImageData` so the canvas work is done; returns each time in ms (the benchmarks'
+    /// "draw 100k incidents"). Empty before the first settled frame.
     pub fn bench_incidents(
         &mut self,
         input: Option<&incidents::IncidentInput>,
         now_ms: &dyn Fn() -> f64,
         n: usize,
+        repaint: bool,
     ) -> Vec<f64> {
         let Some(key) = self.composite_key else {
             return Vec::new();
@@ -224,7 +227,7 @@ impl Renderer {
         let view = key.base.view;
         (0..n)
             .map(|_| {
-                self.incidents.invalidate();
+                self.incidents.invalidate(repaint);
                 let t0 = now_ms();
                 self.incidents.update(
                     &self.composite.ctx,
