@@ -28,6 +28,15 @@ fn main() {
         }
     };
     let names = IncidentNames::default();
+    if let Some(n) = std::env::var("PARSE_ONLY").ok().and_then(|n| n.parse::<usize>().ok()) {
+        // Profile the snapshot reader alone: parse `n` times.
+        for _ in 0..n {
+            let t = Instant::now();
+            let count = parse_snapshot(&text, &names).map_or(0, |s| s.incidents.len());
+            println!("parse {:.1} ms, {count} incidents", ms(t));
+        }
+        return;
+    }
     let t = Instant::now();
     let snap = match parse_snapshot(&text, &names) {
         Ok(s) => s,
