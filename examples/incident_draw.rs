@@ -28,7 +28,10 @@ fn main() {
         }
     };
     let names = IncidentNames::default();
-    if let Some(n) = std::env::var("PARSE_ONLY").ok().and_then(|n| n.parse::<usize>().ok()) {
+    if let Some(n) = std::env::var("PARSE_ONLY")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+    {
         // Profile the snapshot reader alone: parse `n` times.
         for _ in 0..n {
             let t = Instant::now();

@@ -211,3 +211,44 @@ fn empty_stream_url_means_polling() {
     assert_eq!(c.incidents.stream_url, "");
     assert!(parse_config(r#"{"incidents": {"snapshot_url": ""}}"#).is_err());
 }
+
+#[test]
+fn zones_defaults_overrides_and_invalid_values() {
+    let d = parse_config("{}").expect("empty config");
+    assert_eq!(d.zones.url, "public/data/zones.geojson");
+    assert_eq!(d.zones.exit_margin_m, 10.0);
+    assert_eq!(d.zones.max_accuracy_m, 100.0);
+    assert_eq!(d.zones.log_capacity, 10_000);
+    assert_eq!(d.zones.gap_spacing_m, 10.0);
+
+    let c = parse_config(
+        r#"{"zones": {"url": "/centre/api/zones", "exit_margin_m": 25, "max_accuracy_m": 0,
+            "gap_spacing_m": 5, "log_capacity": 500}}"#,
+    )
+    .expect("valid zones section");
+    assert_eq!(c.zones.url, "/centre/api/zones");
+    assert_eq!(c.zones.exit_margin_m, 25.0);
+    assert_eq!(c.zones.max_accuracy_m, 0.0);
+    assert_eq!(c.zones.gap_spacing_m, 5.0);
+    assert_eq!(c.zones.log_capacity, 500);
+
+    let field = |text: &str| invalid_field(parse_config(text));
+    assert_eq!(field(r#"{"zones": {"url": ""}}"#), "zones.url");
+    assert_eq!(
+        field(r#"{"zones": {"exit_margin_m": -1}}"#),
+        "zones.exit_margin_m"
+    );
+    assert_eq!(
+        field(r#"{"zones": {"gap_spacing_m": 0.5}}"#),
+        "zones.gap_spacing_m"
+    );
+    assert_eq!(
+        field(r#"{"zones": {"max_accuracy_m": "good"}}"#),
+        "zones.max_accuracy_m"
+    );
+    assert_eq!(
+        field(r#"{"zones": {"log_capacity": 0}}"#),
+        "zones.log_capacity"
+    );
+    assert_eq!(field(r#"{"zones": 3}"#), "zones");
+}

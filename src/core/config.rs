@@ -24,6 +24,37 @@ pub struct Config {
     pub basemap_attribution: String,
     /// The live incident feed (docs/api.md).
     pub incidents: IncidentFeedConfig,
+    /// Geofencing zones and their engine.
+    pub zones: ZonesConfig,
+}
+
+/// Where the geofencing zones come from and how zone events are raised. Distances are
+/// ground metres.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ZonesConfig {
+    /// The zones' GeoJSON FeatureCollection (Polygon / MultiPolygon features).
+    pub url: String,
+    /// A member exits a zone only when more than this far outside its boundary (hysteresis).
+    pub exit_margin_m: f64,
+    /// Fixes whose `accuracy_m` is worse (larger) than this raise no zone event; 0 accepts all.
+    pub max_accuracy_m: f64,
+    /// Zone events kept in the log (older ones are dropped and counted).
+    pub log_capacity: usize,
+    /// Spacing of the samples along the fences for the camera coverage gaps.
+    pub gap_spacing_m: f64,
+}
+
+impl Default for ZonesConfig {
+    fn default() -> Self {
+        ZonesConfig {
+            url: "public/data/zones.geojson".to_string(),
+            exit_margin_m: 10.0,
+            max_accuracy_m: 100.0,
+            log_capacity: 10_000,
+            gap_spacing_m: 10.0,
+        }
+    }
 }
 
 /// Where the live incidents come from and how the feed behaves. URLs are relative by default
@@ -72,6 +103,7 @@ impl Default for Config {
             tiles: None,
             basemap_attribution: DEFAULT_BASEMAP_ATTRIBUTION.to_string(),
             incidents: IncidentFeedConfig::default(),
+            zones: ZonesConfig::default(),
         }
     }
 }
@@ -354,6 +386,32 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
                 format!("must be a number of seconds, at least {min}"),
             ));
         }
+    }
+
+    if let Some(m) = section(root, "zones")? {
+        let z = &mut cfg.zones;
+        take(m, "zones", "url", &mut z.url)?;
+        take(m, "zones", "exit_margin_m", &mut z.exit_margin_m)?;
+        take(m, "zones", "max_accuracy_m", &mut z.max_accuracy_m)?;
+        take(m, "zones", "log_capacity", &mut z.log_capacity)?;
+        take(m, "zones", "gap_spacing_m", &mut z.gap_spacing_m)?;
+    }
+    let z = &cfg.zones;
+    non_empty("zones.url", &z.url)?;
+    for (name, v, min) in [
+        ("exit_margin_m", z.exit_margin_m, 0.0),
+        ("max_accuracy_m", z.max_accuracy_m, 0.0),
+        ("gap_spacing_m", z.gap_spacing_m, 1.0),
+    ] {
+        if !(v.is_finite() && v >= min) {
+            return Err(invalid(
+                format!("zones.{name}"),
+                format!("must be a number of metres, at least {min}"),
+            ));
+        }
+    }
+    if !(1..=1_000_000).contains(&z.log_capacity) {
+        return Err(invalid("zones.log_capacity", "must be 1..1000000 events"));
     }
 
     take(

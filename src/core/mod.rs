@@ -14,6 +14,7 @@ pub mod camera;
 pub mod cluster;
 pub mod config;
 pub mod feed;
+pub mod geofence;
 pub mod hit;
 pub mod incident;
 pub mod incident_layer;

@@ -93,6 +93,7 @@ pub fn LayerPanel() -> impl IntoView {
         <aside class="panel layer-panel" data-testid="layer-panel" data-map-reserved="" aria-label="Layers">
             <h2>"Layers"</h2>
             <ul class="layer-list">{rows} {tiles_row}</ul>
+            <crate::web::geofence_ui::ZonePanel />
             <Legend />
         </aside>
     }

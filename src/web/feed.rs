@@ -93,9 +93,42 @@ pub struct IncidentSelection {
     pub pinned: bool,
 }
 
+/// Which incidents changed since the geofencing last looked (see [`Incidents::take_changes`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Changes {
+    /// The store was replaced (snapshot, resync): look at every incident.
+    pub resync: bool,
+    /// Ids upserted with an effect, in arrival order (may repeat).
+    pub ids: Vec<String>,
+}
+
+/// More changed ids than this since the last look count as a resync.
+const MAX_CHANGED_IDS: usize = 50_000;
+
+impl Changes {
+    fn note(&mut self, id: String) {
+        if self.resync {
+            return;
+        }
+        if self.ids.len() >= MAX_CHANGED_IDS {
+            self.ids = Vec::new();
+            self.resync = true;
+        } else {
+            self.ids.push(id);
+        }
+    }
+
+    fn replaced(&mut self) {
+        self.ids = Vec::new();
+        self.resync = true;
+    }
+}
+
 /// The feed's mutable state, shared by its callbacks.
 pub struct FeedCore {
     pub store: IncidentStore,
+    /// Changes not yet seen by the geofencing.
+    pub changes: Changes,
     pub stats: FeedStats,
     cfg: IncidentFeedConfig,
     transport: Transport,
@@ -167,6 +200,7 @@ impl Incidents {
         let cfg = IncidentFeedConfig::default();
         let core = FeedCore {
             store: IncidentStore::new(),
+            changes: Changes::default(),
             stats: FeedStats::default(),
             health: FeedHealth::new(now, cfg.stale_after_s * 1_000.0),
             cfg,
@@ -207,6 +241,13 @@ impl Incidents {
         let sh = self.shared()?;
         let core = sh.try_borrow().ok()?;
         Some(f(&core.store))
+    }
+
+    /// The incidents changed since the last call (and forgets them).
+    pub fn take_changes(&self) -> Option<Changes> {
+        let sh = self.shared()?;
+        let mut core = sh.try_borrow_mut().ok()?;
+        Some(std::mem::take(&mut core.changes))
     }
 
     /// A copy of the measurements.
@@ -329,6 +370,7 @@ fn on_snapshot(
                         let n = snapshot.incidents.len() + snapshot.rejected.len();
                         c.cursor = snapshot.cursor.clone();
                         c.store.apply_snapshot(snapshot);
+                        c.changes.replaced();
                         c.stats.snapshot_ms = perf_ms() - t0;
                         c.stats.snapshot_features = n;
                         c.stats.snapshots += 1;
@@ -527,7 +569,10 @@ fn on_event(sh: &Shared, data: &str, last_event_id: &str) {
                 Some(seq) => incident.with_seq(seq),
                 None => incident,
             };
-            c.store.upsert(incident);
+            let id = incident.id.clone();
+            if c.store.upsert(incident).changed() {
+                c.changes.note(id);
+            }
         }
         Err(e) => c.store.record_error(&e),
     }
@@ -597,7 +642,10 @@ fn poll(sh: &Shared, inc: Incidents) {
                             }
                             let n = changes.incidents.len() + changes.rejected.len();
                             for incident in changes.incidents {
-                                c.store.upsert(incident);
+                                let id = incident.id.clone();
+                                if c.store.upsert(incident).changed() {
+                                    c.changes.note(id);
+                                }
                             }
                             if changes.cursor.is_some() {
                                 c.cursor = changes.cursor;

@@ -401,6 +401,7 @@ pub fn IncidentCard() -> impl IntoView {
     let feed = state.incidents;
     let content = Memo::new(move |_| {
         feed.version.track();
+        state.geofence.version.track();
         let sel = feed.selected.get()?;
         let inc = feed.with_store(|s| s.get(&sel.id).cloned()).flatten()?;
         Some((sel.pinned, inc))
@@ -439,6 +440,7 @@ pub fn IncidentCard() -> impl IntoView {
             if !inc.track.is_empty() {
                 rows.push(("Track".into(), format!("{} earlier positions", inc.track.len())));
             }
+            rows.extend(crate::web::geofence_ui::situation_rows(&inc));
             rows.push(("Description".into(), inc.description.clone()));
             for (k, v) in &inc.properties {
                 if !core_keys.iter().any(|c| c == k) {

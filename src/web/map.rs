@@ -120,7 +120,10 @@ fn frame(rt: &SharedRuntime, state: AppState) {
             Vec::new()
         },
         selected_incident: None,
+        zones: None,
+        gaps: None,
     };
+    let scene = with_geofence(&state, scene);
     let all_settled = LayerId::ALL
         .iter()
         .all(|id| state.layer_untracked(*id).is_settled());
@@ -276,6 +279,7 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
             for id in LayerId::ALL {
                 let _ = state.layer(id);
             }
+            let _ = state.geofence.state();
             state.visibility.track();
             state.selection.track();
             state.tiles_on.track();
@@ -482,4 +486,35 @@ impl Runtime {
             first_drawn: false,
         }))
     }
+}
+
+/// The scene with the zones and, when fences and cameras are both shown, the fence stretches
+/// no camera sees.
+fn with_geofence(state: &AppState, mut scene: Scene) -> Scene {
+    if let crate::web::geofence::ZonesState::Loaded {
+        set,
+        config,
+        version,
+    } = state.geofence.state_untracked()
+    {
+        scene.zones = Some((set, version));
+        let fences = state.layer_untracked(LayerId::Fences);
+        let cameras = state.layer_untracked(LayerId::Cameras);
+        if scene.visibility.get(LayerId::Fences)
+            && scene.visibility.get(LayerId::Cameras)
+            && let (Some(f), Some(c)) = (fences.data(), cameras.data())
+        {
+            let versions = (fences.version(), cameras.version());
+            scene.gaps = state
+                .geofence
+                .gaps(f, c, versions, config.gap_spacing_m)
+                .map(|g| {
+                    (
+                        g,
+                        versions.0 ^ versions.1.rotate_left(32) ^ config.gap_spacing_m.to_bits(),
+                    )
+                });
+        }
+    }
+    scene
 }

@@ -6,6 +6,8 @@
 
 pub mod components;
 pub mod feed;
+pub mod geofence;
+pub mod geofence_ui;
 pub mod hook;
 pub mod incident_ui;
 pub mod input;
@@ -21,6 +23,7 @@ use crate::core::projection::to_mercator;
 use crate::core::units::{LonLat, Zoom};
 use crate::core::viewport::{Viewport, region_bounds};
 use components::{Controls, ErrorBanners, InfoCard, LayerPanel, PerfOverlay, StatusBar};
+use geofence_ui::AlertTicker;
 use incident_ui::{IncidentCard, IncidentPanel, IncidentStrip};
 use map::{MapCanvas, Runtime, window_size};
 use state::AppState;
@@ -92,6 +95,9 @@ pub fn App() -> impl IntoView {
         true
     });
 
+    // Zones follow the incidents (only changed ones are re-classified).
+    state.geofence.connect(state.incidents);
+
     view! {
         <main class="app">
             <MapCanvas runtime=runtime />
@@ -101,6 +107,7 @@ pub fn App() -> impl IntoView {
                     <span class="subtitle">"Channel region · live incidents"</span>
                 </header>
                 <IncidentStrip />
+                <AlertTicker />
                 {config_problem.map(|p| view! {
                     <div class="error-banner" role="alert" data-testid="error-banner" data-layer="config">{p}</div>
                 })}

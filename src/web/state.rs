@@ -122,6 +122,8 @@ pub struct AppState {
     pub tiles_on: RwSignal<bool>,
     /// The live incident feed, its store and the operator's incident filter and selection.
     pub incidents: crate::web::feed::Incidents,
+    /// Zones, their live counts and the alert ticker.
+    pub geofence: crate::web::geofence::Geofence,
 }
 
 impl AppState {
@@ -151,6 +153,7 @@ impl AppState {
             reload,
             tiles_on: RwSignal::new(false),
             incidents: crate::web::feed::Incidents::new(),
+            geofence: crate::web::geofence::Geofence::new(config),
         }
     }
 

@@ -537,3 +537,59 @@ pub fn incident_ring(ctx: &CanvasRenderingContext2d, x: f64, y: f64, dpr: f64) {
     ctx.set_stroke_style_str(style::HIGHLIGHT);
     ctx.stroke();
 }
+
+/// Geofencing zones: a faint fill by kind (holes left out) and a cased outline. Returns the
+/// number of zones drawn.
+pub fn zones(pen: &mut Pen, zones: &[crate::core::geofence::Zone]) -> usize {
+    let ctx = pen.ctx;
+    ctx.set_line_join("round");
+    let visible = pen.view.visible_bounds();
+    let mut drawn = 0;
+    for z in zones.iter().filter(|z| z.bounds.intersects(&visible)) {
+        let (stroke, fill, dash) = style::zone_style(z.kind);
+        ctx.begin_path();
+        for rings in &z.polygons {
+            for r in rings {
+                pen.path(r, true);
+            }
+        }
+        ctx.set_fill_style_str(fill);
+        ctx.fill_with_canvas_winding_rule(web_sys::CanvasWindingRule::Evenodd);
+        pen.set_dash(&[]);
+        pen.stroke(style::LABEL_HALO, 4.0);
+        pen.set_dash(dash);
+        pen.stroke(stroke, 2.0);
+        pen.set_dash(&[]);
+        drawn += 1;
+    }
+    drawn
+}
+
+/// The fence stretches no camera sees, as a thick warning stripe over the fence.
+pub fn coverage_gaps(pen: &mut Pen, gaps: &crate::core::geofence::CoverageGaps) -> usize {
+    let ctx = pen.ctx;
+    ctx.set_line_cap("butt");
+    ctx.begin_path();
+    let visible = pen.view.visible_bounds();
+    let mut drawn = 0;
+    for g in &gaps.gaps {
+        if g.path.iter().any(|p| {
+            p.x >= visible.min_x
+                && p.x <= visible.max_x
+                && p.y >= visible.min_y
+                && p.y <= visible.max_y
+        }) {
+            pen.path(&g.path, false);
+            drawn += 1;
+        }
+    }
+    if drawn > 0 {
+        // Dotted, so it reads apart from the solid fence and wall lines under it.
+        pen.set_dash(&[2.0, 5.0]);
+        pen.stroke(style::LABEL_HALO, 7.0);
+        pen.stroke(style::COVERAGE_GAP, 5.0);
+        pen.set_dash(&[]);
+    }
+    ctx.set_line_cap("round");
+    drawn
+}

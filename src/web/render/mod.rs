@@ -54,6 +54,10 @@ pub struct Scene {
     pub reserved: Vec<[f64; 4]>,
     /// The selected incident's position (EPSG:3857 metres), ringed on screen.
     pub selected_incident: Option<crate::core::units::Mercator>,
+    /// Geofencing zones and their data version.
+    pub zones: Option<(std::sync::Arc<crate::core::geofence::ZoneSet>, u64)>,
+    /// Fence stretches no camera sees, and a key of what they were computed from.
+    pub gaps: Option<(std::sync::Arc<crate::core::geofence::CoverageGaps>, u64)>,
 }
 
 struct Surface {
@@ -108,6 +112,8 @@ struct CompositeKey {
     base: BaseKey,
     /// (version, visible) of fences, cameras, ports.
     overlays: [(u64, bool); 3],
+    /// Versions of the zones and of the coverage gaps (0: none).
+    geofence: (u64, u64),
 }
 
 pub struct Renderer {
@@ -306,6 +312,10 @@ impl Renderer {
         let key = CompositeKey {
             base: base_key,
             overlays,
+            geofence: (
+                scene.zones.as_ref().map_or(0, |z| z.1),
+                scene.gaps.as_ref().map_or(0, |g| g.1),
+            ),
         };
         let mut kind = FrameKind::Compose;
         let mut drawn = 0;
@@ -379,8 +389,14 @@ impl Renderer {
             scratch: &mut self.scratch,
         };
         let mut drawn = 0;
+        if let Some((z, _)) = &scene.zones {
+            drawn += draw::zones(&mut pen, &z.zones);
+        }
         if let Some(d) = layer(LayerId::Fences) {
             drawn += draw::fences(&mut pen, d);
+        }
+        if let Some((g, _)) = &scene.gaps {
+            drawn += draw::coverage_gaps(&mut pen, g);
         }
         if let Some(d) = layer(LayerId::Cameras) {
             drawn += draw::cameras(&mut pen, d);

@@ -33,6 +33,23 @@ pub fn fence_style(kind: FenceKind) -> (&'static str, f64, &'static [f64]) {
     }
 }
 
+/// Geofencing zones: outline colour, fill and dash pattern (CSS px, empty = solid). Hues kept
+/// apart from the fences (amber), cameras (cyan) and incidents (severity green → magenta).
+pub fn zone_style(
+    kind: crate::core::geofence::ZoneKind,
+) -> (&'static str, &'static str, &'static [f64]) {
+    use crate::core::geofence::ZoneKind;
+    match kind {
+        ZoneKind::Restricted => ("#ff5c8a", "rgba(255,92,138,0.10)", &[8.0, 5.0]),
+        ZoneKind::Watch => ("#8fa8ff", "rgba(143,168,255,0.09)", &[]),
+        ZoneKind::Approach => ("#c6f06a", "rgba(198,240,106,0.08)", &[3.0, 4.0]),
+        ZoneKind::Other => ("#cfd8dc", "rgba(207,216,220,0.07)", &[]),
+    }
+}
+
+/// Fence stretches no camera sees: a warning stripe over the fence.
+pub const COVERAGE_GAP: &str = "#ff3d00";
+
 /// Ports: icon colour and shape.
 pub fn port_style(kind: PortKind) -> (&'static str, PortIcon) {
     match kind {

@@ -1,0 +1,671 @@
+//! Zone events per incident: [`Engine`] keeps each incident's zone memberships as fixes
+//! arrive and raises enter / exit / dwell / cross events into a bounded [`EventLog`].
+//!
+//! Units: positions are EPSG:3857 metres ([`Mercator`]; exports write degrees WGS84), the
+//! exit margin and accuracies are ground metres (EPSG:3857 metres times
+//! [`ground_scale`] at the fix's latitude), times are milliseconds since the Unix epoch.
+//!
+//! Rules:
+//!
+//! * **Enter**: an incident becomes a member of a zone when a fix is inside it (boundary
+//!   inclusive, see [`pip`](super::pip)). Event if the zone's `alert_on_enter`.
+//! * **Exit** (hysteresis): a member stops being one only when a fix is outside the zone
+//!   *and* more than [`EngineConfig::exit_margin_m`] ground metres from its boundary, so a
+//!   track jittering along an edge does not flap. Event if the zone's `alert_on_exit`.
+//! * **Dwell**: once per stay, when the incident has been a member for the zone's `dwell_s`
+//!   or more, checked on each of its fixes and on [`Engine::tick`] (so a still incident
+//!   still raises it). The event's time is that of the fix or tick that noticed it.
+//! * **Cross**: when the straight path (EPSG:3857) between two consecutive accepted fixes of
+//!   an incident meets a zone of which it is not a member, though neither fix is inside it.
+//!   Position: where the path first meets the zone. Raised if the zone's `alert_on_enter`.
+//! * **Accuracy**: an open fix whose `accuracy_m` is worse than
+//!   [`EngineConfig::max_accuracy_m`] (or NaN) is ignored: no event, no membership change,
+//!   and it is not the start of the next crossing path. A fix older than the incident's last
+//!   accepted one is ignored too.
+//! * **Closing or removing** an incident ends all its memberships (the zone counts drop)
+//!   and raises one [`EventKind::Ended`] per membership, **not** an exit: the incident did
+//!   not leave, it stopped being tracked. `Ended` is not an alert ([`EventKind::is_alert`]);
+//!   it lets a playback know the membership is over. A later open fix starts afresh.
+//!
+//! Events of one update come in this order: exits, crossings (along the path), enters,
+//! dwells; zones ascending within a kind. Everything is deterministic: the same inputs give
+//! the same log, which [`Engine::reset`] plus a replay of recorded [`Input`]s reproduces.
+
+use super::index::ZoneIndex;
+use super::zone::{Zone, quote};
+use crate::core::incident::Incident;
+use crate::core::projection::{ground_scale, to_lonlat, to_mercator};
+use crate::core::time::Timestamp;
+use crate::core::units::{LonLat, Mercator};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// One position report of an incident.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fix {
+    pub id: String,
+    /// EPSG:3857 metres.
+    pub at: Mercator,
+    /// Milliseconds since the Unix epoch.
+    pub time_ms: i64,
+    /// Accuracy radius in ground metres, if known.
+    pub accuracy_m: Option<f64>,
+    /// `false`: the incident is closed (ends its memberships).
+    pub open: bool,
+}
+
+impl Fix {
+    /// An open fix without accuracy.
+    pub fn new(id: impl Into<String>, at: Mercator, time_ms: i64) -> Fix {
+        Fix {
+            id: id.into(),
+            at,
+            time_ms,
+            accuracy_m: None,
+            open: true,
+        }
+    }
+
+    /// An open fix at a position in degrees WGS84.
+    pub fn at_lonlat(id: impl Into<String>, p: LonLat, time_ms: i64) -> Fix {
+        Fix::new(id, to_mercator(p), time_ms)
+    }
+
+    /// This fix with an accuracy radius (ground metres).
+    pub fn with_accuracy(mut self, accuracy_m: f64) -> Fix {
+        self.accuracy_m = Some(accuracy_m);
+        self
+    }
+
+    /// This fix, closed.
+    pub fn closed(mut self) -> Fix {
+        self.open = false;
+        self
+    }
+
+    /// The fix an incident's current version gives (time: `updated_at`).
+    pub fn from_incident(inc: &Incident) -> Fix {
+        Fix {
+            id: inc.id.clone(),
+            at: inc.at,
+            time_ms: inc.updated_at.millis(),
+            accuracy_m: inc.accuracy_m,
+            open: inc.is_open(),
+        }
+    }
+}
+
+/// Something the engine reacts to; a recorded list of these replays to the same log.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input {
+    Fix(Fix),
+    /// The clock: raise the dwell events due at or before this time (ms since the epoch).
+    Tick(i64),
+    /// The incident left the store (ends its memberships like a close).
+    Remove {
+        id: String,
+        time_ms: i64,
+    },
+}
+
+/// Engine settings.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EngineConfig {
+    /// Ground metres a member must be outside a zone's boundary to exit (default 10).
+    pub exit_margin_m: f64,
+    /// Fixes with a worse (larger) accuracy radius, ground metres, are ignored
+    /// (default 100; `None`: accept all).
+    pub max_accuracy_m: Option<f64>,
+    /// Events kept in the log; older ones are dropped and counted (default 10,000).
+    pub log_capacity: usize,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            exit_margin_m: 10.0,
+            max_accuracy_m: Some(100.0),
+            log_capacity: 10_000,
+        }
+    }
+}
+
+/// What happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EventKind {
+    Enter,
+    Exit,
+    Dwell,
+    Cross,
+    /// The incident was closed or removed while a member (not an alert).
+    Ended,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 5] = [
+        EventKind::Enter,
+        EventKind::Exit,
+        EventKind::Dwell,
+        EventKind::Cross,
+        EventKind::Ended,
+    ];
+
+    /// "enter", "exit", "dwell", "cross", "ended".
+    pub fn key(self) -> &'static str {
+        match self {
+            EventKind::Enter => "enter",
+            EventKind::Exit => "exit",
+            EventKind::Dwell => "dwell",
+            EventKind::Cross => "cross",
+            EventKind::Ended => "ended",
+        }
+    }
+
+    /// Exact inverse of [`EventKind::key`].
+    pub fn from_key(s: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.key() == s)
+    }
+
+    /// Everything but `Ended` is an alert.
+    pub fn is_alert(self) -> bool {
+        self != EventKind::Ended
+    }
+}
+
+/// One zone event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    /// 1, 2, 3, … per engine (never reused, even when the log drops old events).
+    pub seq: u64,
+    /// Milliseconds since the Unix epoch (of the fix, tick or removal that raised it).
+    pub time_ms: i64,
+    pub incident_id: String,
+    /// Index of the zone in [`Engine::zones`].
+    pub zone: usize,
+    pub zone_id: String,
+    pub kind: EventKind,
+    /// EPSG:3857 metres: the fix's position (crossings: where the path meets the zone;
+    /// dwell from a tick and ended: the last accepted position).
+    pub at: Mercator,
+    /// The zone is critical (its alerts flash on the video wall).
+    pub critical: bool,
+}
+
+impl Event {
+    /// The position in degrees WGS84.
+    pub fn lonlat(&self) -> LonLat {
+        to_lonlat(self.at)
+    }
+}
+
+/// A bounded log of events, oldest first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventLog {
+    events: VecDeque<Event>,
+    capacity: usize,
+    dropped: u64,
+}
+
+impl EventLog {
+    /// An empty log keeping at most `capacity` events (at least 1).
+    pub fn new(capacity: usize) -> EventLog {
+        EventLog {
+            events: VecDeque::new(),
+            capacity: capacity.max(1),
+            dropped: 0,
+        }
+    }
+
+    /// Append, dropping the oldest event if full.
+    pub fn push(&mut self, e: Event) {
+        while self.events.len() >= self.capacity {
+            self.events.pop_front();
+            self.dropped += 1;
+        }
+        self.events.push_back(e);
+    }
+
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// Events dropped because the log was full.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// Oldest first.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Event> + '_ {
+        self.events.iter()
+    }
+
+    /// Events with `t0_ms <= time_ms < t1_ms`, in log order (for time playback).
+    pub fn between(&self, t0_ms: i64, t1_ms: i64) -> Vec<&Event> {
+        self.events
+            .iter()
+            .filter(|e| e.time_ms >= t0_ms && e.time_ms < t1_ms)
+            .collect()
+    }
+
+    /// Forget every event and the dropped count.
+    pub fn clear(&mut self) {
+        self.events.clear();
+        self.dropped = 0;
+    }
+
+    /// GeoJSON FeatureCollection (RFC 7946) of event points in degrees WGS84 (7 decimals),
+    /// oldest first, feature id = seq, properties `seq`, `time` (RFC 3339 UTC), `time_ms`,
+    /// `kind`, `incident_id`, `zone_id`, `critical`; top-level `dropped` says how many older
+    /// events the log no longer holds.
+    pub fn to_geojson(&self) -> String {
+        let mut out = format!(
+            "{{\"type\":\"FeatureCollection\",\"dropped\":{},\"features\":[",
+            self.dropped
+        );
+        for (i, e) in self.events.iter().enumerate() {
+            if i > 0 {
+                out.push_str(",\n");
+            }
+            let ll = e.lonlat();
+            out.push_str(&format!(
+                "{{\"type\":\"Feature\",\"id\":{seq},\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{lon:.7},{lat:.7}]}},\"properties\":{{\"seq\":{seq},\"time\":{time},\"time_ms\":{ms},\"kind\":\"{kind}\",\"incident_id\":{inc},\"zone_id\":{zone},\"critical\":{crit}}}}}",
+                seq = e.seq,
+                lon = ll.lon,
+                lat = ll.lat,
+                time = time_text(e.time_ms).map_or("null".to_string(), |t| quote(&t)),
+                ms = e.time_ms,
+                kind = e.kind.key(),
+                inc = quote(&e.incident_id),
+                zone = quote(&e.zone_id),
+                crit = e.critical,
+            ));
+        }
+        out.push_str("]}\n");
+        out
+    }
+
+    /// CSV (RFC 4180, `\r\n` line ends), header
+    /// `seq,time,time_ms,kind,incident_id,zone_id,lon,lat,critical`, oldest first. Text
+    /// fields are quoted when needed; one starting with `=`, `+`, `-`, `@`, tab or CR gets a
+    /// leading `'` so a spreadsheet does not run it as a formula.
+    pub fn to_csv(&self) -> String {
+        let mut out =
+            String::from("seq,time,time_ms,kind,incident_id,zone_id,lon,lat,critical\r\n");
+        for e in &self.events {
+            let ll = e.lonlat();
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{:.7},{:.7},{}\r\n",
+                e.seq,
+                time_text(e.time_ms).unwrap_or_default(),
+                e.time_ms,
+                e.kind.key(),
+                csv_field(&e.incident_id),
+                csv_field(&e.zone_id),
+                ll.lon,
+                ll.lat,
+                e.critical
+            ));
+        }
+        out
+    }
+}
+
+fn time_text(ms: i64) -> Option<String> {
+    Timestamp::from_millis(ms).map(|t| t.to_rfc3339())
+}
+
+fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// One zone membership of an incident.
+#[derive(Clone, Debug, PartialEq)]
+struct Membership {
+    zone: u32,
+    since_ms: i64,
+    /// When the dwell event is due, until it is raised.
+    dwell_due: Option<i64>,
+}
+
+/// What the engine remembers of an incident.
+#[derive(Clone, Debug, PartialEq)]
+struct Track {
+    at: Mercator,
+    time_ms: i64,
+    /// Ascending by zone.
+    members: Vec<Membership>,
+}
+
+/// The geofencing engine: zones, their index, per-incident memberships, live counts and
+/// the event log.
+#[derive(Clone, Debug)]
+pub struct Engine {
+    zones: Vec<Zone>,
+    index: ZoneIndex,
+    config: EngineConfig,
+    tracks: BTreeMap<String, Track>,
+    counts: Vec<u32>,
+    /// (due ms, incident id, zone).
+    dwell_queue: BTreeSet<(i64, String, u32)>,
+    log: EventLog,
+    next_seq: u64,
+}
+
+impl Engine {
+    /// An engine over `zones` (indexed once here).
+    pub fn new(zones: Vec<Zone>, config: EngineConfig) -> Engine {
+        let index = ZoneIndex::new(&zones);
+        Engine {
+            counts: vec![0; zones.len()],
+            zones,
+            index,
+            config,
+            tracks: BTreeMap::new(),
+            dwell_queue: BTreeSet::new(),
+            log: EventLog::new(config.log_capacity),
+            next_seq: 1,
+        }
+    }
+
+    pub fn zones(&self) -> &[Zone] {
+        &self.zones
+    }
+
+    pub fn index(&self) -> &ZoneIndex {
+        &self.index
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    pub fn log(&self) -> &EventLog {
+        &self.log
+    }
+
+    /// Open incidents currently members of each zone (by zone index), kept up to date by
+    /// every update.
+    pub fn counts(&self) -> &[u32] {
+        &self.counts
+    }
+
+    /// Zones (indices, ascending) the incident is currently a member of.
+    pub fn memberships(&self, id: &str) -> Vec<usize> {
+        self.tracks.get(id).map_or_else(Vec::new, |t| {
+            t.members.iter().map(|m| m.zone as usize).collect()
+        })
+    }
+
+    /// Number of incidents the engine tracks (open, with at least one accepted fix).
+    pub fn tracked(&self) -> usize {
+        self.tracks.len()
+    }
+
+    /// Forget all incidents, counts and events (the zones stay): a fresh engine for a replay.
+    pub fn reset(&mut self) {
+        self.tracks.clear();
+        self.dwell_queue.clear();
+        self.counts.iter_mut().for_each(|c| *c = 0);
+        self.log.clear();
+        self.next_seq = 1;
+    }
+
+    /// React to one input.
+    pub fn apply(&mut self, input: &Input) -> Vec<Event> {
+        match input {
+            Input::Fix(f) => self.update(f),
+            Input::Tick(now) => self.tick(*now),
+            Input::Remove { id, time_ms } => self.remove(id, *time_ms),
+        }
+    }
+
+    fn emit(
+        &mut self,
+        out: &mut Vec<Event>,
+        kind: EventKind,
+        id: &str,
+        zone: u32,
+        time_ms: i64,
+        at: Mercator,
+    ) {
+        let Some(z) = self.zones.get(zone as usize) else {
+            return;
+        };
+        let e = Event {
+            seq: self.next_seq,
+            time_ms,
+            incident_id: id.to_string(),
+            zone: zone as usize,
+            zone_id: z.id.clone(),
+            kind,
+            at,
+            critical: z.rules.critical,
+        };
+        self.next_seq += 1;
+        self.log.push(e.clone());
+        out.push(e);
+    }
+
+    fn rules_of(&self, zone: u32) -> Option<&super::zone::ZoneRules> {
+        self.zones.get(zone as usize).map(|z| &z.rules)
+    }
+
+    /// A fix arrives: update the incident's memberships (incrementally: one grid lookup,
+    /// boundary distances for the zones it leaves, an R-tree query along its path) and
+    /// return the events raised (also appended to the log).
+    pub fn update(&mut self, fix: &Fix) -> Vec<Event> {
+        if !fix.open {
+            return self.end(&fix.id, fix.time_ms);
+        }
+        let at = fix.at;
+        if !(at.x.is_finite() && at.y.is_finite()) {
+            return Vec::new();
+        }
+        if let (Some(limit), Some(acc)) = (self.config.max_accuracy_m, fix.accuracy_m)
+            && acc
+                .partial_cmp(&limit)
+                .is_none_or(|o| o == std::cmp::Ordering::Greater)
+        {
+            return Vec::new();
+        }
+        let (mut track, prev) = match self.tracks.remove(&fix.id) {
+            Some(t) if t.time_ms > fix.time_ms => {
+                self.tracks.insert(fix.id.clone(), t);
+                return Vec::new();
+            }
+            Some(t) => {
+                let prev = t.at;
+                (t, Some(prev))
+            }
+            None => (
+                Track {
+                    at,
+                    time_ms: fix.time_ms,
+                    members: Vec::new(),
+                },
+                None,
+            ),
+        };
+        let inside: Vec<u32> = self
+            .index
+            .zones_at(at)
+            .into_iter()
+            .filter_map(|z| u32::try_from(z).ok())
+            .collect();
+        let scale = ground_scale(to_lonlat(at).lat);
+        let margin = if scale > 0.0 {
+            self.config.exit_margin_m.max(0.0) / scale
+        } else {
+            0.0
+        };
+        let mut out = Vec::new();
+        let was: Vec<u32> = track.members.iter().map(|m| m.zone).collect();
+
+        // Exits.
+        let mut kept = Vec::with_capacity(track.members.len());
+        for mem in std::mem::take(&mut track.members) {
+            let z = mem.zone;
+            if inside.binary_search(&z).is_ok()
+                || self.index.boundary_within(z as usize, at, margin)
+            {
+                kept.push(mem);
+                continue;
+            }
+            if let Some(c) = self.counts.get_mut(z as usize) {
+                *c = c.saturating_sub(1);
+            }
+            if let Some(due) = mem.dwell_due {
+                self.dwell_queue.remove(&(due, fix.id.clone(), z));
+            }
+            if self.rules_of(z).is_some_and(|r| r.alert_on_exit) {
+                self.emit(&mut out, EventKind::Exit, &fix.id, z, fix.time_ms, at);
+            }
+        }
+        track.members = kept;
+
+        // Crossings of zones neither fix is in.
+        if let Some(p0) = prev.filter(|p0| *p0 != at) {
+            let mut hits: Vec<(f64, u32, Mercator)> = Vec::new();
+            for z in self.index.candidates_along(p0, at) {
+                let Ok(z32) = u32::try_from(z) else { continue };
+                if was.contains(&z32) || inside.binary_search(&z32).is_ok() {
+                    continue;
+                }
+                if !self.rules_of(z32).is_some_and(|r| r.alert_on_enter) {
+                    continue;
+                }
+                if let Some((t, pt)) = self.index.first_crossing(z, p0, at) {
+                    hits.push((t, z32, pt));
+                }
+            }
+            hits.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            for (_, z, pt) in hits {
+                self.emit(&mut out, EventKind::Cross, &fix.id, z, fix.time_ms, pt);
+            }
+        }
+
+        // Enters.
+        for &z in &inside {
+            if track.members.iter().any(|m| m.zone == z) {
+                continue;
+            }
+            let rules = self.rules_of(z).copied();
+            let dwell_due = rules
+                .and_then(|r| r.dwell_ms())
+                .map(|d| fix.time_ms.saturating_add(d));
+            if let Some(due) = dwell_due {
+                self.dwell_queue.insert((due, fix.id.clone(), z));
+            }
+            let pos = track.members.partition_point(|m| m.zone < z);
+            track.members.insert(
+                pos,
+                Membership {
+                    zone: z,
+                    since_ms: fix.time_ms,
+                    dwell_due,
+                },
+            );
+            if let Some(c) = self.counts.get_mut(z as usize) {
+                *c += 1;
+            }
+            if rules.is_some_and(|r| r.alert_on_enter) {
+                self.emit(&mut out, EventKind::Enter, &fix.id, z, fix.time_ms, at);
+            }
+        }
+
+        // Dwells due by this fix.
+        let mut due_now = Vec::new();
+        for mem in &mut track.members {
+            if let Some(due) = mem.dwell_due
+                && due <= fix.time_ms
+            {
+                mem.dwell_due = None;
+                due_now.push((due, mem.zone));
+            }
+        }
+        for (due, z) in due_now {
+            self.dwell_queue.remove(&(due, fix.id.clone(), z));
+            self.emit(&mut out, EventKind::Dwell, &fix.id, z, fix.time_ms, at);
+        }
+
+        track.at = at;
+        track.time_ms = fix.time_ms;
+        self.tracks.insert(fix.id.clone(), track);
+        out
+    }
+
+    /// The clock moved to `now_ms`: raise the dwell events due by then (oldest due first).
+    pub fn tick(&mut self, now_ms: i64) -> Vec<Event> {
+        let mut out = Vec::new();
+        while let Some(first) = self.dwell_queue.first() {
+            if first.0 > now_ms {
+                break;
+            }
+            let Some((due, id, z)) = self.dwell_queue.pop_first() else {
+                break;
+            };
+            let Some(track) = self.tracks.get_mut(&id) else {
+                continue;
+            };
+            let Some(mem) = track
+                .members
+                .iter_mut()
+                .find(|m| m.zone == z && m.dwell_due == Some(due))
+            else {
+                continue;
+            };
+            mem.dwell_due = None;
+            let at = track.at;
+            self.emit(&mut out, EventKind::Dwell, &id, z, now_ms, at);
+        }
+        out
+    }
+
+    /// The incident left the store: end its memberships (see the module doc).
+    pub fn remove(&mut self, id: &str, time_ms: i64) -> Vec<Event> {
+        self.end(id, time_ms)
+    }
+
+    fn end(&mut self, id: &str, time_ms: i64) -> Vec<Event> {
+        let mut out = Vec::new();
+        let Some(track) = self.tracks.remove(id) else {
+            return out;
+        };
+        for mem in track.members {
+            if let Some(c) = self.counts.get_mut(mem.zone as usize) {
+                *c = c.saturating_sub(1);
+            }
+            if let Some(due) = mem.dwell_due {
+                self.dwell_queue.remove(&(due, id.to_string(), mem.zone));
+            }
+            self.emit(&mut out, EventKind::Ended, id, mem.zone, time_ms, track.at);
+        }
+        out
+    }
+
+    /// How long (ms) the incident has been a member of `zone` at `now_ms`, if it is one.
+    pub fn stay_ms(&self, id: &str, zone: usize, now_ms: i64) -> Option<i64> {
+        self.tracks
+            .get(id)?
+            .members
+            .iter()
+            .find(|m| m.zone as usize == zone)
+            .map(|m| now_ms.saturating_sub(m.since_ms))
+    }
+}

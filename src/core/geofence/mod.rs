@@ -1,0 +1,43 @@
+//! Geofencing: zones, point-in-zone classification, zone events, distances to fences and
+//! ports, camera coverage of the fences.
+//!
+//! Units and spaces:
+//!
+//! * zone geometry is read in degrees WGS84 and kept in **EPSG:3857 metres**
+//!   ([`Mercator`](super::units::Mercator)); zone edges are straight lines in EPSG:3857, i.e.
+//!   straight on the map as drawn, and every inside/outside test is done there;
+//! * margins, distances, accuracies, camera ranges and coverage lengths are **ground metres**
+//!   (true distances on the Earth; each module says how it gets them);
+//! * times are **milliseconds since the Unix epoch** (UTC), as [`Timestamp`](super::time::Timestamp).
+//!
+//! Modules:
+//!
+//! * [`zone`]: the zone model and the zones GeoJSON reader (per-zone validation, bad zones
+//!   reported and skipped);
+//! * [`pip`]: exact point-in-polygon and segment tests (the boundary rule lives here);
+//! * [`index`]: [`ZoneIndex`], an R-tree over the zones plus a uniform grid for bulk
+//!   classification of many points;
+//! * [`events`]: [`Engine`], per-incident zone memberships and the enter / exit / dwell /
+//!   cross events with hysteresis, the bounded [`EventLog`] and its exports;
+//! * [`distance`]: [`Proximity`], ground distance from a point to the nearest fence and port;
+//! * [`coverage`]: [`CameraCoverage`], cameras whose field of view contains a point and the
+//!   stretches of fence no camera sees;
+//! * [`synthetic`]: seeded, deterministic zones and points for benchmarks and tests.
+//!
+//! Nothing here does I/O or panics on any input.
+
+pub mod coverage;
+pub mod distance;
+pub mod events;
+pub mod index;
+pub mod pip;
+pub mod synthetic;
+pub mod zone;
+
+pub use coverage::{CameraCoverage, CoverageGaps, Gap, sector_contains};
+pub use distance::{Nearest, Proximity, ground_distance_m};
+pub use events::{Engine, EngineConfig, Event, EventKind, EventLog, Fix, Input};
+pub use index::{Classification, ZoneIndex};
+pub use zone::{
+    Zone, ZoneError, ZoneFileError, ZoneKind, ZoneRules, ZoneSet, parse_zones, zones_to_geojson,
+};

@@ -1,0 +1,709 @@
+//! Geofence zones: the model and the zones GeoJSON reader.
+//!
+//! Input: an RFC 7946 FeatureCollection, coordinates in degrees WGS84, Polygon or
+//! MultiPolygon geometries (holes allowed). Output: [`Zone`]s whose rings are in EPSG:3857
+//! metres ([`Mercator`]), closed, without repeated consecutive positions; `dwell_s` is
+//! seconds.
+//!
+//! Properties: `id` (the Feature's `id` member, else an `id` property; string or number),
+//! `name` (default: the id), `kind` (`restricted`, `watch`, `approach`; anything else is
+//! [`ZoneKind::Other`]), `alert_on_enter` and `alert_on_exit` (booleans, default `true`),
+//! `dwell_s` (number > 0, optional), `critical` (boolean; default `true` for restricted zones,
+//! `false` otherwise). A `null` property is the same as an absent one.
+//!
+//! A bad zone (no id, duplicate id, unknown geometry type, a ring with fewer than 4 positions,
+//! not closed, self-intersecting, crossing another ring of its polygon, a hole outside its
+//! exterior, a NaN / infinite / out-of-range coordinate, a malformed rule property) is
+//! reported in [`ZoneSet::rejected`] with its index, id and a message such as
+//! `zone "port": ring 0 intersects itself near 1.8601, 50.9702` (lon, lat), and skipped; the
+//! other zones still load. Only text that is not JSON or not a FeatureCollection fails as a
+//! whole ([`ZoneFileError`]).
+
+use super::pip::{SegmentContact, on_boundary, ring_area, ring_parity, segment_contact};
+use crate::core::json::Json as J;
+use crate::core::model::Properties;
+use crate::core::projection::{MAX_LAT, to_lonlat, to_mercator};
+use crate::core::units::{LonLat, Mercator};
+use crate::core::viewport::MercatorBounds;
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// What a zone is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ZoneKind {
+    Restricted,
+    Watch,
+    Approach,
+    Other,
+}
+
+impl ZoneKind {
+    pub const ALL: [ZoneKind; 4] = [
+        ZoneKind::Restricted,
+        ZoneKind::Watch,
+        ZoneKind::Approach,
+        ZoneKind::Other,
+    ];
+
+    /// "restricted", "watch", "approach", "other".
+    pub fn key(self) -> &'static str {
+        match self {
+            ZoneKind::Restricted => "restricted",
+            ZoneKind::Watch => "watch",
+            ZoneKind::Approach => "approach",
+            ZoneKind::Other => "other",
+        }
+    }
+
+    /// Case-insensitive, trimmed match on the key; anything unknown is `Other`.
+    pub fn from_str_lossy(s: &str) -> ZoneKind {
+        let k = s.trim().to_ascii_lowercase();
+        ZoneKind::ALL
+            .into_iter()
+            .find(|z| z.key() == k)
+            .unwrap_or(ZoneKind::Other)
+    }
+
+    /// "Restricted", "Watch", "Approach", "Other".
+    pub fn label(self) -> &'static str {
+        match self {
+            ZoneKind::Restricted => "Restricted",
+            ZoneKind::Watch => "Watch",
+            ZoneKind::Approach => "Approach",
+            ZoneKind::Other => "Other",
+        }
+    }
+}
+
+/// What a zone alerts on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ZoneRules {
+    /// Raise an enter event (and a cross event) for this zone.
+    pub alert_on_enter: bool,
+    /// Raise an exit event for this zone.
+    pub alert_on_exit: bool,
+    /// Raise one dwell event per stay once an incident has been inside this many seconds.
+    pub dwell_s: Option<f64>,
+    /// Alerts of this zone flash on the video wall.
+    pub critical: bool,
+}
+
+impl ZoneRules {
+    /// The defaults for a kind: alert on enter and exit, no dwell, critical iff restricted.
+    pub fn defaults(kind: ZoneKind) -> ZoneRules {
+        ZoneRules {
+            alert_on_enter: true,
+            alert_on_exit: true,
+            dwell_s: None,
+            critical: kind == ZoneKind::Restricted,
+        }
+    }
+
+    /// The dwell threshold in milliseconds, if any.
+    pub fn dwell_ms(&self) -> Option<i64> {
+        self.dwell_s
+            .filter(|s| s.is_finite() && *s > 0.0)
+            .map(|s| (s * 1000.0).round().clamp(1.0, 1e15) as i64)
+    }
+}
+
+/// One polygon: exterior ring then holes, each closed, EPSG:3857 metres.
+pub type Rings = Vec<Vec<Mercator>>;
+
+/// One validated zone.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Zone {
+    pub id: String,
+    /// The `name` property, else the id.
+    pub name: String,
+    pub kind: ZoneKind,
+    pub rules: ZoneRules,
+    /// The zone is the union of these polygons (one for a Polygon geometry).
+    pub polygons: Vec<Rings>,
+    /// Bounding box of all rings.
+    pub bounds: MercatorBounds,
+    /// All properties in source order, as display text.
+    pub properties: Properties,
+}
+
+impl Zone {
+    /// A validated zone from polygons in degrees WGS84 (each: exterior ring, then holes; each
+    /// ring closed). The error is the reason without the `zone "id": ` prefix.
+    pub fn new(
+        id: impl Into<String>,
+        name: Option<String>,
+        kind: ZoneKind,
+        rules: ZoneRules,
+        polygons: &[Vec<Vec<LonLat>>],
+    ) -> Result<Zone, String> {
+        let id = id.into();
+        if id.trim().is_empty() {
+            return Err("missing id".to_string());
+        }
+        if polygons.is_empty() {
+            return Err("empty geometry".to_string());
+        }
+        let multi = polygons.len() > 1;
+        let mut out = Vec::with_capacity(polygons.len());
+        let mut bounds = MercatorBounds::empty();
+        for (pi, poly) in polygons.iter().enumerate() {
+            let prefix = if multi {
+                format!("polygon {pi} ")
+            } else {
+                String::new()
+            };
+            let rings = validate_polygon(poly).map_err(|e| format!("{prefix}{e}"))?;
+            for m in rings.iter().flatten() {
+                bounds.extend(*m);
+            }
+            out.push(rings);
+        }
+        Ok(Zone {
+            name: name.unwrap_or_else(|| id.clone()),
+            id,
+            kind,
+            rules,
+            polygons: out,
+            bounds,
+            properties: Vec::new(),
+        })
+    }
+
+    /// Number of edges over all rings.
+    pub fn edge_count(&self) -> usize {
+        self.polygons
+            .iter()
+            .flatten()
+            .map(|r| r.len().saturating_sub(1))
+            .sum()
+    }
+}
+
+/// A zone that was skipped, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ZoneError {
+    /// Index in the source `features` array.
+    pub index: usize,
+    pub id: Option<String>,
+    /// Human-readable, prefixed with the zone: `zone "port": ring 0 is not closed`, or
+    /// `zone 3: missing id` when there is no id.
+    pub message: String,
+}
+
+impl fmt::Display for ZoneError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Why a whole zones file could not be read.
+#[derive(thiserror::Error, Debug, Clone, PartialEq)]
+pub enum ZoneFileError {
+    #[error("zones file is not valid JSON: {0}")]
+    Json(String),
+    #[error("zones file is not a GeoJSON FeatureCollection: {0}")]
+    NotFeatureCollection(String),
+}
+
+/// The zones read from one file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ZoneSet {
+    pub zones: Vec<Zone>,
+    pub rejected: Vec<ZoneError>,
+}
+
+// ---------------------------------------------------------------------------
+// Geometry validation.
+
+/// `lon, lat` with 4 decimals (about 10 m), as in the messages.
+fn near(m: Mercator) -> String {
+    let ll = to_lonlat(m);
+    format!("{:.4}, {:.4}", ll.lon, ll.lat)
+}
+
+/// A closed ring of degrees to EPSG:3857 without repeated consecutive positions.
+fn project_ring(ring: &[LonLat], ri: usize) -> Result<Vec<Mercator>, String> {
+    if ring.len() < 4 {
+        return Err(format!(
+            "ring {ri} has {} positions (needs at least 4)",
+            ring.len()
+        ));
+    }
+    if ring.first() != ring.last() {
+        return Err(format!(
+            "ring {ri} is not closed (its first and last positions differ)"
+        ));
+    }
+    let mut out: Vec<Mercator> = Vec::with_capacity(ring.len());
+    for p in ring {
+        if !(p.lon.is_finite() && p.lat.is_finite()) {
+            return Err(format!("ring {ri} has a NaN or infinite coordinate"));
+        }
+        if !(-180.0..=180.0).contains(&p.lon) || !(-MAX_LAT..=MAX_LAT).contains(&p.lat) {
+            return Err(format!(
+                "ring {ri} has coordinate {}, {} out of range (lon -180..180, lat -85.05..85.05)",
+                p.lon, p.lat
+            ));
+        }
+        let m = to_mercator(*p);
+        if out.last() != Some(&m) {
+            out.push(m);
+        }
+    }
+    // out is closed (first == last) and free of consecutive duplicates.
+    if out.len() < 4 {
+        return Err(format!(
+            "ring {ri} has fewer than 3 distinct positions (needs at least 3 plus the closing one)"
+        ));
+    }
+    Ok(out)
+}
+
+type EdgeBox = GeomWithData<Rectangle<[f64; 2]>, (usize, usize)>;
+
+/// Closed polygon rings (degrees) to validated EPSG:3857 rings; the error names the ring.
+fn validate_polygon(rings: &[Vec<LonLat>]) -> Result<Rings, String> {
+    if rings.is_empty() {
+        return Err("polygon has no rings".to_string());
+    }
+    let rings: Rings = rings
+        .iter()
+        .enumerate()
+        .map(|(ri, r)| project_ring(r, ri))
+        .collect::<Result<_, _>>()?;
+
+    // Every edge against every other edge whose box it meets.
+    let mut boxes: Vec<EdgeBox> = Vec::new();
+    for (ri, r) in rings.iter().enumerate() {
+        for (ei, w) in r.windows(2).enumerate() {
+            if let [a, b] = w {
+                boxes.push(GeomWithData::new(
+                    Rectangle::from_corners([a.x, a.y], [b.x, b.y]),
+                    (ri, ei),
+                ));
+            }
+        }
+    }
+    let tree = RTree::bulk_load(boxes.clone());
+    let edge = |ri: usize, ei: usize| -> Option<(Mercator, Mercator)> {
+        let r = rings.get(ri)?;
+        Some((*r.get(ei)?, *r.get(ei + 1)?))
+    };
+    for b in &boxes {
+        let (ri, ei) = b.data;
+        let Some((p, q)) = edge(ri, ei) else { continue };
+        let env = AABB::from_corners([p.x.min(q.x), p.y.min(q.y)], [p.x.max(q.x), p.y.max(q.y)]);
+        let mut others: Vec<(usize, usize)> = tree
+            .locate_in_envelope_intersecting(&env)
+            .map(|o| o.data)
+            .filter(|&o| o > (ri, ei))
+            .collect();
+        others.sort_unstable();
+        for (rj, ej) in others {
+            let Some((s, t)) = edge(rj, ej) else { continue };
+            let contact = segment_contact(p, q, s, t);
+            if rj == ri {
+                let n = rings.get(ri).map_or(0, |r| r.len().saturating_sub(1));
+                let adjacent = ej == ei + 1 || (ei == 0 && ej + 1 == n);
+                match contact {
+                    SegmentContact::None => {}
+                    SegmentContact::Point(_) if adjacent => {}
+                    SegmentContact::Overlap(m) if adjacent => {
+                        return Err(format!("ring {ri} doubles back on itself near {}", near(m)));
+                    }
+                    SegmentContact::Point(m) | SegmentContact::Overlap(m) => {
+                        return Err(format!("ring {ri} intersects itself near {}", near(m)));
+                    }
+                }
+            } else {
+                match contact {
+                    SegmentContact::None => {}
+                    SegmentContact::Overlap(m) => {
+                        return Err(format!("ring {rj} overlaps ring {ri} near {}", near(m)));
+                    }
+                    SegmentContact::Point(m) => {
+                        // Touching at one point (a vertex on the other ring) is allowed;
+                        // a proper crossing is not.
+                        let touch = [p, q, s, t].contains(&m)
+                            || super::pip::orient(p, q, s) == 0.0
+                            || super::pip::orient(p, q, t) == 0.0
+                            || super::pip::orient(s, t, p) == 0.0
+                            || super::pip::orient(s, t, q) == 0.0;
+                        if !touch {
+                            return Err(format!("ring {rj} crosses ring {ri} near {}", near(m)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // A simple ring with no area: all its positions on one line.
+    for (ri, r) in rings.iter().enumerate() {
+        if ring_area(r) <= 1e-6 {
+            return Err(format!(
+                "ring {ri} has no area (all its positions are on one line)"
+            ));
+        }
+    }
+
+    // Holes inside the exterior, and not inside one another.
+    let probe = |hole: &[Mercator], other: &[Mercator]| -> Option<Mercator> {
+        let other = [other.to_vec()];
+        hole.iter().copied().find(|v| !on_boundary(*v, &other))
+    };
+    if let Some(shell) = rings.first() {
+        for (hi, hole) in rings.iter().enumerate().skip(1) {
+            if let Some(v) = probe(hole, shell)
+                && !ring_parity(v, shell)
+            {
+                return Err(format!(
+                    "ring {hi} (a hole) lies outside ring 0 near {}",
+                    near(v)
+                ));
+            }
+            for (hj, other) in rings.iter().enumerate().skip(1) {
+                if hj == hi {
+                    continue;
+                }
+                if let Some(v) = probe(hole, other)
+                    && ring_parity(v, other)
+                {
+                    return Err(format!(
+                        "ring {hi} (a hole) lies inside ring {hj} (another hole) near {}",
+                        near(v)
+                    ));
+                }
+            }
+        }
+    }
+    Ok(rings)
+}
+
+// ---------------------------------------------------------------------------
+// GeoJSON.
+
+fn position(v: &J) -> Result<LonLat, String> {
+    let J::Arr(a) = v else {
+        return Err(format!("position is {} (expected an array)", v.kind()));
+    };
+    let (Some(x), Some(y)) = (a.first(), a.get(1)) else {
+        return Err(format!(
+            "position has {} number(s) (needs at least 2)",
+            a.len()
+        ));
+    };
+    let num = |c: &J| -> Result<f64, String> {
+        match c {
+            J::Null => Err("a coordinate is NaN or infinite".to_string()),
+            J::Num(n) => n
+                .as_f64()
+                .filter(|f| f.is_finite())
+                .ok_or_else(|| "a coordinate is NaN or infinite".to_string()),
+            other => Err(format!(
+                "a coordinate is {} (expected a number)",
+                other.kind()
+            )),
+        }
+    };
+    let lon = num(x)?;
+    let lat = num(y)?;
+    if !(-180.0..=180.0).contains(&lon) || !(-MAX_LAT..=MAX_LAT).contains(&lat) {
+        return Err(format!(
+            "coordinate {lon}, {lat} out of range (lon -180..180, lat -85.05..85.05)"
+        ));
+    }
+    LonLat::new(lon, lat).ok_or_else(|| "a coordinate is NaN or infinite".to_string())
+}
+
+fn array<'a, 'b>(v: &'a J<'b>, what: &str) -> Result<&'a [J<'b>], String> {
+    match v {
+        J::Arr(a) => Ok(a),
+        other => Err(format!("{what} is {} (expected an array)", other.kind())),
+    }
+}
+
+fn polygon_coords(v: &J) -> Result<Vec<Vec<LonLat>>, String> {
+    let rings = array(v, "polygon coordinates")?;
+    if rings.is_empty() {
+        return Err("polygon has no rings".to_string());
+    }
+    rings
+        .iter()
+        .enumerate()
+        .map(|(ri, r)| {
+            array(r, &format!("ring {ri}"))?
+                .iter()
+                .map(|p| position(p).map_err(|e| format!("ring {ri}: {e}")))
+                .collect()
+        })
+        .collect()
+}
+
+fn geometry(g: &J) -> Result<Vec<Vec<Vec<LonLat>>>, String> {
+    if !matches!(g, J::Obj(_)) {
+        return Err(format!("geometry is {} (expected an object)", g.kind()));
+    }
+    let t = match g.get("type") {
+        Some(J::Str(t)) => t.as_ref(),
+        Some(other) => return Err(format!("geometry type is {}", other.kind())),
+        None => return Err("geometry has no type".to_string()),
+    };
+    let coords = || match g.get("coordinates") {
+        None | Some(J::Null) => Err("geometry has no coordinates".to_string()),
+        Some(c) => Ok(c),
+    };
+    match t {
+        "Polygon" => Ok(vec![polygon_coords(coords()?)?]),
+        "MultiPolygon" => {
+            let parts = array(coords()?, "MultiPolygon coordinates")?;
+            if parts.is_empty() {
+                return Err("MultiPolygon has no polygons".to_string());
+            }
+            parts
+                .iter()
+                .enumerate()
+                .map(|(pi, p)| polygon_coords(p).map_err(|e| format!("polygon {pi} {e}")))
+                .collect()
+        }
+        "Point" | "MultiPoint" | "LineString" | "MultiLineString" | "GeometryCollection" => Err(
+            format!("{t} geometry is not a zone (expects Polygon or MultiPolygon)"),
+        ),
+        other => Err(format!(
+            "unknown geometry type {other:?} (expects Polygon or MultiPolygon)"
+        )),
+    }
+}
+
+fn id_text(v: &J) -> Option<String> {
+    let s = match v {
+        J::Str(s) => s.trim().to_string(),
+        J::Num(n) => n.to_string(),
+        _ => return None,
+    };
+    (!s.is_empty()).then_some(s)
+}
+
+fn flag(props: Option<&J>, name: &str, default: bool) -> Result<bool, String> {
+    match props.and_then(|p| p.get(name)) {
+        None | Some(J::Null) => Ok(default),
+        Some(J::Bool(b)) => Ok(*b),
+        Some(other) => Err(format!(
+            "property {name} is {} (expected true or false)",
+            other.kind()
+        )),
+    }
+}
+
+fn zone_feature(f: &J, id: Option<String>) -> Result<Zone, String> {
+    let J::Obj(_) = f else {
+        return Err(format!("feature is {} (expected an object)", f.kind()));
+    };
+    match f.get("type") {
+        Some(J::Str(t)) if t == "Feature" => {}
+        Some(J::Str(t)) => return Err(format!("type is {t:?} (expected \"Feature\")")),
+        Some(other) => return Err(format!("type is {} (expected \"Feature\")", other.kind())),
+        None => return Err("feature has no type".to_string()),
+    }
+    let props = match f.get("properties") {
+        None | Some(J::Null) => None,
+        Some(p @ J::Obj(_)) => Some(p),
+        Some(other) => {
+            return Err(format!(
+                "properties is {} (expected an object or null)",
+                other.kind()
+            ));
+        }
+    };
+    let Some(id) = id else {
+        return Err("missing id (give the Feature an id or an \"id\" property)".to_string());
+    };
+    let text = |name: &str| match props.and_then(|p| p.get(name)) {
+        Some(J::Str(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        _ => None,
+    };
+    let kind = text("kind").map_or(ZoneKind::Other, |k| ZoneKind::from_str_lossy(&k));
+    let defaults = ZoneRules::defaults(kind);
+    let dwell_s = match props.and_then(|p| p.get("dwell_s")) {
+        None | Some(J::Null) => None,
+        Some(J::Num(n)) => match n.as_f64() {
+            Some(s) if s.is_finite() && s > 0.0 => Some(s),
+            _ => return Err(format!("dwell_s is {n} (expected a number of seconds > 0)")),
+        },
+        Some(other) => {
+            return Err(format!(
+                "dwell_s is {} (expected a number of seconds > 0)",
+                other.kind()
+            ));
+        }
+    };
+    let rules = ZoneRules {
+        alert_on_enter: flag(props, "alert_on_enter", defaults.alert_on_enter)?,
+        alert_on_exit: flag(props, "alert_on_exit", defaults.alert_on_exit)?,
+        dwell_s,
+        critical: flag(props, "critical", defaults.critical)?,
+    };
+    let polys = match f.get("geometry") {
+        None => return Err("geometry is missing".to_string()),
+        Some(J::Null) => return Err("geometry is null".to_string()),
+        Some(g) => geometry(g)?,
+    };
+    let mut zone = Zone::new(id, text("name"), kind, rules, &polys)?;
+    zone.properties = match props {
+        Some(J::Obj(m)) => m
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.display()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    Ok(zone)
+}
+
+/// Read a zones FeatureCollection. Fails as a whole only if the text is not JSON (bare
+/// `NaN`/`Infinity` tokens are read as null, then rejected per zone) or not a
+/// FeatureCollection; every feature is validated on its own.
+pub fn parse_zones(text: &str) -> Result<ZoneSet, ZoneFileError> {
+    let root = J::parse(text).map_err(ZoneFileError::Json)?;
+    if !matches!(root, J::Obj(_)) {
+        return Err(ZoneFileError::NotFeatureCollection(format!(
+            "top level is {}",
+            root.kind()
+        )));
+    }
+    match root.get("type") {
+        Some(J::Str(t)) if t == "FeatureCollection" => {}
+        Some(J::Str(t)) => {
+            return Err(ZoneFileError::NotFeatureCollection(format!(
+                "type is {t:?}"
+            )));
+        }
+        Some(other) => {
+            return Err(ZoneFileError::NotFeatureCollection(format!(
+                "type is {}",
+                other.kind()
+            )));
+        }
+        None => {
+            return Err(ZoneFileError::NotFeatureCollection(
+                "no \"type\" member".to_string(),
+            ));
+        }
+    }
+    let features = match root.get("features") {
+        Some(J::Arr(a)) => a,
+        Some(other) => {
+            return Err(ZoneFileError::NotFeatureCollection(format!(
+                "features is {} (expected an array)",
+                other.kind()
+            )));
+        }
+        None => {
+            return Err(ZoneFileError::NotFeatureCollection(
+                "no features array".to_string(),
+            ));
+        }
+    };
+    let mut set = ZoneSet::default();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (index, f) in features.iter().enumerate() {
+        let id = f.get("id").and_then(id_text).or_else(|| {
+            f.get("properties")
+                .and_then(|p| p.get("id"))
+                .and_then(id_text)
+        });
+        let label = match &id {
+            Some(id) => format!("zone {}", quote(id)),
+            None => format!("zone {index}"),
+        };
+        let result = match id.as_ref().and_then(|i| seen.get(i)) {
+            Some(first) => Err(format!("duplicate id (zone {first} has the same id)")),
+            None => zone_feature(f, id.clone()),
+        };
+        match result {
+            Ok(z) => {
+                seen.insert(z.id.clone(), index);
+                set.zones.push(z);
+            }
+            Err(reason) => set.rejected.push(ZoneError {
+                index,
+                id,
+                message: format!("{label}: {reason}"),
+            }),
+        }
+    }
+    Ok(set)
+}
+
+/// A JSON-quoted string (for ids in messages and exports).
+pub(crate) fn quote(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
+}
+
+/// A JSON number for a coordinate (7 decimals, about 1 cm).
+fn coord(v: f64) -> String {
+    let s = format!("{v:.7}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// Zones back to a GeoJSON FeatureCollection (degrees WGS84, 7 decimals), with the
+/// properties this module reads: `name`, `kind`, `alert_on_enter`, `alert_on_exit`,
+/// `dwell_s` (when set) and `critical`. [`parse_zones`] reads it back to the same zones
+/// (up to the 7-decimal rounding).
+pub fn zones_to_geojson(zones: &[Zone]) -> String {
+    let mut out = String::from("{\"type\":\"FeatureCollection\",\"features\":[");
+    for (i, z) in zones.iter().enumerate() {
+        if i > 0 {
+            out.push_str(",\n");
+        }
+        let polys: Vec<String> = z
+            .polygons
+            .iter()
+            .map(|rings| {
+                let rs: Vec<String> = rings
+                    .iter()
+                    .map(|r| {
+                        let ps: Vec<String> = r
+                            .iter()
+                            .map(|m| {
+                                let ll = to_lonlat(*m);
+                                format!("[{},{}]", coord(ll.lon), coord(ll.lat))
+                            })
+                            .collect();
+                        format!("[{}]", ps.join(","))
+                    })
+                    .collect();
+                format!("[{}]", rs.join(","))
+            })
+            .collect();
+        let geometry = match polys.as_slice() {
+            [one] => format!("{{\"type\":\"Polygon\",\"coordinates\":{one}}}"),
+            many => format!(
+                "{{\"type\":\"MultiPolygon\",\"coordinates\":[{}]}}",
+                many.join(",")
+            ),
+        };
+        let dwell = z
+            .rules
+            .dwell_s
+            .map(|s| format!(",\"dwell_s\":{s}"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{{\"type\":\"Feature\",\"id\":{id},\"properties\":{{\"id\":{id},\"name\":{name},\"kind\":\"{kind}\",\"alert_on_enter\":{en},\"alert_on_exit\":{ex}{dwell},\"critical\":{cr}}},\"geometry\":{geometry}}}",
+            id = quote(&z.id),
+            name = quote(&z.name),
+            kind = z.kind.key(),
+            en = z.rules.alert_on_enter,
+            ex = z.rules.alert_on_exit,
+            cr = z.rules.critical,
+        ));
+    }
+    out.push_str("]}\n");
+    out
+}

@@ -1,0 +1,344 @@
+//! Geofencing in the page: loads the zones (config `zones.url`), keeps a
+//! [`core::geofence::Engine`](crate::core::geofence::Engine) in step with the incident store
+//! and exposes the live zone counts and the alert ticker as signals.
+//!
+//! Units: zone geometry and incident positions are EPSG:3857 metres (in the core); margins,
+//! accuracies and distances are ground metres; times are ms since the Unix epoch.
+//!
+//! Only incidents that changed are re-classified: the feed notes the ids of effective upserts
+//! ([`Incidents::take_changes`]) and this module feeds them to the engine when the feed
+//! flushes its signals (at most every 250 ms). A snapshot (first load, resync) re-seeds the
+//! engine from the whole store without raising alerts: they are what was already there, not
+//! something that just happened. The clock (steps of `feed::CLOCK_STEP_MS`) ticks the engine
+//! so a still incident still raises its dwell alert.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use leptos::prelude::*;
+
+use crate::core::config::{Config, ZonesConfig};
+use crate::core::geofence::{
+    CameraCoverage, CoverageGaps, Engine, EngineConfig, Event, EventKind, Fix, Proximity, ZoneSet,
+    parse_zones,
+};
+use crate::core::model::LayerData;
+use crate::web::feed::{Incidents, wall_ms};
+use crate::web::load::fetch_text;
+
+/// Alerts kept in the ticker (newest first).
+pub const TICKER_LEN: usize = 50;
+
+static NEXT_VERSION: AtomicU64 = AtomicU64::new(1);
+
+/// What is known about the zones.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ZonesState {
+    Loading,
+    /// Loaded; `rejected` zones are listed in the zone panel and skipped.
+    Loaded {
+        set: Arc<ZoneSet>,
+        config: ZonesConfig,
+        version: u64,
+    },
+    /// The file could not be loaded or is not a FeatureCollection.
+    Failed {
+        message: String,
+    },
+}
+
+/// Loads the zones once the config is known (defaults if the config failed).
+pub async fn load_zones(config: Option<Result<Config, String>>) -> ZonesState {
+    let Some(config) = config else {
+        return ZonesState::Loading;
+    };
+    let config = config.unwrap_or_default().zones;
+    match fetch_text(&config.url).await {
+        Err(message) => ZonesState::Failed { message },
+        Ok(text) => match parse_zones(&text) {
+            Ok(set) => ZonesState::Loaded {
+                set: Arc::new(set),
+                config,
+                version: NEXT_VERSION.fetch_add(1, Ordering::Relaxed),
+            },
+            Err(e) => ZonesState::Failed {
+                message: format!("{}: {e}", config.url),
+            },
+        },
+    }
+}
+
+/// One line of the alert ticker.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Alert {
+    /// The engine's event sequence number (unique per engine).
+    pub seq: u64,
+    pub time_ms: i64,
+    pub kind: EventKind,
+    pub zone_id: String,
+    pub zone_name: String,
+    pub incident_id: String,
+    /// The zone is critical: the alert flashes until acknowledged.
+    pub critical: bool,
+    pub acked: bool,
+}
+
+/// Where an incident stands against zones, cameras, fences and ports (for its info card).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Situation {
+    /// Names of the zones it is inside.
+    pub zones: Vec<String>,
+    /// Ids of the cameras whose field of view holds it.
+    pub cameras: Vec<String>,
+    /// Ground metres to the nearest fence, and its name or id.
+    pub fence: Option<(f64, String)>,
+    /// Ground metres to the nearest port, and its name or id.
+    pub port: Option<(f64, String)>,
+}
+
+/// Layer data versions the fence/camera/port helpers were built from.
+type LayerKey = (u64, u64, u64);
+
+struct GeoCore {
+    engine: Option<Engine>,
+    zones_version: u64,
+    proximity: Option<(LayerKey, Proximity)>,
+    coverage: Option<(u64, CameraCoverage)>,
+    gaps: Option<((u64, u64, u64), Arc<CoverageGaps>)>,
+}
+
+/// The geofencing as the UI sees it: signals plus access to the engine. `Copy`.
+#[derive(Clone, Copy)]
+pub struct Geofence {
+    pub zones: LocalResource<ZonesState>,
+    core: StoredValue<Rc<RefCell<GeoCore>>, LocalStorage>,
+    /// Open incidents inside each zone (by zone index of the loaded set).
+    pub counts: RwSignal<Vec<u32>>,
+    /// Newest first, at most [`TICKER_LEN`].
+    pub alerts: RwSignal<Vec<Alert>>,
+    /// Bumped whenever memberships may have changed (info cards re-read).
+    pub version: RwSignal<u64>,
+}
+
+impl Geofence {
+    /// Starts loading the zones once `config` is known.
+    pub fn new(config: LocalResource<Result<Config, String>>) -> Geofence {
+        Geofence {
+            zones: LocalResource::new(move || load_zones(config.get())),
+            core: StoredValue::new_local(Rc::new(RefCell::new(GeoCore {
+                engine: None,
+                zones_version: 0,
+                proximity: None,
+                coverage: None,
+                gaps: None,
+            }))),
+            counts: RwSignal::new(Vec::new()),
+            alerts: RwSignal::new(Vec::new()),
+            version: RwSignal::new(0),
+        }
+    }
+
+    /// The zones state, tracked.
+    pub fn state(&self) -> ZonesState {
+        self.zones.get().unwrap_or(ZonesState::Loading)
+    }
+
+    /// The zones state, untracked (the renderer).
+    pub fn state_untracked(&self) -> ZonesState {
+        self.zones.get_untracked().unwrap_or(ZonesState::Loading)
+    }
+
+    /// Keeps the engine in step with the feed (call once, in the app component).
+    pub fn connect(self, feed: Incidents) {
+        Effect::new(move |_| {
+            feed.version.track();
+            feed.clock.track();
+            let zones = self.zones.get();
+            self.sync(feed, zones.as_ref());
+        });
+    }
+
+    fn sync(self, feed: Incidents, zones: Option<&ZonesState>) {
+        let Some(ZonesState::Loaded {
+            set,
+            config,
+            version,
+        }) = zones
+        else {
+            return;
+        };
+        let Some(sh) = self.core.try_get_value() else {
+            return;
+        };
+        let Ok(mut core) = sh.try_borrow_mut() else {
+            return;
+        };
+        let mut changes = feed.take_changes().unwrap_or_default();
+        if core.engine.is_none() || core.zones_version != *version {
+            let cfg = EngineConfig {
+                exit_margin_m: config.exit_margin_m,
+                max_accuracy_m: (config.max_accuracy_m > 0.0).then_some(config.max_accuracy_m),
+                log_capacity: config.log_capacity,
+            };
+            core.engine = Some(Engine::new(set.zones.clone(), cfg));
+            core.zones_version = *version;
+            changes.resync = true;
+            self.alerts.set(Vec::new());
+        }
+        let Some(engine) = core.engine.as_mut() else {
+            return;
+        };
+        let now = wall_ms() as i64;
+        let mut raised: Vec<Event> = Vec::new();
+        feed.with_store(|store| {
+            if changes.resync {
+                // What was already there: memberships without alerts.
+                engine.reset();
+                for inc in store.iter() {
+                    engine.update(&Fix::from_incident(inc));
+                }
+            } else {
+                for id in &changes.ids {
+                    match store.get(id) {
+                        Some(inc) => raised.extend(engine.update(&Fix::from_incident(inc))),
+                        None => raised.extend(engine.remove(id, now)),
+                    }
+                }
+            }
+        });
+        raised.extend(engine.tick(now));
+        let counts = engine.counts().to_vec();
+        let zones = engine.zones();
+        let fresh: Vec<Alert> = raised
+            .iter()
+            .rev()
+            .filter(|e| e.kind.is_alert())
+            .map(|e| Alert {
+                seq: e.seq,
+                time_ms: e.time_ms,
+                kind: e.kind,
+                zone_id: e.zone_id.clone(),
+                zone_name: zones
+                    .get(e.zone)
+                    .map_or_else(|| e.zone_id.clone(), |z| z.name.clone()),
+                incident_id: e.incident_id.clone(),
+                critical: e.critical,
+                acked: false,
+            })
+            .collect();
+        drop(core);
+        if self.counts.try_with_untracked(|c| *c != counts) == Some(true) {
+            self.counts.try_set(counts);
+        }
+        if !fresh.is_empty() {
+            self.alerts.try_update(|a| {
+                let mut next = fresh;
+                next.append(a);
+                next.truncate(TICKER_LEN);
+                *a = next;
+            });
+        }
+        if changes.resync || !changes.ids.is_empty() || !raised.is_empty() {
+            self.version.try_update(|v| *v += 1);
+        }
+    }
+
+    /// Acknowledges one alert (by sequence number), or all of them with `None`.
+    pub fn acknowledge(&self, seq: Option<u64>) {
+        self.alerts.update(|a| {
+            for alert in a.iter_mut() {
+                if seq.is_none_or(|s| s == alert.seq) {
+                    alert.acked = true;
+                }
+            }
+        });
+    }
+
+    /// Reads the engine (`None` before the zones load or while it is being updated).
+    pub fn with_engine<R>(&self, f: impl FnOnce(&Engine) -> R) -> Option<R> {
+        let sh = self.core.try_get_value()?;
+        let core = sh.try_borrow().ok()?;
+        core.engine.as_ref().map(f)
+    }
+
+    /// The event log as GeoJSON (for the export button), if the engine exists.
+    pub fn log_geojson(&self) -> Option<String> {
+        self.with_engine(|e| e.log().to_geojson())
+    }
+
+    /// The zones, cameras, nearest fence and nearest port of an incident at `fix`.
+    pub fn situation(
+        &self,
+        fix: &Fix,
+        layers: (&LayerData, &LayerData, &LayerData),
+        versions: LayerKey,
+    ) -> Situation {
+        let Some(sh) = self.core.try_get_value() else {
+            return Situation::default();
+        };
+        let Ok(mut core) = sh.try_borrow_mut() else {
+            return Situation::default();
+        };
+        let (fences, cameras, ports) = layers;
+        if core.proximity.as_ref().is_none_or(|(k, _)| *k != versions) {
+            core.proximity = Some((versions, Proximity::new(fences, ports)));
+        }
+        if core.coverage.as_ref().is_none_or(|(k, _)| *k != versions.1) {
+            core.coverage = Some((versions.1, CameraCoverage::new(cameras)));
+        }
+        let mut s = Situation::default();
+        if let Some(engine) = core.engine.as_ref() {
+            s.zones = engine
+                .memberships(&fix.id)
+                .into_iter()
+                .filter_map(|z| engine.zones().get(z).map(|z| z.name.clone()))
+                .collect();
+        }
+        if let Some((_, cov)) = core.coverage.as_ref() {
+            s.cameras = cov
+                .covering(fix.at)
+                .into_iter()
+                .filter_map(|i| cov.camera_id(i).map(str::to_string))
+                .collect();
+        }
+        let label = |layer: &LayerData, i: usize, id: &str| {
+            layer
+                .features
+                .get(i)
+                .and_then(|f| f.name.clone())
+                .unwrap_or_else(|| id.to_string())
+        };
+        if let Some((_, prox)) = core.proximity.as_ref() {
+            s.fence = prox
+                .nearest_fence(fix.at)
+                .map(|n| (n.distance_m, label(fences, n.feature, n.id)));
+            s.port = prox
+                .nearest_port(fix.at)
+                .map(|n| (n.distance_m, label(ports, n.feature, n.id)));
+        }
+        s
+    }
+
+    /// The stretches of fence no camera sees (cached per fence/camera data and spacing).
+    pub fn gaps(
+        &self,
+        fences: &LayerData,
+        cameras: &LayerData,
+        versions: (u64, u64),
+        spacing_m: f64,
+    ) -> Option<Arc<CoverageGaps>> {
+        let sh = self.core.try_get_value()?;
+        let mut core = sh.try_borrow_mut().ok()?;
+        let key = (versions.0, versions.1, spacing_m.to_bits());
+        if let Some((k, g)) = core.gaps.as_ref()
+            && *k == key
+        {
+            return Some(g.clone());
+        }
+        let gaps = Arc::new(CameraCoverage::new(cameras).gaps(fences, spacing_m));
+        core.gaps = Some((key, gaps.clone()));
+        Some(gaps)
+    }
+}

@@ -1,0 +1,243 @@
+//! Geofencing panels: the zone list with live counts (in the layer panel), the alert ticker
+//! (left column) and the zone/camera/distance rows of the incident card.
+//!
+//! Units: counts are open incidents; distances are ground metres, shown in m or km; times are
+//! local clock time. Every text from the zones file or the API is rendered as text.
+
+use leptos::prelude::*;
+
+use crate::core::geofence::{EventKind, Fix};
+use crate::core::incident::{Incident, Timestamp};
+use crate::core::model::LayerId;
+use crate::core::units::Zoom;
+use crate::core::viewport::Viewport;
+use crate::web::geofence::ZonesState;
+use crate::web::incident_ui::clock;
+use crate::web::map::fly_to;
+use crate::web::state::use_app;
+
+/// Alerts shown at once in the ticker (the rest are kept, newest first).
+const TICKER_SHOWN: usize = 6;
+
+/// "enter", "exit", … as the ticker says them.
+fn kind_text(kind: EventKind) -> &'static str {
+    match kind {
+        EventKind::Enter => "entered",
+        EventKind::Exit => "left",
+        EventKind::Dwell => "is dwelling in",
+        EventKind::Cross => "crossed",
+        EventKind::Ended => "ended in",
+    }
+}
+
+/// Ground metres as "85 m" or "2.4 km".
+pub fn distance_text(m: f64) -> String {
+    if !m.is_finite() {
+        "—".to_string()
+    } else if m < 1_000.0 {
+        format!("{m:.0} m")
+    } else {
+        format!("{:.1} km", m / 1_000.0)
+    }
+}
+
+/// The zones with their live counts, skipped zones and the load problem, if any.
+#[component]
+pub fn ZonePanel() -> impl IntoView {
+    let state = use_app();
+    let geo = state.geofence;
+    let rows = move || {
+        let ZonesState::Loaded { set, .. } = geo.state() else {
+            return Vec::new();
+        };
+        let counts = geo.counts.get();
+        set.zones
+            .iter()
+            .enumerate()
+            .map(|(i, z)| {
+                let count = counts.get(i).copied().unwrap_or(0);
+                let bounds = z.bounds;
+                let occupied = count > 0;
+                let go = move |_| {
+                    let v = state.view.get_untracked();
+                    let fit = Viewport::fit(&bounds, v.width_css(), v.height_css(), v.dpr(), 48.0);
+                    fly_to(
+                        state,
+                        fit.center(),
+                        Zoom::clamped(fit.zoom().get().min(16.0)),
+                    );
+                };
+                view! {
+                    <li>
+                        <button
+                            class=format!("zone-row zone-{}", z.kind.key())
+                            class:critical=z.rules.critical
+                            class:occupied=occupied
+                            data-testid="zone-row"
+                            data-zone-id=z.id.clone()
+                            data-count=count.to_string()
+                            title=format!("{} zone · show on the map", z.kind.label())
+                            on:click=go
+                        >
+                            <span class="zone-swatch" aria-hidden="true"></span>
+                            <span class="zone-name">{z.name.clone()}</span>
+                            <span class="zone-count">{count}</span>
+                        </button>
+                    </li>
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    let problems = move || match geo.state() {
+        ZonesState::Failed { message } => vec![message],
+        ZonesState::Loaded { set, .. } => set.rejected.iter().map(|r| r.to_string()).collect(),
+        ZonesState::Loading => Vec::new(),
+    };
+    let coverage = move || {
+        let fences = state.layer(LayerId::Fences);
+        let cameras = state.layer(LayerId::Cameras);
+        let ZonesState::Loaded { config, .. } = geo.state() else {
+            return None;
+        };
+        let (Some(f), Some(c)) = (fences.data(), cameras.data()) else {
+            return None;
+        };
+        let gaps = geo.gaps(
+            f,
+            c,
+            (fences.version(), cameras.version()),
+            config.gap_spacing_m,
+        )?;
+        Some(view! {
+            <p
+                class="coverage-gap"
+                data-testid="coverage-gap"
+                data-uncovered-m=format!("{:.0}", gaps.uncovered_m)
+                data-fence-m=format!("{:.0}", gaps.fence_m)
+                title=format!("Sampled every {:.0} m along the fences", gaps.spacing_m)
+            >
+                <span class="gap-swatch" aria-hidden="true"></span>
+                {format!(
+                    "Fence unseen by cameras: {} of {} ({} stretches)",
+                    distance_text(gaps.uncovered_m),
+                    distance_text(gaps.fence_m),
+                    gaps.gaps.len()
+                )}
+            </p>
+        })
+    };
+    view! {
+        <section class="zone-panel" data-testid="zone-panel" aria-label="Zones">
+            <h2>"Zones"</h2>
+            <Show when=move || matches!(geo.state(), ZonesState::Loading)>
+                <p class="muted">"Loading zones…"</p>
+            </Show>
+            <ul class="zone-list">{rows}</ul>
+            {coverage}
+            <ul class="zone-problems" data-testid="zone-problems" data-count=move || problems().len().to_string()>
+                {move || problems().into_iter().map(|p| view! { <li role="alert">{p}</li> }).collect::<Vec<_>>()}
+            </ul>
+        </section>
+    }
+}
+
+/// The newest zone alerts with acknowledge buttons; unacknowledged alerts of critical zones
+/// flash.
+#[component]
+pub fn AlertTicker() -> impl IntoView {
+    let geo = use_app().geofence;
+    let unacked = move || geo.alerts.with(|a| a.iter().filter(|a| !a.acked).count());
+    let items = move || {
+        geo.alerts
+            .get()
+            .into_iter()
+            .take(TICKER_SHOWN)
+            .map(|a| {
+                let seq = a.seq;
+                let time = Timestamp::from_millis(a.time_ms).map_or_else(|| "—".to_string(), clock);
+                view! {
+                    <li
+                        class="alert-row"
+                        class:critical=a.critical
+                        class:acked=a.acked
+                        data-testid="alert-row"
+                        data-kind=a.kind.key()
+                        data-zone-id=a.zone_id.clone()
+                        data-incident-id=a.incident_id.clone()
+                        data-acked=a.acked.to_string()
+                    >
+                        <span class="alert-time">{time}</span>
+                        <span class="alert-text">
+                            {format!("{} {} {}", a.incident_id, kind_text(a.kind), a.zone_name)}
+                        </span>
+                        <button
+                            class="alert-ack"
+                            data-testid="alert-ack"
+                            disabled=a.acked
+                            on:click=move |_| geo.acknowledge(Some(seq))
+                        >
+                            {if a.acked { "Acked" } else { "Ack" }}
+                        </button>
+                    </li>
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <Show when=move || geo.alerts.with(|a| !a.is_empty())>
+            <section class="panel alert-ticker" data-testid="alert-ticker" data-map-reserved="" aria-label="Zone alerts" aria-live="polite">
+                <header>
+                    <h2>"Zone alerts"</h2>
+                    <span class="alert-unacked" data-testid="alert-unacked" data-count=move || unacked().to_string()>
+                        {move || format!("{} new", unacked())}
+                    </span>
+                    <button class="alert-ack-all" data-testid="alert-ack-all" on:click=move |_| geo.acknowledge(None)>
+                        "Ack all"
+                    </button>
+                </header>
+                <ul>{items}</ul>
+            </section>
+        </Show>
+    }
+}
+
+/// The incident card's geofencing rows: zones, cameras, nearest fence and port.
+pub fn situation_rows(inc: &Incident) -> Vec<(String, String)> {
+    let state = use_app();
+    let geo = state.geofence;
+    let fences = state.layer_untracked(LayerId::Fences);
+    let cameras = state.layer_untracked(LayerId::Cameras);
+    let ports = state.layer_untracked(LayerId::Ports);
+    let (Some(f), Some(c), Some(p)) = (fences.data(), cameras.data(), ports.data()) else {
+        return Vec::new();
+    };
+    let s = geo.situation(
+        &Fix::from_incident(inc),
+        (f, c, p),
+        (fences.version(), cameras.version(), ports.version()),
+    );
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    let mut rows = vec![
+        ("Zones".to_string(), list(&s.zones)),
+        ("Seen by cameras".to_string(), list(&s.cameras)),
+    ];
+    if let Some((d, name)) = s.fence {
+        rows.push((
+            "Nearest fence".to_string(),
+            format!("{} ({name})", distance_text(d)),
+        ));
+    }
+    if let Some((d, name)) = s.port {
+        rows.push((
+            "Nearest port".to_string(),
+            format!("{} ({name})", distance_text(d)),
+        ));
+    }
+    rows
+}
