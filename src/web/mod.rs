@@ -107,7 +107,6 @@ pub fn App() -> impl IntoView {
                     <span class="subtitle">"Channel region · live incidents"</span>
                 </header>
                 <IncidentStrip />
-                <AlertTicker />
                 {config_problem.map(|p| view! {
                     <div class="error-banner" role="alert" data-testid="error-banner" data-layer="config">{p}</div>
                 })}
@@ -117,6 +116,7 @@ pub fn App() -> impl IntoView {
             <Show when=move || !state.ready.get()>
                 <div class="loading" role="status" data-testid="loading">"Loading map data…"</div>
             </Show>
+            <AlertTicker />
             <LayerPanel />
             <InfoCard />
             <IncidentCard />
