@@ -27,6 +27,7 @@ bench: test-tools build
 	cargo build -p calais-demo-server --release
 	node bench/render.mjs
 	node bench/incidents.mjs
+	node bench/geofence.mjs
 
 # Development: trunk's own server with rebuild on change (no demo API).
 dev: tools

@@ -108,6 +108,7 @@ pub fn install(state: AppState, runtime: SharedRuntime) {
     func(&hook, "cameraClusters", clusters.into_js_value());
 
     install_incidents(&hook, state, runtime_incidents);
+    crate::web::bench_hook::install(&hook);
     set(&window, "calaisMap", &hook);
 }
 

@@ -4,6 +4,7 @@
 //! `core::ingest` validates them, `map` turns view/data/visibility changes into frames drawn by
 //! `render`, and `components` show the panels. All state lives in one `AppState` in context.
 
+pub mod bench_hook;
 pub mod components;
 pub mod feed;
 pub mod geofence;
