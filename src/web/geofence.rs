@@ -268,6 +268,11 @@ impl Geofence {
         self.with_engine(|e| e.log().to_geojson())
     }
 
+    /// The event log as CSV (for the export button), if the engine exists.
+    pub fn log_csv(&self) -> Option<String> {
+        self.with_engine(|e| e.log().to_csv())
+    }
+
     /// The zones, cameras, nearest fence and nearest port of an incident at `fix`.
     pub fn situation(
         &self,

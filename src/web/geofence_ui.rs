@@ -16,6 +16,33 @@ use crate::web::incident_ui::clock;
 use crate::web::map::fly_to;
 use crate::web::state::use_app;
 
+/// Offers `text` as a file download named `name` (a Blob URL on a temporary link); an error
+/// text if the browser refuses.
+fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let fail = |what: &str| format!("could not export {name}: {what}");
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)
+        .map_err(|_| fail("no Blob"))?;
+    let url =
+        web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| fail("no object URL"))?;
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| fail("no document"))?;
+    let a: web_sys::HtmlAnchorElement = doc
+        .create_element("a")
+        .map_err(|_| fail("no link"))?
+        .dyn_into()
+        .map_err(|_| fail("no link"))?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
 /// Alerts shown at once in the ticker (the rest are kept, newest first).
 const TICKER_SHOWN: usize = 6;
 
@@ -126,6 +153,19 @@ pub fn ZonePanel() -> impl IntoView {
             </p>
         })
     };
+    let export_error = RwSignal::new(None::<String>);
+    let export = move |name: &'static str| {
+        let (text, mime) = if name.ends_with(".csv") {
+            (geo.log_csv(), "text/csv")
+        } else {
+            (geo.log_geojson(), "application/geo+json")
+        };
+        let result = match text {
+            Some(t) => download(name, mime, &t),
+            None => Err("the zones are not loaded: there is no event log yet".to_string()),
+        };
+        export_error.set(result.err());
+    };
     view! {
         <section class="zone-panel" data-testid="zone-panel" aria-label="Zones">
             <h2>"Zones"</h2>
@@ -134,6 +174,14 @@ pub fn ZonePanel() -> impl IntoView {
             </Show>
             <ul class="zone-list">{rows}</ul>
             {coverage}
+            <div class="zone-export">
+                <span>"Zone event log:"</span>
+                <button data-testid="export-log-geojson" on:click=move |_| export("zone-events.geojson")>"GeoJSON"</button>
+                <button data-testid="export-log-csv" on:click=move |_| export("zone-events.csv")>"CSV"</button>
+            </div>
+            <Show when=move || export_error.get().is_some()>
+                <p class="zone-problems" role="alert" data-testid="export-error">{move || export_error.get()}</p>
+            </Show>
             <ul class="zone-problems" data-testid="zone-problems" data-count=move || problems().len().to_string()>
                 {move || problems().into_iter().map(|p| view! { <li role="alert">{p}</li> }).collect::<Vec<_>>()}
             </ul>

@@ -9,6 +9,7 @@
 // changes (a snapshot seeds memberships silently).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import {
   startDemoServer, prepareDist, launchBrowser, openApp, readScenario, shiftScenario, shiftToNow,
@@ -116,5 +117,27 @@ describe('zones, counts and alerts from the scripted demo server (geofence.json)
     assert.match(rows['Nearest fence'] ?? '', /^\d+(\.\d)? k?m \(/, JSON.stringify(rows));
     assert.match(rows['Nearest port'] ?? '', /^\d+(\.\d)? k?m \(/, JSON.stringify(rows));
     await screenshot(page, '31-geofence-card');
+  });
+
+  test('the zone event log exports as GeoJSON and CSV with the same events', { timeout: TEST_TIMEOUT }, async () => {
+    const read = async (testid) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-testid="${testid}"]`).click()]);
+      return { name: download.suggestedFilename(), text: fs.readFileSync(await download.path(), 'utf8') };
+    };
+    const gj = await read('export-log-geojson');
+    assert.equal(gj.name, 'zone-events.geojson');
+    const fc = JSON.parse(gj.text);
+    assert.equal(fc.type, 'FeatureCollection');
+    const ev = fc.features.map((f) => `${f.properties.kind}:${f.properties.zone_id}:${f.properties.incident_id}`);
+    for (const e of ['enter:eurotunnel-coquelles:gf-fence-1', 'enter:port-calais:gf-lorry-1', 'exit:beach-sangatte-bleriot:gf-boat-1', 'ended:port-calais:gf-lorry-1']) {
+      assert.ok(ev.includes(e), `${e} in ${JSON.stringify(ev)}`);
+    }
+    assert.ok(!ev.some((e) => e.endsWith(':gf-hole-1')), 'nothing for the incident in the hole');
+    const csv = await read('export-log-csv');
+    assert.equal(csv.name, 'zone-events.csv');
+    const lines = csv.text.trim().split(/\r\n/);
+    assert.equal(lines[0], 'seq,time,time_ms,kind,incident_id,zone_id,lon,lat,critical');
+    assert.equal(lines.length - 1, fc.features.length, 'one CSV row per event');
+    assert.equal(await page.locator('[data-testid="export-error"]').count(), 0);
   });
 });
