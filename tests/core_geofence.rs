@@ -173,7 +173,7 @@ fn invalid_zones_are_reported_and_skipped() {
     );
     assert_eq!(
         msg(4),
-        "zone \"nan\": ring 0: a coordinate is NaN or infinite"
+        "zone \"nan\": ring 0: coordinate is NaN or infinite"
     );
     assert!(msg(5).starts_with("zone 5: missing id"), "{}", msg(5));
     assert_eq!(

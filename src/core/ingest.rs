@@ -82,7 +82,7 @@ fn fmt_coord(v: f64) -> String {
     }
 }
 
-fn position(v: &J) -> Result<LonLat, String> {
+pub(crate) fn position(v: &J) -> Result<LonLat, String> {
     let J::Arr(a) = v else {
         return Err(format!("position is {} (expected an array)", v.kind()));
     };
@@ -124,7 +124,7 @@ fn position(v: &J) -> Result<LonLat, String> {
     LonLat::new(lon, lat).ok_or_else(|| "coordinate is NaN or infinite".to_string())
 }
 
-fn array<'a, 'b>(v: &'a J<'b>, what: &str) -> Result<&'a [J<'b>], String> {
+pub(crate) fn array<'a, 'b>(v: &'a J<'b>, what: &str) -> Result<&'a [J<'b>], String> {
     match v {
         J::Arr(a) => Ok(a),
         other => Err(format!("{what} is {} (expected an array)", other.kind())),

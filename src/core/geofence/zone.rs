@@ -385,45 +385,9 @@ fn validate_polygon(rings: &[Vec<LonLat>]) -> Result<Rings, String> {
 // ---------------------------------------------------------------------------
 // GeoJSON.
 
-fn position(v: &J) -> Result<LonLat, String> {
-    let J::Arr(a) = v else {
-        return Err(format!("position is {} (expected an array)", v.kind()));
-    };
-    let (Some(x), Some(y)) = (a.first(), a.get(1)) else {
-        return Err(format!(
-            "position has {} number(s) (needs at least 2)",
-            a.len()
-        ));
-    };
-    let num = |c: &J| -> Result<f64, String> {
-        match c {
-            J::Null => Err("a coordinate is NaN or infinite".to_string()),
-            J::Num(n) => n
-                .as_f64()
-                .filter(|f| f.is_finite())
-                .ok_or_else(|| "a coordinate is NaN or infinite".to_string()),
-            other => Err(format!(
-                "a coordinate is {} (expected a number)",
-                other.kind()
-            )),
-        }
-    };
-    let lon = num(x)?;
-    let lat = num(y)?;
-    if !(-180.0..=180.0).contains(&lon) || !(-MAX_LAT..=MAX_LAT).contains(&lat) {
-        return Err(format!(
-            "coordinate {lon}, {lat} out of range (lon -180..180, lat -85.05..85.05)"
-        ));
-    }
-    LonLat::new(lon, lat).ok_or_else(|| "a coordinate is NaN or infinite".to_string())
-}
-
-fn array<'a, 'b>(v: &'a J<'b>, what: &str) -> Result<&'a [J<'b>], String> {
-    match v {
-        J::Arr(a) => Ok(a),
-        other => Err(format!("{what} is {} (expected an array)", other.kind())),
-    }
-}
+// Positions and arrays are read as the layers are (`core::ingest`), so the messages match; a
+// latitude beyond the Web Mercator limit is rejected by the ring checks above.
+use crate::core::ingest::{array, position};
 
 fn polygon_coords(v: &J) -> Result<Vec<Vec<LonLat>>, String> {
     let rings = array(v, "polygon coordinates")?;
