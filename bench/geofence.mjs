@@ -41,6 +41,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { ROOT, CHROMIUM, prepareDist, startServer, launchBrowser, openApp, waitForSettled } from '../tests/e2e/harness.mjs';
+import { median, pct, stats, fmt } from './stats.mjs';
 
 const args = process.argv.slice(2);
 const argVal = (name, dflt) => {
@@ -69,20 +70,7 @@ const PACKAGES = [
   '@turf/boolean-point-in-polygon', '@turf/invariant', '@turf/helpers',
 ];
 
-const median = (xs) => {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const pct = (xs, p) => {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
-const stats = (xs) => ({ n: xs.length, median: median(xs), p95: pct(xs, 95), min: Math.min(...xs), max: Math.max(...xs), samples: xs });
 const log = (...a) => console.error('[bench:geofence]', ...a);
-const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 
 /** The browser (ESM) entry of an installed package, from its package.json. */
 function esmEntry(name) {

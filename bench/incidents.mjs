@@ -29,6 +29,7 @@ import {
   waitForSettled, frameCount, waitForNewFrame,
 } from '../tests/e2e/harness.mjs';
 import { writeSnapshot } from './make-snapshot.mjs';
+import { median, pct, stats, fmt } from './stats.mjs';
 
 const args = process.argv.slice(2);
 const argVal = (name, dflt) => {
@@ -47,20 +48,7 @@ const COUNT = 100_000;
 const SNAPSHOT_URL = 'public/bench/snapshot-100k.geojson';
 const OUT = path.join(ROOT, 'target', 'bench', 'incidents.json');
 
-const median = (xs) => {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const pct = (xs, p) => {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
-const stats = (xs) => ({ n: xs.length, median: median(xs), p95: pct(xs, 95), min: Math.min(...xs), max: Math.max(...xs), samples: xs });
 const log = (...a) => console.error('[bench:incidents]', ...a);
-const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 
 /** Fails clearly when the build has no incident hook yet. */
 async function requireHook(page, names) {

@@ -24,6 +24,7 @@ import {
   ROOT, DIST, PUBLIC, CHROMIUM, assertDistBuilt, startServer, launchBrowser, openApp, frameCount,
   waitForSettled, waitForFrameKind, framesSince, setView,
 } from '../tests/e2e/harness.mjs';
+import { median, pct, stats, fmt } from './stats.mjs';
 
 const args = process.argv.slice(2);
 const argVal = (name, dflt) => {
@@ -36,18 +37,6 @@ const STRICT = args.includes('--strict');
 const W = 3840;
 const H = 2160;
 
-const median = (xs) => {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const pct = (xs, p) => {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
-const stats = (xs) => ({ n: xs.length, median: median(xs), p95: pct(xs, 95), min: Math.min(...xs), max: Math.max(...xs) });
 const log = (...a) => console.error('[bench]', ...a);
 
 async function measureFloors(page, reps) {
@@ -292,7 +281,6 @@ const RAF_PROBE = `
 const probeCount = (page) => page.evaluate(() => window.__benchFrames.length);
 const probeSince = (page, n) => page.evaluate((n) => window.__benchFrames.slice(n), n);
 
-const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 
 async function main() {
   assertDistBuilt();
