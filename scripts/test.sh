@@ -13,7 +13,7 @@ cargo fmt --all -- --check
 
 step "clippy (native: app and demo server; wasm32: app)"
 cargo clippy --workspace --all-targets -- -D warnings
-cargo clippy -p calais-map --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo clippy -p calais-map -p calais-core -p calais-web --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 step "native tests (pure core, web shell logic, demo API server)"
 cargo test --workspace

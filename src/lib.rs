@@ -1,5 +1,5 @@
 //! Calais command-centre map viewer.
 //!
 //! `core` is pure Rust (no web crate); `web` is the thin browser shell around it.
-pub mod core;
-pub mod web;
+pub use calais_core as core;
+pub use calais_web as web;

@@ -7,9 +7,9 @@
 
 use std::collections::HashMap;
 
-use crate::core::model::{LayerData, Shape};
-use crate::core::units::Mercator;
-use crate::core::viewport::MercatorBounds;
+use crate::model::{LayerData, Shape};
+use crate::units::Mercator;
+use crate::viewport::MercatorBounds;
 
 /// Polylines to stroke, in EPSG:3857 metres.
 #[derive(Clone, Debug, Default, PartialEq)]

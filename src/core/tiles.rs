@@ -5,9 +5,9 @@
 //! side); screen rectangles in CSS px from the canvas top-left. No wrapping across the
 //! antimeridian: the region is far from it.
 
-use crate::core::projection::MAX_MERCATOR_M;
-use crate::core::units::Mercator;
-use crate::core::viewport::Viewport;
+use crate::projection::MAX_MERCATOR_M;
+use crate::units::Mercator;
+use crate::viewport::Viewport;
 
 /// One tile of the XYZ pyramid.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -97,8 +97,8 @@ pub fn tile_url(template: &str, id: TileId) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::projection::to_mercator;
-    use crate::core::units::{LonLat, Zoom};
+    use crate::projection::to_mercator;
+    use crate::units::{LonLat, Zoom};
 
     fn view_at(lon: f64, lat: f64, zoom: f64, w: f64, h: f64) -> Viewport {
         let c = to_mercator(LonLat::new(lon, lat).unwrap());

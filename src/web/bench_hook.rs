@@ -38,7 +38,7 @@ use crate::core::geofence::{
 };
 use crate::core::projection::{ground_scale, to_lonlat};
 use crate::core::units::Mercator;
-use crate::web::map::now_ms;
+use crate::map::now_ms;
 
 struct Data {
     zones: Vec<Zone>,

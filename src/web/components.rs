@@ -9,9 +9,9 @@ use leptos::prelude::*;
 use crate::core::model::{FeatureKind, FenceKind, LayerId, PortKind};
 use crate::core::scale_bar::scale_bar;
 use crate::core::viewport::{Viewport, region_bounds};
-use crate::web::map::{window_size, zoom_centre};
-use crate::web::render::style;
-use crate::web::state::{LayerState, use_app};
+use crate::map::{window_size, zoom_centre};
+use crate::render::style;
+use crate::state::{LayerState, use_app};
 
 pub fn layer_title(id: LayerId) -> &'static str {
     match id {
@@ -93,7 +93,7 @@ pub fn LayerPanel() -> impl IntoView {
         <aside class="panel layer-panel" data-testid="layer-panel" data-map-reserved="" aria-label="Layers">
             <h2>"Layers"</h2>
             <ul class="layer-list">{rows} {tiles_row}</ul>
-            <crate::web::geofence_ui::ZonePanel />
+            <crate::geofence_ui::ZonePanel />
             <Legend />
         </aside>
     }

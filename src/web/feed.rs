@@ -185,7 +185,7 @@ pub fn wall_ms() -> f64 {
 }
 
 fn perf_ms() -> f64 {
-    crate::web::map::now_ms()
+    crate::map::now_ms()
 }
 
 fn clock_step(now: f64) -> i64 {

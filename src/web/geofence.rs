@@ -25,8 +25,8 @@ use crate::core::geofence::{
     parse_zones,
 };
 use crate::core::model::LayerData;
-use crate::web::feed::{Incidents, wall_ms};
-use crate::web::load::fetch_text;
+use crate::feed::{Incidents, wall_ms};
+use crate::load::fetch_text;
 
 /// Alerts kept in the ticker (newest first).
 pub const TICKER_LEN: usize = 50;

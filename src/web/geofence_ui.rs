@@ -11,10 +11,10 @@ use crate::core::incident::{Incident, Timestamp};
 use crate::core::model::LayerId;
 use crate::core::units::Zoom;
 use crate::core::viewport::Viewport;
-use crate::web::geofence::ZonesState;
-use crate::web::incident_ui::clock;
-use crate::web::map::fly_to;
-use crate::web::state::use_app;
+use crate::geofence::ZonesState;
+use crate::incident_ui::clock;
+use crate::map::fly_to;
+use crate::state::use_app;
 
 /// Offers `text` as a file download named `name` (a Blob URL on a temporary link); an error
 /// text if the browser refuses.

@@ -11,10 +11,10 @@ use wasm_bindgen::prelude::Closure;
 use crate::core::model::LayerId;
 use crate::core::projection::{to_lonlat, to_mercator};
 use crate::core::units::{LonLat, Zoom};
-use crate::web::map::{SharedRuntime, now_ms};
-use crate::web::render::draw::{CLUSTER_BELOW_ZOOM, camera_clusters};
-use crate::web::render::incidents::IncidentInput;
-use crate::web::state::AppState;
+use crate::map::{SharedRuntime, now_ms};
+use crate::render::draw::{CLUSTER_BELOW_ZOOM, camera_clusters};
+use crate::render::incidents::IncidentInput;
+use crate::state::AppState;
 
 fn set(obj: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(obj, &JsValue::from_str(key), value);
@@ -108,7 +108,7 @@ pub fn install(state: AppState, runtime: SharedRuntime) {
     func(&hook, "cameraClusters", clusters.into_js_value());
 
     install_incidents(&hook, state, runtime_incidents);
-    crate::web::bench_hook::install(&hook);
+    crate::bench_hook::install(&hook);
     set(&window, "calaisMap", &hook);
 }
 

@@ -14,9 +14,9 @@ use crate::core::incident::{
     listing,
 };
 use crate::core::units::Zoom;
-use crate::web::feed::{IncidentSelection, Transport};
-use crate::web::map::fly_to;
-use crate::web::state::use_app;
+use crate::feed::{IncidentSelection, Transport};
+use crate::map::fly_to;
+use crate::state::use_app;
 
 /// Rows rendered in the list at most (the total still counts every match).
 pub const LIST_LIMIT: usize = 200;
@@ -188,7 +188,7 @@ pub fn IncidentPanel() -> impl IntoView {
     let state = use_app();
     let feed = state.incidents;
     // Open on desktops and the wall; folded on small tablets so the map stays visible.
-    let (open, set_open) = signal(crate::web::map::window_size().0 >= NARROW_CSS_PX);
+    let (open, set_open) = signal(crate::map::window_size().0 >= NARROW_CSS_PX);
     let listing_memo = Memo::new(move |_| {
         feed.version.track();
         let filter = feed.filter.get();
@@ -440,7 +440,7 @@ pub fn IncidentCard() -> impl IntoView {
             if !inc.track.is_empty() {
                 rows.push(("Track".into(), format!("{} earlier positions", inc.track.len())));
             }
-            rows.extend(crate::web::geofence_ui::situation_rows(&inc));
+            rows.extend(crate::geofence_ui::situation_rows(&inc));
             rows.push(("Description".into(), inc.description.clone()));
             for (k, v) in &inc.properties {
                 if !core_keys.iter().any(|c| c == k) {

@@ -12,7 +12,7 @@ use web_sys::RequestCache;
 use crate::core::config::{Config, parse_config};
 use crate::core::ingest::ingest_layer;
 use crate::core::model::LayerId;
-use crate::web::state::LayerState;
+use crate::state::LayerState;
 
 /// Data versions key the renderer's caches; every successful load gets a new one.
 static NEXT_VERSION: AtomicU64 = AtomicU64::new(1);

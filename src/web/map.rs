@@ -20,12 +20,12 @@ use crate::core::hit::hit_test;
 use crate::core::model::{LayerData, LayerId};
 use crate::core::units::{Mercator, Zoom};
 use crate::core::viewport::Viewport;
-use crate::web::feed::IncidentSelection;
-use crate::web::input::{Action, Gestures, KeyAction, key_action, wheel_zoom_delta};
-use crate::web::render::draw::{CLUSTER_BELOW_ZOOM, camera_cluster_at, camera_clusters};
-use crate::web::render::incidents::IncidentInput;
-use crate::web::render::{Renderer, SETTLE_MS, Scene};
-use crate::web::state::{AppState, FrameKind, LayerState, Selection, use_app};
+use crate::feed::IncidentSelection;
+use crate::input::{Action, Gestures, KeyAction, key_action, wheel_zoom_delta};
+use crate::render::draw::{CLUSTER_BELOW_ZOOM, camera_cluster_at, camera_clusters};
+use crate::render::incidents::IncidentInput;
+use crate::render::{Renderer, SETTLE_MS, Scene};
+use crate::state::{AppState, FrameKind, LayerState, Selection, use_app};
 
 /// Everything the frame loop owns; shared by the event handlers of one map.
 pub struct Runtime {
@@ -93,7 +93,7 @@ pub fn request_frame(rt: &SharedRuntime, state: AppState) {
     }
 }
 
-fn layer_input(state: &AppState, id: LayerId) -> crate::web::render::LayerInput {
+fn layer_input(state: &AppState, id: LayerId) -> crate::render::LayerInput {
     match state.layer_untracked(id) {
         LayerState::Loaded { data, version } => Some((data, version)),
         _ => None,
@@ -251,7 +251,7 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
                 });
                 match Renderer::new(canvas.clone(), on_tile_load) {
                     Ok(r) => rt.borrow_mut().renderer = Some(r),
-                    Err(e) => crate::web::panic::show_fatal(&format!("Cannot draw the map: {e}")),
+                    Err(e) => crate::panic::show_fatal(&format!("Cannot draw the map: {e}")),
                 }
                 let _ = canvas.focus();
             }
@@ -491,7 +491,7 @@ impl Runtime {
 /// The scene with the zones and, when fences and cameras are both shown, the fence stretches
 /// no camera sees.
 fn with_geofence(state: &AppState, mut scene: Scene) -> Scene {
-    if let crate::web::geofence::ZonesState::Loaded {
+    if let crate::geofence::ZonesState::Loaded {
         set,
         config,
         version,

@@ -121,16 +121,16 @@ pub struct AppState {
     /// The optional raster tile layer (only offered when the config names a tile server).
     pub tiles_on: RwSignal<bool>,
     /// The live incident feed, its store and the operator's incident filter and selection.
-    pub incidents: crate::web::feed::Incidents,
+    pub incidents: crate::feed::Incidents,
     /// Zones, their live counts and the alert ticker.
-    pub geofence: crate::web::geofence::Geofence,
+    pub geofence: crate::geofence::Geofence,
 }
 
 impl AppState {
     /// Creates the state and starts the fetches; call inside the root component.
     pub fn new(config_url: String, initial: Viewport) -> Self {
         let reload = RwSignal::new(0u64);
-        let config = LocalResource::new(move || crate::web::load::load_config(config_url.clone()));
+        let config = LocalResource::new(move || crate::load::load_config(config_url.clone()));
         let layers = LayerId::ALL.map(|id| {
             LocalResource::new(move || {
                 let cfg = config.get();
@@ -138,7 +138,7 @@ impl AppState {
                 if id != LayerId::Basemap {
                     reload.track();
                 }
-                crate::web::load::load_layer(id, cfg)
+                crate::load::load_layer(id, cfg)
             })
         });
         AppState {
@@ -152,8 +152,8 @@ impl AppState {
             ready: RwSignal::new(false),
             reload,
             tiles_on: RwSignal::new(false),
-            incidents: crate::web::feed::Incidents::new(),
-            geofence: crate::web::geofence::Geofence::new(config),
+            incidents: crate::feed::Incidents::new(),
+            geofence: crate::geofence::Geofence::new(config),
         }
     }
 
@@ -178,12 +178,12 @@ pub fn use_app() -> AppState {
 
 impl AppState {
     /// The tile layer to draw, if the config has one and it is switched on (untracked).
-    pub fn tile_source_untracked(&self) -> Option<crate::web::render::tiles::TileSource> {
+    pub fn tile_source_untracked(&self) -> Option<crate::render::tiles::TileSource> {
         if !self.tiles_on.get_untracked() {
             return None;
         }
         let config = self.config.get_untracked()?.ok()?;
-        config.tiles.map(|t| crate::web::render::tiles::TileSource {
+        config.tiles.map(|t| crate::render::tiles::TileSource {
             url_template: t.url_template,
             max_zoom: t.max_zoom,
         })

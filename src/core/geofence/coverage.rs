@@ -2,7 +2,7 @@
 //!
 //! Cameras: position in degrees WGS84, bearing in degrees clockwise from north, field of view
 //! in degrees, range in **ground metres**. The sector test is exact in ground metres on the
-//! mean Earth sphere (as [`fov_sector`](crate::core::camera::fov_sector) draws it): the
+//! mean Earth sphere (as [`fov_sector`](crate::camera::fov_sector) draws it): the
 //! point is placed in a local plane around the camera (east = R·cos φm·Δλ, north = R·Δφ,
 //! R = [`MEAN_EARTH_RADIUS_M`], φm the mean latitude), then its distance must be at most
 //! the range and its bearing within half the field of view of the camera's bearing.
@@ -18,9 +18,9 @@
 //! spacing that falls between two samples can be missed, so lengths are right to within one
 //! spacing per change.
 
-use crate::core::model::{Camera, FeatureKind, LayerData, Shape};
-use crate::core::projection::{MEAN_EARTH_RADIUS_M, haversine_m, to_lonlat, to_mercator};
-use crate::core::units::{Bearing, LonLat, Mercator};
+use crate::model::{Camera, FeatureKind, LayerData, Shape};
+use crate::projection::{MEAN_EARTH_RADIUS_M, haversine_m, to_lonlat, to_mercator};
+use crate::units::{Bearing, LonLat, Mercator};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 

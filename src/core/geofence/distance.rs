@@ -13,9 +13,9 @@
 //! possible ground scale within it, exceeds the best ground distance found, so the answer
 //! is the true nearest and usually costs one or two candidates.
 
-use crate::core::model::{FeatureKind, LayerData, Shape};
-use crate::core::projection::{to_lonlat, to_mercator};
-use crate::core::units::{LonLat, Mercator};
+use crate::model::{FeatureKind, LayerData, Shape};
+use crate::projection::{to_lonlat, to_mercator};
+use crate::units::{LonLat, Mercator};
 use rstar::RTree;
 use rstar::primitives::{GeomWithData, Line};
 use std::f64::consts::PI;

@@ -33,10 +33,10 @@
 
 use super::index::ZoneIndex;
 use super::zone::{Zone, quote};
-use crate::core::incident::Incident;
-use crate::core::projection::{ground_scale, to_lonlat, to_mercator};
-use crate::core::time::Timestamp;
-use crate::core::units::{LonLat, Mercator};
+use crate::incident::Incident;
+use crate::projection::{ground_scale, to_lonlat, to_mercator};
+use crate::time::Timestamp;
+use crate::units::{LonLat, Mercator};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// One position report of an incident.

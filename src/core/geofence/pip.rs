@@ -11,8 +11,8 @@
 //! A polygon is `rings[0]` (exterior) then its holes; every ring is closed (first == last).
 //! A zone is a union of such polygons.
 
-use crate::core::hit::dist2_point_segment;
-use crate::core::units::Mercator;
+use crate::hit::dist2_point_segment;
+use crate::units::Mercator;
 
 /// Distance (EPSG:3857 metres) within which a point is on a ring's boundary (and inside).
 pub const BOUNDARY_EPS_M: f64 = 1e-3;

@@ -9,8 +9,8 @@
 //! platforms' maths libraries; the points use no transcendental function).
 
 use super::zone::{Zone, ZoneKind, ZoneRules};
-use crate::core::projection::{MEAN_EARTH_RADIUS_M, to_mercator};
-use crate::core::units::{LonLat, Mercator};
+use crate::projection::{MEAN_EARTH_RADIUS_M, to_mercator};
+use crate::units::{LonLat, Mercator};
 use std::f64::consts::TAU;
 
 /// `[west, south, east, north]` degrees WGS84.

@@ -20,11 +20,11 @@
 //! whole ([`ZoneFileError`]).
 
 use super::pip::{SegmentContact, on_boundary, ring_area, ring_parity, segment_contact};
-use crate::core::json::Json as J;
-use crate::core::model::Properties;
-use crate::core::projection::{MAX_LAT, to_lonlat, to_mercator};
-use crate::core::units::{LonLat, Mercator};
-use crate::core::viewport::MercatorBounds;
+use crate::json::Json as J;
+use crate::model::Properties;
+use crate::projection::{MAX_LAT, to_lonlat, to_mercator};
+use crate::units::{LonLat, Mercator};
+use crate::viewport::MercatorBounds;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 use std::collections::BTreeMap;
@@ -387,7 +387,7 @@ fn validate_polygon(rings: &[Vec<LonLat>]) -> Result<Rings, String> {
 
 // Positions and arrays are read as the layers are (`core::ingest`), so the messages match; a
 // latitude beyond the Web Mercator limit is rejected by the ring checks above.
-use crate::core::ingest::{array, position};
+use crate::ingest::{array, position};
 
 fn polygon_coords(v: &J) -> Result<Vec<Vec<LonLat>>, String> {
     let rings = array(v, "polygon coordinates")?;

@@ -25,10 +25,10 @@ use super::{
     Incident, IncidentError, IncidentKind, IncidentNames, MAX_QUOTE_CHARS, Severity, Status,
     TimeField, Timestamp,
 };
-use crate::core::json::{Json, Next, Scan, replace_non_finite_tokens};
-use crate::core::model::Properties;
-use crate::core::projection::to_mercator;
-use crate::core::units::LonLat;
+use crate::json::{Json, Next, Scan, replace_non_finite_tokens};
+use crate::model::Properties;
+use crate::projection::to_mercator;
+use crate::units::LonLat;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Number;
 use std::borrow::Cow;

@@ -13,7 +13,7 @@
 
 use super::parse::Snapshot;
 use super::{Incident, IncidentError, IncidentKind, Status, Timestamp};
-use crate::core::units::Mercator;
+use crate::units::Mercator;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Most previous positions kept in [`Incident::track`].
@@ -435,8 +435,8 @@ impl IncidentStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::projection::to_mercator;
-    use crate::core::units::LonLat;
+    use crate::projection::to_mercator;
+    use crate::units::LonLat;
 
     fn inc(id: &str, status: Status, ms: i64) -> Incident {
         let position = LonLat {
@@ -648,7 +648,7 @@ mod tests {
                 incidents.dedup_by(|a, b| a.id == b.id);
             }
             let rejected = (0..rng.below(3))
-                .map(|k| crate::core::incident::Rejected {
+                .map(|k| crate::incident::Rejected {
                     index: k as usize,
                     id: rng
                         .below(2)

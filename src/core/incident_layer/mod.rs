@@ -58,9 +58,9 @@ mod sprites;
 
 pub use frame::{DIRTY_TILE_PX, Frame};
 
-use crate::core::incident::{Incident, IncidentKind, Severity, Timestamp};
-use crate::core::units::Mercator;
-use crate::core::viewport::Viewport;
+use crate::incident::{Incident, IncidentKind, Severity, Timestamp};
+use crate::units::Mercator;
+use crate::viewport::Viewport;
 use raster::{Buckets, Canvas, Cell, IRect, Segment, Sprite, clip_segment};
 use sprites::{Glyph, ImageSet};
 use std::cell::OnceCell;

@@ -8,7 +8,7 @@
 //! elsewhere the pixel centre decides.
 
 use super::{OUTLINE_RGB, Shape, severity_rgb};
-use crate::core::incident::Severity;
+use crate::incident::Severity;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;

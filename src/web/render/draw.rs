@@ -14,7 +14,7 @@ use crate::core::model::{Feature, FeatureKind, FenceKind, LayerData, PortKind, S
 use crate::core::scene::{is_visible, project_path, project_point};
 use crate::core::units::Mercator;
 use crate::core::viewport::Viewport;
-use crate::web::render::style::{self, PortIcon};
+use crate::render::style::{self, PortIcon};
 
 /// Simplification step for projected paths, in device px.
 const MIN_STEP_PX: f64 = 0.75;

@@ -29,7 +29,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use crate::core::basemap::{Outlines, outlines};
 use crate::core::model::{LayerData, LayerId};
 use crate::core::viewport::Viewport;
-use crate::web::state::{FrameKind, FrameStat, Selection, Visibility, layer_index};
+use crate::state::{FrameKind, FrameStat, Selection, Visibility, layer_index};
 use draw::Pen;
 
 /// How long the view must be still before the sharp re-render, in ms.

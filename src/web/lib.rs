@@ -4,6 +4,9 @@
 //! `core::ingest` validates them, `map` turns view/data/visibility changes into frames drawn by
 //! `render`, and `components` show the panels. All state lives in one `AppState` in context.
 
+/// The pure core, reachable as `crate::core` here as in the app crate.
+pub use calais_core as core;
+
 pub mod bench_hook;
 pub mod components;
 pub mod feed;
