@@ -66,14 +66,14 @@ async function waitForCount(page, n, timeout = 120_000) {
 }
 
 /** (i) snapshot ingest over fresh page loads. Returns samples and the last page (kept open for iii). */
-async function measureIngest(browser, server, loads) {
+async function measureIngest(browser, server, loads, query = '') {
   const samples = [];
   const toCount = [];
   const features = [];
   let keep = null;
   for (let i = 0; i < loads; i++) {
     const ctx = await browser.newContext({ viewport: { width: W, height: H }, deviceScaleFactor: 1 });
-    const app = await openApp({ server }, ctx, { allowConsoleErrors: true });
+    const app = await openApp({ server }, ctx, { allowConsoleErrors: true, query });
     const { page } = app;
     await requireHook(page, ['incidents', 'feedStats']);
     await waitForCount(page, COUNT);
@@ -245,6 +245,21 @@ async function main() {
       await setView(page, 1.85, 50.96, 14);
       results.drawCalais = await measureDraw(page, 'Calais zoom 14', REPS);
       results.drawHealth = { pageErrors: keep.app.pageErrors, consoleErrors: keep.app.consoleErrors.slice(0, 10) };
+      results.drawPath = results.drawCalais?.repaint?.info?.overlay ? 'overlay' : 'inline';
+      if (results.drawPath === 'overlay') {
+        // Incidents drawn into the map's own bitmap (the fallback without overlay canvases),
+        // same data, same views.
+        log('(iii) incidents drawn into the map (?incidents=inline) for comparison…');
+        const cpu = await measureIngest(b.browser, server, 1, 'incidents=inline');
+        const p = cpu.keep.app.page;
+        const before2 = await frameCount(p);
+        await p.locator('[data-testid="fit-region"]').click();
+        await waitForNewFrame(p, before2, { timeout: 120_000 }).catch(() => {});
+        results.drawRegionCpu = await measureDraw(p, 'region (fit-region), inline', REPS);
+        await setView(p, 1.85, 50.96, 14);
+        results.drawCalaisCpu = await measureDraw(p, 'Calais zoom 14, inline', REPS);
+        await cpu.keep.ctx.close();
+      }
     } catch (e) {
       results.errors.draw = String(e.message || e);
       log('draw failed:', results.errors.draw);
@@ -282,11 +297,16 @@ async function main() {
     const e = results.rate.events;
     row('     events received per 10 s window', e.median, e.p95, '', `server sent ${fmt(results.rate.serverEvents.median, 0)}`, NaN, '≈ 10,000', null);
   } else if (ONLY.has('rate')) row('(ii) ingest at 1,000 events/s', NaN, NaN, '%', '', NaN, '< 10 %', false);
-  for (const [key, label] of [['drawRegion', 'whole region'], ['drawCalais', 'Calais zoom 14']]) {
+  for (const [key, label, info] of [
+    ['drawRegion', 'whole region', false], ['drawCalais', 'Calais zoom 14', false],
+    ['drawRegionCpu', 'whole region, drawn into the map', true], ['drawCalaisCpu', 'Calais zoom 14, drawn into the map', true],
+  ]) {
     const d = results[key];
+    if (!d && info) continue;
+    const path = (m) => `${fmt((m.info?.uploadedPx ?? 0) / 1e6, 2)} Mpx uploaded${m.info?.overlay ? ', overlays' : ''}`;
     for (const [mode, what] of [['repaint', 'full repaint'], ['redraw', 're-plan, nothing changed']]) {
       const m = d?.[mode];
-      if (m) row(`(iii) draw 100k, ${label}, ${what} (${m.info?.mode}, ${m.info?.drawn} drawn, ${fmt((m.info?.uploadedPx ?? 0) / 1e6, 1)} Mpx uploaded)`, m.median, m.singles.p95, 'ms', `putImageData ${fmt(d.floor.median)} ms`, m.ratio, '≤ 1.5× floor', m.ratio <= 1.5);
+      if (m) row(`(iii) draw 100k, ${label}, ${what} (${m.info?.mode}, ${m.info?.drawn} drawn, ${path(m)})`, m.median, m.singles.p95, 'ms', `putImageData ${fmt(d.floor.median)} ms`, m.ratio, info ? '(fallback)' : '≤ 1.5× floor', info ? null : m.ratio <= 1.5);
       else if (ONLY.has('draw')) row(`(iii) draw 100k, ${label}, ${what}`, NaN, NaN, 'ms', '', NaN, '≤ 1.5× floor', false);
     }
   }
@@ -303,7 +323,7 @@ async function main() {
   out.push('');
   if (results.ingest) out.push(`(i) per load snapshotMs: ${results.ingest.snapshotMs.samples.map((x) => fmt(x)).join(', ')}; count reached ≤ ${fmt(results.ingest.countReachedMs.median, 0)} ms after navigation (median)`);
   if (results.rate) out.push(`(ii) per window: ${results.rate.windows.map((w) => `${fmt(w.cpuPct)} % / ${w.events} ev (server ${w.serverEvents})`).join('; ')}; final status ${results.rate.windows.at(-1)?.status}, transport ${results.rate.windows.at(-1)?.transport}`);
-  for (const key of ['drawRegion', 'drawCalais']) {
+  for (const key of ['drawRegion', 'drawCalais', 'drawRegionCpu', 'drawCalaisCpu']) {
     const d = results[key];
     for (const mode of ['repaint', 'redraw']) {
       if (d?.[mode]) out.push(`(iii) ${key} ${mode}: view ${JSON.stringify(d.view)}; single draws median ${fmt(d[mode].singles.median)} p95 ${fmt(d[mode].singles.p95)} ms; floor p95 ${fmt(d.floor.p95)} ms; incidentDraw() ${JSON.stringify(d[mode].info)}`);

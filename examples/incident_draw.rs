@@ -1,7 +1,8 @@
 //! Native profile of the incident layer on the 100k benchmark snapshot
 //! (`node bench/make-snapshot.mjs` writes target/bench/snapshot-100k.geojson):
 //! parse + apply, `Marks`, `Plan::new` and a full-frame render at the bench's
-//! two views (whole region, Calais zoom 14) at 3840x2160, dpr 1.
+//! two views (whole region, Calais zoom 14) at 3840x2160, dpr 1, and the overlay
+//! path (transparent frame without cells, density image).
 //!
 //! `cargo run --release --example incident_draw [snapshot]` (times are ms, native, not wasm).
 
@@ -113,6 +114,26 @@ fn main() {
             rects = frame.draw(&plan).len();
             frame_ms.push(ms(t));
         }
+        // The overlay path (transparent frame without cells, density image).
+        let mut over = Frame::new(vec![0; 3840 * 2160 * 4], 3840, 2160);
+        let (mut over_ms, mut image_ms) = (Vec::new(), Vec::new());
+        for _ in 0..reps {
+            over.forget();
+            let t = Instant::now();
+            over.draw_without_cells(&plan);
+            over_ms.push(ms(t));
+            let t = Instant::now();
+            let _ = plan.density_image();
+            image_ms.push(ms(t));
+        }
+        over_ms.sort_by(f64::total_cmp);
+        image_ms.sort_by(f64::total_cmp);
+        println!(
+            "{name}: overlay repaint {:.2} ms ({} tiles), density image {:.2} ms",
+            over_ms[reps / 2],
+            over.repainted(),
+            image_ms[reps / 2]
+        );
         frame_ms.sort_by(f64::total_cmp);
         println!(
             "{name}: frame draw {:.2} ms, {rects} rects to upload, {} tiles repainted",

@@ -212,6 +212,7 @@ fn install_incidents(hook: &Object, state: AppState, runtime: SharedRuntime) {
             set(&o, "visible", &(last.visible as f64).into());
             set(&o, "drawn", &(last.drawn as f64).into());
             set(&o, "repainted", &(last.repainted as f64).into());
+            set(&o, "overlay", &last.overlay.into());
             set(&o, "tiles", &(last.tiles as f64).into());
         }
         o.into()

@@ -746,6 +746,28 @@ export async function describePage(app) {
  * capped at the 500 entries that calaisMap.frames() keeps), the tail of calaisMap.frames().
  */
 export const FRAME_HELPERS = `
+// What the user sees: the map canvas with the incident overlays (render/overlay.rs) on top,
+// each placed where the page shows it (its box, scaled crisp). Used by sampleColours/hashRegion.
+window.__readMapPixels = function (c, ctx, x, y, w, h) {
+  const overlays = [...document.querySelectorAll('canvas.incident-overlay')].filter(
+    (o) => getComputedStyle(o).display !== 'none',
+  );
+  if (!overlays.length) return ctx.getImageData(x, y, w, h);
+  const t = document.createElement('canvas');
+  t.width = w;
+  t.height = h;
+  const tc = t.getContext('2d');
+  tc.imageSmoothingEnabled = false;
+  tc.drawImage(c, x, y, w, h, 0, 0, w, h);
+  const box = c.getBoundingClientRect();
+  const sx = c.width / box.width;
+  const sy = c.height / box.height;
+  for (const o of overlays) {
+    const r = o.getBoundingClientRect();
+    tc.drawImage(o, (r.left - box.left) * sx - x, (r.top - box.top) * sy - y, r.width * sx, r.height * sy);
+  }
+  return tc.getImageData(0, 0, w, h);
+};
 window.__e2eFrames = {
   key(f) { return f.kind + ':' + f.ms; },
   list() { try { return (window.calaisMap && window.calaisMap.frames()) || []; } catch (e) { return []; } },
@@ -851,6 +873,7 @@ export async function canvasBox(page) {
 export async function sampleColours(page, points, r = 2) {
   return page.evaluate(
     ({ CANVAS, points, r }) => {
+      const readMapPixels = window.__readMapPixels || ((c, ctx, x, y, w, h) => ctx.getImageData(x, y, w, h));
       const c = document.querySelector(CANVAS);
       const ctx = c.getContext('2d');
       const sx = c.width / c.clientWidth;
@@ -859,7 +882,7 @@ export async function sampleColours(page, points, r = 2) {
         const px = Math.round(x * sx);
         const py = Math.round(y * sy);
         if (px - r < 0 || py - r < 0 || px + r >= c.width || py + r >= c.height) return null;
-        const d = ctx.getImageData(px - r, py - r, 2 * r + 1, 2 * r + 1).data;
+        const d = readMapPixels(c, ctx, px - r, py - r, 2 * r + 1, 2 * r + 1).data;
         const counts = new Map();
         for (let i = 0; i < d.length; i += 4) {
           const k = (d[i] << 24) | (d[i + 1] << 16) | (d[i + 2] << 8) | d[i + 3];
@@ -882,6 +905,7 @@ export async function sampleColours(page, points, r = 2) {
 export async function hashRegion(page, rect) {
   return page.evaluate(
     ({ CANVAS, rect }) => {
+      const readMapPixels = window.__readMapPixels || ((c, ctx, x, y, w, h) => ctx.getImageData(x, y, w, h));
       const c = document.querySelector(CANVAS);
       const ctx = c.getContext('2d');
       const sx = c.width / c.clientWidth;
@@ -896,7 +920,7 @@ export async function hashRegion(page, rect) {
         : { x: 0, y: 0, w: c.width, h: c.height };
       r.w = Math.min(r.w, c.width - r.x);
       r.h = Math.min(r.h, c.height - r.y);
-      const d = ctx.getImageData(r.x, r.y, r.w, r.h).data;
+      const d = readMapPixels(c, ctx, r.x, r.y, r.w, r.h).data;
       let h = 0x811c9dc5;
       const colours = new Set();
       for (let i = 0; i < d.length; i++) {

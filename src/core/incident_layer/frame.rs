@@ -137,6 +137,16 @@ impl Frame {
     /// row-major), to be uploaded. A plan of another frame size draws nothing
     /// (the old plan is still removed).
     pub fn draw(&mut self, plan: &Plan) -> Vec<TileRect> {
+        self.draw_items(plan, true)
+    }
+
+    /// [`Frame::draw`] without the density cells (they are shown apart, as
+    /// [`Plan::density_image`]): tracks and sprites only.
+    pub fn draw_without_cells(&mut self, plan: &Plan) -> Vec<TileRect> {
+        self.draw_items(plan, false)
+    }
+
+    fn draw_items(&mut self, plan: &Plan, with_cells: bool) -> Vec<TileRect> {
         let t = i64::from(DIRTY_TILE_PX);
         let cols = (i64::from(self.width) + t - 1) / t;
         let rows = (i64::from(self.height) + t - 1) / t;
@@ -153,7 +163,11 @@ impl Frame {
         } else {
             0
         };
+        let first = if with_cells { 0 } else { nc };
         let item = |i: usize| -> Option<(IRect, u64)> {
+            if i < first {
+                return None;
+            }
             if let Some(c) = plan.cells.get(i) {
                 let [r, g, b] = c.rgb;
                 let look = u64::from(r) | u64::from(g) << 8 | u64::from(b) << 16;
@@ -194,7 +208,7 @@ impl Frame {
                 }
             }
         };
-        for i in 0..n_items {
+        for i in first..n_items {
             if let Some((bounds, key)) = item(i) {
                 let next = &mut self.next;
                 tiles_of(&bounds, &mut |ti| {

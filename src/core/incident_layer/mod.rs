@@ -214,6 +214,75 @@ pub struct Marks {
     /// All ids, back to back; id `i` ends at `id_ends[i]`.
     ids: String,
     id_ends: Vec<usize>,
+    /// Positions and ranks again, in a coarse spatial order, built on the first plan.
+    spatial: OnceCell<Spatial>,
+}
+
+/// The marks' positions and ranks sorted by a 256 × 256 grid over their bounding box (rows,
+/// then columns), with each one's index: a plan walks them in that order, so the density
+/// grid it bins into is touched a few rows at a time instead of at random (the marks come in
+/// store order, which is id order and all over the map).
+#[derive(Clone, Debug, Default)]
+struct Spatial {
+    pos: Vec<(f64, f64)>,
+    rank: Vec<u64>,
+    index: Vec<u32>,
+}
+
+/// Grid side of [`Spatial`]'s order.
+const SPATIAL_GRID: usize = 256;
+
+impl Spatial {
+    fn of(pos: &[(f64, f64)], rank: &[u64]) -> Spatial {
+        let finite = pos.iter().filter(|(x, y)| x.is_finite() && y.is_finite());
+        let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+        for &(x, y) in finite {
+            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+        }
+        let g = SPATIAL_GRID as f64;
+        let (kx, ky) = (g / (x1 - x0).max(1.0), g / (y1 - y0).max(1.0));
+        let last = SPATIAL_GRID - 1;
+        // Top row first (screen y grows southwards: north is the largest y).
+        let cell = |&(x, y): &(f64, f64)| -> usize {
+            if !(x.is_finite() && y.is_finite()) {
+                return 0;
+            }
+            let cx = (((x - x0) * kx) as usize).min(last);
+            let cy = (((y1 - y) * ky) as usize).min(last);
+            cy * SPATIAL_GRID + cx
+        };
+        let mut start = vec![0u32; SPATIAL_GRID * SPATIAL_GRID + 1];
+        let cells: Vec<u32> = pos.iter().map(|p| cell(p) as u32).collect();
+        for &c in &cells {
+            if let Some(n) = start.get_mut(c as usize + 1) {
+                *n += 1;
+            }
+        }
+        for i in 1..start.len() {
+            start[i] += start[i - 1];
+        }
+        let n = pos.len();
+        let mut out = Spatial {
+            pos: vec![(0.0, 0.0); n],
+            rank: vec![0; n],
+            index: vec![0; n],
+        };
+        for (i, (&c, (&p, &r))) in cells.iter().zip(pos.iter().zip(rank)).enumerate() {
+            let Some(slot) = start.get_mut(c as usize) else {
+                continue;
+            };
+            let at = *slot as usize;
+            *slot += 1;
+            if let (Some(dp), Some(dr), Some(di)) = (
+                out.pos.get_mut(at),
+                out.rank.get_mut(at),
+                out.index.get_mut(at),
+            ) {
+                (*dp, *dr, *di) = (p, r, i as u32);
+            }
+        }
+        out
+    }
 }
 
 impl Marks {
@@ -233,6 +302,7 @@ impl Marks {
 
     /// Append one incident; its index is the previous `len()`.
     pub fn push(&mut self, inc: &Incident) {
+        self.spatial.take();
         let start = self.track.len();
         self.track.extend(inc.track.iter().map(|(m, _)| (m.x, m.y)));
         let len = self.track.len().saturating_sub(start);
@@ -402,6 +472,20 @@ pub enum Mode {
     Density,
 }
 
+/// The density cells of a plan, one pixel a cell ([`Plan::density_image`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DensityImage {
+    /// Device px of the image's top-left corner in the frame (may be negative).
+    pub x: i64,
+    pub y: i64,
+    /// Device px a pixel of the image covers, each way.
+    pub pitch: i64,
+    pub cols: u32,
+    pub rows: u32,
+    /// Straight RGBA, `cols * rows * 4` bytes, row-major.
+    pub pixels: Vec<u8>,
+}
+
 /// EPSG:3857 metres to frame device px: [`Viewport::world_to_screen`] times the dpr.
 #[derive(Clone, Copy, Debug)]
 struct Transform {
@@ -472,6 +556,9 @@ pub struct Plan {
     cells: Vec<Cell>,
     /// Side of a drawn density cell, device px.
     cell_side: i64,
+    /// Density mode: the cell grid, `(x0, y0, pitch, cols, rows)` in device px (the
+    /// top-left of grid cell (0, 0) and the cell pitch), for [`Plan::density_image`].
+    grid: Option<(i64, i64, i64, u32, u32)>,
     /// Items by 256-px tile, built on first use ([`Plan::tiles`], [`Plan::render_tile`]);
     /// the full-frame path ([`Frame::draw`]) does without.
     buckets: OnceCell<TileBuckets>,
@@ -505,10 +592,10 @@ impl Plan {
         let margin = sprites::max_half_side(view.dpr()) as f64;
         let (w, h) = (f64::from(width), f64::from(height));
         let mut vis = Vec::with_capacity(marks.len());
-        for (i, (&(mx, my), &rank)) in marks.pos.iter().zip(&marks.rank).enumerate() {
-            let Ok(mark) = u32::try_from(i) else {
-                break;
-            };
+        let sp = marks
+            .spatial
+            .get_or_init(|| Spatial::of(&marks.pos, &marks.rank));
+        for ((&(mx, my), &rank), &mark) in sp.pos.iter().zip(&sp.rank).zip(&sp.index) {
             if let Some((x, y)) = xf.apply(mx, my)
                 && (-margin..=w + margin).contains(&x)
                 && (-margin..=h + margin).contains(&y)
@@ -548,6 +635,7 @@ impl Plan {
             segments: Vec::new(),
             cells: Vec::new(),
             cell_side: 0,
+            grid: None,
             buckets: OnceCell::new(),
             pick_sprites: Vec::new(),
             pick_rest: Vec::new(),
@@ -709,15 +797,17 @@ impl Plan {
         let ncols = (w - phx).div_euclid(pitch) + 2;
         let nrows = (h - phy).div_euclid(pitch) + 2;
         let mut slot = vec![u32::MAX; usize::try_from(ncols * nrows).unwrap_or(0)];
+        // 16 bytes a cell with marks, so the cells binned into stay in cache.
         struct Acc {
-            gx: i64,
-            gy: i64,
-            count: u32,
-            /// Highest severity of an open mark, 0 if none.
-            sev: u8,
-            /// The most important mark and its order key.
-            rep: (u64, u32),
+            /// The most important mark's order key (rank, mark).
+            rank: u64,
+            mark: u32,
+            /// Marks binned here (low 24 bits, saturating) and the highest severity of an
+            /// open one (high 8 bits, 0 if none).
+            count_sev: u32,
         }
+        const COUNT_MASK: u32 = 0x00ff_ffff;
+        let mut max = 1u32;
         let mut acc: Vec<Acc> = Vec::new();
         // The most important open marks, kept in a bounded min-heap while binning (one pass;
         // most marks lose to the heap's least important one at once).
@@ -752,23 +842,23 @@ impl Plan {
             else {
                 continue;
             };
-            let open_sev = rank_open_severity(p.rank);
+            let open_sev = u32::from(rank_open_severity(p.rank));
             if let Some(a) = acc.get_mut(*s as usize) {
-                a.count = a.count.saturating_add(1);
-                a.sev = a.sev.max(open_sev);
-                a.rep = a.rep.max(p.order());
+                let count = ((a.count_sev & COUNT_MASK) + 1).min(COUNT_MASK);
+                a.count_sev = (a.count_sev >> 24).max(open_sev) << 24 | count;
+                max = max.max(count);
+                if (p.rank, p.mark) > (a.rank, a.mark) {
+                    (a.rank, a.mark) = (p.rank, p.mark);
+                }
             } else {
                 *s = u32::try_from(acc.len()).unwrap_or(u32::MAX);
                 acc.push(Acc {
-                    gx,
-                    gy,
-                    count: 1,
-                    sev: open_sev,
-                    rep: p.order(),
+                    rank: p.rank,
+                    mark: p.mark,
+                    count_sev: open_sev << 24 | 1,
                 });
             }
         }
-        let max = acc.iter().map(|a| a.count).max().unwrap_or(1);
         let denom = (1.0 + f64::from(max)).ln();
         let cell_alpha = |count: u32| {
             alpha_u8(CELL_ALPHA.0 + CELL_ALPHA.1 * (1.0 + f64::from(count)).ln() / denom)
@@ -776,23 +866,35 @@ impl Plan {
         // Most cells hold few marks: their opacities once, not a logarithm a cell.
         let alpha_of: Vec<u8> = (0..=max.min(1024)).map(cell_alpha).collect();
         self.cell_side = pitch - 1;
+        self.grid = Some((
+            phx - pitch,
+            phy - pitch,
+            pitch,
+            u32::try_from(ncols).unwrap_or(0),
+            u32::try_from(nrows).unwrap_or(0),
+        ));
         // Cells in row-major order (the slot grid's), so drawing and restoring them walk
         // the frame's memory forwards instead of jumping about it.
+        let cols = usize::try_from(ncols).unwrap_or(1).max(1);
         self.cells = slot
             .iter()
-            .filter_map(|&s| acc.get(s as usize))
-            .map(|a| {
-                let rgb = Severity::new(a.sev).map_or(CLOSED_CELL_RGB, severity_rgb);
-                let alpha = match alpha_of.get(a.count as usize) {
+            .enumerate()
+            .filter_map(|(i, &s)| Some((i, acc.get(s as usize)?)))
+            .map(|(i, a)| {
+                let count = a.count_sev & COUNT_MASK;
+                let sev = (a.count_sev >> 24) as u8;
+                let rgb = Severity::new(sev).map_or(CLOSED_CELL_RGB, severity_rgb);
+                let alpha = match alpha_of.get(count as usize) {
                     Some(&alpha) => alpha,
-                    None => cell_alpha(a.count),
+                    None => cell_alpha(count),
                 };
+                let (gx, gy) = ((i % cols) as i64, (i / cols) as i64);
                 Cell {
-                    x: phx + (a.gx - 1) * pitch,
-                    y: phy + (a.gy - 1) * pitch,
+                    x: phx + (gx - 1) * pitch,
+                    y: phy + (gy - 1) * pitch,
                     rgb,
                     alpha,
-                    rep: a.rep.1,
+                    rep: a.mark,
                 }
             })
             .collect();
@@ -906,6 +1008,35 @@ impl Plan {
     /// The tiles with something to draw, row-major, no duplicates.
     pub fn tiles(&self) -> &[TileRect] {
         &self.buckets().tiles
+    }
+
+    /// Density mode: the cells as an image with one pixel a cell (straight RGBA, the
+    /// cell's colour and opacity; transparent where no cell is), to be shown scaled by
+    /// `pitch` with its top-left at `(x, y)` device px, nearest-neighbour (cells then
+    /// touch: no 1-px gap as in [`Plan::render_frame`]). `None` in sprite mode.
+    pub fn density_image(&self) -> Option<DensityImage> {
+        let (x, y, pitch, cols, rows) = self.grid?;
+        let n = usize::try_from(u64::from(cols) * u64::from(rows) * 4).ok()?;
+        let mut pixels = vec![0u8; n];
+        for c in &self.cells {
+            let (gx, gy) = ((c.x - x) / pitch, (c.y - y) / pitch);
+            if !(0..i64::from(cols)).contains(&gx) || !(0..i64::from(rows)).contains(&gy) {
+                continue;
+            }
+            let i = usize::try_from((gy * i64::from(cols) + gx) * 4).unwrap_or(usize::MAX);
+            if let Some(px) = pixels.get_mut(i..i.saturating_add(4)) {
+                let [r, g, b] = c.rgb;
+                px.copy_from_slice(&[r, g, b, c.alpha]);
+            }
+        }
+        Some(DensityImage {
+            x,
+            y,
+            pitch,
+            cols,
+            rows,
+            pixels,
+        })
     }
 
     /// Fill `out` with `tile`'s pixels of `background` (the full frame's RGBA,

@@ -147,12 +147,57 @@ fn div255(x: u32) -> u32 {
 #[inline(always)]
 fn blend_px(px: &mut [u8], rgb: [u8; 3], a: u32) {
     if let [r, g, b, alpha] = px {
-        let inv = 255 - a.min(255);
+        let a = a.min(255);
+        if *alpha != 255 {
+            let [cr, cg, cb] = rgb;
+            let s = [cr, cg, cb].map(|c| div255(u32::from(c) * a));
+            over_translucent(px, [s[0], s[1], s[2], a]);
+            return;
+        }
+        let inv = 255 - a;
         let [cr, cg, cb] = rgb;
         *r = div255(u32::from(*r) * inv + u32::from(cr) * a).min(255) as u8;
         *g = div255(u32::from(*g) * inv + u32::from(cg) * a).min(255) as u8;
         *b = div255(u32::from(*b) * inv + u32::from(cb) * a).min(255) as u8;
-        *alpha = 255;
+    }
+}
+
+/// `(255 << 16) / a` for `a` in 1..=255 (0 for 0): un-premultiplying by a multiply.
+const RECIP: [u32; 256] = {
+    let mut t = [0u32; 256];
+    let mut a = 1;
+    while a < 256 {
+        t[a] = (255 << 16) / a as u32;
+        a += 1;
+    }
+    t
+};
+
+/// Premultiplied `s` (`[r, g, b, a]`, 0..=255) over a pixel that is not opaque
+/// (stored straight, as `putImageData` takes it): the general "over", used when
+/// the frame has a transparent background (an overlay above the map).
+#[inline(always)]
+fn over_translucent(px: &mut [u8], s: [u32; 4]) {
+    let [sr, sg, sb, sa] = s;
+    if let [r, g, b, alpha] = px {
+        if *alpha == 0 {
+            // Nothing below: the source, un-premultiplied.
+            let k = RECIP[sa.min(255) as usize];
+            let un = |c: u32| ((c * k + (1 << 15)) >> 16).min(255) as u8;
+            (*r, *g, *b, *alpha) = (un(sr), un(sg), un(sb), sa.min(255) as u8);
+            return;
+        }
+        let da = div255(u32::from(*alpha) * (255 - sa.min(255)));
+        let out_a = sa + da;
+        if out_a == 0 {
+            return;
+        }
+        let mix =
+            |s: u32, d: u8| ((s * 255 + u32::from(d) * da + out_a / 2) / out_a).min(255) as u8;
+        *r = mix(sr, *r);
+        *g = mix(sg, *g);
+        *b = mix(sb, *b);
+        *alpha = out_a.min(255) as u8;
     }
 }
 
@@ -224,7 +269,11 @@ fn blend_row_opaque(dst: &mut [u8], src: &[[u8; 4]]) {
         if sa == 0 {
             continue;
         }
-        if let [r, g, b, alpha] = d {
+        if d[3] != 255 {
+            over_translucent(d, s.map(u32::from));
+            continue;
+        }
+        if let [r, g, b, _] = d {
             if sa == 255 {
                 (*r, *g, *b) = (sr, sg, sb);
             } else {
@@ -233,7 +282,6 @@ fn blend_row_opaque(dst: &mut [u8], src: &[[u8; 4]]) {
                 *g = (div255(u32::from(*g) * inv) + u32::from(sg)).min(255) as u8;
                 *b = (div255(u32::from(*b) * inv) + u32::from(sb)).min(255) as u8;
             }
-            *alpha = 255;
         }
     }
 }
@@ -245,12 +293,15 @@ fn blend_row(dst: &mut [u8], src: &[[u8; 4]], m: u32) {
         if sa == 0 {
             continue;
         }
+        if d[3] != 255 {
+            over_translucent(d, s.map(|c| div255(u32::from(c) * m)));
+            continue;
+        }
         let inv = 255 - div255(u32::from(sa) * m).min(255);
-        if let [r, g, b, alpha] = d {
+        if let [r, g, b, _] = d {
             *r = (div255(u32::from(*r) * inv) + div255(u32::from(sr) * m)).min(255) as u8;
             *g = (div255(u32::from(*g) * inv) + div255(u32::from(sg) * m)).min(255) as u8;
             *b = (div255(u32::from(*b) * inv) + div255(u32::from(sb) * m)).min(255) as u8;
-            *alpha = 255;
         }
     }
 }

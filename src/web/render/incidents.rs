@@ -16,6 +16,8 @@ use crate::core::incident::{IncidentFilter, IncidentStore, TimeWindow};
 use crate::core::incident_layer::{DrawOptions, Frame, Marks, Mode, Plan, TileRect};
 use crate::core::viewport::Viewport;
 
+use super::overlay::IncidentOverlay;
+
 /// What the incident layer is drawn from in one frame.
 pub struct IncidentInput<'a> {
     pub store: &'a IncidentStore,
@@ -46,6 +48,22 @@ pub struct IncidentDrawStat {
     pub tiles: usize,
     /// Pixels uploaded.
     pub uploaded_px: u64,
+    /// Drawn on the overlay canvases (else into the composite); `uploaded_px` then counts
+    /// the density image's pixels too.
+    pub overlay: bool,
+}
+
+impl IncidentDrawStat {
+    /// What `plan` drew (mode, counts) and what `frame` repainted; times and uploads zero.
+    fn of(plan: &Plan, frame: Option<&Frame>) -> IncidentDrawStat {
+        IncidentDrawStat {
+            mode: Some(plan.mode()),
+            visible: plan.visible(),
+            drawn: plan.drawn(),
+            repainted: frame.map_or(0, Frame::repainted),
+            ..IncidentDrawStat::default()
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -73,6 +91,8 @@ pub struct IncidentLayer {
     plan_key: Option<PlanKey>,
     /// The composite's pixels without and with incidents, read lazily.
     frame: Option<Frame>,
+    /// The overlay canvases show the last plan moved (a gesture is under way).
+    overlay_moved: bool,
     pub last: IncidentDrawStat,
 }
 
@@ -93,15 +113,14 @@ impl IncidentLayer {
         }
     }
 
-    /// Brings the incidents on the composite up to date; returns whether anything was drawn.
-    pub fn update(
+    /// Rebuilds the marks when the store, the filter or (with a time window) the clock
+    /// changed; returns the plan key of `view`, or `None` when the plan for it is current.
+    fn next_key(
         &mut self,
-        ctx: &CanvasRenderingContext2d,
         view: &Viewport,
         composite: u64,
         input: Option<&IncidentInput>,
-        now_ms: &dyn Fn() -> f64,
-    ) -> bool {
+    ) -> Option<PlanKey> {
         let map_filter = input.map(|i| i.filter.for_map()).unwrap_or_default();
         let marks_key = input.map(|i| MarksKey {
             version: i.version,
@@ -125,16 +144,120 @@ impl IncidentLayer {
             self.marks_key = marks_key;
             self.marks_gen += 1;
         }
-        let clock = input.map_or(0, |i| i.clock_ms);
         let key = PlanKey {
             view: *view,
             composite,
             marks: self.marks_gen,
-            clock,
+            clock: input.map_or(0, |i| i.clock_ms),
         };
-        if self.plan_key == Some(key) {
+        (self.plan_key != Some(key)).then_some(key)
+    }
+
+    /// Brings the overlay canvases up to date for `view`: a new plan paints the changed tiles
+    /// of the sprites canvas (transparent background: the map is never read) and replaces the
+    /// density cells image; returns whether a new plan was drawn. During gestures
+    /// [`IncidentLayer::place_overlay`] moves the canvases instead.
+    pub fn update_overlay(
+        &mut self,
+        ov: &mut IncidentOverlay,
+        view: &Viewport,
+        input: Option<&IncidentInput>,
+        now_ms: &dyn Fn() -> f64,
+    ) -> bool {
+        let (width, height) = (view.width_px(), view.height_px());
+        let (_, resized) = ov.sprites_ctx(width, height);
+        if resized {
+            self.frame = None;
+            self.plan_key = None;
+        }
+        let Some(key) = self.next_key(view, 0, input) else {
+            if self.overlay_moved {
+                // A gesture ended where it began: put the canvases back.
+                ov.place(None);
+                self.overlay_moved = false;
+            }
+            return false;
+        };
+        self.plan_key = Some(key);
+        self.overlay_moved = false;
+        let on_canvas = self.frame.as_ref().is_some_and(Frame::has_incidents);
+        if self.marks.is_empty() && !on_canvas {
+            ov.show_cells(None, view.dpr());
+            self.plan = None;
+            self.last = IncidentDrawStat::default();
             return false;
         }
+        let start = now_ms();
+        let plan = Plan::new(&self.marks, view, key.clock, &DrawOptions::default());
+        let plan_ms = now_ms() - start;
+        let t_paint = now_ms();
+        if self
+            .frame
+            .as_ref()
+            .is_none_or(|f| f.size() != (width, height))
+        {
+            let Ok(n) = usize::try_from(u64::from(width) * u64::from(height) * 4) else {
+                return false;
+            };
+            self.frame = Some(Frame::new(vec![0; n], width, height));
+        }
+        let (rects, paint_ms) = match self.frame.as_mut() {
+            Some(frame) => (frame.draw_without_cells(&plan), now_ms() - t_paint),
+            None => (Vec::new(), 0.0),
+        };
+        let density = plan.density_image();
+        let cells_px = density
+            .as_ref()
+            .map_or(0, |d| u64::from(d.cols) * u64::from(d.rows));
+        ov.show_cells(density.as_ref(), view.dpr());
+        ov.place(None);
+        let uploaded_px: u64 = rects.iter().map(|r| u64::from(r.w) * u64::from(r.h)).sum();
+        let (ctx, _) = ov.sprites_ctx(width, height);
+        let written = self.frame.as_ref().map_or(0, |f| upload(ctx, f, &rects));
+        self.last = IncidentDrawStat {
+            ms: now_ms() - start,
+            plan_ms,
+            paint_ms,
+            tiles: written,
+            uploaded_px: uploaded_px + cells_px,
+            overlay: true,
+            ..IncidentDrawStat::of(&plan, self.frame.as_ref())
+        };
+        self.plan = Some(plan);
+        true
+    }
+
+    /// Moves the overlay canvases to where the last plan's content belongs in `view` (during
+    /// a gesture; the next settled frame plans again).
+    pub fn place_overlay(&mut self, ov: &IncidentOverlay, view: &Viewport) {
+        let Some(key) = self.plan_key else {
+            return;
+        };
+        self.overlay_moved = true;
+        ov.place(Some(view.transform_from(&key.view)));
+    }
+
+    /// Forces the next overlay draw to repaint every tile (benchmarks: as after a new view).
+    pub fn forget_overlay(&mut self) {
+        self.plan_key = None;
+        if let Some(f) = self.frame.as_mut() {
+            f.forget();
+        }
+    }
+
+    /// Brings the incidents on the composite up to date; returns whether anything was drawn.
+    pub fn update(
+        &mut self,
+        ctx: &CanvasRenderingContext2d,
+        view: &Viewport,
+        composite: u64,
+        input: Option<&IncidentInput>,
+        now_ms: &dyn Fn() -> f64,
+    ) -> bool {
+        let Some(key) = self.next_key(view, composite, input) else {
+            return false;
+        };
+        let clock = key.clock;
         self.plan_key = Some(key);
         let on_canvas = self.frame.as_ref().is_some_and(Frame::has_incidents);
         if self.marks.is_empty() && !on_canvas {
@@ -171,12 +294,9 @@ impl IncidentLayer {
             plan_ms,
             read_ms,
             paint_ms,
-            mode: Some(plan.mode()),
-            visible: plan.visible(),
-            drawn: plan.drawn(),
-            repainted: self.frame.as_ref().map_or(0, Frame::repainted),
             tiles: written,
             uploaded_px,
+            ..IncidentDrawStat::of(&plan, self.frame.as_ref())
         };
         self.plan = Some(plan);
         true

@@ -16,6 +16,7 @@
 
 pub mod draw;
 pub mod incidents;
+pub mod overlay;
 pub mod style;
 pub mod tiles;
 
@@ -127,6 +128,8 @@ pub struct Renderer {
     /// Bumped whenever `composite` is re-rendered.
     composite_gen: u64,
     pub incidents: incidents::IncidentLayer,
+    /// The incident overlay canvases; `None`: incidents are drawn into the composite.
+    overlay: Option<overlay::IncidentOverlay>,
     scratch: Vec<[f32; 2]>,
     /// The last [`FRAME_LOG`] frames.
     pub frames: VecDeque<FrameStat>,
@@ -139,7 +142,17 @@ const OVERLAYS: [LayerId; 3] = [LayerId::Fences, LayerId::Cameras, LayerId::Port
 impl Renderer {
     /// `on_tile_load` is called when a raster tile arrives (to schedule a frame).
     pub fn new(canvas: HtmlCanvasElement, on_tile_load: Rc<dyn Fn()>) -> Result<Renderer, String> {
+        let overlay = if overlay::inline_requested() {
+            None
+        } else {
+            overlay::IncidentOverlay::new(&canvas)
+                .map_err(|e| {
+                    web_sys::console::info_1(&format!("incidents drawn into the map: {e}").into())
+                })
+                .ok()
+        };
         Ok(Renderer {
+            overlay,
             screen: Surface::wrap(canvas)?,
             base: Surface::offscreen()?,
             composite: Surface::offscreen()?,
@@ -178,6 +191,9 @@ impl Renderer {
         let kind = match (self.composite_key, scene.settled) {
             (Some(key), false) => {
                 self.gesture_frame(&key.base.view, &scene.view);
+                if let Some(ov) = &self.overlay {
+                    self.incidents.place_overlay(ov, &scene.view);
+                }
                 FrameKind::Gesture
             }
             _ => {
@@ -231,6 +247,22 @@ impl Renderer {
             return Vec::new();
         };
         let view = key.base.view;
+        if let Some(ov) = self.overlay.as_mut() {
+            return (0..n)
+                .map(|_| {
+                    if repaint {
+                        self.incidents.forget_overlay();
+                    } else {
+                        self.incidents.invalidate(false);
+                    }
+                    let t0 = now_ms();
+                    self.incidents.update_overlay(ov, &view, input, now_ms);
+                    let (ctx, _) = ov.sprites_ctx(view.width_px(), view.height_px());
+                    let _ = ctx.get_image_data(0.0, 0.0, 1.0, 1.0);
+                    now_ms() - t0
+                })
+                .collect();
+        }
         (0..n)
             .map(|_| {
                 self.incidents.invalidate(repaint);
@@ -333,15 +365,24 @@ impl Renderer {
             drawn = self.render_composite(scene);
             self.composite_key = Some(key);
             self.composite_gen += 1;
-            self.incidents.composite_changed();
+            if self.overlay.is_none() {
+                self.incidents.composite_changed();
+            }
         }
-        self.incidents.update(
-            &self.composite.ctx,
-            &view,
-            self.composite_gen,
-            incidents,
-            now_ms,
-        );
+        match self.overlay.as_mut() {
+            Some(ov) => {
+                self.incidents.update_overlay(ov, &view, incidents, now_ms);
+            }
+            None => {
+                self.incidents.update(
+                    &self.composite.ctx,
+                    &view,
+                    self.composite_gen,
+                    incidents,
+                    now_ms,
+                );
+            }
+        }
         let ctx = &self.screen.ctx;
         let _ = ctx.draw_image_with_html_canvas_element(&self.composite.canvas, 0.0, 0.0);
         (kind, drawn)
