@@ -89,10 +89,32 @@ pub fn LayerPanel() -> impl IntoView {
             }
         })
     };
+    // The geofencing zones (loaded and drawn): drawing on/off; counts and alerts go on.
+    let zone_count = move || {
+        state
+            .geofence
+            .active
+            .get()
+            .map_or_else(|| "…".to_string(), |a| a.set.zones.len().to_string())
+    };
+    let zones_row = view! {
+        <li class="layer-row" data-testid="layer-row-zones">
+            <label>
+                <input
+                    type="checkbox"
+                    data-testid="layer-toggle-zones"
+                    prop:checked=move || state.zones_on.get()
+                    on:change=move |ev| state.zones_on.set(event_target_checked(&ev))
+                />
+                <span class="layer-name">"Zones"</span>
+                <span class="layer-count" data-testid="layer-count-zones">{zone_count}</span>
+            </label>
+        </li>
+    };
     view! {
         <aside class="panel layer-panel" data-testid="layer-panel" data-map-reserved="" aria-label="Layers">
             <h2>"Layers"</h2>
-            <ul class="layer-list">{rows} {tiles_row}</ul>
+            <ul class="layer-list">{rows} {zones_row} {tiles_row}</ul>
             <crate::geofence_ui::ZonePanel />
             <Legend />
         </aside>

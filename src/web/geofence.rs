@@ -11,6 +11,14 @@
 //! engine from the whole store without raising alerts: they are what was already there, not
 //! something that just happened. The clock (steps of `feed::CLOCK_STEP_MS`) ticks the engine
 //! so a still incident still raises its dwell alert.
+//!
+//! The zones are the loaded ones (config `zones.url`, read-only) followed by the operator's
+//! drawn or imported ones ([`Geofence::drawn`], kept in localStorage by `zone_editor`):
+//! [`Geofence::active`]. When that list changes the engine is rebuilt over it and the open
+//! incidents are seeded silently (memberships and counts at once, no alert, no dwell alert
+//! for a stay that began before the change). Alert and log sequence numbers stay unique and
+//! the log keeps its live events across rebuilds and resyncs (seeding events are not live
+//! and are left out of the exports).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -21,8 +29,8 @@ use leptos::prelude::*;
 
 use crate::core::config::{Config, ZonesConfig};
 use crate::core::geofence::{
-    CameraCoverage, CoverageGaps, Engine, EngineConfig, Event, EventKind, Fix, Proximity, ZoneSet,
-    parse_zones,
+    CameraCoverage, CoverageGaps, Engine, EngineConfig, Event, EventKind, EventLog, Fix, Origin,
+    Proximity, Zone, ZoneSet, combine, parse_zones,
 };
 use crate::core::model::LayerData;
 use crate::feed::{Incidents, wall_ms};
@@ -43,9 +51,11 @@ pub enum ZonesState {
         config: ZonesConfig,
         version: u64,
     },
-    /// The file could not be loaded or is not a FeatureCollection.
+    /// The file could not be loaded or is not a FeatureCollection (the drawn zones still
+    /// work, with this config).
     Failed {
         message: String,
+        config: ZonesConfig,
     },
 }
 
@@ -56,7 +66,7 @@ pub async fn load_zones(config: Option<Result<Config, String>>) -> ZonesState {
     };
     let config = config.unwrap_or_default().zones;
     match fetch_text(&config.url).await {
-        Err(message) => ZonesState::Failed { message },
+        Err(message) => ZonesState::Failed { message, config },
         Ok(text) => match parse_zones(&text) {
             Ok(set) => ZonesState::Loaded {
                 set: Arc::new(set),
@@ -65,8 +75,72 @@ pub async fn load_zones(config: Option<Result<Config, String>>) -> ZonesState {
             },
             Err(e) => ZonesState::Failed {
                 message: format!("{}: {e}", config.url),
+                config,
             },
         },
+    }
+}
+
+fn next_version() -> u64 {
+    NEXT_VERSION.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The operator's zones (drawn or imported), in list order; `version` changes with them.
+#[derive(Clone, Debug, Default)]
+pub struct DrawnZones {
+    pub zones: Arc<Vec<Zone>>,
+    pub version: u64,
+}
+
+impl DrawnZones {
+    pub fn new(zones: Vec<Zone>) -> DrawnZones {
+        DrawnZones {
+            zones: Arc::new(zones),
+            version: next_version(),
+        }
+    }
+}
+
+impl PartialEq for DrawnZones {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version
+    }
+}
+
+/// The zones the engine classifies against and the panel lists: the loaded zones, then the
+/// drawn ones (`core::geofence::combine`: ids unique, a drawn zone yields).
+#[derive(Clone, Debug)]
+pub struct ActiveZones {
+    /// All zones; `rejected` are the loaded file's skipped zones.
+    pub set: Arc<ZoneSet>,
+    /// Where each zone of `set.zones` comes from.
+    pub origins: Arc<Vec<Origin>>,
+    /// `(drawn id, id used)` for drawn zones renamed because a loaded zone has their id.
+    pub renamed: Arc<Vec<(String, String)>>,
+    /// The loaded file could not be read (its zones are missing; drawn ones still work).
+    pub failed: Option<String>,
+    pub config: ZonesConfig,
+    /// Changes whenever any of the above does.
+    pub version: u64,
+}
+
+impl PartialEq for ActiveZones {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version
+    }
+}
+
+/// The zones drawn on the map (the active ones minus the one being reshaped, which the
+/// editor draws itself) and their version.
+#[derive(Clone, Debug)]
+pub struct MapZones {
+    pub set: Arc<ZoneSet>,
+    pub version: u64,
+}
+
+impl PartialEq for MapZones {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version
     }
 }
 
@@ -107,14 +181,83 @@ struct GeoCore {
     proximity: Option<(LayerKey, Proximity)>,
     coverage: Option<(u64, CameraCoverage)>,
     gaps: Option<((u64, u64, u64), Arc<CoverageGaps>)>,
+    /// Live events of earlier engine generations (before a rebuild or a resync), renumbered.
+    archive: EventLog,
+    /// Live events before the current generation (the public number of its first one - 1).
+    gen_base: u64,
+    /// The engine's last sequence number once the current generation was seeded: events up
+    /// to it are seeding, not live.
+    gen_seed: u64,
+}
+
+impl GeoCore {
+    /// The engine's last event sequence number (0 if none).
+    fn last_seq(&self) -> u64 {
+        self.engine
+            .as_ref()
+            .and_then(|e| e.log().iter().next_back().map(|e| e.seq))
+            .unwrap_or(0)
+    }
+
+    /// The public (unique over generations) number of an engine event.
+    fn public_seq(&self, seq: u64) -> u64 {
+        self.gen_base + seq.saturating_sub(self.gen_seed)
+    }
+
+    /// The current generation's live events, renumbered.
+    fn live_events(&self) -> Vec<Event> {
+        let Some(engine) = self.engine.as_ref() else {
+            return Vec::new();
+        };
+        engine
+            .log()
+            .iter()
+            .filter(|e| e.seq > self.gen_seed)
+            .map(|e| Event {
+                seq: self.public_seq(e.seq),
+                ..e.clone()
+            })
+            .collect()
+    }
+
+    /// Ends the current generation (before a rebuild or a reset): its live events go to the
+    /// archive.
+    fn archive_live(&mut self) {
+        let live = self.live_events();
+        let last = self.last_seq().max(self.gen_seed);
+        for e in live {
+            self.archive.push(e);
+        }
+        self.gen_base += last - self.gen_seed;
+        self.gen_seed = 0;
+    }
+
+    /// Archived and current live events, oldest first, bounded by the log capacity.
+    fn merged_log(&self) -> Option<EventLog> {
+        self.engine.as_ref()?;
+        let mut log = self.archive.clone();
+        for e in self.live_events() {
+            log.push(e);
+        }
+        Some(log)
+    }
 }
 
 /// The geofencing as the UI sees it: signals plus access to the engine. `Copy`.
 #[derive(Clone, Copy)]
 pub struct Geofence {
+    /// The zones file of the config (read-only zones).
     pub zones: LocalResource<ZonesState>,
+    /// The operator's zones (drawn or imported); `zone_editor` changes and saves them.
+    pub drawn: RwSignal<DrawnZones>,
+    /// Loaded + drawn zones (`None` while the zones file loads).
+    pub active: Memo<Option<ActiveZones>>,
+    /// The drawn zone (id) being reshaped: not drawn with the others.
+    pub hidden: RwSignal<Option<String>>,
+    /// What the map draws.
+    pub map_zones: Memo<Option<MapZones>>,
     core: StoredValue<Rc<RefCell<GeoCore>>, LocalStorage>,
-    /// Open incidents inside each zone (by zone index of the loaded set).
+    /// Open incidents inside each zone (by zone index of [`Geofence::active`]).
     pub counts: RwSignal<Vec<u32>>,
     /// Newest first, at most [`TICKER_LEN`].
     pub alerts: RwSignal<Vec<Alert>>,
@@ -125,14 +268,76 @@ pub struct Geofence {
 impl Geofence {
     /// Starts loading the zones once `config` is known.
     pub fn new(config: LocalResource<Result<Config, String>>) -> Geofence {
+        let zones = LocalResource::new(move || load_zones(config.get()));
+        let drawn = RwSignal::new(DrawnZones::default());
+        let active = Memo::new(move |_| {
+            let state = zones.get()?;
+            let drawn = drawn.get();
+            let empty = ZoneSet::default();
+            let (loaded, failed, config) = match &state {
+                ZonesState::Loading => return None,
+                ZonesState::Loaded { set, config, .. } => (set.as_ref(), None, config.clone()),
+                ZonesState::Failed { message, config } => {
+                    (&empty, Some(message.clone()), config.clone())
+                }
+            };
+            let c = combine(&loaded.zones, &drawn.zones);
+            Some(ActiveZones {
+                set: Arc::new(ZoneSet {
+                    zones: c.zones,
+                    rejected: loaded.rejected.clone(),
+                }),
+                origins: Arc::new(c.origins),
+                renamed: Arc::new(c.renamed),
+                failed,
+                config,
+                version: next_version(),
+            })
+        });
+        let hidden = RwSignal::new(None::<String>);
+        let map_zones = Memo::new(move |_| {
+            let a = active.get()?;
+            let Some(id) = hidden.get() else {
+                return Some(MapZones {
+                    set: a.set.clone(),
+                    version: a.version,
+                });
+            };
+            let drawn = drawn.get_untracked();
+            let zones = a
+                .set
+                .zones
+                .iter()
+                .zip(a.origins.iter())
+                .filter(|(_, o)| match o {
+                    Origin::Drawn(j) => drawn.zones.get(*j).is_none_or(|z| z.id != id),
+                    Origin::Loaded(_) => true,
+                })
+                .map(|(z, _)| z.clone())
+                .collect();
+            Some(MapZones {
+                set: Arc::new(ZoneSet {
+                    zones,
+                    rejected: Vec::new(),
+                }),
+                version: next_version(),
+            })
+        });
         Geofence {
-            zones: LocalResource::new(move || load_zones(config.get())),
+            zones,
+            drawn,
+            active,
+            hidden,
+            map_zones,
             core: StoredValue::new_local(Rc::new(RefCell::new(GeoCore {
                 engine: None,
                 zones_version: 0,
                 proximity: None,
                 coverage: None,
                 gaps: None,
+                archive: EventLog::new(EngineConfig::default().log_capacity),
+                gen_base: 0,
+                gen_seed: 0,
             }))),
             counts: RwSignal::new(Vec::new()),
             alerts: RwSignal::new(Vec::new()),
@@ -150,23 +355,18 @@ impl Geofence {
         self.zones.get_untracked().unwrap_or(ZonesState::Loading)
     }
 
-    /// Keeps the engine in step with the feed (call once, in the app component).
+    /// Keeps the engine in step with the feed and the zones (call once, in the app component).
     pub fn connect(self, feed: Incidents) {
         Effect::new(move |_| {
             feed.version.track();
             feed.clock.track();
-            let zones = self.zones.get();
-            self.sync(feed, zones.as_ref());
+            let active = self.active.get();
+            self.sync(feed, active.as_ref());
         });
     }
 
-    fn sync(self, feed: Incidents, zones: Option<&ZonesState>) {
-        let Some(ZonesState::Loaded {
-            set,
-            config,
-            version,
-        }) = zones
-        else {
+    fn sync(self, feed: Incidents, active: Option<&ActiveZones>) {
+        let Some(active) = active else {
             return;
         };
         let Some(sh) = self.core.try_get_value() else {
@@ -176,21 +376,34 @@ impl Geofence {
             return;
         };
         let mut changes = feed.take_changes().unwrap_or_default();
-        if core.engine.is_none() || core.zones_version != *version {
+        let now = wall_ms() as i64;
+        // The zones changed (or first time): a new engine over them, seeded silently.
+        let rezoned = core.engine.is_none() || core.zones_version != active.version;
+        if rezoned {
+            let config = &active.config;
             let cfg = EngineConfig {
                 exit_margin_m: config.exit_margin_m,
                 max_accuracy_m: (config.max_accuracy_m > 0.0).then_some(config.max_accuracy_m),
                 log_capacity: config.log_capacity,
             };
-            core.engine = Some(Engine::new(set.zones.clone(), cfg));
-            core.zones_version = *version;
+            core.archive_live();
+            if core.archive.capacity() != cfg.log_capacity.max(1) {
+                let mut archive = EventLog::new(cfg.log_capacity);
+                for e in core.archive.iter() {
+                    archive.push(e.clone());
+                }
+                core.archive = archive;
+            }
+            core.engine = Some(Engine::new(active.set.zones.clone(), cfg));
+            core.zones_version = active.version;
             changes.resync = true;
-            self.alerts.set(Vec::new());
+        } else if changes.resync {
+            // A feed resync on the same zones: the engine starts over from the snapshot.
+            core.archive_live();
         }
         let Some(engine) = core.engine.as_mut() else {
             return;
         };
-        let now = wall_ms() as i64;
         let mut raised: Vec<Event> = Vec::new();
         feed.with_store(|store| {
             if changes.resync {
@@ -198,6 +411,10 @@ impl Geofence {
                 engine.reset();
                 for inc in store.iter() {
                     engine.update(&Fix::from_incident(inc));
+                }
+                if rezoned {
+                    // Stays that began before the zones changed raise no dwell alert now.
+                    engine.tick(now);
                 }
             } else {
                 for id in &changes.ids {
@@ -208,6 +425,12 @@ impl Geofence {
                 }
             }
         });
+        if changes.resync {
+            core.gen_seed = core.last_seq();
+        }
+        let Some(engine) = core.engine.as_mut() else {
+            return;
+        };
         raised.extend(engine.tick(now));
         let counts = engine.counts().to_vec();
         let zones = engine.zones();
@@ -226,6 +449,13 @@ impl Geofence {
                 incident_id: e.incident_id.clone(),
                 critical: e.critical,
                 acked: false,
+            })
+            .collect();
+        let fresh: Vec<Alert> = fresh
+            .into_iter()
+            .map(|a| Alert {
+                seq: core.public_seq(a.seq),
+                ..a
             })
             .collect();
         drop(core);
@@ -263,14 +493,22 @@ impl Geofence {
         core.engine.as_ref().map(f)
     }
 
+    /// The live events of this session (over zone changes and resyncs), if the engine
+    /// exists.
+    fn with_log<R>(&self, f: impl FnOnce(&EventLog) -> R) -> Option<R> {
+        let sh = self.core.try_get_value()?;
+        let core = sh.try_borrow().ok()?;
+        core.merged_log().as_ref().map(f)
+    }
+
     /// The event log as GeoJSON (for the export button), if the engine exists.
     pub fn log_geojson(&self) -> Option<String> {
-        self.with_engine(|e| e.log().to_geojson())
+        self.with_log(EventLog::to_geojson)
     }
 
     /// The event log as CSV (for the export button), if the engine exists.
     pub fn log_csv(&self) -> Option<String> {
-        self.with_engine(|e| e.log().to_csv())
+        self.with_log(EventLog::to_csv)
     }
 
     /// The zones, cameras, nearest fence and nearest port of an incident at `fix`.

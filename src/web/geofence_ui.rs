@@ -6,19 +6,19 @@
 
 use leptos::prelude::*;
 
-use crate::core::geofence::{EventKind, Fix};
+use crate::core::geofence::{EventKind, Fix, Origin};
 use crate::core::incident::{Incident, Timestamp};
 use crate::core::model::LayerId;
 use crate::core::units::Zoom;
 use crate::core::viewport::Viewport;
-use crate::geofence::ZonesState;
+use crate::geofence::{ActiveZones, ZonesState};
 use crate::incident_ui::clock;
 use crate::map::fly_to;
 use crate::state::use_app;
 
 /// Offers `text` as a file download named `name` (a Blob URL on a temporary link); an error
 /// text if the browser refuses.
-fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
+pub(crate) fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
     use wasm_bindgen::JsCast;
     let fail = |what: &str| format!("could not export {name}: {what}");
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
@@ -68,20 +68,49 @@ pub fn distance_text(m: f64) -> String {
     }
 }
 
-/// The zones with their live counts, skipped zones and the load problem, if any.
+/// The per-zone load problems: the zones file that failed, its skipped zones, drawn zones
+/// renamed because a loaded zone has their id.
+pub fn zone_problems(active: Option<&ActiveZones>, state: &ZonesState) -> Vec<String> {
+    let Some(a) = active else {
+        return match state {
+            ZonesState::Failed { message, .. } => vec![message.clone()],
+            _ => Vec::new(),
+        };
+    };
+    let mut out: Vec<String> = a.failed.iter().cloned().collect();
+    out.extend(a.set.rejected.iter().map(|r| r.to_string()));
+    out.extend(a.renamed.iter().map(|(from, to)| {
+        format!("drawn zone \"{from}\" is listed as \"{to}\": a zone of the zones file has its id")
+    }));
+    out
+}
+
+/// The zones (loaded, then drawn) with their live counts, the drawing tools, skipped zones
+/// and the load problem, if any.
 #[component]
 pub fn ZonePanel() -> impl IntoView {
     let state = use_app();
     let geo = state.geofence;
     let rows = move || {
-        let ZonesState::Loaded { set, .. } = geo.state() else {
+        let Some(active) = geo.active.get() else {
             return Vec::new();
         };
         let counts = geo.counts.get();
+        let drawn = geo.drawn.get();
+        let set = active.set.clone();
         set.zones
             .iter()
+            .zip(active.origins.iter().copied())
             .enumerate()
-            .map(|(i, z)| {
+            .map(|(i, (z, origin))| {
+                let drawn_id = match origin {
+                    Origin::Drawn(j) => drawn.zones.get(j).map(|d| d.id.clone()),
+                    Origin::Loaded(_) => None,
+                };
+                let source = match origin {
+                    Origin::Drawn(_) => "drawn",
+                    Origin::Loaded(_) => "file",
+                };
                 let count = counts.get(i).copied().unwrap_or(0);
                 let bounds = z.bounds;
                 let occupied = count > 0;
@@ -95,7 +124,7 @@ pub fn ZonePanel() -> impl IntoView {
                     );
                 };
                 view! {
-                    <li>
+                    <li class="zone-item" data-testid="zone-item" data-source=source>
                         <button
                             class=format!("zone-row zone-{}", z.kind.key())
                             class:critical=z.rules.critical
@@ -103,6 +132,7 @@ pub fn ZonePanel() -> impl IntoView {
                             data-testid="zone-row"
                             data-zone-id=z.id.clone()
                             data-count=count.to_string()
+                            data-source=source
                             title=format!("{} zone · show on the map", z.kind.label())
                             on:click=go
                         >
@@ -110,22 +140,17 @@ pub fn ZonePanel() -> impl IntoView {
                             <span class="zone-name">{z.name.clone()}</span>
                             <span class="zone-count">{count}</span>
                         </button>
+                        {crate::zone_editor::row_actions(origin, drawn_id, z.name.clone())}
                     </li>
                 }
             })
             .collect::<Vec<_>>()
     };
-    let problems = move || match geo.state() {
-        ZonesState::Failed { message } => vec![message],
-        ZonesState::Loaded { set, .. } => set.rejected.iter().map(|r| r.to_string()).collect(),
-        ZonesState::Loading => Vec::new(),
-    };
+    let problems = move || zone_problems(geo.active.get().as_ref(), &geo.state());
     let coverage = move || {
         let fences = state.layer(LayerId::Fences);
         let cameras = state.layer(LayerId::Cameras);
-        let ZonesState::Loaded { config, .. } = geo.state() else {
-            return None;
-        };
+        let config = geo.active.get()?.config;
         let (Some(f), Some(c)) = (fences.data(), cameras.data()) else {
             return None;
         };
@@ -173,6 +198,7 @@ pub fn ZonePanel() -> impl IntoView {
                 <p class="muted">"Loading zones…"</p>
             </Show>
             <ul class="zone-list">{rows}</ul>
+            <crate::zone_editor::ZoneTools />
             {coverage}
             <div class="zone-export">
                 <span>"Zone event log:"</span>
@@ -184,6 +210,37 @@ pub fn ZonePanel() -> impl IntoView {
             </Show>
             <ul class="zone-problems" data-testid="zone-problems" data-count=move || problems().len().to_string()>
                 {move || problems().into_iter().map(|p| view! { <li role="alert">{p}</li> }).collect::<Vec<_>>()}
+            </ul>
+        </section>
+    }
+}
+
+/// Zone problems for the diagnostics panel (under the feed's row): the zones file's failure
+/// and skipped zones, drawn zones renamed on an id clash, saved drawn zones that could not be
+/// read and a failed save to the browser's storage.
+#[component]
+pub fn ZoneDiagnostics() -> impl IntoView {
+    let state = use_app();
+    let geo = state.geofence;
+    let ed = state.zone_editor;
+    let problems = move || {
+        let mut p = zone_problems(geo.active.get().as_ref(), &geo.state());
+        p.extend(ed.load_problems.get());
+        p.extend(ed.save_error.get());
+        p
+    };
+    let failing = move || !problems().is_empty();
+    view! {
+        <section
+            class="zone-diagnostics"
+            class:has-errors=failing
+            data-testid="zone-diagnostics"
+            data-count=move || problems().len().to_string()
+            aria-label="Zone problems"
+        >
+            <span>{move || format!("Zone problems: {}", problems().len())}</span>
+            <ul>
+                {move || problems().into_iter().map(|p| view! { <li data-testid="zone-diagnostic">{p}</li> }).collect::<Vec<_>>()}
             </ul>
         </section>
     }

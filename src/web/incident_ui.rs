@@ -291,6 +291,7 @@ pub fn IncidentPanel() -> impl IntoView {
                     {move || diagnostics().last_error.unwrap_or_default()}
                 </span>
             </footer>
+            <crate::geofence_ui::ZoneDiagnostics />
         </aside>
     }
 }

@@ -20,6 +20,7 @@ pub mod map;
 pub mod panic;
 pub mod render;
 pub mod state;
+pub mod zone_editor;
 
 use leptos::prelude::*;
 
@@ -121,6 +122,7 @@ pub fn App() -> impl IntoView {
                 <div class="loading" role="status" data-testid="loading">"Loading map data…"</div>
             </Show>
             <AlertTicker />
+            <zone_editor::ZoneEditorPanel />
             <LayerPanel />
             <InfoCard />
             <IncidentCard />

@@ -122,6 +122,7 @@ fn frame(rt: &SharedRuntime, state: AppState) {
         selected_incident: None,
         zones: None,
         gaps: None,
+        draft: state.zone_editor.overlay(),
     };
     let scene = with_geofence(&state, scene);
     let all_settled = LayerId::ALL
@@ -279,7 +280,9 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
             for id in LayerId::ALL {
                 let _ = state.layer(id);
             }
-            let _ = state.geofence.state();
+            state.geofence.map_zones.track();
+            state.zones_on.track();
+            state.zone_editor.track();
             state.visibility.track();
             state.selection.track();
             state.tiles_on.track();
@@ -309,6 +312,10 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
         }
         Action::Tap { x, y } => {
             let view = state.view.get_untracked();
+            // Drawing a zone: a tap adds a point (or closes the outline).
+            if state.zone_editor.tap(&view, x, y) {
+                return;
+            }
             // A tap on a cluster badge zooms in on it.
             if let Some(c) = cluster_under(&state, &view, x, y) {
                 state.view.update(|v| *v = v.zoomed_by(2.0, c.x, c.y));
@@ -337,6 +344,15 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
             let _ = c.set_pointer_capture(ev.pointer_id());
             let _ = c.focus();
         }
+        let editor = state.zone_editor;
+        if editor.is_active() {
+            editor.touch.set(ev.pointer_type() == "touch");
+            // Reshaping a zone: a press on a handle drags it instead of the map.
+            if g_down.borrow().active() == 0 && editor.begin_drag(&state.view.get_untracked(), x, y)
+            {
+                return;
+            }
+        }
         g_down.borrow_mut().down(ev.pointer_id(), x, y, now_ms());
     };
     let g_move = gestures.clone();
@@ -345,7 +361,22 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
         let (x, y) = offset(&ev);
         let view = state.view.get_untracked();
         state.cursor.set(view.lonlat_at(x, y));
+        let editor = state.zone_editor;
+        if editor.drag_to(&view, x, y) {
+            return;
+        }
         let active = g_move.borrow().active();
+        if active == 0 && editor.is_active() {
+            // Drawing: the rubber band follows the pointer; no hover cards meanwhile.
+            if editor.mode.get_untracked() == crate::zone_editor::Mode::Drawing {
+                editor.pointer.set(Some((x, y)));
+            }
+            if let Some(c) = canvas_ref.get_untracked() {
+                let over = editor.handle_at(&view, x, y).is_some();
+                let _ = c.set_attribute("data-over-handle", if over { "true" } else { "false" });
+            }
+            return;
+        }
         if active == 0 {
             // Hover (mouse or pen): a preview card unless one is pinned.
             let pinned = state.selection.get_untracked().is_some_and(|s| s.pinned)
@@ -375,12 +406,21 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
     let g_up = gestures.clone();
     let on_up = move |ev: PointerEvent| {
         let (x, y) = offset(&ev);
+        if state.zone_editor.end_drag() {
+            return;
+        }
         let action = g_up.borrow_mut().up(ev.pointer_id(), x, y, now_ms());
         apply_up(action);
     };
     let g_cancel = gestures.clone();
-    let on_cancel = move |ev: PointerEvent| g_cancel.borrow_mut().cancel(ev.pointer_id());
-    let on_leave = move |_ev: PointerEvent| state.cursor.set(None);
+    let on_cancel = move |ev: PointerEvent| {
+        state.zone_editor.end_drag();
+        g_cancel.borrow_mut().cancel(ev.pointer_id());
+    };
+    let on_leave = move |_ev: PointerEvent| {
+        state.cursor.set(None);
+        state.zone_editor.pointer.set(None);
+    };
     let on_wheel = move |ev: WheelEvent| {
         ev.prevent_default();
         let (x, y) = offset(&ev);
@@ -391,6 +431,10 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
     };
     let on_dblclick = move |ev: web_sys::MouseEvent| {
         ev.prevent_default();
+        // While a zone is under way a double click does not zoom (it would be two points).
+        if state.zone_editor.is_active() {
+            return;
+        }
         let (x, y) = offset(&ev);
         state.view.update(|v| *v = v.zoomed_by(1.0, x, y));
     };
@@ -414,6 +458,11 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
             node_ref=canvas_ref
             class="map-canvas"
             data-testid="map-canvas"
+            data-zone-mode=move || match state.zone_editor.mode.get() {
+                crate::zone_editor::Mode::Idle => "",
+                crate::zone_editor::Mode::Drawing => "drawing",
+                crate::zone_editor::Mode::Shaping => "shaping",
+            }
             tabindex="0"
             role="application"
             aria-label="Map of the Channel region. Drag or use the arrow keys to pan, + and - to zoom."
@@ -488,16 +537,17 @@ impl Runtime {
     }
 }
 
-/// The scene with the zones and, when fences and cameras are both shown, the fence stretches
-/// no camera sees.
+/// The scene with the zones (unless the zones layer is off; loaded and drawn ones, less the
+/// one being reshaped) and, when fences and cameras are both shown, the fence stretches no
+/// camera sees.
 fn with_geofence(state: &AppState, mut scene: Scene) -> Scene {
-    if let crate::geofence::ZonesState::Loaded {
-        set,
-        config,
-        version,
-    } = state.geofence.state_untracked()
+    if state.zones_on.get_untracked()
+        && let Some(z) = state.geofence.map_zones.get_untracked()
     {
-        scene.zones = Some((set, version));
+        scene.zones = Some((z.set, z.version));
+    }
+    if let Some(crate::geofence::ActiveZones { config, .. }) = state.geofence.active.get_untracked()
+    {
         let fences = state.layer_untracked(LayerId::Fences);
         let cameras = state.layer_untracked(LayerId::Cameras);
         if scene.visibility.get(LayerId::Fences)

@@ -124,6 +124,10 @@ pub struct AppState {
     pub incidents: crate::feed::Incidents,
     /// Zones, their live counts and the alert ticker.
     pub geofence: crate::geofence::Geofence,
+    /// Drawing, editing, saving, importing and exporting the operator's zones.
+    pub zone_editor: crate::zone_editor::ZoneEditor,
+    /// The zones drawn on the map (the zones layer toggle; counts and alerts go on).
+    pub zones_on: RwSignal<bool>,
 }
 
 impl AppState {
@@ -141,6 +145,7 @@ impl AppState {
                 crate::load::load_layer(id, cfg)
             })
         });
+        let geofence = crate::geofence::Geofence::new(config);
         AppState {
             config,
             view: RwSignal::new(initial),
@@ -153,7 +158,9 @@ impl AppState {
             reload,
             tiles_on: RwSignal::new(false),
             incidents: crate::feed::Incidents::new(),
-            geofence: crate::geofence::Geofence::new(config),
+            geofence,
+            zone_editor: crate::zone_editor::ZoneEditor::new(geofence),
+            zones_on: RwSignal::new(true),
         }
     }
 

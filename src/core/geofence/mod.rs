@@ -22,12 +22,18 @@
 //! * [`distance`]: [`Proximity`], ground distance from a point to the nearest fence and port;
 //! * [`coverage`]: [`CameraCoverage`], cameras whose field of view contains a point and the
 //!   stretches of fence no camera sees;
-//! * [`synthetic`]: seeded, deterministic zones and points for benchmarks and tests.
+//! * [`synthetic`]: seeded, deterministic zones and points for benchmarks and tests;
+//! * [`draft`]: [`Draft`], a zone being drawn or reshaped on the map (degrees WGS84, screen
+//!   hits in CSS px through the viewport), and [`ZoneForm`], its name, kind and rules;
+//! * [`drawn`]: the operator's zones next to the loaded ones: ids, saved text, imports and
+//!   the combined list the engine classifies against.
 //!
 //! Nothing here does I/O or panics on any input.
 
 pub mod coverage;
 pub mod distance;
+pub mod draft;
+pub mod drawn;
 pub mod events;
 pub mod index;
 pub mod pip;
@@ -36,6 +42,10 @@ pub mod zone;
 
 pub use coverage::{CameraCoverage, CoverageGaps, Gap, sector_contains};
 pub use distance::{Nearest, Proximity, ground_distance_m};
+pub use draft::{Draft, DraftError, Handle, TapOutcome, ZoneForm, parse_dwell};
+pub use drawn::{
+    Combined, Import, Origin, RejectedZone, Restored, combine, import, new_zone_id, restore,
+};
 pub use events::{Engine, EngineConfig, Event, EventKind, EventLog, Fix, Input};
 pub use index::{Classification, ZoneIndex};
 pub use zone::{

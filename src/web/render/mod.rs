@@ -14,6 +14,7 @@
 //! A view change shows a `Gesture` frame at once and re-renders sharp (`Full`) when the view
 //! has been still for [`SETTLE_MS`]. Toggles and selection only re-`Compose`.
 
+pub mod draft;
 pub mod draw;
 pub mod incidents;
 pub mod overlay;
@@ -59,6 +60,8 @@ pub struct Scene {
     pub zones: Option<(std::sync::Arc<crate::core::geofence::ZoneSet>, u64)>,
     /// Fence stretches no camera sees, and a key of what they were computed from.
     pub gaps: Option<(std::sync::Arc<crate::core::geofence::CoverageGaps>, u64)>,
+    /// The zone being drawn or reshaped (drawn on the screen, over everything).
+    pub draft: Option<draft::DraftOverlay>,
 }
 
 struct Surface {
@@ -217,6 +220,9 @@ impl Renderer {
         if let Some(at) = scene.selected_incident {
             let (x, y) = scene.view.world_to_screen(at);
             draw::incident_ring(&self.screen.ctx, x, y, scene.view.dpr());
+        }
+        if let Some(d) = &scene.draft {
+            draft::draw(&self.screen.ctx, &scene.view, d);
         }
         let stat = FrameStat {
             kind,
