@@ -12,9 +12,13 @@
 //         ms of forced draws of the incident layer) at the whole region (fit-region button) and
 //         at a Calais close-up (zoom 14 on 1.85, 50.96): "repaint" re-plans all 100k and paints
 //         and uploads every tile with incidents (as after a pan/zoom); "redraw" re-plans all 100k
-//         and diffs tiles (nothing changed: nothing painted). Against a floor measured in the
-//         same page: full-canvas 3840x2160 putImageData of a fresh ImageData, each followed by a
-//         1-px getImageData flush.  Target ≤ 1.5 × floor.
+//         and diffs tiles (nothing changed: nothing painted but the density cells bitmap). The
+//         app draws incidents on two canvases over the map (render/overlay.rs): the density
+//         cells bitmap (one pixel a cell, scaled by CSS) and the sprites bitmap; each draw ends
+//         with a 1-px getImageData of the sprites canvas. The same figures for incidents drawn
+//         into the map's own bitmap (`?incidents=inline`, the fallback) follow as information.
+//         Against a floor measured in the same page: full-canvas 3840x2160 putImageData of a
+//         fresh ImageData, each followed by a 1-px getImageData flush.  Target ≤ 1.5 × floor.
 // Prints a markdown table and writes target/bench/incidents.json.
 //
 // Usage: node bench/incidents.mjs [--loads N] [--windows N] [--reps N] [--only ingest,draw,rate] [--strict]
