@@ -306,6 +306,55 @@ pub fn AlertTicker() -> impl IntoView {
     }
 }
 
+/// While an alert of a critical zone is unacknowledged: a red frame around the whole screen
+/// (pulsing; steady when the user prefers reduced motion) and a banner naming the zones, big
+/// enough to be seen across the room on the video wall. Acknowledging the alerts (ticker)
+/// clears it.
+#[component]
+pub fn CriticalFlash() -> impl IntoView {
+    let geo = use_app().geofence;
+    // Unacknowledged critical alerts, and their zones (names, ids), newest first, once each.
+    let pending = move || {
+        geo.alerts.with(|alerts| {
+            let mut zones: Vec<(String, String)> = Vec::new();
+            let mut n = 0usize;
+            for a in alerts.iter().filter(|a| a.critical && !a.acked) {
+                n += 1;
+                if !zones.iter().any(|(id, _)| *id == a.zone_id) {
+                    zones.push((a.zone_id.clone(), a.zone_name.clone()));
+                }
+            }
+            (n, zones)
+        })
+    };
+    // (Bound first: `a > b` inside `view!` reads as a tag.)
+    let active = move || pending().0 != 0;
+    view! {
+        <Show when=active>
+            {move || {
+                let (n, zones) = pending();
+                let ids = zones.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>().join(" ");
+                let names = zones.iter().map(|(_, name)| name.as_str()).collect::<Vec<_>>().join(" · ");
+                let what = if n == 1 { "1 critical alert".to_string() } else { format!("{n} critical alerts") };
+                view! {
+                    <div
+                        class="critical-flash"
+                        data-testid="critical-flash"
+                        data-count=n.to_string()
+                        data-zone-ids=ids
+                        role="alert"
+                    >
+                        <div class="critical-banner">
+                            <strong>{what}</strong>
+                            <span>{names}</span>
+                        </div>
+                    </div>
+                }
+            }}
+        </Show>
+    }
+}
+
 /// The incident card's geofencing rows: zones, cameras, nearest fence and port.
 pub fn situation_rows(inc: &Incident) -> Vec<(String, String)> {
     let state = use_app();

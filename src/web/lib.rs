@@ -28,7 +28,7 @@ use crate::core::projection::to_mercator;
 use crate::core::units::{LonLat, Zoom};
 use crate::core::viewport::{Viewport, region_bounds};
 use components::{Controls, ErrorBanners, InfoCard, LayerPanel, PerfOverlay, StatusBar};
-use geofence_ui::AlertTicker;
+use geofence_ui::{AlertTicker, CriticalFlash};
 use incident_ui::{IncidentCard, IncidentPanel, IncidentStrip};
 use map::{MapCanvas, Runtime, window_size};
 use state::AppState;
@@ -122,6 +122,7 @@ pub fn App() -> impl IntoView {
                 <div class="loading" role="status" data-testid="loading">"Loading map data…"</div>
             </Show>
             <AlertTicker />
+            <CriticalFlash />
             <zone_editor::ZoneEditorPanel />
             <LayerPanel />
             <InfoCard />

@@ -97,6 +97,13 @@ describe('zones, counts and alerts from the scripted demo server (geofence.json)
     assert.ok(list.find((a) => a.zone === 'eurotunnel-coquelles').critical, 'terminal alerts are critical');
     assert.ok(!list.find((a) => a.zone === 'beach-sangatte-bleriot').critical, 'beach alerts are not');
     assert.equal(await page.locator('[data-testid="alert-unacked"]').getAttribute('data-count'), '4');
+    // The wall-visible flash: every unacknowledged critical alert, its zones named.
+    const critical = list.filter((a) => a.critical && !a.acked);
+    assert.ok(critical.length >= 1, JSON.stringify(list));
+    const flash = page.locator('[data-testid="critical-flash"]');
+    assert.equal(await flash.getAttribute('data-count'), String(critical.length));
+    assert.deepEqual((await flash.getAttribute('data-zone-ids')).split(' ').sort(), [...new Set(critical.map((a) => a.zone))].sort());
+    assert.match(await flash.textContent(), /critical alert.*Eurotunnel terminal/);
   });
 
   test('acknowledging stops the flashing; the card lists zones, cameras and distances', { timeout: TEST_TIMEOUT }, async () => {
@@ -104,8 +111,12 @@ describe('zones, counts and alerts from the scripted demo server (geofence.json)
     await page.locator(`${critical} [data-testid="alert-ack"]`).click();
     assert.equal(await page.locator(critical).getAttribute('data-acked'), 'true');
     assert.equal(await page.locator('[data-testid="alert-unacked"]').getAttribute('data-count'), '3');
+    const flash = page.locator('[data-testid="critical-flash"]');
+    const flashing = (await flash.count()) ? await flash.getAttribute('data-zone-ids') : '';
+    assert.ok(!flashing.includes('eurotunnel-coquelles'), `the acknowledged zone leaves the flash (${flashing})`);
     await page.locator('[data-testid="alert-ack-all"]').click();
     assert.equal(await page.locator('[data-testid="alert-unacked"]').getAttribute('data-count'), '0');
+    assert.equal(await flash.count(), 0, 'no flash once every alert is acknowledged');
 
     await page.locator('[data-testid="incident-row"][data-incident-id="gf-fence-1"]').click();
     const card = page.locator('[data-testid="info-card"][data-incident-id="gf-fence-1"]');
