@@ -23,7 +23,9 @@
 //   incr.  calaisMap.benchGeofenceUpdate(updates): an Engine with every point as an open
 //          incident, 1,000 warm-up fixes, then 1,000 timed single-incident fixes (one incident
 //          moved 50 m in a seeded direction; Engine::update), timed as a whole (µs per update =
-//          total / 1,000) and in 10 batches. Target: one update < 1 % of a full pass.
+//          total / 1,000) and in 10 batches. Target: one update < 1 % of a full pass. Also the
+//          first load of all the incidents, one Engine::update each, and (info) the same fixes
+//          seeded silently in bulk by Engine::seed_all (what a snapshot or resync does).
 //   Agreement: per zone counts and per point zone sets of (a) and (b) against wasm; any
 //   difference is reported (points exactly on a boundary may legitimately differ: JS tests
 //   in degrees rounded to 7 decimals, wasm in EPSG:3857).
@@ -319,6 +321,10 @@ async function main() {
     if (results.hao) row('index build: flatbush over polygon boxes', results.hao.build.median, 'ms', '', NaN, '(info)', null);
     row('wasm: count_all (per-zone counts only)', w.countAll.median, 'ms', '', NaN, '(info)', null);
   }
+  if (results.incremental) {
+    const u = results.incremental;
+    row(`bulk seed of ${POINTS.toLocaleString('en')} incidents (Engine::seed_all)`, u.seedAllMs, 'ms', `first load, one update each ${fmt(u.loadMs)} ms`, NaN, '(info)', null);
+  }
   results.targets = rows;
   const out = [];
   out.push(`Geofencing benchmark, ${W}x${H} dpr 1, ${results.chromium}; ${REPS} reps (turf ${TURF_RUNS} run(s))`);
@@ -339,7 +345,7 @@ async function main() {
   if (results.turf) out.push(`(b) runs ${results.turf.measured.samples.map((t) => fmt(t / 1000, 2) + ' s').join(', ')} for ${results.turf.measuredPoints.toLocaleString('en')} points; agreement with wasm on those: ${results.turf.mismatchedPoints} points differ, per-zone count difference ${results.turf.countDiff}${results.turf.examples.length ? ' ' + JSON.stringify(results.turf.examples) : ''}`);
   if (results.incremental) {
     const u = results.incremental;
-    out.push(`incremental: batch median ${fmt(u.batchUsPerUpdate)} µs/update (batches ${u.batchSamplesUs.map((x) => fmt(x, 1)).join(', ')}), ${u.events} events, ${u.moved} incidents moved ${u.stepM} m; memberships missing after the moves: ${u.missing}; Engine::new ${fmt(u.engineNewMs)} ms, first load of ${u.tracked.toLocaleString('en')} incidents ${fmt(u.loadMs)} ms`);
+    out.push(`incremental: batch median ${fmt(u.batchUsPerUpdate)} µs/update (batches ${u.batchSamplesUs.map((x) => fmt(x, 1)).join(', ')}), ${u.events} events, ${u.moved} incidents moved ${u.stepM} m; memberships missing after the moves: ${u.missing}; Engine::new ${fmt(u.engineNewMs)} ms, first load of ${u.tracked.toLocaleString('en')} incidents ${fmt(u.loadMs)} ms, bulk seed (Engine::seed_all) ${fmt(u.seedAllMs)} ms (same counts: ${u.seedAllAgrees})`);
   }
   if (results.packages) out.push(`Peers: ${Object.entries(results.packages).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   for (const [k, v] of Object.entries(results.errors)) out.push(`ERROR (${k}): ${v.split('\n')[0]}`);

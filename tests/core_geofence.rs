@@ -1,14 +1,16 @@
 //! Geofencing (`core::geofence`): zones file reading and validation, point-in-polygon and
 //! the grid fast path, zone events (hysteresis, accuracy, dwell, crossing, close, log,
-//! replay, exports), distances to fences and ports, camera coverage and coverage gaps.
+//! replay, exports), zone changes that keep the stays (`Engine::set_zones`) and bulk silent
+//! seeding (`Engine::seed_all`), distances to fences and ports, camera coverage and coverage
+//! gaps.
 //! Property tests are in `core_geofence_prop.rs`.
 
 use calais_map::core::config::PropertyNames;
 use calais_map::core::geofence::pip::{BOUNDARY_EPS_M, point_in_polygon};
 use calais_map::core::geofence::{
-    CameraCoverage, Engine, EngineConfig, Event, EventKind, EventLog, Fix, Input, Proximity, Zone,
-    ZoneFileError, ZoneIndex, ZoneKind, ZoneRules, ground_distance_m, parse_zones, sector_contains,
-    synthetic, zones_to_geojson,
+    CameraCoverage, Engine, EngineConfig, Event, EventKind, EventLog, Fix, Input, Proximity, Stay,
+    Zone, ZoneFileError, ZoneIndex, ZoneKind, ZoneRules, ground_distance_m, parse_zones,
+    sector_contains, synthetic, zones_to_geojson,
 };
 use calais_map::core::ingest::ingest_layer;
 use calais_map::core::model::{Camera, LayerData, LayerId};
@@ -1026,6 +1028,495 @@ fn fix_from_an_incident() {
     assert_eq!(f.at, inc.at);
     assert_eq!(f.time_ms, inc.updated_at.millis());
     assert_eq!(f.open, inc.is_open());
+}
+
+// ------------------------------------------------------------------ zone changes, seeding
+
+/// 2024-06-01T12:00:00Z.
+const T0: i64 = 1_717_243_200_000;
+
+fn demo_zones() -> Vec<Zone> {
+    parse_zones(DEMO_ZONES).expect("demo").zones
+}
+
+fn zone_ix(zones: &[Zone], id: &str) -> usize {
+    zones.iter().position(|z| z.id == id).expect(id)
+}
+
+fn at_ll(id: &str, lon: f64, lat: f64, t_ms: i64) -> Fix {
+    Fix::at_lonlat(id, ll(lon, lat), t_ms)
+}
+
+fn kind_ids(events: &[Event]) -> Vec<(EventKind, &str)> {
+    events
+        .iter()
+        .map(|e| (e.kind, e.zone_id.as_str()))
+        .collect()
+}
+
+/// Everything the engine remembers of its incidents, plus the zone counts.
+type State = (Vec<(String, Option<(Mercator, i64)>, Vec<Stay>)>, Vec<u32>);
+
+fn state(e: &Engine) -> State {
+    let tracks = e
+        .tracked_ids()
+        .map(|id| (id.to_string(), e.last_fix(id), e.stays(id)))
+        .collect();
+    (tracks, e.counts().to_vec())
+}
+
+/// An event without its sequence number (engines with different logs number differently).
+fn unnumbered(events: &[Event]) -> Vec<Event> {
+    events
+        .iter()
+        .map(|e| Event {
+            seq: 0,
+            ..e.clone()
+        })
+        .collect()
+}
+
+#[test]
+fn editing_one_zone_neither_restarts_nor_re_raises_a_dwell_in_another() {
+    let zones = demo_zones();
+    let terminal = zone_ix(&zones, "eurotunnel-coquelles");
+    let portal = zone_ix(&zones, "beussingue-approach");
+    let mut e = Engine::new(zones.clone(), EngineConfig::default());
+    // A lorry stops in the Eurotunnel terminal (dwell 120 s); someone walks into the
+    // Beussingue portal area (dwell 60 s) 100 s later.
+    let ev = e.update(&at_ll("lorry", 1.8120, 50.9280, T0));
+    assert_eq!(kind_ids(&ev), [(EventKind::Enter, "eurotunnel-coquelles")]);
+    let ev = e.update(&at_ll("walker", 1.7800, 50.9210, T0 + 100_000));
+    assert_eq!(kind_ids(&ev), [(EventKind::Enter, "beussingue-approach")]);
+    let ev = e.tick(T0 + 120_000);
+    assert_eq!(kind_ids(&ev), [(EventKind::Dwell, "eurotunnel-coquelles")]);
+    let counts = e.counts().to_vec();
+    let logged = e.log().len();
+
+    // The operator reshapes and renames the Sangatte beach zone (and gives it a dwell).
+    let mut edited = zones.clone();
+    let beach = zone_ix(&edited, "beach-sangatte-bleriot");
+    let rect = vec![vec![vec![
+        ll(1.775, 50.952),
+        ll(1.792, 50.952),
+        ll(1.792, 50.959),
+        ll(1.775, 50.959),
+        ll(1.775, 50.952),
+    ]]];
+    let rules = ZoneRules {
+        dwell_s: Some(30.0),
+        ..ZoneRules::defaults(ZoneKind::Watch)
+    };
+    edited[beach] = Zone::new(
+        "beach-sangatte-bleriot",
+        Some("Beach, Sangatte (redrawn)".into()),
+        ZoneKind::Watch,
+        rules,
+        &rect,
+    )
+    .expect("valid");
+    e.set_zones(edited, T0 + 130_000);
+    assert_eq!(e.log().len(), logged, "a zone change raises nothing");
+    assert_eq!(e.counts(), counts.as_slice());
+    assert_eq!(
+        e.stays("lorry"),
+        [Stay {
+            zone: terminal,
+            since_ms: T0,
+            dwell_due_ms: None,
+            dwell_raised: true,
+        }]
+    );
+    assert_eq!(e.stay_ms("walker", portal, T0 + 130_000), Some(30_000));
+    // The walker's dwell is still due 60 s after it entered, not after the edit; the
+    // lorry's is not raised again, by the clock or by its next fix.
+    assert!(e.tick(T0 + 159_999).is_empty());
+    let ev = e.tick(T0 + 160_000);
+    assert_eq!(kind_ids(&ev), [(EventKind::Dwell, "beussingue-approach")]);
+    assert!(e.tick(T0 + 3_600_000).is_empty());
+    assert!(
+        e.update(&at_ll("lorry", 1.8121, 50.9281, T0 + 3_600_000))
+            .is_empty()
+    );
+    assert_eq!(e.memberships("lorry"), [terminal]);
+}
+
+#[test]
+fn renaming_and_reordering_zones_keeps_memberships() {
+    let zones = demo_zones();
+    let mut e = Engine::new(zones.clone(), EngineConfig::default());
+    let ev = e.update(&at_ll("ferry", 1.8650, 50.9660, T0));
+    assert_eq!(kind_ids(&ev), [(EventKind::Enter, "port-calais")]);
+    // Renamed, and the list comes back in another order.
+    let mut renamed: Vec<Zone> = zones.iter().rev().cloned().collect();
+    let port = zone_ix(&renamed, "port-calais");
+    renamed[port].name = "Port de Calais".into();
+    e.set_zones(renamed, T0 + 5_000);
+    assert_eq!(e.zones()[port].name, "Port de Calais");
+    assert_eq!(e.memberships("ferry"), [port]);
+    assert_eq!(e.stay_ms("ferry", port, T0 + 10_000), Some(10_000));
+    let mut want = vec![0; zones.len()];
+    want[port] = 1;
+    assert_eq!(e.counts(), want.as_slice());
+    // No second enter inside; leaving for the open sea is an exit of the renumbered zone.
+    assert!(
+        e.update(&at_ll("ferry", 1.8655, 50.9662, T0 + 20_000))
+            .is_empty()
+    );
+    let ev = e.update(&at_ll("ferry", 1.6000, 51.0000, T0 + 60_000));
+    assert_eq!(kind_ids(&ev), [(EventKind::Exit, "port-calais")]);
+    assert_eq!(ev[0].zone, port);
+    assert!(ev[0].critical);
+}
+
+#[test]
+fn deleting_a_zone_ends_its_memberships_without_an_exit() {
+    let zones = demo_zones();
+    let mut e = Engine::new(zones.clone(), EngineConfig::default());
+    e.update(&at_ll("tug", 2.3620, 51.0470, T0)); // Port of Dunkirk (dwell 300 s)
+    e.update(&at_ll("ferry", 1.8650, 50.9660, T0)); // Port of Calais
+    let logged = e.log().len();
+    let without: Vec<Zone> = zones
+        .iter()
+        .filter(|z| z.id != "port-dunkirk")
+        .cloned()
+        .collect();
+    e.set_zones(without.clone(), T0 + 10_000);
+    assert_eq!(e.log().len(), logged);
+    assert!(e.memberships("tug").is_empty());
+    assert_eq!(
+        e.tracked(),
+        2,
+        "the incident is still tracked, only the zone went"
+    );
+    assert_eq!(e.memberships("ferry"), [zone_ix(&without, "port-calais")]);
+    assert_eq!(e.counts().iter().sum::<u32>(), 1);
+    // Its dwell never comes, and leaving is no exit.
+    assert!(e.tick(T0 + 3_600_000).is_empty());
+    assert!(
+        e.update(&at_ll("tug", 2.3000, 51.1000, T0 + 3_600_000))
+            .is_empty()
+    );
+    // The zone is restored while the tug is back inside: a member again, silently, from
+    // the change (its dwell counts from then).
+    e.update(&at_ll("tug", 2.3620, 51.0470, T0 + 3_700_000));
+    let t1 = T0 + 3_800_000;
+    e.set_zones(zones.clone(), t1);
+    let dunkirk = zone_ix(&zones, "port-dunkirk");
+    assert_eq!(e.memberships("tug"), [dunkirk]);
+    assert_eq!(
+        e.stays("tug"),
+        [Stay {
+            zone: dunkirk,
+            since_ms: t1,
+            dwell_due_ms: Some(t1 + 300_000),
+            dwell_raised: false,
+        }]
+    );
+    assert_eq!(e.log().len(), logged);
+    assert!(e.tick(t1 + 299_999).is_empty());
+    assert_eq!(
+        kind_ids(&e.tick(t1 + 300_000)),
+        [(EventKind::Dwell, "port-dunkirk")]
+    );
+}
+
+#[test]
+fn reshaping_a_zone_ends_or_starts_memberships_silently() {
+    let r = ZoneRules {
+        dwell_s: Some(60.0),
+        ..rules()
+    };
+    let mut e = engine_with(vec![zone_m("quay", r, &[&[&square(200.0)]])]);
+    for (id, east) in [("a", 50.0), ("b", 95.0), ("c", 250.0), ("d", 150.0)] {
+        e.update(&fix(id, east, 100.0, 0.0));
+    }
+    assert_eq!(e.counts(), [3]);
+    let logged = e.log().len();
+    // Moved 100 m east: a is 50 m outside (ends), b 5 m (within the exit margin: goes on),
+    // c now inside (joins as of the change), d inside both (goes on).
+    let moved: Vec<(f64, f64)> = square(200.0)
+        .into_iter()
+        .map(|(x, y)| (x + 100.0, y))
+        .collect();
+    e.set_zones(vec![zone_m("quay", r, &[&[&moved]])], 30_000);
+    assert_eq!(e.log().len(), logged);
+    assert!(e.memberships("a").is_empty());
+    assert_eq!(e.counts(), [3]);
+    let stay = |id: &str| e.stays(id).first().copied();
+    assert_eq!(stay("b").map(|s| s.since_ms), Some(0));
+    assert_eq!(stay("d").map(|s| s.dwell_due_ms), Some(Some(60_000)));
+    assert_eq!(
+        stay("c"),
+        Some(Stay {
+            zone: 0,
+            since_ms: 30_000,
+            dwell_due_ms: Some(90_000),
+            dwell_raised: false,
+        })
+    );
+    // b and d dwell at 60 s, c at 90 s.
+    let ev = e.tick(60_000);
+    assert_eq!(ev.len(), 2);
+    assert!(ev.iter().all(|e| e.kind == EventKind::Dwell));
+    assert_eq!(
+        e.tick(90_000)
+            .iter()
+            .map(|e| e.incident_id.as_str())
+            .collect::<Vec<_>>(),
+        ["c"]
+    );
+    // Later fixes raise the right events: c moving inside nothing, leaving an exit; a
+    // nothing; b, a real member, exits 20 m out.
+    assert!(e.update(&fix("c", 260.0, 100.0, 100.0)).is_empty());
+    assert_eq!(
+        kinds(&e.update(&fix("c", 320.0, 100.0, 101.0))),
+        [(EventKind::Exit, "quay".to_string())]
+    );
+    assert!(e.update(&fix("a", 60.0, 100.0, 100.0)).is_empty());
+    assert_eq!(
+        kinds(&e.update(&fix("b", 80.0, 100.0, 100.0))),
+        [(EventKind::Exit, "quay".to_string())]
+    );
+}
+
+#[test]
+fn a_new_zone_takes_its_members_silently_from_the_change() {
+    let mut e = engine_with(vec![zone_m("west", rules(), &[&[&square(100.0)]])]);
+    e.update(&fix("x", 50.0, 50.0, 0.0));
+    e.update(&fix("y", 550.0, 50.0, 0.0));
+    assert_eq!(e.log().len(), 1);
+    // The new zone comes first: the old one is renumbered.
+    let r = ZoneRules {
+        dwell_s: Some(120.0),
+        ..rules()
+    };
+    let east: Vec<(f64, f64)> = square(100.0)
+        .into_iter()
+        .map(|(x, y)| (x + 500.0, y))
+        .collect();
+    e.set_zones(
+        vec![
+            zone_m("east", r, &[&[&east]]),
+            zone_m("west", rules(), &[&[&square(100.0)]]),
+        ],
+        10_000,
+    );
+    assert_eq!(e.log().len(), 1, "no burst of enter alerts");
+    assert_eq!(e.counts(), [1, 1]);
+    assert_eq!(e.memberships("x"), [1]);
+    assert_eq!(e.memberships("y"), [0]);
+    assert_eq!(e.stay_ms("x", 1, 10_000), Some(10_000));
+    assert_eq!(e.stay_ms("y", 0, 10_000), Some(0));
+    assert!(e.tick(129_999).is_empty());
+    assert_eq!(
+        kinds(&e.tick(130_000)),
+        [(EventKind::Dwell, "east".to_string())]
+    );
+}
+
+#[test]
+fn a_changed_dwell_threshold_counts_from_the_stay_once_per_stay() {
+    let with_dwell = |s: Option<f64>| {
+        vec![zone_m(
+            "d",
+            ZoneRules {
+                dwell_s: s,
+                ..rules()
+            },
+            &[&[&square(200.0)]],
+        )]
+    };
+    let mut e = engine_with(with_dwell(Some(60.0)));
+    e.update(&fix("a", 50.0, 50.0, 0.0));
+    e.update(&fix("b", 60.0, 50.0, 30.0));
+    assert_eq!(e.tick(60_000).len(), 1, "a dwells");
+    // Longer threshold: b is due 300 s after it entered; a already dwelt this stay.
+    e.set_zones(with_dwell(Some(300.0)), 70_000);
+    assert_eq!(e.stays("b")[0].dwell_due_ms, Some(330_000));
+    assert!(e.stays("a")[0].dwell_raised);
+    // No threshold, then a short one: b has been inside longer than 20 s, so its dwell is
+    // due at once (the next tick); a's is never raised again.
+    e.set_zones(with_dwell(None), 80_000);
+    assert_eq!(e.stays("b")[0].dwell_due_ms, None);
+    assert!(e.tick(200_000).is_empty());
+    e.set_zones(with_dwell(Some(20.0)), 210_000);
+    let ev = e.tick(210_000);
+    assert_eq!(
+        ev.iter()
+            .map(|e| (e.kind, e.incident_id.as_str()))
+            .collect::<Vec<_>>(),
+        [(EventKind::Dwell, "b")]
+    );
+    assert!(e.tick(10_000_000).is_empty());
+    assert!(e.update(&fix("a", 51.0, 50.0, 10_000.0)).is_empty());
+}
+
+#[test]
+fn the_same_zones_again_change_nothing() {
+    let zones = demo_zones();
+    let inputs = script();
+    let half = inputs.len() / 2;
+    let mut a = Engine::new(zones.clone(), EngineConfig::default());
+    let mut b = Engine::new(zones.clone(), EngineConfig::default());
+    for i in &inputs[..half] {
+        a.apply(i);
+        b.apply(i);
+    }
+    b.set_zones(zones.clone(), 1_700_000_300_000);
+    assert_eq!(state(&a), state(&b));
+    for i in &inputs[half..] {
+        assert_eq!(a.apply(i), b.apply(i));
+    }
+    assert_eq!(a.log(), b.log());
+}
+
+#[test]
+fn seed_all_equals_seeding_each_incident() {
+    let zones = demo_zones();
+    let inputs = script();
+    // Live for the first 10 steps, a snapshot of steps 10..60 (several fixes per incident,
+    // inaccurate ones, closes and reopenings), then live again.
+    let step = 31; // 30 fixes and a tick per step
+    let fixes = |inputs: &[Input]| -> Vec<Fix> {
+        inputs
+            .iter()
+            .filter_map(|i| match i {
+                Input::Fix(f) => Some(f.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let live0 = &inputs[..10 * step];
+    let mut snapshot = fixes(&inputs[10 * step..60 * step]);
+    let t = 1_700_000_000_000 + 300_000;
+    snapshot.push(at_ll("inc-3", 1.8651, 50.9661, t).closed());
+    snapshot.push(at_ll("inc-4", 1.8651, 50.9661, t).closed());
+    snapshot.push(at_ll("inc-4", 1.8651, 50.9661, t + 1));
+    snapshot.push(at_ll("new-closed", 1.8651, 50.9661, t).closed());
+    snapshot.push(at_ll("new-vague", 1.8651, 50.9661, t).with_accuracy(250.0));
+    snapshot.push(at_ll("new-late", 1.8651, 50.9661, t).with_accuracy(250.0));
+    snapshot.push(at_ll("new-late", 1.8120, 50.9280, t + 5));
+    snapshot.push(at_ll("new-late", 1.8650, 50.9660, t + 2)); // older: ignored
+    let live1 = &inputs[60 * step..];
+    let run = |how: u8| {
+        let mut e = Engine::new(zones.clone(), EngineConfig::default());
+        for i in live0 {
+            e.apply(i);
+        }
+        match how {
+            0 => e.seed_all(snapshot.iter().cloned()),
+            1 => snapshot.iter().for_each(|f| e.seed(f)),
+            _ => snapshot.iter().for_each(|f| {
+                e.update(f);
+            }),
+        }
+        let seeded = state(&e);
+        let logged = e.log().len();
+        let later: Vec<Event> = live1.iter().flat_map(|i| e.apply(i)).collect();
+        (seeded, logged, later, e)
+    };
+    let (bulk, bulk_logged, bulk_later, bulk_engine) = run(0);
+    let (one, one_logged, one_later, _) = run(1);
+    let (upd, upd_logged, upd_later, _) = run(2);
+    assert_eq!(bulk, one);
+    assert_eq!(bulk, upd);
+    assert_eq!(bulk_logged, one_logged, "seeding logs nothing");
+    assert!(upd_logged > bulk_logged);
+    assert_eq!(bulk_later, one_later);
+    assert_eq!(unnumbered(&bulk_later), unnumbered(&upd_later));
+    assert!(!bulk_later.is_empty());
+    assert_eq!(bulk_engine.last_fix("new-closed"), None);
+    assert_eq!(bulk_engine.last_fix("new-vague"), None);
+    assert_eq!(
+        bulk_engine.last_fix("new-late").map(|(_, t)| t),
+        Some(t + 5)
+    );
+}
+
+#[test]
+fn seed_all_keeps_the_rules_and_later_updates_raise_the_right_events() {
+    let r = ZoneRules {
+        dwell_s: Some(60.0),
+        ..rules()
+    };
+    let zones = vec![
+        zone_m("sq", r, &[&[&square(200.0)]]),
+        zone_m(
+            "far",
+            rules(),
+            &[&[&[
+                (1000.0, 0.0),
+                (1100.0, 0.0),
+                (1100.0, 100.0),
+                (1000.0, 100.0),
+                (1000.0, 0.0),
+            ]]],
+        ),
+    ];
+    let mut e = engine_with(zones.clone());
+    let corner = e.zones()[0].polygons[0][0][2];
+    // 0.9 mm (EPSG:3857) east of the east edge.
+    let edge = Mercator {
+        x: corner.x + 0.9 * BOUNDARY_EPS_M,
+        y: at_m(0.0, 100.0).y,
+    };
+    e.seed_all([
+        fix("inside", 100.0, 100.0, 0.0),
+        Fix::new("vertex", corner, 0),
+        Fix::new("edge", edge, 0),
+        fix("band", 205.0, 100.0, 0.0),
+        fix("vague", 100.0, 100.0, 0.0).with_accuracy(150.0),
+        fix("closed", 100.0, 100.0, 0.0).closed(),
+        fix("boat", -100.0, 50.0, 0.0),
+    ]);
+    assert!(e.log().is_empty());
+    assert_eq!(e.memberships("inside"), [0]);
+    assert_eq!(e.memberships("vertex"), [0], "a vertex is inside");
+    assert_eq!(
+        e.memberships("edge"),
+        [0],
+        "within 1 mm of an edge is inside"
+    );
+    assert!(
+        e.memberships("band").is_empty(),
+        "the margin only keeps members"
+    );
+    assert_eq!(
+        e.tracked(),
+        5,
+        "the inaccurate and the closed fix are not tracked"
+    );
+    assert_eq!(e.counts(), [3, 0]);
+    // Dwell from the seeded fix's time; hysteresis; crossing from the seeded position.
+    assert_eq!(e.tick(60_000).len(), 3);
+    assert!(e.update(&fix("inside", 209.0, 100.0, 61.0)).is_empty());
+    assert_eq!(
+        kinds(&e.update(&fix("inside", 211.0, 100.0, 62.0))),
+        [(EventKind::Exit, "sq".to_string())]
+    );
+    assert_eq!(
+        kinds(&e.update(&fix("boat", 1200.0, 50.0, 10.0))),
+        [
+            (EventKind::Cross, "sq".to_string()),
+            (EventKind::Cross, "far".to_string())
+        ]
+    );
+    assert_eq!(
+        kinds(&e.update(&fix("band", 100.0, 100.0, 10.0))),
+        [(EventKind::Enter, "sq".to_string())]
+    );
+    assert!(e.update(&fix("vague", 100.0, 100.0, 10.0)).len() == 1);
+    // At the end of time a dwell threshold saturates and is due by the fix itself: marked
+    // raised, silently, by either path.
+    let last = Fix::new("t", at_m(100.0, 100.0), i64::MAX);
+    let mut a = engine_with(zones.clone());
+    a.seed_all([last.clone()]);
+    let mut b = engine_with(zones);
+    b.seed(&last);
+    assert_eq!(state(&a), state(&b));
+    assert!(a.stays("t")[0].dwell_raised);
+    assert!(a.log().is_empty());
 }
 
 // ------------------------------------------------------------------ distances

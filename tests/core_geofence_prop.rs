@@ -1,13 +1,15 @@
 //! Property tests of `core::geofence` (native only: proptest does not build for
 //! wasm32-unknown-unknown): point-in-polygon against geo's robust predicates, the grid fast
 //! path against the exact R-tree + PIP path on random zones (points on edges and vertices
-//! included), hysteresis under boundary jitter, replay determinism, and parsing never
+//! included), hysteresis under boundary jitter, replay determinism, bulk seeding against
+//! seeding one fix at a time, zone changes against a model of the rules, and parsing never
 //! panicking.
 #![cfg(not(target_arch = "wasm32"))]
 
 use calais_map::core::geofence::pip::{BOUNDARY_EPS_M, boundary_distance, point_in_polygon};
 use calais_map::core::geofence::{
-    Engine, EngineConfig, EventKind, Fix, Input, Zone, ZoneIndex, ZoneKind, ZoneRules, parse_zones,
+    Engine, EngineConfig, Event, EventKind, Fix, Input, Stay, Zone, ZoneIndex, ZoneKind, ZoneRules,
+    parse_zones, synthetic,
 };
 use calais_map::core::projection::{ground_scale, to_lonlat, to_mercator};
 use calais_map::core::units::{LonLat, Mercator};
@@ -244,4 +246,242 @@ proptest! {
             let _ = index.zones_at(to_mercator(LonLat { lon: 1.81, lat: 50.91 }));
         }
     }
+
+    #[test]
+    fn seed_all_equals_seeding_each_fix(w in world(),
+                                        before in prop::collection::vec(op(), 0..60),
+                                        snapshot in prop::collection::vec(op(), 0..300),
+                                        after in prop::collection::vec(op(), 1..200)) {
+        let (zones, pts) = build(&w);
+        let t0 = 1_767_225_600_000;
+        let before = inputs(&before, &pts, t0);
+        let t1 = t0 + 10_000_000;
+        let snapshot: Vec<Fix> = inputs(&snapshot, &pts, t1)
+            .into_iter()
+            .filter_map(|i| match i {
+                Input::Fix(f) => Some(f),
+                _ => None,
+            })
+            .collect();
+        let after = inputs(&after, &pts, t1 + 100_000_000);
+        // 0: seed_all; 1: seed of each fix; 2: update of each fix, events dropped.
+        let run = |how: u8| {
+            let mut e = Engine::new(zones.clone(), EngineConfig::default());
+            for i in &before {
+                e.apply(i);
+            }
+            let logged = e.log().len();
+            match how {
+                0 => e.seed_all(snapshot.iter().cloned()),
+                1 => snapshot.iter().for_each(|f| e.seed(f)),
+                _ => snapshot.iter().for_each(|f| {
+                    e.update(f);
+                }),
+            }
+            let seeded = state(&e);
+            let silent = e.log().len() == logged;
+            let later: Vec<Event> = after.iter().flat_map(|i| e.apply(i)).collect();
+            (seeded, silent, later, state(&e))
+        };
+        let bulk = run(0);
+        let one = run(1);
+        let upd = run(2);
+        prop_assert!(bulk.1 && one.1, "seeding logs nothing");
+        prop_assert_eq!(&bulk.0, &one.0);
+        prop_assert_eq!(&bulk.0, &upd.0);
+        prop_assert_eq!(&bulk.2, &one.2, "same events, same numbers");
+        prop_assert_eq!(unnumbered(&bulk.2), unnumbered(&upd.2));
+        prop_assert_eq!(&bulk.3, &upd.3);
+    }
+
+    #[test]
+    fn set_zones_keeps_stays_by_id_and_position(w in world(),
+                                                other_seed in any::<u64>(),
+                                                ops in prop::collection::vec(op(), 1..200),
+                                                edits in prop::collection::vec(0u8..4, 20),
+                                                added in 0usize..4,
+                                                shuffle in any::<u64>(),
+                                                after in prop::collection::vec(op(), 1..100)) {
+        let (zones, pts) = build(&w);
+        let t0 = 1_767_225_600_000;
+        let mut e = Engine::new(zones.clone(), EngineConfig::default());
+        for i in inputs(&ops, &pts, t0) {
+            e.apply(&i);
+        }
+        let now = t0 + 500_000_000;
+        let after = inputs(&after, &pts, now + 1_000);
+
+        // The same zones again: nothing changes, now or later.
+        let mut same = e.clone();
+        same.set_zones(zones.clone(), now);
+        prop_assert_eq!(state(&same), state(&e));
+        let mut plain = e.clone();
+        for i in &after {
+            prop_assert_eq!(same.apply(i), plain.apply(i));
+        }
+
+        // Edited: kept, renamed, reshaped (another zone's outline, same id) or deleted; a few
+        // new zones; in another order.
+        let other = synthetic::zones(other_seed, zones.len() + added, 8 + w.2 % 20);
+        let mut edited: Vec<Zone> = Vec::new();
+        for (k, z) in zones.iter().enumerate() {
+            match edits[k % edits.len()] {
+                0 => edited.push(z.clone()),
+                1 => edited.push(Zone { name: format!("{} (renamed)", z.name), ..z.clone() }),
+                2 => {
+                    if let Some(o) = other.get(k) {
+                        edited.push(Zone { polygons: o.polygons.clone(), bounds: o.bounds, ..z.clone() });
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (k, o) in other.iter().skip(zones.len()).enumerate() {
+            edited.push(Zone { id: format!("new-{k}"), ..o.clone() });
+        }
+        let mut rng = synthetic::Rng::new(shuffle);
+        for i in (1..edited.len()).rev() {
+            edited.swap(i, rng.below(i + 1));
+        }
+        let old_ids: Vec<String> = zones.iter().map(|z| z.id.clone()).collect();
+        let before = state(&e).0;
+        let logged = e.log().len();
+        e.set_zones(edited.clone(), now);
+        prop_assert_eq!(e.log().len(), logged, "a zone change raises nothing");
+        prop_assert_eq!(e.zones(), edited.as_slice());
+
+        // The model: by id, the stay goes on where the new outline holds the last position or
+        // comes within the exit margin of it; a zone holding it otherwise starts a stay now.
+        let index = ZoneIndex::new(&edited);
+        let mut counts = vec![0u32; edited.len()];
+        let after_ids: Vec<String> = e.tracked_ids().map(str::to_string).collect();
+        prop_assert_eq!(after_ids, before.iter().map(|b| b.0.clone()).collect::<Vec<_>>());
+        for (id, last, stays) in &before {
+            let Some((at, _)) = *last else { continue };
+            prop_assert_eq!(e.last_fix(id), *last);
+            let inside = index.zones_at_exact(at);
+            let margin = EngineConfig::default().exit_margin_m / ground_scale(to_lonlat(at).lat);
+            let mut want = Vec::new();
+            for (j, z) in edited.iter().enumerate() {
+                let old = stays.iter().find(|s| old_ids[s.zone] == z.id);
+                let dwell = z.rules.dwell_ms();
+                let inside = inside.contains(&j);
+                match old {
+                    Some(s) if inside || boundary_distance(at, &z.polygons) <= margin => {
+                        want.push(Stay {
+                            zone: j,
+                            since_ms: s.since_ms,
+                            dwell_due_ms: if s.dwell_raised { None } else { dwell.map(|d| s.since_ms + d) },
+                            dwell_raised: s.dwell_raised,
+                        });
+                    }
+                    _ if inside => want.push(Stay {
+                        zone: j,
+                        since_ms: now,
+                        dwell_due_ms: dwell.map(|d| now + d),
+                        dwell_raised: false,
+                    }),
+                    _ => {}
+                }
+            }
+            for s in &want {
+                counts[s.zone] += 1;
+            }
+            prop_assert_eq!(e.stays(id), want, "{} at {:?}", id, at);
+        }
+        prop_assert_eq!(e.counts(), counts.as_slice());
+        // Later updates keep every member where its position is.
+        for i in &after {
+            e.apply(i);
+        }
+        for id in e.tracked_ids() {
+            let Some((at, _)) = e.last_fix(id) else { continue };
+            let members = e.memberships(id);
+            prop_assert!(index.zones_at(at).iter().all(|z| members.contains(z)));
+        }
+    }
+}
+
+/// Synthetic zones (seed, count, vertices) and points (seed).
+fn world() -> impl Strategy<Value = (u64, usize, usize, u64)> {
+    (any::<u64>(), 1usize..16, 8usize..40, any::<u64>())
+}
+
+/// The zones and candidate positions of a world: synthetic points around them, and every
+/// 5th vertex of their rings (on the boundary).
+fn build(w: &(u64, usize, usize, u64)) -> (Vec<Zone>, Vec<Mercator>) {
+    let zones = synthetic::zones(w.0, w.1, w.2);
+    let mut pts = synthetic::points(w.3, 200, &zones);
+    for z in &zones {
+        pts.extend(z.polygons.iter().flatten().flatten().step_by(5).copied());
+    }
+    (zones, pts)
+}
+
+/// (incident, position, what, seconds since the previous one).
+type Op = (usize, usize, u8, u16);
+
+fn op() -> impl Strategy<Value = Op> {
+    (0usize..40, any::<usize>(), 0u8..16, 0u16..90)
+}
+
+/// Inputs from ops, from `t0` (ms): ticks, closes, removals, inaccurate and older fixes,
+/// nudges (up to 12 ground metres from the incident's previous position: jitter across
+/// boundaries, within the exit margin or just beyond), otherwise a fix at one of `pts`.
+fn inputs(ops: &[Op], pts: &[Mercator], t0: i64) -> Vec<Input> {
+    let mut t = t0;
+    let mut last: Vec<Option<Mercator>> = vec![None; 40];
+    ops.iter()
+        .map(|&(who, p, what, dt)| {
+            t += i64::from(dt) * 1000;
+            let mut at = pts[p % pts.len()];
+            if what >= 10
+                && let Some(prev) = last[who % 40]
+            {
+                let g = ground_scale(to_lonlat(prev).lat);
+                let (dx, dy) = ((p % 25) as f64 - 12.0, ((p / 25) % 25) as f64 - 12.0);
+                at = Mercator {
+                    x: prev.x + dx / g,
+                    y: prev.y + dy / g,
+                };
+            }
+            last[who % 40] = Some(at);
+            let f = Fix::new(format!("i{who}"), at, t);
+            match what {
+                0 => Input::Tick(t),
+                1 => Input::Fix(f.closed()),
+                2 => Input::Fix(f.with_accuracy(500.0)),
+                3 => Input::Remove {
+                    id: f.id,
+                    time_ms: t,
+                },
+                4 => Input::Fix(Fix {
+                    time_ms: t - 200_000,
+                    ..f
+                }),
+                5 => Input::Fix(f.with_accuracy(20.0)),
+                _ => Input::Fix(f),
+            }
+        })
+        .collect()
+}
+
+type State = (Vec<(String, Option<(Mercator, i64)>, Vec<Stay>)>, Vec<u32>);
+
+fn state(e: &Engine) -> State {
+    let tracks = e
+        .tracked_ids()
+        .map(|id| (id.to_string(), e.last_fix(id), e.stays(id)))
+        .collect();
+    (tracks, e.counts().to_vec())
+}
+
+fn unnumbered(events: &[Event]) -> Vec<Event> {
+    events
+        .iter()
+        .map(|e| Event {
+            seq: 0,
+            ..e.clone()
+        })
+        .collect()
 }

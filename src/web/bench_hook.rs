@@ -16,11 +16,14 @@
 //! * `benchGeofenceUpdate(updates, stepM, batches)`: an `Engine` over the zones with every
 //!   point as an open incident, then `updates` warm-up and `updates` timed single-incident
 //!   fixes (an incident moved by `stepM` ground metres in a seeded direction), the timed ones
-//!   in `batches` batches: `{ engineNewMs, loadMs, loadEvents, tracked, updates,
-//!   warmUsPerUpdate, usPerUpdate, batchUsPerUpdate (median of the batches' means),
-//!   batchSamplesUs, events, moved, missing, counts }`. `missing` counts moved incidents whose
-//!   memberships lack a zone containing their last position (must be 0; hysteresis may only
-//!   keep extra memberships).
+//!   in `batches` batches: `{ engineNewMs, loadMs, loadEvents, seedAllMs, seedAllAgrees,
+//!   tracked, updates, warmUsPerUpdate, usPerUpdate, batchUsPerUpdate (median of the batches'
+//!   means), batchSamplesUs, events, moved, missing, counts }`. `loadMs` is the first load of
+//!   every point, one `Engine::update` each; `seedAllMs` the same fixes seeded silently in
+//!   bulk by `Engine::seed_all` into another new engine, and `seedAllAgrees` whether that
+//!   engine's zone counts and tracked incidents equal the first one's. `missing` counts moved
+//!   incidents whose memberships lack a zone containing their last position (must be 0;
+//!   hysteresis may only keep extra memberships).
 //!
 //! Times are `performance.now()` ms in the page (Chromium coarsens it to 0.1 ms without
 //! cross-origin isolation, so single updates are timed in batches).
@@ -249,6 +252,19 @@ fn update(shared: &Shared, args: [f64; 3]) -> JsValue {
     let load_ms = now_ms() - t0;
     let load_events = events;
 
+    // The same first load, seeded in bulk (silently) into another new engine; the fixes are
+    // made inside the timed call, as above.
+    let mut bulk = Engine::new(d.zones.clone(), EngineConfig::default());
+    let t0 = now_ms();
+    bulk.seed_all(
+        ids.iter()
+            .zip(&d.points)
+            .map(|(id, p)| Fix::new(id.as_str(), *p, start)),
+    );
+    let seed_all_ms = now_ms() - t0;
+    let seed_all_agrees = bulk.counts() == engine.counts() && bulk.tracked() == engine.tracked();
+    drop(bulk);
+
     // The moves, prepared outside the timed loop: incident, new position, time; the first
     // `n` warm up (the update path beyond a first fix: exits, crossings), the next `n` are
     // timed.
@@ -311,6 +327,8 @@ fn update(shared: &Shared, args: [f64; 3]) -> JsValue {
     set(&o, "engineNewMs", &engine_new_ms.into());
     set(&o, "loadMs", &load_ms.into());
     set(&o, "loadEvents", &(load_events as f64).into());
+    set(&o, "seedAllMs", &seed_all_ms.into());
+    set(&o, "seedAllAgrees", &seed_all_agrees.into());
     set(&o, "tracked", &(engine.tracked() as f64).into());
     set(&o, "updates", &(timed.len() as f64).into());
     set(

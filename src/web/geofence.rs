@@ -8,17 +8,23 @@
 //! Only incidents that changed are re-classified: the feed notes the ids of effective upserts
 //! ([`Incidents::take_changes`]) and this module feeds them to the engine when the feed
 //! flushes its signals (at most every 250 ms). A snapshot (first load, resync) re-seeds the
-//! engine from the whole store without raising alerts: they are what was already there, not
-//! something that just happened. The clock (steps of `feed::CLOCK_STEP_MS`) ticks the engine
-//! so a still incident still raises its dwell alert.
+//! engine from the whole store without raising alerts, in one bulk pass
+//! ([`Engine::seed_all`]): they are what was already there, not something that just
+//! happened. The clock (steps of `feed::CLOCK_STEP_MS`) ticks the engine so a still incident
+//! still raises its dwell alert.
 //!
 //! The zones are the loaded ones (config `zones.url`, read-only) followed by the operator's
 //! drawn or imported ones ([`Geofence::drawn`], kept in localStorage by `zone_editor`):
-//! [`Geofence::active`]. When that list changes the engine is rebuilt over it and the open
-//! incidents are seeded silently (memberships and counts at once, no alert, no dwell alert
-//! for a stay that began before the change). Alert and log sequence numbers stay unique and
-//! the log keeps its live events across rebuilds and resyncs (seeding events are not live
-//! and are left out of the exports).
+//! [`Geofence::active`]. When that list changes the engine takes the new zones and carries
+//! the memberships over silently ([`Engine::set_zones`], no alert): a stay in a zone whose id
+//! is still there and whose outline still holds the incident goes on (its dwell timer is not
+//! restarted and a dwell alert already raised for it is not raised again), memberships of
+//! deleted zones or of outlines moved away end without an exit alert, and an incident inside
+//! a new or reshaped zone becomes a member as of the change. Only a new engine (first zones, other engine
+//! settings) is seeded from the store with no dwell alert for a stay that began before.
+//! Alert and log sequence numbers stay unique and the log keeps its live events across zone
+//! changes, rebuilds and resyncs (seeding events are not live and are left out of the
+//! exports).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -170,6 +176,14 @@ pub struct Situation {
     pub fence: Option<(f64, String)>,
     /// Ground metres to the nearest port, and its name or id.
     pub port: Option<(f64, String)>,
+}
+
+/// The same engine settings (floats by their bits: a NaN equals itself, so never forces a
+/// rebuild at every flush).
+fn same_config(a: &EngineConfig, b: &EngineConfig) -> bool {
+    a.exit_margin_m.to_bits() == b.exit_margin_m.to_bits()
+        && a.max_accuracy_m.map(f64::to_bits) == b.max_accuracy_m.map(f64::to_bits)
+        && a.log_capacity == b.log_capacity
 }
 
 /// Layer data versions the fence/camera/port helpers were built from.
@@ -377,15 +391,20 @@ impl Geofence {
         };
         let mut changes = feed.take_changes().unwrap_or_default();
         let now = wall_ms() as i64;
-        // The zones changed (or first time): a new engine over them, seeded silently.
-        let rezoned = core.engine.is_none() || core.zones_version != active.version;
-        if rezoned {
-            let config = &active.config;
-            let cfg = EngineConfig {
-                exit_margin_m: config.exit_margin_m,
-                max_accuracy_m: (config.max_accuracy_m > 0.0).then_some(config.max_accuracy_m),
-                log_capacity: config.log_capacity,
-            };
+        let config = &active.config;
+        let cfg = EngineConfig {
+            exit_margin_m: config.exit_margin_m,
+            max_accuracy_m: (config.max_accuracy_m > 0.0).then_some(config.max_accuracy_m),
+            log_capacity: config.log_capacity,
+        };
+        // First time, or other engine settings: a new engine, seeded silently from the store.
+        let fresh = core
+            .engine
+            .as_ref()
+            .is_none_or(|e| !same_config(e.config(), &cfg));
+        // The zones changed: the same engine takes them, memberships carried over.
+        let rezoned = !fresh && core.zones_version != active.version;
+        if fresh {
             core.archive_live();
             if core.archive.capacity() != cfg.log_capacity.max(1) {
                 let mut archive = EventLog::new(cfg.log_capacity);
@@ -398,22 +417,30 @@ impl Geofence {
             core.zones_version = active.version;
             changes.resync = true;
         } else if changes.resync {
-            // A feed resync on the same zones: the engine starts over from the snapshot.
+            // A feed resync: the engine starts over from the snapshot.
             core.archive_live();
+        }
+        if rezoned {
+            core.zones_version = active.version;
         }
         let Some(engine) = core.engine.as_mut() else {
             return;
         };
+        if rezoned {
+            if changes.resync {
+                // The snapshot replaces every incident: nothing to carry over.
+                engine.reset();
+            }
+            engine.set_zones(active.set.zones.clone(), now);
+        }
         let mut raised: Vec<Event> = Vec::new();
         feed.with_store(|store| {
             if changes.resync {
                 // What was already there: memberships without alerts.
                 engine.reset();
-                for inc in store.iter() {
-                    engine.update(&Fix::from_incident(inc));
-                }
-                if rezoned {
-                    // Stays that began before the zones changed raise no dwell alert now.
+                engine.seed_all(store.iter().map(Fix::from_incident));
+                if fresh {
+                    // Stays that began before the engine existed raise no dwell alert now.
                     engine.tick(now);
                 }
             } else {
@@ -470,7 +497,7 @@ impl Geofence {
                 *a = next;
             });
         }
-        if changes.resync || !changes.ids.is_empty() || !raised.is_empty() {
+        if changes.resync || rezoned || !changes.ids.is_empty() || !raised.is_empty() {
             self.version.try_update(|v| *v += 1);
         }
     }

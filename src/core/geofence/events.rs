@@ -30,14 +30,36 @@
 //! Events of one update come in this order: exits, crossings (along the path), enters,
 //! dwells; zones ascending within a kind. Everything is deterministic: the same inputs give
 //! the same log, which [`Engine::reset`] plus a replay of recorded [`Input`]s reproduces.
+//!
+//! Silent changes (they raise no event, log nothing and use no sequence number):
+//!
+//! * **Seeding** ([`Engine::seed`], one fix; [`Engine::seed_all`], many): the state change
+//!   of [`Engine::update`] without its events, for what was already there (a snapshot).
+//!   `seed_all` classifies the first fixes of untracked incidents in one bulk pass
+//!   ([`ZoneIndex::classify_into`]) and leaves the engine exactly as `seed` of each fix in
+//!   order would.
+//! * **Zone changes** ([`Engine::set_zones`]): the zones are replaced and re-indexed, and
+//!   every incident is judged again at its last accepted position, with the rules of an
+//!   update: a membership goes on (same stay: entered time, dwell due or already raised)
+//!   when a zone with the same `id` is still there and contains that position or its
+//!   boundary is within the exit margin of it (hysteresis, as for a fix there); otherwise
+//!   it ends (zone removed, or reshaped away from the incident), without an exit or ended
+//!   event. An incident inside a zone it was not a member of (a new or reshaped zone)
+//!   becomes a member as of the change's time, `now_ms`: its stay, and so its dwell, counts
+//!   from the change, not from when it got there (unknown). A continuing stay whose zone's
+//!   dwell threshold changed is due at its entered time plus the new threshold (raised by
+//!   the next fix or [`Engine::tick`] if already past), unless its dwell event was already
+//!   raised: once per stay, whatever the rules become. Zones are renumbered by their
+//!   position in the new list; an [`Event::zone`] keeps the number it had when raised
+//!   ([`Event::zone_id`] is the stable key).
 
-use super::index::ZoneIndex;
+use super::index::{Classification, ZoneIndex};
 use super::zone::{Zone, quote};
 use crate::incident::Incident;
 use crate::projection::{ground_scale, to_lonlat, to_mercator};
 use crate::time::Timestamp;
 use crate::units::{LonLat, Mercator};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 /// One position report of an incident.
 #[derive(Clone, Debug, PartialEq)]
@@ -179,7 +201,8 @@ pub struct Event {
     /// Milliseconds since the Unix epoch (of the fix, tick or removal that raised it).
     pub time_ms: i64,
     pub incident_id: String,
-    /// Index of the zone in [`Engine::zones`].
+    /// Index of the zone in [`Engine::zones`] when the event was raised (a later
+    /// [`Engine::set_zones`] renumbers the zones; `zone_id` stays).
     pub zone: usize,
     pub zone_id: String,
     pub kind: EventKind,
@@ -341,6 +364,23 @@ struct Membership {
     since_ms: i64,
     /// When the dwell event is due, until it is raised.
     dwell_due: Option<i64>,
+    /// The dwell event of this stay was raised (never again in this stay).
+    dwell_raised: bool,
+}
+
+/// One zone membership of an incident, as [`Engine::stays`] reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stay {
+    /// Index of the zone in [`Engine::zones`].
+    pub zone: usize,
+    /// When the stay began (ms since the Unix epoch): the fix that entered, or the zone
+    /// change that made the incident a member.
+    pub since_ms: i64,
+    /// When the dwell event is due (ms since the Unix epoch), until it is raised; `None` if
+    /// the zone has no dwell threshold or it was raised.
+    pub dwell_due_ms: Option<i64>,
+    /// The dwell event of this stay was raised.
+    pub dwell_raised: bool,
 }
 
 /// What the engine remembers of an incident.
@@ -412,6 +452,32 @@ impl Engine {
         })
     }
 
+    /// The incident's memberships with their stays (ascending by zone).
+    pub fn stays(&self, id: &str) -> Vec<Stay> {
+        self.tracks.get(id).map_or_else(Vec::new, |t| {
+            t.members
+                .iter()
+                .map(|m| Stay {
+                    zone: m.zone as usize,
+                    since_ms: m.since_ms,
+                    dwell_due_ms: m.dwell_due,
+                    dwell_raised: m.dwell_raised,
+                })
+                .collect()
+        })
+    }
+
+    /// The incident's last accepted fix: position (EPSG:3857 metres) and time (ms since the
+    /// Unix epoch), if the engine tracks it.
+    pub fn last_fix(&self, id: &str) -> Option<(Mercator, i64)> {
+        self.tracks.get(id).map(|t| (t.at, t.time_ms))
+    }
+
+    /// Ids of the tracked incidents, ascending.
+    pub fn tracked_ids(&self) -> impl Iterator<Item = &str> + '_ {
+        self.tracks.keys().map(String::as_str)
+    }
+
     /// Number of incidents the engine tracks (open, with at least one accepted fix).
     pub fn tracked(&self) -> usize {
         self.tracks.len()
@@ -466,24 +532,279 @@ impl Engine {
         self.zones.get(zone as usize).map(|z| &z.rules)
     }
 
+    /// `true` if an open fix counts: a finite position and an accuracy within the limit.
+    fn accepts(&self, fix: &Fix) -> bool {
+        if !(fix.at.x.is_finite() && fix.at.y.is_finite()) {
+            return false;
+        }
+        match (self.config.max_accuracy_m, fix.accuracy_m) {
+            (Some(limit), Some(acc)) => acc
+                .partial_cmp(&limit)
+                .is_some_and(|o| o != std::cmp::Ordering::Greater),
+            _ => true,
+        }
+    }
+
+    /// A new membership of `zone` for incident `id` from `since_ms`: counted, its dwell
+    /// queued.
+    fn join(&mut self, id: &str, zone: u32, since_ms: i64) -> Membership {
+        let dwell_due = self
+            .rules_of(zone)
+            .and_then(|r| r.dwell_ms())
+            .map(|d| since_ms.saturating_add(d));
+        if let Some(due) = dwell_due {
+            self.dwell_queue.insert((due, id.to_string(), zone));
+        }
+        if let Some(c) = self.counts.get_mut(zone as usize) {
+            *c += 1;
+        }
+        Membership {
+            zone,
+            since_ms,
+            dwell_due,
+            dwell_raised: false,
+        }
+    }
+
+    /// Marks the dwells of `members` due by `time_ms` raised and takes them off the queue;
+    /// returns their zones, ascending.
+    fn dwells_due(&mut self, id: &str, members: &mut [Membership], time_ms: i64) -> Vec<u32> {
+        let mut due_now = Vec::new();
+        for mem in members {
+            if let Some(due) = mem.dwell_due
+                && due <= time_ms
+            {
+                mem.dwell_due = None;
+                mem.dwell_raised = true;
+                self.dwell_queue.remove(&(due, id.to_string(), mem.zone));
+                due_now.push(mem.zone);
+            }
+        }
+        due_now
+    }
+
     /// A fix arrives: update the incident's memberships (incrementally: one grid lookup,
     /// boundary distances for the zones it leaves, an R-tree query along its path) and
     /// return the events raised (also appended to the log).
     pub fn update(&mut self, fix: &Fix) -> Vec<Event> {
+        self.step(fix, true)
+    }
+
+    /// Seeding, one fix: the state change of [`Engine::update`] (memberships, counts, dwell
+    /// due times, the incident's last fix) without any event: nothing is returned or logged
+    /// and no sequence number is used. A dwell due by this fix is marked raised.
+    pub fn seed(&mut self, fix: &Fix) {
+        self.step(fix, false);
+    }
+
+    /// Seeding, many fixes (a snapshot): leaves the engine exactly as [`Engine::seed`] of
+    /// each fix in order would, faster. The fixes are put in id order (stable: each
+    /// incident's own fixes keep their order, which is all that matters, as incidents are
+    /// independent; a snapshot read from the store is in id order already). The first
+    /// accepted fix of each incident the engine does not track yet is classified in one bulk
+    /// pass ([`ZoneIndex::classify_into`]) and the new tracks and dwell due times are built
+    /// in bulk; the other fixes (of tracked incidents, or later fixes of the same incident)
+    /// are then seeded one by one. Closed, inaccurate or non-finite fixes of an untracked
+    /// incident change nothing, as in `seed`.
+    pub fn seed_all(&mut self, fixes: impl IntoIterator<Item = Fix>) {
+        #[derive(Clone, Copy, PartialEq)]
+        enum Route {
+            Skip,
+            Fresh,
+            Later,
+        }
+        let mut fixes: Vec<Fix> = fixes.into_iter().collect();
+        fixes.sort_by(|a, b| a.id.cmp(&b.id));
+        let any_tracked = !self.tracks.is_empty();
+        // Each fix's route, and the positions of the fresh ones.
+        let mut routes: Vec<Route> = Vec::with_capacity(fixes.len());
+        let mut points: Vec<Mercator> = Vec::with_capacity(fixes.len());
+        for group in fixes.chunk_by(|a, b| a.id == b.id) {
+            if any_tracked
+                && group
+                    .first()
+                    .is_some_and(|f| self.tracks.contains_key(&f.id))
+            {
+                routes.extend(std::iter::repeat_n(Route::Later, group.len()));
+                continue;
+            }
+            let mut started = false;
+            for f in group {
+                routes.push(if started {
+                    Route::Later
+                } else if f.open && self.accepts(f) {
+                    started = true;
+                    points.push(f.at);
+                    Route::Fresh
+                } else {
+                    Route::Skip
+                });
+            }
+        }
+        let mut class = Classification::default();
+        self.index.classify_into(&points, &mut class);
+        drop(points);
+
+        let dwell: Vec<Option<i64>> = self.zones.iter().map(|z| z.rules.dwell_ms()).collect();
+        let mut queue: Vec<(i64, String, u32)> = Vec::new();
+        let mut added: Vec<(String, Track)> = Vec::with_capacity(class.len());
+        let mut later = Vec::new();
+        let mut row = 0usize;
+        for (f, r) in fixes.into_iter().zip(routes) {
+            match r {
+                Route::Skip => continue,
+                Route::Later => {
+                    later.push(f);
+                    continue;
+                }
+                Route::Fresh => {}
+            }
+            let members: Vec<Membership> = class
+                .zones_of(row)
+                .iter()
+                .map(|&z| {
+                    let due = dwell
+                        .get(z as usize)
+                        .copied()
+                        .flatten()
+                        .map(|d| f.time_ms.saturating_add(d));
+                    // Due by this very fix (a threshold saturating at the end of time):
+                    // raised at once, as an update would.
+                    let raised = due.is_some_and(|d| d <= f.time_ms);
+                    let due = due.filter(|_| !raised);
+                    if let Some(d) = due {
+                        queue.push((d, f.id.clone(), z));
+                    }
+                    Membership {
+                        zone: z,
+                        since_ms: f.time_ms,
+                        dwell_due: due,
+                        dwell_raised: raised,
+                    }
+                })
+                .collect();
+            row += 1;
+            added.push((
+                f.id,
+                Track {
+                    at: f.at,
+                    time_ms: f.time_ms,
+                    members,
+                },
+            ));
+        }
+        for (c, n) in self.counts.iter_mut().zip(&class.counts) {
+            *c = c.saturating_add(*n);
+        }
+        // Built in bulk from sorted input (the ids are distinct and not tracked yet).
+        let mut added: BTreeMap<String, Track> = added.into_iter().collect();
+        self.tracks.append(&mut added);
+        let mut queue: BTreeSet<(i64, String, u32)> = queue.into_iter().collect();
+        self.dwell_queue.append(&mut queue);
+        for f in &later {
+            self.step(f, false);
+        }
+    }
+
+    /// Replaces the zones (re-indexed) and carries the memberships over, silently: see
+    /// "Zone changes" in the module doc. `now_ms` (ms since the Unix epoch) is when the
+    /// change happens: the start of the stays it creates. Raises no event.
+    pub fn set_zones(&mut self, zones: Vec<Zone>, now_ms: i64) {
+        let index = ZoneIndex::new(&zones);
+        // Old zone number -> new zone number, by id (the first zone with an id takes it).
+        let renumber: Vec<Option<u32>> = {
+            let mut by_id: HashMap<&str, u32> = HashMap::with_capacity(zones.len());
+            for (i, z) in zones.iter().enumerate() {
+                let Ok(i) = u32::try_from(i) else { break };
+                by_id.entry(z.id.as_str()).or_insert(i);
+            }
+            self.zones
+                .iter()
+                .map(|z| by_id.get(z.id.as_str()).copied())
+                .collect()
+        };
+        let dwell: Vec<Option<i64>> = zones.iter().map(|z| z.rules.dwell_ms()).collect();
+        let dwell_of = |z: u32| dwell.get(z as usize).copied().flatten();
+        let points: Vec<Mercator> = self.tracks.values().map(|t| t.at).collect();
+        let mut class = Classification::default();
+        index.classify_into(&points, &mut class);
+        drop(points);
+        let mut counts = vec![0u32; zones.len()];
+        let mut queue = BTreeSet::new();
+        for (i, (id, track)) in self.tracks.iter_mut().enumerate() {
+            let inside = class.zones_of(i);
+            let at = track.at;
+            let margin = margin_3857(self.config.exit_margin_m, at);
+            let mut members: Vec<Membership> =
+                Vec::with_capacity(track.members.len() + inside.len());
+            for mut mem in std::mem::take(&mut track.members) {
+                let Some(z) = renumber.get(mem.zone as usize).copied().flatten() else {
+                    continue;
+                };
+                if inside.binary_search(&z).is_err()
+                    && !index.boundary_within(z as usize, at, margin)
+                {
+                    continue;
+                }
+                mem.zone = z;
+                if !mem.dwell_raised {
+                    mem.dwell_due = dwell_of(z).map(|d| mem.since_ms.saturating_add(d));
+                }
+                members.push(mem);
+            }
+            // Two old zones with one id (ids ought to be unique) make one stay: the longer.
+            members.sort_by(|a, b| a.zone.cmp(&b.zone).then(a.since_ms.cmp(&b.since_ms)));
+            members.dedup_by(|next, kept| {
+                if next.zone != kept.zone {
+                    return false;
+                }
+                if next.dwell_raised {
+                    kept.dwell_raised = true;
+                    kept.dwell_due = None;
+                }
+                true
+            });
+            for &z in inside {
+                let pos = members.partition_point(|m| m.zone < z);
+                if members.get(pos).is_some_and(|m| m.zone == z) {
+                    continue;
+                }
+                members.insert(
+                    pos,
+                    Membership {
+                        zone: z,
+                        since_ms: now_ms,
+                        dwell_due: dwell_of(z).map(|d| now_ms.saturating_add(d)),
+                        dwell_raised: false,
+                    },
+                );
+            }
+            for m in &members {
+                if let Some(c) = counts.get_mut(m.zone as usize) {
+                    *c += 1;
+                }
+                if let Some(due) = m.dwell_due {
+                    queue.insert((due, id.clone(), m.zone));
+                }
+            }
+            track.members = members;
+        }
+        self.zones = zones;
+        self.index = index;
+        self.counts = counts;
+        self.dwell_queue = queue;
+    }
+
+    /// [`Engine::update`] (`live`) or [`Engine::seed`] (not `live`: no event, nothing logged,
+    /// no crossing search).
+    fn step(&mut self, fix: &Fix, live: bool) -> Vec<Event> {
         if !fix.open {
-            return self.end(&fix.id, fix.time_ms);
+            return self.end(&fix.id, fix.time_ms, live);
+        }
+        if !self.accepts(fix) {
+            return Vec::new();
         }
         let at = fix.at;
-        if !(at.x.is_finite() && at.y.is_finite()) {
-            return Vec::new();
-        }
-        if let (Some(limit), Some(acc)) = (self.config.max_accuracy_m, fix.accuracy_m)
-            && acc
-                .partial_cmp(&limit)
-                .is_none_or(|o| o == std::cmp::Ordering::Greater)
-        {
-            return Vec::new();
-        }
         let (mut track, prev) = match self.tracks.remove(&fix.id) {
             Some(t) if t.time_ms > fix.time_ms => {
                 self.tracks.insert(fix.id.clone(), t);
@@ -508,12 +829,7 @@ impl Engine {
             .into_iter()
             .filter_map(|z| u32::try_from(z).ok())
             .collect();
-        let scale = ground_scale(to_lonlat(at).lat);
-        let margin = if scale > 0.0 {
-            self.config.exit_margin_m.max(0.0) / scale
-        } else {
-            0.0
-        };
+        let margin = margin_3857(self.config.exit_margin_m, at);
         let mut out = Vec::new();
         let was: Vec<u32> = track.members.iter().map(|m| m.zone).collect();
 
@@ -533,14 +849,14 @@ impl Engine {
             if let Some(due) = mem.dwell_due {
                 self.dwell_queue.remove(&(due, fix.id.clone(), z));
             }
-            if self.rules_of(z).is_some_and(|r| r.alert_on_exit) {
+            if live && self.rules_of(z).is_some_and(|r| r.alert_on_exit) {
                 self.emit(&mut out, EventKind::Exit, &fix.id, z, fix.time_ms, at);
             }
         }
         track.members = kept;
 
-        // Crossings of zones neither fix is in.
-        if let Some(p0) = prev.filter(|p0| *p0 != at) {
+        // Crossings of zones neither fix is in (events only: no state).
+        if live && let Some(p0) = prev.filter(|p0| *p0 != at) {
             let mut hits: Vec<(f64, u32, Mercator)> = Vec::new();
             for z in self.index.candidates_along(p0, at) {
                 let Ok(z32) = u32::try_from(z) else { continue };
@@ -562,46 +878,23 @@ impl Engine {
 
         // Enters.
         for &z in &inside {
-            if track.members.iter().any(|m| m.zone == z) {
+            let pos = track.members.partition_point(|m| m.zone < z);
+            if track.members.get(pos).is_some_and(|m| m.zone == z) {
                 continue;
             }
-            let rules = self.rules_of(z).copied();
-            let dwell_due = rules
-                .and_then(|r| r.dwell_ms())
-                .map(|d| fix.time_ms.saturating_add(d));
-            if let Some(due) = dwell_due {
-                self.dwell_queue.insert((due, fix.id.clone(), z));
-            }
-            let pos = track.members.partition_point(|m| m.zone < z);
-            track.members.insert(
-                pos,
-                Membership {
-                    zone: z,
-                    since_ms: fix.time_ms,
-                    dwell_due,
-                },
-            );
-            if let Some(c) = self.counts.get_mut(z as usize) {
-                *c += 1;
-            }
-            if rules.is_some_and(|r| r.alert_on_enter) {
+            let mem = self.join(&fix.id, z, fix.time_ms);
+            track.members.insert(pos, mem);
+            if live && self.rules_of(z).is_some_and(|r| r.alert_on_enter) {
                 self.emit(&mut out, EventKind::Enter, &fix.id, z, fix.time_ms, at);
             }
         }
 
         // Dwells due by this fix.
-        let mut due_now = Vec::new();
-        for mem in &mut track.members {
-            if let Some(due) = mem.dwell_due
-                && due <= fix.time_ms
-            {
-                mem.dwell_due = None;
-                due_now.push((due, mem.zone));
+        let due_now = self.dwells_due(&fix.id, &mut track.members, fix.time_ms);
+        if live {
+            for z in due_now {
+                self.emit(&mut out, EventKind::Dwell, &fix.id, z, fix.time_ms, at);
             }
-        }
-        for (due, z) in due_now {
-            self.dwell_queue.remove(&(due, fix.id.clone(), z));
-            self.emit(&mut out, EventKind::Dwell, &fix.id, z, fix.time_ms, at);
         }
 
         track.at = at;
@@ -631,6 +924,7 @@ impl Engine {
                 continue;
             };
             mem.dwell_due = None;
+            mem.dwell_raised = true;
             let at = track.at;
             self.emit(&mut out, EventKind::Dwell, &id, z, now_ms, at);
         }
@@ -639,10 +933,10 @@ impl Engine {
 
     /// The incident left the store: end its memberships (see the module doc).
     pub fn remove(&mut self, id: &str, time_ms: i64) -> Vec<Event> {
-        self.end(id, time_ms)
+        self.end(id, time_ms, true)
     }
 
-    fn end(&mut self, id: &str, time_ms: i64) -> Vec<Event> {
+    fn end(&mut self, id: &str, time_ms: i64, live: bool) -> Vec<Event> {
         let mut out = Vec::new();
         let Some(track) = self.tracks.remove(id) else {
             return out;
@@ -654,7 +948,9 @@ impl Engine {
             if let Some(due) = mem.dwell_due {
                 self.dwell_queue.remove(&(due, id.to_string(), mem.zone));
             }
-            self.emit(&mut out, EventKind::Ended, id, mem.zone, time_ms, track.at);
+            if live {
+                self.emit(&mut out, EventKind::Ended, id, mem.zone, time_ms, track.at);
+            }
         }
         out
     }
@@ -667,5 +963,16 @@ impl Engine {
             .iter()
             .find(|m| m.zone as usize == zone)
             .map(|m| now_ms.saturating_sub(m.since_ms))
+    }
+}
+
+/// The exit margin (ground metres) as EPSG:3857 metres at `at` (0 where the scale is
+/// not positive).
+fn margin_3857(exit_margin_m: f64, at: Mercator) -> f64 {
+    let scale = ground_scale(to_lonlat(at).lat);
+    if scale > 0.0 {
+        exit_margin_m.max(0.0) / scale
+    } else {
+        0.0
     }
 }

@@ -18,7 +18,8 @@
 //! * [`index`]: [`ZoneIndex`], an R-tree over the zones plus a uniform grid for bulk
 //!   classification of many points;
 //! * [`events`]: [`Engine`], per-incident zone memberships and the enter / exit / dwell /
-//!   cross events with hysteresis, the bounded [`EventLog`] and its exports;
+//!   cross events with hysteresis, the bounded [`EventLog`] and its exports; silent bulk
+//!   seeding from a snapshot and zone changes that keep the stays going;
 //! * [`distance`]: [`Proximity`], ground distance from a point to the nearest fence and port;
 //! * [`coverage`]: [`CameraCoverage`], cameras whose field of view contains a point and the
 //!   stretches of fence no camera sees;
@@ -46,7 +47,7 @@ pub use draft::{Draft, DraftError, Handle, TapOutcome, ZoneForm, parse_dwell};
 pub use drawn::{
     Combined, Import, Origin, RejectedZone, Restored, combine, import, new_zone_id, restore,
 };
-pub use events::{Engine, EngineConfig, Event, EventKind, EventLog, Fix, Input};
+pub use events::{Engine, EngineConfig, Event, EventKind, EventLog, Fix, Input, Stay};
 pub use index::{Classification, ZoneIndex};
 pub use zone::{
     Zone, ZoneError, ZoneFileError, ZoneKind, ZoneRules, ZoneSet, parse_zones, zones_to_geojson,
