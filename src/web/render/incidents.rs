@@ -183,6 +183,7 @@ impl IncidentLayer {
         let on_canvas = self.frame.as_ref().is_some_and(Frame::has_incidents);
         if self.marks.is_empty() && !on_canvas {
             ov.show_cells(None, view.dpr());
+            ov.show_sprites(false);
             self.plan = None;
             self.last = IncidentDrawStat::default();
             return false;
@@ -214,6 +215,7 @@ impl IncidentLayer {
         let uploaded_px: u64 = rects.iter().map(|r| u64::from(r.w) * u64::from(r.h)).sum();
         let (ctx, _) = ov.sprites_ctx(width, height);
         let written = self.frame.as_ref().map_or(0, |f| upload(ctx, f, &rects));
+        ov.show_sprites(self.frame.as_ref().is_some_and(Frame::has_incidents));
         self.last = IncidentDrawStat {
             ms: now_ms() - start,
             plan_ms,

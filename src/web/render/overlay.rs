@@ -83,6 +83,7 @@ impl IncidentOverlay {
         )?;
         cells_ctx.set_image_smoothing_enabled(false);
         set_style(&cells, "display", "none");
+        set_style(&sprites, "display", "none");
         Ok(IncidentOverlay {
             cells,
             cells_ctx,
@@ -164,9 +165,14 @@ impl IncidentOverlay {
         );
     }
 
-    /// Hides everything (no incidents).
-    pub fn hide_cells(&self) {
-        set_style(&self.cells, "display", "none");
+    /// Shows the sprites canvas only while it holds something: an empty 4K layer would still
+    /// be composited every frame.
+    pub fn show_sprites(&self, shown: bool) {
+        set_style(
+            &self.sprites,
+            "display",
+            if shown { "block" } else { "none" },
+        );
     }
 }
 
