@@ -124,6 +124,25 @@ pub(crate) fn position(v: &J) -> Result<LonLat, String> {
     LonLat::new(lon, lat).ok_or_else(|| "coordinate is NaN or infinite".to_string())
 }
 
+/// The `features` of a GeoJSON FeatureCollection root, or why `root` is not one (the text
+/// the layer and zones readers both show).
+pub(crate) fn feature_collection<'a, 'b>(root: &'a J<'b>) -> Result<&'a [J<'b>], String> {
+    if !matches!(root, J::Obj(_)) {
+        return Err(format!("top level is {}", root.kind()));
+    }
+    match root.get("type") {
+        Some(J::Str(t)) if t == "FeatureCollection" => {}
+        Some(J::Str(t)) => return Err(format!("type is {t:?}")),
+        Some(other) => return Err(format!("type is {}", other.kind())),
+        None => return Err("no \"type\" member".to_string()),
+    }
+    match root.get("features") {
+        Some(J::Arr(a)) => Ok(a),
+        Some(other) => Err(format!("no features array (features is {})", other.kind())),
+        None => Err("no features array".to_string()),
+    }
+}
+
 pub(crate) fn array<'a, 'b>(v: &'a J<'b>, what: &str) -> Result<&'a [J<'b>], String> {
     match v {
         J::Arr(a) => Ok(a),
@@ -406,43 +425,7 @@ pub fn ingest_layer(
     names: &PropertyNames,
 ) -> Result<LayerData, IngestError> {
     let root = parse_json(text)?;
-    if !matches!(root, J::Obj(_)) {
-        return Err(IngestError::NotFeatureCollection(format!(
-            "top level is {}",
-            root.kind()
-        )));
-    }
-    match root.get("type") {
-        Some(J::Str(t)) if t == "FeatureCollection" => {}
-        Some(J::Str(t)) => {
-            return Err(IngestError::NotFeatureCollection(format!("type is {t:?}")));
-        }
-        Some(other) => {
-            return Err(IngestError::NotFeatureCollection(format!(
-                "type is {}",
-                other.kind()
-            )));
-        }
-        None => {
-            return Err(IngestError::NotFeatureCollection(
-                "no \"type\" member".to_string(),
-            ));
-        }
-    }
-    let features = match root.get("features") {
-        Some(J::Arr(a)) => a,
-        Some(other) => {
-            return Err(IngestError::NotFeatureCollection(format!(
-                "no features array (features is {})",
-                other.kind()
-            )));
-        }
-        None => {
-            return Err(IngestError::NotFeatureCollection(
-                "no features array".to_string(),
-            ));
-        }
-    };
+    let features = feature_collection(&root).map_err(IngestError::NotFeatureCollection)?;
 
     let mut data = LayerData::empty(layer);
     for (index, f) in features.iter().enumerate() {

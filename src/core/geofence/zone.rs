@@ -530,45 +530,8 @@ fn zone_feature(f: &J, id: Option<String>) -> Result<Zone, String> {
 /// FeatureCollection; every feature is validated on its own.
 pub fn parse_zones(text: &str) -> Result<ZoneSet, ZoneFileError> {
     let root = J::parse(text).map_err(ZoneFileError::Json)?;
-    if !matches!(root, J::Obj(_)) {
-        return Err(ZoneFileError::NotFeatureCollection(format!(
-            "top level is {}",
-            root.kind()
-        )));
-    }
-    match root.get("type") {
-        Some(J::Str(t)) if t == "FeatureCollection" => {}
-        Some(J::Str(t)) => {
-            return Err(ZoneFileError::NotFeatureCollection(format!(
-                "type is {t:?}"
-            )));
-        }
-        Some(other) => {
-            return Err(ZoneFileError::NotFeatureCollection(format!(
-                "type is {}",
-                other.kind()
-            )));
-        }
-        None => {
-            return Err(ZoneFileError::NotFeatureCollection(
-                "no \"type\" member".to_string(),
-            ));
-        }
-    }
-    let features = match root.get("features") {
-        Some(J::Arr(a)) => a,
-        Some(other) => {
-            return Err(ZoneFileError::NotFeatureCollection(format!(
-                "features is {} (expected an array)",
-                other.kind()
-            )));
-        }
-        None => {
-            return Err(ZoneFileError::NotFeatureCollection(
-                "no features array".to_string(),
-            ));
-        }
-    };
+    let features =
+        crate::ingest::feature_collection(&root).map_err(ZoneFileError::NotFeatureCollection)?;
     let mut set = ZoneSet::default();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (index, f) in features.iter().enumerate() {
