@@ -124,6 +124,28 @@ pub(crate) fn position(v: &J) -> Result<LonLat, String> {
     LonLat::new(lon, lat).ok_or_else(|| "coordinate is NaN or infinite".to_string())
 }
 
+/// The `properties` of a GeoJSON Feature (`None` when absent or null), or why `f` is not a
+/// Feature (the text the layer and zones readers both show).
+pub(crate) fn feature_properties<'a, 'b>(f: &'a J<'b>) -> Result<Option<&'a J<'b>>, String> {
+    let J::Obj(_) = f else {
+        return Err(format!("feature is {} (expected an object)", f.kind()));
+    };
+    match f.get("type") {
+        Some(J::Str(t)) if t == "Feature" => {}
+        Some(J::Str(t)) => return Err(format!("type is {t:?} (expected \"Feature\")")),
+        Some(other) => return Err(format!("type is {} (expected \"Feature\")", other.kind())),
+        None => return Err("feature has no type".to_string()),
+    }
+    match f.get("properties") {
+        None | Some(J::Null) => Ok(None),
+        Some(p @ J::Obj(_)) => Ok(Some(p)),
+        Some(other) => Err(format!(
+            "properties is {} (expected an object or null)",
+            other.kind()
+        )),
+    }
+}
+
 /// The `features` of a GeoJSON FeatureCollection root, or why `root` is not one (the text
 /// the layer and zones readers both show).
 pub(crate) fn feature_collection<'a, 'b>(root: &'a J<'b>) -> Result<&'a [J<'b>], String> {
@@ -348,25 +370,7 @@ fn feature(
     names: &PropertyNames,
     id: Option<String>,
 ) -> Result<Feature, String> {
-    let J::Obj(_) = f else {
-        return Err(format!("feature is {} (expected an object)", f.kind()));
-    };
-    match f.get("type") {
-        Some(J::Str(t)) if t == "Feature" => {}
-        Some(J::Str(t)) => return Err(format!("type is {t:?} (expected \"Feature\")")),
-        Some(other) => return Err(format!("type is {} (expected \"Feature\")", other.kind())),
-        None => return Err("feature has no type".to_string()),
-    }
-    let props = match f.get("properties") {
-        None | Some(J::Null) => None,
-        Some(p @ J::Obj(_)) => Some(p),
-        Some(other) => {
-            return Err(format!(
-                "properties is {} (expected an object or null)",
-                other.kind()
-            ));
-        }
-    };
+    let props = feature_properties(f)?;
     let mut geos = Vec::new();
     match f.get("geometry") {
         None => return Err("geometry is missing".to_string()),

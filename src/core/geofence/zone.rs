@@ -462,25 +462,7 @@ fn flag(props: Option<&J>, name: &str, default: bool) -> Result<bool, String> {
 }
 
 fn zone_feature(f: &J, id: Option<String>) -> Result<Zone, String> {
-    let J::Obj(_) = f else {
-        return Err(format!("feature is {} (expected an object)", f.kind()));
-    };
-    match f.get("type") {
-        Some(J::Str(t)) if t == "Feature" => {}
-        Some(J::Str(t)) => return Err(format!("type is {t:?} (expected \"Feature\")")),
-        Some(other) => return Err(format!("type is {} (expected \"Feature\")", other.kind())),
-        None => return Err("feature has no type".to_string()),
-    }
-    let props = match f.get("properties") {
-        None | Some(J::Null) => None,
-        Some(p @ J::Obj(_)) => Some(p),
-        Some(other) => {
-            return Err(format!(
-                "properties is {} (expected an object or null)",
-                other.kind()
-            ));
-        }
-    };
+    let props = crate::ingest::feature_properties(f)?;
     let Some(id) = id else {
         return Err("missing id (give the Feature an id or an \"id\" property)".to_string());
     };
