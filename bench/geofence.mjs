@@ -43,7 +43,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { ROOT, CHROMIUM, prepareDist, startServer, launchBrowser, openApp, waitForSettled } from '../tests/e2e/harness.mjs';
-import { median, pct, stats, fmt } from './stats.mjs';
+import { median, pct, stats, fmt, finish } from './stats.mjs';
 
 const args = process.argv.slice(2);
 const argVal = (name, dflt) => {
@@ -349,12 +349,7 @@ async function main() {
   }
   if (results.packages) out.push(`Peers: ${Object.entries(results.packages).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   for (const [k, v] of Object.entries(results.errors)) out.push(`ERROR (${k}): ${v.split('\n')[0]}`);
-  console.log(out.join('\n'));
-  fs.mkdirSync(path.dirname(OUT), { recursive: true });
-  fs.writeFileSync(OUT, JSON.stringify(results, null, 2) + '\n');
-  console.log(`\nwrote ${path.relative(process.cwd(), OUT)}`);
-  if (Object.keys(results.errors).length) process.exit(1);
-  if (STRICT && rows.some((r) => r.pass === false)) process.exit(1);
+  finish(out, results, rows, OUT, STRICT);
 }
 
 main().catch((e) => {

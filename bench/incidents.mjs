@@ -33,7 +33,7 @@ import {
   waitForSettled, frameCount, waitForNewFrame,
 } from '../tests/e2e/harness.mjs';
 import { writeSnapshot } from './make-snapshot.mjs';
-import { median, pct, stats, fmt } from './stats.mjs';
+import { median, pct, stats, fmt, finish } from './stats.mjs';
 
 const args = process.argv.slice(2);
 const argVal = (name, dflt) => {
@@ -334,12 +334,7 @@ async function main() {
     }
   }
   for (const [k, v] of Object.entries(results.errors)) out.push(`ERROR (${k}): ${v.split('\n')[0]}`);
-  console.log(out.join('\n'));
-  fs.mkdirSync(path.dirname(OUT), { recursive: true });
-  fs.writeFileSync(OUT, JSON.stringify(results, null, 2) + '\n');
-  console.log(`\nwrote ${path.relative(process.cwd(), OUT)}`);
-  if (Object.keys(results.errors).length) process.exit(1);
-  if (STRICT && rows.some((r) => r.pass === false)) process.exit(1);
+  finish(out, results, rows, OUT, STRICT);
 }
 
 main().catch((e) => {

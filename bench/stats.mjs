@@ -1,4 +1,7 @@
-// Statistics and formatting shared by the benchmark runners (render, incidents, geofence).
+// Statistics, formatting and reporting shared by the benchmark runners (render, incidents, geofence).
+
+import fs from 'node:fs';
+import path from 'node:path';
 
 /** Median of the samples (NaN if none). */
 export const median = (xs) => {
@@ -20,3 +23,16 @@ export const stats = (xs) => ({ n: xs.length, median: median(xs), p95: pct(xs, 9
 
 /** A number with `d` decimals, or "n/a". */
 export const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+
+/**
+ * Prints the report `lines`, writes `results` as JSON to `outPath`, and exits 1 when a part of
+ * the run failed (`results.errors`) or, with `strict`, when a target row was missed.
+ */
+export function finish(lines, results, rows, outPath, strict) {
+  console.log(lines.join('\n'));
+  fs.mkdirSync(path.dirname(outPath), { recursive: true });
+  fs.writeFileSync(outPath, JSON.stringify(results, null, 2) + '\n');
+  console.log(`\nwrote ${path.relative(process.cwd(), outPath)}`);
+  if (Object.keys(results.errors).length) process.exit(1);
+  if (strict && rows.some((r) => r.pass === false)) process.exit(1);
+}
