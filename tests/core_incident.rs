@@ -1,5 +1,7 @@
-//! Live incidents: RFC 3339 times, event and snapshot parsing with exact
-//! errors, and the store's ordering, tracks, resync, purge and scale.
+//! Live incidents: RFC 3339 times, local dates and clock skew
+//! (`Timestamp::recency`), event and snapshot parsing with exact errors
+//! (unknown kinds kept as other with their text), and the store's ordering,
+//! tracks, resync, purge and scale.
 //!
 //! Positions are degrees WGS84 around Calais (Sangatte, Coquelles); times are
 //! milliseconds since the Unix epoch, known values computed with python3's
@@ -11,6 +13,7 @@ use calais_map::core::incident::{
     parse_incident, parse_seq, parse_snapshot,
 };
 use calais_map::core::projection::to_mercator;
+use calais_map::core::time::{CLOCK_SKEW_TOLERANCE_MS, Recency};
 use calais_map::core::units::LonLat;
 
 const SMALL_BOAT: &str = include_str!("fixtures/incidents/event_small_boat.json");
@@ -48,6 +51,7 @@ fn mk(
     Incident {
         id: id.to_string(),
         kind,
+        kind_text: None,
         severity: Severity::new(3).expect("valid"),
         status,
         position,
@@ -259,6 +263,177 @@ fn timestamp_range_and_order() {
 }
 
 // ---------------------------------------------------------------------------
+// Local dates and clock skew (offsets are minutes east of UTC, looked up per instant).
+
+/// Paris: +60 in winter, +120 in summer (the switches of 2024: 31 March 01:00Z, 27 October 01:00Z).
+const PARIS_WINTER: i32 = 60;
+const PARIS_SUMMER: i32 = 120;
+
+#[test]
+fn local_time_parts() {
+    let t = ts("2024-12-02T23:30:05.999Z");
+    let utc = t.local(0);
+    assert_eq!(utc.date(), (2024, 12, 2));
+    assert_eq!((utc.hour, utc.minute, utc.second), (23, 30, 5));
+    let paris = t.local(PARIS_WINTER);
+    assert_eq!(paris.date(), (2024, 12, 3), "00:30 the next day in Paris");
+    assert_eq!((paris.hour, paris.minute, paris.second), (0, 30, 5));
+    let new_york = ts("2024-03-01T02:00:00Z").local(-300);
+    assert_eq!(
+        new_york.date(),
+        (2024, 2, 29),
+        "the leap day, 21:00 in New York"
+    );
+    assert_eq!(new_york.hour, 21);
+    let kolkata = ts("2024-06-01T18:29:59Z").local(330);
+    assert_eq!(
+        (kolkata.date(), kolkata.hour, kolkata.minute),
+        ((2024, 6, 1), 23, 59)
+    );
+    // The ends of the range at an offset stay whole (no panic, no wrap).
+    assert_eq!(Timestamp::MIN.local(-60).date(), (-1, 12, 31));
+    assert_eq!(Timestamp::MAX.local(60).date(), (10_000, 1, 1));
+    // The existing texts are the same parts.
+    assert_eq!(t.clock_text(PARIS_WINTER), "00:30:05");
+    assert_eq!(t.date_time_text(PARIS_WINTER), "2024-12-03 00:30:05");
+}
+
+#[test]
+fn recency_midnight_at_a_non_zero_offset() {
+    use Recency::{OtherDay, Today};
+    // 11:00 in Paris on 3 December (UTC+1): local midnight is 23:00Z the day before.
+    let now = ts("2024-12-03T10:00:00Z");
+    let r = |t: &str| ts(t).recency(now, PARIS_WINTER, PARIS_WINTER);
+    assert_eq!(r("2024-12-02T23:00:00Z"), Today, "00:00:00 local");
+    assert_eq!(
+        r("2024-12-02T22:59:59.999Z"),
+        OtherDay,
+        "23:59:59.999 local, the day before"
+    );
+    assert_eq!(r("2024-12-03T10:00:00Z"), Today, "now itself");
+    assert_eq!(r("2024-11-30T10:00:00Z"), OtherDay, "3 days ago");
+    assert_eq!(
+        r("2023-12-03T10:00:00Z"),
+        OtherDay,
+        "same date, a year before"
+    );
+    // In UTC the same instants fall on other sides of midnight.
+    assert_eq!(ts("2024-12-02T23:00:00Z").recency(now, 0, 0), OtherDay);
+    assert_eq!(ts("2024-12-03T00:00:00Z").recency(now, 0, 0), Today);
+    // West of UTC (New York, -05:00): 22:00 on 2 December local.
+    let now = ts("2024-12-03T03:00:00Z");
+    assert_eq!(ts("2024-12-02T05:00:00Z").recency(now, -300, -300), Today);
+    assert_eq!(
+        ts("2024-12-02T04:59:59Z").recency(now, -300, -300),
+        OtherDay
+    );
+    // Half-hour offset (Kolkata, +05:30): midnight is 18:30Z.
+    let now = ts("2024-12-03T06:00:00Z");
+    assert_eq!(ts("2024-12-02T18:30:00Z").recency(now, 330, 330), Today);
+    assert_eq!(ts("2024-12-02T18:29:59Z").recency(now, 330, 330), OtherDay);
+    // Just before midnight, a report a minute ahead (within the tolerance) is already
+    // tomorrow: dated, not flagged.
+    let now = ts("2024-12-03T22:59:30Z");
+    assert_eq!(
+        ts("2024-12-03T23:00:30Z").recency(now, PARIS_WINTER, PARIS_WINTER),
+        OtherDay
+    );
+}
+
+#[test]
+fn recency_across_summer_time_changes() {
+    use Recency::{OtherDay, Today};
+    // Spring (31 March 2024, 01:00Z: +60 → +120). Now: 14:00 local (+120) on 31 March.
+    let now = ts("2024-03-31T12:00:00Z");
+    // 22:30Z on the 30th was 23:30 on the 30th at its own offset (+60): another day. At
+    // now's offset it would wrongly read 00:30 on the 31st.
+    let t = ts("2024-03-30T22:30:00Z");
+    assert_eq!(t.recency(now, PARIS_WINTER, PARIS_SUMMER), OtherDay);
+    assert_eq!(
+        t.recency(now, PARIS_SUMMER, PARIS_SUMMER),
+        Today,
+        "the wrong offset"
+    );
+    assert_eq!(
+        ts("2024-03-30T23:00:00Z").recency(now, PARIS_WINTER, PARIS_SUMMER),
+        Today,
+        "00:00 local on the 31st, before the switch"
+    );
+    // Autumn (27 October 2024, 01:00Z: +120 → +60). Now: 00:30 local (+60) on the 28th.
+    let now = ts("2024-10-27T23:30:00Z");
+    assert_eq!(
+        ts("2024-10-27T22:59:59Z").recency(now, PARIS_WINTER, PARIS_WINTER),
+        OtherDay,
+        "23:59:59 on the 27th"
+    );
+    assert_eq!(
+        ts("2024-10-27T23:00:00Z").recency(now, PARIS_WINTER, PARIS_WINTER),
+        Today
+    );
+    // Noon on the 27th, 02:30 local on the 27th at +120 (before the switch): another day.
+    let now = ts("2024-10-27T11:00:00Z");
+    let t = ts("2024-10-26T22:30:00Z");
+    assert_eq!(
+        t.recency(now, PARIS_SUMMER, PARIS_WINTER),
+        Today,
+        "00:30 on the 27th"
+    );
+    assert_eq!(
+        t.recency(now, PARIS_WINTER, PARIS_WINTER),
+        OtherDay,
+        "the wrong offset"
+    );
+}
+
+#[test]
+fn recency_flags_clock_skew_beyond_the_tolerance() {
+    assert_eq!(CLOCK_SKEW_TOLERANCE_MS, 120_000, "2 minutes (documented)");
+    let now = ts("2024-12-03T10:00:00Z");
+    let ahead = |ms: i64| {
+        Timestamp::from_millis(now.millis() + ms)
+            .expect("in range")
+            .recency(now, PARIS_WINTER, PARIS_WINTER)
+    };
+    // Exactly at the tolerance is not skew; one millisecond more is.
+    assert_eq!(ahead(CLOCK_SKEW_TOLERANCE_MS), Recency::Today);
+    assert_eq!(ahead(CLOCK_SKEW_TOLERANCE_MS).skew_ms(), None);
+    assert_eq!(
+        ahead(CLOCK_SKEW_TOLERANCE_MS + 1),
+        Recency::Future {
+            ahead_ms: CLOCK_SKEW_TOLERANCE_MS + 1,
+            today: true
+        }
+    );
+    assert_eq!(ahead(600_000).skew_ms(), Some(600_000), "10 minutes ahead");
+    assert!(ahead(600_000).is_today());
+    assert_eq!(ahead(-3 * 86_400_000), Recency::OtherDay);
+    assert!(!Recency::OtherDay.is_today());
+    // Far ahead, on another date: flagged, and dated.
+    let two_days = ahead(2 * 86_400_000);
+    assert_eq!(two_days.skew_ms(), Some(2 * 86_400_000));
+    assert!(!two_days.is_today());
+    // A few minutes ahead just before local midnight: flagged, on tomorrow's date.
+    let late = ts("2024-12-03T22:58:00Z");
+    let r = ts("2024-12-03T23:08:00Z").recency(late, PARIS_WINTER, PARIS_WINTER);
+    assert_eq!(
+        r,
+        Recency::Future {
+            ahead_ms: 600_000,
+            today: false
+        }
+    );
+    // The ends of the range.
+    assert_eq!(
+        Timestamp::MAX.recency(Timestamp::MIN, 0, 0).skew_ms(),
+        Some(Timestamp::MAX.millis() - Timestamp::MIN.millis())
+    );
+    assert_eq!(
+        Timestamp::MIN.recency(Timestamp::MAX, 0, 0),
+        Recency::OtherDay
+    );
+}
+
+// ---------------------------------------------------------------------------
 // Types.
 
 #[test]
@@ -315,6 +490,7 @@ fn small_boat_event_parses_every_field() {
     let inc = parse_incident(SMALL_BOAT, &names()).expect("valid event");
     assert_eq!(inc.id, "inc-sangatte-boat-1");
     assert_eq!(inc.kind, IncidentKind::SmallBoat);
+    assert_eq!(inc.kind_text, None, "a known kind keeps no text");
     assert_eq!(inc.severity.get(), 4);
     assert_eq!(inc.status, Status::Open);
     assert!(inc.is_open());
@@ -398,6 +574,210 @@ fn configured_property_names() {
     );
 }
 
+/// A feature whose kind is `kind` (JSON text), and the same with a bare `NaN` in an extra
+/// property (read again by the serde_json fallback, not the fast reader).
+fn with_kind(kind: &str) -> [String; 2] {
+    let text = boat_with(r#""kind": "small_boat""#, &format!(r#""kind": {kind}"#));
+    let fallback = text.replacen(r#""persons": 40"#, r#""persons": NaN"#, 1);
+    assert_ne!(text, fallback, "fixture has persons");
+    [text, fallback]
+}
+
+#[test]
+fn unknown_kinds_are_other_with_their_text_in_events_and_snapshots() {
+    let long = format!("\"{}\"", "k".repeat(200));
+    let cases = [
+        (r#""drone_sighting""#, "drone_sighting".to_string()),
+        (r#""Small_Boat""#, "Small_Boat".to_string()),
+        (r#""jet ski <b>&amp;""#, "jet ski <b>&amp;".to_string()),
+        (r#""dr\u00f4ne""#, "dr\u{f4}ne".to_string()),
+        (long.as_str(), format!("{}…", "k".repeat(80))),
+    ];
+    for (kind, want) in &cases {
+        for text in with_kind(kind) {
+            // Live event.
+            let inc = parse_incident(&text, &names()).unwrap_or_else(|e| panic!("{kind}: {e}"));
+            assert_eq!(inc.kind, IncidentKind::Other, "{kind}");
+            assert_eq!(inc.kind_text.as_deref(), Some(want.as_str()), "{kind}");
+            assert!(
+                !inc.properties.iter().any(|(k, _)| k == "kind"),
+                "the kind is a field, not an extra property"
+            );
+            // The same feature in a snapshot, beside a known kind.
+            let snap = parse_snapshot(
+                &collection(&[
+                    text.clone(),
+                    feature_json(
+                        "b",
+                        "fence_breach",
+                        COQUELLES,
+                        "open",
+                        "2024-06-01T04:00:00Z",
+                    ),
+                ]),
+                &names(),
+            )
+            .expect("loads");
+            assert_eq!(snap.rejected, []);
+            assert_eq!(snap.incidents.len(), 2);
+            assert_eq!(
+                snap.incidents[0], inc,
+                "{kind}: the snapshot reads what the event does"
+            );
+            assert_eq!(snap.incidents[1].kind_text, None);
+        }
+    }
+    // The key "other" itself is a known kind: no text.
+    let [text, fallback] = with_kind(r#""other""#);
+    for t in [text, fallback] {
+        let inc = parse_incident(&t, &names()).expect("valid");
+        assert_eq!((inc.kind, inc.kind_text), (IncidentKind::Other, None));
+    }
+    // A configured kind property name reads the same way.
+    let n = IncidentNames {
+        kind: "type_incident".into(),
+        ..IncidentNames::default()
+    };
+    let text = boat_with(r#""kind": "small_boat""#, r#""type_incident": "drone""#);
+    let inc = parse_incident(&text, &n).expect("valid");
+    assert_eq!(inc.kind_text.as_deref(), Some("drone"));
+}
+
+#[test]
+fn missing_or_non_string_kinds_are_rejected_and_keep_the_good_data() {
+    use IncidentError as E;
+    let bad = [
+        ("null", E::KindMissing),
+        (r#""""#, E::KindMissing),
+        (r#""   ""#, E::KindMissing),
+        ("3", E::BadKind("3".into())),
+        ("false", E::BadKind("false".into())),
+        (r#"["drone"]"#, E::BadKind(r#"["drone"]"#.into())),
+    ];
+    for (kind, want) in &bad {
+        for text in with_kind(kind) {
+            assert_eq!(
+                parse_incident(&text, &names()).as_ref(),
+                Err(want),
+                "{kind}"
+            );
+        }
+    }
+    let [no_kind, no_kind_fallback] =
+        with_kind(r#""x""#).map(|t| t.replacen(r#""kind": "x","#, "", 1));
+    for text in [&no_kind, &no_kind_fallback] {
+        assert_eq!(parse_incident(text, &names()), Err(E::KindMissing));
+    }
+
+    // In a store: a good incident, then bad versions of it and of a new id change nothing.
+    let mut store = IncidentStore::new();
+    let good = parse_incident(&with_kind(r#""drone_sighting""#)[0], &names()).expect("valid");
+    assert_eq!(store.upsert(good.clone().with_seq(1)), Upsert::Inserted);
+    let v = store.version();
+    for (i, (kind, want)) in bad.iter().enumerate() {
+        let text = with_kind(kind)[0].replacen("05:20:30.250", "06:00:00", 1);
+        match parse_incident(&text, &names()) {
+            Ok(inc) => panic!("{kind} parsed: {inc:?}"),
+            Err(e) => {
+                assert_eq!(&e, want);
+                store.record_error(&e);
+            }
+        }
+        assert_eq!(store.diagnostics().rejected, i as u64 + 1);
+    }
+    assert_eq!(store.version(), v, "rejections change no incident");
+    assert_eq!(store.get(&good.id), Some(&good.clone().with_seq(1)));
+    assert_eq!(
+        store.diagnostics().last_error.as_deref(),
+        Some(r#"kind ["drone"] is not a string"#)
+    );
+
+    // A snapshot with a bad kind for a held id and a good unknown kind: the held version
+    // stays (the rejected id counts as present), the unknown one is added as other.
+    let snap_text = collection(&[
+        feature_json("b", "x", COQUELLES, "open", "2024-06-01T09:00:00Z").replacen(
+            r#""kind":"x""#,
+            r#""kind":12"#,
+            1,
+        ),
+        feature_json(
+            "c",
+            "harbour_seal",
+            SANGATTE,
+            "open",
+            "2024-06-01T09:00:00Z",
+        ),
+    ]);
+    let mut store = IncidentStore::new();
+    fill(
+        &mut store,
+        &[("b", K::FenceBreach, COQUELLES, Open, "08:00", None)],
+    );
+    let snap = parse_snapshot(&snap_text, &names()).expect("loads");
+    assert_eq!(
+        snap.rejected,
+        [Rejected {
+            index: 0,
+            id: Some("b".into()),
+            error: E::BadKind("12".into()),
+        }]
+    );
+    let out = store.apply_snapshot(snap);
+    assert_eq!((out.inserted, out.removed, out.rejected), (1, 0, 1));
+    assert_eq!(store.get("b").map(|i| i.kind), Some(K::FenceBreach));
+    assert_eq!(store.get("b").map(|i| i.updated_at), Some(hm("08:00")));
+    let c = store.get("c").expect("added");
+    assert_eq!(
+        (c.kind, c.kind_text.as_deref()),
+        (K::Other, Some("harbour_seal"))
+    );
+    assert_eq!(store.open_counts_by_kind()[5], (K::Other, 1));
+}
+
+#[test]
+fn the_store_keeps_the_kind_text_of_the_latest_version() {
+    let version = |kind: &str, updated: &str, lon: f64| {
+        let text = feature_json("d", kind, (lon, 50.96), "open", updated);
+        parse_incident(&text, &names()).expect("valid")
+    };
+    let mut store = IncidentStore::new();
+    let first = version("drone_sighting", "2024-06-01T10:00:00Z", 1.80);
+    store.upsert(first.with_seq(1));
+    // A newer state of the same unknown kind (moved): the text stays, the track grows.
+    assert_eq!(
+        store.upsert(version("drone_sighting", "2024-06-01T10:01:00Z", 1.81).with_seq(2)),
+        Upsert::Updated
+    );
+    let d = store.get("d").expect("held");
+    assert_eq!(
+        (d.kind, d.kind_text.as_deref()),
+        (K::Other, Some("drone_sighting"))
+    );
+    assert_eq!(d.track.len(), 1);
+    // An older state with another text is stale: nothing changes.
+    assert_eq!(
+        store.upsert(version("uav", "2024-06-01T09:00:00Z", 1.81).with_seq(3)),
+        Upsert::Stale
+    );
+    assert_eq!(
+        store.get("d").and_then(|d| d.kind_text.as_deref()),
+        Some("drone_sighting")
+    );
+    // The latest state is the whole incident: a renamed unknown kind, then a known one.
+    store.upsert(version("uav", "2024-06-01T10:02:00Z", 1.81).with_seq(4));
+    assert_eq!(
+        store.get("d").and_then(|d| d.kind_text.as_deref()),
+        Some("uav")
+    );
+    assert_eq!(store.open_counts_by_kind()[5], (K::Other, 1));
+    store.upsert(version("vehicle_sighting", "2024-06-01T10:03:00Z", 1.81).with_seq(5));
+    let d = store.get("d").expect("held");
+    assert_eq!((d.kind, d.kind_text.as_deref()), (K::VehicleSighting, None));
+    assert_eq!(store.open_counts_by_kind()[4], (K::VehicleSighting, 1));
+    assert_eq!(store.open_counts_by_kind()[5], (K::Other, 0));
+    assert_eq!(d.track.len(), 1, "the track is kept across kinds");
+}
+
 #[test]
 fn invalid_events_give_exact_errors() {
     use IncidentError as E;
@@ -462,17 +842,20 @@ fn invalid_events_give_exact_errors() {
             r#""kind": null,"#,
             E::KindMissing,
         ),
+        (r#""small_boat""#, r#""""#, E::KindMissing),
+        (r#""small_boat""#, r#"" \t ""#, E::KindMissing),
+        (r#""small_boat""#, "3", E::BadKind("3".into())),
+        (r#""small_boat""#, "true", E::BadKind("true".into())),
         (
             r#""small_boat""#,
-            r#""jetski""#,
-            E::UnknownKind("jetski".into()),
+            r#"["small_boat"]"#,
+            E::BadKind(r#"["small_boat"]"#.into()),
         ),
         (
             r#""small_boat""#,
-            r#""Small_Boat""#,
-            E::UnknownKind("Small_Boat".into()),
+            r#"{"key":"small_boat"}"#,
+            E::BadKind(r#"{"key":"small_boat"}"#.into()),
         ),
-        (r#""small_boat""#, "3", E::UnknownKind("3".into())),
         (r#""severity": 4,"#, "", E::SeverityMissing),
         (r#""status": "open","#, "", E::StatusMissing),
         (r#""open""#, r#""opened""#, E::BadStatus("opened".into())),
@@ -578,9 +961,10 @@ fn severity_accepts_integral_numbers_and_description_is_verbatim() {
 fn error_messages_are_human_readable() {
     let msg = |e: IncidentError| e.to_string();
     assert_eq!(
-        msg(IncidentError::UnknownKind("jetski".into())),
-        r#"unknown kind "jetski""#
+        msg(IncidentError::BadKind("3".into())),
+        "kind 3 is not a string"
     );
+    assert_eq!(msg(IncidentError::KindMissing), "kind is missing or empty");
     assert_eq!(
         msg(IncidentError::BadSeverity("9".into())),
         "severity 9 is not an integer from 1 to 5"
@@ -634,7 +1018,16 @@ fn mixed_snapshot_keeps_the_good_and_reports_the_bad() {
     let snap = parse_snapshot(SNAPSHOT_MIXED, &names()).expect("snapshot loads");
     assert_eq!(snap.cursor.as_deref(), Some("c-000184"));
     let got: Vec<&str> = snap.incidents.iter().map(|i| i.id.as_str()).collect();
-    assert_eq!(got, ["inc-boat-1", "inc-fence-7", "inc-lorry-3", "77"]);
+    assert_eq!(
+        got,
+        [
+            "inc-boat-1",
+            "inc-fence-7",
+            "inc-lorry-3",
+            "77",
+            "inc-drone-1"
+        ]
+    );
 
     let fence = &snap.incidents[1];
     assert_eq!(fence.description, XSS, "kept verbatim");
@@ -648,12 +1041,17 @@ fn mixed_snapshot_keeps_the_good_and_reports_the_bad() {
     assert_eq!(lorry.updated_at.millis(), 1_717_206_300_000);
     assert_eq!(snap.incidents[3].kind, IncidentKind::TunnelIntrusion);
     assert_eq!(snap.incidents[3].accuracy_m, Some(25.5));
+    // An unknown kind is kept as `other` with its text; known kinds carry no text.
+    let drone = &snap.incidents[4];
+    assert_eq!(drone.kind, IncidentKind::Other);
+    assert_eq!(drone.kind_text.as_deref(), Some("drone_sighting"));
+    assert!(snap.incidents[..4].iter().all(|i| i.kind_text.is_none()));
 
     let want = vec![
         Rejected {
             index: 2,
             id: Some("inc-bad-kind".into()),
-            error: IncidentError::UnknownKind("jetski".into()),
+            error: IncidentError::BadKind("7".into()),
         },
         Rejected {
             index: 3,
@@ -991,12 +1389,16 @@ fn resync_edge_cases() {
         ],
     );
     // All features rejected: no reference time, nothing removed.
-    let all_bad = wire(&[("z", "jetski", SANGATTE, "open", "00:00")]);
+    let all_bad = wire(&[("z", "small_boat", SANGATTE, "open", "00:00")]).replacen(
+        r#""kind":"small_boat""#,
+        r#""kind":null"#,
+        1,
+    );
     let out = store.apply_snapshot(parse_snapshot(&all_bad, &names()).expect("loads"));
     assert_eq!((out.removed, out.rejected), (0, 1));
     assert_eq!(store.len(), 2);
     let last = store.diagnostics().last_error.as_deref();
-    assert_eq!(last, Some(r#"unknown kind "jetski""#));
+    assert_eq!(last, Some("kind is missing or empty"));
 
     // No features at all: the server has nothing.
     let out = store.apply_snapshot(parse_snapshot(&wire(&[]), &names()).expect("loads"));

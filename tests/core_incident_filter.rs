@@ -22,6 +22,7 @@ fn mk(id: &str, kind: IncidentKind, sev: u8, status: Status, min_ago: i64) -> In
     Incident {
         id: id.to_string(),
         kind,
+        kind_text: None,
         severity: Severity::new(sev).expect("1..5"),
         status,
         position,

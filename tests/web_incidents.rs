@@ -6,7 +6,8 @@
 //! hands them over.
 #![cfg(target_arch = "wasm32")]
 
-use calais_map::web::incident_ui::{IncidentCard, IncidentPanel, IncidentStrip};
+use calais_map::web::feed_strip::IncidentStrip;
+use calais_map::web::incident_ui::{IncidentCard, IncidentPanel};
 use calais_map::web::state::AppState;
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;

@@ -5,11 +5,80 @@
 //! milliseconds); formatting always writes UTC with milliseconds
 //! (`2024-06-01T12:34:56.789Z`). Years are 0000..=9999, as RFC 3339 allows.
 //! Nothing here panics on any input.
+//!
+//! Local wall-clock time takes a UTC offset in minutes east of UTC that the
+//! caller looks up for the instant (summer time differs), so there is no
+//! time-zone database here: [`Timestamp::local`] gives the calendar parts and
+//! [`Timestamp::recency`] says how an instant stands against the reader's
+//! clock (today, another local date, or more than [`CLOCK_SKEW_TOLERANCE_MS`]
+//! ahead: clock skew). Words and formats for people are the shell's.
 
 use std::fmt;
 
 /// Milliseconds in a day.
 const DAY_MS: i64 = 86_400_000;
+
+/// How far (ms) an instant may be ahead of the reader's clock before it is flagged as clock
+/// skew: 2 minutes. Clocks of servers, cameras and browsers drift by seconds, and the list's
+/// clock ticks in 5 s steps; a report minutes "in the future" means one of the clocks is
+/// wrong. Exactly this far ahead is still not skew ([`Recency::Future`] is strictly more).
+pub const CLOCK_SKEW_TOLERANCE_MS: i64 = 2 * 60_000;
+
+/// How an instant stands against the reader's clock `now` ([`Timestamp::recency`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Recency {
+    /// On the reader's local calendar date, and at most [`CLOCK_SKEW_TOLERANCE_MS`] ahead.
+    Today,
+    /// On another local calendar date (earlier, or later within the tolerance just after
+    /// midnight), at most [`CLOCK_SKEW_TOLERANCE_MS`] ahead.
+    OtherDay,
+    /// More than [`CLOCK_SKEW_TOLERANCE_MS`] after `now` (`ahead_ms` > the tolerance):
+    /// the source's clock or the reader's is wrong. `today`: on the reader's local date.
+    Future { ahead_ms: i64, today: bool },
+}
+
+impl Recency {
+    /// `true` on the reader's local calendar date (`Today`, or `Future` on the same date).
+    pub fn is_today(self) -> bool {
+        match self {
+            Recency::Today => true,
+            Recency::OtherDay => false,
+            Recency::Future { today, .. } => today,
+        }
+    }
+
+    /// How far ahead of the reader's clock, when flagged as clock skew.
+    pub fn skew_ms(self) -> Option<i64> {
+        match self {
+            Recency::Future { ahead_ms, .. } => Some(ahead_ms),
+            Recency::Today | Recency::OtherDay => None,
+        }
+    }
+}
+
+/// Calendar date and wall-clock time at some UTC offset ([`Timestamp::local`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LocalTime {
+    /// The year (may be -1 or 10000 when the offset moves a bound across a new year).
+    pub year: i64,
+    /// 1..=12.
+    pub month: u8,
+    /// 1..=31.
+    pub day: u8,
+    /// 0..=23.
+    pub hour: u8,
+    /// 0..=59.
+    pub minute: u8,
+    /// 0..=59.
+    pub second: u8,
+}
+
+impl LocalTime {
+    /// (year, month, day): the local calendar date.
+    pub fn date(self) -> (i64, u8, u8) {
+        (self.year, self.month, self.day)
+    }
+}
 
 /// An instant, milliseconds since 1970-01-01T00:00:00Z (negative before).
 ///
@@ -140,6 +209,40 @@ impl Timestamp {
     pub fn date_time_text(self, utc_offset_min: i32) -> String {
         let ((y, mo, d), h, m, s) = self.local_parts(utc_offset_min);
         format!("{y:04}-{mo:02}-{d:02} {h:02}:{m:02}:{s:02}")
+    }
+
+    /// Calendar date and wall-clock time at a UTC offset in minutes east of UTC.
+    pub fn local(self, utc_offset_min: i32) -> LocalTime {
+        let ((year, month, day), hour, minute, second) = self.local_parts(utc_offset_min);
+        // Every part is within its range by construction (`civil_from_days`, `rem_euclid`).
+        let small = |v: i64| u8::try_from(v).unwrap_or(0);
+        LocalTime {
+            year,
+            month: small(month),
+            day: small(day),
+            hour: small(hour),
+            minute: small(minute),
+            second: small(second),
+        }
+    }
+
+    /// How this instant stands against the reader's clock `now`: more than
+    /// [`CLOCK_SKEW_TOLERANCE_MS`] ahead is [`Recency::Future`] (clock skew); otherwise
+    /// [`Recency::Today`] when its local calendar date is `now`'s, else [`Recency::OtherDay`].
+    ///
+    /// Each instant's date is taken at its own UTC offset (minutes east of UTC, looked up by
+    /// the caller for that instant): `offset_min` for this one, `now_offset_min` for `now`,
+    /// so an instant before a summer-time change is dated as its own wall clock showed it.
+    pub fn recency(self, now: Timestamp, offset_min: i32, now_offset_min: i32) -> Recency {
+        let today = self.local(offset_min).date() == now.local(now_offset_min).date();
+        let ahead_ms = self.0 - now.0;
+        if ahead_ms > CLOCK_SKEW_TOLERANCE_MS {
+            Recency::Future { ahead_ms, today }
+        } else if today {
+            Recency::Today
+        } else {
+            Recency::OtherDay
+        }
     }
 
     fn local_parts(self, utc_offset_min: i32) -> ((i64, i64, i64), i64, i64, i64) {

@@ -1,11 +1,18 @@
-//! The live incident feed in the page: snapshot, Server-Sent Events resumed by event id,
-//! polling fallback, reconnect with exponential back-off and jitter, stale detection and
-//! retention (see docs/api.md for the contract).
+//! The live incident feed in the page: the I/O around the core's feed state machine
+//! (`core::feed::FeedMachine`): snapshot and `?since=` requests, the EventSource, the one
+//! timer, the browser's online/offline and visibility events, retention, and the signals the
+//! panels read (see docs/api.md for the contract with the server).
 //!
-//! Units: wall-clock times are ms since the Unix epoch (`Date.now()`); durations are ms; the
-//! incidents are as in `core::incident` (degrees WGS84, EPSG:3857 metres). Parsing, merge
-//! rules, health and back-off are the core's (`core::incident`, `core::feed`); this module
-//! only moves text and timers.
+//! Units: wall-clock times are ms since the Unix epoch (`Date.now()`), the machine's clock
+//! too; durations are ms; the incidents are as in `core::incident` (degrees WGS84, EPSG:3857
+//! metres). *When* to connect, retry, resync or call the picture stale is decided by the
+//! machine alone (tested natively in tests/core_feed.rs); this module turns browser callbacks
+//! into `Input`s and performs the `Effect`s, nothing more. Parsing and merge rules are
+//! `core::incident`'s.
+//!
+//! Transport failures (no answer, HTTP errors, cut or unreadable bodies, a lost stream) are
+//! the machine's `Problem`s, shown in the status strip and cleared when the feed delivers
+//! again; only bad *events* and bad snapshot *features* count as rejected in the diagnostics.
 //!
 //! The store is not a signal (100k incidents must not be cloned): it lives in [`FeedCore`]
 //! and readers borrow it through [`Incidents::with_store`]. Signals (`version`, `counts`,
@@ -15,6 +22,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use gloo_events::EventListener;
 use gloo_net::http::Request;
 use gloo_timers::callback::{Interval, Timeout};
 use leptos::prelude::*;
@@ -23,7 +31,10 @@ use wasm_bindgen::prelude::Closure;
 use web_sys::{EventSource, MessageEvent, RequestCache};
 
 use crate::core::config::IncidentFeedConfig;
-use crate::core::feed::{Backoff, FeedHealth, FeedStatus, with_query};
+pub use crate::core::feed::Transport;
+use crate::core::feed::{
+    Effect, FeedMachine, FeedView, Input, Notice, Problem, ResyncCause, Ticket, with_query,
+};
 use crate::core::incident::{
     Diagnostics, IncidentFilter, IncidentKind, IncidentStore, Timestamp, parse_incident, parse_seq,
     parse_snapshot,
@@ -35,28 +46,8 @@ pub const FLUSH_MS: f64 = 250.0;
 const TICK_MS: u32 = 1_000;
 /// Fading markers and time windows are re-drawn in steps of this many ms.
 pub const CLOCK_STEP_MS: i64 = 5_000;
-/// Reconnect delays: first about `BACKOFF_BASE_MS`, doubling up to `BACKOFF_MAX_MS`.
-const BACKOFF_BASE_MS: f64 = 500.0;
-const BACKOFF_MAX_MS: f64 = 30_000.0;
-
-/// How live updates arrive.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Transport {
-    /// Server-Sent Events (the default).
-    Sse,
-    /// `GET <snapshot>?since=<cursor>` every `poll_interval_s` (no EventSource, or
-    /// `stream_url` is empty in the config).
-    Poll,
-}
-
-impl Transport {
-    pub fn key(self) -> &'static str {
-        match self {
-            Transport::Sse => "sse",
-            Transport::Poll => "poll",
-        }
-    }
-}
+/// The resync notice stays this long (ms) unless dismissed.
+pub const NOTICE_MS: f64 = 120_000.0;
 
 /// Cumulative measurements, for the diagnostics panel, `window.calaisMap.feedStats()` and
 /// the benchmarks.
@@ -74,15 +65,6 @@ pub struct FeedStats {
     pub snapshots: u64,
     /// The id of the last SSE event (or the last cursor when polling).
     pub last_seq: Option<String>,
-}
-
-/// What the status pill shows.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FeedView {
-    pub status: FeedStatus,
-    pub transport: Transport,
-    /// The last connection problem, until a connection works again.
-    pub problem: Option<String>,
 }
 
 /// An incident shown in the info card.
@@ -124,6 +106,17 @@ impl Changes {
     }
 }
 
+/// A snapshot replaced the whole picture (not the first load): said once in the strip.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResyncNotice {
+    pub cause: ResyncCause,
+    /// Incidents held before and after.
+    pub before: usize,
+    pub after: usize,
+    /// When (wall-clock ms).
+    pub at: f64,
+}
+
 /// The feed's mutable state, shared by its callbacks.
 pub struct FeedCore {
     pub store: IncidentStore,
@@ -131,20 +124,21 @@ pub struct FeedCore {
     pub changes: Changes,
     pub stats: FeedStats,
     cfg: IncidentFeedConfig,
-    transport: Transport,
+    machine: FeedMachine,
     started: bool,
-    cursor: Option<String>,
-    health: FeedHealth,
-    backoff: Backoff,
-    problem: Option<String>,
-    /// Bumped on every (re)connection plan; callbacks of older ones are ignored.
-    generation: u64,
+    /// What the machine last published.
+    view: FeedView,
+    /// Incidents held before and after the last snapshot was applied.
+    replaced: (usize, usize),
+    notice: Option<ResyncNotice>,
     source: Option<Source>,
-    /// The pending retry or poll.
+    /// The one timer the machine arms (retry or poll).
     timer: Option<Timeout>,
     flush_timer: Option<Timeout>,
     last_flush: f64,
     tick: Option<Interval>,
+    /// online/offline on the window, visibilitychange on the document.
+    _browser: Vec<EventListener>,
 }
 
 pub type Shared = Rc<RefCell<FeedCore>>;
@@ -174,6 +168,8 @@ pub struct Incidents {
     /// Open incidents per kind, indexed by `IncidentKind::index`.
     pub counts: RwSignal<[usize; IncidentKind::ALL.len()]>,
     pub diagnostics: RwSignal<Diagnostics>,
+    /// The last resync, until dismissed or [`NOTICE_MS`] old.
+    pub notice: RwSignal<Option<ResyncNotice>>,
     pub filter: RwSignal<IncidentFilter>,
     pub selected: RwSignal<Option<IncidentSelection>>,
     /// Wall-clock ms in steps of [`CLOCK_STEP_MS`] (fading, time windows).
@@ -193,39 +189,48 @@ fn clock_step(now: f64) -> i64 {
     ms - ms.rem_euclid(CLOCK_STEP_MS)
 }
 
+fn machine_for(cfg: &IncidentFeedConfig, transport: Transport) -> FeedMachine {
+    // The jitter only spreads reconnects of many pages; any seed will do.
+    let seed = (js_sys::Math::random() * 9.0e15) as u64;
+    FeedMachine::new(
+        transport,
+        cfg.stale_after_s * 1_000.0,
+        cfg.poll_interval_s * 1_000.0,
+        seed,
+    )
+}
+
 impl Incidents {
     /// A feed that is not started yet (call [`Incidents::start`] once the config is known).
     pub fn new() -> Incidents {
         let now = wall_ms();
         let cfg = IncidentFeedConfig::default();
+        let machine = machine_for(&cfg, Transport::Sse);
+        let view = machine.view(now);
         let core = FeedCore {
             store: IncidentStore::new(),
             changes: Changes::default(),
             stats: FeedStats::default(),
-            health: FeedHealth::new(now, cfg.stale_after_s * 1_000.0),
+            machine,
+            view: view.clone(),
             cfg,
-            transport: Transport::Sse,
             started: false,
-            cursor: None,
-            backoff: Backoff::new(BACKOFF_BASE_MS, BACKOFF_MAX_MS),
-            problem: None,
-            generation: 0,
+            replaced: (0, 0),
+            notice: None,
             source: None,
             timer: None,
             flush_timer: None,
             last_flush: f64::NEG_INFINITY,
             tick: None,
+            _browser: Vec::new(),
         };
         Incidents {
             core: StoredValue::new_local(Rc::new(RefCell::new(core))),
             version: RwSignal::new(0),
-            status: RwSignal::new(FeedView {
-                status: FeedStatus::Connecting,
-                transport: Transport::Sse,
-                problem: None,
-            }),
+            status: RwSignal::new(view),
             counts: RwSignal::new([0; IncidentKind::ALL.len()]),
             diagnostics: RwSignal::new(Diagnostics::default()),
+            notice: RwSignal::new(None),
             filter: RwSignal::new(IncidentFilter::default()),
             selected: RwSignal::new(None),
             clock: RwSignal::new(clock_step(now)),
@@ -254,11 +259,12 @@ impl Incidents {
     pub fn stats(&self) -> Option<(FeedStats, Transport)> {
         let sh = self.shared()?;
         let core = sh.try_borrow().ok()?;
-        Some((core.stats.clone(), core.transport))
+        Some((core.stats.clone(), core.machine.transport()))
     }
 
-    /// Applies one live event as the stream would (`data` is the SSE data, `last_event_id`
-    /// its id, may be empty): upsert or rejection, cursor, health; then flushes the signals.
+    /// Applies one live event to the store as the stream does (`data` is the SSE data,
+    /// `last_event_id` its id, may be empty): upsert or rejection; then flushes the signals.
+    /// (The connection's health is the machine's business: the stream listener tells it.)
     pub fn receive(&self, data: &str, last_event_id: &str) {
         if let Some(sh) = self.shared() {
             on_event(&sh, data, last_event_id);
@@ -266,12 +272,29 @@ impl Incidents {
         }
     }
 
+    /// "Retry now": reconnect at once, skipping the back-off.
+    pub fn retry_now(&self) {
+        if let Some(sh) = self.shared() {
+            run(&sh, *self, Input::RetryNow);
+        }
+    }
+
+    /// Hides the resync notice.
+    pub fn dismiss_notice(&self) {
+        if let Some(sh) = self.shared()
+            && let Ok(mut c) = sh.try_borrow_mut()
+        {
+            c.notice = None;
+        }
+        self.notice.set(None);
+    }
+
     /// Starts the feed with this config (once; later calls do nothing).
     pub fn start(self, cfg: IncidentFeedConfig) {
         let Some(sh) = self.shared() else {
             return;
         };
-        {
+        let online = {
             let Ok(mut c) = sh.try_borrow_mut() else {
                 return;
             };
@@ -282,17 +305,22 @@ impl Incidents {
             let has_event_source = web_sys::window().is_some_and(|w| {
                 js_sys::Reflect::get(&w, &"EventSource".into()).is_ok_and(|v| v.is_function())
             });
-            c.transport = if has_event_source && !cfg.stream_url.is_empty() {
+            let transport = if has_event_source && !cfg.stream_url.is_empty() {
                 Transport::Sse
             } else {
                 Transport::Poll
             };
-            c.health = FeedHealth::new(wall_ms(), cfg.stale_after_s * 1_000.0);
+            c.machine = machine_for(&cfg, transport);
             c.cfg = cfg;
             let sh2 = sh.clone();
             c.tick = Some(Interval::new(TICK_MS, move || tick(&sh2, self)));
+            c._browser = browser_listeners(&sh, self);
+            web_sys::window().is_none_or(|w| w.navigator().on_line())
+        };
+        if !online {
+            run(&sh, self, Input::Offline);
         }
-        resync(&sh, self);
+        run(&sh, self, Input::Start);
     }
 }
 
@@ -302,191 +330,294 @@ impl Default for Incidents {
     }
 }
 
-/// GET without caching; the status and body, or a connection error.
-async fn get(url: &str) -> Result<(u16, String), String> {
-    let response = Request::get(url)
-        .cache(RequestCache::NoStore)
-        .send()
-        .await
-        .map_err(|e| format!("could not reach {url}: {e}"))?;
-    let status = response.status();
-    let body = response
-        .text()
-        .await
-        .map_err(|e| format!("could not read {url}: {e}"))?;
-    Ok((status, body))
+/// The browser's network and visibility reports, as machine inputs.
+fn browser_listeners(sh: &Shared, inc: Incidents) -> Vec<EventListener> {
+    let mut out = Vec::new();
+    let Some(window) = web_sys::window() else {
+        return out;
+    };
+    for (name, input) in [("online", Input::Online), ("offline", Input::Offline)] {
+        let sh = sh.clone();
+        out.push(EventListener::new(&window, name, move |_| {
+            run(&sh, inc, input.clone());
+        }));
+    }
+    if let Some(document) = window.document() {
+        let sh = sh.clone();
+        let doc = document.clone();
+        out.push(EventListener::new(
+            &document,
+            "visibilitychange",
+            move |_| {
+                let input = if doc.hidden() {
+                    Input::Hidden
+                } else {
+                    Input::Visible
+                };
+                run(&sh, inc, input);
+            },
+        ));
+    }
+    out
 }
 
-/// What to try again after a failure.
-#[derive(Clone, Copy)]
-enum Retry {
-    Snapshot,
-    Stream,
-    Poll,
-}
-
-/// Full resync: fetch the snapshot, replace the state, then go live from its cursor.
-fn resync(sh: &Shared, inc: Incidents) {
-    let (generation, url) = {
+/// Steps the machine with one input and performs the effects it asks for.
+fn run(sh: &Shared, inc: Incidents, input: Input) {
+    let effects = {
         let Ok(mut c) = sh.try_borrow_mut() else {
             return;
         };
-        c.generation += 1;
-        retire(c.source.take());
-        c.timer = None;
-        (c.generation, c.cfg.snapshot_url.clone())
+        c.machine.step(wall_ms(), input)
     };
-    let sh = sh.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let result = get(&url).await;
-        on_snapshot(&sh, inc, generation, &url, result);
-    });
+    for effect in effects {
+        perform(sh, inc, effect);
+    }
 }
 
-fn on_snapshot(
-    sh: &Shared,
-    inc: Incidents,
-    generation: u64,
-    url: &str,
-    result: Result<(u16, String), String>,
-) {
-    let failure = {
-        let Ok(mut c) = sh.try_borrow_mut() else {
-            return;
-        };
-        if c.generation != generation {
-            return;
+fn perform(sh: &Shared, inc: Incidents, effect: Effect) {
+    match effect {
+        Effect::FetchSnapshot { ticket } => {
+            let Ok(url) = sh.try_borrow().map(|c| c.cfg.snapshot_url.clone()) else {
+                return;
+            };
+            let sh = sh.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = get(&url).await;
+                on_snapshot(&sh, inc, ticket, result);
+            });
         }
-        match result {
-            Err(e) => Some(e),
-            Ok((status, _)) if !(200..300).contains(&status) => {
-                Some(format!("could not load {url}: HTTP {status}"))
-            }
-            Ok((_, text)) => {
-                let t0 = perf_ms();
-                let names = c.cfg.properties.clone();
-                match parse_snapshot(&text, &names) {
-                    Ok(snapshot) => {
-                        let n = snapshot.incidents.len() + snapshot.rejected.len();
-                        c.cursor = snapshot.cursor.clone();
-                        c.store.apply_snapshot(snapshot);
-                        c.changes.replaced();
-                        c.stats.snapshot_ms = perf_ms() - t0;
-                        c.stats.snapshot_features = n;
-                        c.stats.snapshots += 1;
-                        c.stats.last_seq = c.cursor.clone();
-                        c.health.message(wall_ms());
-                        c.backoff.reset();
-                        c.problem = None;
-                        None
-                    }
-                    Err(e) => {
-                        c.store.record_error(&e);
-                        Some(format!("{url}: {e}"))
-                    }
-                }
+        Effect::FetchChanges { ticket, cursor } => {
+            let Ok(base) = sh.try_borrow().map(|c| c.cfg.snapshot_url.clone()) else {
+                return;
+            };
+            let url = with_query(&base, "since", &cursor);
+            let sh = sh.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = get(&url).await;
+                on_changes(&sh, inc, ticket, result);
+            });
+        }
+        Effect::OpenStream { ticket, cursor } => open_stream(sh, inc, ticket, cursor),
+        Effect::CloseStream => {
+            if let Ok(mut c) = sh.try_borrow_mut() {
+                retire(c.source.take());
             }
         }
-    };
-    match failure {
-        Some(problem) => fail(sh, inc, problem, Retry::Snapshot),
-        None => {
-            go_live(sh, inc);
+        Effect::ArmTimer { ticket, delay_ms } => {
+            let sh2 = sh.clone();
+            let timeout = Timeout::new(delay_ms.round().max(0.0) as u32, move || {
+                run(&sh2, inc, Input::TimerFired { ticket });
+            });
+            if let Ok(mut c) = sh.try_borrow_mut() {
+                c.timer = Some(timeout);
+            }
+        }
+        Effect::CancelTimer => {
+            if let Ok(mut c) = sh.try_borrow_mut() {
+                c.timer = None;
+            }
+        }
+        Effect::Announce(Notice::Resynced { cause }) => {
+            if let Ok(mut c) = sh.try_borrow_mut() {
+                let (before, after) = c.replaced;
+                c.notice = Some(ResyncNotice {
+                    cause,
+                    before,
+                    after,
+                    at: wall_ms(),
+                });
+            }
+            flush(sh, inc);
+        }
+        Effect::Publish(view) => {
+            if let Ok(mut c) = sh.try_borrow_mut() {
+                c.view = view;
+            }
             flush(sh, inc);
         }
     }
 }
 
-fn go_live(sh: &Shared, inc: Incidents) {
-    let transport = match sh.try_borrow() {
-        Ok(c) => c.transport,
-        Err(_) => return,
+/// Why a GET did not give a body: no answer at all, or a body cut off while read.
+enum Fetched {
+    Body(u16, String),
+    Unreachable,
+    Truncated,
+}
+
+/// GET without caching.
+async fn get(url: &str) -> Fetched {
+    let Ok(response) = Request::get(url).cache(RequestCache::NoStore).send().await else {
+        return Fetched::Unreachable;
     };
-    match transport {
-        Transport::Sse => open_stream(sh, inc),
-        Transport::Poll => schedule_poll(sh, inc, None),
+    let status = response.status();
+    match response.text().await {
+        Ok(body) => Fetched::Body(status, body),
+        Err(_) => Fetched::Truncated,
     }
 }
 
-/// Notes a failure, shows it, and schedules `retry` after the next back-off delay.
-fn fail(sh: &Shared, inc: Incidents, problem: String, retry: Retry) {
-    {
+/// The transport problem of a failed GET (`None` for a 2xx answer).
+fn problem_of(request: crate::core::feed::Request, fetched: &Fetched) -> Option<Problem> {
+    match fetched {
+        Fetched::Unreachable => Some(Problem::Unreachable { request }),
+        Fetched::Truncated => Some(Problem::Truncated { request }),
+        Fetched::Body(status, _) if !(200..300).contains(status) => Some(Problem::Http {
+            request,
+            status: *status,
+        }),
+        Fetched::Body(..) => None,
+    }
+}
+
+fn on_snapshot(sh: &Shared, inc: Incidents, ticket: Ticket, fetched: Fetched) {
+    use crate::core::feed::Request::Snapshot;
+    let input = {
         let Ok(mut c) = sh.try_borrow_mut() else {
             return;
         };
-        retire(c.source.take());
-        let delay = c.backoff.next_delay(js_sys::Math::random());
-        let attempt = c.backoff.attempt();
-        c.health.dropped(attempt);
-        c.problem = Some(problem);
-        let generation = c.generation;
-        let sh2 = sh.clone();
-        c.timer = Some(Timeout::new(delay.round() as u32, move || {
-            let current = sh2.try_borrow().is_ok_and(|c| c.generation == generation);
-            if !current {
-                return;
+        if !c.machine.is_current(ticket) {
+            return;
+        }
+        match (problem_of(Snapshot, &fetched), fetched) {
+            (Some(problem), _) => Input::SnapshotFailed { ticket, problem },
+            (None, Fetched::Body(_, text)) => {
+                let t0 = perf_ms();
+                let names = c.cfg.properties.clone();
+                match parse_snapshot(&text, &names) {
+                    Ok(snapshot) => {
+                        let n = snapshot.incidents.len() + snapshot.rejected.len();
+                        let cursor = snapshot.cursor.clone();
+                        let before = c.store.len();
+                        c.store.apply_snapshot(snapshot);
+                        c.replaced = (before, c.store.len());
+                        c.changes.replaced();
+                        c.stats.snapshot_ms = perf_ms() - t0;
+                        c.stats.snapshot_features = n;
+                        c.stats.snapshots += 1;
+                        c.stats.last_seq = cursor.clone();
+                        Input::SnapshotLoaded { ticket, cursor }
+                    }
+                    // The whole answer is unreadable: a transport problem, not a rejected event.
+                    Err(error) => Input::SnapshotFailed {
+                        ticket,
+                        problem: Problem::Unreadable {
+                            request: Snapshot,
+                            error,
+                        },
+                    },
+                }
             }
-            match retry {
-                Retry::Snapshot => resync(&sh2, inc),
-                Retry::Stream => open_stream(&sh2, inc),
-                Retry::Poll => poll(&sh2, inc),
-            }
-        }));
-    }
+            (None, _) => return,
+        }
+    };
+    run(sh, inc, input);
     flush(sh, inc);
 }
 
-/// Opens the event stream from the current cursor (`?last_event_id=`; the browser sends
-/// `Last-Event-ID` itself on its own reconnects, but this client closes and reopens with
-/// its own back-off instead).
-fn open_stream(sh: &Shared, inc: Incidents) {
-    let (generation, url) = {
+fn on_changes(sh: &Shared, inc: Incidents, ticket: Ticket, fetched: Fetched) {
+    use crate::core::feed::Request::Changes as ChangesReq;
+    let input = {
+        let Ok(mut c) = sh.try_borrow_mut() else {
+            return;
+        };
+        if !c.machine.is_current(ticket) {
+            return;
+        }
+        match (problem_of(ChangesReq, &fetched), fetched) {
+            (_, Fetched::Body(410, _)) => Input::ChangesGone { ticket },
+            (Some(problem), _) => Input::ChangesFailed { ticket, problem },
+            (None, Fetched::Body(_, text)) => {
+                let t0 = perf_ms();
+                let names = c.cfg.properties.clone();
+                match parse_snapshot(&text, &names) {
+                    Ok(changes) => {
+                        for r in &changes.rejected {
+                            c.store.record_error(&r.error);
+                        }
+                        let n = changes.incidents.len() + changes.rejected.len();
+                        for incident in changes.incidents {
+                            let id = incident.id.clone();
+                            if c.store.upsert(incident).changed() {
+                                c.changes.note(id);
+                            }
+                        }
+                        if changes.cursor.is_some() {
+                            c.stats.last_seq = changes.cursor.clone();
+                        }
+                        c.stats.events += n as u64;
+                        c.stats.ingest_ms += perf_ms() - t0;
+                        Input::ChangesLoaded {
+                            ticket,
+                            cursor: changes.cursor,
+                        }
+                    }
+                    Err(error) => Input::ChangesFailed {
+                        ticket,
+                        problem: Problem::Unreadable {
+                            request: ChangesReq,
+                            error,
+                        },
+                    },
+                }
+            }
+            (None, _) => return,
+        }
+    };
+    run(sh, inc, input);
+    flush(sh, inc);
+}
+
+/// Opens the event stream resuming after `cursor` (`?last_event_id=`). The browser would
+/// reconnect by itself after an error, sending `Last-Event-ID`; the machine closes it on
+/// errors instead and reconnects with its own back-off and silence rules. (web-sys's
+/// EventSource rather than gloo-net's: gloo's stream hides `open` and the error event's
+/// timing, which the machine's per-connection silence needs.)
+fn open_stream(sh: &Shared, inc: Incidents, ticket: Ticket, cursor: Option<String>) {
+    let url = {
         let Ok(mut c) = sh.try_borrow_mut() else {
             return;
         };
         retire(c.source.take());
-        c.timer = None;
-        let url = match &c.cursor {
+        match &cursor {
             Some(cursor) => with_query(&c.cfg.stream_url, "last_event_id", cursor),
             None => c.cfg.stream_url.clone(),
-        };
-        (c.generation, url)
-    };
-    let es = match EventSource::new(&url) {
-        Ok(es) => es,
-        Err(_) => {
-            fail(
-                sh,
-                inc,
-                format!("the browser refused the event stream {url}"),
-                Retry::Stream,
-            );
-            return;
         }
     };
-    let current = move |sh: &Shared| sh.try_borrow().is_ok_and(|c| c.generation == generation);
+    let Ok(es) = EventSource::new(&url) else {
+        run(
+            sh,
+            inc,
+            Input::StreamFailed {
+                ticket,
+                problem: Problem::StreamRefused,
+            },
+        );
+        return;
+    };
+    let current = move |sh: &Shared| sh.try_borrow().is_ok_and(|c| c.machine.is_current(ticket));
     let mut listeners = Vec::new();
     let mut listen = |name: &str, f: Box<dyn FnMut(web_sys::Event)>| {
         let cl = Closure::<dyn FnMut(web_sys::Event)>::wrap(f);
         let _ = es.add_event_listener_with_callback(name, cl.as_ref().unchecked_ref());
         listeners.push(cl);
     };
-
-    let s = sh.clone();
-    listen(
-        "open",
-        Box::new(move |_| {
-            if !current(&s) {
-                return;
-            }
-            if let Ok(mut c) = s.try_borrow_mut() {
-                c.health.opened();
-                c.backoff.reset();
-                c.problem = None;
-            }
-            flush(&s, inc);
-        }),
-    );
+    let simple: [(&str, Input); 3] = [
+        ("open", Input::StreamOpened { ticket }),
+        ("heartbeat", Input::Heartbeat { ticket }),
+        ("reset", Input::Reset { ticket }),
+    ];
+    for (name, input) in simple {
+        let s = sh.clone();
+        listen(
+            name,
+            Box::new(move |_| {
+                if current(&s) {
+                    run(&s, inc, input.clone());
+                }
+            }),
+        );
+    }
     for name in ["incident", "message"] {
         let s = sh.clone();
         listen(
@@ -497,55 +628,28 @@ fn open_stream(sh: &Shared, inc: Incidents) {
                 }
                 if let Some(ev) = ev.dyn_ref::<MessageEvent>() {
                     let data = ev.data().as_string().unwrap_or_default();
-                    inc.receive(&data, &ev.last_event_id());
+                    let id = ev.last_event_id();
+                    inc.receive(&data, &id);
+                    run(
+                        &s,
+                        inc,
+                        Input::Event {
+                            ticket,
+                            id: Some(id),
+                        },
+                    );
                 }
             }),
         );
     }
     let s = sh.clone();
     listen(
-        "heartbeat",
-        Box::new(move |_| {
-            if !current(&s) {
-                return;
-            }
-            if let Ok(mut c) = s.try_borrow_mut() {
-                c.health.message(wall_ms());
-            }
-            flush(&s, inc);
-        }),
-    );
-    let s = sh.clone();
-    listen(
-        "reset",
-        Box::new(move |_| {
-            if !current(&s) {
-                return;
-            }
-            if let Ok(mut c) = s.try_borrow_mut() {
-                c.health.message(wall_ms());
-                c.problem = Some(
-                    "the server could not replay the missed events: reloading every incident"
-                        .to_string(),
-                );
-            }
-            resync(&s, inc);
-        }),
-    );
-    let s = sh.clone();
-    listen(
         "error",
         Box::new(move |_| {
-            if !current(&s) {
-                return;
+            if current(&s) {
+                let problem = Problem::StreamLost;
+                run(&s, inc, Input::StreamFailed { ticket, problem });
             }
-            fail(
-                &s,
-                inc,
-                "Lost the connection to the incident stream: retrying, then resuming from the last event"
-                    .to_string(),
-                Retry::Stream,
-            );
         }),
     );
     if let Ok(mut c) = sh.try_borrow_mut() {
@@ -577,117 +681,17 @@ fn on_event(sh: &Shared, data: &str, last_event_id: &str) {
         Err(e) => c.store.record_error(&e),
     }
     if !last_event_id.is_empty() {
-        c.cursor = Some(last_event_id.to_string());
-        c.stats.last_seq = c.cursor.clone();
+        c.stats.last_seq = Some(last_event_id.to_string());
     }
     c.stats.events += 1;
     c.stats.ingest_ms += perf_ms() - t0;
-    c.health.message(wall_ms());
 }
 
-fn schedule_poll(sh: &Shared, inc: Incidents, delay_ms: Option<f64>) {
-    let Ok(mut c) = sh.try_borrow_mut() else {
-        return;
-    };
-    let delay = delay_ms.unwrap_or(c.cfg.poll_interval_s * 1_000.0);
-    let generation = c.generation;
-    let sh2 = sh.clone();
-    c.timer = Some(Timeout::new(delay.round().max(0.0) as u32, move || {
-        if sh2.try_borrow().is_ok_and(|c| c.generation == generation) {
-            poll(&sh2, inc);
-        }
-    }));
-}
-
-/// One polling round: the changes since the cursor; `410` means resync.
-fn poll(sh: &Shared, inc: Incidents) {
-    let (generation, base, cursor) = {
-        let Ok(c) = sh.try_borrow() else {
-            return;
-        };
-        (c.generation, c.cfg.snapshot_url.clone(), c.cursor.clone())
-    };
-    let Some(cursor) = cursor else {
-        resync(sh, inc);
-        return;
-    };
-    let url = with_query(&base, "since", &cursor);
-    let sh = sh.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let result = get(&url).await;
-        if !sh.try_borrow().is_ok_and(|c| c.generation == generation) {
-            return;
-        }
-        match result {
-            Ok((410, _)) => {
-                if let Ok(mut c) = sh.try_borrow_mut() {
-                    c.problem = Some(
-                        "the server could not serve the changes since the last poll: reloading every incident"
-                            .to_string(),
-                    );
-                }
-                resync(&sh, inc);
-            }
-            Ok((status, text)) if (200..300).contains(&status) => {
-                let applied = {
-                    let Ok(mut c) = sh.try_borrow_mut() else {
-                        return;
-                    };
-                    let t0 = perf_ms();
-                    let names = c.cfg.properties.clone();
-                    match parse_snapshot(&text, &names) {
-                        Ok(changes) => {
-                            for r in &changes.rejected {
-                                c.store.record_error(&r.error);
-                            }
-                            let n = changes.incidents.len() + changes.rejected.len();
-                            for incident in changes.incidents {
-                                let id = incident.id.clone();
-                                if c.store.upsert(incident).changed() {
-                                    c.changes.note(id);
-                                }
-                            }
-                            if changes.cursor.is_some() {
-                                c.cursor = changes.cursor;
-                                c.stats.last_seq = c.cursor.clone();
-                            }
-                            c.stats.events += n as u64;
-                            c.stats.ingest_ms += perf_ms() - t0;
-                            c.health.message(wall_ms());
-                            c.backoff.reset();
-                            c.problem = None;
-                            Ok(())
-                        }
-                        Err(e) => {
-                            c.store.record_error(&e);
-                            Err(format!("{url}: {e}"))
-                        }
-                    }
-                };
-                match applied {
-                    Ok(()) => {
-                        schedule_poll(&sh, inc, None);
-                        flush(&sh, inc);
-                    }
-                    Err(problem) => fail(&sh, inc, problem, Retry::Poll),
-                }
-            }
-            Ok((status, _)) => fail(
-                &sh,
-                inc,
-                format!("could not load {url}: HTTP {status}"),
-                Retry::Poll,
-            ),
-            Err(e) => fail(&sh, inc, e, Retry::Poll),
-        }
-    });
-}
-
-/// Every second: stale detection (a silent stream is dropped and reopened), retention,
-/// the status text and the fade clock.
+/// Every second: the machine's check (silent streams, hung requests, the stale flip),
+/// retention, the resync notice's age and the fade clock.
 fn tick(sh: &Shared, inc: Incidents) {
     let now = wall_ms();
-    let silent_stream = {
+    {
         let Ok(mut c) = sh.try_borrow_mut() else {
             return;
         };
@@ -695,17 +699,11 @@ fn tick(sh: &Shared, inc: Incidents) {
         if let Some(t) = Timestamp::from_millis(now as i64) {
             c.store.purge(t, retention_ms);
         }
-        matches!(c.health.status(now), FeedStatus::Stale { .. }) && c.source.is_some()
-    };
-    if silent_stream {
-        let secs = sh.try_borrow().map_or(0.0, |c| c.cfg.stale_after_s);
-        fail(
-            sh,
-            inc,
-            format!("no event or heartbeat for {secs:.0} s: reconnecting"),
-            Retry::Stream,
-        );
+        if c.notice.as_ref().is_some_and(|n| now - n.at > NOTICE_MS) {
+            c.notice = None;
+        }
     }
+    run(sh, inc, Input::Tick);
     let step = clock_step(now);
     if inc.clock.try_get_untracked() != Some(step) {
         inc.clock.try_set(step);
@@ -742,11 +740,8 @@ fn flush(sh: &Shared, inc: Incidents) {
         }
     }
     let diagnostics = c.store.diagnostics().clone();
-    let view = FeedView {
-        status: c.health.status(wall_ms()),
-        transport: c.transport,
-        problem: c.problem.clone(),
-    };
+    let view = c.view.clone();
+    let notice = c.notice.clone();
     drop(c);
     if inc.version.try_get_untracked() != Some(version) {
         inc.version.try_set(version);
@@ -759,5 +754,8 @@ fn flush(sh: &Shared, inc: Incidents) {
     }
     if inc.status.try_with_untracked(|v| *v != view) == Some(true) {
         inc.status.try_set(view);
+    }
+    if inc.notice.try_with_untracked(|n| *n != notice) == Some(true) {
+        inc.notice.try_set(notice);
     }
 }

@@ -138,6 +138,9 @@ fn install_incidents(hook: &Object, state: AppState, runtime: SharedRuntime) {
                 let o = Object::new();
                 set(&o, "id", &i.id.as_str().into());
                 set(&o, "kind", &i.kind.key().into());
+                // The API's kind text when it is not a known kind (shown as other), else null.
+                let kind_text = i.kind_text.as_deref().map_or(JsValue::NULL, JsValue::from);
+                set(&o, "kindText", &kind_text);
                 set(&o, "severity", &f64::from(i.severity.get()).into());
                 set(&o, "status", &i.status.key().into());
                 set(&o, "lon", &i.position.lon.into());

@@ -1,20 +1,24 @@
-//! Incident panels: the feed status and counter strip, the incident list with its filters,
+//! Incident panels: the incident list with its filters (the feed strip is `feed_strip`),
 //! the incident info card and the feed diagnostics.
 //!
 //! Units: times are shown as local wall-clock text (the browser's time zone, looked up per
-//! instant so summer time is right); positions as WGS84 degrees. Every text from the API
-//! (ids, descriptions, sources, property values) is rendered as a text node, never as HTML.
+//! instant so summer time is right): the list shows `HH:MM:SS` for today's local date and the
+//! date (`3 Dec 07:59`) otherwise, and flags times more than the core's
+//! `CLOCK_SKEW_TOLERANCE_MS` ahead of this device's clock as clock skew (row and card; the
+//! decision is `Timestamp::recency`, the words are here). Positions are WGS84 degrees. A kind
+//! the client does not know shows as "Other (its text)". Every text from the API (ids, kinds,
+//! descriptions, sources, property values) is rendered as a text node, never as HTML.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
-use crate::core::feed::FeedStatus;
 use crate::core::incident::{
     Incident, IncidentFilter, IncidentKind, SortOrder, Status, StatusFilter, TimeWindow, Timestamp,
     listing,
 };
+use crate::core::time::Recency;
 use crate::core::units::Zoom;
-use crate::feed::{IncidentSelection, Transport};
+use crate::feed::IncidentSelection;
 use crate::map::fly_to;
 use crate::state::use_app;
 
@@ -36,12 +40,68 @@ pub fn clock(t: Timestamp) -> String {
     t.clock_text(local_offset_min(t.millis()))
 }
 
-fn clock_ms(ms: f64) -> String {
+pub fn clock_ms(ms: f64) -> String {
     Timestamp::from_millis(ms as i64).map_or_else(|| "—".to_string(), clock)
 }
 
 fn date_time(t: Timestamp) -> String {
     t.date_time_text(local_offset_min(t.millis()))
+}
+
+/// Month abbreviations of list dates ("3 Dec 07:59").
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// How `t` stands against this device's clock `now` (each dated at its own local offset).
+fn recency(t: Timestamp, now: Timestamp) -> Recency {
+    t.recency(
+        now,
+        local_offset_min(t.millis()),
+        local_offset_min(now.millis()),
+    )
+}
+
+/// A list row's time: `HH:MM:SS` on today's local date, else the date and minute
+/// (`3 Dec 07:59`, with the year when it is not this year: `3 Dec 2024 07:59`).
+fn list_time(t: Timestamp, now: Timestamp, recency: Recency) -> String {
+    if recency.is_today() {
+        return clock(t);
+    }
+    let l = t.local(local_offset_min(t.millis()));
+    let month = usize::from(l.month)
+        .checked_sub(1)
+        .and_then(|m| MONTHS.get(m))
+        .copied()
+        .unwrap_or("?");
+    let this_year = now.local(local_offset_min(now.millis())).year;
+    if l.year == this_year {
+        format!("{} {month} {:02}:{:02}", l.day, l.hour, l.minute)
+    } else {
+        format!("{} {month} {} {:02}:{:02}", l.day, l.year, l.hour, l.minute)
+    }
+}
+
+/// How far a time is ahead of this device's clock, rounded: "10 minutes", "3 h 05 min",
+/// "2 days".
+fn ahead_text(ms: i64) -> String {
+    let min = ms.saturating_add(30_000) / 60_000;
+    if min < 120 {
+        format!("{min} minute{}", if min == 1 { "" } else { "s" })
+    } else if min < 48 * 60 {
+        format!("{} h {:02} min", min / 60, min % 60)
+    } else {
+        format!("{} days", min / (24 * 60))
+    }
+}
+
+/// The kind's name, with the API's own text for a kind this client does not know
+/// ("Other (drone_sighting)").
+fn kind_label(kind: IncidentKind, kind_text: Option<&str>) -> String {
+    match kind_text {
+        Some(text) => format!("{} ({text})", kind.label()),
+        None => kind.label().to_string(),
+    }
 }
 
 /// The small shape drawn for a kind (the same shapes as on the map), coloured by CSS class.
@@ -70,98 +130,30 @@ fn severity_class(inc_sev: u8, open: bool) -> String {
     }
 }
 
-/// Feed status (always visible) and open incidents per kind.
-#[component]
-pub fn IncidentStrip() -> impl IntoView {
-    let feed = use_app().incidents;
-    let status = move || feed.status.get();
-    let key = move || status().status.key();
-    let text = move || {
-        let v = status();
-        let last = |l: Option<f64>| match l {
-            Some(ms) => format!("last update {}", clock_ms(ms)),
-            None => "no update yet".to_string(),
-        };
-        let via = match v.transport {
-            Transport::Sse => "",
-            Transport::Poll => " (polling)",
-        };
-        match v.status {
-            FeedStatus::Connecting => "Connecting to the live feed…".to_string(),
-            FeedStatus::Live { last: l } => format!("Live{via} · {}", last(Some(l))),
-            FeedStatus::Reconnecting { attempt, last: l } => {
-                format!("Reconnecting (attempt {attempt}) · {}", last(l))
-            }
-            FeedStatus::Stale { since, last: l } => {
-                format!("Stale since {} · {}", clock_ms(since), last(l))
-            }
-        }
-    };
-    let last_ms = move || match status().status {
-        FeedStatus::Live { last } => format!("{last:.0}"),
-        FeedStatus::Reconnecting { last, .. } | FeedStatus::Stale { last, .. } => {
-            last.map(|l| format!("{l:.0}")).unwrap_or_default()
-        }
-        FeedStatus::Connecting => String::new(),
-    };
-    let problem = move || status().problem.unwrap_or_default();
-    let counters = IncidentKind::ALL
-        .into_iter()
-        .map(|kind| {
-            let n = move || feed.counts.get().get(kind.index()).copied().unwrap_or(0);
-            view! {
-                <span
-                    class="counter"
-                    class:zero=move || n() == 0
-                    data-testid=format!("incident-count-{}", kind.key())
-                    data-count=move || n().to_string()
-                    title=format!("Open {} incidents", kind.label().to_lowercase())
-                >
-                    <KindIcon kind=kind class="counter-icon" />
-                    <span class="counter-label">{kind.label()}</span>
-                    <b class="counter-value">{move || n().to_string()}</b>
-                </span>
-            }
-        })
-        .collect_view();
-    view! {
-        <div class="panel incident-strip" data-map-reserved="">
-            <div
-                class="feed-status"
-                data-testid="feed-status"
-                data-status=key
-                data-last-update-ms=last_ms
-                role="status"
-                aria-live="polite"
-                title=problem
-            >
-                <span class="feed-dot" aria-hidden="true"></span>
-                <span class="feed-text">{text}</span>
-            </div>
-            <div class="counters" data-testid="incident-counters" aria-label="Open incidents by kind">
-                {counters}
-            </div>
-            <Show when=move || !problem().is_empty()>
-                <div class="feed-problem" data-testid="feed-problem">{problem}</div>
-            </Show>
-        </div>
-    }
-}
-
-/// One list row, owned (the store is borrowed only while the list is computed).
-#[derive(Clone, Debug, PartialEq)]
+/// One list row, owned (the store is borrowed only while the list is computed). The whole
+/// row is the list's key: any change of what it shows (the time text too, as the clock
+/// passes midnight or catches up with a skewed time) renders it again.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Row {
     id: String,
     kind: IncidentKind,
+    /// The API's kind text when it is not a known kind.
+    kind_text: Option<String>,
     severity: u8,
     open: bool,
     updated: Timestamp,
+    /// `updated` as the list shows it ([`list_time`]).
+    time_text: String,
+    /// `updated` is further ahead of this device's clock than the tolerance.
+    skew: bool,
     description: String,
     source: Option<String>,
 }
 
 impl Row {
-    fn of(i: &Incident) -> Row {
+    /// The row of `i` at this device's time `now`.
+    fn of(i: &Incident, now: Timestamp) -> Row {
+        let when = recency(i.updated_at, now);
         let mut description: String = i.description.chars().take(160).collect();
         if description.len() < i.description.len() {
             description.push('…');
@@ -169,9 +161,12 @@ impl Row {
         Row {
             id: i.id.clone(),
             kind: i.kind,
+            kind_text: i.kind_text.clone(),
             severity: i.severity.get(),
             open: i.is_open(),
             updated: i.updated_at,
+            time_text: list_time(i.updated_at, now, when),
+            skew: when.skew_ms().is_some(),
             description,
             source: i.source.clone(),
         }
@@ -195,7 +190,12 @@ pub fn IncidentPanel() -> impl IntoView {
         let now = Timestamp::from_millis(feed.clock.get()).unwrap_or(Timestamp::EPOCH);
         feed.with_store(|s| {
             let l = listing(s, &filter, now, LIST_LIMIT);
-            (l.total, l.rows.into_iter().map(Row::of).collect::<Vec<_>>())
+            let rows = l
+                .rows
+                .into_iter()
+                .map(|i| Row::of(i, now))
+                .collect::<Vec<_>>();
+            (l.total, rows)
         })
         .unwrap_or_default()
     });
@@ -231,17 +231,29 @@ pub fn IncidentPanel() -> impl IntoView {
                     class:closed=!r.open
                     data-testid="incident-row"
                     data-incident-id=r.id.clone()
+                    class:clock-skew=r.skew
                     data-kind=r.kind.key()
+                    data-kind-text=r.kind_text.clone()
+                    data-clock-skew=r.skew.then_some("true")
                     data-severity=r.severity.to_string()
                     data-status=status.key()
                     on:click=move |_| select_row(id.clone())
                 >
                     <KindIcon kind=r.kind class=severity_class(r.severity, r.open) />
-                    <span class="row-time">{clock(r.updated)}</span>
-                    <span class="row-kind">{r.kind.label()}</span>
+                    <span class="row-time" title=date_time(r.updated)>{r.time_text.clone()}</span>
+                    <span class="row-kind">{kind_label(r.kind, r.kind_text.as_deref())}</span>
                     <span class=format!("row-sev sev-{}", r.severity)>{format!("S{}", r.severity)}</span>
                     {(!r.open).then(|| view! { <span class="row-closed">"closed"</span> })}
                     <span class="row-desc">{r.description.clone()}</span>
+                    {r.skew.then(|| view! {
+                        <span
+                            class="row-skew"
+                            data-testid="incident-row-clock-skew"
+                            title="This time is ahead of this device's clock: the source's clock or this device's is wrong"
+                        >
+                            "⚠ clock skew"
+                        </span>
+                    })}
                     {r.source.clone().map(|s| view! { <span class="row-source">{s}</span> })}
                 </button>
             </li>
@@ -269,7 +281,7 @@ pub fn IncidentPanel() -> impl IntoView {
             <Show when=move || open.get()>
                 <IncidentFilters />
                 <ol class="incident-list" data-testid="incident-list">
-                    <For each=rows key=|r| (r.id.clone(), r.updated, r.open, r.severity) children=row_view />
+                    <For each=rows key=Row::clone children=row_view />
                 </ol>
                 <Show when=move || { total() > LIST_LIMIT }>
                     <p class="list-more">
@@ -460,17 +472,28 @@ pub fn IncidentCard() -> impl IntoView {
                 })
                 .collect_view();
             let status = inc.status.label();
+            // Clock skew follows this device's clock (the card stays while it ticks).
+            let updated = inc.updated_at;
+            let skew = move || {
+                Timestamp::from_millis(feed.clock.get())
+                    .and_then(|now| recency(updated, now).skew_ms())
+            };
             view! {
                 <section
                     class="panel info-card incident-card"
                     data-testid="info-card"
                     data-incident-id=inc.id.clone()
+                    data-kind=inc.kind.key()
+                    data-kind-text=inc.kind_text.clone()
+                    data-clock-skew=move || skew().map(|_| "true")
                     class:pinned=pinned
                     aria-label="Incident details"
                 >
                     <header>
                         <KindIcon kind=inc.kind class=severity_class(inc.severity.get(), inc.is_open()) />
-                        <h2 data-testid="info-card-title">{format!("{} · {}", inc.kind.label(), inc.id)}</h2>
+                        <h2 data-testid="info-card-title">
+                            {format!("{} · {}", kind_label(inc.kind, inc.kind_text.as_deref()), inc.id)}
+                        </h2>
                         <button
                             class="close"
                             data-testid="info-card-close"
@@ -484,6 +507,14 @@ pub fn IncidentCard() -> impl IntoView {
                         <span class=format!("row-sev sev-{}", inc.severity.get())>{format!("Severity {}", inc.severity.get())}</span>
                         {format!(" · {status}")}
                     </p>
+                    {move || skew().map(|ms| view! {
+                        <p class="info-skew" data-testid="info-card-clock-skew" role="note">
+                            {format!(
+                                "⚠ Clock skew: updated {} ahead of this device's clock",
+                                ahead_text(ms),
+                            )}
+                        </p>
+                    })}
                     <table>
                         <tbody>{rows}</tbody>
                     </table>

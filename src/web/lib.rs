@@ -10,6 +10,7 @@ pub use calais_core as core;
 pub mod bench_hook;
 pub mod components;
 pub mod feed;
+pub mod feed_strip;
 pub mod geofence;
 pub mod geofence_ui;
 pub mod hook;
@@ -28,8 +29,9 @@ use crate::core::projection::to_mercator;
 use crate::core::units::{LonLat, Zoom};
 use crate::core::viewport::{Viewport, region_bounds};
 use components::{Controls, ErrorBanners, InfoCard, LayerPanel, PerfOverlay, StatusBar};
+use feed_strip::IncidentStrip;
 use geofence_ui::{AlertTicker, CriticalFlash};
-use incident_ui::{IncidentCard, IncidentPanel, IncidentStrip};
+use incident_ui::{IncidentCard, IncidentPanel};
 use map::{MapCanvas, Runtime, window_size};
 use state::AppState;
 
@@ -103,8 +105,10 @@ pub fn App() -> impl IntoView {
     // Zones follow the incidents (only changed ones are re-classified).
     state.geofence.connect(state.incidents);
 
+    // The whole page knows whether the picture is stale (CSS dims what it shows).
+    let feed_key = move || state.incidents.status.with(|v| v.status.key());
     view! {
-        <main class="app">
+        <main class="app" data-feed=feed_key>
             <MapCanvas runtime=runtime />
             <div class="left-column">
                 <header class="title-bar" data-map-reserved="">

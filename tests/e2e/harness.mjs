@@ -1386,3 +1386,140 @@ export async function readSse(url, { headers = {}, until = () => false, timeout 
     clearTimeout(timer);
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// A proxy that can freeze the event stream
+// ---------------------------------------------------------------------------------------
+
+/**
+ * Starts an HTTP proxy on 127.0.0.1 (random port) in front of `origin` (a demo server, which
+ * serves the app too, so the page has one origin). Everything is forwarded as it comes. The
+ * event stream (`/api/incidents/stream`) can be frozen as a stalled network would: while
+ * frozen, nothing the server sends on any stream reaches the browser (not even the headers
+ * of a new stream), and the connections stay open; `release()` delivers what was held and
+ * lets it flow again. `refuse(true)` answers every new stream request 503 at once (a server that
+ * is up but turns streams away) until `refuse(false)`. Returns { origin, url(p), freeze(),
+ * release(), refuse(on), frozen, streams, close() }, `streams` logging every stream request
+ * ({ at, query, lastEventId, closedAt, refused }).
+ */
+export async function startFreezeProxy(origin) {
+  let frozen = false;
+  let refusing = false;
+  const streams = [];
+  const held = new Set();
+  const deliver = (conn) => {
+    if (conn.res.destroyed) return;
+    if (conn.head) {
+      conn.res.writeHead(conn.head.status, conn.head.headers);
+      conn.res.flushHeaders();
+      conn.head = null;
+    }
+    for (const chunk of conn.chunks) conn.res.write(chunk);
+    conn.chunks = [];
+  };
+  const srv = http.createServer((req, res) => {
+    const target = new URL(req.url, origin);
+    const isStream = target.pathname.endsWith('/api/incidents/stream');
+    const headers = { ...req.headers, host: target.host };
+    for (const h of HOP_BY_HOP) delete headers[h];
+    const entry = isStream
+      ? { at: Date.now(), query: target.search, lastEventId: req.headers['last-event-id'] ?? null, closedAt: null }
+      : null;
+    if (entry) streams.push(entry);
+    if (entry && refusing) {
+      entry.refused = true;
+      entry.closedAt = Date.now();
+      res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end('503 Service Unavailable (the test proxy refuses streams)');
+      return;
+    }
+    const conn = { res, head: null, chunks: [] };
+    const up = http.request(target, { method: req.method, headers, agent: false }, (ans) => {
+      const out = { ...ans.headers };
+      for (const h of HOP_BY_HOP) delete out[h];
+      conn.head = { status: ans.statusCode, headers: out };
+      if (isStream) held.add(conn);
+      if (!(isStream && frozen)) deliver(conn);
+      ans.on('data', (chunk) => {
+        conn.chunks.push(chunk);
+        if (!(isStream && frozen)) deliver(conn);
+      });
+      ans.on('end', () => {
+        if (!(isStream && frozen)) res.end();
+        else conn.ended = true;
+      });
+      ans.on('aborted', () => res.destroy());
+      ans.on('error', () => res.destroy());
+    });
+    up.on('error', () => {
+      if (!res.headersSent) {
+        res.writeHead(502, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end('502 Bad Gateway');
+      } else res.destroy();
+    });
+    res.on('close', () => {
+      up.destroy();
+      held.delete(conn);
+      if (entry) entry.closedAt = Date.now();
+    });
+    req.pipe(up);
+  });
+  await new Promise((resolve, reject) => {
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', resolve);
+  });
+  const proxyOrigin = `http://127.0.0.1:${srv.address().port}`;
+  return {
+    origin: proxyOrigin,
+    url: (p = '/') => proxyOrigin + (p.startsWith('/') ? p : '/' + p),
+    streams,
+    get frozen() {
+      return frozen;
+    },
+    freeze() {
+      frozen = true;
+    },
+    refuse(on) {
+      refusing = !!on;
+    },
+    release() {
+      frozen = false;
+      for (const conn of held) {
+        deliver(conn);
+        if (conn.ended) conn.res.end();
+      }
+    },
+    close: () =>
+      new Promise((resolve) => {
+        srv.closeAllConnections?.();
+        srv.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * The colours of a page region as the user sees them (a real screenshot, overlays and CSS
+ * opacity/filters included), decoded in the page: { width, height, data } (RGBA bytes).
+ */
+export async function screenPixels(page, clip) {
+  const png = await page.screenshot({ clip });
+  return page.evaluate(async (b64) => {
+    const blob = await (await fetch(`data:image/png;base64,${b64}`)).blob();
+    const bmp = await createImageBitmap(blob);
+    const c = new OffscreenCanvas(bmp.width, bmp.height);
+    const g = c.getContext('2d');
+    g.drawImage(bmp, 0, 0);
+    const d = g.getImageData(0, 0, bmp.width, bmp.height);
+    return { width: d.width, height: d.height, data: Array.from(d.data) };
+  }, png.toString('base64'));
+}
+
+/** The highest saturation (max − min channel, 0..255) among a region's pixels. */
+export function maxSaturation({ data }) {
+  let best = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    const s = Math.max(data[i], data[i + 1], data[i + 2]) - Math.min(data[i], data[i + 1], data[i + 2]);
+    if (s > best) best = s;
+  }
+  return best;
+}

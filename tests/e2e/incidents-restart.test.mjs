@@ -158,8 +158,19 @@ describe('feed outage and server restart', () => {
       assert.equal(row.status, want.status, `${id} row status`);
     }
     assert.match(facts.status.text, /^Live · last update \d\d:\d\d:\d\d$/);
+    // The resync that replaced the picture says so, once, with the counts before and after.
+    const notice = page.locator(tid('feed-resync-notice'));
+    assert.equal(await notice.count(), 1, 'one resync notice');
+    assert.equal(await notice.getAttribute('data-cause'), 'reset');
+    assert.equal(Number(await notice.getAttribute('data-before')), expectedA.total, 'incidents held before the resync');
+    const after = Number(await notice.getAttribute('data-after'));
+    assert.ok(after > 0 && after <= expectedB.total, `incidents in the new snapshot: ${after}`);
+    assert.match(await notice.textContent(), new RegExp(`every incident was reloaded from the server .*: ${expectedA.total} → ${after} incidents`));
+    t.diagnostic(`resync notice: ${await notice.textContent()}`);
     assert.equal(facts.hook.feedStats.status, 'live');
     await screenshot(page, '21-incidents-after-restart');
+    await page.locator(tid('feed-resync-dismiss')).click();
+    assert.equal(await notice.count(), 0, 'dismissed');
     // The page's list is still the one list: no second copy of the panel or rows.
     assert.equal(await page.locator(tid('incident-panel')).count(), 1);
     await app.assertHealthy('after the restart');

@@ -145,7 +145,12 @@ impl Severity {
 pub struct Incident {
     /// Feature id (string, or a number's text), else the id property.
     pub id: String,
+    /// The kind; a kind string the client does not know is [`IncidentKind::Other`].
     pub kind: IncidentKind,
+    /// The kind as sent when it is not one of the known keys (docs/api.md: "treat any other
+    /// value as other"), cut to [`MAX_QUOTE_CHARS`] characters, for the card; `None` for a
+    /// known key (`"other"` included).
+    pub kind_text: Option<String>,
     pub severity: Severity,
     pub status: Status,
     /// Degrees WGS84.
@@ -278,10 +283,13 @@ pub enum IncidentError {
         "Point coordinates [{lon:?}, {lat:?}] out of range (lon must be in -180..180, lat in -90..90)"
     )]
     CoordinatesOutOfRange { lon: f64, lat: f64 },
-    #[error("kind is missing")]
+    /// Absent, `null`, or a string of white space only. (Any other string is a kind: an
+    /// unknown one is read as [`IncidentKind::Other`] with its text kept.)
+    #[error("kind is missing or empty")]
     KindMissing,
-    #[error("unknown kind {0:?}")]
-    UnknownKind(String),
+    /// The value as JSON text (`3`, `true`, `["boat"]`).
+    #[error("kind {0} is not a string")]
+    BadKind(String),
     #[error("severity is missing")]
     SeverityMissing,
     /// The value as JSON text (`7`, `"3"`, `2.5`).

@@ -4,7 +4,10 @@
 //! `Incident::at` is EPSG:3857 metres; `accuracy_m` is ground metres; times
 //! are RFC 3339 text read into [`Timestamp`]s. A snapshot is validated feature
 //! by feature: a bad feature is rejected with its reason and the rest still
-//! load. Nothing here panics on any input.
+//! load. A `kind` string that is not one of the known keys is read as
+//! [`IncidentKind::Other`] with its text kept in `Incident::kind_text`
+//! (docs/api.md); a missing, empty or non-string kind is a rejection. Nothing
+//! here panics on any input.
 //!
 //! The text is read in one pass without a JSON tree, by one of two readers that
 //! fill the same per-feature record ([`Raw`]: type, id, geometry type, the
@@ -1029,6 +1032,7 @@ fn severity(v: Option<&Json>) -> Result<Severity, IncidentError> {
 /// A feature's validated fields, but its id and other properties.
 struct Fields {
     kind: IncidentKind,
+    kind_text: Option<String>,
     severity: Severity,
     status: Status,
     position: LonLat,
@@ -1069,6 +1073,7 @@ fn incident(raw: &mut Raw<'_>) -> Result<Incident, (Option<String>, IncidentErro
     };
     let Fields {
         kind,
+        kind_text,
         severity,
         status,
         position,
@@ -1081,6 +1086,7 @@ fn incident(raw: &mut Raw<'_>) -> Result<Incident, (Option<String>, IncidentErro
     Ok(Incident {
         id,
         kind,
+        kind_text,
         severity,
         status,
         position,
@@ -1114,15 +1120,20 @@ fn fields(f: &Raw, has_id: bool) -> Result<Fields, IncidentError> {
     let position = point(&f.geometry)?;
     let get = |slot: usize| f.get_some(slot);
 
-    let kind = match get(KIND) {
+    // docs/api.md: a kind that is not one of the known keys is `other`; its text is kept.
+    let (kind, kind_text) = match get(KIND) {
         None => return Err(IncidentError::KindMissing),
+        Some(Json::Str(k)) if is_blank(k) => return Err(IncidentError::KindMissing),
         Some(Json::Str(k)) => {
-            let kind = IncidentKind::ALL
+            let known = IncidentKind::ALL
                 .into_iter()
                 .find(|kind| same(kind.key().as_bytes(), k.as_bytes()));
-            kind.ok_or_else(|| IncidentError::UnknownKind(quote_cut(k)))?
+            match known {
+                Some(kind) => (kind, None),
+                None => (IncidentKind::Other, Some(quote_cut(k))),
+            }
         }
-        Some(other) => return Err(IncidentError::UnknownKind(found(other))),
+        Some(other) => return Err(IncidentError::BadKind(found(other))),
     };
     let severity = severity(get(SEVERITY))?;
     let status = match get(STATUS) {
@@ -1145,6 +1156,7 @@ fn fields(f: &Raw, has_id: bool) -> Result<Fields, IncidentError> {
         .filter(|a| *a >= 0.0);
     Ok(Fields {
         kind,
+        kind_text,
         severity,
         status,
         position,

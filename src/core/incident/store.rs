@@ -447,6 +447,7 @@ mod tests {
         Incident {
             id: id.to_string(),
             kind: IncidentKind::FenceBreach,
+            kind_text: None,
             severity: super::super::Severity::new(2).unwrap_or_else(|| unreachable!()),
             status,
             position,
