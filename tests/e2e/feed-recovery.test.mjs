@@ -22,7 +22,7 @@ import {
 } from './harness.mjs';
 
 const TZ = 'Europe/Paris';
-const OFFLINE_ERRORS = [...OUTAGE_ERRORS, /ERR_INTERNET_DISCONNECTED|ERR_NETWORK_CHANGED|status of 503/i];
+const OFFLINE_ERRORS = [...OUTAGE_ERRORS, /ERR_INTERNET_DISCONNECTED|ERR_NETWORK_CHANGED|status of 50[23]/i];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits until `pred()` (async) is truthy; returns the ms it took. */
@@ -214,6 +214,30 @@ describe('feed recovery after a stalled stream (heartbeats every second)', () =>
     await until(async () => (await statusOf(page)) === 'live', { timeout: 3000, what: 'live again' });
     t.diagnostic(`live ${Date.now() - t0} ms after online`);
     await app.assertHealthy('after offline/online');
+  });
+  test('server restart: retries back off to about 10 s at most; live again soon after the server is back, with one resync notice', { timeout: TEST_TIMEOUT }, async (t) => {
+    assert.equal(await statusOf(page), 'live');
+    const n = proxy.streams.length;
+    const t0 = Date.now();
+    await server.kill();
+    // Down for 30 s: the attempts (answered 502 by the proxy) space out, capped near 10 s.
+    await sleep(30_000);
+    const attempts = proxy.streams.slice(n).map((s) => s.at - t0);
+    t.diagnostic(`attempts after the kill at ${attempts.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s`);
+    const gaps = attempts.slice(1).map((a, i) => a - attempts[i]);
+    assert.ok(attempts.length >= 5 && attempts.length <= 12, `${attempts.length} attempts in 30 s`);
+    assert.ok(gaps.every((g) => g <= 10_500), `no gap beyond the 10 s cap: ${gaps}`);
+    assert.ok(Math.max(...gaps) >= 4_000, `backed off: ${gaps}`);
+    assert.notEqual(await statusOf(page), 'live');
+    const t1 = Date.now();
+    await server.restart();
+    await until(async () => (await statusOf(page)) === 'live', { timeout: 12_000, interval: 50, what: 'live after the restart' });
+    t.diagnostic(`live ${Date.now() - t1} ms after the server was back`);
+    // A new id space: reset, resync, one notice.
+    await page.locator(tid('feed-resync-notice')).waitFor({ timeout: 5000 });
+    assert.equal(await page.locator(tid('feed-resync-notice')).count(), 1);
+    await screenshot(page, '40-feed-after-restart');
+    await app.assertHealthy('after the restart');
   });
 });
 
