@@ -63,10 +63,8 @@ pub fn outlines(data: &LayerData) -> Outlines {
     // First owner of each edge, and whether a different feature shares it.
     let mut owners: HashMap<(Key, Key), (usize, bool)> = HashMap::new();
     for (feature, ring) in rings(data) {
-        for w in ring.windows(2) {
-            let entry = owners
-                .entry(edge_key(w[0], w[1]))
-                .or_insert((feature, false));
+        for (&a, &b) in ring.iter().zip(ring.iter().skip(1)) {
+            let entry = owners.entry(edge_key(a, b)).or_insert((feature, false));
             if entry.0 != feature {
                 entry.1 = true;
             }
@@ -77,8 +75,7 @@ pub fn outlines(data: &LayerData) -> Outlines {
     for (feature, ring) in rings(data) {
         let mut current: Vec<Mercator> = Vec::new();
         let mut current_class = EdgeClass::Hidden;
-        for w in ring.windows(2) {
-            let (a, b) = (w[0], w[1]);
+        for (&a, &b) in ring.iter().zip(ring.iter().skip(1)) {
             let class = if on_clip_edge(a, b, &clip) {
                 EdgeClass::Hidden
             } else {

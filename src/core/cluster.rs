@@ -42,10 +42,11 @@ pub fn grid_clusters(
             out.push((0.0, 0.0, Vec::new()));
             out.len() - 1
         });
-        let c = &mut out[at];
-        c.0 += x;
-        c.1 += y;
-        c.2.push(i);
+        if let Some(c) = out.get_mut(at) {
+            c.0 += x;
+            c.1 += y;
+            c.2.push(i);
+        }
     }
     out.into_iter()
         .map(|(sx, sy, members)| {
@@ -73,12 +74,11 @@ pub fn merge_overlapping(
         let mut i = 0;
         while i < clusters.len() {
             let mut j = i + 1;
-            while j < clusters.len() {
-                let (a, b) = (&clusters[i], &clusters[j]);
+            while let (Some(a), Some(b)) = (clusters.get(i), clusters.get(j)) {
                 let reach = radius(a.count()) + radius(b.count()) + gap_css;
                 if (a.x - b.x).powi(2) + (a.y - b.y).powi(2) < reach * reach {
                     let b = clusters.swap_remove(j);
-                    let a = &mut clusters[i];
+                    let Some(a) = clusters.get_mut(i) else { break };
                     let (na, nb) = (a.count() as f64, b.count() as f64);
                     a.x = (a.x * na + b.x * nb) / (na + nb);
                     a.y = (a.y * na + b.y * nb) / (na + nb);

@@ -119,10 +119,13 @@ impl Draft {
     /// The outline of a zone made of one polygon without holes (the only shape drawn here).
     pub fn from_zone(zone: &Zone) -> Result<Draft, DraftError> {
         match zone.polygons.as_slice() {
-            [rings] if rings.len() == 1 => {
-                let ring: Vec<LonLat> = rings[0].iter().map(|m| to_lonlat(*m)).collect();
-                Draft::from_vertices(&ring)
-            }
+            [rings] => match rings.as_slice() {
+                [ring] => {
+                    let ring: Vec<LonLat> = ring.iter().map(|m| to_lonlat(*m)).collect();
+                    Draft::from_vertices(&ring)
+                }
+                _ => Err(DraftError::NotEditable),
+            },
             _ => Err(DraftError::NotEditable),
         }
     }
@@ -303,14 +306,18 @@ impl Draft {
     /// not neighbours must not meet; neighbours must meet only at their shared vertex.
     pub fn crossing(&self) -> Option<Mercator> {
         let ring: Vec<Mercator> = self.ring().iter().map(|p| to_mercator(*p)).collect();
-        let n = ring.len().saturating_sub(1);
+        // The closed outline's edges, in order.
+        let edges: Vec<(Mercator, Mercator)> = ring
+            .iter()
+            .copied()
+            .zip(ring.iter().copied().skip(1))
+            .collect();
+        let n = edges.len();
         if n < 3 {
             return None;
         }
-        for i in 0..n {
-            let (a, b) = (ring[i], ring[i + 1]);
-            for j in (i + 1)..n {
-                let (c, d) = (ring[j], ring[j + 1]);
+        for (i, &(a, b)) in edges.iter().enumerate() {
+            for (j, &(c, d)) in edges.iter().enumerate().skip(i + 1) {
                 let adjacent = j == i + 1 || (i == 0 && j == n - 1);
                 match segment_contact(a, b, c, d) {
                     SegmentContact::None => {}

@@ -117,7 +117,11 @@ pub fn zones(seed: u64, count: usize, vertices: usize) -> Vec<Zone> {
             };
             polys.push(vec![star(&mut rng, c2, r / 3.0, 12, 0.6, 1.0)]);
         }
-        let kind = [ZoneKind::Restricted, ZoneKind::Watch, ZoneKind::Approach][i % 3];
+        let kind = match i % 3 {
+            0 => ZoneKind::Restricted,
+            1 => ZoneKind::Watch,
+            _ => ZoneKind::Approach,
+        };
         let mut rules = ZoneRules::defaults(kind);
         if i % 3 == 2 {
             rules.dwell_s = Some(60.0);

@@ -182,8 +182,12 @@ impl<'n> Names<'n> {
                 *m |= bit;
             }
             if let (Some(&first), Some(&last)) = (b.first(), b.last()) {
-                n.by_first[usize::from(first)] |= bit;
-                n.by_last[usize::from(last)] |= bit;
+                if let Some(m) = n.by_first.get_mut(usize::from(first)) {
+                    *m |= bit;
+                }
+                if let Some(m) = n.by_last.get_mut(usize::from(last)) {
+                    *m |= bit;
+                }
             }
         }
         n
@@ -195,7 +199,9 @@ impl<'n> Names<'n> {
         let k = key.as_bytes();
         let mut candidates = self.by_len.get(k.len().min(32)).copied().unwrap_or(0);
         if let (Some(&first), Some(&last)) = (k.first(), k.last()) {
-            candidates &= self.by_first[usize::from(first)] & self.by_last[usize::from(last)];
+            // A byte indexes a 256-entry table: the checks fold away.
+            let by = |t: &[u16; 256], b: u8| t.get(usize::from(b)).copied().unwrap_or(0);
+            candidates &= by(&self.by_first, first) & by(&self.by_last, last);
         }
         let mut slots = 0;
         while candidates != 0 {

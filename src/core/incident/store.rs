@@ -389,7 +389,10 @@ impl IncidentStore {
         // Strictly ascending is sorted and distinct; else sort and look for repeats.
         let distinct = incidents.is_sorted_by(|a, b| a.id < b.id) || {
             incidents.sort_by(|a, b| a.id.cmp(&b.id));
-            incidents.windows(2).all(|w| w[0].id != w[1].id)
+            incidents
+                .iter()
+                .zip(incidents.iter().skip(1))
+                .all(|(a, b)| a.id != b.id)
         };
         if !distinct {
             for inc in incidents {
@@ -448,7 +451,7 @@ mod tests {
             id: id.to_string(),
             kind: IncidentKind::FenceBreach,
             kind_text: None,
-            severity: super::super::Severity::new(2).unwrap_or_else(|| unreachable!()),
+            severity: super::super::Severity::new(2).expect("2 is a severity"),
             status,
             position,
             at: to_mercator(position),

@@ -258,8 +258,10 @@ impl Spatial {
                 *n += 1;
             }
         }
-        for i in 1..start.len() {
-            start[i] += start[i - 1];
+        let mut sum = 0;
+        for s in &mut start {
+            sum += *s;
+            *s = sum;
         }
         let n = pos.len();
         let mut out = Spatial {

@@ -165,9 +165,13 @@ fn blend_px(px: &mut [u8], rgb: [u8; 3], a: u32) {
 /// `(255 << 16) / a` for `a` in 1..=255 (0 for 0): un-premultiplying by a multiply.
 const RECIP: [u32; 256] = {
     let mut t = [0u32; 256];
-    let mut a = 1;
-    while a < 256 {
-        t[a] = (255 << 16) / a as u32;
+    let mut rest: &mut [u32] = &mut t;
+    let mut a = 0u32;
+    while let [r, tail @ ..] = rest {
+        if let Some(q) = (255u32 << 16).checked_div(a) {
+            *r = q;
+        }
+        rest = tail;
         a += 1;
     }
     t
@@ -182,7 +186,8 @@ fn over_translucent(px: &mut [u8], s: [u32; 4]) {
     if let [r, g, b, alpha] = px {
         if *alpha == 0 {
             // Nothing below: the source, un-premultiplied.
-            let k = RECIP[sa.min(255) as usize];
+            // `sa.min(255)` indexes a 256-entry table: the check folds away.
+            let k = RECIP.get(sa.min(255) as usize).copied().unwrap_or(0);
             let un = |c: u32| ((c * k + (1 << 15)) >> 16).min(255) as u8;
             (*r, *g, *b, *alpha) = (un(sr), un(sg), un(sb), sa.min(255) as u8);
             return;
@@ -264,7 +269,7 @@ impl Sprite {
 
 /// Premultiplied `src` over `dst` at full opacity.
 fn blend_row_opaque(dst: &mut [u8], src: &[[u8; 4]]) {
-    for (d, s) in dst.chunks_exact_mut(4).zip(src) {
+    for (d, s) in dst.as_chunks_mut::<4>().0.iter_mut().zip(src) {
         let [sr, sg, sb, sa] = *s;
         if sa == 0 {
             continue;
@@ -273,22 +278,21 @@ fn blend_row_opaque(dst: &mut [u8], src: &[[u8; 4]]) {
             over_translucent(d, s.map(u32::from));
             continue;
         }
-        if let [r, g, b, _] = d {
-            if sa == 255 {
-                (*r, *g, *b) = (sr, sg, sb);
-            } else {
-                let inv = 255 - u32::from(sa);
-                *r = (div255(u32::from(*r) * inv) + u32::from(sr)).min(255) as u8;
-                *g = (div255(u32::from(*g) * inv) + u32::from(sg)).min(255) as u8;
-                *b = (div255(u32::from(*b) * inv) + u32::from(sb)).min(255) as u8;
-            }
+        let [r, g, b, _] = d;
+        if sa == 255 {
+            (*r, *g, *b) = (sr, sg, sb);
+        } else {
+            let inv = 255 - u32::from(sa);
+            *r = (div255(u32::from(*r) * inv) + u32::from(sr)).min(255) as u8;
+            *g = (div255(u32::from(*g) * inv) + u32::from(sg)).min(255) as u8;
+            *b = (div255(u32::from(*b) * inv) + u32::from(sb)).min(255) as u8;
         }
     }
 }
 
 /// Premultiplied `src` scaled by `m / 255` over `dst`.
 fn blend_row(dst: &mut [u8], src: &[[u8; 4]], m: u32) {
-    for (d, s) in dst.chunks_exact_mut(4).zip(src) {
+    for (d, s) in dst.as_chunks_mut::<4>().0.iter_mut().zip(src) {
         let [sr, sg, sb, sa] = *s;
         if sa == 0 {
             continue;
@@ -298,11 +302,10 @@ fn blend_row(dst: &mut [u8], src: &[[u8; 4]], m: u32) {
             continue;
         }
         let inv = 255 - div255(u32::from(sa) * m).min(255);
-        if let [r, g, b, _] = d {
-            *r = (div255(u32::from(*r) * inv) + div255(u32::from(sr) * m)).min(255) as u8;
-            *g = (div255(u32::from(*g) * inv) + div255(u32::from(sg) * m)).min(255) as u8;
-            *b = (div255(u32::from(*b) * inv) + div255(u32::from(sb) * m)).min(255) as u8;
-        }
+        let [r, g, b, _] = d;
+        *r = (div255(u32::from(*r) * inv) + div255(u32::from(sr) * m)).min(255) as u8;
+        *g = (div255(u32::from(*g) * inv) + div255(u32::from(sg) * m)).min(255) as u8;
+        *b = (div255(u32::from(*b) * inv) + div255(u32::from(sb) * m)).min(255) as u8;
     }
 }
 
@@ -496,4 +499,17 @@ pub(super) fn clip_segment(
         (a.0 + dx * t0, a.1 + dy * t0),
         (a.0 + dx * t1, a.1 + dy * t1),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RECIP;
+
+    #[test]
+    fn recip_is_the_quotient_table() {
+        assert_eq!(RECIP[0], 0);
+        for a in 1..256u32 {
+            assert_eq!(RECIP[a as usize], (255 << 16) / a, "a = {a}");
+        }
+    }
 }
