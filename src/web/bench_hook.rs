@@ -41,7 +41,7 @@ use crate::core::geofence::{
 };
 use crate::core::projection::{ground_scale, to_lonlat};
 use crate::core::units::Mercator;
-use crate::map::now_ms;
+use crate::env::now_ms;
 
 struct Data {
     zones: Vec<Zone>,

@@ -1,5 +1,6 @@
-//! The panels around the map: layers and legend, info card, error banners, scale bar, cursor
-//! readout, zoom controls, attribution and the `?perf` overlay.
+//! The panels around the map: layers and legend (the app puts the zone panel between them),
+//! info card, error banners, scale bar, cursor readout, zoom controls, attribution and the
+//! `?perf` overlay.
 //!
 //! Every string that comes from data (names, properties, error messages quoting the data) is
 //! rendered as a text node by the `view!` macro, never as HTML.
@@ -9,7 +10,7 @@ use leptos::prelude::*;
 use crate::core::model::{FeatureKind, FenceKind, LayerId, PortKind};
 use crate::core::scale_bar::scale_bar;
 use crate::core::viewport::{Viewport, region_bounds};
-use crate::map::{window_size, zoom_centre};
+use crate::env::window_size;
 use crate::render::style;
 use crate::state::{LayerState, use_app};
 
@@ -22,9 +23,9 @@ pub fn layer_title(id: LayerId) -> &'static str {
     }
 }
 
-/// Layer toggles with counts, and the legend.
+/// Layer toggles with counts, then `children` (the app passes the zone panel), then the legend.
 #[component]
-pub fn LayerPanel() -> impl IntoView {
+pub fn LayerPanel(#[prop(optional)] children: Option<Children>) -> impl IntoView {
     let state = use_app();
     let rows = LayerId::ALL
         .into_iter()
@@ -115,7 +116,7 @@ pub fn LayerPanel() -> impl IntoView {
         <aside class="panel layer-panel" data-testid="layer-panel" data-map-reserved="" aria-label="Layers">
             <h2>"Layers"</h2>
             <ul class="layer-list">{rows} {zones_row} {tiles_row}</ul>
-            <crate::geofence_ui::ZonePanel />
+            {children.map(|c| c())}
             <Legend />
         </aside>
     }
@@ -314,8 +315,8 @@ pub fn Controls() -> impl IntoView {
     };
     view! {
         <div class="controls" data-map-reserved="" role="group" aria-label="Zoom">
-            <button data-testid="zoom-in" title="Zoom in (+)" aria-label="Zoom in" on:click=move |_| zoom_centre(state, 1.0)>"+"</button>
-            <button data-testid="zoom-out" title="Zoom out (-)" aria-label="Zoom out" on:click=move |_| zoom_centre(state, -1.0)>"−"</button>
+            <button data-testid="zoom-in" title="Zoom in (+)" aria-label="Zoom in" on:click=move |_| state.zoom_centre(1.0)>"+"</button>
+            <button data-testid="zoom-out" title="Zoom out (-)" aria-label="Zoom out" on:click=move |_| state.zoom_centre(-1.0)>"−"</button>
             <button data-testid="fit-region" title="Show the whole region" aria-label="Show the whole region" on:click=fit>"⤢"</button>
         </div>
     }

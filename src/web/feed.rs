@@ -3,12 +3,13 @@
 //! timer, the browser's online/offline and visibility events, retention, and the signals the
 //! panels read (see docs/api.md for the contract with the server).
 //!
-//! Units: wall-clock times are ms since the Unix epoch (`Date.now()`), the machine's clock
-//! too; durations are ms; the incidents are as in `core::incident` (degrees WGS84, EPSG:3857
-//! metres). *When* to connect, retry, resync or call the picture stale is decided by the
-//! machine alone (tested natively in tests/core_feed.rs); this module turns browser callbacks
-//! into `Input`s and performs the `Effect`s, nothing more. Parsing and merge rules are
-//! `core::incident`'s.
+//! Units: wall-clock times are ms since the Unix epoch (`Date.now()`, `env::wall_ms`), the
+//! machine's clock too; durations are ms (ingest statistics and the flush throttle use the
+//! monotonic page clock, `env::now_ms`); the incidents are as in `core::incident` (degrees
+//! WGS84, EPSG:3857 metres). *When* to connect, retry, resync or call the picture stale is
+//! decided by the machine alone (tested natively in tests/core_feed.rs); this module turns
+//! browser callbacks into `Input`s and performs the `Effect`s, nothing more. Parsing and merge
+//! rules are `core::incident`'s.
 //!
 //! Transport failures (no answer, HTTP errors, cut or unreadable bodies, a lost stream) are
 //! the machine's `Problem`s, shown in the status strip and cleared when the feed delivers
@@ -39,6 +40,7 @@ use crate::core::incident::{
     Diagnostics, IncidentFilter, IncidentKind, IncidentStore, Timestamp, parse_incident, parse_seq,
     parse_snapshot,
 };
+use crate::env::{now_ms, wall_ms};
 
 /// Signals are updated at most this often (ms).
 pub const FLUSH_MS: f64 = 250.0;
@@ -174,14 +176,6 @@ pub struct Incidents {
     pub selected: RwSignal<Option<IncidentSelection>>,
     /// Wall-clock ms in steps of [`CLOCK_STEP_MS`] (fading, time windows).
     pub clock: RwSignal<i64>,
-}
-
-pub fn wall_ms() -> f64 {
-    js_sys::Date::now()
-}
-
-fn perf_ms() -> f64 {
-    crate::map::now_ms()
 }
 
 fn clock_step(now: f64) -> i64 {
@@ -482,7 +476,7 @@ fn on_snapshot(sh: &Shared, inc: Incidents, ticket: Ticket, fetched: Fetched) {
         match (problem_of(Snapshot, &fetched), fetched) {
             (Some(problem), _) => Input::SnapshotFailed { ticket, problem },
             (None, Fetched::Body(_, text)) => {
-                let t0 = perf_ms();
+                let t0 = now_ms();
                 let names = c.cfg.properties.clone();
                 match parse_snapshot(&text, &names) {
                     Ok(snapshot) => {
@@ -492,7 +486,7 @@ fn on_snapshot(sh: &Shared, inc: Incidents, ticket: Ticket, fetched: Fetched) {
                         c.store.apply_snapshot(snapshot);
                         c.replaced = (before, c.store.len());
                         c.changes.replaced();
-                        c.stats.snapshot_ms = perf_ms() - t0;
+                        c.stats.snapshot_ms = now_ms() - t0;
                         c.stats.snapshot_features = n;
                         c.stats.snapshots += 1;
                         c.stats.last_seq = cursor.clone();
@@ -528,7 +522,7 @@ fn on_changes(sh: &Shared, inc: Incidents, ticket: Ticket, fetched: Fetched) {
             (_, Fetched::Body(410, _)) => Input::ChangesGone { ticket },
             (Some(problem), _) => Input::ChangesFailed { ticket, problem },
             (None, Fetched::Body(_, text)) => {
-                let t0 = perf_ms();
+                let t0 = now_ms();
                 let names = c.cfg.properties.clone();
                 match parse_snapshot(&text, &names) {
                     Ok(changes) => {
@@ -546,7 +540,7 @@ fn on_changes(sh: &Shared, inc: Incidents, ticket: Ticket, fetched: Fetched) {
                             c.stats.last_seq = changes.cursor.clone();
                         }
                         c.stats.events += n as u64;
-                        c.stats.ingest_ms += perf_ms() - t0;
+                        c.stats.ingest_ms += now_ms() - t0;
                         Input::ChangesLoaded {
                             ticket,
                             cursor: changes.cursor,
@@ -665,7 +659,7 @@ fn on_event(sh: &Shared, data: &str, last_event_id: &str) {
     let Ok(mut c) = sh.try_borrow_mut() else {
         return;
     };
-    let t0 = perf_ms();
+    let t0 = now_ms();
     let names = c.cfg.properties.clone();
     match parse_incident(data, &names) {
         Ok(incident) => {
@@ -684,7 +678,7 @@ fn on_event(sh: &Shared, data: &str, last_event_id: &str) {
         c.stats.last_seq = Some(last_event_id.to_string());
     }
     c.stats.events += 1;
-    c.stats.ingest_ms += perf_ms() - t0;
+    c.stats.ingest_ms += now_ms() - t0;
 }
 
 /// Every second: the machine's check (silent streams, hung requests, the stale flip),
@@ -713,7 +707,7 @@ fn tick(sh: &Shared, inc: Incidents) {
 
 /// Pushes the store's state into the signals, at most every [`FLUSH_MS`].
 fn flush(sh: &Shared, inc: Incidents) {
-    let now = perf_ms();
+    let now = now_ms();
     let Ok(mut c) = sh.try_borrow_mut() else {
         return;
     };

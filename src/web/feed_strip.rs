@@ -14,8 +14,8 @@ use leptos::prelude::*;
 use crate::core::feed::{FeedStatus, Problem, Request, ResyncCause, Transport};
 use crate::core::incident::IncidentKind;
 use crate::feed::ResyncNotice;
-use crate::incident_ui::{KindIcon, clock_ms};
 use crate::state::use_app;
+use crate::widgets::{KindIcon, clock_ms};
 
 /// The status line: "Live · last update 07:59:08", "Stale since …", …
 pub fn status_text(status: FeedStatus, transport: Transport) -> String {

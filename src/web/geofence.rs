@@ -39,7 +39,8 @@ use crate::core::geofence::{
     Proximity, Zone, ZoneSet, combine, parse_zones,
 };
 use crate::core::model::LayerData;
-use crate::feed::{Incidents, wall_ms};
+use crate::env::wall_ms;
+use crate::feed::Incidents;
 use crate::load::fetch_text;
 
 /// Alerts kept in the ticker (newest first).

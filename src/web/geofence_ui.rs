@@ -1,47 +1,23 @@
-//! Geofencing panels: the zone list with live counts (in the layer panel), the alert ticker
-//! (left column) and the zone/camera/distance rows of the incident card.
+//! Geofencing panels: the zone list with live counts and the zone editor's buttons (Edit /
+//! Delete per drawn zone, Draw / Export / Import; the app puts the list in the layer panel),
+//! the zone problems (the app puts them in the incident panel) and the alert ticker (left
+//! column) with the critical flash. The incident card's zone rows are `incident_ui`'s.
 //!
 //! Units: counts are open incidents; distances are ground metres, shown in m or km; times are
 //! local clock time. Every text from the zones file or the API is rendered as text.
 
 use leptos::prelude::*;
 
-use crate::core::geofence::{EventKind, Fix, Origin};
-use crate::core::incident::{Incident, Timestamp};
+use crate::core::geofence::{EventKind, Origin};
+use crate::core::incident::Timestamp;
 use crate::core::model::LayerId;
 use crate::core::units::Zoom;
 use crate::core::viewport::Viewport;
+use crate::env::{download, js_error_text};
 use crate::geofence::{ActiveZones, ZonesState};
-use crate::incident_ui::clock;
-use crate::map::fly_to;
 use crate::state::use_app;
-
-/// Offers `text` as a file download named `name` (a Blob URL on a temporary link); an error
-/// text if the browser refuses.
-pub(crate) fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
-    use wasm_bindgen::JsCast;
-    let fail = |what: &str| format!("could not export {name}: {what}");
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)
-        .map_err(|_| fail("no Blob"))?;
-    let url =
-        web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| fail("no object URL"))?;
-    let doc = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or_else(|| fail("no document"))?;
-    let a: web_sys::HtmlAnchorElement = doc
-        .create_element("a")
-        .map_err(|_| fail("no link"))?
-        .dyn_into()
-        .map_err(|_| fail("no link"))?;
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
-}
+use crate::widgets::{clock, distance_text, plural};
+use crate::zone_editor::{ImportReport, MAX_IMPORT_BYTES, Mode};
 
 /// Alerts shown at once in the ticker (the rest are kept, newest first).
 const TICKER_SHOWN: usize = 6;
@@ -54,17 +30,6 @@ fn kind_text(kind: EventKind) -> &'static str {
         EventKind::Dwell => "is dwelling in",
         EventKind::Cross => "crossed",
         EventKind::Ended => "ended in",
-    }
-}
-
-/// Ground metres as "85 m" or "2.4 km".
-pub fn distance_text(m: f64) -> String {
-    if !m.is_finite() {
-        "—".to_string()
-    } else if m < 1_000.0 {
-        format!("{m:.0} m")
-    } else {
-        format!("{:.1} km", m / 1_000.0)
     }
 }
 
@@ -117,11 +82,7 @@ pub fn ZonePanel() -> impl IntoView {
                 let go = move |_| {
                     let v = state.view.get_untracked();
                     let fit = Viewport::fit(&bounds, v.width_css(), v.height_css(), v.dpr(), 48.0);
-                    fly_to(
-                        state,
-                        fit.center(),
-                        Zoom::clamped(fit.zoom().get().min(16.0)),
-                    );
+                    state.fly_to(fit.center(), Zoom::clamped(fit.zoom().get().min(16.0)));
                 };
                 view! {
                     <li class="zone-item" data-testid="zone-item" data-source=source>
@@ -140,7 +101,7 @@ pub fn ZonePanel() -> impl IntoView {
                             <span class="zone-name">{z.name.clone()}</span>
                             <span class="zone-count">{count}</span>
                         </button>
-                        {crate::zone_editor::row_actions(origin, drawn_id, z.name.clone())}
+                        {row_actions(origin, drawn_id, z.name.clone())}
                     </li>
                 }
             })
@@ -198,7 +159,7 @@ pub fn ZonePanel() -> impl IntoView {
                 <p class="muted">"Loading zones…"</p>
             </Show>
             <ul class="zone-list">{rows}</ul>
-            <crate::zone_editor::ZoneTools />
+            <ZoneTools />
             {coverage}
             <div class="zone-export">
                 <span>"Zone event log:"</span>
@@ -212,6 +173,227 @@ pub fn ZonePanel() -> impl IntoView {
                 {move || problems().into_iter().map(|p| view! { <li role="alert">{p}</li> }).collect::<Vec<_>>()}
             </ul>
         </section>
+    }
+}
+
+/// "Edit" and "Delete" (with an inline "Delete? Yes / No") for a drawn zone's row; a
+/// "read-only" tag for a loaded one. `drawn_id`: the id in the drawn list.
+fn row_actions(origin: Origin, drawn_id: Option<String>, name: String) -> AnyView {
+    let ed = use_app().zone_editor;
+    let Origin::Drawn(_) = origin else {
+        return view! {
+            <span class="zone-source" data-testid="zone-readonly" title="From the centre's zones file: read-only here">
+                "fixed"
+            </span>
+        }
+        .into_any();
+    };
+    let Some(id) = drawn_id else {
+        return ().into_any();
+    };
+    let confirming = {
+        let id = id.clone();
+        move || {
+            ed.confirm_delete
+                .with(|c| c.as_deref() == Some(id.as_str()))
+        }
+    };
+    let (id_edit, id_ask, id_yes) = (id.clone(), id.clone(), id.clone());
+    view! {
+        <span class="zone-actions">
+            <Show
+                when=confirming
+                fallback=move || {
+                    let (a, b) = (id_edit.clone(), id_ask.clone());
+                    view! {
+                        <button
+                            class="zone-action"
+                            data-testid="zone-edit"
+                            title="Reshape, rename or change the rules"
+                            disabled=move || ed.mode.get() != Mode::Idle
+                            on:click=move |_| ed.edit(&a)
+                        >
+                            "Edit"
+                        </button>
+                        <button class="zone-action" data-testid="zone-delete" title="Delete this zone" on:click=move |_| ed.confirm_delete.set(Some(b.clone()))>
+                            "Delete"
+                        </button>
+                    }
+                }
+            >
+                {
+                    let yes = id_yes.clone();
+                    let name = name.clone();
+                    view! {
+                        <span class="zone-confirm" role="alert" data-testid="zone-delete-confirm">
+                            {format!("Delete “{name}”?")}
+                        </span>
+                        <button class="zone-action danger" data-testid="zone-delete-yes" on:click=move |_| ed.delete(&yes)>"Yes"</button>
+                        <button class="zone-action" data-testid="zone-delete-no" on:click=move |_| ed.confirm_delete.set(None)>"No"</button>
+                    }
+                }
+            </Show>
+        </span>
+    }
+    .into_any()
+}
+
+/// Draw / export / import buttons, storage problems and the last import's report (in the
+/// zone panel).
+#[component]
+fn ZoneTools() -> impl IntoView {
+    let state = use_app();
+    let ed = state.zone_editor;
+    let geo = state.geofence;
+    let drawn_count = move || geo.drawn.with(|d| d.zones.len());
+    let export_error = RwSignal::new(None::<String>);
+    let export = move |_| {
+        let text = ed.export_text();
+        export_error
+            .set(download("calais-drawn-zones.geojson", "application/geo+json", &text).err());
+    };
+    let on_file = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let file = input.files().and_then(|f| f.get(0));
+        input.set_value("");
+        let Some(file) = file else {
+            return;
+        };
+        let name = file.name();
+        if file.size() > MAX_IMPORT_BYTES {
+            ed.import_report.set(Some(ImportReport {
+                error: Some(format!(
+                    "the file is {:.1} MB; zone files of at most {:.0} MB are imported",
+                    file.size() / 1e6,
+                    MAX_IMPORT_BYTES / 1e6
+                )),
+                file: name,
+                ..ImportReport::default()
+            }));
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                Ok(v) => match v.as_string() {
+                    Some(text) => ed.import_text(&name, &text),
+                    None => ed.import_report.set(Some(ImportReport {
+                        file: name,
+                        error: Some("the file is not text".to_string()),
+                        ..ImportReport::default()
+                    })),
+                },
+                Err(e) => ed.import_report.set(Some(ImportReport {
+                    file: name,
+                    error: Some(format!(
+                        "the file could not be read ({})",
+                        js_error_text(&e)
+                    )),
+                    ..ImportReport::default()
+                })),
+            }
+        });
+    };
+    let problems = move || {
+        let mut p = ed.load_problems.get();
+        p.extend(ed.save_error.get());
+        p
+    };
+    let report = move || {
+        ed.import_report.get().map(|r| {
+            let summary = match &r.error {
+                Some(e) => format!("{}: not imported: {e}.", r.file),
+                None => format!(
+                    "{}: {} imported{}, {} skipped.",
+                    r.file,
+                    plural(r.added.len(), "zone", "zones"),
+                    if r.added.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            " ({})",
+                            r.added
+                                .iter()
+                                .map(|(_, n)| n.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    },
+                    r.rejected.len()
+                ),
+            };
+            let failed = r.error.is_some() || !r.rejected.is_empty();
+            view! {
+                <div
+                    class="zone-import-report"
+                    class:has-errors=failed
+                    role="status"
+                    data-testid="zone-import-report"
+                    data-added=r.added.len().to_string()
+                    data-rejected=r.rejected.len().to_string()
+                >
+                    <p>{summary}</p>
+                    <ul>
+                        {r.renamed.iter().map(|(from, to)| view! {
+                            <li data-testid="zone-import-renamed" data-zone-id=to.clone()>
+                                {format!("“{from}” was already taken: imported as “{to}”.")}
+                            </li>
+                        }).collect::<Vec<_>>()}
+                        {r.rejected.iter().map(|(id, text)| view! {
+                            <li class="rejected" data-testid="zone-import-rejected" data-zone-id=id.clone().unwrap_or_default()>
+                                {format!("Skipped {text}")}
+                            </li>
+                        }).collect::<Vec<_>>()}
+                        {r.save_error.clone().map(|e| view! { <li class="rejected">{e}</li> })}
+                    </ul>
+                    <button class="zone-action" data-testid="zone-import-dismiss" on:click=move |_| ed.import_report.set(None)>
+                        "Dismiss"
+                    </button>
+                </div>
+            }
+        })
+    };
+    let idle = move || ed.mode.get() == Mode::Idle;
+    view! {
+        <div class="zone-tools">
+            <button
+                class="zone-draw"
+                data-testid="zone-draw"
+                disabled=move || !idle()
+                title="Draw a new zone on the map"
+                on:click=move |_| {
+                    state.selection.set(None);
+                    state.incidents.selected.set(None);
+                    ed.start_drawing();
+                }
+            >
+                "✎ Draw zone"
+            </button>
+            <button
+                class="zone-action"
+                data-testid="zone-export"
+                disabled=move || drawn_count() == 0
+                title="Download the drawn zones as GeoJSON"
+                on:click=export
+            >
+                "Export"
+            </button>
+            <label class="zone-action zone-import" title="Add zones from a GeoJSON file">
+                "Import…"
+                <input
+                    type="file"
+                    accept=".geojson,.json,application/geo+json,application/json"
+                    data-testid="zone-import-input"
+                    on:change=on_file
+                />
+            </label>
+        </div>
+        <ul class="zone-problems" data-testid="zone-storage-error" data-count=move || problems().len().to_string()>
+            {move || problems().into_iter().map(|p| view! { <li role="alert">{p}</li> }).collect::<Vec<_>>()}
+        </ul>
+        <Show when=move || export_error.get().is_some()>
+            <p class="zone-problems" role="alert" data-testid="zone-export-error">{move || export_error.get()}</p>
+        </Show>
+        {report}
     }
 }
 
@@ -353,45 +535,4 @@ pub fn CriticalFlash() -> impl IntoView {
             }}
         </Show>
     }
-}
-
-/// The incident card's geofencing rows: zones, cameras, nearest fence and port.
-pub fn situation_rows(inc: &Incident) -> Vec<(String, String)> {
-    let state = use_app();
-    let geo = state.geofence;
-    let fences = state.layer_untracked(LayerId::Fences);
-    let cameras = state.layer_untracked(LayerId::Cameras);
-    let ports = state.layer_untracked(LayerId::Ports);
-    let (Some(f), Some(c), Some(p)) = (fences.data(), cameras.data(), ports.data()) else {
-        return Vec::new();
-    };
-    let s = geo.situation(
-        &Fix::from_incident(inc),
-        (f, c, p),
-        (fences.version(), cameras.version(), ports.version()),
-    );
-    let list = |v: &[String]| {
-        if v.is_empty() {
-            "none".to_string()
-        } else {
-            v.join(", ")
-        }
-    };
-    let mut rows = vec![
-        ("Zones".to_string(), list(&s.zones)),
-        ("Seen by cameras".to_string(), list(&s.cameras)),
-    ];
-    if let Some((d, name)) = s.fence {
-        rows.push((
-            "Nearest fence".to_string(),
-            format!("{} ({name})", distance_text(d)),
-        ));
-    }
-    if let Some((d, name)) = s.port {
-        rows.push((
-            "Nearest port".to_string(),
-            format!("{} ({name})", distance_text(d)),
-        ));
-    }
-    rows
 }

@@ -1,26 +1,31 @@
 //! Incident panels: the incident list with its filters (the feed strip is `feed_strip`),
-//! the incident info card and the feed diagnostics.
+//! the incident info card (with the incident's geofencing situation) and the feed
+//! diagnostics (the zone problems below them are `geofence_ui::ZoneDiagnostics`, passed in as
+//! children by the app).
 //!
 //! Units: times are shown as local wall-clock text (the browser's time zone, looked up per
-//! instant so summer time is right): the list shows `HH:MM:SS` for today's local date and the
-//! date (`3 Dec 07:59`) otherwise, and flags times more than the core's
-//! `CLOCK_SKEW_TOLERANCE_MS` ahead of this device's clock as clock skew (row and card; the
-//! decision is `Timestamp::recency`, the words are here). Positions are WGS84 degrees. A kind
-//! the client does not know shows as "Other (its text)". Every text from the API (ids, kinds,
-//! descriptions, sources, property values) is rendered as a text node, never as HTML.
+//! instant so summer time is right: `env::local_offset_min`): the list shows `HH:MM:SS` for
+//! today's local date and the date (`3 Dec 07:59`) otherwise, and flags times more than the
+//! core's `CLOCK_SKEW_TOLERANCE_MS` ahead of this device's clock as clock skew (row and card;
+//! the decision is `Timestamp::recency`, the words are here). Positions are WGS84 degrees;
+//! distances in the card are ground metres. A kind the client does not know shows as "Other
+//! (its text)". Every text from the API (ids, kinds, descriptions, sources, property values)
+//! is rendered as a text node, never as HTML.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsValue;
 
+use crate::core::geofence::Fix;
 use crate::core::incident::{
     Incident, IncidentFilter, IncidentKind, SortOrder, Status, StatusFilter, TimeWindow, Timestamp,
     listing,
 };
+use crate::core::model::LayerId;
 use crate::core::time::Recency;
 use crate::core::units::Zoom;
+use crate::env::{local_offset_min, window_size};
 use crate::feed::IncidentSelection;
-use crate::map::fly_to;
 use crate::state::use_app;
+use crate::widgets::{KindIcon, clock, distance_text};
 
 /// Rows rendered in the list at most (the total still counts every match).
 pub const LIST_LIMIT: usize = 200;
@@ -28,21 +33,6 @@ pub const LIST_LIMIT: usize = 200;
 pub const NARROW_CSS_PX: f64 = 900.0;
 /// Zoom level a list selection flies to (or the current one, if closer).
 pub const FLY_ZOOM: f64 = 15.0;
-
-/// Minutes east of UTC in the browser's time zone at `ms`.
-fn local_offset_min(ms: i64) -> i32 {
-    let d = js_sys::Date::new(&JsValue::from_f64(ms as f64));
-    -(d.get_timezone_offset().round() as i32)
-}
-
-/// `HH:MM:SS` local time.
-pub fn clock(t: Timestamp) -> String {
-    t.clock_text(local_offset_min(t.millis()))
-}
-
-pub fn clock_ms(ms: f64) -> String {
-    Timestamp::from_millis(ms as i64).map_or_else(|| "—".to_string(), clock)
-}
 
 fn date_time(t: Timestamp) -> String {
     t.date_time_text(local_offset_min(t.millis()))
@@ -104,24 +94,6 @@ fn kind_label(kind: IncidentKind, kind_text: Option<&str>) -> String {
     }
 }
 
-/// The small shape drawn for a kind (the same shapes as on the map), coloured by CSS class.
-#[component]
-pub fn KindIcon(kind: IncidentKind, #[prop(into)] class: String) -> impl IntoView {
-    let d = match kind {
-        IncidentKind::SmallBoat => "M8 1.5 L14.5 13.5 L1.5 13.5 Z",
-        IncidentKind::FenceBreach => "M8 0.8 L15.2 8 L8 15.2 L0.8 8 Z",
-        IncidentKind::LorryIntrusion => "M2 2 H14 V14 H2 Z",
-        IncidentKind::TunnelIntrusion => "M1.5 2.5 H14.5 L8 14.5 Z",
-        IncidentKind::VehicleSighting => "M8 1.5 A6.5 6.5 0 1 1 7.99 1.5 Z",
-        IncidentKind::Other => "M5.8 1 H10.2 V5.8 H15 V10.2 H10.2 V15 H5.8 V10.2 H1 V5.8 H5.8 Z",
-    };
-    view! {
-        <svg class=format!("kind-icon {class}") viewBox="0 0 16 16" aria-hidden="true">
-            <path d=d></path>
-        </svg>
-    }
-}
-
 fn severity_class(inc_sev: u8, open: bool) -> String {
     if open {
         format!("sev-{inc_sev}")
@@ -177,13 +149,14 @@ fn select_value(ev: &leptos::ev::Event) -> String {
     event_target_value(ev)
 }
 
-/// The incident list: filters, sort, rows (select one to fly to it) and feed diagnostics.
+/// The incident list: filters, sort, rows (select one to fly to it) and feed diagnostics;
+/// `children` (the app passes the zone problems) go below the diagnostics.
 #[component]
-pub fn IncidentPanel() -> impl IntoView {
+pub fn IncidentPanel(#[prop(optional)] children: Option<Children>) -> impl IntoView {
     let state = use_app();
     let feed = state.incidents;
     // Open on desktops and the wall; folded on small tablets so the map stays visible.
-    let (open, set_open) = signal(crate::map::window_size().0 >= NARROW_CSS_PX);
+    let (open, set_open) = signal(window_size().0 >= NARROW_CSS_PX);
     let listing_memo = Memo::new(move |_| {
         feed.version.track();
         let filter = feed.filter.get();
@@ -209,7 +182,7 @@ pub fn IncidentPanel() -> impl IntoView {
             .set(Some(IncidentSelection { id, pinned: true }));
         if let Some(at) = at {
             let z = state.view.get_untracked().zoom().get().max(FLY_ZOOM);
-            fly_to(state, at, Zoom::clamped(z));
+            state.fly_to(at, Zoom::clamped(z));
         }
     };
 
@@ -303,7 +276,7 @@ pub fn IncidentPanel() -> impl IntoView {
                     {move || diagnostics().last_error.unwrap_or_default()}
                 </span>
             </footer>
-            <crate::geofence_ui::ZoneDiagnostics />
+            {children.map(|c| c())}
         </aside>
     }
 }
@@ -453,7 +426,7 @@ pub fn IncidentCard() -> impl IntoView {
             if !inc.track.is_empty() {
                 rows.push(("Track".into(), format!("{} earlier positions", inc.track.len())));
             }
-            rows.extend(crate::geofence_ui::situation_rows(&inc));
+            rows.extend(situation_rows(&inc));
             rows.push(("Description".into(), inc.description.clone()));
             for (k, v) in &inc.properties {
                 if !core_keys.iter().any(|c| c == k) {
@@ -522,4 +495,45 @@ pub fn IncidentCard() -> impl IntoView {
             }
         })
     }
+}
+
+/// The incident card's geofencing rows: zones, cameras, nearest fence and port.
+fn situation_rows(inc: &Incident) -> Vec<(String, String)> {
+    let state = use_app();
+    let geo = state.geofence;
+    let fences = state.layer_untracked(LayerId::Fences);
+    let cameras = state.layer_untracked(LayerId::Cameras);
+    let ports = state.layer_untracked(LayerId::Ports);
+    let (Some(f), Some(c), Some(p)) = (fences.data(), cameras.data(), ports.data()) else {
+        return Vec::new();
+    };
+    let s = geo.situation(
+        &Fix::from_incident(inc),
+        (f, c, p),
+        (fences.version(), cameras.version(), ports.version()),
+    );
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    let mut rows = vec![
+        ("Zones".to_string(), list(&s.zones)),
+        ("Seen by cameras".to_string(), list(&s.cameras)),
+    ];
+    if let Some((d, name)) = s.fence {
+        rows.push((
+            "Nearest fence".to_string(),
+            format!("{} ({name})", distance_text(d)),
+        ));
+    }
+    if let Some((d, name)) = s.port {
+        rows.push((
+            "Nearest port".to_string(),
+            format!("{} ({name})", distance_text(d)),
+        ));
+    }
+    rows
 }

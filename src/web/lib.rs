@@ -3,12 +3,20 @@
 //! Data flow: `load` fetches `config.json` and the layers (LocalResources in `state::AppState`),
 //! `core::ingest` validates them, `map` turns view/data/visibility changes into frames drawn by
 //! `render`, and `components` show the panels. All state lives in one `AppState` in context.
+//!
+//! Modules import only modules on a lower floor (no cycles; `tests/module_graph.rs` checks):
+//! the browser (`env`, `input`, `panic`, the `render` leaves), the data in the page (`load`,
+//! `feed`, `geofence`, `zone_editor`), the app state (`state`), drawing (`render`, `map`),
+//! the panels (`components`, `feed_strip`, `incident_ui`, `geofence_ui`, `zone_editor_ui`, on
+//! `widgets`), and this root with `hook`. A panel never imports another panel: `App` puts one
+//! inside another as children.
 
 /// The pure core, reachable as `crate::core` here as in the app crate.
 pub use calais_core as core;
 
 pub mod bench_hook;
 pub mod components;
+pub mod env;
 pub mod feed;
 pub mod feed_strip;
 pub mod geofence;
@@ -21,7 +29,9 @@ pub mod map;
 pub mod panic;
 pub mod render;
 pub mod state;
+pub mod widgets;
 pub mod zone_editor;
+pub mod zone_editor_ui;
 
 use leptos::prelude::*;
 
@@ -29,11 +39,13 @@ use crate::core::projection::to_mercator;
 use crate::core::units::{LonLat, Zoom};
 use crate::core::viewport::{Viewport, region_bounds};
 use components::{Controls, ErrorBanners, InfoCard, LayerPanel, PerfOverlay, StatusBar};
+use env::{location_search, query_param, window_size};
 use feed_strip::IncidentStrip;
-use geofence_ui::{AlertTicker, CriticalFlash};
+use geofence_ui::{AlertTicker, CriticalFlash, ZoneDiagnostics, ZonePanel};
 use incident_ui::{IncidentCard, IncidentPanel};
-use map::{MapCanvas, Runtime, window_size};
+use map::{MapCanvas, Runtime};
 use state::AppState;
+use zone_editor_ui::ZoneEditorPanel;
 
 /// Mounts the app on `<body>`; `main.rs` calls only this.
 pub fn mount() {
@@ -41,16 +53,10 @@ pub fn mount() {
     leptos::mount::mount_to_body(App);
 }
 
-fn location_search() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .unwrap_or_default()
-}
-
 #[component]
 pub fn App() -> impl IntoView {
     let query = location_search();
-    let perf = load::query_param(&query, "perf").is_some();
+    let perf = query_param(&query, "perf").is_some();
     let (config_url, config_problem) = match load::config_url_from_query(&query) {
         Ok(url) => (url, None),
         Err(problem) => ("public/config.json".to_string(), Some(problem)),
@@ -120,15 +126,19 @@ pub fn App() -> impl IntoView {
                     <div class="error-banner" role="alert" data-testid="error-banner" data-layer="config">{p}</div>
                 })}
                 <ErrorBanners />
-                <IncidentPanel />
+                <IncidentPanel>
+                    <ZoneDiagnostics />
+                </IncidentPanel>
             </div>
             <Show when=move || !state.ready.get()>
                 <div class="loading" role="status" data-testid="loading">"Loading map data…"</div>
             </Show>
             <AlertTicker />
             <CriticalFlash />
-            <zone_editor::ZoneEditorPanel />
-            <LayerPanel />
+            <ZoneEditorPanel />
+            <LayerPanel>
+                <ZonePanel />
+            </LayerPanel>
             <InfoCard />
             <IncidentCard />
             <Controls />

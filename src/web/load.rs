@@ -1,7 +1,9 @@
-//! Fetching the config and the layers (browser `fetch` through gloo-net).
+//! Fetching the config and the layers (browser `fetch` through gloo-net), and what is known
+//! about each layer's data ([`LayerState`], held by `state::AppState`).
 //!
 //! This module only moves text: parsing and validation are the core's (`core::config`,
 //! `core::ingest`). Every failure becomes a message that names the URL and the problem.
+//! URLs are relative to the page; layer data is EPSG:3857 once ingested.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -11,8 +13,39 @@ use web_sys::RequestCache;
 
 use crate::core::config::{Config, parse_config};
 use crate::core::ingest::ingest_layer;
-use crate::core::model::LayerId;
-use crate::state::LayerState;
+use crate::core::model::{LayerData, LayerId};
+use crate::env::query_param;
+
+/// What is known about one layer's data.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LayerState {
+    /// Not fetched yet (or the config is still loading).
+    Loading,
+    /// Loaded; `version` changes whenever the data does (it keys the renderer's caches).
+    Loaded { data: Arc<LayerData>, version: u64 },
+    /// Could not load at all (network, HTTP status, not JSON, not a FeatureCollection).
+    Failed { message: String },
+}
+
+impl LayerState {
+    pub fn data(&self) -> Option<&Arc<LayerData>> {
+        match self {
+            LayerState::Loaded { data, .. } => Some(data),
+            _ => None,
+        }
+    }
+
+    pub fn version(&self) -> u64 {
+        match self {
+            LayerState::Loaded { version, .. } => *version,
+            _ => 0,
+        }
+    }
+
+    pub fn is_settled(&self) -> bool {
+        !matches!(self, LayerState::Loading)
+    }
+}
 
 /// Data versions key the renderer's caches; every successful load gets a new one.
 static NEXT_VERSION: AtomicU64 = AtomicU64::new(1);
@@ -87,42 +120,6 @@ pub fn config_url_from_query(query: &str) -> Result<String, String> {
     Ok(value)
 }
 
-/// Reads `name` from a `?a=b&c` query string (percent-decoding `%XX` and `+`).
-pub fn query_param(query: &str, name: &str) -> Option<String> {
-    query
-        .trim_start_matches('?')
-        .split('&')
-        .filter_map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(k) == name).then(|| percent_decode(v))
-        })
-        .next()
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                    Some(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,12 +147,5 @@ mod tests {
         ] {
             assert!(config_url_from_query(q).is_err(), "{q}");
         }
-    }
-
-    #[test]
-    fn percent_decoding_keeps_bad_escapes() {
-        assert_eq!(percent_decode("a%2"), "a%2");
-        assert_eq!(percent_decode("a%zz"), "a%zz");
-        assert_eq!(percent_decode("a+b%41"), "a bA");
     }
 }

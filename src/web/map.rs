@@ -3,7 +3,8 @@
 //! Units: pointer positions are CSS px relative to the canvas' top-left; the canvas bitmap is
 //! device px (CSS size × devicePixelRatio). Frames are coalesced into one
 //! `requestAnimationFrame` callback; a view change draws a gesture frame at once and a sharp
-//! frame once the view is still for `render::SETTLE_MS`.
+//! frame once the view is still for `render::SETTLE_MS`. (Flying the view to a place is
+//! `AppState::fly_to`, so panels never import this module.)
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -18,12 +19,13 @@ use web_sys::{HtmlCanvasElement, KeyboardEvent, PointerEvent, WheelEvent};
 use crate::core::cluster::Cluster;
 use crate::core::hit::hit_test;
 use crate::core::model::{LayerData, LayerId};
-use crate::core::units::{Mercator, Zoom};
 use crate::core::viewport::Viewport;
+use crate::env::{now_ms, on_animation_frame, window_size};
 use crate::feed::IncidentSelection;
 use crate::input::{Action, Gestures, KeyAction, key_action, wheel_zoom_delta};
 use crate::render::draw::{CLUSTER_BELOW_ZOOM, camera_cluster_at, camera_clusters};
 use crate::render::incidents::IncidentInput;
+use crate::render::tiles::TileSource;
 use crate::render::{Renderer, SETTLE_MS, Scene};
 use crate::state::{AppState, FrameKind, LayerState, Selection, use_app};
 
@@ -37,25 +39,6 @@ pub struct Runtime {
 }
 
 pub type SharedRuntime = Rc<RefCell<Runtime>>;
-
-pub fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
-
-/// The window's CSS size and device pixel ratio.
-pub fn window_size() -> (f64, f64, f64) {
-    let Some(w) = web_sys::window() else {
-        return (800.0, 600.0, 1.0);
-    };
-    let num = |v: Result<wasm_bindgen::JsValue, _>| v.ok().and_then(|v| v.as_f64());
-    (
-        num(w.inner_width()).unwrap_or(800.0),
-        num(w.inner_height()).unwrap_or(600.0),
-        w.device_pixel_ratio(),
-    )
-}
 
 /// The panels over the map (`data-map-reserved`), as `[x, y, w, h]` CSS px of the viewport
 /// (the canvas fills it), so labels are not placed under them.
@@ -87,10 +70,19 @@ pub fn request_frame(rt: &SharedRuntime, state: AppState) {
         r.pending = true;
     }
     let rt2 = rt.clone();
-    let cb = Closure::once_into_js(move || frame(&rt2, state));
-    if let Some(w) = web_sys::window() {
-        let _ = w.request_animation_frame(cb.unchecked_ref());
+    on_animation_frame(move || frame(&rt2, state));
+}
+
+/// The tile layer to draw, if the config has one and it is switched on (untracked).
+fn tile_source(state: &AppState) -> Option<TileSource> {
+    if !state.tiles_on.get_untracked() {
+        return None;
     }
+    let config = state.config.get_untracked()?.ok()?;
+    config.tiles.map(|t| TileSource {
+        url_template: t.url_template,
+        max_zoom: t.max_zoom,
+    })
 }
 
 fn layer_input(state: &AppState, id: LayerId) -> crate::render::LayerInput {
@@ -112,7 +104,7 @@ fn frame(rt: &SharedRuntime, state: AppState) {
         visibility: state.visibility.get_untracked(),
         selection: state.selection.get_untracked(),
         settled,
-        tiles: state.tile_source_untracked(),
+        tiles: tile_source(&state),
         // Only a frame that re-composites places labels; gesture frames skip the layout read.
         reserved: if settled || !r.renderer.as_ref().is_some_and(Renderer::has_composite) {
             reserved_areas()
@@ -445,7 +437,7 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
         ev.prevent_default();
         match action {
             KeyAction::Pan { dx, dy } => state.view.update(|v| *v = v.panned_by(dx, dy)),
-            KeyAction::Zoom(dz) => zoom_centre(state, dz),
+            KeyAction::Zoom(dz) => state.zoom_centre(dz),
             KeyAction::Close => {
                 state.selection.set(None);
                 state.incidents.selected.set(None);
@@ -488,41 +480,6 @@ fn pick_incident(
 ) -> Option<String> {
     let r = rt.try_borrow().ok()?;
     r.renderer.as_ref()?.incidents.pick(view, x, y, tolerance)
-}
-
-/// How long a fly to an incident takes, ms.
-pub const FLY_MS: f64 = 700.0;
-
-/// Animates the view to `center` at `zoom` over [`FLY_MS`]; stops if the user moves the map
-/// meanwhile (the view is then no longer the one the fly set).
-pub fn fly_to(state: AppState, center: Mercator, zoom: Zoom) {
-    let from = state.view.get_untracked();
-    let to = from.with_center(center).with_zoom(zoom);
-    fly_frame(state, from, to, now_ms(), from);
-}
-
-fn fly_frame(state: AppState, from: Viewport, to: Viewport, t0: f64, expected: Viewport) {
-    if state.view.try_get_untracked() != Some(expected) {
-        return;
-    }
-    let t = ((now_ms() - t0) / FLY_MS).clamp(0.0, 1.0);
-    let next = from.fly_step(&to, t);
-    state.view.set(next);
-    if t >= 1.0 {
-        return;
-    }
-    let cb = Closure::once_into_js(move || fly_frame(state, from, to, t0, next));
-    if let Some(w) = web_sys::window() {
-        let _ = w.request_animation_frame(cb.unchecked_ref());
-    }
-}
-
-/// Zooms by `dz` levels about the centre of the map.
-pub fn zoom_centre(state: AppState, dz: f64) {
-    state.view.update(|v| {
-        let (cx, cy) = (v.width_css() / 2.0, v.height_css() / 2.0);
-        *v = v.zoomed_at(Zoom::clamped(v.zoom().get() + dz), cx, cy);
-    });
 }
 
 impl Runtime {

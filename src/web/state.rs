@@ -1,47 +1,21 @@
-//! The one app state, provided in Leptos context.
+//! The one app state, provided in Leptos context, and the view changes every panel may ask
+//! for (fly to a place, zoom about the centre).
 //!
 //! Units: the view is a [`Viewport`] (EPSG:3857 centre, zoom, CSS px size, device pixel ratio);
-//! pointer positions are CSS px relative to the map canvas' top-left corner.
-
-use std::sync::Arc;
+//! pointer positions are CSS px relative to the map canvas' top-left corner; fly times are ms.
+//!
+//! `AppState` holds the handles of the data modules (`load`, `feed`, `geofence`,
+//! `zone_editor`), so it sits above them: they never call [`use_app`]. Panels, the map and the
+//! renderer sit above it (ARCHITECTURE.md, "no import cycles among src/web modules").
 
 use leptos::prelude::*;
 
 use crate::core::config::Config;
-use crate::core::model::{LayerData, LayerId};
-use crate::core::units::LonLat;
+use crate::core::model::LayerId;
+use crate::core::units::{LonLat, Mercator, Zoom};
 use crate::core::viewport::Viewport;
-
-/// What is known about one layer's data.
-#[derive(Clone, Debug, PartialEq)]
-pub enum LayerState {
-    /// Not fetched yet (or the config is still loading).
-    Loading,
-    /// Loaded; `version` changes whenever the data does (it keys the renderer's caches).
-    Loaded { data: Arc<LayerData>, version: u64 },
-    /// Could not load at all (network, HTTP status, not JSON, not a FeatureCollection).
-    Failed { message: String },
-}
-
-impl LayerState {
-    pub fn data(&self) -> Option<&Arc<LayerData>> {
-        match self {
-            LayerState::Loaded { data, .. } => Some(data),
-            _ => None,
-        }
-    }
-
-    pub fn version(&self) -> u64 {
-        match self {
-            LayerState::Loaded { version, .. } => *version,
-            _ => 0,
-        }
-    }
-
-    pub fn is_settled(&self) -> bool {
-        !matches!(self, LayerState::Loading)
-    }
-}
+use crate::env::{now_ms, on_animation_frame};
+pub use crate::load::LayerState;
 
 /// A feature the info card shows: which one, and whether it stays open when the pointer leaves.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -183,16 +157,37 @@ pub fn use_app() -> AppState {
     expect_context::<AppState>()
 }
 
+/// How long a fly to an incident or a zone takes, ms.
+pub const FLY_MS: f64 = 700.0;
+
 impl AppState {
-    /// The tile layer to draw, if the config has one and it is switched on (untracked).
-    pub fn tile_source_untracked(&self) -> Option<crate::render::tiles::TileSource> {
-        if !self.tiles_on.get_untracked() {
-            return None;
-        }
-        let config = self.config.get_untracked()?.ok()?;
-        config.tiles.map(|t| crate::render::tiles::TileSource {
-            url_template: t.url_template,
-            max_zoom: t.max_zoom,
-        })
+    /// Animates the view to `center` at `zoom` over [`FLY_MS`], one step per animation frame;
+    /// stops if the user moves the map meanwhile (the view is then no longer the one the fly
+    /// set).
+    pub fn fly_to(self, center: Mercator, zoom: Zoom) {
+        let from = self.view.get_untracked();
+        let to = from.with_center(center).with_zoom(zoom);
+        fly_frame(self, from, to, now_ms(), from);
     }
+
+    /// Zooms by `dz` levels about the centre of the map.
+    pub fn zoom_centre(self, dz: f64) {
+        self.view.update(|v| {
+            let (cx, cy) = (v.width_css() / 2.0, v.height_css() / 2.0);
+            *v = v.zoomed_at(Zoom::clamped(v.zoom().get() + dz), cx, cy);
+        });
+    }
+}
+
+fn fly_frame(state: AppState, from: Viewport, to: Viewport, t0: f64, expected: Viewport) {
+    if state.view.try_get_untracked() != Some(expected) {
+        return;
+    }
+    let t = ((now_ms() - t0) / FLY_MS).clamp(0.0, 1.0);
+    let next = from.fly_step(&to, t);
+    state.view.set(next);
+    if t >= 1.0 {
+        return;
+    }
+    on_animation_frame(move || fly_frame(state, from, to, t0, next));
 }

@@ -4,26 +4,29 @@
 //! Units: taps and drags are CSS px relative to the map canvas (converted through the
 //! [`Viewport`]); the draft's vertices are degrees WGS84 (`core::geofence::Draft`); dwell
 //! times are seconds. The geometry, validation, ids and file format are the core's
-//! (`core::geofence::{draft, drawn}`); this module holds the signals, the storage, the file
-//! input and the components.
+//! (`core::geofence::{draft, drawn}`); this module holds the editor's signals and the
+//! storage. Its views are panels: the zone list's Edit / Delete and Draw / Export / Import
+//! (`geofence_ui`) and the drawing banner and zone form (`zone_editor_ui`); the map feeds it
+//! taps and drags (`map`).
 //!
 //! Storage: one key, [`STORAGE_KEY`], holds the drawn zones as a GeoJSON FeatureCollection in
 //! the zones file format (what the config's zones URL serves, what Export writes and Import
 //! reads). Text that cannot be read is copied to [`CORRUPT_KEY`] and reported; the loaded
 //! zones keep working. A failed write (storage full, private mode) is reported; the zone
-//! works for the session. Every text from storage or a file is rendered as text.
+//! works for the session. Every text from storage or a file is rendered as text by the
+//! panels.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::core::geofence::{
-    Draft, DraftError, Handle, Origin, TapOutcome, Zone, ZoneForm, ZoneKind, import, new_zone_id,
+    Draft, DraftError, Handle, TapOutcome, Zone, ZoneForm, ZoneKind, import, new_zone_id,
     parse_dwell, restore, zones_to_geojson,
 };
 use crate::core::viewport::Viewport;
+use crate::env::{js_error_text, local_storage};
 use crate::geofence::{DrawnZones, Geofence};
 use crate::render::draft::DraftOverlay;
 
@@ -97,41 +100,14 @@ pub struct ZoneEditor {
     pub confirm_delete: RwSignal<Option<String>>,
 }
 
-fn js_error_text(e: &wasm_bindgen::JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>()
-        .map(|e| {
-            let name = String::from(e.name());
-            let msg = String::from(e.message());
-            if msg.is_empty() {
-                name
-            } else {
-                format!("{name}: {msg}")
-            }
-        })
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| "unknown error".to_string())
-}
-
-fn storage() -> Result<web_sys::Storage, String> {
-    let w = web_sys::window().ok_or("no window")?;
-    match w.local_storage() {
-        Ok(Some(s)) => Ok(s),
-        Ok(None) => Err("this browser has no local storage".to_string()),
-        Err(e) => Err(format!(
-            "local storage is not available ({})",
-            js_error_text(&e)
-        )),
-    }
-}
-
 fn read_saved() -> Result<Option<String>, String> {
-    storage()?
+    local_storage()?
         .get_item(STORAGE_KEY)
         .map_err(|e| format!("local storage cannot be read ({})", js_error_text(&e)))
 }
 
 fn write_saved(zones: &[Zone]) -> Result<(), String> {
-    let s = storage()?;
+    let s = local_storage()?;
     let r = if zones.is_empty() {
         s.remove_item(STORAGE_KEY)
     } else {
@@ -191,7 +167,8 @@ impl ZoneEditor {
             let kept = text
                 .as_deref()
                 .map(|t| {
-                    storage().and_then(|s| s.set_item(CORRUPT_KEY, t).map_err(|_| String::new()))
+                    local_storage()
+                        .and_then(|s| s.set_item(CORRUPT_KEY, t).map_err(|_| String::new()))
                 })
                 .is_some_and(|r| r.is_ok());
             for p in &r.problems {
@@ -253,6 +230,11 @@ impl ZoneEditor {
             dwell_s: parse_dwell(&self.dwell.get_untracked())?,
             critical: self.critical.get_untracked(),
         })
+    }
+
+    /// The zone being edited keeps its outline as it is (several parts or holes); tracked.
+    pub fn outline_fixed(&self) -> bool {
+        self.fixed.with(Option::is_some)
     }
 
     /// Anything under way (drawing or shaping).
@@ -558,415 +540,5 @@ fn capitalise(s: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
-    }
-}
-
-fn use_editor() -> ZoneEditor {
-    crate::state::use_app().zone_editor
-}
-
-/// "Edit" and "Delete" (with an inline "Delete? Yes / No") for a drawn zone's row; a
-/// "read-only" tag for a loaded one. `drawn_id`: the id in the drawn list.
-pub fn row_actions(origin: Origin, drawn_id: Option<String>, name: String) -> AnyView {
-    let ed = use_editor();
-    let Origin::Drawn(_) = origin else {
-        return view! {
-            <span class="zone-source" data-testid="zone-readonly" title="From the centre's zones file: read-only here">
-                "fixed"
-            </span>
-        }
-        .into_any();
-    };
-    let Some(id) = drawn_id else {
-        return ().into_any();
-    };
-    let confirming = {
-        let id = id.clone();
-        move || {
-            ed.confirm_delete
-                .with(|c| c.as_deref() == Some(id.as_str()))
-        }
-    };
-    let (id_edit, id_ask, id_yes) = (id.clone(), id.clone(), id.clone());
-    view! {
-        <span class="zone-actions">
-            <Show
-                when=confirming
-                fallback=move || {
-                    let (a, b) = (id_edit.clone(), id_ask.clone());
-                    view! {
-                        <button
-                            class="zone-action"
-                            data-testid="zone-edit"
-                            title="Reshape, rename or change the rules"
-                            disabled=move || ed.mode.get() != Mode::Idle
-                            on:click=move |_| ed.edit(&a)
-                        >
-                            "Edit"
-                        </button>
-                        <button class="zone-action" data-testid="zone-delete" title="Delete this zone" on:click=move |_| ed.confirm_delete.set(Some(b.clone()))>
-                            "Delete"
-                        </button>
-                    }
-                }
-            >
-                {
-                    let yes = id_yes.clone();
-                    let name = name.clone();
-                    view! {
-                        <span class="zone-confirm" role="alert" data-testid="zone-delete-confirm">
-                            {format!("Delete “{name}”?")}
-                        </span>
-                        <button class="zone-action danger" data-testid="zone-delete-yes" on:click=move |_| ed.delete(&yes)>"Yes"</button>
-                        <button class="zone-action" data-testid="zone-delete-no" on:click=move |_| ed.confirm_delete.set(None)>"No"</button>
-                    }
-                }
-            </Show>
-        </span>
-    }
-    .into_any()
-}
-
-/// Draw / export / import buttons, storage problems and the last import's report (in the
-/// zone panel).
-#[component]
-pub fn ZoneTools() -> impl IntoView {
-    let ed = use_editor();
-    let geo = ed.geo;
-    let drawn_count = move || geo.drawn.with(|d| d.zones.len());
-    let export_error = RwSignal::new(None::<String>);
-    let export = move |_| {
-        let text = ed.export_text();
-        export_error.set(
-            crate::geofence_ui::download(
-                "calais-drawn-zones.geojson",
-                "application/geo+json",
-                &text,
-            )
-            .err(),
-        );
-    };
-    let on_file = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let file = input.files().and_then(|f| f.get(0));
-        input.set_value("");
-        let Some(file) = file else {
-            return;
-        };
-        let name = file.name();
-        if file.size() > MAX_IMPORT_BYTES {
-            ed.import_report.set(Some(ImportReport {
-                error: Some(format!(
-                    "the file is {:.1} MB; zone files of at most {:.0} MB are imported",
-                    file.size() / 1e6,
-                    MAX_IMPORT_BYTES / 1e6
-                )),
-                file: name,
-                ..ImportReport::default()
-            }));
-            return;
-        }
-        leptos::task::spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                Ok(v) => match v.as_string() {
-                    Some(text) => ed.import_text(&name, &text),
-                    None => ed.import_report.set(Some(ImportReport {
-                        file: name,
-                        error: Some("the file is not text".to_string()),
-                        ..ImportReport::default()
-                    })),
-                },
-                Err(e) => ed.import_report.set(Some(ImportReport {
-                    file: name,
-                    error: Some(format!(
-                        "the file could not be read ({})",
-                        js_error_text(&e)
-                    )),
-                    ..ImportReport::default()
-                })),
-            }
-        });
-    };
-    let problems = move || {
-        let mut p = ed.load_problems.get();
-        p.extend(ed.save_error.get());
-        p
-    };
-    let report = move || {
-        ed.import_report.get().map(|r| {
-            let summary = match &r.error {
-                Some(e) => format!("{}: not imported: {e}.", r.file),
-                None => format!(
-                    "{}: {} imported{}, {} skipped.",
-                    r.file,
-                    plural(r.added.len(), "zone", "zones"),
-                    if r.added.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            " ({})",
-                            r.added
-                                .iter()
-                                .map(|(_, n)| n.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    },
-                    r.rejected.len()
-                ),
-            };
-            let failed = r.error.is_some() || !r.rejected.is_empty();
-            view! {
-                <div
-                    class="zone-import-report"
-                    class:has-errors=failed
-                    role="status"
-                    data-testid="zone-import-report"
-                    data-added=r.added.len().to_string()
-                    data-rejected=r.rejected.len().to_string()
-                >
-                    <p>{summary}</p>
-                    <ul>
-                        {r.renamed.iter().map(|(from, to)| view! {
-                            <li data-testid="zone-import-renamed" data-zone-id=to.clone()>
-                                {format!("“{from}” was already taken: imported as “{to}”.")}
-                            </li>
-                        }).collect::<Vec<_>>()}
-                        {r.rejected.iter().map(|(id, text)| view! {
-                            <li class="rejected" data-testid="zone-import-rejected" data-zone-id=id.clone().unwrap_or_default()>
-                                {format!("Skipped {text}")}
-                            </li>
-                        }).collect::<Vec<_>>()}
-                        {r.save_error.clone().map(|e| view! { <li class="rejected">{e}</li> })}
-                    </ul>
-                    <button class="zone-action" data-testid="zone-import-dismiss" on:click=move |_| ed.import_report.set(None)>
-                        "Dismiss"
-                    </button>
-                </div>
-            }
-        })
-    };
-    let idle = move || ed.mode.get() == Mode::Idle;
-    let state = crate::state::use_app();
-    view! {
-        <div class="zone-tools">
-            <button
-                class="zone-draw"
-                data-testid="zone-draw"
-                disabled=move || !idle()
-                title="Draw a new zone on the map"
-                on:click=move |_| {
-                    state.selection.set(None);
-                    state.incidents.selected.set(None);
-                    ed.start_drawing();
-                }
-            >
-                "✎ Draw zone"
-            </button>
-            <button
-                class="zone-action"
-                data-testid="zone-export"
-                disabled=move || drawn_count() == 0
-                title="Download the drawn zones as GeoJSON"
-                on:click=export
-            >
-                "Export"
-            </button>
-            <label class="zone-action zone-import" title="Add zones from a GeoJSON file">
-                "Import…"
-                <input
-                    type="file"
-                    accept=".geojson,.json,application/geo+json,application/json"
-                    data-testid="zone-import-input"
-                    on:change=on_file
-                />
-            </label>
-        </div>
-        <ul class="zone-problems" data-testid="zone-storage-error" data-count=move || problems().len().to_string()>
-            {move || problems().into_iter().map(|p| view! { <li role="alert">{p}</li> }).collect::<Vec<_>>()}
-        </ul>
-        <Show when=move || export_error.get().is_some()>
-            <p class="zone-problems" role="alert" data-testid="zone-export-error">{move || export_error.get()}</p>
-        </Show>
-        {report}
-    }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// The tag name of the key event's target (upper case), if it is an element.
-fn target_tag(ev: &web_sys::KeyboardEvent) -> String {
-    ev.target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .map(|e| e.tag_name())
-        .unwrap_or_default()
-}
-
-/// The drawing banner (hint, Undo point / Finish / Cancel) and the zone form (name, kind,
-/// rules, Save / Cancel), floating beside the layer panel while a zone is under way.
-#[component]
-pub fn ZoneEditorPanel() -> impl IntoView {
-    let ed = use_editor();
-    // Keys while drawing or shaping (not while typing in the form).
-    let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
-        let mode = ed.mode.get_untracked();
-        let tag = target_tag(&ev);
-        // Typing in the form, or a focused button's own Enter / Space: not ours.
-        let typing = matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA");
-        if mode == Mode::Idle || typing {
-            return;
-        }
-        match (mode, ev.key().as_str()) {
-            (_, "Escape") => ed.cancel(),
-            (Mode::Drawing, "Enter") if tag == "BUTTON" => {}
-            (Mode::Drawing, "Backspace" | "Delete") => {
-                ev.prevent_default();
-                ed.undo();
-            }
-            (Mode::Drawing, "Enter") => {
-                ev.prevent_default();
-                ed.finish();
-            }
-            _ => {}
-        }
-    });
-    let mode = move || ed.mode.get();
-    let points = move || ed.draft.with(|d| d.len());
-    let can_close = move || ed.draft.with(|d| d.can_close());
-    let new_zone = move || ed.editing.with(Option::is_none);
-    let fixed = move || ed.fixed.with(Option::is_some);
-    let title = move || match (mode(), ed.editing.get()) {
-        (Mode::Drawing, _) => "Drawing a zone".to_string(),
-        (_, None) => "New zone".to_string(),
-        (_, Some(_)) => "Edit zone".to_string(),
-    };
-    let hint = move || match mode() {
-        Mode::Drawing => {
-            "Click or tap the map to add points; click the first point or Finish to close. \
-             Drag to pan. Backspace: undo point · Esc: cancel."
-        }
-        _ if fixed() => "This zone has several parts or holes: its outline stays as it is.",
-        _ => "Drag a point to move it, or the small circle on an edge to add one.",
-    };
-    let kinds = [
-        ZoneKind::Restricted,
-        ZoneKind::Watch,
-        ZoneKind::Approach,
-        ZoneKind::Other,
-    ];
-    let on_kind = move |ev: leptos::ev::Event| {
-        let k = ZoneKind::from_str_lossy(&event_target_value(&ev));
-        ed.kind.set(k);
-        if new_zone() {
-            // A new zone follows its kind's default (restricted zones flash on the wall).
-            ed.critical
-                .set(crate::core::geofence::ZoneRules::defaults(k).critical);
-        }
-    };
-    view! {
-        <Show when=move || mode() != Mode::Idle>
-            <section
-                class="panel zone-editor"
-                data-testid="zone-editor"
-                data-mode=move || if mode() == Mode::Drawing { "drawing" } else { "shaping" }
-                data-points=move || points().to_string()
-                data-map-reserved=""
-                aria-label="Zone editor"
-            >
-                <header>
-                    <h2 data-testid="zone-editor-title">{title}</h2>
-                    <Show when=move || mode() == Mode::Drawing>
-                        <span class="zone-points" data-testid="zone-draw-points">
-                            {move || plural(points(), "point", "points")}
-                        </span>
-                    </Show>
-                </header>
-                <p class="zone-hint" data-testid="zone-draw-banner">{hint}</p>
-                <Show when=move || mode() == Mode::Drawing>
-                    <div class="zone-buttons">
-                        <button data-testid="zone-undo" disabled=move || points() == 0 on:click=move |_| ed.undo()>
-                            "Undo point"
-                        </button>
-                        <button class="primary" data-testid="zone-finish" disabled=move || !can_close() on:click=move |_| ed.finish()>
-                            "Finish"
-                        </button>
-                        <button data-testid="zone-cancel" on:click=move |_| ed.cancel()>"Cancel"</button>
-                    </div>
-                </Show>
-                <Show when=move || mode() == Mode::Shaping>
-                    <form
-                        class="zone-form"
-                        data-testid="zone-form"
-                        novalidate=""
-                        on:submit=move |ev| {
-                            ev.prevent_default();
-                            ed.save();
-                        }
-                    >
-                        <label class="wide">
-                            <span>"Name"</span>
-                            <input
-                                type="text"
-                                data-testid="zone-name"
-                                maxlength="120"
-                                required=""
-                                placeholder="e.g. Sangatte beach, north"
-                                prop:value=move || ed.name.get()
-                                on:input=move |ev| ed.name.set(event_target_value(&ev))
-                            />
-                        </label>
-                        <label>
-                            <span>"Kind"</span>
-                            <select data-testid="zone-kind" prop:value=move || ed.kind.get().key() on:change=on_kind>
-                                {kinds.into_iter().map(|k| view! { <option value=k.key()>{k.label()}</option> }).collect_view()}
-                            </select>
-                        </label>
-                        <label>
-                            <span>"Dwell alert after (s)"</span>
-                            <input
-                                type="text"
-                                inputmode="numeric"
-                                data-testid="zone-dwell"
-                                placeholder="none"
-                                prop:value=move || ed.dwell.get()
-                                on:input=move |ev| ed.dwell.set(event_target_value(&ev))
-                            />
-                        </label>
-                        <fieldset class="wide zone-rules">
-                            <legend>"Alert on"</legend>
-                            <label class="check">
-                                <input type="checkbox" data-testid="zone-enter" prop:checked=move || ed.enter.get()
-                                    on:change=move |ev| ed.enter.set(event_target_checked(&ev)) />
-                                "enter"
-                            </label>
-                            <label class="check">
-                                <input type="checkbox" data-testid="zone-exit" prop:checked=move || ed.exit.get()
-                                    on:change=move |ev| ed.exit.set(event_target_checked(&ev)) />
-                                "exit"
-                            </label>
-                            <label class="check" title="Alerts of critical zones flash on the video wall">
-                                <input type="checkbox" data-testid="zone-critical" prop:checked=move || ed.critical.get()
-                                    on:change=move |ev| ed.critical.set(event_target_checked(&ev)) />
-                                "critical (flash)"
-                            </label>
-                        </fieldset>
-                        <div class="zone-buttons wide">
-                            <button type="submit" class="primary" data-testid="zone-save">"Save"</button>
-                            <Show when=move || new_zone()>
-                                <button type="button" data-testid="zone-add-points" on:click=move |_| ed.add_points()>
-                                    "Add points"
-                                </button>
-                            </Show>
-                            <button type="button" data-testid="zone-cancel" on:click=move |_| ed.cancel()>"Cancel"</button>
-                        </div>
-                    </form>
-                </Show>
-                <Show when=move || ed.error.get().is_some()>
-                    <p class="zone-form-error" role="alert" data-testid="zone-form-error">{move || ed.error.get()}</p>
-                </Show>
-            </section>
-        </Show>
     }
 }

@@ -16,6 +16,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 use crate::core::incident_layer::DensityImage;
 use crate::core::viewport::ScreenTransform;
+use crate::env::{location_search, query_param};
 
 /// The two overlay canvases.
 pub struct IncidentOverlay {
@@ -179,9 +180,5 @@ impl IncidentOverlay {
 /// Whether the page asked for incidents drawn into the map's own bitmap (`?incidents=inline`):
 /// the benchmarks compare both ways.
 pub fn inline_requested() -> bool {
-    web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok())
-        .and_then(|p| p.get("incidents"))
-        .is_some_and(|v| v == "inline")
+    query_param(&location_search(), "incidents").is_some_and(|v| v == "inline")
 }
