@@ -69,8 +69,11 @@ export const CONTENT_TYPES = {
  * proxying); `server.clearResponses()` removes those. `server.requests` logs every request
  * ({method, path, status}; proxied ones also have `proxied: true` and the query in `query`).
  * Every static answer has Cache-Control: no-store.
+ * With `prefix` (e.g. '/map'), everything above is served under that path instead of `/` (the
+ * app hosted behind an API at a sub-path): `/map/` → index.html, `/map/api/...` → the API's
+ * `/api/...`; any path outside the prefix answers 404 (`url(p)` then names paths under it).
  */
-export async function startServer({ distDir = DIST, fixturesDir = FIXTURES, apiOrigin = null } = {}) {
+export async function startServer({ distDir = DIST, fixturesDir = FIXTURES, apiOrigin = null, prefix = '' } = {}) {
   const overrides = new Map();
   const requests = [];
   let api = apiOrigin;
@@ -81,6 +84,16 @@ export async function startServer({ distDir = DIST, fixturesDir = FIXTURES, apiO
     let logged = false;
     try {
       urlPath = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      if (prefix) {
+        if (!urlPath.startsWith(prefix + '/')) {
+          status = 404;
+          res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+          res.end(`404 Not Found: ${urlPath} is outside ${prefix}/`);
+          return;
+        }
+        urlPath = urlPath.slice(prefix.length);
+        req.url = req.url.slice(prefix.length);
+      }
       const ov = overrides.get(urlPath);
       if (ov) {
         status = ov.status;
@@ -153,7 +166,7 @@ export async function startServer({ distDir = DIST, fixturesDir = FIXTURES, apiO
     origin,
     port,
     requests,
-    url: (p = '/') => origin + (p.startsWith('/') ? p : '/' + p),
+    url: (p = '/') => origin + prefix + (p.startsWith('/') ? p : '/' + p),
     get apiOrigin() {
       return api;
     },
