@@ -1,11 +1,12 @@
 //! GeoJSON ingest: valid layers, per-feature skips with exact reasons, whole-layer errors.
 
 use calais_map::core::config::PropertyNames;
+use calais_map::core::earth::distance_m;
 use calais_map::core::ingest::{IngestError, ingest_layer, replace_non_finite_tokens};
 use calais_map::core::model::{
     FeatureKind, FenceKind, LayerData, LayerId, PortKind, Shape, SkippedFeature,
 };
-use calais_map::core::projection::{haversine_m, to_lonlat, to_mercator};
+use calais_map::core::projection::{to_lonlat, to_mercator};
 use calais_map::core::units::LonLat;
 
 const CAMERAS_VALID: &str = include_str!("fixtures/core/cameras_valid.geojson");
@@ -101,7 +102,7 @@ fn cameras_valid() {
     assert_eq!(cams[0].sector.first(), Some(&port));
     assert_eq!(cams[0].sector.last(), Some(&port));
     for m in &cams[0].sector[1..14] {
-        let d_m = haversine_m(cams[0].position, to_lonlat(*m));
+        let d_m = distance_m(cams[0].position, to_lonlat(*m));
         assert!((d_m - 150.0).abs() < 0.15, "{d_m}");
     }
     // Feature bounds cover point and sector; 360-degree camera is a circle without apex.
@@ -363,12 +364,10 @@ fn invalid_fences_are_skipped_with_reasons() {
 #[test]
 fn whole_layer_errors() {
     let names = PropertyNames::default();
-    assert_eq!(
-        ingest_layer(LayerId::Ports, SINGLE_FEATURE, &names),
-        Err(IngestError::NotFeatureCollection(
-            "type is \"Feature\"".to_string()
-        ))
-    );
+    // A single Feature is a layer of one feature (RFC 7946 §2).
+    let one = ingest_layer(LayerId::Ports, SINGLE_FEATURE, &names).expect("a lone Feature");
+    assert_eq!(ids(&one), ["ports#0"]);
+    assert_eq!(one.features[0].name.as_deref(), Some("Port de Calais"));
     match ingest_layer(LayerId::Ports, NOT_JSON, &names) {
         Err(IngestError::Json(msg)) => {
             assert_eq!(msg, "expected value at line 1 column 1");
@@ -386,7 +385,7 @@ fn whole_layer_errors() {
         other => panic!("{other:?}"),
     }
     let nfc = |t: &str| match ingest_layer(LayerId::Fences, t, &names) {
-        Err(IngestError::NotFeatureCollection(m)) => m,
+        Err(IngestError::NotGeoJson(m)) => m,
         other => panic!("{other:?}"),
     };
     assert_eq!(nfc("[]"), "top level is an array");
@@ -399,6 +398,21 @@ fn whole_layer_errors() {
     assert_eq!(
         nfc("{\"type\": \"FeatureCollection\", \"features\": {}}"),
         "no features array (features is an object)"
+    );
+    assert_eq!(
+        nfc("{\"type\": \"Topology\", \"objects\": {}}"),
+        "type is \"Topology\" (expected \"FeatureCollection\", \"Feature\" or a geometry type)"
+    );
+    assert_eq!(nfc("{\"type\": 7}"), "type is a number");
+    assert_eq!(
+        nfc("{\"type\": \"Feature\"}"),
+        "a Feature with no \"geometry\" member"
+    );
+    assert_eq!(
+        ingest_layer(LayerId::Fences, "[]", &names)
+            .unwrap_err()
+            .to_string(),
+        "not GeoJSON: top level is an array"
     );
     assert!(matches!(
         ingest_layer(LayerId::Fences, "", &names),
@@ -608,4 +622,183 @@ fn never_panics_on_mangled_input() {
         d.skipped[0].reason,
         "feature 0: coordinate [1e308, -1e308] out of range (lon must be in -180..180)"
     );
+}
+
+// ------------------------------------------------------------------ any RFC 7946 GeoJSON text
+
+const CALAIS_FENCE_FEATURE: &str = include_str!("fixtures/core/calais_fence_feature.geojson");
+const COQUELLES_POLYGON: &str = include_str!("fixtures/core/coquelles_polygon.geojson");
+
+#[test]
+fn a_single_feature_is_a_layer_of_one_feature() {
+    // A Calais fence as one Feature, with bbox members and foreign members (RFC 7946 §5, §6.1).
+    let d = load(LayerId::Fences, CALAIS_FENCE_FEATURE);
+    assert!(d.skipped.is_empty(), "{:?}", d.skipped);
+    assert_eq!(ids(&d), ["fence-port-est"]);
+    let f = &d.features[0];
+    assert_eq!(
+        f.name.as_deref(),
+        Some("Clôture port Est (quai de la Loire)")
+    );
+    assert_eq!(f.kind, FeatureKind::Fence(FenceKind::Wall));
+    let Shape::Line(pts) = &f.shapes[0] else {
+        panic!("{:?}", f.shapes)
+    };
+    assert_eq!(pts.len(), 4);
+    let first = to_lonlat(pts[0]);
+    assert!((first.lon - 1.8585).abs() < 1e-9 && (first.lat - 50.9640).abs() < 1e-9);
+    // Properties in source order; foreign members are not properties.
+    let keys: Vec<&str> = f.properties.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(keys, ["name", "kind", "operator"]);
+    assert_eq!(d.bounds, f.bounds);
+
+    // The same Feature in a layer that does not take lines: skipped with its reason, the
+    // layer still loads.
+    let d = load(LayerId::Basemap, CALAIS_FENCE_FEATURE);
+    assert!(d.features.is_empty());
+    assert_eq!(
+        skips(&d),
+        [(
+            0,
+            Some("fence-port-est"),
+            "LineString geometry not allowed in layer basemap (expects Polygon or MultiPolygon)"
+        )]
+    );
+    // A lone Feature with a null geometry is a layer with one skipped feature.
+    let d = load(
+        LayerId::Ports,
+        r#"{"type":"Feature","id":7,"geometry":null,"properties":{"name":"x"}}"#,
+    );
+    assert_eq!(skips(&d), [(0, Some("7"), "geometry is null")]);
+}
+
+#[test]
+fn a_bare_geometry_is_one_feature_without_properties() {
+    // A bare Polygon around Coquelles (the Channel Tunnel terminal), with a hole.
+    let d = load(LayerId::Basemap, COQUELLES_POLYGON);
+    assert!(d.skipped.is_empty(), "{:?}", d.skipped);
+    assert_eq!(ids(&d), ["basemap#0"]);
+    let f = &d.features[0];
+    assert_eq!(f.kind, FeatureKind::Land);
+    assert_eq!(f.name, None);
+    assert!(f.properties.is_empty());
+    let Shape::Polygon(rings) = &f.shapes[0] else {
+        panic!("{:?}", f.shapes)
+    };
+    assert_eq!(rings.len(), 2);
+    assert_eq!(rings[0].len(), 5);
+    let sw = to_lonlat(rings[0][0]);
+    assert!((sw.lon - 1.7920).abs() < 1e-9 && (sw.lat - 50.9180).abs() < 1e-9);
+    // Ports take polygons too; fences take them as fence outlines.
+    assert_eq!(ids(&load(LayerId::Ports, COQUELLES_POLYGON)), ["ports#0"]);
+    assert_eq!(ids(&load(LayerId::Fences, COQUELLES_POLYGON)), ["fences#0"]);
+
+    // Every geometry type is a GeoJSON text; what the layer does not take is skipped.
+    let point = r#"{"type":"Point","coordinates":[1.8650,50.9660]}"#;
+    assert_eq!(ids(&load(LayerId::Ports, point)), ["ports#0"]);
+    let cams = load(LayerId::Cameras, point);
+    assert_eq!(
+        skips(&cams),
+        [(0, None, "camera bearing missing or not a number")]
+    );
+    let lines = r#"{"type":"MultiLineString","coordinates":[[[1.80,50.95],[1.81,50.95]],[[1.82,50.95],[1.83,50.96]]]}"#;
+    assert_eq!(load(LayerId::Fences, lines).features[0].shapes.len(), 2);
+    let gc = r#"{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[1.86,50.96]},{"type":"Point","coordinates":[1.87,50.97]}]}"#;
+    assert_eq!(load(LayerId::Ports, gc).features[0].shapes.len(), 2);
+    // A bad bare geometry is a skipped feature, not a failed layer.
+    let open_ring = r#"{"type":"Polygon","coordinates":[[[1.80,50.92],[1.81,50.92],[1.81,50.93],[1.80,50.93]]]}"#;
+    assert_eq!(
+        skips(&load(LayerId::Basemap, open_ring)),
+        [(0, None, "polygon ring not closed")]
+    );
+}
+
+#[test]
+fn winding_bbox_and_foreign_members_are_never_rejected() {
+    // Counter-clockwise exterior (RFC 7946 §3.1.6) and its clockwise reverse both load.
+    let ccw = [
+        [1.80, 50.92],
+        [1.81, 50.92],
+        [1.81, 50.93],
+        [1.80, 50.93],
+        [1.80, 50.92],
+    ];
+    let cw: Vec<[f64; 2]> = ccw.iter().rev().copied().collect();
+    for ring in [ccw.to_vec(), cw] {
+        let text = format!(
+            r#"{{"type":"FeatureCollection","bbox":[1.80,50.92,1.81,50.93],"name":"coquelles",
+              "crs":{{"type":"name","properties":{{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}}}},
+              "features":[{{"type":"Feature","bbox":[1.80,50.92,1.81,50.93],"extra":{{"a":1}},
+              "properties":{{"name":"terminal"}},
+              "geometry":{{"type":"Polygon","bbox":[1.80,50.92,1.81,50.93],"coordinates":[{}]}}}}]}}"#,
+            serde_json::to_string(&ring).unwrap()
+        );
+        let d = load(LayerId::Basemap, &text);
+        assert!(d.skipped.is_empty(), "{:?}", d.skipped);
+        assert_eq!(d.features[0].name.as_deref(), Some("terminal"));
+        let zones = calais_map::core::geofence::parse_zones(&text.replace(
+            "\"properties\":{\"name\":\"terminal\"}",
+            "\"id\":\"t\",\"properties\":{\"name\":\"terminal\"}",
+        ))
+        .expect("zones");
+        assert!(zones.rejected.is_empty(), "{:?}", zones.rejected);
+        assert_eq!(zones.zones.len(), 1);
+    }
+}
+
+#[test]
+fn zones_accept_a_single_feature_or_a_bare_geometry() {
+    use calais_map::core::geofence::{ZoneKind, parse_zones, zones_to_geojson};
+    let feature = r#"{"type":"Feature","id":"coquelles","bbox":[1.792,50.918,1.823,50.94],
+      "properties":{"name":"Terminal Coquelles","kind":"restricted"},"source":"test",
+      "geometry":{"type":"Polygon","coordinates":[[[1.792,50.918],[1.823,50.918],[1.823,50.94],[1.792,50.94],[1.792,50.918]]]}}"#;
+    let set = parse_zones(feature).expect("a lone Feature");
+    assert!(set.rejected.is_empty(), "{:?}", set.rejected);
+    assert_eq!(set.zones[0].id, "coquelles");
+    assert_eq!(set.zones[0].kind, ZoneKind::Restricted);
+    // Written back as a FeatureCollection and read again to the same zone.
+    let back = parse_zones(&zones_to_geojson(&set.zones)).expect("written");
+    assert_eq!(back.zones[0].polygons, set.zones[0].polygons);
+    // A bare geometry has no id: one rejected zone that says so, never a failed file.
+    let set = parse_zones(COQUELLES_POLYGON).expect("a bare Polygon");
+    assert!(set.zones.is_empty());
+    assert_eq!(set.rejected.len(), 1);
+    assert!(
+        set.rejected[0].message.starts_with("zone 0: missing id"),
+        "{}",
+        set.rejected[0].message
+    );
+}
+
+#[test]
+fn zone_exports_are_geojson_values() {
+    use calais_map::core::geofence::{parse_zones, zones_to_geojson};
+    let demo = parse_zones(include_str!("../public/data/zones.geojson")).expect("demo");
+    let text = zones_to_geojson(&demo.zones);
+    assert!(text.ends_with("]}\n"));
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["type"], "FeatureCollection");
+    assert_eq!(v["features"].as_array().unwrap().len(), demo.zones.len());
+    let f = &v["features"][0];
+    assert_eq!(f["type"], "Feature");
+    assert_eq!(f["id"], serde_json::json!(demo.zones[0].id));
+    assert_eq!(
+        f["properties"]["name"],
+        serde_json::json!(demo.zones[0].name)
+    );
+    // Read back, the properties come in the order written.
+    let back = parse_zones(&text).expect("written");
+    let keys: Vec<&str> = back.zones[0]
+        .properties
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .collect();
+    assert_eq!(&keys[..3], ["id", "name", "kind"]);
+    // Coordinates have at most 7 decimals.
+    let c = &v["features"][0]["geometry"]["coordinates"][0][0];
+    for x in c.as_array().unwrap() {
+        let t = x.to_string();
+        let decimals = t.split_once('.').map_or(0, |(_, d)| d.len());
+        assert!(decimals <= 7, "{t}");
+    }
 }

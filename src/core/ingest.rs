@@ -7,8 +7,8 @@
 
 use super::camera::fov_sector;
 use super::config::PropertyNames;
-use super::json::Json as J;
 pub use super::json::replace_non_finite_tokens;
+use super::json::{display, kind, number_lossy, parse_value};
 use super::model::{
     Camera, Feature, FeatureKind, FenceKind, LayerData, LayerId, PortKind, Properties, Shape,
     SkippedFeature,
@@ -16,21 +16,24 @@ use super::model::{
 use super::projection::to_mercator;
 use super::units::{Bearing, LonLat, Mercator};
 use super::viewport::MercatorBounds;
+use serde_json::Value as J;
+use std::borrow::Cow;
 
 /// Why a whole layer could not be read.
 #[derive(thiserror::Error, Debug, Clone, PartialEq)]
 pub enum IngestError {
     #[error("not valid JSON: {0}")]
     Json(String),
-    #[error("not a GeoJSON FeatureCollection: {0}")]
-    NotFeatureCollection(String),
+    /// Not a FeatureCollection, a Feature or a geometry (RFC 7946 §2).
+    #[error("not GeoJSON: {0}")]
+    NotGeoJson(String),
 }
 
 // ---------------------------------------------------------------------------
 // Text level.
 
-fn parse_json(text: &str) -> Result<J<'_>, IngestError> {
-    J::parse(text).map_err(IngestError::Json)
+fn parse_json(text: &str) -> Result<J, IngestError> {
+    parse_value(text).map_err(IngestError::Json)
 }
 
 // ---------------------------------------------------------------------------
@@ -83,8 +86,8 @@ fn fmt_coord(v: f64) -> String {
 }
 
 pub(crate) fn position(v: &J) -> Result<LonLat, String> {
-    let J::Arr(a) = v else {
-        return Err(format!("position is {} (expected an array)", v.kind()));
+    let J::Array(a) = v else {
+        return Err(format!("position is {} (expected an array)", kind(v)));
     };
     let (Some(x), Some(y)) = (a.first(), a.get(1)) else {
         return Err(format!(
@@ -95,14 +98,11 @@ pub(crate) fn position(v: &J) -> Result<LonLat, String> {
     let num = |c: &J| -> Result<f64, String> {
         match c {
             J::Null => Err("coordinate is NaN or infinite".to_string()),
-            J::Num(n) => n
+            J::Number(n) => n
                 .as_f64()
                 .filter(|f| f.is_finite())
                 .ok_or_else(|| "coordinate is NaN or infinite".to_string()),
-            other => Err(format!(
-                "coordinate is {} (expected a number)",
-                other.kind()
-            )),
+            other => Err(format!("coordinate is {} (expected a number)", kind(other))),
         }
     };
     let lon = num(x)?;
@@ -126,49 +126,70 @@ pub(crate) fn position(v: &J) -> Result<LonLat, String> {
 
 /// The `properties` of a GeoJSON Feature (`None` when absent or null), or why `f` is not a
 /// Feature (the text the layer and zones readers both show).
-pub(crate) fn feature_properties<'a, 'b>(f: &'a J<'b>) -> Result<Option<&'a J<'b>>, String> {
-    let J::Obj(_) = f else {
-        return Err(format!("feature is {} (expected an object)", f.kind()));
+pub(crate) fn feature_properties(f: &J) -> Result<Option<&J>, String> {
+    let J::Object(_) = f else {
+        return Err(format!("feature is {} (expected an object)", kind(f)));
     };
     match f.get("type") {
-        Some(J::Str(t)) if t == "Feature" => {}
-        Some(J::Str(t)) => return Err(format!("type is {t:?} (expected \"Feature\")")),
-        Some(other) => return Err(format!("type is {} (expected \"Feature\")", other.kind())),
+        Some(J::String(t)) if t == "Feature" => {}
+        Some(J::String(t)) => return Err(format!("type is {t:?} (expected \"Feature\")")),
+        Some(other) => return Err(format!("type is {} (expected \"Feature\")", kind(other))),
         None => return Err("feature has no type".to_string()),
     }
     match f.get("properties") {
         None | Some(J::Null) => Ok(None),
-        Some(p @ J::Obj(_)) => Ok(Some(p)),
+        Some(p @ J::Object(_)) => Ok(Some(p)),
         Some(other) => Err(format!(
             "properties is {} (expected an object or null)",
-            other.kind()
+            kind(other)
         )),
     }
 }
 
-/// The `features` of a GeoJSON FeatureCollection root, or why `root` is not one (the text
-/// the layer and zones readers both show).
-pub(crate) fn feature_collection<'a, 'b>(root: &'a J<'b>) -> Result<&'a [J<'b>], String> {
-    if !matches!(root, J::Obj(_)) {
-        return Err(format!("top level is {}", root.kind()));
+/// The features of a GeoJSON text's root, or why the root is not GeoJSON (the text the layer
+/// and zones readers both show).
+///
+/// RFC 7946 §2: a GeoJSON text is a FeatureCollection, a Feature or a geometry. A
+/// FeatureCollection gives its `features` (each validated later on its own); a Feature gives
+/// itself (it must have the `geometry` member RFC 7946 §3.2 requires, else nothing says it is
+/// a Feature); a geometry gives one Feature with that geometry and no properties. `bbox` and
+/// foreign members are accepted and ignored.
+pub(crate) fn root_features<'a>(root: &'a J) -> Result<Vec<Cow<'a, J>>, String> {
+    if !matches!(root, J::Object(_)) {
+        return Err(format!("top level is {}", kind(root)));
     }
-    match root.get("type") {
-        Some(J::Str(t)) if t == "FeatureCollection" => {}
-        Some(J::Str(t)) => return Err(format!("type is {t:?}")),
-        Some(other) => return Err(format!("type is {}", other.kind())),
+    let t = match root.get("type") {
+        Some(J::String(t)) => t.as_ref(),
+        Some(other) => return Err(format!("type is {}", kind(other))),
         None => return Err("no \"type\" member".to_string()),
-    }
-    match root.get("features") {
-        Some(J::Arr(a)) => Ok(a),
-        Some(other) => Err(format!("no features array (features is {})", other.kind())),
-        None => Err("no features array".to_string()),
+    };
+    match t {
+        "FeatureCollection" => match root.get("features") {
+            Some(J::Array(a)) => Ok(a.iter().map(Cow::Borrowed).collect()),
+            Some(other) => Err(format!("no features array (features is {})", kind(other))),
+            None => Err("no features array".to_string()),
+        },
+        "Feature" if root.get("geometry").is_none() => {
+            Err("a Feature with no \"geometry\" member".to_string())
+        }
+        "Feature" => Ok(vec![Cow::Borrowed(root)]),
+        g if GEOMETRY_TYPES.contains(&g) => {
+            let mut f = serde_json::Map::new();
+            f.insert("type".into(), "Feature".into());
+            f.insert("geometry".into(), root.clone());
+            f.insert("properties".into(), J::Null);
+            Ok(vec![Cow::Owned(J::Object(f))])
+        }
+        other => Err(format!(
+            "type is {other:?} (expected \"FeatureCollection\", \"Feature\" or a geometry type)"
+        )),
     }
 }
 
-pub(crate) fn array<'a, 'b>(v: &'a J<'b>, what: &str) -> Result<&'a [J<'b>], String> {
+pub(crate) fn array<'a>(v: &'a J, what: &str) -> Result<&'a [J], String> {
     match v {
-        J::Arr(a) => Ok(a),
-        other => Err(format!("{what} is {} (expected an array)", other.kind())),
+        J::Array(a) => Ok(a),
+        other => Err(format!("{what} is {} (expected an array)", kind(other))),
     }
 }
 
@@ -206,7 +227,7 @@ fn polygon(v: &J) -> Result<Vec<Vec<LonLat>>, String> {
     a.iter().map(ring).collect()
 }
 
-fn non_empty_members<'a, 'b>(v: &'a J<'b>, what: &str) -> Result<&'a [J<'b>], String> {
+fn non_empty_members<'a>(v: &'a J, what: &str) -> Result<&'a [J], String> {
     let a = array(v, what)?;
     if a.is_empty() {
         Err("empty geometry".to_string())
@@ -218,12 +239,12 @@ fn non_empty_members<'a, 'b>(v: &'a J<'b>, what: &str) -> Result<&'a [J<'b>], St
 /// Parse one GeoJSON geometry object (not null) into flattened shapes, enforcing
 /// the layer's allowed geometry types.
 fn geometry(g: &J, layer: LayerId, out: &mut Vec<Geo>) -> Result<(), String> {
-    if !matches!(g, J::Obj(_)) {
-        return Err(format!("geometry is {} (expected an object)", g.kind()));
+    if !matches!(g, J::Object(_)) {
+        return Err(format!("geometry is {} (expected an object)", kind(g)));
     }
     let t = match g.get("type") {
-        Some(J::Str(t)) => t.as_ref(),
-        Some(other) => return Err(format!("geometry type is {}", other.kind())),
+        Some(J::String(t)) => t.as_ref(),
+        Some(other) => return Err(format!("geometry type is {}", kind(other))),
         None => return Err("geometry has no type".to_string()),
     };
     if !GEOMETRY_TYPES.contains(&t) {
@@ -255,7 +276,7 @@ fn geometry(g: &J, layer: LayerId, out: &mut Vec<Geo>) -> Result<(), String> {
     };
     match t {
         "Point" => {
-            if matches!(coords, J::Arr(a) if a.is_empty()) {
+            if matches!(coords, J::Array(a) if a.is_empty()) {
                 return Err("empty geometry".to_string());
             }
             out.push(Geo::Point(position(coords)?));
@@ -308,8 +329,8 @@ fn project(g: &Geo, bounds: &mut MercatorBounds) -> Shape {
 
 fn id_text(v: &J) -> Option<String> {
     match v {
-        J::Str(s) => Some(s.to_string()),
-        J::Num(n) => Some(n.to_string()),
+        J::String(s) => Some(s.to_string()),
+        J::Number(n) => Some(n.to_string()),
         _ => None,
     }
 }
@@ -332,7 +353,7 @@ fn camera(
         [Geo::Point(p)] => *p,
         _ => return Err("camera needs exactly one Point".to_string()),
     };
-    let num = |name: &str| props.and_then(|p| p.get(name)).and_then(J::as_number_lossy);
+    let num = |name: &str| props.and_then(|p| p.get(name)).and_then(number_lossy);
     let bearing = num(&names.bearing)
         .and_then(Bearing::new)
         .ok_or_else(|| "camera bearing missing or not a number".to_string())?;
@@ -384,7 +405,7 @@ fn feature(
     let mut bounds = MercatorBounds::empty();
     let shapes: Vec<Shape> = geos.iter().map(|g| project(g, &mut bounds)).collect();
     let text_prop = |name: &str| match props.and_then(|p| p.get(name)) {
-        Some(J::Str(s)) if !s.trim().is_empty() => Some(s.clone()),
+        Some(J::String(s)) if !s.trim().is_empty() => Some(s.clone()),
         _ => None,
     };
     let kind = match layer {
@@ -398,10 +419,7 @@ fn feature(
         LayerId::Cameras => FeatureKind::Camera(camera(props, names, &geos, &mut bounds)?),
     };
     let properties: Properties = match props {
-        Some(J::Obj(m)) => m
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.display()))
-            .collect(),
+        Some(J::Object(m)) => m.iter().map(|(k, v)| (k.clone(), display(v))).collect(),
         _ => Vec::new(),
     };
     if bounds.is_empty() {
@@ -419,17 +437,20 @@ fn feature(
 
 /// Parse a layer's GeoJSON text.
 ///
-/// The whole layer fails only if the text is not JSON (even after replacing bare
-/// `NaN`/`Infinity` tokens with `null`) or is not a FeatureCollection; otherwise
-/// each feature is validated on its own and bad ones land in `skipped` with a
-/// reason such as `"feature 3: geometry is null"` (N = index in the features array).
+/// Any RFC 7946 GeoJSON text: a FeatureCollection, a single Feature or a bare geometry (one
+/// feature with no properties); `bbox` and foreign members are ignored, ring winding is not
+/// checked. The whole layer fails only if the text is not JSON (even after replacing bare
+/// `NaN`/`Infinity` tokens with `null`) or is none of these; otherwise each feature is
+/// validated on its own and bad ones land in `skipped` with a reason such as
+/// `"feature 3: geometry is null"` (N = index in the features array, 0 for a lone Feature or
+/// geometry).
 pub fn ingest_layer(
     layer: LayerId,
     text: &str,
     names: &PropertyNames,
 ) -> Result<LayerData, IngestError> {
     let root = parse_json(text)?;
-    let features = feature_collection(&root).map_err(IngestError::NotFeatureCollection)?;
+    let features = root_features(&root).map_err(IngestError::NotGeoJson)?;
 
     let mut data = LayerData::empty(layer);
     for (index, f) in features.iter().enumerate() {

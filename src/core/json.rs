@@ -1,9 +1,12 @@
-//! An order-preserving JSON value shared by layer ingest and incident parsing (raw values; no
-//! units), the tolerant reading of bare `NaN`/`Infinity` tokens that some APIs emit, and
-//! [`Scan`], a fast pull reader over strict JSON for texts too large for a value tree.
+//! JSON reading shared by the core's readers (raw values; no units).
 //!
-//! serde_json's `Value` sorts object keys unless its `preserve_order` feature is enabled
-//! somewhere in the build; properties must keep source order regardless.
+//! - Layers and zones (GeoJSON, `core::ingest`, `geofence::zone`) are read as
+//!   `serde_json::Value` through [`parse_value`]: objects keep source order (serde_json's
+//!   `preserve_order`, enabled in this crate's manifest), and bare `NaN`/`Infinity` tokens that
+//!   some APIs emit are read as `null` ([`replace_non_finite_tokens`]).
+//! - Incidents (`core::incident::parse`) use [`Json`], a value whose strings borrow from the
+//!   text, and [`Scan`], a fast pull reader over strict JSON for texts too large for a value
+//!   tree (a 100k-incident snapshot); whether that reader stays is issue 11 item 2.
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
@@ -110,59 +113,6 @@ impl<'de> Visitor<'de> for JsonVisitor {
 }
 
 impl<'a> Json<'a> {
-    /// Parse text: a leading BOM is ignored and, if strict parsing fails, bare
-    /// `NaN`/`Infinity` tokens are read as `null` (as layer ingest does). Strings borrow
-    /// from `text` where they can.
-    pub(crate) fn parse(text: &'a str) -> Result<Json<'a>, String> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        serde_json::from_str(text).or_else(|strict: serde_json::Error| {
-            replace_non_finite_tokens(text)
-                .and_then(|fixed| {
-                    serde_json::from_str::<Json<'_>>(&fixed)
-                        .ok()
-                        .map(Json::into_owned)
-                })
-                .ok_or_else(|| strict.to_string())
-        })
-    }
-
-    /// The same value owning all its strings.
-    pub(crate) fn into_owned(self) -> Json<'static> {
-        match self {
-            Json::Null => Json::Null,
-            Json::Bool(b) => Json::Bool(b),
-            Json::Num(n) => Json::Num(n),
-            Json::Str(s) => Json::Str(Cow::Owned(s.into_owned())),
-            Json::Arr(items) => Json::Arr(items.into_iter().map(Json::into_owned).collect()),
-            Json::Obj(members) => Json::Obj(
-                members
-                    .into_iter()
-                    .map(|(k, v)| (Cow::Owned(k.into_owned()), v.into_owned()))
-                    .collect(),
-            ),
-        }
-    }
-
-    /// Object member; the last one wins on duplicate keys (as in `JSON.parse`).
-    pub(crate) fn get(&self, key: &str) -> Option<&Json<'a>> {
-        let Json::Obj(members) = self else {
-            return None;
-        };
-        members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
-    }
-
-    /// "null", "a boolean", "a number", "a string", "an array", "an object".
-    pub(crate) fn kind(&self) -> &'static str {
-        match self {
-            Json::Null => "null",
-            Json::Bool(_) => "a boolean",
-            Json::Num(_) => "a number",
-            Json::Str(_) => "a string",
-            Json::Arr(_) => "an array",
-            Json::Obj(_) => "an object",
-        }
-    }
-
     /// Display text: a string as-is, anything else as compact JSON.
     pub(crate) fn display(&self) -> String {
         match self {
@@ -221,6 +171,54 @@ impl<'a> Json<'a> {
             }
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// serde_json values: layers and zones (GeoJSON) are read as `serde_json::Value`, whose
+// objects keep source order (the core enables serde_json's `preserve_order`).
+
+/// Parse text (a leading BOM ignored; if strict parsing fails, bare
+/// `NaN`/`Infinity` tokens read as `null`), to a `serde_json::Value`. The error is serde_json's
+/// text for the original input.
+pub(crate) fn parse_value(text: &str) -> Result<serde_json::Value, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    serde_json::from_str(text).or_else(|strict: serde_json::Error| {
+        replace_non_finite_tokens(text)
+            .and_then(|fixed| serde_json::from_str(&fixed).ok())
+            .ok_or_else(|| strict.to_string())
+    })
+}
+
+/// "null", "a boolean", "a number", "a string", "an array", "an object".
+pub(crate) fn kind(v: &serde_json::Value) -> &'static str {
+    use serde_json::Value as V;
+    match v {
+        V::Null => "null",
+        V::Bool(_) => "a boolean",
+        V::Number(_) => "a number",
+        V::String(_) => "a string",
+        V::Array(_) => "an array",
+        V::Object(_) => "an object",
+    }
+}
+
+/// Display text: a string as-is, anything else as compact JSON, keys in source order (as
+/// [`Json::display`]).
+pub(crate) fn display(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Number or numeric string (trimmed) as a finite f64 (as [`Json::as_number_lossy`]).
+pub(crate) fn number_lossy(v: &serde_json::Value) -> Option<f64> {
+    let v = match v {
+        serde_json::Value::Number(n) => n.as_f64()?,
+        serde_json::Value::String(s) => s.trim().parse::<f64>().ok()?,
+        _ => return None,
+    };
+    v.is_finite().then_some(v)
 }
 
 /// A fast pull reader over a strict subset of JSON, for texts too large for a
@@ -661,11 +659,14 @@ mod tests {
 
     #[test]
     fn keeps_order_and_last_duplicate_wins() {
-        let v = Json::parse("\u{feff}{\"z\":1,\"a\":[true,null],\"z\":\"two\"}").expect("json");
-        assert_eq!(v.get("z"), Some(&Json::Str("two".into())));
-        assert_eq!(v.to_json(), r#"{"z":1,"a":[true,null],"z":"two"}"#);
-        assert_eq!(v.get("a").map(Json::kind), Some("an array"));
+        let v = parse_value("\u{feff}{\"z\":1,\"a\":[true,null],\"z\":\"two\"}").expect("json");
+        assert_eq!(v.get("z"), Some(&serde_json::Value::from("two")));
+        assert_eq!(display(&v), r#"{"z":"two","a":[true,null]}"#);
+        assert_eq!(v.get("a").map(kind), Some("an array"));
+        assert_eq!(display(&serde_json::Value::Null), "null");
         assert_eq!(Json::Null.display(), "null");
+        assert_eq!(number_lossy(&" 1.5 ".into()), Some(1.5));
+        assert_eq!(number_lossy(&"NaN".into()), None);
     }
 
     /// The number `Scan` reads from all of `text`, if it takes it.
@@ -830,8 +831,8 @@ mod tests {
 
     #[test]
     fn bare_non_finite_tokens_become_null() {
-        let v = Json::parse("[1, NaN, -Infinity]").expect("tolerated");
-        assert_eq!(v.to_json(), "[1,null,null]");
-        assert!(Json::parse("[1, NaN").is_err());
+        let v = parse_value("[1, NaN, -Infinity]").expect("tolerated");
+        assert_eq!(display(&v), "[1,null,null]");
+        assert!(parse_value("[1, NaN").is_err());
     }
 }

@@ -15,7 +15,7 @@
 //! the same way and reports it; the saved drawn zone keeps its id.
 
 use super::zone::{Zone, ZoneFileError, parse_zones, quote};
-use crate::json::Json as J;
+use serde_json::Value as J;
 use std::collections::BTreeSet;
 
 /// Longest slug taken from a name for a new id, in characters.
@@ -115,11 +115,9 @@ pub struct Import {
 
 /// The `name` property of feature `index`, if it is a non-empty string.
 fn feature_name(root: Option<&J>, index: usize) -> Option<String> {
-    let J::Arr(features) = root?.get("features")? else {
-        return None;
-    };
+    let features = crate::ingest::root_features(root?).ok()?;
     match features.get(index)?.get("properties")?.get("name")? {
-        J::Str(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        J::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
         _ => None,
     }
 }
@@ -131,7 +129,7 @@ pub fn import(text: &str, taken: &BTreeSet<String>) -> Result<Import, ZoneFileEr
     let root = if set.rejected.is_empty() {
         None
     } else {
-        J::parse(text).ok()
+        crate::json::parse_value(text).ok()
     };
     let mut used: BTreeSet<String> = taken.clone();
     let mut out = Import::default();

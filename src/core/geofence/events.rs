@@ -54,7 +54,7 @@
 //!   ([`Event::zone_id`] is the stable key).
 
 use super::index::{Classification, ZoneIndex};
-use super::zone::{Zone, quote};
+use super::zone::{Zone, coord7};
 use crate::incident::Incident;
 use crate::projection::{ground_scale, to_lonlat, to_mercator};
 use crate::time::Timestamp;
@@ -288,29 +288,37 @@ impl EventLog {
     /// `kind`, `incident_id`, `zone_id`, `critical`; top-level `dropped` says how many older
     /// events the log no longer holds.
     pub fn to_geojson(&self) -> String {
-        let mut out = format!(
-            "{{\"type\":\"FeatureCollection\",\"dropped\":{},\"features\":[",
-            self.dropped
-        );
-        for (i, e) in self.events.iter().enumerate() {
-            if i > 0 {
-                out.push_str(",\n");
-            }
+        let features = self.events.iter().map(|e| {
             let ll = e.lonlat();
-            out.push_str(&format!(
-                "{{\"type\":\"Feature\",\"id\":{seq},\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{lon:.7},{lat:.7}]}},\"properties\":{{\"seq\":{seq},\"time\":{time},\"time_ms\":{ms},\"kind\":\"{kind}\",\"incident_id\":{inc},\"zone_id\":{zone},\"critical\":{crit}}}}}",
-                seq = e.seq,
-                lon = ll.lon,
-                lat = ll.lat,
-                time = time_text(e.time_ms).map_or("null".to_string(), |t| quote(&t)),
-                ms = e.time_ms,
-                kind = e.kind.key(),
-                inc = quote(&e.incident_id),
-                zone = quote(&e.zone_id),
-                crit = e.critical,
-            ));
-        }
-        out.push_str("]}\n");
+            let mut props = geojson::JsonObject::new();
+            props.insert("seq".into(), e.seq.into());
+            props.insert(
+                "time".into(),
+                time_text(e.time_ms).map_or(serde_json::Value::Null, Into::into),
+            );
+            props.insert("time_ms".into(), e.time_ms.into());
+            props.insert("kind".into(), e.kind.key().into());
+            props.insert("incident_id".into(), e.incident_id.clone().into());
+            props.insert("zone_id".into(), e.zone_id.clone().into());
+            props.insert("critical".into(), e.critical.into());
+            geojson::Feature {
+                bbox: None,
+                geometry: Some(geojson::Geometry::new(geojson::GeometryValue::new_point([
+                    coord7(ll.lon),
+                    coord7(ll.lat),
+                ]))),
+                id: Some(geojson::feature::Id::Number(e.seq.into())),
+                properties: Some(props),
+                foreign_members: None,
+            }
+        });
+        let mut fc = geojson::FeatureCollection::new(features);
+        let mut dropped = geojson::JsonObject::new();
+        dropped.insert("dropped".into(), self.dropped.into());
+        fc.foreign_members = Some(dropped);
+        // Serialising these values cannot fail (string keys, finite numbers); "" if it ever did.
+        let mut out = serde_json::to_string(&fc).unwrap_or_default();
+        out.push('\n');
         out
     }
 

@@ -1,6 +1,7 @@
 //! Geofence zones: the model and the zones GeoJSON reader.
 //!
-//! Input: an RFC 7946 FeatureCollection, coordinates in degrees WGS84, Polygon or
+//! Input: RFC 7946 GeoJSON (a FeatureCollection, a single Feature or a bare geometry, as
+//! [`crate::ingest::root_features`] reads them), coordinates in degrees WGS84, Polygon or
 //! MultiPolygon geometries (holes allowed). Output: [`Zone`]s whose rings are in EPSG:3857
 //! metres ([`Mercator`]), closed, without repeated consecutive positions; `dwell_s` is
 //! seconds.
@@ -16,17 +17,18 @@
 //! exterior, a NaN / infinite / out-of-range coordinate, a malformed rule property) is
 //! reported in [`ZoneSet::rejected`] with its index, id and a message such as
 //! `zone "port": ring 0 intersects itself near 1.8601, 50.9702` (lon, lat), and skipped; the
-//! other zones still load. Only text that is not JSON or not a FeatureCollection fails as a
-//! whole ([`ZoneFileError`]).
+//! other zones still load. Only text that is not JSON or not GeoJSON (a FeatureCollection, a
+//! Feature or a geometry) fails as a whole ([`ZoneFileError`]).
 
 use super::pip::{SegmentContact, on_boundary, ring_area, ring_parity, segment_contact};
-use crate::json::Json as J;
+use crate::json::{display, kind as json_kind, parse_value};
 use crate::model::Properties;
 use crate::projection::{MAX_LAT, to_lonlat, to_mercator};
 use crate::units::{LonLat, Mercator};
 use crate::viewport::MercatorBounds;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
+use serde_json::Value as J;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -203,8 +205,9 @@ impl fmt::Display for ZoneError {
 pub enum ZoneFileError {
     #[error("zones file is not valid JSON: {0}")]
     Json(String),
-    #[error("zones file is not a GeoJSON FeatureCollection: {0}")]
-    NotFeatureCollection(String),
+    /// Not a FeatureCollection, a Feature or a geometry (RFC 7946 §2).
+    #[error("zones file is not GeoJSON: {0}")]
+    NotGeoJson(String),
 }
 
 /// The zones read from one file.
@@ -407,12 +410,12 @@ fn polygon_coords(v: &J) -> Result<Vec<Vec<LonLat>>, String> {
 }
 
 fn geometry(g: &J) -> Result<Vec<Vec<Vec<LonLat>>>, String> {
-    if !matches!(g, J::Obj(_)) {
-        return Err(format!("geometry is {} (expected an object)", g.kind()));
+    if !matches!(g, J::Object(_)) {
+        return Err(format!("geometry is {} (expected an object)", json_kind(g)));
     }
     let t = match g.get("type") {
-        Some(J::Str(t)) => t.as_ref(),
-        Some(other) => return Err(format!("geometry type is {}", other.kind())),
+        Some(J::String(t)) => t.as_ref(),
+        Some(other) => return Err(format!("geometry type is {}", json_kind(other))),
         None => return Err("geometry has no type".to_string()),
     };
     let coords = || match g.get("coordinates") {
@@ -443,8 +446,8 @@ fn geometry(g: &J) -> Result<Vec<Vec<Vec<LonLat>>>, String> {
 
 fn id_text(v: &J) -> Option<String> {
     let s = match v {
-        J::Str(s) => s.trim().to_string(),
-        J::Num(n) => n.to_string(),
+        J::String(s) => s.trim().to_string(),
+        J::Number(n) => n.to_string(),
         _ => return None,
     };
     (!s.is_empty()).then_some(s)
@@ -456,7 +459,7 @@ fn flag(props: Option<&J>, name: &str, default: bool) -> Result<bool, String> {
         Some(J::Bool(b)) => Ok(*b),
         Some(other) => Err(format!(
             "property {name} is {} (expected true or false)",
-            other.kind()
+            json_kind(other)
         )),
     }
 }
@@ -467,21 +470,21 @@ fn zone_feature(f: &J, id: Option<String>) -> Result<Zone, String> {
         return Err("missing id (give the Feature an id or an \"id\" property)".to_string());
     };
     let text = |name: &str| match props.and_then(|p| p.get(name)) {
-        Some(J::Str(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Some(J::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
         _ => None,
     };
     let kind = text("kind").map_or(ZoneKind::Other, |k| ZoneKind::from_str_lossy(&k));
     let defaults = ZoneRules::defaults(kind);
     let dwell_s = match props.and_then(|p| p.get("dwell_s")) {
         None | Some(J::Null) => None,
-        Some(J::Num(n)) => match n.as_f64() {
+        Some(J::Number(n)) => match n.as_f64() {
             Some(s) if s.is_finite() && s > 0.0 => Some(s),
             _ => return Err(format!("dwell_s is {n} (expected a number of seconds > 0)")),
         },
         Some(other) => {
             return Err(format!(
                 "dwell_s is {} (expected a number of seconds > 0)",
-                other.kind()
+                json_kind(other)
             ));
         }
     };
@@ -498,22 +501,19 @@ fn zone_feature(f: &J, id: Option<String>) -> Result<Zone, String> {
     };
     let mut zone = Zone::new(id, text("name"), kind, rules, &polys)?;
     zone.properties = match props {
-        Some(J::Obj(m)) => m
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.display()))
-            .collect(),
+        Some(J::Object(m)) => m.iter().map(|(k, v)| (k.clone(), display(v))).collect(),
         _ => Vec::new(),
     };
     Ok(zone)
 }
 
-/// Read a zones FeatureCollection. Fails as a whole only if the text is not JSON (bare
-/// `NaN`/`Infinity` tokens are read as null, then rejected per zone) or not a
-/// FeatureCollection; every feature is validated on its own.
+/// Read a zones GeoJSON text: a FeatureCollection, a single Feature or a bare geometry (a zone
+/// that then has no id, so is rejected), as [`crate::ingest::ingest_layer`] takes them. Fails
+/// as a whole only if the text is not JSON (bare `NaN`/`Infinity` tokens are read as null,
+/// then rejected per zone) or none of these; every feature is validated on its own.
 pub fn parse_zones(text: &str) -> Result<ZoneSet, ZoneFileError> {
-    let root = J::parse(text).map_err(ZoneFileError::Json)?;
-    let features =
-        crate::ingest::feature_collection(&root).map_err(ZoneFileError::NotFeatureCollection)?;
+    let root = parse_value(text).map_err(ZoneFileError::Json)?;
+    let features = crate::ingest::root_features(&root).map_err(ZoneFileError::NotGeoJson)?;
     let mut set = ZoneSet::default();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (index, f) in features.iter().enumerate() {
@@ -550,69 +550,76 @@ pub(crate) fn quote(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
 }
 
-/// A JSON number for a coordinate (7 decimals, about 1 cm).
-fn coord(v: f64) -> String {
-    let s = format!("{v:.7}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".to_string()
+/// A coordinate rounded to 7 decimals (about 1 cm), never `-0`: written by serde_json as the
+/// shortest text that reads back to it, so at most 7 decimals.
+pub(crate) fn coord7(v: f64) -> f64 {
+    (v * 1e7).round() / 1e7 + 0.0
+}
+
+/// A JSON number for `v`: an integer when `v` is a whole number (`45`, as the zones file has
+/// always been written), else the float; `null` when not finite.
+fn number(v: f64) -> serde_json::Value {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    if v.fract() == 0.0 && v.abs() < EXACT {
+        #[allow(clippy::cast_possible_truncation)] // whole and below 2^53: exact
+        return serde_json::Value::from(v as i64);
+    }
+    serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, serde_json::Value::Number)
+}
+
+/// One zone as a GeoJSON Feature (degrees, 7 decimals; properties in the order written).
+fn zone_feature_out(z: &Zone) -> geojson::Feature {
+    let mut polys: Vec<geojson::PolygonType> = z
+        .polygons
+        .iter()
+        .map(|rings| {
+            rings
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .map(|m| {
+                            let ll = to_lonlat(*m);
+                            geojson::Position::from([coord7(ll.lon), coord7(ll.lat)])
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    let value = if polys.len() == 1
+        && let Some(one) = polys.pop()
+    {
+        geojson::GeometryValue::Polygon { coordinates: one }
     } else {
-        s.to_string()
+        geojson::GeometryValue::MultiPolygon { coordinates: polys }
+    };
+    let mut props = geojson::JsonObject::new();
+    props.insert("id".into(), z.id.clone().into());
+    props.insert("name".into(), z.name.clone().into());
+    props.insert("kind".into(), z.kind.key().into());
+    props.insert("alert_on_enter".into(), z.rules.alert_on_enter.into());
+    props.insert("alert_on_exit".into(), z.rules.alert_on_exit.into());
+    if let Some(s) = z.rules.dwell_s {
+        props.insert("dwell_s".into(), number(s));
+    }
+    props.insert("critical".into(), z.rules.critical.into());
+    geojson::Feature {
+        bbox: None,
+        geometry: Some(geojson::Geometry::new(value)),
+        id: Some(geojson::feature::Id::String(z.id.clone())),
+        properties: Some(props),
+        foreign_members: None,
     }
 }
 
 /// Zones back to a GeoJSON FeatureCollection (degrees WGS84, 7 decimals), with the
-/// properties this module reads: `name`, `kind`, `alert_on_enter`, `alert_on_exit`,
-/// `dwell_s` (when set) and `critical`. [`parse_zones`] reads it back to the same zones
-/// (up to the 7-decimal rounding).
+/// properties this module reads: `id`, `name`, `kind`, `alert_on_enter`, `alert_on_exit`,
+/// `dwell_s` (when set) and `critical`, in that order. [`parse_zones`] reads it back to the
+/// same zones (up to the 7-decimal rounding). The text ends with `]}` and a line feed.
 pub fn zones_to_geojson(zones: &[Zone]) -> String {
-    let mut out = String::from("{\"type\":\"FeatureCollection\",\"features\":[");
-    for (i, z) in zones.iter().enumerate() {
-        if i > 0 {
-            out.push_str(",\n");
-        }
-        let polys: Vec<String> = z
-            .polygons
-            .iter()
-            .map(|rings| {
-                let rs: Vec<String> = rings
-                    .iter()
-                    .map(|r| {
-                        let ps: Vec<String> = r
-                            .iter()
-                            .map(|m| {
-                                let ll = to_lonlat(*m);
-                                format!("[{},{}]", coord(ll.lon), coord(ll.lat))
-                            })
-                            .collect();
-                        format!("[{}]", ps.join(","))
-                    })
-                    .collect();
-                format!("[{}]", rs.join(","))
-            })
-            .collect();
-        let geometry = match polys.as_slice() {
-            [one] => format!("{{\"type\":\"Polygon\",\"coordinates\":{one}}}"),
-            many => format!(
-                "{{\"type\":\"MultiPolygon\",\"coordinates\":[{}]}}",
-                many.join(",")
-            ),
-        };
-        let dwell = z
-            .rules
-            .dwell_s
-            .map(|s| format!(",\"dwell_s\":{s}"))
-            .unwrap_or_default();
-        out.push_str(&format!(
-            "{{\"type\":\"Feature\",\"id\":{id},\"properties\":{{\"id\":{id},\"name\":{name},\"kind\":\"{kind}\",\"alert_on_enter\":{en},\"alert_on_exit\":{ex}{dwell},\"critical\":{cr}}},\"geometry\":{geometry}}}",
-            id = quote(&z.id),
-            name = quote(&z.name),
-            kind = z.kind.key(),
-            en = z.rules.alert_on_enter,
-            ex = z.rules.alert_on_exit,
-            cr = z.rules.critical,
-        ));
-    }
-    out.push_str("]}\n");
+    let fc = geojson::FeatureCollection::new(zones.iter().map(zone_feature_out));
+    // Serialising these values cannot fail (string keys, finite numbers); "" if it ever did.
+    let mut out = serde_json::to_string(&fc).unwrap_or_default();
+    out.push('\n');
     out
 }
