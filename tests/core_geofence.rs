@@ -6,6 +6,7 @@
 //! Property tests are in `core_geofence_prop.rs`.
 
 use calais_map::core::config::PropertyNames;
+use calais_map::core::earth::{distance_m, metres_per_radian};
 use calais_map::core::geofence::pip::{BOUNDARY_EPS_M, point_in_polygon};
 use calais_map::core::geofence::{
     CameraCoverage, Engine, EngineConfig, Event, EventKind, EventLog, Fix, Input, Proximity, Stay,
@@ -14,7 +15,7 @@ use calais_map::core::geofence::{
 };
 use calais_map::core::ingest::ingest_layer;
 use calais_map::core::model::{Camera, LayerData, LayerId};
-use calais_map::core::projection::{ground_scale, haversine_m, to_lonlat, to_mercator};
+use calais_map::core::projection::{destination, ground_scale, to_lonlat, to_mercator};
 use calais_map::core::units::{Bearing, LonLat, Mercator};
 use geo::{Distance, Geodesic};
 
@@ -304,18 +305,22 @@ fn whole_file_errors() {
         parse_zones(include_str!("fixtures/geofence/not_json.txt")),
         Err(ZoneFileError::Json(_))
     ));
-    let e = parse_zones(include_str!("fixtures/geofence/not_collection.geojson")).unwrap_err();
+    // A lone Feature is a zones file of one zone (RFC 7946 §2); this one has no id.
+    let one = parse_zones(include_str!("fixtures/geofence/not_collection.geojson")).expect("ok");
+    assert_eq!(one.rejected.len(), 1);
     assert_eq!(
-        e.to_string(),
-        "zones file is not a GeoJSON FeatureCollection: type is \"Feature\""
+        parse_zones(r#"{"type":"Topology"}"#)
+            .unwrap_err()
+            .to_string(),
+        "zones file is not GeoJSON: type is \"Topology\" (expected \"FeatureCollection\", \"Feature\" or a geometry type)"
     );
     assert!(matches!(
         parse_zones("[1,2]"),
-        Err(ZoneFileError::NotFeatureCollection(_))
+        Err(ZoneFileError::NotGeoJson(_))
     ));
     assert!(matches!(
         parse_zones(r#"{"type":"FeatureCollection","features":{}}"#),
-        Err(ZoneFileError::NotFeatureCollection(_))
+        Err(ZoneFileError::NotGeoJson(_))
     ));
     let empty = parse_zones(r#"{"type":"FeatureCollection","features":[]}"#).expect("empty ok");
     assert!(empty.zones.is_empty() && empty.rejected.is_empty());
@@ -1604,7 +1609,7 @@ fn nearest_fence_and_port_are_right_to_half_a_percent() {
                 for l in lines {
                     for w in l.windows(2) {
                         // Closest point on the segment by dense sampling (1 m steps).
-                        let len = haversine_m(to_lonlat(w[0]), to_lonlat(w[1]));
+                        let len = distance_m(to_lonlat(w[0]), to_lonlat(w[1]));
                         let n = (len.ceil() as usize).max(1);
                         let d = (0..=n)
                             .map(|k| {
@@ -1613,7 +1618,7 @@ fn nearest_fence_and_port_are_right_to_half_a_percent() {
                                     x: w[0].x + t * (w[1].x - w[0].x),
                                     y: w[0].y + t * (w[1].y - w[0].y),
                                 };
-                                haversine_m(q, to_lonlat(m))
+                                distance_m(q, to_lonlat(m))
                             })
                             .fold(f64::INFINITY, f64::min);
                         assert!(
@@ -1664,12 +1669,9 @@ fn brg(d: f64) -> Bearing {
 fn sector_edges_are_inclusive() {
     let cam = ll(1.86, 50.96);
     let p = |east: f64, north: f64| {
-        // Ground metres on the mean sphere, as the sector test measures them.
-        let r = calais_map::core::projection::MEAN_EARTH_RADIUS_M;
-        ll(
-            1.86 + (east / (r * 50.96f64.to_radians().cos())).to_degrees(),
-            50.96 + (north / r).to_degrees(),
-        )
+        // Along the geodesic (WGS84) at bearing atan2(east, north), as the sector test
+        // measures it.
+        destination(cam, brg(east.atan2(north).to_degrees()), east.hypot(north))
     };
     // Looking north, 90 degrees, 100 m.
     let sees = |q: LonLat| sector_contains(cam, brg(0.0), 90.0, 100.0, q);
@@ -1751,9 +1753,10 @@ fn camera(position: LonLat, bearing: f64, fov_deg: f64, range_m: f64) -> Camera 
 fn coverage_gap_on_a_straight_kilometre() {
     // A 1 km east-west fence at lat 50.95: west end at lon 1.80.
     let lat: f64 = 50.95;
-    let r = calais_map::core::projection::MEAN_EARTH_RADIUS_M;
-    let dlon = |m: f64| (m / (r * lat.to_radians().cos())).to_degrees();
-    let dlat = |m: f64| (m / r).to_degrees();
+    // Ground metres along the parallel and the meridian on WGS84.
+    let (m_lat, m_lon) = metres_per_radian(lat);
+    let dlon = |m: f64| (m / m_lon).to_degrees();
+    let dlat = |m: f64| (m / m_lat).to_degrees();
     let fences = fence_layer(&[&[(1.80, lat), (1.80 + dlon(1000.0), lat)]]);
     let mid = 1.80 + dlon(500.0);
     let spacing = 10.0;
@@ -1789,7 +1792,7 @@ fn coverage_gap_on_a_straight_kilometre() {
     }
     // The first gap ends 300 m from the west end.
     let end = to_lonlat(*g.gaps[0].path.last().expect("end"));
-    assert!((haversine_m(ll(1.80, lat), end) - 300.0).abs() < 1.0);
+    assert!((distance_m(ll(1.80, lat), end) - 300.0).abs() < 1.0);
 
     // A dome on the fence at the middle with 200 m range: the same 600 m.
     let dome = CameraCoverage::from_cameras(vec![(
@@ -1824,9 +1827,10 @@ fn coverage_gap_runs_through_a_ring_start_and_across_vertices() {
     // A closed fence ring (square 400 m) with a dome at the middle of its east side covering
     // 100 m of it: one gap of 1,500 m, joined across the ring's first vertex.
     let lat: f64 = 50.95;
-    let r = calais_map::core::projection::MEAN_EARTH_RADIUS_M;
-    let dlon = |m: f64| (m / (r * lat.to_radians().cos())).to_degrees();
-    let dlat = |m: f64| (m / r).to_degrees();
+    // Ground metres along the parallel and the meridian on WGS84.
+    let (m_lat, m_lon) = metres_per_radian(lat);
+    let dlon = |m: f64| (m / m_lon).to_degrees();
+    let dlat = |m: f64| (m / m_lat).to_degrees();
     let (x0, y0) = (1.80, lat);
     let (x1, y1) = (1.80 + dlon(400.0), lat + dlat(400.0));
     let fences = layer(

@@ -3,9 +3,10 @@
 //! Input: camera position in degrees WGS84, bearing in degrees clockwise from
 //! north, field of view in degrees, range in ground metres. Output: a closed
 //! ring in degrees WGS84 (project it with
-//! [`to_mercator`](super::projection::to_mercator) to draw it).
+//! [`to_mercator`](super::projection::to_mercator) to draw it). Arc points are on the
+//! geodesics of the one Earth model ([`earth`](super::earth): Karney on WGS84).
 
-use super::projection::destination;
+use super::earth::destination;
 use super::units::{Bearing, LonLat};
 
 /// Largest angular spacing between consecutive arc points, degrees.
@@ -15,7 +16,7 @@ pub const MAX_ARC_STEP_DEG: f64 = 5.0;
 ///
 /// For `fov_deg < 360`: apex, then arc points from `bearing - fov/2` to
 /// `bearing + fov/2` at most [`MAX_ARC_STEP_DEG`] apart, each `range_m` ground
-/// metres from the apex along a great circle, then the apex again.
+/// metres from the apex along a geodesic (WGS84), then the apex again.
 /// For `fov_deg >= 360`: a closed circle of radius `range_m` without apex.
 /// Returns an empty vector if `fov_deg` or `range_m` is not finite and positive.
 pub fn fov_sector(position: LonLat, bearing: Bearing, fov_deg: f64, range_m: f64) -> Vec<LonLat> {

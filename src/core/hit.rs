@@ -1,8 +1,11 @@
 //! Hit testing: which feature is under the cursor or finger.
 //!
 //! The cursor position and tolerance are CSS px; geometry is EPSG:3857 metres
-//! and is compared in CSS px through the [`Viewport`].
+//! and is compared in CSS px through the [`Viewport`]. "Inside a polygon" and "inside a
+//! camera's sector" are [`geometry::position`](super::geometry::position), the test zones use
+//! too: a point within 1 mm (EPSG:3857) of an edge, a hole's included, is inside.
 
+use super::geometry::{dist2_point_segment, position, ring_position};
 use super::model::{FeatureKind, LayerData, LayerId, Shape};
 use super::projection::to_mercator;
 use super::units::Mercator;
@@ -13,55 +16,6 @@ use super::viewport::Viewport;
 pub struct Hit {
     pub layer: LayerId,
     pub feature: usize,
-}
-
-/// True if `p` is inside `ring` or on its boundary (EPSG:3857 metres; the ring may
-/// be closed or not). Rings with fewer than 3 positions contain nothing but their edge.
-pub fn point_in_ring(p: Mercator, ring: &[Mercator]) -> bool {
-    if ring.len() < 2 {
-        return ring.first().is_some_and(|q| *q == p);
-    }
-    let n = ring.len();
-    let mut inside = false;
-    for i in 0..n {
-        let (Some(a), Some(b)) = (ring.get(i), ring.get((i + 1) % n)) else {
-            continue;
-        };
-        if on_segment(p, *a, *b) {
-            return true;
-        }
-        if (a.y > p.y) != (b.y > p.y) {
-            let x_cross = a.x + (p.y - a.y) * (b.x - a.x) / (b.y - a.y);
-            if p.x < x_cross {
-                inside = !inside;
-            }
-        }
-    }
-    inside && n >= 3
-}
-
-/// True if `p` lies on segment `ab` (tolerance relative to the coordinates' size).
-fn on_segment(p: Mercator, a: Mercator, b: Mercator) -> bool {
-    let scale =
-        a.x.abs()
-            .max(a.y.abs())
-            .max(b.x.abs())
-            .max(b.y.abs())
-            .max(1.0);
-    dist2_point_segment(p, a, b).sqrt() <= scale * 1e-12
-}
-
-/// Squared distance from `p` to segment `ab`, in the units of the inputs.
-pub fn dist2_point_segment(p: Mercator, a: Mercator, b: Mercator) -> f64 {
-    let (dx, dy) = (b.x - a.x, b.y - a.y);
-    let len2 = dx * dx + dy * dy;
-    let t = if len2 > 0.0 {
-        (((p.x - a.x) * dx + (p.y - a.y) * dy) / len2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    let (qx, qy) = (a.x + t * dx, a.y + t * dy);
-    (p.x - qx).powi(2) + (p.y - qy).powi(2)
 }
 
 /// Distance from `p` to a polyline (EPSG:3857 metres); infinity for an empty line.
@@ -78,22 +32,6 @@ fn dist_to_path(p: Mercator, path: &[Mercator]) -> f64 {
             .fold(f64::INFINITY, f64::min)
             .sqrt(),
     }
-}
-
-/// Inside the exterior ring and not strictly inside a hole (hole edges count as inside).
-fn point_in_polygon(p: Mercator, rings: &[Vec<Mercator>]) -> bool {
-    let Some((outer, holes)) = rings.split_first() else {
-        return false;
-    };
-    if !point_in_ring(p, outer) {
-        return false;
-    }
-    !holes.iter().any(|h| {
-        point_in_ring(p, h)
-            && !h
-                .windows(2)
-                .any(|w| matches!(w, [a, b] if on_segment(p, *a, *b)))
-    })
 }
 
 /// Best candidate so far: smaller distance wins; on a tie the later one (drawn on top) wins.
@@ -174,14 +112,14 @@ pub fn hit_test(
                         if d <= tol_m {
                             better(&mut best_line, d, hit);
                         }
-                        if point_in_polygon(p, rings) {
+                        if position(p, rings).is_inside_or_on() {
                             top_polygon = Some(hit);
                         }
                     }
                 }
             }
             if let FeatureKind::Camera(cam) = &f.kind
-                && point_in_ring(p, &cam.sector)
+                && ring_position(p, &cam.sector).is_inside_or_on()
             {
                 let apex = to_mercator(cam.position);
                 let d = ((p.x - apex.x).powi(2) + (p.y - apex.y).powi(2)).sqrt();

@@ -7,14 +7,16 @@
 //! * degrees WGS84 ([`units::LonLat`]),
 //! * EPSG:3857 metres ([`units::Mercator`]),
 //! * CSS px and device px (screen space, origin top-left, y down),
-//! * ground metres (true distances on the Earth).
+//! * ground metres (true distances on the Earth: the WGS84 ellipsoid, [`earth`]).
 
 pub mod basemap;
 pub mod camera;
 pub mod cluster;
 pub mod config;
+pub mod earth;
 pub mod feed;
 pub mod geofence;
+pub mod geometry;
 pub mod hit;
 pub mod incident;
 pub mod incident_layer;

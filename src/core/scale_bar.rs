@@ -2,7 +2,10 @@
 //!
 //! Input is ground metres per CSS px (see
 //! [`Viewport::ground_metres_per_css_px`](super::viewport::Viewport::ground_metres_per_css_px));
-//! output lengths are ground metres and widths are CSS px.
+//! output lengths are ground metres and widths are CSS px. The ground metres are those of
+//! the one Earth model ([`earth`](super::earth), WGS84): the viewport converts with
+//! [`ground_scale`](super::earth::ground_scale), the ellipsoid's scale along the parallel,
+//! which is exactly what a horizontal bar measures.
 
 /// A scale bar: `length_m` ground metres drawn `width_css` CSS px wide, labelled e.g. "2 km".
 #[derive(Clone, Debug, PartialEq)]

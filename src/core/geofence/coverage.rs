@@ -1,11 +1,12 @@
 //! Camera coverage: which cameras see a point, and which stretches of fence no camera sees.
 //!
 //! Cameras: position in degrees WGS84, bearing in degrees clockwise from north, field of view
-//! in degrees, range in **ground metres**. The sector test is exact in ground metres on the
-//! mean Earth sphere (as [`fov_sector`](crate::camera::fov_sector) draws it): the
-//! point is placed in a local plane around the camera (east = R·cos φm·Δλ, north = R·Δφ,
-//! R = [`MEAN_EARTH_RADIUS_M`], φm the mean latitude), then its distance must be at most
-//! the range and its bearing within half the field of view of the camera's bearing.
+//! in degrees, range in **ground metres**. The sector test is exact on the one Earth model
+//! ([`earth`](crate::earth): geodesics on WGS84), as [`fov_sector`](crate::camera::fov_sector)
+//! draws it: the point's geodesic distance from the camera must be at most the range and the
+//! geodesic's initial bearing within half the field of view of the camera's bearing. A local
+//! plane of the same ellipsoid ([`metres_per_radian`]) first rejects points clearly out of
+//! range without a geodesic.
 //! **Edges are inclusive**: a point exactly at the range, exactly on a side ray, or at the
 //! camera itself is covered (within 1 mm / 1e-9 degrees of rounding). A field of view of 360
 //! degrees or more is a full disc.
@@ -14,12 +15,13 @@
 //! at most `spacing_m` ground metres apart; where consecutive samples differ, the change is
 //! located by bisection to about 1/1000 of the spacing. The uncovered stretches are returned
 //! as polylines in **EPSG:3857 metres** (what the map draws) with their length in ground
-//! metres (haversine on the mean sphere). A gap or a covered stretch shorter than the
+//! metres (geodesic, WGS84). A gap or a covered stretch shorter than the
 //! spacing that falls between two samples can be missed, so lengths are right to within one
 //! spacing per change.
 
+use crate::earth::{distance_m, initial_bearing, metres_per_radian};
 use crate::model::{Camera, FeatureKind, LayerData, Shape};
-use crate::projection::{MEAN_EARTH_RADIUS_M, haversine_m, to_lonlat, to_mercator};
+use crate::projection::{to_lonlat, to_mercator};
 use crate::units::{Bearing, LonLat, Mercator};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
@@ -40,24 +42,52 @@ pub fn sector_contains(
     if !(p.lon.is_finite() && p.lat.is_finite()) {
         return false;
     }
-    let lat_m = ((position.lat + p.lat) / 2.0).to_radians();
+    // Most points are decided in the local plane of the same ellipsoid, without a geodesic:
+    // its distance is within 0.05 % of the geodesic's and its bearing within half the meridian
+    // convergence (Δλ·sin φ / 2) of the geodesic's initial bearing. Only points within those
+    // bands of the range or of a side ray (or within 1 cm of the camera) take the geodesic.
+    let (m_lat, m_lon) = metres_per_radian((position.lat + p.lat) / 2.0);
     let mut dlon = (p.lon - position.lon).to_radians();
     if dlon.abs() > std::f64::consts::PI {
         dlon -= dlon.signum() * 2.0 * std::f64::consts::PI;
     }
-    let east = MEAN_EARTH_RADIUS_M * lat_m.cos() * dlon;
-    let north = MEAN_EARTH_RADIUS_M * (p.lat - position.lat).to_radians();
-    let d = east.hypot(north);
-    if d > range_m + 1e-3 {
+    let (east, north) = (m_lon * dlon, m_lat * (p.lat - position.lat).to_radians());
+    let approx = east.hypot(north);
+    let slack = 1e-3 * range_m + 0.01;
+    if approx > range_m + slack {
+        return false;
+    }
+    if approx < range_m - slack && approx > 0.01 {
+        if fov_deg >= 360.0 {
+            return true;
+        }
+        let band = dlon.abs().to_degrees() + 1e-6;
+        let half = fov_deg / 2.0;
+        let diff = off_bearing(east.atan2(north).to_degrees(), bearing);
+        if diff < half - band {
+            return true;
+        }
+        if diff > half + band {
+            return false;
+        }
+    }
+    let d = distance_m(position, p);
+    if d.is_nan() || d > range_m + 1e-3 {
         return false;
     }
     if fov_deg >= 360.0 || d <= 1e-3 {
         return true;
     }
-    let brg = east.atan2(north).to_degrees();
-    let diff = (brg - bearing.degrees()).rem_euclid(360.0);
-    let diff = diff.min(360.0 - diff);
-    diff <= fov_deg / 2.0 + 1e-9
+    let Some(brg) = initial_bearing(position, p) else {
+        return true;
+    };
+    off_bearing(brg.degrees(), bearing) <= fov_deg / 2.0 + 1e-9
+}
+
+/// Angle in degrees (0..=180) between bearing `deg` and `bearing`.
+fn off_bearing(deg: f64, bearing: Bearing) -> f64 {
+    let diff = (deg - bearing.degrees()).rem_euclid(360.0);
+    diff.min(360.0 - diff)
 }
 
 /// One stretch of fence no camera sees.
@@ -253,7 +283,7 @@ impl CameraCoverage {
         for w in line.windows(2) {
             let [a, b] = w else { continue };
             let (a, b) = (*a, *b);
-            let len = haversine_m(to_lonlat(a), to_lonlat(b));
+            let len = distance_m(to_lonlat(a), to_lonlat(b));
             if !len.is_finite() || len <= 0.0 {
                 continue;
             }

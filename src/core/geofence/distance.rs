@@ -1,11 +1,14 @@
 //! Ground distance from a point to the nearest fence and the nearest port: [`Proximity`].
 //!
 //! Input geometry: layers in EPSG:3857 metres ([`LayerData`]); queries in EPSG:3857 metres.
-//! Output: **ground metres** on the WGS84 ellipsoid, by a local plane around each
-//! query/target pair: east = N(φm)·cos φm·Δλ, north = M(φm)·Δφ, with M and N the
-//! ellipsoid's meridional and prime-vertical radii of curvature at the mean latitude φm of
-//! the pair. Against the geodesic distance this is within 0.05 % up to about 100 km in the
-//! Calais–Dover region (tested to within 0.5 %). Fence segments are the straight lines of the
+//! Output: **ground metres** on the one Earth model ([`earth`](crate::earth), the WGS84
+//! ellipsoid). This is a hot loop (nearest fence and port of every incident, about 100k a
+//! snapshot), too hot for a geodesic per candidate (about 1 µs each), so it uses the same
+//! ellipsoid's local scale ([`metres_per_radian`]) around each query/target pair:
+//! east = N(φm)·cos φm·Δλ, north = M(φm)·Δφ, with M and N the meridional and prime-vertical
+//! radii of curvature at the mean latitude φm of the pair. Against the geodesic
+//! ([`earth::distance_m`](crate::earth::distance_m)) this is within 0.05 % up to about 100 km
+//! in the Calais–Dover region (tested to within 0.5 %). Fence segments are the straight lines of the
 //! map; the closest point on a segment is found in that local plane.
 //!
 //! Candidates come from R-trees (rstar) over fence segments and port points, nearest first
@@ -13,28 +16,13 @@
 //! possible ground scale within it, exceeds the best ground distance found, so the answer
 //! is the true nearest and usually costs one or two candidates.
 
+use crate::earth::metres_per_radian;
 use crate::model::{FeatureKind, LayerData, Shape};
 use crate::projection::{to_lonlat, to_mercator};
 use crate::units::{LonLat, Mercator};
 use rstar::RTree;
 use rstar::primitives::{GeomWithData, Line};
 use std::f64::consts::PI;
-
-/// WGS84 semi-major axis, metres.
-pub const WGS84_A: f64 = 6_378_137.0;
-/// WGS84 flattening.
-pub const WGS84_F: f64 = 1.0 / 298.257_223_563;
-
-/// Metres per radian of latitude (M) and of longitude (N·cos φ) at latitude `lat_deg`.
-fn metres_per_radian(lat_deg: f64) -> (f64, f64) {
-    let e2 = WGS84_F * (2.0 - WGS84_F);
-    let phi = lat_deg.to_radians();
-    let w2 = 1.0 - e2 * phi.sin().powi(2);
-    let w = w2.sqrt();
-    let m = WGS84_A * (1.0 - e2) / (w2 * w);
-    let n = WGS84_A / w;
-    (m, n * phi.cos())
-}
 
 fn wrap_pi(d: f64) -> f64 {
     if (-PI..=PI).contains(&d) {
@@ -53,8 +41,9 @@ fn local(origin: LonLat, p: LonLat, lat_deg: f64) -> (f64, f64) {
     )
 }
 
-/// Ground metres between two positions (local ellipsoidal plane at their mean latitude;
-/// see the module doc). NaN if an input is not finite.
+/// Ground metres between two positions in the local plane of the WGS84 ellipsoid at their
+/// mean latitude (the hot-loop form of [`earth::distance_m`](crate::earth::distance_m); see
+/// the module doc). NaN if an input is not finite.
 pub fn ground_distance_m(a: LonLat, b: LonLat) -> f64 {
     let (x, y) = local(a, b, (a.lat + b.lat) / 2.0);
     x.hypot(y)

@@ -25,7 +25,7 @@
 
 use super::pip::{BOUNDARY_EPS_M, edges, first_contact, near_segment, orient, point_in_polygon};
 use super::zone::{Rings, Zone};
-use crate::hit::dist2_point_segment;
+use crate::geometry::dist2_point_segment;
 use crate::units::Mercator;
 use crate::viewport::MercatorBounds;
 use rstar::primitives::{GeomWithData, Line, Rectangle};
