@@ -28,7 +28,6 @@ use gloo_net::http::Request;
 use gloo_timers::callback::{Interval, Timeout};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::Closure;
 use web_sys::{EventSource, MessageEvent, RequestCache};
 
 use crate::core::config::IncidentFeedConfig;
@@ -145,10 +144,11 @@ pub struct FeedCore {
 
 pub type Shared = Rc<RefCell<FeedCore>>;
 
-/// An open EventSource and its listeners (kept alive while it is open).
+/// An open EventSource and its listeners (kept alive while it is open; gloo-events removes
+/// them when dropped).
 struct Source {
     es: EventSource,
-    _listeners: Vec<Closure<dyn FnMut(web_sys::Event)>>,
+    _listeners: Vec<EventListener>,
 }
 
 /// Closes an EventSource; its listeners are dropped after the current callback returns
@@ -565,8 +565,12 @@ fn on_changes(sh: &Shared, inc: Incidents, ticket: Ticket, fetched: Fetched) {
 /// Opens the event stream resuming after `cursor` (`?last_event_id=`). The browser would
 /// reconnect by itself after an error, sending `Last-Event-ID`; the machine closes it on
 /// errors instead and reconnects with its own back-off and silence rules. (web-sys's
-/// EventSource rather than gloo-net's: gloo's stream hides `open` and the error event's
-/// timing, which the machine's per-connection silence needs.)
+/// EventSource, listened to with gloo-events, rather than gloo-net's: gloo-net's
+/// `subscribe` is typed for message events, so it cannot report `open`, which starts the
+/// machine's per-connection silence clock; it drops the `error` events fired while the browser
+/// is reconnecting by itself (`readyState` CONNECTING), which are exactly the ones the machine
+/// must see to close the stream and apply its own back-off; and it delivers through an async
+/// stream, a task after the event, where the ticket check needs the event's own callback.)
 fn open_stream(sh: &Shared, inc: Incidents, ticket: Ticket, cursor: Option<String>) {
     let url = {
         let Ok(mut c) = sh.try_borrow_mut() else {
@@ -591,10 +595,8 @@ fn open_stream(sh: &Shared, inc: Incidents, ticket: Ticket, cursor: Option<Strin
     };
     let current = move |sh: &Shared| sh.try_borrow().is_ok_and(|c| c.machine.is_current(ticket));
     let mut listeners = Vec::new();
-    let mut listen = |name: &str, f: Box<dyn FnMut(web_sys::Event)>| {
-        let cl = Closure::<dyn FnMut(web_sys::Event)>::wrap(f);
-        let _ = es.add_event_listener_with_callback(name, cl.as_ref().unchecked_ref());
-        listeners.push(cl);
+    let mut listen = |name: &'static str, f: Box<dyn FnMut(&web_sys::Event)>| {
+        listeners.push(EventListener::new(&es, name, f));
     };
     let simple: [(&str, Input); 3] = [
         ("open", Input::StreamOpened { ticket }),

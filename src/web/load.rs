@@ -14,7 +14,6 @@ use web_sys::RequestCache;
 use crate::core::config::{Config, parse_config};
 use crate::core::ingest::ingest_layer;
 use crate::core::model::{LayerData, LayerId};
-use crate::env::query_param;
 
 /// What is known about one layer's data.
 #[derive(Clone, Debug, PartialEq)]
@@ -99,10 +98,11 @@ pub async fn load_layer(id: LayerId, config: Option<Result<Config, String>>) -> 
     }
 }
 
-/// The `?config=` parameter, accepted only as a same-origin relative path.
-pub fn config_url_from_query(query: &str) -> Result<String, String> {
+/// The config URL from the `?config=` parameter's decoded value (`env::query_param`),
+/// accepted only as a same-origin relative path; the default without one.
+pub fn config_url(param: Option<String>) -> Result<String, String> {
     const DEFAULT: &str = "public/config.json";
-    let Some(value) = query_param(query, "config") else {
+    let Some(value) = param else {
         return Ok(DEFAULT.to_string());
     };
     let lower = value.to_ascii_lowercase();
@@ -126,13 +126,9 @@ mod tests {
 
     #[test]
     fn config_param_defaults_and_decodes() {
-        assert_eq!(config_url_from_query("").unwrap(), "public/config.json");
+        assert_eq!(config_url(None).unwrap(), "public/config.json");
         assert_eq!(
-            config_url_from_query("?perf").unwrap(),
-            "public/config.json"
-        );
-        assert_eq!(
-            config_url_from_query("?perf&config=%2Ffixtures%2Fconfigs%2Fbad.json").unwrap(),
+            config_url(Some("/fixtures/configs/bad.json".into())).unwrap(),
             "/fixtures/configs/bad.json"
         );
     }
@@ -140,12 +136,14 @@ mod tests {
     #[test]
     fn config_param_rejects_other_origins() {
         for q in [
-            "?config=https://evil.example/c.json",
-            "?config=//evil.example/c.json",
-            "?config=javascript:alert(1)",
-            "?config=",
+            "https://evil.example/c.json",
+            "//evil.example/c.json",
+            "javascript:alert(1)",
+            "DATA:text/plain,x",
+            "a\\b",
+            "",
         ] {
-            assert!(config_url_from_query(q).is_err(), "{q}");
+            assert!(config_url(Some(q.into())).is_err(), "{q}");
         }
     }
 }

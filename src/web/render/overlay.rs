@@ -16,7 +16,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 use crate::core::incident_layer::DensityImage;
 use crate::core::viewport::ScreenTransform;
-use crate::env::{location_search, query_param};
+use crate::env::query_param;
 
 /// The two overlay canvases.
 pub struct IncidentOverlay {
@@ -180,5 +180,5 @@ impl IncidentOverlay {
 /// Whether the page asked for incidents drawn into the map's own bitmap (`?incidents=inline`):
 /// the benchmarks compare both ways.
 pub fn inline_requested() -> bool {
-    query_param(&location_search(), "incidents").is_some_and(|v| v == "inline")
+    query_param("incidents").is_some_and(|v| v == "inline")
 }
