@@ -230,11 +230,14 @@ async function measureFirstDraw(browser, server, loads) {
   return out;
 }
 
+/** The shipped build (dist/, without the benchmark hook), whatever build the page runs. */
+const SHIPPED = process.env.CALAIS_SIZE_DIST ? path.resolve(process.env.CALAIS_SIZE_DIST) : path.join(ROOT, 'dist');
+
 function gzipSizes() {
-  const files = fs.readdirSync(DIST).filter((f) => f.endsWith('.wasm') || f.endsWith('.js'));
+  const files = fs.readdirSync(SHIPPED).filter((f) => f.endsWith('.wasm') || f.endsWith('.js'));
   const gz = (buf) => zlib.gzipSync(buf, { level: 9 }).length;
   const perFile = files.map((f) => {
-    const b = fs.readFileSync(path.join(DIST, f));
+    const b = fs.readFileSync(path.join(SHIPPED, f));
     return { file: f, raw: b.length, gzip: gz(b) };
   });
   const basemap = fs.readFileSync(path.join(PUBLIC, 'data', 'basemap.geojson'));

@@ -109,6 +109,7 @@ pub fn install(state: AppState, runtime: SharedRuntime) {
     func(&hook, "cameraClusters", clusters.into_js_value());
 
     install_incidents(&hook, state, runtime_incidents);
+    #[cfg(feature = "bench")]
     crate::bench_hook::install(&hook);
     set(&window, "calaisMap", &hook);
 }

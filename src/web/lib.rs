@@ -14,6 +14,9 @@
 /// The pure core, reachable as `crate::core` here as in the app crate.
 pub use calais_core as core;
 
+/// Geofencing benchmark functions on `window.calaisMap`: only in benchmark builds
+/// (`--features bench`, `make bench`), not in the shipped bundle.
+#[cfg(feature = "bench")]
 pub mod bench_hook;
 pub mod components;
 pub mod env;
@@ -39,7 +42,7 @@ use crate::core::projection::to_mercator;
 use crate::core::units::{LonLat, Zoom};
 use crate::core::viewport::{Viewport, region_bounds};
 use components::{Controls, ErrorBanners, InfoCard, LayerPanel, PerfOverlay, StatusBar};
-use env::{location_search, query_param, window_size};
+use env::{query_param, window_size};
 use feed_strip::IncidentStrip;
 use geofence_ui::{AlertTicker, CriticalFlash, ZoneDiagnostics, ZonePanel};
 use incident_ui::{IncidentCard, IncidentPanel};
@@ -55,9 +58,8 @@ pub fn mount() {
 
 #[component]
 pub fn App() -> impl IntoView {
-    let query = location_search();
-    let perf = query_param(&query, "perf").is_some();
-    let (config_url, config_problem) = match load::config_url_from_query(&query) {
+    let perf = query_param("perf").is_some();
+    let (config_url, config_problem) = match load::config_url(query_param("config")) {
         Ok(url) => (url, None),
         Err(problem) => ("public/config.json".to_string(), Some(problem)),
     };
