@@ -13,6 +13,7 @@ pub mod basemap;
 pub mod camera;
 pub mod cluster;
 pub mod config;
+pub mod display;
 pub mod earth;
 pub mod feed;
 pub mod geofence;

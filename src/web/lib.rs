@@ -38,6 +38,7 @@ pub mod zone_editor_ui;
 
 use leptos::prelude::*;
 
+use crate::core::display::{DisplayMode, UnknownMode};
 use crate::core::projection::to_mercator;
 use crate::core::units::{LonLat, Zoom};
 use crate::core::viewport::{Viewport, region_bounds};
@@ -66,6 +67,16 @@ pub fn App() -> impl IntoView {
     let (w, h, dpr) = window_size();
     let initial = Viewport::fit(&region_bounds(), w, h, dpr, 24.0);
     let state = AppState::new(config_url, initial);
+    // The display mode (`?mode=desk|wall|tablet`); an unknown value is shown, the desk is used.
+    let mode_problem = match DisplayMode::from_query(query_param("mode").as_deref()) {
+        Ok(mode) => {
+            state.mode.set(mode);
+            None
+        }
+        Err(UnknownMode(value)) => Some(format!(
+            "Unknown display mode \"{value}\" in the address (?mode=): use desk, wall or tablet. Showing the desk layout."
+        )),
+    };
     provide_context(state);
     let runtime = Runtime::new();
     hook::install(state, runtime.clone());
@@ -116,7 +127,7 @@ pub fn App() -> impl IntoView {
     // The whole page knows whether the picture is stale (CSS dims what it shows).
     let feed_key = move || state.incidents.status.with(|v| v.status.key());
     view! {
-        <main class="app" data-feed=feed_key>
+        <main class="app" data-feed=feed_key data-mode=move || state.mode.get().key()>
             <MapCanvas runtime=runtime />
             <div class="left-column">
                 <header class="title-bar" data-map-reserved="">
@@ -126,6 +137,9 @@ pub fn App() -> impl IntoView {
                 <IncidentStrip />
                 {config_problem.map(|p| view! {
                     <div class="error-banner" role="alert" data-testid="error-banner" data-layer="config">{p}</div>
+                })}
+                {mode_problem.map(|p| view! {
+                    <div class="error-banner" role="alert" data-testid="error-banner" data-layer="mode">{p}</div>
                 })}
                 <ErrorBanners />
                 <IncidentPanel>

@@ -102,6 +102,9 @@ pub struct AppState {
     pub zone_editor: crate::zone_editor::ZoneEditor,
     /// The zones drawn on the map (the zones layer toggle; counts and alerts go on).
     pub zones_on: RwSignal<bool>,
+    /// How the app presents itself (desk, wall, tablet): `?mode=`, set by the app at start;
+    /// panels and layers read it (the root carries it as `data-mode`).
+    pub mode: RwSignal<crate::core::display::DisplayMode>,
 }
 
 impl AppState {
@@ -135,6 +138,7 @@ impl AppState {
             geofence,
             zone_editor: crate::zone_editor::ZoneEditor::new(geofence),
             zones_on: RwSignal::new(true),
+            mode: RwSignal::new(crate::core::display::DisplayMode::default()),
         }
     }
 
