@@ -24,7 +24,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_events::EventListener;
-use gloo_net::http::Request;
+use gloo_net::http::Request as HttpRequest;
 use gloo_timers::callback::{Interval, Timeout};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -33,11 +33,11 @@ use web_sys::{EventSource, MessageEvent, RequestCache};
 use crate::core::config::IncidentFeedConfig;
 pub use crate::core::feed::Transport;
 use crate::core::feed::{
-    Effect, FeedMachine, FeedView, Input, Notice, Problem, ResyncCause, Ticket, with_query,
+    Effect, FeedMachine, FeedView, Input, Notice, Problem, Request, ResyncCause, Ticket, with_query,
 };
 use crate::core::incident::{
-    Diagnostics, IncidentFilter, IncidentKind, IncidentStore, Timestamp, parse_incident, parse_seq,
-    parse_snapshot,
+    Diagnostics, IncidentFilter, IncidentKind, IncidentNames, IncidentStore, Snapshot, Timestamp,
+    parse_incident, parse_seq, parse_snapshot,
 };
 use crate::env::{now_ms, wall_ms};
 
@@ -441,7 +441,11 @@ enum Fetched {
 
 /// GET without caching.
 async fn get(url: &str) -> Fetched {
-    let Ok(response) = Request::get(url).cache(RequestCache::NoStore).send().await else {
+    let Ok(response) = HttpRequest::get(url)
+        .cache(RequestCache::NoStore)
+        .send()
+        .await
+    else {
         return Fetched::Unreachable;
     };
     let status = response.status();
@@ -451,21 +455,27 @@ async fn get(url: &str) -> Fetched {
     }
 }
 
-/// The transport problem of a failed GET (`None` for a 2xx answer).
-fn problem_of(request: crate::core::feed::Request, fetched: &Fetched) -> Option<Problem> {
+/// A 2xx answer's body read as a FeatureCollection of incidents, or the transport problem:
+/// no answer, an HTTP error, a body cut off, or a body that is unreadable as a whole (a
+/// transport problem too, never counted as rejected events).
+fn read_answer(
+    names: &IncidentNames,
+    request: Request,
+    fetched: Fetched,
+) -> Result<Snapshot, Problem> {
     match fetched {
-        Fetched::Unreachable => Some(Problem::Unreachable { request }),
-        Fetched::Truncated => Some(Problem::Truncated { request }),
-        Fetched::Body(status, _) if !(200..300).contains(status) => Some(Problem::Http {
-            request,
-            status: *status,
-        }),
-        Fetched::Body(..) => None,
+        Fetched::Unreachable => Err(Problem::Unreachable { request }),
+        Fetched::Truncated => Err(Problem::Truncated { request }),
+        Fetched::Body(status, _) if !(200..300).contains(&status) => {
+            Err(Problem::Http { request, status })
+        }
+        Fetched::Body(_, text) => {
+            parse_snapshot(&text, names).map_err(|error| Problem::Unreadable { request, error })
+        }
     }
 }
 
 fn on_snapshot(sh: &Shared, inc: Incidents, ticket: Ticket, fetched: Fetched) {
-    use crate::core::feed::Request::Snapshot;
     let input = {
         let Ok(mut c) = sh.try_borrow_mut() else {
             return;
@@ -473,36 +483,22 @@ fn on_snapshot(sh: &Shared, inc: Incidents, ticket: Ticket, fetched: Fetched) {
         if !c.machine.is_current(ticket) {
             return;
         }
-        match (problem_of(Snapshot, &fetched), fetched) {
-            (Some(problem), _) => Input::SnapshotFailed { ticket, problem },
-            (None, Fetched::Body(_, text)) => {
-                let t0 = now_ms();
-                let names = c.cfg.properties.clone();
-                match parse_snapshot(&text, &names) {
-                    Ok(snapshot) => {
-                        let n = snapshot.incidents.len() + snapshot.rejected.len();
-                        let cursor = snapshot.cursor.clone();
-                        let before = c.store.len();
-                        c.store.apply_snapshot(snapshot);
-                        c.replaced = (before, c.store.len());
-                        c.changes.replaced();
-                        c.stats.snapshot_ms = now_ms() - t0;
-                        c.stats.snapshot_features = n;
-                        c.stats.snapshots += 1;
-                        c.stats.last_seq = cursor.clone();
-                        Input::SnapshotLoaded { ticket, cursor }
-                    }
-                    // The whole answer is unreadable: a transport problem, not a rejected event.
-                    Err(error) => Input::SnapshotFailed {
-                        ticket,
-                        problem: Problem::Unreadable {
-                            request: Snapshot,
-                            error,
-                        },
-                    },
-                }
+        let t0 = now_ms();
+        match read_answer(&c.cfg.properties, Request::Snapshot, fetched) {
+            Ok(snapshot) => {
+                let n = snapshot.incidents.len() + snapshot.rejected.len();
+                let cursor = snapshot.cursor.clone();
+                let before = c.store.len();
+                c.store.apply_snapshot(snapshot);
+                c.replaced = (before, c.store.len());
+                c.changes.replaced();
+                c.stats.snapshot_ms = now_ms() - t0;
+                c.stats.snapshot_features = n;
+                c.stats.snapshots += 1;
+                c.stats.last_seq = cursor.clone();
+                Input::SnapshotLoaded { ticket, cursor }
             }
-            (None, _) => return,
+            Err(problem) => Input::SnapshotFailed { ticket, problem },
         }
     };
     run(sh, inc, input);
@@ -510,7 +506,6 @@ fn on_snapshot(sh: &Shared, inc: Incidents, ticket: Ticket, fetched: Fetched) {
 }
 
 fn on_changes(sh: &Shared, inc: Incidents, ticket: Ticket, fetched: Fetched) {
-    use crate::core::feed::Request::Changes as ChangesReq;
     let input = {
         let Ok(mut c) = sh.try_borrow_mut() else {
             return;
@@ -518,44 +513,34 @@ fn on_changes(sh: &Shared, inc: Incidents, ticket: Ticket, fetched: Fetched) {
         if !c.machine.is_current(ticket) {
             return;
         }
-        match (problem_of(ChangesReq, &fetched), fetched) {
-            (_, Fetched::Body(410, _)) => Input::ChangesGone { ticket },
-            (Some(problem), _) => Input::ChangesFailed { ticket, problem },
-            (None, Fetched::Body(_, text)) => {
-                let t0 = now_ms();
-                let names = c.cfg.properties.clone();
-                match parse_snapshot(&text, &names) {
-                    Ok(changes) => {
-                        for r in &changes.rejected {
-                            c.store.record_error(&r.error);
-                        }
-                        let n = changes.incidents.len() + changes.rejected.len();
-                        for incident in changes.incidents {
-                            let id = incident.id.clone();
-                            if c.store.upsert(incident).changed() {
-                                c.changes.note(id);
-                            }
-                        }
-                        if changes.cursor.is_some() {
-                            c.stats.last_seq = changes.cursor.clone();
-                        }
-                        c.stats.events += n as u64;
-                        c.stats.ingest_ms += now_ms() - t0;
-                        Input::ChangesLoaded {
-                            ticket,
-                            cursor: changes.cursor,
+        let t0 = now_ms();
+        if matches!(fetched, Fetched::Body(410, _)) {
+            Input::ChangesGone { ticket }
+        } else {
+            match read_answer(&c.cfg.properties, Request::Changes, fetched) {
+                Ok(changes) => {
+                    for r in &changes.rejected {
+                        c.store.record_error(&r.error);
+                    }
+                    let n = changes.incidents.len() + changes.rejected.len();
+                    for incident in changes.incidents {
+                        let id = incident.id.clone();
+                        if c.store.upsert(incident).changed() {
+                            c.changes.note(id);
                         }
                     }
-                    Err(error) => Input::ChangesFailed {
+                    if changes.cursor.is_some() {
+                        c.stats.last_seq = changes.cursor.clone();
+                    }
+                    c.stats.events += n as u64;
+                    c.stats.ingest_ms += now_ms() - t0;
+                    Input::ChangesLoaded {
                         ticket,
-                        problem: Problem::Unreadable {
-                            request: ChangesReq,
-                            error,
-                        },
-                    },
+                        cursor: changes.cursor,
+                    }
                 }
+                Err(problem) => Input::ChangesFailed { ticket, problem },
             }
-            (None, _) => return,
         }
     };
     run(sh, inc, input);
