@@ -20,21 +20,8 @@ use calais_map::core::model::LayerId;
 use calais_map::core::units::Mercator;
 use std::time::Instant;
 
-fn ms(t: Instant) -> f64 {
-    t.elapsed().as_secs_f64() * 1e3
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
-}
-
-fn arg(i: usize, default: usize) -> usize {
-    std::env::args()
-        .nth(i)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default)
-}
+mod common;
+use common::{arg, median, ms};
 
 fn main() {
     let n_zones = arg(1, 200);

@@ -18,6 +18,7 @@ pub mod earth;
 pub mod feed;
 pub mod geofence;
 pub mod geometry;
+pub mod heatmap;
 pub mod hit;
 pub mod incident;
 pub mod incident_layer;

@@ -1,0 +1,177 @@
+//! Kernel density of weighted points over a view, in **reports per km² of ground**.
+//!
+//! Input positions are EPSG:3857 metres with a weight each (1 per report, or its severity);
+//! output is a [`DensityGrid`]: the padded grid of [`GridSpec`] holding, per cell, the
+//! Gaussian kernel density estimate at the cell centre, in weight per km² of ground.
+//!
+//! Steps: linear binning ([`splat`]), a separable Gaussian of σ = the bandwidth in ground
+//! metres converted to cells row by row (east-west with the parallel scale, north-south with
+//! the meridian scale of each row's latitude: [`RowScale`]), then each cell's smoothed weight
+//! divided by its ground area. So the same place has the same value at any zoom and the same
+//! colour under the fixed scale (tested between zoom 10 and 14, and at 49.5° and 52° N).
+//!
+//! The estimate is `f(x) = Σ wᵢ · φσ(‖x − xᵢ‖)`, `φσ` the 2-D normal density with standard
+//! deviation σ ground metres on the local tangent plane (so `∫ f dA = Σ wᵢ`): integrated over
+//! the view, the grid gives back the weight in view (mass conservation).
+
+use super::blur::gaussian_2d;
+use super::grid::{GridSpec, splat};
+use crate::units::Mercator;
+use crate::viewport::Viewport;
+
+/// The density over a view. Cells outside [`GridSpec::view_cols`] / `view_rows` are padding.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DensityGrid {
+    pub spec: GridSpec,
+    /// Row-major, `spec.cols × spec.rows`, weight per km² of ground.
+    pub per_km2: Vec<f32>,
+    /// Highest value among the cells covering the view (0 when nothing is there).
+    pub peak_per_km2: f64,
+    /// Bandwidth used, ground metres.
+    pub sigma_m: f64,
+}
+
+/// Linear binning spreads a report over a triangle one cell wide, which adds a variance of
+/// 1/6 cell² per axis (averaged over positions within a cell); the smoothing makes up the rest,
+/// so that the estimate has the asked bandwidth (0.5 % on the peak at σ = 4 cells otherwise).
+fn smoothing_sigma(sigma_cells: f64) -> f64 {
+    (sigma_cells * sigma_cells - 1.0 / 6.0).max(0.0).sqrt()
+}
+
+/// Density of `points` (EPSG:3857 metres, weight) over `view` with bandwidth `sigma_m` ground
+/// metres at `cells_per_css_px` grid cells per CSS px. `None` if the grid cannot be built
+/// (non-finite or non-positive inputs, or a view too large for the bandwidth:
+/// [`MAX_SIDE_CELLS`](super::grid::MAX_SIDE_CELLS)).
+pub fn density(
+    view: &Viewport,
+    sigma_m: f64,
+    cells_per_css_px: f64,
+    points: impl IntoIterator<Item = (Mercator, f32)>,
+) -> Option<DensityGrid> {
+    let spec = GridSpec::for_view(view, cells_per_css_px, sigma_m)?;
+    let mut grid = vec![0.0f32; spec.cols * spec.rows];
+    for (m, w) in points {
+        splat(&mut grid, &spec, m, w);
+    }
+    let mut sigma_x = Vec::with_capacity(spec.rows);
+    let mut sigma_y = Vec::with_capacity(spec.rows);
+    let mut inv_area = Vec::with_capacity(spec.rows);
+    for j in 0..spec.rows {
+        let s = spec.row_scale(j);
+        sigma_x.push(smoothing_sigma(sigma_m / (s.east * spec.cell_m)));
+        sigma_y.push(smoothing_sigma(sigma_m / (s.north * spec.cell_m)));
+        inv_area.push((1.0 / spec.cell_area_km2(j)) as f32);
+    }
+    gaussian_2d(&mut grid, spec.cols, spec.rows, &sigma_x, &sigma_y);
+    let mut peak = 0.0f32;
+    for ((j, row), k) in grid.chunks_exact_mut(spec.cols).enumerate().zip(&inv_area) {
+        let in_rows = (spec.view_rows.0..spec.view_rows.1).contains(&j);
+        for (i, v) in row.iter_mut().enumerate() {
+            // Rounding in the prefix sums can leave -1e-7 where nothing is: clamp.
+            *v = (*v * k).max(0.0);
+            if in_rows && (spec.view_cols.0..spec.view_cols.1).contains(&i) && *v > peak {
+                peak = *v;
+            }
+        }
+    }
+    Some(DensityGrid {
+        spec,
+        per_km2: grid,
+        peak_per_km2: f64::from(peak),
+        sigma_m,
+    })
+}
+
+impl DensityGrid {
+    /// The value of cell (column `i`, row `j`), weight per km².
+    pub fn cell(&self, i: usize, j: usize) -> Option<f32> {
+        if i >= self.spec.cols {
+            return None;
+        }
+        self.per_km2.get(j * self.spec.cols + i).copied()
+    }
+
+    /// The density at a world point, bilinear between cell centres; `None` outside the grid.
+    pub fn value_at(&self, m: Mercator) -> Option<f64> {
+        let (fx, fy) = self.spec.cell_coords(m);
+        if !(fx.is_finite() && fy.is_finite()) || fx < 0.0 || fy < 0.0 {
+            return None;
+        }
+        let (i, j) = (fx.floor() as usize, fy.floor() as usize);
+        let (tx, ty) = (fx - fx.floor(), fy - fy.floor());
+        let v00 = f64::from(self.cell(i, j)?);
+        let v10 = f64::from(self.cell(i + 1, j)?);
+        let v01 = f64::from(self.cell(i, j + 1)?);
+        let v11 = f64::from(self.cell(i + 1, j + 1)?);
+        Some(
+            v00 * (1.0 - tx) * (1.0 - ty)
+                + v10 * tx * (1.0 - ty)
+                + v01 * (1.0 - tx) * ty
+                + v11 * tx * ty,
+        )
+    }
+
+    /// The cells covering the view, row by row (row-major crop), weight per km².
+    pub fn view_rows(&self) -> impl Iterator<Item = &[f32]> + '_ {
+        let (c0, c1) = self.spec.view_cols;
+        let (r0, r1) = self.spec.view_rows;
+        self.per_km2
+            .chunks_exact(self.spec.cols)
+            .skip(r0)
+            .take(r1.saturating_sub(r0))
+            .filter_map(move |row| row.get(c0..c1))
+    }
+
+    /// Width and height of the view crop, cells.
+    pub fn view_size(&self) -> (usize, usize) {
+        (
+            self.spec.view_cols.1 - self.spec.view_cols.0,
+            self.spec.view_rows.1 - self.spec.view_rows.0,
+        )
+    }
+
+    /// Σ density × cell ground area over the view crop: the weight the estimate puts in view.
+    pub fn weight_in_view(&self) -> f64 {
+        let r0 = self.spec.view_rows.0;
+        self.view_rows()
+            .enumerate()
+            .map(|(k, row)| {
+                let a = self.spec.cell_area_km2(r0 + k);
+                row.iter().map(|v| f64::from(*v)).sum::<f64>() * a
+            })
+            .sum()
+    }
+
+    /// Σ density × cell ground area over the whole padded grid.
+    pub fn weight_total(&self) -> f64 {
+        self.per_km2
+            .chunks_exact(self.spec.cols)
+            .enumerate()
+            .map(|(j, row)| {
+                row.iter().map(|v| f64::from(*v)).sum::<f64>() * self.spec.cell_area_km2(j)
+            })
+            .sum()
+    }
+}
+
+/// `b / days_b − a / days_a` cell by cell over the view crop (row-major), in weight per km²
+/// per day: two windows of different lengths compared fairly. `None` if the grids differ in
+/// geometry or a length is not a positive number of days.
+pub fn difference_per_day(
+    a: &DensityGrid,
+    days_a: f64,
+    b: &DensityGrid,
+    days_b: f64,
+) -> Option<Vec<f32>> {
+    let ok = |d: f64| d.is_finite() && d > 0.0;
+    if a.spec != b.spec || !ok(days_a) || !ok(days_b) {
+        return None;
+    }
+    let (ka, kb) = ((1.0 / days_a) as f32, (1.0 / days_b) as f32);
+    Some(
+        a.view_rows()
+            .zip(b.view_rows())
+            .flat_map(|(ra, rb)| ra.iter().zip(rb).map(move |(va, vb)| vb * kb - va * ka))
+            .collect(),
+    )
+}

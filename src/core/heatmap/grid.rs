@@ -1,0 +1,210 @@
+//! The density grid's geometry over a view, and linear (cloud-in-cell) binning onto it.
+//!
+//! Space: the grid is square in **EPSG:3857 metres** (`cell_m` per cell, both axes), its
+//! columns and rows parallel to the screen, anchored to whole multiples of `cell_m` in the
+//! world (so panning moves the picture, not the binning: a place keeps its value while the map
+//! is dragged). Its resolution is a fraction of the screen's (**cells per CSS px**, default ½),
+//! coarsened when the bandwidth spans more than [`MAX_SIGMA_CELLS`] cells (the density is
+//! smooth at that scale; the bitmap is upscaled by the compositor). It is padded by
+//! [`PAD_SIGMAS`] σ on every side so that reports just outside the view still shine into it.
+//!
+//! Ground: every row has its own latitude; [`GridSpec::row_scale`] gives the ground metres per
+//! EPSG:3857 metre along the parallel and along the meridian there (WGS84, [`earth`]), from
+//! which the σ in cells of each row and the ground area of its cells follow.
+//!
+//! [`earth`]: crate::earth
+
+use crate::earth::{WGS84_A, metres_per_radian};
+use crate::projection::to_lonlat;
+use crate::units::Mercator;
+use crate::viewport::Viewport;
+
+/// The grid is padded by this many bandwidths on each side.
+pub const PAD_SIGMAS: f64 = 4.0;
+/// Above this σ in cells the grid is coarsened (cells grow) to keep σ at this many cells.
+pub const MAX_SIGMA_CELLS: f64 = 8.0;
+/// No grid side grows beyond this many cells (a zoomed-out view of a whole continent).
+pub const MAX_SIDE_CELLS: usize = 4096;
+
+/// Where the grid lies and how fine it is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GridSpec {
+    /// Columns and rows, padding included.
+    pub cols: usize,
+    pub rows: usize,
+    /// EPSG:3857 metres per cell (both axes).
+    pub cell_m: f64,
+    /// EPSG:3857 x of the grid's left edge.
+    pub left_m: f64,
+    /// EPSG:3857 y of the grid's top edge (rows go south).
+    pub top_m: f64,
+    /// The cells that cover the view: columns `view_cols.0 .. view_cols.1`, rows likewise.
+    pub view_cols: (usize, usize),
+    pub view_rows: (usize, usize),
+}
+
+/// Ground metres per EPSG:3857 metre at a latitude: along the parallel (east-west) and along
+/// the meridian (north-south). They differ by 0.27 % at 51° N (EPSG:3857 applied to WGS84
+/// coordinates is not conformal).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RowScale {
+    pub east: f64,
+    pub north: f64,
+}
+
+impl RowScale {
+    /// The scale at latitude `lat_deg` (WGS84).
+    pub fn at(lat_deg: f64) -> RowScale {
+        let (m, n_cos) = metres_per_radian(lat_deg);
+        let cos = lat_deg.to_radians().cos();
+        RowScale {
+            east: n_cos / WGS84_A,
+            north: m * cos / WGS84_A,
+        }
+    }
+}
+
+impl GridSpec {
+    /// The grid for `view` at `cells_per_css_px` (clamped to 1/16 ..= 2) for a bandwidth of
+    /// `sigma_m` ground metres. `None` if the inputs are not finite and positive.
+    pub fn for_view(view: &Viewport, cells_per_css_px: f64, sigma_m: f64) -> Option<GridSpec> {
+        if !(cells_per_css_px.is_finite() && sigma_m.is_finite() && sigma_m > 0.0) {
+            return None;
+        }
+        let f = cells_per_css_px.clamp(1.0 / 16.0, 2.0);
+        let mpp = view.mercator_per_css_px();
+        let vb = view.visible_bounds();
+        // The largest σ in cells is on the row nearest the pole (smallest ground scale).
+        let pole_lat = to_lonlat(Mercator {
+            x: vb.min_x,
+            y: if vb.max_y.abs() > vb.min_y.abs() {
+                vb.max_y
+            } else {
+                vb.min_y
+            },
+        })
+        .lat;
+        let scale_min = RowScale::at(pole_lat)
+            .north
+            .min(RowScale::at(pole_lat).east);
+        let mut cell_m = mpp / f;
+        let sigma_cells_max = sigma_m / (scale_min * cell_m);
+        if sigma_cells_max > MAX_SIGMA_CELLS {
+            cell_m = sigma_m / (scale_min * MAX_SIGMA_CELLS);
+        }
+        if !(cell_m.is_finite() && cell_m > 0.0) {
+            return None;
+        }
+        let sigma_cells_max = sigma_m / (scale_min * cell_m);
+        let pad = (PAD_SIGMAS * sigma_cells_max).ceil().max(1.0);
+        // View edges snapped outwards to whole cells of the world.
+        let i_left = (vb.min_x / cell_m).floor();
+        let i_right = (vb.max_x / cell_m).ceil();
+        let j_top = (vb.max_y / cell_m).ceil();
+        let j_bottom = (vb.min_y / cell_m).floor();
+        let view_w = (i_right - i_left).max(1.0);
+        let view_h = (j_top - j_bottom).max(1.0);
+        let cols = view_w + 2.0 * pad;
+        let rows = view_h + 2.0 * pad;
+        let max_side = MAX_SIDE_CELLS as f64;
+        if !(cols.is_finite() && rows.is_finite()) || cols > max_side || rows > max_side {
+            return None;
+        }
+        let (cols, rows, pad_u) = (cols as usize, rows as usize, pad as usize);
+        Some(GridSpec {
+            cols,
+            rows,
+            cell_m,
+            left_m: (i_left - pad) * cell_m,
+            top_m: (j_top + pad) * cell_m,
+            view_cols: (pad_u, pad_u + view_w as usize),
+            view_rows: (pad_u, pad_u + view_h as usize),
+        })
+    }
+
+    /// EPSG:3857 y of the centre of row `j`.
+    pub fn row_centre_y(&self, j: usize) -> f64 {
+        self.top_m - (j as f64 + 0.5) * self.cell_m
+    }
+
+    /// EPSG:3857 x of the centre of column `i`.
+    pub fn col_centre_x(&self, i: usize) -> f64 {
+        self.left_m + (i as f64 + 0.5) * self.cell_m
+    }
+
+    /// The ground scale of row `j` (at its centre's latitude).
+    pub fn row_scale(&self, j: usize) -> RowScale {
+        let lat = to_lonlat(Mercator {
+            x: 0.0,
+            y: self.row_centre_y(j),
+        })
+        .lat;
+        RowScale::at(lat)
+    }
+
+    /// Ground area of one cell of row `j`, km².
+    pub fn cell_area_km2(&self, j: usize) -> f64 {
+        let s = self.row_scale(j);
+        self.cell_m * s.east * self.cell_m * s.north / 1e6
+    }
+
+    /// Fractional cell coordinates of a world point, measured so that cell centres are whole
+    /// numbers: `(0.0, 0.0)` is the centre of the top-left cell.
+    pub fn cell_coords(&self, m: Mercator) -> (f64, f64) {
+        (
+            (m.x - self.left_m) / self.cell_m - 0.5,
+            (self.top_m - m.y) / self.cell_m - 0.5,
+        )
+    }
+
+    /// Where the cells covering the view land on the screen of `view`: left, top, width,
+    /// height in CSS px (left/top ≤ 0: the bitmap overhangs the view by under one cell).
+    pub fn view_placement_css(&self, view: &Viewport) -> (f64, f64, f64, f64) {
+        let mpp = view.mercator_per_css_px();
+        let x0 = self.left_m + self.view_cols.0 as f64 * self.cell_m;
+        let y0 = self.top_m - self.view_rows.0 as f64 * self.cell_m;
+        let (sx, sy) = view.world_to_screen(Mercator { x: x0, y: y0 });
+        let w = (self.view_cols.1 - self.view_cols.0) as f64 * self.cell_m / mpp;
+        let h = (self.view_rows.1 - self.view_rows.0) as f64 * self.cell_m / mpp;
+        (sx, sy, w, h)
+    }
+
+    /// Whether a cell lies in the view crop.
+    pub fn in_view(&self, i: usize, j: usize) -> bool {
+        (self.view_cols.0..self.view_cols.1).contains(&i)
+            && (self.view_rows.0..self.view_rows.1).contains(&j)
+    }
+}
+
+/// Add `w` at world point `m` to the four cells around it, each in proportion to its
+/// closeness (bilinear, "cloud in cell"): the total added is `w` unless part of the cloud falls
+/// off the grid. Non-finite positions or weights are ignored.
+pub fn splat(grid: &mut [f32], spec: &GridSpec, m: Mercator, w: f32) {
+    if !w.is_finite() {
+        return;
+    }
+    let (fx, fy) = spec.cell_coords(m);
+    if !(fx.is_finite() && fy.is_finite()) || fx < -1.0 || fy < -1.0 {
+        return;
+    }
+    let (i0, j0) = (fx.floor(), fy.floor());
+    let (tx, ty) = ((fx - i0) as f32, (fy - j0) as f32);
+    let (cols, rows) = (spec.cols as f64, spec.rows as f64);
+    if i0 >= cols || j0 >= rows {
+        return;
+    }
+    let corners = [
+        (i0, j0, (1.0 - tx) * (1.0 - ty)),
+        (i0 + 1.0, j0, tx * (1.0 - ty)),
+        (i0, j0 + 1.0, (1.0 - tx) * ty),
+        (i0 + 1.0, j0 + 1.0, tx * ty),
+    ];
+    for (i, j, k) in corners {
+        if i >= 0.0 && j >= 0.0 && i < cols && j < rows {
+            let idx = j as usize * spec.cols + i as usize;
+            if let Some(c) = grid.get_mut(idx) {
+                *c += w * k;
+            }
+        }
+    }
+}

@@ -1,0 +1,357 @@
+//! Heatmap engine (core::heatmap) against the exact Gaussian kernel sum, with points around
+//! Calais, Dunkirk and at 49.5° / 52° N. Densities in reports per km² of ground, bandwidths in
+//! ground metres.
+
+use calais_map::core::earth::metres_per_radian;
+use calais_map::core::heatmap::blur::{Deriche, gaussian_2d};
+use calais_map::core::heatmap::centre::{shift, weighted_centre};
+use calais_map::core::heatmap::ramp::{Ramp, Scale, colour, paint};
+use calais_map::core::heatmap::{Bandwidth, ParamError, density, difference_per_day};
+use calais_map::core::projection::{to_lonlat, to_mercator};
+use calais_map::core::units::{LonLat, Mercator, Zoom};
+use calais_map::core::viewport::Viewport;
+use std::f64::consts::PI;
+
+const CALAIS: LonLat = LonLat {
+    lon: 1.858,
+    lat: 50.963,
+};
+
+/// Deterministic normal deviates (LCG + Box-Muller).
+struct Rng(u64);
+impl Rng {
+    fn uniform(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    }
+    fn normal(&mut self) -> f64 {
+        let (u, v) = (self.uniform(), self.uniform());
+        (-2.0 * u.ln()).sqrt() * (2.0 * PI * v).cos()
+    }
+}
+
+/// `n` points scattered round `c` with a ground standard deviation of `spread_m` metres.
+fn cluster(rng: &mut Rng, c: LonLat, spread_m: f64, n: usize) -> Vec<LonLat> {
+    let (m, n_cos) = metres_per_radian(c.lat);
+    (0..n)
+        .map(|_| LonLat {
+            lon: c.lon + (rng.normal() * spread_m / n_cos).to_degrees(),
+            lat: c.lat + (rng.normal() * spread_m / m).to_degrees(),
+        })
+        .collect()
+}
+
+fn view_at(c: LonLat, zoom: f64) -> Viewport {
+    Viewport::new(
+        to_mercator(c),
+        Zoom::new(zoom).unwrap(),
+        1920.0,
+        1080.0,
+        1.0,
+    )
+}
+
+fn ones(points: &[LonLat]) -> impl Iterator<Item = (Mercator, f32)> + '_ {
+    points.iter().map(|p| (to_mercator(*p), 1.0f32))
+}
+
+/// Exact kernel sum at `x`, reports per km²: Σ φσ(d), d on the local tangent plane at `x`.
+fn exact(points: &[LonLat], x: LonLat, sigma: f64) -> f64 {
+    let (m, n_cos) = metres_per_radian(x.lat);
+    let k = 1e6 / (2.0 * PI * sigma * sigma);
+    points
+        .iter()
+        .map(|p| {
+            let dx = (p.lon - x.lon).to_radians() * n_cos;
+            let dy = (p.lat - x.lat).to_radians() * m;
+            k * (-(dx * dx + dy * dy) / (2.0 * sigma * sigma)).exp()
+        })
+        .sum()
+}
+
+/// Largest |grid − exact| over a lattice of sample points round `c`, as a fraction of the
+/// exact peak there.
+fn worst_error(points: &[LonLat], c: LonLat, zoom: f64, sigma: f64, cells_per_px: f64) -> f64 {
+    let view = view_at(c, zoom);
+    let g = density(&view, sigma, cells_per_px, ones(points)).unwrap();
+    let (m, n_cos) = metres_per_radian(c.lat);
+    let mut peak: f64 = 0.0;
+    let mut worst: f64 = 0.0;
+    for a in -8..=8 {
+        for b in -8..=8 {
+            let x = LonLat {
+                lon: c.lon + (f64::from(a) * 0.37 * sigma / n_cos).to_degrees(),
+                lat: c.lat + (f64::from(b) * 0.41 * sigma / m).to_degrees(),
+            };
+            let want = exact(points, x, sigma);
+            let got = g.value_at(to_mercator(x)).unwrap();
+            peak = peak.max(want);
+            worst = worst.max((got - want).abs());
+        }
+    }
+    worst / peak
+}
+
+#[test]
+fn accuracy_against_the_exact_kernel_sum() {
+    let mut rng = Rng(7);
+    let pts = cluster(&mut rng, CALAIS, 1500.0, 3000);
+    // σ = 500 m at zoom 13 with half-resolution cells: a cell is 2 CSS px = 23.5 m of ground
+    // at 51° N, so σ is 21 cells, coarsened to 8 cells by the grid; zoom 11: σ 5.3 cells;
+    // zoom 10: 2.7 cells (documented, looser).
+    let e13 = worst_error(&pts, CALAIS, 13.0, 500.0, 0.5);
+    let e11 = worst_error(&pts, CALAIS, 11.0, 500.0, 0.5);
+    let e10 = worst_error(&pts, CALAIS, 10.0, 500.0, 0.5);
+    println!("accuracy: peak-relative error z13 {e13:.4}, z11 {e11:.4}, z10 {e10:.4}");
+    assert!(e13 < 0.01, "{e13}");
+    assert!(e11 < 0.01, "{e11}");
+    assert!(e10 < 0.03, "{e10}");
+}
+
+#[test]
+fn accuracy_of_the_recursive_gaussian_on_one_line() {
+    // A unit impulse smoothed with σ cells against the sampled, normalised Gaussian.
+    for sigma in [0.7, 1.0, 2.0, 4.0, 6.5, 10.0, 25.0] {
+        let n = 801;
+        let mut grid = vec![0.0f32; n];
+        grid[400] = 1.0;
+        gaussian_2d(&mut grid, n, 1, &[sigma], &[0.0]);
+        let g: Vec<f64> = (0..n)
+            .map(|i| (-((i as f64 - 400.0).powi(2)) / (2.0 * sigma * sigma)).exp())
+            .collect();
+        let total: f64 = g.iter().sum();
+        let peak = 1.0 / total;
+        let worst = grid
+            .iter()
+            .zip(&g)
+            .map(|(v, w)| (f64::from(*v) - w / total).abs())
+            .fold(0.0, f64::max)
+            / peak;
+        println!("accuracy: σ {sigma} cells, 1-D peak-relative error {worst:.5}");
+        assert!(worst < 0.001, "σ {sigma}: {worst}");
+    }
+}
+
+#[test]
+fn mass_is_conserved_in_view() {
+    let mut rng = Rng(11);
+    // 2,000 reports well inside a zoom-11 view of Calais (the view is ~ 110 × 60 km of ground
+    // at 1920 × 1080; the cluster's 2 km spread and σ 500 m stay far from its edges).
+    let pts = cluster(&mut rng, CALAIS, 2000.0, 2000);
+    for zoom in [11.0, 12.5] {
+        let g = density(&view_at(CALAIS, zoom), 500.0, 0.5, ones(&pts)).unwrap();
+        let w = g.weight_in_view();
+        assert!((w - 2000.0).abs() < 20.0, "zoom {zoom}: {w}");
+        assert!(
+            (g.weight_total() - 2000.0).abs() < 2.0,
+            "{}",
+            g.weight_total()
+        );
+    }
+}
+
+#[test]
+fn one_report_is_the_gaussian_of_the_bandwidth_at_two_zooms_and_two_latitudes() {
+    for lat in [49.5, 52.0] {
+        let c = LonLat { lon: 2.0, lat };
+        let (m, n_cos) = metres_per_radian(lat);
+        for zoom in [11.0, 13.0] {
+            for sigma in [300.0, 800.0] {
+                let g = density(&view_at(c, zoom), sigma, 0.5, [(to_mercator(c), 1.0f32)]).unwrap();
+                let peak_want = 1e6 / (2.0 * PI * sigma * sigma);
+                let at = |dx: f64, dy: f64| {
+                    let p = LonLat {
+                        lon: c.lon + (dx / n_cos).to_degrees(),
+                        lat: c.lat + (dy / m).to_degrees(),
+                    };
+                    g.value_at(to_mercator(p)).unwrap()
+                };
+                let peak = at(0.0, 0.0);
+                // Peak within 2 % (the grid samples a smooth hump at cell centres ≥ 4 cells/σ).
+                assert!(
+                    (peak / peak_want - 1.0).abs() < 0.02,
+                    "{lat} z{zoom} σ{sigma}: {peak} vs {peak_want}"
+                );
+                // One σ of ground east, west, north and south: e^(-1/2) of the peak, within 2 %.
+                for (dx, dy) in [(sigma, 0.0), (-sigma, 0.0), (0.0, sigma), (0.0, -sigma)] {
+                    let r = at(dx, dy) / peak_want;
+                    assert!(
+                        (r - (-0.5f64).exp()).abs() < 0.02,
+                        "{lat} z{zoom} σ{sigma} ({dx},{dy}): {r}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_place_keeps_its_value_from_zoom_10_to_14() {
+    let mut rng = Rng(3);
+    let pts = cluster(&mut rng, CALAIS, 3000.0, 5000);
+    // A place 4 km north-east of the cluster's centre, seen from views centred elsewhere.
+    let place = LonLat {
+        lon: CALAIS.lon + 0.05,
+        lat: CALAIS.lat + 0.03,
+    };
+    let reference = exact(&pts, place, 500.0);
+    for zoom in [10.0, 11.0, 12.0, 13.0, 14.0] {
+        let centre = LonLat {
+            lon: place.lon - 0.01,
+            lat: place.lat + 0.005,
+        };
+        let g = density(&view_at(centre, zoom), 500.0, 0.5, ones(&pts)).unwrap();
+        let v = g.value_at(to_mercator(place)).unwrap();
+        assert!(
+            (v / reference - 1.0).abs() < 0.02,
+            "zoom {zoom}: {v} vs {reference}"
+        );
+    }
+}
+
+#[test]
+fn symmetric_and_translation_invariant() {
+    let view = view_at(CALAIS, 12.0);
+    let spec = density(&view, 400.0, 0.5, std::iter::empty()).unwrap().spec;
+    let (i0, j0) = (
+        (spec.view_cols.0 + spec.view_cols.1) / 2,
+        (spec.view_rows.0 + spec.view_rows.1) / 2,
+    );
+    let at = |i: usize, j: usize| Mercator {
+        x: spec.col_centre_x(i),
+        y: spec.row_centre_y(j),
+    };
+    let g = density(&view, 400.0, 0.5, [(at(i0, j0), 1.0f32)]).unwrap();
+    for k in 1..12 {
+        let (e, w) = (g.cell(i0 + k, j0).unwrap(), g.cell(i0 - k, j0).unwrap());
+        assert!((e - w).abs() <= 1e-5 * e.max(w), "east/west {k}: {e} {w}");
+        // North and south: the ground scale changes by 0.02 % per cell at this zoom.
+        let (n, s) = (g.cell(i0, j0 - k).unwrap(), g.cell(i0, j0 + k).unwrap());
+        assert!((n - s).abs() <= 5e-3 * n.max(s), "north/south {k}: {n} {s}");
+    }
+    // The same report moved by 7 whole cells east and 5 south: the picture moves with it.
+    let h = density(&view, 400.0, 0.5, [(at(i0 + 7, j0 + 5), 1.0f32)]).unwrap();
+    for (di, dj) in [(0usize, 0usize), (3, 0), (0, 4), (6, 2)] {
+        let a = g.cell(i0 + di, j0 + dj).unwrap();
+        let b = h.cell(i0 + 7 + di, j0 + 5 + dj).unwrap();
+        // 5 cells south is a slightly different latitude: the cell area changes by ~1e-3.
+        assert!((a - b).abs() <= 2e-3 * a.max(b), "({di},{dj}) {a} {b}");
+    }
+}
+
+#[test]
+fn the_difference_of_a_window_with_itself_is_zero_and_days_are_fair() {
+    let mut rng = Rng(5);
+    let pts = cluster(&mut rng, CALAIS, 2000.0, 500);
+    let view = view_at(CALAIS, 12.0);
+    let a = density(&view, 500.0, 0.5, ones(&pts)).unwrap();
+    let d = difference_per_day(&a, 7.0, &a, 7.0).unwrap();
+    assert!(d.iter().all(|v| *v == 0.0));
+    // The same reports over 14 days are half the daily rate of 7 days.
+    let half = difference_per_day(&a, 7.0, &a, 14.0).unwrap();
+    let peak_day = a.peak_per_km2 / 7.0;
+    let most_negative = half.iter().copied().fold(0.0f32, f32::min);
+    assert!((f64::from(-most_negative) - peak_day / 2.0).abs() < 1e-3 * peak_day);
+    assert!(difference_per_day(&a, 0.0, &a, 7.0).is_none());
+}
+
+#[test]
+fn a_scripted_shift_is_recovered() {
+    // Window A round Calais, window B round Dunkirk (Gravelines side): the shift of the
+    // centres is the geodesic between the scripted centres, within 1 km.
+    let dunkirk = LonLat {
+        lon: 2.30,
+        lat: 51.03,
+    };
+    let mut rng = Rng(13);
+    let a = cluster(&mut rng, CALAIS, 4000.0, 4000);
+    let b = cluster(&mut rng, dunkirk, 6000.0, 3000);
+    let ca = weighted_centre(a.iter().map(|p| (*p, 1.0))).unwrap();
+    let cb = weighted_centre(b.iter().map(|p| (*p, 1.0))).unwrap();
+    let got = shift(ca, cb);
+    let want = shift(CALAIS, dunkirk);
+    assert!((got.km - want.km).abs() < 1.0, "{got:?} vs {want:?}");
+    assert!((got.bearing_deg.unwrap() - want.bearing_deg.unwrap()).abs() < 3.0);
+    assert!(want.km > 30.0 && want.km < 35.0, "{want:?}");
+    // East-north-east.
+    assert!((60.0..90.0).contains(&want.bearing_deg.unwrap()));
+    // Weights count: a report of weight 3 pulls like three reports.
+    let w = weighted_centre([(CALAIS, 3.0), (dunkirk, 1.0)]).unwrap();
+    let by_three =
+        weighted_centre([(CALAIS, 1.0), (CALAIS, 1.0), (CALAIS, 1.0), (dunkirk, 1.0)]).unwrap();
+    assert!((w.lon - by_three.lon).abs() < 1e-12 && (w.lat - by_three.lat).abs() < 1e-12);
+    assert!(weighted_centre(std::iter::empty()).is_none());
+    assert!(weighted_centre([(CALAIS, f64::NAN), (dunkirk, -1.0)]).is_none());
+}
+
+#[test]
+fn ramps_and_scales() {
+    assert_eq!(colour(Ramp::Sequential, 0.0)[3], 0);
+    assert_eq!(colour(Ramp::Diverging, 0.0)[3], 0);
+    // Brightness grows with density.
+    let lum =
+        |c: [u8; 4]| 0.2126 * f64::from(c[0]) + 0.7152 * f64::from(c[1]) + 0.0722 * f64::from(c[2]);
+    let mut last = -1.0;
+    for k in 1..=10 {
+        let l = lum(colour(Ramp::Sequential, k as f32 / 10.0));
+        assert!(l > last);
+        last = l;
+    }
+    // Less is blue, more is red.
+    let less = colour(Ramp::Diverging, -1.0);
+    let more = colour(Ramp::Diverging, 1.0);
+    assert!(less[2] > less[0] && more[0] > more[2]);
+    assert_eq!(Scale::Fixed(20.0).top(3.0), Some(20.0));
+    assert_eq!(Scale::Relative.top(3.0), Some(3.0));
+    assert_eq!(Scale::Relative.top(0.0), None);
+    let rows: Vec<&[f32]> = vec![&[0.0, 10.0], &[20.0, 40.0]];
+    let mut out = Vec::new();
+    paint(
+        rows.into_iter(),
+        Ramp::Sequential,
+        Scale::Fixed(20.0).top(0.0),
+        &mut out,
+    );
+    assert_eq!(out.len(), 16);
+    assert_eq!(out[3], 0);
+    assert_eq!(
+        &out[8..12],
+        &out[12..16],
+        "values above the fixed top saturate"
+    );
+}
+
+#[test]
+fn bandwidth_is_validated() {
+    assert_eq!(Bandwidth::default().metres(), 500.0);
+    assert!(Bandwidth::new(500.0).is_ok());
+    assert_eq!(Bandwidth::new(10.0), Err(ParamError::Bandwidth(10.0)));
+    assert!(Bandwidth::new(f64::NAN).is_err());
+    assert!(Bandwidth::new(1e6).is_err());
+    assert!(Deriche::for_sigma(f64::NAN).is_none());
+    // A non-finite report is ignored, never a panic.
+    let g = density(
+        &view_at(CALAIS, 12.0),
+        500.0,
+        0.5,
+        [(
+            Mercator {
+                x: f64::NAN,
+                y: 0.0,
+            },
+            1.0f32,
+        )],
+    )
+    .unwrap();
+    assert_eq!(g.peak_per_km2, 0.0);
+    let far = to_lonlat(Mercator { x: 1e9, y: 1e9 });
+    let _ = density(
+        &view_at(CALAIS, 12.0),
+        500.0,
+        0.5,
+        [(to_mercator(far), 1.0f32)],
+    );
+}
