@@ -17,6 +17,9 @@ USAGE: calais-demo-server [FLAGS]
   --heartbeat-ms <n>       SSE heartbeat period (default 5000; 0 = none)
   --first-seq <u64>        seq of the first event (default: start time in ms x 1000, so ids
                            keep increasing across restarts; tests pass 1)
+  --history-days <n>       days of seeded history before the start (default 30; 0 = no history
+                           endpoint; scenario mode takes the file's history member)
+  --history-per-hour <x>   mean history reports per hour (default 60)
   -h, --help               this text
 On start prints one line `listening on http://ADDR:PORT` to stdout.";
 
@@ -31,6 +34,8 @@ pub struct Args {
     pub replay_window: usize,
     pub heartbeat_ms: u64,
     pub first_seq: Option<u64>,
+    pub history_days: u32,
+    pub history_per_hour: f64,
 }
 
 impl Default for Args {
@@ -45,6 +50,8 @@ impl Default for Args {
             replay_window: 10_000,
             heartbeat_ms: 5_000,
             first_seq: None,
+            history_days: 30,
+            history_per_hour: 60.0,
         }
     }
 }
@@ -82,6 +89,8 @@ pub fn parse<I: IntoIterator<Item = String>>(argv: I) -> Result<Parsed, String> 
             "--replay-window",
             "--heartbeat-ms",
             "--first-seq",
+            "--history-days",
+            "--history-per-hour",
         ];
         if !known.contains(&flag.as_str()) {
             return Err(format!("unknown argument `{arg}` (try --help)"));
@@ -130,6 +139,19 @@ pub fn parse<I: IntoIterator<Item = String>>(argv: I) -> Result<Parsed, String> 
                     return Err("--first-seq must be at least 1".into());
                 }
                 a.first_seq = Some(s);
+            }
+            "--history-days" => {
+                a.history_days = num(&flag, &v)?;
+                if a.history_days > 400 {
+                    return Err(format!("--history-days: {v} is more than 400 days"));
+                }
+            }
+            "--history-per-hour" => {
+                let r: f64 = num(&flag, &v)?;
+                if !(r.is_finite() && (0.0..=10_000.0).contains(&r)) {
+                    return Err(format!("--history-per-hour: {v} is outside 0..=10000"));
+                }
+                a.history_per_hour = r;
             }
             _ => unreachable!(),
         }
@@ -188,5 +210,8 @@ mod tests {
         assert!(run(&["--rate", "-1"]).is_err());
         assert!(run(&["--replay-window", "0"]).is_err());
         assert!(run(&["--frobnicate"]).is_err());
+        assert!(run(&["--history-days", "401"]).is_err());
+        assert!(run(&["--history-per-hour", "-3"]).is_err());
+        assert_eq!(run(&["--history-days", "0"]).unwrap().history_days, 0);
     }
 }

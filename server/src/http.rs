@@ -17,6 +17,8 @@ use tokio::sync::{broadcast, mpsc, watch};
 use tower_http::services::ServeDir;
 
 use crate::clock::now_rfc3339;
+use crate::clock::{parse_rfc3339_ms, rfc3339_ms};
+use crate::history::{Cursor, History};
 use crate::hub::{Event, Hub, SharedEvent};
 
 #[derive(Clone)]
@@ -25,6 +27,8 @@ pub struct App {
     pub heartbeat: Option<Duration>,
     pub stop: watch::Receiver<bool>,
     pub mode: &'static str,
+    /// The history endpoint's generator; `None`: the endpoint answers 404.
+    pub history: Option<Arc<History>>,
 }
 
 pub fn router(app: App, static_dir: &Path) -> Router {
@@ -32,6 +36,7 @@ pub fn router(app: App, static_dir: &Path) -> Router {
         .route("/api/health", get(health))
         .route("/api/incidents", get(incidents))
         .route("/api/incidents/stream", get(stream))
+        .route("/api/incidents/history", get(history))
         .route("/api/{*rest}", get(no_such_endpoint))
         .fallback_service(ServeDir::new(static_dir))
         .with_state(app)
@@ -78,6 +83,60 @@ fn collection(cursor: u64, features: &[SharedEvent]) -> Response {
     }
     body.push_str("]}");
     json_response(StatusCode::OK, "application/geo+json", body)
+}
+
+fn bad_request(reason: String) -> Response {
+    json_response(
+        StatusCode::BAD_REQUEST,
+        "application/json",
+        json!({"error": reason}).to_string(),
+    )
+}
+
+/// Longest interval one history request may ask for.
+const HISTORY_MAX_SPAN_MS: i64 = 400 * 86_400_000;
+
+/// `GET /api/incidents/history?from=<RFC 3339>&to=<RFC 3339>[&cursor=<c>]`: the reports with
+/// `from <= reported_at < to` as a FeatureCollection, `next_cursor` for the next page (docs/api.md).
+async fn history(State(app): State<App>, uri: Uri) -> Response {
+    let Some(hist) = app.history.clone() else {
+        return no_such_endpoint(uri).await;
+    };
+    let q = uri.query();
+    let time = |key: &str| -> Result<i64, String> {
+        let v = query_param(q, key)
+            .ok_or_else(|| format!("{key} is missing (an RFC 3339 date-time)"))?;
+        parse_rfc3339_ms(&v).ok_or_else(|| format!("{key} {v:?} is not an RFC 3339 date-time"))
+    };
+    let (from, to) = match (time("from"), time("to")) {
+        (Ok(f), Ok(t)) => (f, t),
+        (Err(e), _) | (_, Err(e)) => return bad_request(e),
+    };
+    if to <= from {
+        return bad_request("to must be later than from".into());
+    }
+    if to - from > HISTORY_MAX_SPAN_MS {
+        return bad_request("the interval is longer than 400 days".into());
+    }
+    let cursor = match query_param(q, "cursor") {
+        None => None,
+        Some(c) => match Cursor::decode(&c) {
+            Some(c) => Some(c),
+            None => return bad_request(format!("cursor {c:?} is not a cursor of this history")),
+        },
+    };
+    let (reports, next) = hist.page(from, to, cursor);
+    let features: Vec<serde_json::Value> = reports.iter().map(|r| r.feature()).collect();
+    let body = json!({
+        "type": "FeatureCollection",
+        "from": rfc3339_ms(from),
+        "to": rfc3339_ms(to),
+        "history_start": rfc3339_ms(hist.start_ms),
+        "history_end": rfc3339_ms(hist.end_ms),
+        "next_cursor": next.map(Cursor::encode),
+        "features": features,
+    });
+    json_response(StatusCode::OK, "application/geo+json", body.to_string())
 }
 
 async fn incidents(State(app): State<App>, uri: Uri) -> Response {

@@ -4,6 +4,7 @@
 mod args;
 mod clock;
 mod generator;
+mod history;
 mod http;
 mod hub;
 mod rng;
@@ -88,6 +89,31 @@ async fn serve(args: Args, scenario: Option<Scenario>) -> std::io::Result<()> {
     let hub = Arc::new(Hub::new(first_seq, args.replay_window));
     let (stop_tx, stop_rx) = watch::channel(false);
 
+    let now_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    let history = match &scenario {
+        Some(s) => s.history.as_ref().map(|h| {
+            let mut hist = history::History::ending_at(now_ms, h.days, h.per_hour, h.seed);
+            hist.script = h.shift.clone();
+            hist
+        }),
+        None => (args.history_days > 0).then(|| {
+            history::History::ending_at(now_ms, args.history_days, args.history_per_hour, args.seed)
+        }),
+    };
+    if let Some(h) = &history {
+        eprintln!(
+            "history: {} days before the start, {} reports/h{}",
+            (h.end_ms - h.start_ms) / 86_400_000,
+            h.per_hour,
+            if h.script.is_some() {
+                ", scripted shift"
+            } else {
+                ""
+            }
+        );
+    }
     let mode = if let Some(s) = scenario {
         eprintln!(
             "scenario mode: {} events, then {}",
@@ -117,6 +143,7 @@ async fn serve(args: Args, scenario: Option<Scenario>) -> std::io::Result<()> {
         heartbeat: (args.heartbeat_ms > 0).then(|| Duration::from_millis(args.heartbeat_ms)),
         stop: stop_rx.clone(),
         mode,
+        history: history.map(Arc::new),
     };
     let router = http::router(app, &args.static_dir);
 

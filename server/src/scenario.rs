@@ -12,6 +12,7 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::sync::watch;
 
+use crate::history::ScriptedShift;
 use crate::hub::Hub;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +27,64 @@ pub struct Scenario {
     pub events: Vec<(u64, Payload)>,
     pub looping: bool,
     pub loop_gap_ms: u64,
+    /// The `"history"` member: what `GET /api/incidents/history` serves (none without it).
+    pub history: Option<HistorySpec>,
+}
+
+/// A scripted history: `{"days": 14, "per_hour": 20, "seed": 7, "shift": {"a": [lon, lat],
+/// "b": [lon, lat], "spread_m": 1500}}` (`seed` and `shift` optional; without `shift` the
+/// generator's coastal drift is used).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistorySpec {
+    pub days: u32,
+    pub per_hour: f64,
+    pub seed: u64,
+    pub shift: Option<ScriptedShift>,
+}
+
+fn lonlat(v: Option<&Value>, what: &str) -> Result<(f64, f64), String> {
+    let pair = v.and_then(Value::as_array).filter(|a| a.len() == 2);
+    let nums = pair.and_then(|a| Some((a.first()?.as_f64()?, a.get(1)?.as_f64()?)));
+    match nums {
+        Some((lon, lat)) if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) => {
+            Ok((lon, lat))
+        }
+        _ => Err(format!(
+            "history.shift.{what} must be [lon, lat] in degrees"
+        )),
+    }
+}
+
+fn history_spec(h: &Value) -> Result<HistorySpec, String> {
+    let days = h
+        .get("days")
+        .and_then(Value::as_u64)
+        .filter(|d| (1..=400).contains(d))
+        .ok_or("history.days must be a whole number of days from 1 to 400")?;
+    let per_hour = h
+        .get("per_hour")
+        .and_then(Value::as_f64)
+        .filter(|r| r.is_finite() && (0.0..=10_000.0).contains(r))
+        .ok_or("history.per_hour must be a number from 0 to 10000")?;
+    let seed = h.get("seed").and_then(Value::as_u64).unwrap_or(1);
+    let shift = match h.get("shift") {
+        None | Some(Value::Null) => None,
+        Some(sh) => Some(ScriptedShift {
+            a: lonlat(sh.get("a"), "a")?,
+            b: lonlat(sh.get("b"), "b")?,
+            spread_m: sh
+                .get("spread_m")
+                .and_then(Value::as_f64)
+                .filter(|m| m.is_finite() && (0.0..=100_000.0).contains(m))
+                .ok_or("history.shift.spread_m must be metres from 0 to 100000")?,
+        }),
+    };
+    Ok(HistorySpec {
+        days: days as u32,
+        per_hour,
+        seed,
+        shift,
+    })
 }
 
 fn feature_id(f: &Value) -> Option<String> {
@@ -84,10 +143,12 @@ pub fn parse(text: &str) -> Result<Scenario, String> {
         return Err("a looping scenario needs at least one event".into());
     }
     let loop_gap_ms = v.get("loop_gap_ms").and_then(Value::as_u64).unwrap_or(1000);
+    let history = v.get("history").map(history_spec).transpose()?;
     Ok(Scenario {
         events,
         looping,
         loop_gap_ms,
+        history,
     })
 }
 
@@ -143,6 +204,17 @@ mod tests {
         assert!(parse(r#"{"events": [{"at_ms": 0, "feature": {"type": "Feature"}}]}"#).is_err());
         assert!(parse(r#"{"events": [], "then": "forever"}"#).is_err());
         assert!(parse("nope").is_err());
+        assert_eq!(s.history, None);
+        let h = parse(
+            r#"{"events": [], "history": {"days": 14, "per_hour": 20, "shift": {"a": [1.8, 50.9], "b": [2.4, 51.05], "spread_m": 1500}}}"#,
+        )
+        .unwrap()
+        .history
+        .unwrap();
+        assert_eq!(h.days, 14);
+        assert_eq!(h.shift.unwrap().b, (2.4, 51.05));
+        assert!(parse(r#"{"events": [], "history": {"days": 0, "per_hour": 20}}"#).is_err());
+        assert!(parse(r#"{"events": [], "history": {"days": 3, "per_hour": 20, "shift": {"a": [1], "b": [2.4, 51.05], "spread_m": 1}}}"#).is_err());
     }
 
     #[test]

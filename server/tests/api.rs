@@ -783,3 +783,168 @@ fn a_stalled_client_does_not_hold_up_others() {
         }
     }
 }
+
+/// Follows `next_cursor` from `from` to `to`; returns every feature and the number of pages.
+fn history_all(srv: &Server, from: &str, to: &str) -> (Vec<Value>, usize) {
+    let mut out = Vec::new();
+    let mut cursor: Option<String> = None;
+    for pages in 1..1000 {
+        let path = match &cursor {
+            None => format!("/api/incidents/history?from={from}&to={to}"),
+            Some(c) => format!("/api/incidents/history?from={from}&to={to}&cursor={c}"),
+        };
+        let page = srv.json(&path);
+        assert_eq!(page["type"], "FeatureCollection");
+        out.extend(page["features"].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => return (out, pages),
+        }
+    }
+    panic!("history paging did not end");
+}
+
+#[test]
+fn history_pages_cover_the_interval_once_and_move_east() {
+    let srv = Server::start(&[
+        "--history-days",
+        "30",
+        "--history-per-hour",
+        "20",
+        "--rate",
+        "0",
+    ]);
+    let first =
+        srv.json("/api/incidents/history?from=2001-01-01T00:00:00Z&to=2001-01-02T00:00:00Z");
+    let (start, end) = (
+        first["history_start"].as_str().unwrap().to_string(),
+        first["history_end"].as_str().unwrap().to_string(),
+    );
+    let (all, pages) = history_all(&srv, &start, &end);
+    // 30 days × 24 h × 20 a hour on average: ~14,400 reports, several pages of 5,000.
+    assert!((12_000..17_000).contains(&all.len()), "{}", all.len());
+    assert!(pages >= 3, "{pages}");
+    let mut ids = std::collections::HashSet::new();
+    let mut last = String::new();
+    let (mut east_early, mut east_late, mut early, mut late) = (0, 0, 0, 0);
+    for (k, f) in all.iter().enumerate() {
+        assert!(
+            ids.insert(f["id"].as_str().unwrap().to_string()),
+            "duplicate {}",
+            f["id"]
+        );
+        let p = &f["properties"];
+        let at = p["reported_at"].as_str().unwrap().to_string();
+        assert!(at >= last, "not in time order at {k}");
+        assert!(at >= start && at < end);
+        last = at;
+        assert_eq!(f["geometry"]["type"], "Point");
+        assert!(["open", "closed"].contains(&p["status"].as_str().unwrap()));
+        assert!((1..=5).contains(&p["severity"].as_u64().unwrap()));
+        let lon = f["geometry"]["coordinates"][0].as_f64().unwrap();
+        let is_east = lon > 2.0;
+        if k < all.len() / 5 {
+            early += 1;
+            east_early += usize::from(is_east);
+        } else if k >= all.len() * 4 / 5 {
+            late += 1;
+            east_late += usize::from(is_east);
+        }
+    }
+    // Activity moves east: about 20-30 % east of 2° E in the first fifth, 70-80 % in the last.
+    let (e, l) = (
+        east_early as f64 / early as f64,
+        east_late as f64 / late as f64,
+    );
+    assert!(e < 0.4 && l > 0.6, "east share {e:.2} → {l:.2}");
+    // The same interval again: the same reports (generated from the seed, not stored).
+    let again = srv.json(&format!("/api/incidents/history?from={start}&to={end}"));
+    assert_eq!(again["features"][0], all[0]);
+    // A sub-interval holds exactly the reports of the whole that fall in it.
+    let day = &all[all.len() / 2]["properties"]["reported_at"]
+        .as_str()
+        .unwrap()[..10];
+    let (from, to) = (
+        format!("{day}T00:00:00Z"),
+        format!("{day}T12:00:00%2B01:00"),
+    );
+    let (part, _) = history_all(&srv, &from, &to);
+    let want = all
+        .iter()
+        .filter(|f| {
+            let at = f["properties"]["reported_at"].as_str().unwrap();
+            at >= from.as_str() && at < format!("{day}T11:00:00Z").as_str()
+        })
+        .count();
+    assert_eq!(part.len(), want);
+}
+
+#[test]
+fn history_refuses_bad_requests_and_is_absent_from_a_scenario_without_one() {
+    let srv = Server::start(&["--history-days", "2", "--rate", "0"]);
+    for (q, says) in [
+        ("", "from is missing"),
+        ("?from=2026-01-01T00:00:00Z", "to is missing"),
+        ("?from=yesterday&to=2026-01-01T00:00:00Z", "not an RFC 3339"),
+        (
+            "?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z",
+            "later than",
+        ),
+        (
+            "?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z",
+            "400 days",
+        ),
+        (
+            "?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&cursor=zzz",
+            "cursor",
+        ),
+    ] {
+        let r = srv.get(&format!("/api/incidents/history{q}"));
+        assert_eq!(r.status, 400, "{q}: {}", r.body);
+        assert!(r.body.contains(says), "{q}: {}", r.body);
+    }
+    let dir = TempDir::new("nohistory");
+    let none = Server::start(&["--scenario", &dir.write("s.json", r#"{"events": []}"#)]);
+    let r = none.get("/api/incidents/history?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z");
+    assert_eq!(r.status, 404);
+    let off = Server::start(&["--history-days", "0"]);
+    assert_eq!(
+        off.get("/api/incidents/history?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z")
+            .status,
+        404
+    );
+}
+
+#[test]
+fn a_scripted_history_has_its_known_shift() {
+    let dir = TempDir::new("shift");
+    let script = json!({"events": [], "history": {"days": 10, "per_hour": 12, "seed": 3,
+        "shift": {"a": [1.80, 50.95], "b": [2.40, 51.05], "spread_m": 1500}}});
+    let srv = Server::start(&["--scenario", &dir.write("s.json", &script.to_string())]);
+    let first =
+        srv.json("/api/incidents/history?from=2001-01-01T00:00:00Z&to=2001-01-02T00:00:00Z");
+    let (start, end) = (
+        first["history_start"].as_str().unwrap(),
+        first["history_end"].as_str().unwrap(),
+    );
+    let (all, _) = history_all(&srv, start, end);
+    let half = all.len() / 2;
+    let mean = |fs: &[Value]| {
+        let n = fs.len() as f64;
+        let s = fs.iter().fold((0.0, 0.0), |(x, y), f| {
+            let c = &f["geometry"]["coordinates"];
+            (x + c[0].as_f64().unwrap(), y + c[1].as_f64().unwrap())
+        });
+        (s.0 / n, s.1 / n)
+    };
+    // Centres within ~1 km of the scripted ones (margin for the report at the half-way hour).
+    let (a, b) = (mean(&all[..half - 50]), mean(&all[half + 50..]));
+    assert!(
+        (a.0 - 1.80).abs() < 0.01 && (a.1 - 50.95).abs() < 0.01,
+        "{a:?}"
+    );
+    assert!(
+        (b.0 - 2.40).abs() < 0.01 && (b.1 - 51.05).abs() < 0.01,
+        "{b:?}"
+    );
+}
