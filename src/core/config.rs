@@ -206,22 +206,102 @@ impl Default for TileConfig {
     }
 }
 
+/// Largest accepted `zones.log_capacity` (events).
+pub const MAX_LOG_CAPACITY: u32 = 1_000_000;
+
 /// Largest accepted `tiles.max_zoom`.
 pub const MAX_TILE_ZOOM: u8 = 22;
 
-/// Why a config could not be used.
+/// Why a config could not be used: what is wrong, as a value (the shell words it, in the
+/// operator's language, from `web::strings`; the `Display` texts below are for logs only).
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum ConfigError {
+    /// The text is not JSON; serde_json's description (with line and column).
     #[error("config is not valid JSON: {0}")]
     Json(String),
+    /// `field` is the dotted path (`layers.fences`, `(root)` for the whole document).
     #[error("config field {field}: {problem}")]
-    Invalid { field: String, problem: String },
+    Invalid {
+        field: String,
+        problem: ConfigProblem,
+    },
 }
 
-fn invalid(field: impl Into<String>, problem: impl Into<String>) -> ConfigError {
+/// What is wrong with one config field.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ConfigProblem {
+    /// The document is not an object; what it is instead.
+    #[error("must be a JSON object, found {}", .0.article())]
+    NotAnObject(JsonKind),
+    /// A section that must be an object.
+    #[error("must be an object")]
+    SectionNotObject,
+    /// The value does not have the field's type; serde's description of the mismatch.
+    #[error("{0}")]
+    WrongType(String),
+    #[error("must not be empty")]
+    Empty,
+    /// A number outside `min..max` (inclusive).
+    #[error("must be in {min}..{max}")]
+    OutOfRange { min: f64, max: f64 },
+    /// The tile URL template lacks this placeholder (`{z}`, `{x}` or `{y}`).
+    #[error("must contain {0}")]
+    MissingPlaceholder(&'static str),
+    /// Larger than the largest accepted value.
+    #[error("must be at most {0}")]
+    AtMost(u32),
+    /// Not a finite number of seconds of at least this value.
+    #[error("must be a number of seconds, at least {0}")]
+    SecondsAtLeast(f64),
+    /// Not a finite number of metres of at least this value.
+    #[error("must be a number of metres, at least {0}")]
+    MetresAtLeast(f64),
+    /// An event count outside `1..=max`.
+    #[error("must be 1..{0} events")]
+    EventsInRange(u32),
+}
+
+/// The kind of a JSON value (what a config document turned out to be).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonKind {
+    Null,
+    Boolean,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+impl JsonKind {
+    /// The kind of `v`.
+    pub fn of(v: &Value) -> JsonKind {
+        match v {
+            Value::Null => JsonKind::Null,
+            Value::Bool(_) => JsonKind::Boolean,
+            Value::Number(_) => JsonKind::Number,
+            Value::String(_) => JsonKind::String,
+            Value::Array(_) => JsonKind::Array,
+            Value::Object(_) => JsonKind::Object,
+        }
+    }
+
+    /// For logs: "null", "a boolean", "a number", "a string", "an array", "an object".
+    pub fn article(self) -> &'static str {
+        match self {
+            JsonKind::Null => "null",
+            JsonKind::Boolean => "a boolean",
+            JsonKind::Number => "a number",
+            JsonKind::String => "a string",
+            JsonKind::Array => "an array",
+            JsonKind::Object => "an object",
+        }
+    }
+}
+
+fn invalid(field: impl Into<String>, problem: ConfigProblem) -> ConfigError {
     ConfigError::Invalid {
         field: field.into(),
-        problem: problem.into(),
+        problem,
     }
 }
 
@@ -235,7 +315,8 @@ fn take<T: DeserializeOwned>(
     match obj.get(key) {
         None | Some(Value::Null) => Ok(()),
         Some(v) => {
-            *slot = T::deserialize(v).map_err(|e| invalid(join(path, key), e.to_string()))?;
+            *slot = T::deserialize(v)
+                .map_err(|e| invalid(join(path, key), ConfigProblem::WrongType(e.to_string())))?;
             Ok(())
         }
     }
@@ -257,13 +338,13 @@ fn section<'a>(
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Object(m)) => Ok(Some(m)),
-        Some(_) => Err(invalid(key, "must be an object")),
+        Some(_) => Err(invalid(key, ConfigProblem::SectionNotObject)),
     }
 }
 
 fn non_empty(field: &str, v: &str) -> Result<(), ConfigError> {
     if v.trim().is_empty() {
-        Err(invalid(field, "must not be empty"))
+        Err(invalid(field, ConfigProblem::Empty))
     } else {
         Ok(())
     }
@@ -279,7 +360,7 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
         other => {
             return Err(invalid(
                 "(root)",
-                format!("must be a JSON object, found {}", json_kind(other)),
+                ConfigProblem::NotAnObject(JsonKind::of(other)),
             ));
         }
     };
@@ -320,15 +401,30 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
         take(m, "initial_view", "lat", &mut v.lat)?;
         take(m, "initial_view", "zoom", &mut v.zoom)?;
         if !(-180.0..=180.0).contains(&v.lon) {
-            return Err(invalid("initial_view.lon", "must be in -180..180"));
+            return Err(invalid(
+                "initial_view.lon",
+                ConfigProblem::OutOfRange {
+                    min: -180.0,
+                    max: 180.0,
+                },
+            ));
         }
         if !(-90.0..=90.0).contains(&v.lat) {
-            return Err(invalid("initial_view.lat", "must be in -90..90"));
+            return Err(invalid(
+                "initial_view.lat",
+                ConfigProblem::OutOfRange {
+                    min: -90.0,
+                    max: 90.0,
+                },
+            ));
         }
         if Zoom::new(v.zoom).is_none() {
             return Err(invalid(
                 "initial_view.zoom",
-                format!("must be in {}..{}", Zoom::MIN, Zoom::MAX),
+                ConfigProblem::OutOfRange {
+                    min: Zoom::MIN,
+                    max: Zoom::MAX,
+                },
             ));
         }
         cfg.initial_view = Some(v);
@@ -342,13 +438,16 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
         non_empty("tiles.url_template", &t.url_template)?;
         for ph in ["{z}", "{x}", "{y}"] {
             if !t.url_template.contains(ph) {
-                return Err(invalid("tiles.url_template", format!("must contain {ph}")));
+                return Err(invalid(
+                    "tiles.url_template",
+                    ConfigProblem::MissingPlaceholder(ph),
+                ));
             }
         }
         if t.max_zoom > MAX_TILE_ZOOM {
             return Err(invalid(
                 "tiles.max_zoom",
-                format!("must be at most {MAX_TILE_ZOOM}"),
+                ConfigProblem::AtMost(u32::from(MAX_TILE_ZOOM)),
             ));
         }
         cfg.tiles = Some(t);
@@ -362,8 +461,12 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
         take(m, "incidents", "poll_interval_s", &mut f.poll_interval_s)?;
         take(m, "incidents", "retention_s", &mut f.retention_s)?;
         if let Some(p) = m.get("properties").filter(|v| !v.is_null()) {
-            f.properties = IncidentNames::deserialize(p)
-                .map_err(|e| invalid("incidents.properties", e.to_string()))?;
+            f.properties = IncidentNames::deserialize(p).map_err(|e| {
+                invalid(
+                    "incidents.properties",
+                    ConfigProblem::WrongType(e.to_string()),
+                )
+            })?;
         }
     }
     let f = &cfg.incidents;
@@ -383,7 +486,7 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
         if !(v.is_finite() && v >= min) {
             return Err(invalid(
                 format!("incidents.{name}"),
-                format!("must be a number of seconds, at least {min}"),
+                ConfigProblem::SecondsAtLeast(min),
             ));
         }
     }
@@ -406,12 +509,15 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
         if !(v.is_finite() && v >= min) {
             return Err(invalid(
                 format!("zones.{name}"),
-                format!("must be a number of metres, at least {min}"),
+                ConfigProblem::MetresAtLeast(min),
             ));
         }
     }
-    if !(1..=1_000_000).contains(&z.log_capacity) {
-        return Err(invalid("zones.log_capacity", "must be 1..1000000 events"));
+    if !(1..=MAX_LOG_CAPACITY as usize).contains(&z.log_capacity) {
+        return Err(invalid(
+            "zones.log_capacity",
+            ConfigProblem::EventsInRange(MAX_LOG_CAPACITY),
+        ));
     }
 
     take(
@@ -427,16 +533,5 @@ impl InitialView {
     /// The centre as a validated position (`None` if out of range).
     pub fn center(&self) -> Option<LonLat> {
         LonLat::new(self.lon, self.lat)
-    }
-}
-
-pub(crate) fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }

@@ -43,16 +43,6 @@ impl LayerId {
     pub fn from_key(s: &str) -> Option<LayerId> {
         LayerId::ALL.into_iter().find(|l| l.key() == s)
     }
-
-    /// Human-readable name: "Basemap", "Fences", "Cameras", "Ports".
-    pub fn label(self) -> &'static str {
-        match self {
-            LayerId::Basemap => "Basemap",
-            LayerId::Fences => "Fences",
-            LayerId::Cameras => "Cameras",
-            LayerId::Ports => "Ports",
-        }
-    }
 }
 
 /// A projected geometry in EPSG:3857 metres.
@@ -110,16 +100,6 @@ impl FenceKind {
             .find(|f| f.key() == k)
             .unwrap_or(FenceKind::Other)
     }
-
-    /// Human-readable name: "Fence", "Wall", "Gate", "Other".
-    pub fn label(self) -> &'static str {
-        match self {
-            FenceKind::Fence => "Fence",
-            FenceKind::Wall => "Wall",
-            FenceKind::Gate => "Gate",
-            FenceKind::Other => "Other",
-        }
-    }
 }
 
 /// Kind of a port-layer feature.
@@ -163,17 +143,6 @@ impl PortKind {
             .into_iter()
             .find(|p| p.key() == k)
             .unwrap_or(PortKind::Other)
-    }
-
-    /// Human-readable name: "Ferry port", "Rail terminal", "Tunnel portal", "Harbour", "Other".
-    pub fn label(self) -> &'static str {
-        match self {
-            PortKind::FerryPort => "Ferry port",
-            PortKind::RailTerminal => "Rail terminal",
-            PortKind::TunnelPortal => "Tunnel portal",
-            PortKind::Harbour => "Harbour",
-            PortKind::Other => "Other",
-        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! info card, error banners, scale bar, cursor readout, zoom controls, attribution and the
 //! `?perf` overlay.
 //!
+//! Every text of the UI comes from `strings` in the app's language (`AppState::lang`).
 //! Every string that comes from data (names, properties, error messages quoting the data) is
 //! rendered as a text node by the `view!` macro, never as HTML.
 
@@ -13,20 +14,13 @@ use crate::core::viewport::{Viewport, region_bounds};
 use crate::env::window_size;
 use crate::render::style;
 use crate::state::{LayerState, use_app};
-
-pub fn layer_title(id: LayerId) -> &'static str {
-    match id {
-        LayerId::Basemap => "Basemap",
-        LayerId::Fences => "Fences",
-        LayerId::Cameras => "Cameras",
-        LayerId::Ports => "Ports & terminals",
-    }
-}
+use crate::strings::{Lang, T, labels, messages};
 
 /// Layer toggles with counts, then `children` (the app passes the zone panel), then the legend.
 #[component]
 pub fn LayerPanel(#[prop(optional)] children: Option<Children>) -> impl IntoView {
     let state = use_app();
+    let lang = state.lang.get_untracked();
     let rows = LayerId::ALL
         .into_iter()
         .map(|id| {
@@ -56,7 +50,7 @@ pub fn LayerPanel(#[prop(optional)] children: Option<Children>) -> impl IntoView
                                 state.visibility.update(|v| v.set(id, on));
                             }
                         />
-                        <span class="layer-name">{layer_title(id)}</span>
+                        <span class="layer-name">{labels::layer(lang, id)}</span>
                         <span class="layer-count" data-testid=format!("layer-count-{key}")>
                             {count}
                         </span>
@@ -84,7 +78,7 @@ pub fn LayerPanel(#[prop(optional)] children: Option<Children>) -> impl IntoView
                             prop:checked=move || state.tiles_on.get()
                             on:change=move |ev| state.tiles_on.set(event_target_checked(&ev))
                         />
-                        <span class="layer-name">"Raster tiles"</span>
+                        <span class="layer-name">{T::RasterTiles.get(lang)}</span>
                     </label>
                 </li>
             }
@@ -107,23 +101,23 @@ pub fn LayerPanel(#[prop(optional)] children: Option<Children>) -> impl IntoView
                     prop:checked=move || state.zones_on.get()
                     on:change=move |ev| state.zones_on.set(event_target_checked(&ev))
                 />
-                <span class="layer-name">"Zones"</span>
+                <span class="layer-name">{T::Zones.get(lang)}</span>
                 <span class="layer-count" data-testid="layer-count-zones">{zone_count}</span>
             </label>
         </li>
     };
     view! {
-        <aside class="panel layer-panel" data-testid="layer-panel" data-map-reserved="" aria-label="Layers">
-            <h2>"Layers"</h2>
+        <aside class="panel layer-panel" data-testid="layer-panel" data-map-reserved="" aria-label=T::Layers.get(lang)>
+            <h2>{T::Layers.get(lang)}</h2>
             <ul class="layer-list">{rows} {zones_row} {tiles_row}</ul>
             {children.map(|c| c())}
-            <Legend />
+            <Legend lang=lang />
         </aside>
     }
 }
 
 #[component]
-fn Legend() -> impl IntoView {
+fn Legend(lang: Lang) -> impl IntoView {
     let fences = FenceKind::ALL
         .into_iter()
         .map(|k| {
@@ -132,7 +126,7 @@ fn Legend() -> impl IntoView {
             view! {
                 <li>
                     <span class="swatch line" style:background=colour style:height=height></span>
-                    {style::fence_label(k)}
+                    {labels::fence(lang, k)}
                 </li>
             }
         })
@@ -146,45 +140,45 @@ fn Legend() -> impl IntoView {
             view! {
                 <li>
                     <span class=class style:background=colour></span>
-                    {style::port_label(k)}
+                    {labels::port(lang, k)}
                 </li>
             }
         })
         .collect_view();
     view! {
         <div class="legend" data-testid="legend">
-            <h3>"Legend"</h3>
+            <h3>{T::Legend.get(lang)}</h3>
             <ul>
                 {fences}
                 <li>
                     <span class="swatch sector"></span>
-                    "Camera and field of view"
+                    {T::LegendCamera.get(lang)}
                 </li>
                 <li>
                     <span class="swatch cluster"></span>
-                    "Cameras, zoomed out (count)"
+                    {T::LegendCluster.get(lang)}
                 </li>
                 {ports}
                 <li>
                     <span class="swatch line dashed" style:border-color=style::BORDER></span>
-                    "Country border"
+                    {T::LegendBorder.get(lang)}
                 </li>
             </ul>
-            <h3 class="legend-incidents">"Incidents"</h3>
+            <h3 class="legend-incidents">{T::Incidents.get(lang)}</h3>
             <ul>
-                <li class="severity-scale" title="Severity 1 (lowest) to 5 (highest)">
-                    <span class="swatch-label">"Severity"</span>
+                <li class="severity-scale" title=T::SeverityScale.get(lang)>
+                    <span class="swatch-label">{T::Severity.get(lang)}</span>
                     {(1..=5u8).map(|n| view! {
                         <span class=format!("sev-swatch sev-{n}")>{n.to_string()}</span>
                     }).collect_view()}
                 </li>
                 <li>
                     <span class="swatch sev-swatch-hollow"></span>
-                    "Closed (hollow); older ones fade"
+                    {T::LegendClosed.get(lang)}
                 </li>
                 <li>
                     <span class="swatch density-swatch"></span>
-                    "Many incidents, zoomed out (density)"
+                    {T::LegendDensity.get(lang)}
                 </li>
             </ul>
         </div>
@@ -196,34 +190,27 @@ fn Legend() -> impl IntoView {
 pub fn ErrorBanners() -> impl IntoView {
     let state = use_app();
     let banners = move || {
+        let lang = state.lang.get();
         let mut out: Vec<(String, String)> = Vec::new();
         if let Some(Err(e)) = state.config.get() {
-            out.push((
-                "config".into(),
-                format!("Configuration: {e}. Using the default layers."),
-            ));
+            out.push(("config".into(), messages::config_banner(lang, &e)));
         }
         for id in LayerId::ALL {
-            let title = layer_title(id);
+            let title = labels::layer(lang, id);
             match state.layer(id) {
-                LayerState::Failed { message } => {
-                    out.push((id.key().into(), format!("{title}: {message}")))
+                LayerState::Failed { error } => {
+                    out.push((id.key().into(), messages::layer_failed(lang, title, &error)))
                 }
                 LayerState::Loaded { data, .. } if !data.skipped.is_empty() => {
-                    let n = data.skipped.len();
-                    let first = &data.skipped[0];
-                    let more = if n > 1 {
-                        format!(" and {} more", n - 1)
-                    } else {
-                        String::new()
-                    };
+                    let first = data.skipped.first().map_or("", |s| s.reason.as_str());
                     out.push((
                         id.key().into(),
-                        format!(
-                            "{title}: {n} feature{} skipped, {} shown ({}{more})",
-                            if n == 1 { "" } else { "s" },
+                        messages::layer_skipped(
+                            lang,
+                            title,
+                            data.skipped.len(),
                             data.features.len(),
-                            first.reason
+                            first,
                         ),
                     ));
                 }
@@ -256,16 +243,14 @@ pub fn InfoCard() -> impl IntoView {
     };
     move || {
         content().map(|(sel, f)| {
+            let lang = state.lang.get();
             let kind = match &f.kind {
-                FeatureKind::Fence(k) => style::fence_label(*k).to_string(),
-                FeatureKind::Camera(c) => format!(
-                    "Camera · bearing {:.0}° · field of view {:.0}° · range {:.0} m",
-                    c.bearing.degrees(),
-                    c.fov_deg,
-                    c.range_m
-                ),
-                FeatureKind::Port(k) => style::port_label(*k).to_string(),
-                FeatureKind::Land => "Land".to_string(),
+                FeatureKind::Fence(k) => labels::fence(lang, *k).to_string(),
+                FeatureKind::Camera(c) => {
+                    messages::camera_line(lang, c.bearing.degrees(), c.fov_deg, c.range_m)
+                }
+                FeatureKind::Port(k) => labels::port(lang, *k).to_string(),
+                FeatureKind::Land => T::Land.get(lang).to_string(),
             };
             let title = f.name.clone().unwrap_or_else(|| f.id.clone());
             let rows = f
@@ -281,13 +266,13 @@ pub fn InfoCard() -> impl IntoView {
                 })
                 .collect_view();
             view! {
-                <section class="panel info-card" data-testid="info-card" class:pinned=sel.pinned aria-label="Feature details">
+                <section class="panel info-card" data-testid="info-card" class:pinned=sel.pinned aria-label=T::FeatureDetails.get(lang)>
                     <header>
                         <h2 data-testid="info-card-title">{title}</h2>
                         <button
                             class="close"
                             data-testid="info-card-close"
-                            aria-label="Close"
+                            aria-label=T::Close.get(lang)
                             on:click=move |_| state.selection.set(None)
                         >
                             "×"
@@ -307,6 +292,7 @@ pub fn InfoCard() -> impl IntoView {
 #[component]
 pub fn Controls() -> impl IntoView {
     let state = use_app();
+    let lang = state.lang.get_untracked();
     let fit = move |_| {
         let (w, h, dpr) = window_size();
         state
@@ -314,10 +300,10 @@ pub fn Controls() -> impl IntoView {
             .set(Viewport::fit(&region_bounds(), w, h, dpr, 24.0));
     };
     view! {
-        <div class="controls" data-map-reserved="" role="group" aria-label="Zoom">
-            <button data-testid="zoom-in" title="Zoom in (+)" aria-label="Zoom in" on:click=move |_| state.zoom_centre(1.0)>"+"</button>
-            <button data-testid="zoom-out" title="Zoom out (-)" aria-label="Zoom out" on:click=move |_| state.zoom_centre(-1.0)>"−"</button>
-            <button data-testid="fit-region" title="Show the whole region" aria-label="Show the whole region" on:click=fit>"⤢"</button>
+        <div class="controls" data-map-reserved="" role="group" aria-label=T::Zoom.get(lang)>
+            <button data-testid="zoom-in" title=T::ZoomInKey.get(lang) aria-label=T::ZoomIn.get(lang) on:click=move |_| state.zoom_centre(1.0)>"+"</button>
+            <button data-testid="zoom-out" title=T::ZoomOutKey.get(lang) aria-label=T::ZoomOut.get(lang) on:click=move |_| state.zoom_centre(-1.0)>"−"</button>
+            <button data-testid="fit-region" title=T::FitRegion.get(lang) aria-label=T::FitRegion.get(lang) on:click=fit>"⤢"</button>
         </div>
     }
 }
@@ -331,20 +317,18 @@ pub fn StatusBar() -> impl IntoView {
         scale_bar(v.ground_metres_per_css_px(), 140.0)
     });
     let coords = move || match state.cursor.get() {
-        Some(p) => format!(
-            "{:.5}° {}, {:.5}° {}",
-            p.lat.abs(),
-            if p.lat >= 0.0 { "N" } else { "S" },
-            p.lon.abs(),
-            if p.lon >= 0.0 { "E" } else { "W" }
-        ),
+        Some(p) => messages::lat_lon(state.lang.get(), p.lat, p.lon),
         None => "—".to_string(),
     };
     let attribution = move || {
         let config = state.config.get().and_then(|c| c.ok()).unwrap_or_default();
         match config.tiles {
             Some(t) if state.tiles_on.get() && !t.attribution.is_empty() => {
-                format!("{} · Tiles {}", config.basemap_attribution, t.attribution)
+                messages::attribution_with_tiles(
+                    state.lang.get(),
+                    &config.basemap_attribution,
+                    &t.attribution,
+                )
             }
             _ => config.basemap_attribution,
         }
@@ -358,7 +342,7 @@ pub fn StatusBar() -> impl IntoView {
                 ></div>
                 <span data-testid="scale-bar-label">{move || bar.get().map(|b| b.label).unwrap_or_default()}</span>
             </div>
-            <div class="coord-readout" data-testid="coord-readout" title="Cursor position, WGS84">
+            <div class="coord-readout" data-testid="coord-readout" title=T::CursorPosition.get(state.lang.get_untracked())>
                 {coords}
             </div>
             <div class="attribution" data-testid="attribution">
@@ -389,7 +373,7 @@ pub fn PerfOverlay() -> impl IntoView {
                 f.features_drawn,
                 counts.join(" · ")
             ),
-            None => "no frame yet".to_string(),
+            None => T::NoFrameYet.get(state.lang.get()).to_string(),
         }
     };
     view! {

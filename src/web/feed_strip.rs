@@ -3,7 +3,7 @@
 //!
 //! Units: times are shown as local wall-clock text (the browser's time zone); the feed's
 //! times are wall-clock ms since the Unix epoch. The status, problems and notices come from
-//! the core's feed machine as enums (`core::feed`); their sentences live here.
+//! the core's feed machine as enums (`core::feed`); their sentences are `strings::messages`'.
 //!
 //! While the feed is stale the strip marks the counters (`data-stale`, dimmed, "stale" tag)
 //! and the app root carries `data-feed="stale"`, which dims the incident overlays and the
@@ -11,114 +11,25 @@
 
 use leptos::prelude::*;
 
-use crate::core::feed::{FeedStatus, Problem, Request, ResyncCause, Transport};
+use crate::core::feed::FeedStatus;
 use crate::core::incident::IncidentKind;
-use crate::feed::ResyncNotice;
 use crate::state::use_app;
+use crate::strings::{T, labels, messages};
 use crate::widgets::{KindIcon, clock_ms};
-
-/// The status line: "Live · last update 07:59:08", "Stale since …", …
-pub fn status_text(status: FeedStatus, transport: Transport) -> String {
-    let last = |l: Option<f64>| match l {
-        Some(ms) => format!("last update {}", clock_ms(ms)),
-        None => "no update yet".to_string(),
-    };
-    let via = match transport {
-        Transport::Sse => "",
-        Transport::Poll => " (polling)",
-    };
-    match status {
-        FeedStatus::Connecting => "Connecting to the live feed…".to_string(),
-        FeedStatus::Live { last: l } => format!("Live{via} · {}", last(Some(l))),
-        FeedStatus::Reconnecting { attempt, last: l } => {
-            format!("Reconnecting (attempt {attempt}) · {}", last(l))
-        }
-        FeedStatus::Offline { last: l } => format!("Offline · {}", last(l)),
-        FeedStatus::Stale { since, last: l } => {
-            format!("Stale since {} · {}", clock_ms(since), last(l))
-        }
-    }
-}
-
-fn request_name(request: Request) -> &'static str {
-    match request {
-        Request::Snapshot => "the incident snapshot",
-        Request::Changes => "the request for the latest changes",
-    }
-}
-
-/// One sentence for a transport problem.
-pub fn problem_text(problem: &Problem) -> String {
-    match problem {
-        Problem::Unreachable { request } => {
-            format!("Could not reach the server for {}: retrying", request_name(*request))
-        }
-        Problem::Http { request, status } => format!(
-            "The server answered HTTP {status} to {}: retrying",
-            request_name(*request)
-        ),
-        Problem::Truncated { request } => format!(
-            "The answer to {} was cut off: retrying",
-            request_name(*request)
-        ),
-        Problem::Unreadable { request, error } => format!(
-            "The answer to {} could not be read ({error}): retrying",
-            request_name(*request)
-        ),
-        Problem::TimedOut { request } => {
-            format!("No answer to {} in time: retrying", request_name(*request))
-        }
-        Problem::StreamLost => {
-            "Lost the connection to the incident stream: retrying, then resuming from the last event"
-                .to_string()
-        }
-        Problem::StreamRefused => {
-            "The browser refused to open the incident stream (check stream_url in the config)"
-                .to_string()
-        }
-        Problem::Silent { after_ms } => format!(
-            "No event or heartbeat for {:.0} s: reconnecting",
-            after_ms / 1_000.0
-        ),
-        Problem::Offline => {
-            "This device is offline: the feed reconnects as soon as the network is back"
-                .to_string()
-        }
-    }
-}
-
-/// The resync notice: what happened and how the picture changed.
-pub fn notice_text(n: &ResyncNotice) -> String {
-    let why = match n.cause {
-        ResyncCause::Reset => "the server could not replay the missed events",
-        ResyncCause::CursorGone => "the server could not serve the changes since the last poll",
-        ResyncCause::NoCursor => "there was no position to resume the feed from",
-        ResyncCause::Retry => "the feed was restarted",
-    };
-    let change = match n.after.cmp(&n.before) {
-        std::cmp::Ordering::Less => format!("{} fewer", n.before - n.after),
-        std::cmp::Ordering::Greater => format!("{} more", n.after - n.before),
-        std::cmp::Ordering::Equal => "as many".to_string(),
-    };
-    format!(
-        "At {} every incident was reloaded from the server ({why}): {} → {} incidents ({change}).",
-        clock_ms(n.at),
-        n.before,
-        n.after
-    )
-}
 
 /// Feed status (always visible), "Retry now", open incidents per kind, the problem and the
 /// resync notice.
 #[component]
 pub fn IncidentStrip() -> impl IntoView {
-    let feed = use_app().incidents;
+    let state = use_app();
+    let feed = state.incidents;
+    let lang = state.lang.get_untracked();
     let status = move || feed.status.get();
     let key = move || status().status.key();
     let stale = move || matches!(status().status, FeedStatus::Stale { .. });
     let text = move || {
         let v = status();
-        status_text(v.status, v.transport)
+        messages::feed_status(state.lang.get(), v.status, v.transport, &clock_ms)
     };
     let last_ms = move || {
         status()
@@ -131,7 +42,7 @@ pub fn IncidentStrip() -> impl IntoView {
         status()
             .problem
             .as_ref()
-            .map(problem_text)
+            .map(|p| messages::feed_problem(state.lang.get(), p))
             .unwrap_or_default()
     };
     let can_retry = move || !matches!(status().status, FeedStatus::Live { .. });
@@ -146,10 +57,10 @@ pub fn IncidentStrip() -> impl IntoView {
                     data-testid=format!("incident-count-{}", kind.key())
                     data-count=move || n().to_string()
                     data-stale=move || stale().then_some("true")
-                    title=format!("Open {} incidents", kind.label().to_lowercase())
+                    title=messages::open_kind_title(lang, kind)
                 >
                     <KindIcon kind=kind class="counter-icon" />
-                    <span class="counter-label">{kind.label()}</span>
+                    <span class="counter-label">{labels::incident_kind(lang, kind)}</span>
                     <b class="counter-value">{move || n().to_string()}</b>
                 </span>
             }
@@ -175,10 +86,10 @@ pub fn IncidentStrip() -> impl IntoView {
                     <button
                         class="feed-retry"
                         data-testid="feed-retry"
-                        title="Reconnect to the live feed now"
+                        title=T::RetryNowTitle.get(lang)
                         on:click=move |_| feed.retry_now()
                     >
-                        "Retry now"
+                        {T::RetryNow.get(lang)}
                     </button>
                 </Show>
             </div>
@@ -186,11 +97,11 @@ pub fn IncidentStrip() -> impl IntoView {
                 class="counters"
                 data-testid="incident-counters"
                 data-stale=move || stale().then_some("true")
-                aria-label="Open incidents by kind"
+                aria-label=T::OpenByKind.get(lang)
             >
                 {counters}
                 <Show when=stale>
-                    <span class="stale-tag" data-testid="counters-stale">"stale"</span>
+                    <span class="stale-tag" data-testid="counters-stale">{T::StaleTag.get(lang)}</span>
                 </Show>
             </div>
             <Show when=move || !problem().is_empty()>
@@ -205,11 +116,11 @@ pub fn IncidentStrip() -> impl IntoView {
                     data-cause=n.cause.key()
                     role="status"
                 >
-                    <span>{notice_text(&n)}</span>
+                    <span>{messages::resync_notice(state.lang.get(), &clock_ms(n.at), n.cause, n.before, n.after)}</span>
                     <button
                         class="feed-notice-close"
                         data-testid="feed-resync-dismiss"
-                        title="Dismiss"
+                        title=T::Dismiss.get(lang)
                         on:click=move |_| feed.dismiss_notice()
                     >
                         "×"

@@ -41,7 +41,7 @@ use crate::core::geofence::{
 use crate::core::model::LayerData;
 use crate::env::wall_ms;
 use crate::feed::Incidents;
-use crate::load::fetch_text;
+use crate::load::{LoadError, fetch_text};
 
 /// Alerts kept in the ticker (newest first).
 pub const TICKER_LEN: usize = 50;
@@ -61,19 +61,19 @@ pub enum ZonesState {
     /// The file could not be loaded or is not a FeatureCollection (the drawn zones still
     /// work, with this config).
     Failed {
-        message: String,
+        error: LoadError,
         config: ZonesConfig,
     },
 }
 
 /// Loads the zones once the config is known (defaults if the config failed).
-pub async fn load_zones(config: Option<Result<Config, String>>) -> ZonesState {
+pub async fn load_zones(config: Option<Result<Config, LoadError>>) -> ZonesState {
     let Some(config) = config else {
         return ZonesState::Loading;
     };
     let config = config.unwrap_or_default().zones;
     match fetch_text(&config.url).await {
-        Err(message) => ZonesState::Failed { message, config },
+        Err(error) => ZonesState::Failed { error, config },
         Ok(text) => match parse_zones(&text) {
             Ok(set) => ZonesState::Loaded {
                 set: Arc::new(set),
@@ -81,7 +81,10 @@ pub async fn load_zones(config: Option<Result<Config, String>>) -> ZonesState {
                 version: NEXT_VERSION.fetch_add(1, Ordering::Relaxed),
             },
             Err(e) => ZonesState::Failed {
-                message: format!("{}: {e}", config.url),
+                error: LoadError::Data {
+                    url: config.url.clone(),
+                    reason: e.to_string(),
+                },
                 config,
             },
         },
@@ -125,7 +128,7 @@ pub struct ActiveZones {
     /// `(drawn id, id used)` for drawn zones renamed because a loaded zone has their id.
     pub renamed: Arc<Vec<(String, String)>>,
     /// The loaded file could not be read (its zones are missing; drawn ones still work).
-    pub failed: Option<String>,
+    pub failed: Option<LoadError>,
     pub config: ZonesConfig,
     /// Changes whenever any of the above does.
     pub version: u64,
@@ -282,7 +285,7 @@ pub struct Geofence {
 
 impl Geofence {
     /// Starts loading the zones once `config` is known.
-    pub fn new(config: LocalResource<Result<Config, String>>) -> Geofence {
+    pub fn new(config: LocalResource<Result<Config, LoadError>>) -> Geofence {
         let zones = LocalResource::new(move || load_zones(config.get()));
         let drawn = RwSignal::new(DrawnZones::default());
         let active = Memo::new(move |_| {
@@ -292,8 +295,8 @@ impl Geofence {
             let (loaded, failed, config) = match &state {
                 ZonesState::Loading => return None,
                 ZonesState::Loaded { set, config, .. } => (set.as_ref(), None, config.clone()),
-                ZonesState::Failed { message, config } => {
-                    (&empty, Some(message.clone()), config.clone())
+                ZonesState::Failed { error, config } => {
+                    (&empty, Some(error.clone()), config.clone())
                 }
             };
             let c = combine(&loaded.zones, &drawn.zones);

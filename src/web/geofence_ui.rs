@@ -8,7 +8,7 @@
 
 use leptos::prelude::*;
 
-use crate::core::geofence::{EventKind, Origin};
+use crate::core::geofence::Origin;
 use crate::core::incident::Timestamp;
 use crate::core::model::LayerId;
 use crate::core::units::Zoom;
@@ -16,37 +16,34 @@ use crate::core::viewport::Viewport;
 use crate::env::{download, js_error_text};
 use crate::geofence::{ActiveZones, ZonesState};
 use crate::state::use_app;
-use crate::widgets::{clock, distance_text, plural};
+use crate::strings::{Lang, T, labels, messages};
+use crate::widgets::{clock, distance_text};
 use crate::zone_editor::{ImportReport, MAX_IMPORT_BYTES, Mode};
 
 /// Alerts shown at once in the ticker (the rest are kept, newest first).
 const TICKER_SHOWN: usize = 6;
 
-/// "enter", "exit", … as the ticker says them.
-fn kind_text(kind: EventKind) -> &'static str {
-    match kind {
-        EventKind::Enter => "entered",
-        EventKind::Exit => "left",
-        EventKind::Dwell => "is dwelling in",
-        EventKind::Cross => "crossed",
-        EventKind::Ended => "ended in",
-    }
-}
-
 /// The per-zone load problems: the zones file that failed, its skipped zones, drawn zones
 /// renamed because a loaded zone has their id.
-pub fn zone_problems(active: Option<&ActiveZones>, state: &ZonesState) -> Vec<String> {
+pub fn zone_problems(lang: Lang, active: Option<&ActiveZones>, state: &ZonesState) -> Vec<String> {
     let Some(a) = active else {
         return match state {
-            ZonesState::Failed { message, .. } => vec![message.clone()],
+            ZonesState::Failed { error, .. } => vec![messages::load_error(lang, error)],
             _ => Vec::new(),
         };
     };
-    let mut out: Vec<String> = a.failed.iter().cloned().collect();
+    let mut out: Vec<String> = a
+        .failed
+        .iter()
+        .map(|e| messages::load_error(lang, e))
+        .collect();
+    // The zones reader's reasons: its `Display` text until it returns structured reasons.
     out.extend(a.set.rejected.iter().map(|r| r.to_string()));
-    out.extend(a.renamed.iter().map(|(from, to)| {
-        format!("drawn zone \"{from}\" is listed as \"{to}\": a zone of the zones file has its id")
-    }));
+    out.extend(
+        a.renamed
+            .iter()
+            .map(|(from, to)| messages::drawn_renamed(lang, from, to)),
+    );
     out
 }
 
@@ -56,6 +53,7 @@ pub fn zone_problems(active: Option<&ActiveZones>, state: &ZonesState) -> Vec<St
 pub fn ZonePanel() -> impl IntoView {
     let state = use_app();
     let geo = state.geofence;
+    let lang = state.lang.get_untracked();
     let rows = move || {
         let Some(active) = geo.active.get() else {
             return Vec::new();
@@ -94,20 +92,20 @@ pub fn ZonePanel() -> impl IntoView {
                             data-zone-id=z.id.clone()
                             data-count=count.to_string()
                             data-source=source
-                            title=format!("{} zone · show on the map", z.kind.label())
+                            title=messages::zone_row_title(lang, z.kind)
                             on:click=go
                         >
                             <span class="zone-swatch" aria-hidden="true"></span>
                             <span class="zone-name">{z.name.clone()}</span>
                             <span class="zone-count">{count}</span>
                         </button>
-                        {row_actions(origin, drawn_id, z.name.clone())}
+                        {row_actions(lang, origin, drawn_id, z.name.clone())}
                     </li>
                 }
             })
             .collect::<Vec<_>>()
     };
-    let problems = move || zone_problems(geo.active.get().as_ref(), &geo.state());
+    let problems = move || zone_problems(state.lang.get(), geo.active.get().as_ref(), &geo.state());
     let coverage = move || {
         let fences = state.layer(LayerId::Fences);
         let cameras = state.layer(LayerId::Cameras);
@@ -127,14 +125,14 @@ pub fn ZonePanel() -> impl IntoView {
                 data-testid="coverage-gap"
                 data-uncovered-m=format!("{:.0}", gaps.uncovered_m)
                 data-fence-m=format!("{:.0}", gaps.fence_m)
-                title=format!("Sampled every {:.0} m along the fences", gaps.spacing_m)
+                title=messages::coverage_sampling(lang, gaps.spacing_m)
             >
                 <span class="gap-swatch" aria-hidden="true"></span>
-                {format!(
-                    "Fence unseen by cameras: {} of {} ({} stretches)",
-                    distance_text(gaps.uncovered_m),
-                    distance_text(gaps.fence_m),
-                    gaps.gaps.len()
+                {messages::coverage_gap(
+                    lang,
+                    &distance_text(gaps.uncovered_m),
+                    &distance_text(gaps.fence_m),
+                    gaps.gaps.len(),
                 )}
             </p>
         })
@@ -148,21 +146,21 @@ pub fn ZonePanel() -> impl IntoView {
         };
         let result = match text {
             Some(t) => download(name, mime, &t),
-            None => Err("the zones are not loaded: there is no event log yet".to_string()),
+            None => Err(T::NoEventLog.get(lang).to_string()),
         };
         export_error.set(result.err());
     };
     view! {
-        <section class="zone-panel" data-testid="zone-panel" aria-label="Zones">
-            <h2>"Zones"</h2>
+        <section class="zone-panel" data-testid="zone-panel" aria-label=T::Zones.get(lang)>
+            <h2>{T::Zones.get(lang)}</h2>
             <Show when=move || matches!(geo.state(), ZonesState::Loading)>
-                <p class="muted">"Loading zones…"</p>
+                <p class="muted">{T::LoadingZones.get(lang)}</p>
             </Show>
             <ul class="zone-list">{rows}</ul>
-            <ZoneTools />
+            <ZoneTools lang=lang />
             {coverage}
             <div class="zone-export">
-                <span>"Zone event log:"</span>
+                <span>{T::ZoneEventLog.get(lang)}</span>
                 <button data-testid="export-log-geojson" on:click=move |_| export("zone-events.geojson")>"GeoJSON"</button>
                 <button data-testid="export-log-csv" on:click=move |_| export("zone-events.csv")>"CSV"</button>
             </div>
@@ -178,12 +176,12 @@ pub fn ZonePanel() -> impl IntoView {
 
 /// "Edit" and "Delete" (with an inline "Delete? Yes / No") for a drawn zone's row; a
 /// "read-only" tag for a loaded one. `drawn_id`: the id in the drawn list.
-fn row_actions(origin: Origin, drawn_id: Option<String>, name: String) -> AnyView {
+fn row_actions(lang: Lang, origin: Origin, drawn_id: Option<String>, name: String) -> AnyView {
     let ed = use_app().zone_editor;
     let Origin::Drawn(_) = origin else {
         return view! {
-            <span class="zone-source" data-testid="zone-readonly" title="From the centre's zones file: read-only here">
-                "fixed"
+            <span class="zone-source" data-testid="zone-readonly" title=T::ReadOnlyTitle.get(lang)>
+                {T::Fixed.get(lang)}
             </span>
         }
         .into_any();
@@ -209,14 +207,14 @@ fn row_actions(origin: Origin, drawn_id: Option<String>, name: String) -> AnyVie
                         <button
                             class="zone-action"
                             data-testid="zone-edit"
-                            title="Reshape, rename or change the rules"
+                            title=T::EditTitle.get(lang)
                             disabled=move || ed.mode.get() != Mode::Idle
                             on:click=move |_| ed.edit(&a)
                         >
-                            "Edit"
+                            {T::Edit.get(lang)}
                         </button>
-                        <button class="zone-action" data-testid="zone-delete" title="Delete this zone" on:click=move |_| ed.confirm_delete.set(Some(b.clone()))>
-                            "Delete"
+                        <button class="zone-action" data-testid="zone-delete" title=T::DeleteTitle.get(lang) on:click=move |_| ed.confirm_delete.set(Some(b.clone()))>
+                            {T::Delete.get(lang)}
                         </button>
                     }
                 }
@@ -226,10 +224,10 @@ fn row_actions(origin: Origin, drawn_id: Option<String>, name: String) -> AnyVie
                     let name = name.clone();
                     view! {
                         <span class="zone-confirm" role="alert" data-testid="zone-delete-confirm">
-                            {format!("Delete “{name}”?")}
+                            {messages::delete_zone_confirm(lang, &name)}
                         </span>
-                        <button class="zone-action danger" data-testid="zone-delete-yes" on:click=move |_| ed.delete(&yes)>"Yes"</button>
-                        <button class="zone-action" data-testid="zone-delete-no" on:click=move |_| ed.confirm_delete.set(None)>"No"</button>
+                        <button class="zone-action danger" data-testid="zone-delete-yes" on:click=move |_| ed.delete(&yes)>{T::Yes.get(lang)}</button>
+                        <button class="zone-action" data-testid="zone-delete-no" on:click=move |_| ed.confirm_delete.set(None)>{T::No.get(lang)}</button>
                     }
                 }
             </Show>
@@ -241,7 +239,7 @@ fn row_actions(origin: Origin, drawn_id: Option<String>, name: String) -> AnyVie
 /// Draw / export / import buttons, storage problems and the last import's report (in the
 /// zone panel).
 #[component]
-fn ZoneTools() -> impl IntoView {
+fn ZoneTools(lang: Lang) -> impl IntoView {
     let state = use_app();
     let ed = state.zone_editor;
     let geo = state.geofence;
@@ -262,10 +260,10 @@ fn ZoneTools() -> impl IntoView {
         let name = file.name();
         if file.size() > MAX_IMPORT_BYTES {
             ed.import_report.set(Some(ImportReport {
-                error: Some(format!(
-                    "the file is {:.1} MB; zone files of at most {:.0} MB are imported",
+                error: Some(messages::file_too_big(
+                    lang,
                     file.size() / 1e6,
-                    MAX_IMPORT_BYTES / 1e6
+                    MAX_IMPORT_BYTES / 1e6,
                 )),
                 file: name,
                 ..ImportReport::default()
@@ -278,16 +276,13 @@ fn ZoneTools() -> impl IntoView {
                     Some(text) => ed.import_text(&name, &text),
                     None => ed.import_report.set(Some(ImportReport {
                         file: name,
-                        error: Some("the file is not text".to_string()),
+                        error: Some(T::NotText.get(lang).to_string()),
                         ..ImportReport::default()
                     })),
                 },
                 Err(e) => ed.import_report.set(Some(ImportReport {
                     file: name,
-                    error: Some(format!(
-                        "the file could not be read ({})",
-                        js_error_text(&e)
-                    )),
+                    error: Some(messages::file_unreadable(lang, &js_error_text(&e))),
                     ..ImportReport::default()
                 })),
             }
@@ -300,26 +295,13 @@ fn ZoneTools() -> impl IntoView {
     };
     let report = move || {
         ed.import_report.get().map(|r| {
+            let lang = state.lang.get();
             let summary = match &r.error {
-                Some(e) => format!("{}: not imported: {e}.", r.file),
-                None => format!(
-                    "{}: {} imported{}, {} skipped.",
-                    r.file,
-                    plural(r.added.len(), "zone", "zones"),
-                    if r.added.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            " ({})",
-                            r.added
-                                .iter()
-                                .map(|(_, n)| n.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    },
-                    r.rejected.len()
-                ),
+                Some(e) => messages::not_imported(lang, &r.file, e),
+                None => {
+                    let names: Vec<&str> = r.added.iter().map(|(_, n)| n.as_str()).collect();
+                    messages::imported(lang, &r.file, &names, r.rejected.len())
+                }
             };
             let failed = r.error.is_some() || !r.rejected.is_empty();
             view! {
@@ -335,18 +317,18 @@ fn ZoneTools() -> impl IntoView {
                     <ul>
                         {r.renamed.iter().map(|(from, to)| view! {
                             <li data-testid="zone-import-renamed" data-zone-id=to.clone()>
-                                {format!("“{from}” was already taken: imported as “{to}”.")}
+                                {messages::import_renamed(lang, from, to)}
                             </li>
                         }).collect::<Vec<_>>()}
                         {r.rejected.iter().map(|(id, text)| view! {
                             <li class="rejected" data-testid="zone-import-rejected" data-zone-id=id.clone().unwrap_or_default()>
-                                {format!("Skipped {text}")}
+                                {messages::import_skipped(lang, text)}
                             </li>
                         }).collect::<Vec<_>>()}
                         {r.save_error.clone().map(|e| view! { <li class="rejected">{e}</li> })}
                     </ul>
                     <button class="zone-action" data-testid="zone-import-dismiss" on:click=move |_| ed.import_report.set(None)>
-                        "Dismiss"
+                        {T::Dismiss.get(lang)}
                     </button>
                 </div>
             }
@@ -359,26 +341,26 @@ fn ZoneTools() -> impl IntoView {
                 class="zone-draw"
                 data-testid="zone-draw"
                 disabled=move || !idle()
-                title="Draw a new zone on the map"
+                title=T::DrawZoneTitle.get(lang)
                 on:click=move |_| {
                     state.selection.set(None);
                     state.incidents.selected.set(None);
                     ed.start_drawing();
                 }
             >
-                "✎ Draw zone"
+                {T::DrawZone.get(lang)}
             </button>
             <button
                 class="zone-action"
                 data-testid="zone-export"
                 disabled=move || drawn_count() == 0
-                title="Download the drawn zones as GeoJSON"
+                title=T::ExportTitle.get(lang)
                 on:click=export
             >
-                "Export"
+                {T::Export.get(lang)}
             </button>
-            <label class="zone-action zone-import" title="Add zones from a GeoJSON file">
-                "Import…"
+            <label class="zone-action zone-import" title=T::ImportTitle.get(lang)>
+                {T::Import.get(lang)}
                 <input
                     type="file"
                     accept=".geojson,.json,application/geo+json,application/json"
@@ -405,8 +387,9 @@ pub fn ZoneDiagnostics() -> impl IntoView {
     let state = use_app();
     let geo = state.geofence;
     let ed = state.zone_editor;
+    let lang = state.lang.get_untracked();
     let problems = move || {
-        let mut p = zone_problems(geo.active.get().as_ref(), &geo.state());
+        let mut p = zone_problems(state.lang.get(), geo.active.get().as_ref(), &geo.state());
         p.extend(ed.load_problems.get());
         p.extend(ed.save_error.get());
         p
@@ -418,9 +401,9 @@ pub fn ZoneDiagnostics() -> impl IntoView {
             class:has-errors=failing
             data-testid="zone-diagnostics"
             data-count=move || problems().len().to_string()
-            aria-label="Zone problems"
+            aria-label=T::ZoneProblems.get(lang)
         >
-            <span>{move || format!("Zone problems: {}", problems().len())}</span>
+            <span>{move || messages::zone_problems(state.lang.get(), problems().len())}</span>
             <ul>
                 {move || problems().into_iter().map(|p| view! { <li data-testid="zone-diagnostic">{p}</li> }).collect::<Vec<_>>()}
             </ul>
@@ -432,7 +415,9 @@ pub fn ZoneDiagnostics() -> impl IntoView {
 /// flash.
 #[component]
 pub fn AlertTicker() -> impl IntoView {
-    let geo = use_app().geofence;
+    let state = use_app();
+    let geo = state.geofence;
+    let lang = state.lang.get_untracked();
     let unacked = move || geo.alerts.with(|a| a.iter().filter(|a| !a.acked).count());
     let items = move || {
         geo.alerts
@@ -455,7 +440,7 @@ pub fn AlertTicker() -> impl IntoView {
                     >
                         <span class="alert-time">{time}</span>
                         <span class="alert-text">
-                            {format!("{} {} {}", a.incident_id, kind_text(a.kind), a.zone_name)}
+                            {format!("{} {} {}", a.incident_id, labels::event_verb(lang, a.kind), a.zone_name)}
                         </span>
                         <button
                             class="alert-ack"
@@ -463,7 +448,7 @@ pub fn AlertTicker() -> impl IntoView {
                             disabled=a.acked
                             on:click=move |_| geo.acknowledge(Some(seq))
                         >
-                            {if a.acked { "Acked" } else { "Ack" }}
+                            {if a.acked { T::Acked.get(lang) } else { T::Ack.get(lang) }}
                         </button>
                     </li>
                 }
@@ -472,14 +457,14 @@ pub fn AlertTicker() -> impl IntoView {
     };
     view! {
         <Show when=move || geo.alerts.with(|a| !a.is_empty())>
-            <section class="panel alert-ticker" data-testid="alert-ticker" data-map-reserved="" aria-label="Zone alerts" aria-live="polite">
+            <section class="panel alert-ticker" data-testid="alert-ticker" data-map-reserved="" aria-label=T::ZoneAlerts.get(lang) aria-live="polite">
                 <header>
-                    <h2>"Zone alerts"</h2>
+                    <h2>{T::ZoneAlerts.get(lang)}</h2>
                     <span class="alert-unacked" data-testid="alert-unacked" data-count=move || unacked().to_string()>
-                        {move || format!("{} new", unacked())}
+                        {move || messages::new_alerts(state.lang.get(), unacked())}
                     </span>
                     <button class="alert-ack-all" data-testid="alert-ack-all" on:click=move |_| geo.acknowledge(None)>
-                        "Ack all"
+                        {T::AckAll.get(lang)}
                     </button>
                 </header>
                 <ul>{items}</ul>
@@ -494,7 +479,8 @@ pub fn AlertTicker() -> impl IntoView {
 /// clears it.
 #[component]
 pub fn CriticalFlash() -> impl IntoView {
-    let geo = use_app().geofence;
+    let state = use_app();
+    let geo = state.geofence;
     // Unacknowledged critical alerts, and their zones (names, ids), newest first, once each.
     let pending = move || {
         geo.alerts.with(|alerts| {
@@ -517,7 +503,7 @@ pub fn CriticalFlash() -> impl IntoView {
                 let (n, zones) = pending();
                 let ids = zones.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>().join(" ");
                 let names = zones.iter().map(|(_, name)| name.as_str()).collect::<Vec<_>>().join(" · ");
-                let what = if n == 1 { "1 critical alert".to_string() } else { format!("{n} critical alerts") };
+                let what = messages::critical_alerts(state.lang.get(), n);
                 view! {
                     <div
                         class="critical-flash"

@@ -7,7 +7,7 @@
 //! instant so summer time is right: `env::local_offset_min`): the list shows `HH:MM:SS` for
 //! today's local date and the date (`3 Dec 07:59`) otherwise, and flags times more than the
 //! core's `CLOCK_SKEW_TOLERANCE_MS` ahead of this device's clock as clock skew (row and card;
-//! the decision is `Timestamp::recency`, the words are here). Positions are WGS84 degrees;
+//! the decision is `Timestamp::recency`, the words are `strings`'). Positions are WGS84 degrees;
 //! distances in the card are ground metres. A kind the client does not know shows as "Other
 //! (its text)". Every text from the API (ids, kinds, descriptions, sources, property values)
 //! is rendered as a text node, never as HTML.
@@ -25,6 +25,7 @@ use crate::core::units::Zoom;
 use crate::env::{local_offset_min, window_size};
 use crate::feed::IncidentSelection;
 use crate::state::use_app;
+use crate::strings::{Lang, T, labels, messages};
 use crate::widgets::{KindIcon, clock, distance_text};
 
 /// Rows rendered in the list at most (the total still counts every match).
@@ -38,11 +39,6 @@ fn date_time(t: Timestamp) -> String {
     t.date_time_text(local_offset_min(t.millis()))
 }
 
-/// Month abbreviations of list dates ("3 Dec 07:59").
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
 /// How `t` stands against this device's clock `now` (each dated at its own local offset).
 fn recency(t: Timestamp, now: Timestamp) -> Recency {
     t.recency(
@@ -54,16 +50,12 @@ fn recency(t: Timestamp, now: Timestamp) -> Recency {
 
 /// A list row's time: `HH:MM:SS` on today's local date, else the date and minute
 /// (`3 Dec 07:59`, with the year when it is not this year: `3 Dec 2024 07:59`).
-fn list_time(t: Timestamp, now: Timestamp, recency: Recency) -> String {
+fn list_time(lang: Lang, t: Timestamp, now: Timestamp, recency: Recency) -> String {
     if recency.is_today() {
         return clock(t);
     }
     let l = t.local(local_offset_min(t.millis()));
-    let month = usize::from(l.month)
-        .checked_sub(1)
-        .and_then(|m| MONTHS.get(m))
-        .copied()
-        .unwrap_or("?");
+    let month = labels::month(lang, l.month);
     let this_year = now.local(local_offset_min(now.millis())).year;
     if l.year == this_year {
         format!("{} {month} {:02}:{:02}", l.day, l.hour, l.minute)
@@ -72,25 +64,13 @@ fn list_time(t: Timestamp, now: Timestamp, recency: Recency) -> String {
     }
 }
 
-/// How far a time is ahead of this device's clock, rounded: "10 minutes", "3 h 05 min",
-/// "2 days".
-fn ahead_text(ms: i64) -> String {
-    let min = ms.saturating_add(30_000) / 60_000;
-    if min < 120 {
-        format!("{min} minute{}", if min == 1 { "" } else { "s" })
-    } else if min < 48 * 60 {
-        format!("{} h {:02} min", min / 60, min % 60)
-    } else {
-        format!("{} days", min / (24 * 60))
-    }
-}
-
 /// The kind's name, with the API's own text for a kind this client does not know
 /// ("Other (drone_sighting)").
-fn kind_label(kind: IncidentKind, kind_text: Option<&str>) -> String {
+fn kind_label(lang: Lang, kind: IncidentKind, kind_text: Option<&str>) -> String {
+    let name = labels::incident_kind(lang, kind);
     match kind_text {
-        Some(text) => format!("{} ({text})", kind.label()),
-        None => kind.label().to_string(),
+        Some(text) => format!("{name} ({text})"),
+        None => name.to_string(),
     }
 }
 
@@ -124,7 +104,7 @@ struct Row {
 
 impl Row {
     /// The row of `i` at this device's time `now`.
-    fn of(i: &Incident, now: Timestamp) -> Row {
+    fn of(lang: Lang, i: &Incident, now: Timestamp) -> Row {
         let when = recency(i.updated_at, now);
         let mut description: String = i.description.chars().take(160).collect();
         if description.len() < i.description.len() {
@@ -137,7 +117,7 @@ impl Row {
             severity: i.severity.get(),
             open: i.is_open(),
             updated: i.updated_at,
-            time_text: list_time(i.updated_at, now, when),
+            time_text: list_time(lang, i.updated_at, now, when),
             skew: when.skew_ms().is_some(),
             description,
             source: i.source.clone(),
@@ -155,18 +135,20 @@ fn select_value(ev: &leptos::ev::Event) -> String {
 pub fn IncidentPanel(#[prop(optional)] children: Option<Children>) -> impl IntoView {
     let state = use_app();
     let feed = state.incidents;
+    let lang = state.lang.get_untracked();
     // Open on desktops and the wall; folded on small tablets so the map stays visible.
     let (open, set_open) = signal(window_size().0 >= NARROW_CSS_PX);
     let listing_memo = Memo::new(move |_| {
         feed.version.track();
         let filter = feed.filter.get();
+        let lang = state.lang.get();
         let now = Timestamp::from_millis(feed.clock.get()).unwrap_or(Timestamp::EPOCH);
         feed.with_store(|s| {
             let l = listing(s, &filter, now, LIST_LIMIT);
             let rows = l
                 .rows
                 .into_iter()
-                .map(|i| Row::of(i, now))
+                .map(|i| Row::of(lang, i, now))
                 .collect::<Vec<_>>();
             (l.total, rows)
         })
@@ -214,17 +196,17 @@ pub fn IncidentPanel(#[prop(optional)] children: Option<Children>) -> impl IntoV
                 >
                     <KindIcon kind=r.kind class=severity_class(r.severity, r.open) />
                     <span class="row-time" title=date_time(r.updated)>{r.time_text.clone()}</span>
-                    <span class="row-kind">{kind_label(r.kind, r.kind_text.as_deref())}</span>
+                    <span class="row-kind">{kind_label(lang, r.kind, r.kind_text.as_deref())}</span>
                     <span class=format!("row-sev sev-{}", r.severity)>{format!("S{}", r.severity)}</span>
-                    {(!r.open).then(|| view! { <span class="row-closed">"closed"</span> })}
+                    {(!r.open).then(|| view! { <span class="row-closed">{T::ClosedTag.get(lang)}</span> })}
                     <span class="row-desc">{r.description.clone()}</span>
                     {r.skew.then(|| view! {
                         <span
                             class="row-skew"
                             data-testid="incident-row-clock-skew"
-                            title="This time is ahead of this device's clock: the source's clock or this device's is wrong"
+                            title=T::ClockSkewTitle.get(lang)
                         >
-                            "⚠ clock skew"
+                            {T::ClockSkewTag.get(lang)}
                         </span>
                     })}
                     {r.source.clone().map(|s| view! { <span class="row-source">{s}</span> })}
@@ -235,34 +217,34 @@ pub fn IncidentPanel(#[prop(optional)] children: Option<Children>) -> impl IntoV
 
     let diagnostics = move || feed.diagnostics.get();
     view! {
-        <aside class="panel incident-panel" class:collapsed=move || !open.get() data-testid="incident-panel" data-map-reserved="" aria-label="Incidents">
+        <aside class="panel incident-panel" class:collapsed=move || !open.get() data-testid="incident-panel" data-map-reserved="" aria-label=T::Incidents.get(lang)>
             <header class="incident-head">
-                <h2>"Incidents"</h2>
+                <h2>{T::Incidents.get(lang)}</h2>
                 <span class="incident-total" data-testid="incident-total" data-count=move || total().to_string()>
-                    {move || format!("{} shown", total())}
+                    {move || messages::shown(state.lang.get(), total())}
                 </span>
                 <button
                     class="collapse"
                     data-testid="incident-panel-toggle"
                     aria-expanded=move || open.get().to_string()
-                    title=move || if open.get() { "Hide the incident list" } else { "Show the incident list" }
+                    title=move || if open.get() { T::HideIncidentList.get(lang) } else { T::ShowIncidentList.get(lang) }
                     on:click=move |_| set_open.update(|o| *o = !*o)
                 >
                     {move || if open.get() { "▾" } else { "▸" }}
                 </button>
             </header>
             <Show when=move || open.get()>
-                <IncidentFilters />
+                <IncidentFilters lang=lang />
                 <ol class="incident-list" data-testid="incident-list">
                     <For each=rows key=Row::clone children=row_view />
                 </ol>
                 <Show when=move || { total() > LIST_LIMIT }>
                     <p class="list-more">
-                        {move || format!("{} more not listed: narrow the filters", total() - LIST_LIMIT)}
+                        {move || messages::more_not_listed(state.lang.get(), total() - LIST_LIMIT)}
                     </p>
                 </Show>
                 <Show when=move || total() == 0>
-                    <p class="list-empty" data-testid="incident-list-empty">"No incidents match the filters."</p>
+                    <p class="list-empty" data-testid="incident-list-empty">{T::NoIncidentsMatch.get(lang)}</p>
                 </Show>
             </Show>
             <footer
@@ -271,9 +253,14 @@ pub fn IncidentPanel(#[prop(optional)] children: Option<Children>) -> impl IntoV
                 data-testid="feed-diagnostics"
                 data-rejected=move || diagnostics().rejected.to_string()
             >
-                <span>{move || format!("Rejected events: {}", diagnostics().rejected)}</span>
+                <span>{move || messages::rejected_events(state.lang.get(), diagnostics().rejected)}</span>
                 <span class="last-error" data-testid="feed-last-error">
-                    {move || diagnostics().last_error.unwrap_or_default()}
+                    {move || {
+                        diagnostics()
+                            .last_error
+                            .map(|e| messages::incident_error(state.lang.get(), &e))
+                            .unwrap_or_default()
+                    }}
                 </span>
             </footer>
             {children.map(|c| c())}
@@ -283,7 +270,7 @@ pub fn IncidentPanel(#[prop(optional)] children: Option<Children>) -> impl IntoV
 
 /// The incident filters (kinds, severity, status, time window) and the list order.
 #[component]
-fn IncidentFilters() -> impl IntoView {
+fn IncidentFilters(lang: Lang) -> impl IntoView {
     let feed = use_app().incidents;
     let set_filter = move |f: &dyn Fn(&mut IncidentFilter)| feed.filter.update(|x| f(x));
     let kind_boxes = IncidentKind::ALL
@@ -294,7 +281,7 @@ fn IncidentFilters() -> impl IntoView {
                     .with(|f| f.kinds.get(kind.index()).copied().unwrap_or(true))
             };
             view! {
-                <label class="kind-filter" title=kind.label()>
+                <label class="kind-filter" title=labels::incident_kind(lang, kind)>
                     <input
                         type="checkbox"
                         data-testid=format!("incident-filter-kind-{}", kind.key())
@@ -309,18 +296,18 @@ fn IncidentFilters() -> impl IntoView {
                         }
                     />
                     <KindIcon kind=kind class="filter-icon" />
-                    <span>{kind.label()}</span>
+                    <span>{labels::incident_kind(lang, kind)}</span>
                 </label>
             }
         })
         .collect_view();
 
     view! {
-                <div class="incident-filters" role="group" aria-label="Incident filters">
+                <div class="incident-filters" role="group" aria-label=T::IncidentFilters.get(lang)>
                     <div class="kind-filters">{kind_boxes}</div>
                     <div class="select-filters">
                         <label>
-                            "Severity"
+                            {T::Severity.get(lang)}
                             <select
                                 data-testid="incident-filter-severity"
                                 prop:value=move || feed.filter.with(|f| f.min_severity.to_string())
@@ -329,15 +316,15 @@ fn IncidentFilters() -> impl IntoView {
                                     set_filter(&|f| f.min_severity = v);
                                 }
                             >
-                                <option value="1">"All"</option>
-                                <option value="2">"2 and above"</option>
-                                <option value="3">"3 and above"</option>
-                                <option value="4">"4 and above"</option>
-                                <option value="5">"5 only"</option>
+                                <option value="1">{T::SeverityAll.get(lang)}</option>
+                                <option value="2">{T::Severity2Up.get(lang)}</option>
+                                <option value="3">{T::Severity3Up.get(lang)}</option>
+                                <option value="4">{T::Severity4Up.get(lang)}</option>
+                                <option value="5">{T::Severity5Only.get(lang)}</option>
                             </select>
                         </label>
                         <label>
-                            "Status"
+                            {T::Status.get(lang)}
                             <select
                                 data-testid="incident-filter-status"
                                 prop:value=move || feed.filter.with(|f| f.status.key())
@@ -346,11 +333,11 @@ fn IncidentFilters() -> impl IntoView {
                                     set_filter(&|f| f.status = v);
                                 }
                             >
-                                {StatusFilter::ALL.map(|s| view! { <option value=s.key()>{s.label()}</option> }).to_vec()}
+                                {StatusFilter::ALL.map(|s| view! { <option value=s.key()>{labels::status_filter(lang, s)}</option> }).to_vec()}
                             </select>
                         </label>
                         <label>
-                            "Updated"
+                            {T::UpdatedFilter.get(lang)}
                             <select
                                 data-testid="incident-filter-window"
                                 prop:value=move || feed.filter.with(|f| f.window.key())
@@ -359,11 +346,11 @@ fn IncidentFilters() -> impl IntoView {
                                     set_filter(&|f| f.window = v);
                                 }
                             >
-                                {TimeWindow::ALL.map(|w| view! { <option value=w.key()>{w.label()}</option> }).to_vec()}
+                                {TimeWindow::ALL.map(|w| view! { <option value=w.key()>{labels::time_window(lang, w)}</option> }).to_vec()}
                             </select>
                         </label>
                         <label>
-                            "Order"
+                            {T::Order.get(lang)}
                             <select
                                 data-testid="incident-sort"
                                 prop:value=move || feed.filter.with(|f| f.sort.key())
@@ -372,7 +359,7 @@ fn IncidentFilters() -> impl IntoView {
                                     set_filter(&|f| f.sort = v);
                                 }
                             >
-                                {SortOrder::ALL.map(|o| view! { <option value=o.key()>{o.label()}</option> }).to_vec()}
+                                {SortOrder::ALL.map(|o| view! { <option value=o.key()>{labels::sort_order(lang, o)}</option> }).to_vec()}
                             </select>
                         </label>
                     </div>
@@ -394,6 +381,7 @@ pub fn IncidentCard() -> impl IntoView {
     });
     move || {
         content.get().map(|(pinned, inc)| {
+            let lang = state.lang.get();
             let names = state
                 .config
                 .get_untracked()
@@ -402,32 +390,29 @@ pub fn IncidentCard() -> impl IntoView {
                 .incidents
                 .properties;
             let core_keys: Vec<String> = names.fields().iter().map(|(_, v)| v.to_string()).collect();
-            let ns = |v: f64, pos: &str, neg: &str| {
-                format!("{:.5}° {}", v.abs(), if v >= 0.0 { pos } else { neg })
-            };
+            let row = |k: T, v: String| (k.get(lang).to_string(), v);
             let mut rows: Vec<(String, String)> = vec![
-                ("Updated".into(), date_time(inc.updated_at)),
-                ("Reported".into(), date_time(inc.reported_at)),
-                (
-                    "Position".into(),
-                    format!(
-                        "{}, {}",
-                        ns(inc.position.lat, "N", "S"),
-                        ns(inc.position.lon, "E", "W")
-                    ),
+                row(T::RowUpdated, date_time(inc.updated_at)),
+                row(T::RowReported, date_time(inc.reported_at)),
+                row(
+                    T::RowPosition,
+                    messages::lat_lon(lang, inc.position.lat, inc.position.lon),
                 ),
             ];
             if let Some(a) = inc.accuracy_m {
-                rows.push(("Accuracy".into(), format!("± {a:.0} m")));
+                rows.push(row(T::RowAccuracy, format!("± {a:.0} m")));
             }
             if let Some(s) = &inc.source {
-                rows.push(("Source".into(), s.clone()));
+                rows.push(row(T::RowSource, s.clone()));
             }
             if !inc.track.is_empty() {
-                rows.push(("Track".into(), format!("{} earlier positions", inc.track.len())));
+                rows.push(row(
+                    T::RowTrack,
+                    messages::earlier_positions(lang, inc.track.len()),
+                ));
             }
-            rows.extend(situation_rows(&inc));
-            rows.push(("Description".into(), inc.description.clone()));
+            rows.extend(situation_rows(lang, &inc));
+            rows.push(row(T::RowDescription, inc.description.clone()));
             for (k, v) in &inc.properties {
                 if !core_keys.iter().any(|c| c == k) {
                     rows.push((k.clone(), v.clone()));
@@ -444,7 +429,7 @@ pub fn IncidentCard() -> impl IntoView {
                     }
                 })
                 .collect_view();
-            let status = inc.status.label();
+            let status = labels::status(lang, inc.status);
             // Clock skew follows this device's clock (the card stays while it ticks).
             let updated = inc.updated_at;
             let skew = move || {
@@ -460,32 +445,29 @@ pub fn IncidentCard() -> impl IntoView {
                     data-kind-text=inc.kind_text.clone()
                     data-clock-skew=move || skew().map(|_| "true")
                     class:pinned=pinned
-                    aria-label="Incident details"
+                    aria-label=T::IncidentDetails.get(lang)
                 >
                     <header>
                         <KindIcon kind=inc.kind class=severity_class(inc.severity.get(), inc.is_open()) />
                         <h2 data-testid="info-card-title">
-                            {format!("{} · {}", kind_label(inc.kind, inc.kind_text.as_deref()), inc.id)}
+                            {format!("{} · {}", kind_label(lang, inc.kind, inc.kind_text.as_deref()), inc.id)}
                         </h2>
                         <button
                             class="close"
                             data-testid="info-card-close"
-                            aria-label="Close"
+                            aria-label=T::Close.get(lang)
                             on:click=move |_| feed.selected.set(None)
                         >
                             "×"
                         </button>
                     </header>
                     <p class="info-kind">
-                        <span class=format!("row-sev sev-{}", inc.severity.get())>{format!("Severity {}", inc.severity.get())}</span>
+                        <span class=format!("row-sev sev-{}", inc.severity.get())>{messages::severity(lang, inc.severity.get())}</span>
                         {format!(" · {status}")}
                     </p>
                     {move || skew().map(|ms| view! {
                         <p class="info-skew" data-testid="info-card-clock-skew" role="note">
-                            {format!(
-                                "⚠ Clock skew: updated {} ahead of this device's clock",
-                                ahead_text(ms),
-                            )}
+                            {messages::clock_skew_note(lang, &messages::ahead(lang, ms))}
                         </p>
                     })}
                     <table>
@@ -498,7 +480,7 @@ pub fn IncidentCard() -> impl IntoView {
 }
 
 /// The incident card's geofencing rows: zones, cameras, nearest fence and port.
-fn situation_rows(inc: &Incident) -> Vec<(String, String)> {
+fn situation_rows(lang: Lang, inc: &Incident) -> Vec<(String, String)> {
     let state = use_app();
     let geo = state.geofence;
     let fences = state.layer_untracked(LayerId::Fences);
@@ -514,24 +496,25 @@ fn situation_rows(inc: &Incident) -> Vec<(String, String)> {
     );
     let list = |v: &[String]| {
         if v.is_empty() {
-            "none".to_string()
+            T::NoneListed.get(lang).to_string()
         } else {
             v.join(", ")
         }
     };
+    let row = |k: T, v: String| (k.get(lang).to_string(), v);
     let mut rows = vec![
-        ("Zones".to_string(), list(&s.zones)),
-        ("Seen by cameras".to_string(), list(&s.cameras)),
+        row(T::RowZones, list(&s.zones)),
+        row(T::RowSeenBy, list(&s.cameras)),
     ];
     if let Some((d, name)) = s.fence {
-        rows.push((
-            "Nearest fence".to_string(),
+        rows.push(row(
+            T::RowNearestFence,
             format!("{} ({name})", distance_text(d)),
         ));
     }
     if let Some((d, name)) = s.port {
-        rows.push((
-            "Nearest port".to_string(),
+        rows.push(row(
+            T::RowNearestPort,
             format!("{} ({name})", distance_text(d)),
         ));
     }

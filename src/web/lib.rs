@@ -32,13 +32,14 @@ pub mod map;
 pub mod panic;
 pub mod render;
 pub mod state;
+pub mod strings;
 pub mod widgets;
 pub mod zone_editor;
 pub mod zone_editor_ui;
 
 use leptos::prelude::*;
 
-use crate::core::display::{DisplayMode, UnknownMode};
+use crate::core::display::DisplayMode;
 use crate::core::projection::to_mercator;
 use crate::core::units::{LonLat, Zoom};
 use crate::core::viewport::{Viewport, region_bounds};
@@ -49,6 +50,7 @@ use geofence_ui::{AlertTicker, CriticalFlash, ZoneDiagnostics, ZonePanel};
 use incident_ui::{IncidentCard, IncidentPanel};
 use map::{MapCanvas, Runtime};
 use state::AppState;
+use strings::{Lang, T, messages};
 use zone_editor_ui::ZoneEditorPanel;
 
 /// Mounts the app on `<body>`; `main.rs` calls only this.
@@ -67,15 +69,16 @@ pub fn App() -> impl IntoView {
     let (w, h, dpr) = window_size();
     let initial = Viewport::fit(&region_bounds(), w, h, dpr, 24.0);
     let state = AppState::new(config_url, initial);
+    let lang = Lang::from_query(query_param("lang").as_deref());
+    state.lang.set(lang);
+    let config_problem = config_problem.map(|value| messages::config_param_refused(lang, &value));
     // The display mode (`?mode=desk|wall|tablet`); an unknown value is shown, the desk is used.
     let mode_problem = match DisplayMode::from_query(query_param("mode").as_deref()) {
         Ok(mode) => {
             state.mode.set(mode);
             None
         }
-        Err(UnknownMode(value)) => Some(format!(
-            "Unknown display mode \"{value}\" in the address (?mode=): use desk, wall or tablet. Showing the desk layout."
-        )),
+        Err(e) => Some(messages::unknown_mode(lang, &e)),
     };
     provide_context(state);
     let runtime = Runtime::new();
@@ -127,12 +130,12 @@ pub fn App() -> impl IntoView {
     // The whole page knows whether the picture is stale (CSS dims what it shows).
     let feed_key = move || state.incidents.status.with(|v| v.status.key());
     view! {
-        <main class="app" data-feed=feed_key data-mode=move || state.mode.get().key()>
+        <main class="app" lang=move || state.lang.get().key() data-feed=feed_key data-mode=move || state.mode.get().key()>
             <MapCanvas runtime=runtime />
             <div class="left-column">
                 <header class="title-bar" data-map-reserved="">
-                    <h1>"Calais command centre"</h1>
-                    <span class="subtitle">"Channel region · live incidents"</span>
+                    <h1>{T::AppTitle.get(lang)}</h1>
+                    <span class="subtitle">{T::AppSubtitle.get(lang)}</span>
                 </header>
                 <IncidentStrip />
                 {config_problem.map(|p| view! {
@@ -147,7 +150,7 @@ pub fn App() -> impl IntoView {
                 </IncidentPanel>
             </div>
             <Show when=move || !state.ready.get()>
-                <div class="loading" role="status" data-testid="loading">"Loading map data…"</div>
+                <div class="loading" role="status" data-testid="loading">{T::LoadingMap.get(lang)}</div>
             </Show>
             <AlertTicker />
             <CriticalFlash />

@@ -2,7 +2,8 @@
 //! about each layer's data ([`LayerState`], held by `state::AppState`).
 //!
 //! This module only moves text: parsing and validation are the core's (`core::config`,
-//! `core::ingest`). Every failure becomes a message that names the URL and the problem.
+//! `core::ingest`). Every failure is a [`LoadError`] that names the URL and the problem as
+//! values; `strings::messages::load_error` words it in the operator's language.
 //! URLs are relative to the page; layer data is EPSG:3857 once ingested.
 
 use std::sync::Arc;
@@ -11,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use gloo_net::http::Request;
 use web_sys::RequestCache;
 
-use crate::core::config::{Config, parse_config};
+use crate::core::config::{Config, ConfigError, parse_config};
 use crate::core::ingest::ingest_layer;
 use crate::core::model::{LayerData, LayerId};
 
@@ -23,7 +24,27 @@ pub enum LayerState {
     /// Loaded; `version` changes whenever the data does (it keys the renderer's caches).
     Loaded { data: Arc<LayerData>, version: u64 },
     /// Could not load at all (network, HTTP status, not JSON, not a FeatureCollection).
-    Failed { message: String },
+    Failed { error: LoadError },
+}
+
+/// Why a file (config, layer, zones) could not be used.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoadError {
+    /// The request failed (network, CORS, …); the browser's description.
+    Unreachable { url: String, detail: String },
+    /// The server answered with an error status.
+    Http {
+        url: String,
+        status: u16,
+        status_text: String,
+    },
+    /// The answer's body could not be read; the browser's description.
+    Unreadable { url: String, detail: String },
+    /// The config is not JSON or a field is invalid.
+    Config { url: String, error: ConfigError },
+    /// A layer's or the zones' GeoJSON is unusable: the core reader's reason (its `Display`
+    /// text until the readers return structured reasons).
+    Data { url: String, reason: String },
 }
 
 impl LayerState {
@@ -50,56 +71,63 @@ impl LayerState {
 static NEXT_VERSION: AtomicU64 = AtomicU64::new(1);
 
 /// GETs `url` as text; HTTP errors are errors (with the status), not empty layers.
-pub async fn fetch_text(url: &str) -> Result<String, String> {
+pub async fn fetch_text(url: &str) -> Result<String, LoadError> {
     let response = Request::get(url)
         // Revalidate with the server each time: the data layers change under us.
         .cache(RequestCache::NoCache)
         .send()
         .await
-        .map_err(|e| format!("could not load {url}: {e}"))?;
+        .map_err(|e| LoadError::Unreachable {
+            url: url.to_string(),
+            detail: e.to_string(),
+        })?;
     if !response.ok() {
-        let status = response.status();
-        let text = response.status_text();
-        return Err(format!("could not load {url}: HTTP {status} {text}")
-            .trim_end()
-            .to_string());
+        return Err(LoadError::Http {
+            url: url.to_string(),
+            status: response.status(),
+            status_text: response.status_text(),
+        });
     }
-    response
-        .text()
-        .await
-        .map_err(|e| format!("could not read {url}: {e}"))
+    response.text().await.map_err(|e| LoadError::Unreadable {
+        url: url.to_string(),
+        detail: e.to_string(),
+    })
 }
 
 /// Loads and validates the config.
-pub async fn load_config(url: String) -> Result<Config, String> {
+pub async fn load_config(url: String) -> Result<Config, LoadError> {
     let text = fetch_text(&url).await?;
-    parse_config(&text).map_err(|e| format!("{url}: {e}"))
+    parse_config(&text).map_err(|error| LoadError::Config { url, error })
 }
 
 /// Loads one layer once the config is known (`None`: still loading).
 /// A config that failed to load falls back to the defaults (its banner says so).
-pub async fn load_layer(id: LayerId, config: Option<Result<Config, String>>) -> LayerState {
+pub async fn load_layer(id: LayerId, config: Option<Result<Config, LoadError>>) -> LayerState {
     let Some(config) = config else {
         return LayerState::Loading;
     };
     let config = config.unwrap_or_default();
     let url = config.layers.get(id).to_string();
     match fetch_text(&url).await {
-        Err(message) => LayerState::Failed { message },
+        Err(error) => LayerState::Failed { error },
         Ok(text) => match ingest_layer(id, &text, &config.properties) {
             Ok(data) => LayerState::Loaded {
                 data: Arc::new(data),
                 version: NEXT_VERSION.fetch_add(1, Ordering::Relaxed),
             },
             Err(e) => LayerState::Failed {
-                message: format!("{url}: {e}"),
+                error: LoadError::Data {
+                    url,
+                    reason: e.to_string(),
+                },
             },
         },
     }
 }
 
 /// The config URL from the `?config=` parameter's decoded value (`env::query_param`),
-/// accepted only as a same-origin relative path; the default without one.
+/// accepted only as a same-origin relative path; the default without one. The error is the
+/// refused value (`strings::messages::config_param_refused` words it).
 pub fn config_url(param: Option<String>) -> Result<String, String> {
     const DEFAULT: &str = "public/config.json";
     let Some(value) = param else {
@@ -113,9 +141,7 @@ pub fn config_url(param: Option<String>) -> Result<String, String> {
         || lower.starts_with("data:")
         || value.contains('\\')
     {
-        return Err(format!(
-            "?config={value} ignored: only a relative path on this server is allowed"
-        ));
+        return Err(value);
     }
     Ok(value)
 }

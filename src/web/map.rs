@@ -457,7 +457,7 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
             }
             tabindex="0"
             role="application"
-            aria-label="Map of the Channel region. Drag or use the arrow keys to pan, + and - to zoom."
+            aria-label=crate::strings::T::MapAria.get(state.lang.get_untracked())
             on:pointerdown=on_down
             on:pointermove=on_move
             on:pointerup=on_up

@@ -80,7 +80,7 @@ impl FrameKind {
 #[derive(Clone, Copy)]
 pub struct AppState {
     /// `public/config.json` (or `?config=`); a failure falls back to the defaults and is shown.
-    pub config: LocalResource<Result<Config, String>>,
+    pub config: LocalResource<Result<Config, crate::load::LoadError>>,
     pub view: RwSignal<Viewport>,
     /// Indexed like [`LayerId::ALL`]; `None` while the first fetch is under way.
     pub layers: [LocalResource<LayerState>; 4],
@@ -105,6 +105,8 @@ pub struct AppState {
     /// How the app presents itself (desk, wall, tablet): `?mode=`, set by the app at start;
     /// panels and layers read it (the root carries it as `data-mode`).
     pub mode: RwSignal<crate::core::display::DisplayMode>,
+    /// The operator's language (English by default; `?lang=` at start, issue 14's switch).
+    pub lang: RwSignal<crate::strings::Lang>,
 }
 
 impl AppState {
@@ -139,6 +141,7 @@ impl AppState {
             zone_editor: crate::zone_editor::ZoneEditor::new(geofence),
             zones_on: RwSignal::new(true),
             mode: RwSignal::new(crate::core::display::DisplayMode::default()),
+            lang: RwSignal::new(crate::strings::Lang::default()),
         }
     }
 

@@ -1,5 +1,5 @@
 //! Small views and texts that several panels show: the incident kind icon, local clock
-//! times, ground distances, counted nouns. What two panels share lives here (or lower), so a
+//! times, ground distances (numbers and units only; words are `strings`'). What two panels share lives here (or lower), so a
 //! panel never imports another panel.
 //!
 //! Units: times are ms since the Unix epoch, shown as local wall-clock `HH:MM:SS` in the
@@ -30,11 +30,6 @@ pub fn distance_text(m: f64) -> String {
     } else {
         format!("{:.1} km", m / 1_000.0)
     }
-}
-
-/// "1 zone", "3 zones".
-pub fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The small shape drawn for a kind (the same shapes as on the map), coloured by CSS class.

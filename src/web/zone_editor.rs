@@ -83,8 +83,9 @@ pub struct ZoneEditor {
     pub critical: RwSignal<bool>,
     /// The dwell time as typed (seconds; empty: none).
     pub dwell: RwSignal<String>,
-    /// The last refusal or validation error of the draft or the form.
-    pub error: RwSignal<Option<String>>,
+    /// The last refusal or validation error of the draft or the form (the editor panel words
+    /// it through `strings::messages::draft_error`).
+    pub error: RwSignal<Option<DraftError>>,
     /// The pointer while drawing (CSS px), for the rubber-band edge.
     pub pointer: RwSignal<Option<(f64, f64)>>,
     /// The vertex being dragged.
@@ -284,12 +285,9 @@ impl ZoneEditor {
         if d.can_close() {
             self.mode.set(Mode::Shaping);
             self.pointer.set(None);
-            self.error
-                .set(d.check().err().map(|e| capitalise(&e.to_string())));
+            self.error.set(d.check().err());
         } else {
-            self.error.set(Some(capitalise(
-                &DraftError::TooFew(d.distinct_count()).to_string(),
-            )));
+            self.error.set(Some(DraftError::TooFew(d.distinct_count())));
         }
     }
 
@@ -313,7 +311,7 @@ impl ZoneEditor {
                 match outcome {
                     TapOutcome::Added(_) => self.error.set(None),
                     TapOutcome::Close => self.finish(),
-                    TapOutcome::Refused(e) => self.error.set(Some(capitalise(&e.to_string()))),
+                    TapOutcome::Refused(e) => self.error.set(Some(e)),
                 }
                 true
             }
@@ -384,7 +382,7 @@ impl ZoneEditor {
         self.drag.set(None);
         // The outline changed: say now whether it is valid.
         let problem = self.draft.with_untracked(|d| d.check().err());
-        self.error.set(problem.map(|e| capitalise(&e.to_string())));
+        self.error.set(problem);
         true
     }
 
@@ -418,7 +416,7 @@ impl ZoneEditor {
         }
         let form = match self.form() {
             Ok(f) => f,
-            Err(e) => return self.error.set(Some(capitalise(&e.to_string()))),
+            Err(e) => return self.error.set(Some(e)),
         };
         let editing = self.editing.get_untracked();
         let id = match &editing {
@@ -434,7 +432,7 @@ impl ZoneEditor {
         };
         let zone = match zone {
             Ok(z) => z,
-            Err(e) => return self.error.set(Some(capitalise(&e.to_string()))),
+            Err(e) => return self.error.set(Some(e)),
         };
         let mut zones: Vec<Zone> = self.geo.drawn.with_untracked(|d| d.zones.to_vec());
         match zones.iter_mut().find(|z| Some(&z.id) == editing.as_ref()) {
@@ -532,13 +530,5 @@ impl ZoneEditor {
         self.pointer.track();
         self.drag.track();
         self.fixed.track();
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }

@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 
 use crate::core::geofence::{ZoneKind, ZoneRules};
 use crate::state::use_app;
-use crate::widgets::plural;
+use crate::strings::{T, labels, messages};
 use crate::zone_editor::Mode;
 
 /// The tag name of the key event's target (upper case), if it is an element.
@@ -26,7 +26,9 @@ fn target_tag(ev: &web_sys::KeyboardEvent) -> String {
 /// rules, Save / Cancel), floating beside the layer panel while a zone is under way.
 #[component]
 pub fn ZoneEditorPanel() -> impl IntoView {
-    let ed = use_app().zone_editor;
+    let state = use_app();
+    let ed = state.zone_editor;
+    let lang = state.lang.get_untracked();
     // Keys while drawing or shaping (not while typing in the form).
     let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
         let mode = ed.mode.get_untracked();
@@ -56,17 +58,14 @@ pub fn ZoneEditorPanel() -> impl IntoView {
     let new_zone = move || ed.editing.with(Option::is_none);
     let fixed = move || ed.outline_fixed();
     let title = move || match (mode(), ed.editing.get()) {
-        (Mode::Drawing, _) => "Drawing a zone".to_string(),
-        (_, None) => "New zone".to_string(),
-        (_, Some(_)) => "Edit zone".to_string(),
+        (Mode::Drawing, _) => T::DrawingZone.get(lang),
+        (_, None) => T::NewZone.get(lang),
+        (_, Some(_)) => T::EditZone.get(lang),
     };
     let hint = move || match mode() {
-        Mode::Drawing => {
-            "Click or tap the map to add points; click the first point or Finish to close. \
-             Drag to pan. Backspace: undo point · Esc: cancel."
-        }
-        _ if fixed() => "This zone has several parts or holes: its outline stays as it is.",
-        _ => "Drag a point to move it, or the small circle on an edge to add one.",
+        Mode::Drawing => T::HintDrawing.get(lang),
+        _ if fixed() => T::HintFixed.get(lang),
+        _ => T::HintShaping.get(lang),
     };
     let kinds = [
         ZoneKind::Restricted,
@@ -90,13 +89,13 @@ pub fn ZoneEditorPanel() -> impl IntoView {
                 data-mode=move || if mode() == Mode::Drawing { "drawing" } else { "shaping" }
                 data-points=move || points().to_string()
                 data-map-reserved=""
-                aria-label="Zone editor"
+                aria-label=T::ZoneEditor.get(lang)
             >
                 <header>
                     <h2 data-testid="zone-editor-title">{title}</h2>
                     <Show when=move || mode() == Mode::Drawing>
                         <span class="zone-points" data-testid="zone-draw-points">
-                            {move || plural(points(), "point", "points")}
+                            {move || messages::points(state.lang.get(), points())}
                         </span>
                     </Show>
                 </header>
@@ -104,12 +103,12 @@ pub fn ZoneEditorPanel() -> impl IntoView {
                 <Show when=move || mode() == Mode::Drawing>
                     <div class="zone-buttons">
                         <button data-testid="zone-undo" disabled=move || points() == 0 on:click=move |_| ed.undo()>
-                            "Undo point"
+                            {T::UndoPoint.get(lang)}
                         </button>
                         <button class="primary" data-testid="zone-finish" disabled=move || !can_close() on:click=move |_| ed.finish()>
-                            "Finish"
+                            {T::Finish.get(lang)}
                         </button>
-                        <button data-testid="zone-cancel" on:click=move |_| ed.cancel()>"Cancel"</button>
+                        <button data-testid="zone-cancel" on:click=move |_| ed.cancel()>{T::Cancel.get(lang)}</button>
                     </div>
                 </Show>
                 <Show when=move || mode() == Mode::Shaping>
@@ -123,65 +122,65 @@ pub fn ZoneEditorPanel() -> impl IntoView {
                         }
                     >
                         <label class="wide">
-                            <span>"Name"</span>
+                            <span>{T::Name.get(lang)}</span>
                             <input
                                 type="text"
                                 data-testid="zone-name"
                                 maxlength="120"
                                 required=""
-                                placeholder="e.g. Sangatte beach, north"
+                                placeholder=T::NamePlaceholder.get(lang)
                                 prop:value=move || ed.name.get()
                                 on:input=move |ev| ed.name.set(event_target_value(&ev))
                             />
                         </label>
                         <label>
-                            <span>"Kind"</span>
+                            <span>{T::Kind.get(lang)}</span>
                             <select data-testid="zone-kind" prop:value=move || ed.kind.get().key() on:change=on_kind>
-                                {kinds.into_iter().map(|k| view! { <option value=k.key()>{k.label()}</option> }).collect_view()}
+                                {kinds.into_iter().map(|k| view! { <option value=k.key()>{labels::zone_kind(lang, k)}</option> }).collect_view()}
                             </select>
                         </label>
                         <label>
-                            <span>"Dwell alert after (s)"</span>
+                            <span>{T::DwellAfter.get(lang)}</span>
                             <input
                                 type="text"
                                 inputmode="numeric"
                                 data-testid="zone-dwell"
-                                placeholder="none"
+                                placeholder=T::DwellPlaceholder.get(lang)
                                 prop:value=move || ed.dwell.get()
                                 on:input=move |ev| ed.dwell.set(event_target_value(&ev))
                             />
                         </label>
                         <fieldset class="wide zone-rules">
-                            <legend>"Alert on"</legend>
+                            <legend>{T::AlertOn.get(lang)}</legend>
                             <label class="check">
                                 <input type="checkbox" data-testid="zone-enter" prop:checked=move || ed.enter.get()
                                     on:change=move |ev| ed.enter.set(event_target_checked(&ev)) />
-                                "enter"
+                                {T::AlertEnter.get(lang)}
                             </label>
                             <label class="check">
                                 <input type="checkbox" data-testid="zone-exit" prop:checked=move || ed.exit.get()
                                     on:change=move |ev| ed.exit.set(event_target_checked(&ev)) />
-                                "exit"
+                                {T::AlertExit.get(lang)}
                             </label>
-                            <label class="check" title="Alerts of critical zones flash on the video wall">
+                            <label class="check" title=T::CriticalTitle.get(lang)>
                                 <input type="checkbox" data-testid="zone-critical" prop:checked=move || ed.critical.get()
                                     on:change=move |ev| ed.critical.set(event_target_checked(&ev)) />
-                                "critical (flash)"
+                                {T::CriticalFlash.get(lang)}
                             </label>
                         </fieldset>
                         <div class="zone-buttons wide">
-                            <button type="submit" class="primary" data-testid="zone-save">"Save"</button>
+                            <button type="submit" class="primary" data-testid="zone-save">{T::Save.get(lang)}</button>
                             <Show when=move || new_zone()>
                                 <button type="button" data-testid="zone-add-points" on:click=move |_| ed.add_points()>
-                                    "Add points"
+                                    {T::AddPoints.get(lang)}
                                 </button>
                             </Show>
-                            <button type="button" data-testid="zone-cancel" on:click=move |_| ed.cancel()>"Cancel"</button>
+                            <button type="button" data-testid="zone-cancel" on:click=move |_| ed.cancel()>{T::Cancel.get(lang)}</button>
                         </div>
                     </form>
                 </Show>
                 <Show when=move || ed.error.get().is_some()>
-                    <p class="zone-form-error" role="alert" data-testid="zone-form-error">{move || ed.error.get()}</p>
+                    <p class="zone-form-error" role="alert" data-testid="zone-form-error">{move || ed.error.get().map(|e| messages::draft_error(state.lang.get(), &e))}</p>
                 </Show>
             </section>
         </Show>

@@ -67,16 +67,6 @@ impl ZoneKind {
             .find(|z| z.key() == k)
             .unwrap_or(ZoneKind::Other)
     }
-
-    /// "Restricted", "Watch", "Approach", "Other".
-    pub fn label(self) -> &'static str {
-        match self {
-            ZoneKind::Restricted => "Restricted",
-            ZoneKind::Watch => "Watch",
-            ZoneKind::Approach => "Approach",
-            ZoneKind::Other => "Other",
-        }
-    }
 }
 
 /// What a zone alerts on.

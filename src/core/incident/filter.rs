@@ -33,14 +33,6 @@ impl StatusFilter {
         StatusFilter::ALL.into_iter().find(|f| f.key() == s)
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            StatusFilter::All => "Open and closed",
-            StatusFilter::Open => "Open only",
-            StatusFilter::Closed => "Closed only",
-        }
-    }
-
     fn admits(self, status: Status) -> bool {
         match self {
             StatusFilter::All => true,
@@ -84,16 +76,6 @@ impl TimeWindow {
         TimeWindow::ALL.into_iter().find(|w| w.key() == s)
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            TimeWindow::All => "Any time",
-            TimeWindow::Min15 => "Last 15 min",
-            TimeWindow::Hour1 => "Last hour",
-            TimeWindow::Hour6 => "Last 6 hours",
-            TimeWindow::Hour24 => "Last 24 hours",
-        }
-    }
-
     /// The window's length in ms (`None` = no limit).
     pub fn millis(self) -> Option<i64> {
         match self {
@@ -128,13 +110,6 @@ impl SortOrder {
 
     pub fn from_key(s: &str) -> Option<SortOrder> {
         SortOrder::ALL.into_iter().find(|o| o.key() == s)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            SortOrder::Newest => "Newest first",
-            SortOrder::Severity => "Most severe first",
-        }
     }
 
     fn compare(self, a: &Incident, b: &Incident) -> Ordering {

@@ -65,19 +65,6 @@ impl IncidentKind {
         IncidentKind::ALL.into_iter().find(|k| k.key() == s)
     }
 
-    /// Human-readable name: "Small boat", "Fence breach", "Lorry intrusion",
-    /// "Tunnel intrusion", "Vehicle sighting", "Other".
-    pub fn label(self) -> &'static str {
-        match self {
-            IncidentKind::SmallBoat => "Small boat",
-            IncidentKind::FenceBreach => "Fence breach",
-            IncidentKind::LorryIntrusion => "Lorry intrusion",
-            IncidentKind::TunnelIntrusion => "Tunnel intrusion",
-            IncidentKind::VehicleSighting => "Vehicle sighting",
-            IncidentKind::Other => "Other",
-        }
-    }
-
     /// Position in [`IncidentKind::ALL`].
     pub fn index(self) -> usize {
         match self {
@@ -113,14 +100,6 @@ impl Status {
         [Status::Open, Status::Closed]
             .into_iter()
             .find(|st| st.key() == s)
-    }
-
-    /// Human-readable name: "Open", "Closed".
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Open => "Open",
-            Status::Closed => "Closed",
-        }
     }
 }
 

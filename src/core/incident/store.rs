@@ -64,18 +64,18 @@ impl SnapshotOutcome {
 }
 
 /// Running count of rejected events/features and the last reason.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Diagnostics {
     pub rejected: u64,
-    /// Human-readable text of the last error recorded.
-    pub last_error: Option<String>,
+    /// The last error recorded (the shell words it).
+    pub last_error: Option<IncidentError>,
 }
 
 impl Diagnostics {
     /// Count one rejection and remember its reason.
     pub fn record(&mut self, error: &IncidentError) {
         self.rejected = self.rejected.saturating_add(1);
-        self.last_error = Some(error.to_string());
+        self.last_error = Some(error.clone());
     }
 }
 

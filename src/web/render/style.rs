@@ -75,22 +75,3 @@ pub enum PortIcon {
     Triangle,
     Circle,
 }
-
-pub fn fence_label(kind: FenceKind) -> &'static str {
-    match kind {
-        FenceKind::Fence => "Fence",
-        FenceKind::Wall => "Wall",
-        FenceKind::Gate => "Gate",
-        FenceKind::Other => "Other barrier",
-    }
-}
-
-pub fn port_label(kind: PortKind) -> &'static str {
-    match kind {
-        PortKind::FerryPort => "Ferry port",
-        PortKind::RailTerminal => "Rail terminal",
-        PortKind::TunnelPortal => "Tunnel portal",
-        PortKind::Harbour => "Harbour",
-        PortKind::Other => "Other site",
-    }
-}

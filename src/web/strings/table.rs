@@ -1,0 +1,202 @@
+//! The table itself: [`Lang`] and the fixed texts [`T`], English and French on one line each
+//! (the module doc of `strings` says how to add one). No units.
+
+/// The operator's language.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    #[default]
+    En,
+    Fr,
+}
+
+impl Lang {
+    /// Both languages.
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Fr];
+
+    /// "en", "fr" (the `?lang=` values and the page's `lang` attribute).
+    pub fn key(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+        }
+    }
+
+    /// The language a `?lang=` value names (trimmed, any case); anything else is English.
+    pub fn from_query(value: Option<&str>) -> Lang {
+        match value.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+            Some("fr") => Lang::Fr,
+            _ => Lang::En,
+        }
+    }
+}
+
+/// The fixed texts: `Key => "English", "French";`. Generates [`T`], `T::ALL`, `T::name`.
+macro_rules! table {
+    ($($key:ident => $en:literal, $fr:literal;)+) => {
+        /// A fixed text of the UI ([`T::get`] gives it in a language).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum T {
+            $($key,)+
+        }
+
+        impl T {
+            /// Every key, in table order.
+            pub const ALL: &'static [T] = &[$(T::$key,)+];
+
+            /// The key's name as written in the table (for tests).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(T::$key => stringify!($key),)+
+                }
+            }
+
+            /// The text in `lang`.
+            pub fn get(self, lang: Lang) -> &'static str {
+                match lang {
+                    Lang::En => match self {
+                        $(T::$key => $en,)+
+                    },
+                    Lang::Fr => match self {
+                        $(T::$key => $fr,)+
+                    },
+                }
+            }
+        }
+    };
+}
+
+table! {
+    // The app's frame (lib.rs).
+    AppTitle => "Calais command centre", "Centre de commandement de Calais";
+    AppSubtitle => "Channel region · live incidents", "Région Manche · incidents en direct";
+    LoadingMap => "Loading map data…", "Chargement des données de la carte…";
+    MapAria => "Map of the Channel region. Drag or use the arrow keys to pan, + and - to zoom.",
+        "Carte de la région Manche. Faites glisser ou utilisez les flèches pour vous déplacer, + et - pour zoomer.";
+    // Layer panel and legend (components.rs).
+    Layers => "Layers", "Couches";
+    RasterTiles => "Raster tiles", "Tuiles raster";
+    Zones => "Zones", "Zones";
+    Legend => "Legend", "Légende";
+    LegendCamera => "Camera and field of view", "Caméra et champ de vision";
+    LegendCluster => "Cameras, zoomed out (count)", "Caméras, vue éloignée (nombre)";
+    LegendBorder => "Country border", "Frontière";
+    Incidents => "Incidents", "Incidents";
+    Severity => "Severity", "Gravité";
+    SeverityScale => "Severity 1 (lowest) to 5 (highest)", "Gravité de 1 (la plus faible) à 5 (la plus forte)";
+    LegendClosed => "Closed (hollow); older ones fade", "Clos (creux) ; les plus anciens s’estompent";
+    LegendDensity => "Many incidents, zoomed out (density)", "Nombreux incidents, vue éloignée (densité)";
+    // Info card, controls, status bar.
+    FeatureDetails => "Feature details", "Détails de l’objet";
+    Close => "Close", "Fermer";
+    Land => "Land", "Terre";
+    Zoom => "Zoom", "Zoom";
+    ZoomIn => "Zoom in", "Zoom avant";
+    ZoomInKey => "Zoom in (+)", "Zoom avant (+)";
+    ZoomOut => "Zoom out", "Zoom arrière";
+    ZoomOutKey => "Zoom out (-)", "Zoom arrière (-)";
+    FitRegion => "Show the whole region", "Afficher toute la région";
+    CursorPosition => "Cursor position, WGS84", "Position du curseur, WGS84";
+    NoFrameYet => "no frame yet", "pas encore d’image";
+    // Feed strip (feed_strip.rs).
+    RetryNow => "Retry now", "Réessayer";
+    RetryNowTitle => "Reconnect to the live feed now", "Se reconnecter au flux en direct maintenant";
+    OpenByKind => "Open incidents by kind", "Incidents en cours par type";
+    StaleTag => "stale", "périmé";
+    Dismiss => "Dismiss", "Fermer";
+    // Incident list and card (incident_ui.rs).
+    HideIncidentList => "Hide the incident list", "Masquer la liste des incidents";
+    ShowIncidentList => "Show the incident list", "Afficher la liste des incidents";
+    NoIncidentsMatch => "No incidents match the filters.", "Aucun incident ne correspond aux filtres.";
+    ClosedTag => "closed", "clos";
+    ClockSkewTag => "⚠ clock skew", "⚠ décalage d’horloge";
+    ClockSkewTitle => "This time is ahead of this device's clock: the source's clock or this device's is wrong",
+        "Cette heure est en avance sur l’horloge de cet appareil : l’horloge de la source ou celle de cet appareil est fausse";
+    IncidentFilters => "Incident filters", "Filtres des incidents";
+    SeverityAll => "All", "Toutes";
+    Severity2Up => "2 and above", "2 et plus";
+    Severity3Up => "3 and above", "3 et plus";
+    Severity4Up => "4 and above", "4 et plus";
+    Severity5Only => "5 only", "5 seulement";
+    Status => "Status", "État";
+    UpdatedFilter => "Updated", "Mis à jour";
+    Order => "Order", "Ordre";
+    IncidentDetails => "Incident details", "Détails de l’incident";
+    RowUpdated => "Updated", "Mis à jour";
+    RowReported => "Reported", "Signalé";
+    RowPosition => "Position", "Position";
+    RowAccuracy => "Accuracy", "Précision";
+    RowSource => "Source", "Source";
+    RowTrack => "Track", "Trajet";
+    RowDescription => "Description", "Description";
+    RowZones => "Zones", "Zones";
+    RowSeenBy => "Seen by cameras", "Vu par les caméras";
+    RowNearestFence => "Nearest fence", "Clôture la plus proche";
+    RowNearestPort => "Nearest port", "Port le plus proche";
+    NoneListed => "none", "aucune";
+    // Zone panel, tools, diagnostics and alerts (geofence_ui.rs).
+    LoadingZones => "Loading zones…", "Chargement des zones…";
+    ZoneEventLog => "Zone event log:", "Journal des événements de zone :";
+    ReadOnlyTitle => "From the centre's zones file: read-only here", "Issue du fichier de zones du centre : lecture seule ici";
+    Fixed => "fixed", "fixe";
+    EditTitle => "Reshape, rename or change the rules", "Modifier le tracé, le nom ou les règles";
+    Edit => "Edit", "Modifier";
+    DeleteTitle => "Delete this zone", "Supprimer cette zone";
+    Delete => "Delete", "Supprimer";
+    Yes => "Yes", "Oui";
+    No => "No", "Non";
+    DrawZoneTitle => "Draw a new zone on the map", "Dessiner une nouvelle zone sur la carte";
+    DrawZone => "✎ Draw zone", "✎ Dessiner une zone";
+    ExportTitle => "Download the drawn zones as GeoJSON", "Télécharger les zones dessinées en GeoJSON";
+    Export => "Export", "Exporter";
+    ImportTitle => "Add zones from a GeoJSON file", "Ajouter des zones depuis un fichier GeoJSON";
+    Import => "Import…", "Importer…";
+    ZoneProblems => "Zone problems", "Problèmes de zones";
+    ZoneAlerts => "Zone alerts", "Alertes de zone";
+    Ack => "Ack", "Acquitter";
+    Acked => "Acked", "Acquittée";
+    AckAll => "Ack all", "Tout acquitter";
+    NoEventLog => "the zones are not loaded: there is no event log yet",
+        "les zones ne sont pas chargées : il n’y a pas encore de journal d’événements";
+    NotText => "the file is not text", "le fichier n’est pas du texte";
+    // Zone editor (zone_editor_ui.rs).
+    ZoneEditor => "Zone editor", "Éditeur de zone";
+    DrawingZone => "Drawing a zone", "Dessin d’une zone";
+    NewZone => "New zone", "Nouvelle zone";
+    EditZone => "Edit zone", "Modifier la zone";
+    HintDrawing => "Click or tap the map to add points; click the first point or Finish to close. Drag to pan. Backspace: undo point · Esc: cancel.",
+        "Cliquez ou touchez la carte pour ajouter des points ; cliquez sur le premier point ou sur Terminer pour fermer. Faites glisser pour vous déplacer. Retour arrière : annuler le point · Échap : annuler.";
+    HintFixed => "This zone has several parts or holes: its outline stays as it is.",
+        "Cette zone a plusieurs parties ou des trous : son tracé reste tel quel.";
+    HintShaping => "Drag a point to move it, or the small circle on an edge to add one.",
+        "Faites glisser un point pour le déplacer, ou le petit cercle d’un côté pour en ajouter un.";
+    UndoPoint => "Undo point", "Annuler le point";
+    Finish => "Finish", "Terminer";
+    Cancel => "Cancel", "Annuler";
+    Name => "Name", "Nom";
+    NamePlaceholder => "e.g. Sangatte beach, north", "p. ex. plage de Sangatte, nord";
+    Kind => "Kind", "Type";
+    DwellAfter => "Dwell alert after (s)", "Alerte de présence après (s)";
+    DwellPlaceholder => "none", "aucune";
+    AlertOn => "Alert on", "Alerter à";
+    AlertEnter => "enter", "l’entrée";
+    AlertExit => "exit", "la sortie";
+    CriticalTitle => "Alerts of critical zones flash on the video wall", "Les alertes des zones critiques clignotent sur le mur d’images";
+    CriticalFlash => "critical (flash)", "critique (clignote)";
+    Save => "Save", "Enregistrer";
+    AddPoints => "Add points", "Ajouter des points";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lang_from_the_query() {
+        assert_eq!(Lang::from_query(None), Lang::En);
+        assert_eq!(Lang::from_query(Some(" FR ")), Lang::Fr);
+        assert_eq!(Lang::from_query(Some("en")), Lang::En);
+        assert_eq!(Lang::from_query(Some("de")), Lang::En);
+        assert_eq!(T::Layers.get(Lang::Fr), "Couches");
+        assert_eq!(T::Layers.name(), "Layers");
+    }
+}
