@@ -355,3 +355,210 @@ fn bandwidth_is_validated() {
         [(to_mercator(far), 1.0f32)],
     );
 }
+
+mod history_and_displacement {
+    use super::*;
+    use calais_map::core::heatmap::displacement::{Window, displacement};
+    use calais_map::core::heatmap::history::{History, Report, Weighting};
+    use calais_map::core::incident::{
+        IncidentFilter, IncidentKind, Severity, Status, StatusFilter,
+    };
+
+    const DAY: i64 = 86_400_000;
+    const DUNKIRK: LonLat = LonLat {
+        lon: 2.36,
+        lat: 51.05,
+    };
+
+    fn report(at: LonLat, t: i64, kind: IncidentKind, sev: u8, status: Status) -> Report {
+        Report {
+            reported_ms: t,
+            at: to_mercator(at),
+            kind,
+            severity: Severity::new(sev).unwrap(),
+            status,
+        }
+    }
+
+    /// 10 days round Calais (20 a day), then 5 days round Dunkirk (30 a day).
+    fn scripted() -> History {
+        let mut rng = Rng(17);
+        let mut h = History::new();
+        let a = cluster(&mut rng, CALAIS, 2500.0, 200);
+        let b = cluster(&mut rng, DUNKIRK, 2500.0, 150);
+        for (k, p) in a.iter().enumerate() {
+            let t = k as i64 * (10 * DAY / 200);
+            assert!(h.insert(
+                &format!("a{k}"),
+                report(*p, t, IncidentKind::SmallBoat, 3, Status::Closed)
+            ));
+        }
+        for (k, p) in b.iter().enumerate() {
+            let t = 10 * DAY + k as i64 * (5 * DAY / 150);
+            assert!(h.insert(
+                &format!("b{k}"),
+                report(*p, t, IncidentKind::SmallBoat, 4, Status::Closed)
+            ));
+        }
+        h
+    }
+
+    #[test]
+    fn columns_keep_time_order_and_count_an_id_once() {
+        let mut h = History::new();
+        assert!(h.insert(
+            "x",
+            report(CALAIS, 5_000, IncidentKind::FenceBreach, 2, Status::Open)
+        ));
+        assert!(h.insert(
+            "y",
+            report(CALAIS, 1_000, IncidentKind::FenceBreach, 2, Status::Open)
+        ));
+        assert!(h.insert(
+            "z",
+            report(DUNKIRK, 3_000, IncidentKind::SmallBoat, 5, Status::Closed)
+        ));
+        assert!(!h.insert(
+            "x",
+            report(DUNKIRK, 9_000, IncidentKind::FenceBreach, 2, Status::Open)
+        ));
+        assert!(!h.insert(
+            "w",
+            report(
+                LonLat {
+                    lon: f64::NAN,
+                    lat: 0.0
+                },
+                1,
+                IncidentKind::Other,
+                1,
+                Status::Open
+            )
+        ));
+        assert_eq!(h.len(), 3);
+        assert_eq!(h.span(), Some((1_000, 5_000)));
+        assert_eq!(h.range(1_000, 5_000), 0..2);
+        assert_eq!(h.range(6_000, 7_000).len(), 0);
+        let all = IncidentFilter::default();
+        let pts: Vec<_> = h.points(0, 10_000, &all, Weighting::Severity).collect();
+        assert_eq!(
+            pts.iter().map(|(_, w)| *w).collect::<Vec<_>>(),
+            vec![2.0, 5.0, 2.0]
+        );
+        // Filters: kind, minimum severity, status.
+        let mut f = IncidentFilter::default();
+        f.kinds[IncidentKind::FenceBreach.index()] = false;
+        assert_eq!(h.points(0, 10_000, &f, Weighting::Count).count(), 1);
+        let f = IncidentFilter {
+            min_severity: 3,
+            ..IncidentFilter::default()
+        };
+        assert_eq!(h.points(0, 10_000, &f, Weighting::Count).count(), 1);
+        let f = IncidentFilter {
+            status: StatusFilter::Open,
+            ..IncidentFilter::default()
+        };
+        assert_eq!(h.points(0, 10_000, &f, Weighting::Count).count(), 2);
+        // Compact: tens of bytes a report, not an object each.
+        let big = scripted();
+        assert!(
+            big.bytes() / big.len() < 64,
+            "{} bytes for {}",
+            big.bytes(),
+            big.len()
+        );
+    }
+
+    #[test]
+    fn the_scripted_move_is_measured() {
+        let h = scripted();
+        let all = IncidentFilter::default();
+        let a = Window::new(0, 10 * DAY).unwrap();
+        let b = Window::new(10 * DAY, 15 * DAY).unwrap();
+        let ports = [
+            CALAIS,
+            DUNKIRK,
+            LonLat {
+                lon: 2.92,
+                lat: 51.23,
+            },
+        ];
+        let d = displacement(&h, a, b, &all, Weighting::Count, &ports, 5_000.0);
+        assert_eq!((d.count_a, d.count_b), (200, 150));
+        let want = shift(CALAIS, DUNKIRK);
+        let got = d.shift.unwrap();
+        assert!((got.km - want.km).abs() < 1.0, "{got:?} vs {want:?}");
+        assert!((got.bearing_deg.unwrap() - want.bearing_deg.unwrap()).abs() < 3.0);
+        // Per day near each port: Calais ~20/day in A (most of the 2.5 km cluster is within
+        // 5 km), none in B; Dunkirk none in A, ~30/day in B; Ostend none in either.
+        let [calais, dunkirk, ostend] = [d.ports[0], d.ports[1], d.ports[2]];
+        assert!(
+            calais.per_day_a > 17.0 && calais.per_day_a <= 20.0,
+            "{calais:?}"
+        );
+        assert_eq!(calais.per_day_b, 0.0);
+        assert_eq!(calais.change_pct, Some(-100.0));
+        assert!(
+            dunkirk.per_day_b > 25.0 && dunkirk.per_day_b <= 30.0,
+            "{dunkirk:?}"
+        );
+        assert_eq!(
+            dunkirk.change_pct, None,
+            "a change from nothing has no percentage"
+        );
+        assert_eq!((ostend.per_day_a, ostend.per_day_b), (0.0, 0.0));
+        // A window with itself: no shift.
+        let same = displacement(&h, a, a, &all, Weighting::Count, &ports, 5_000.0);
+        assert!(same.shift.unwrap().km < 1e-9);
+        assert!(
+            same.ports
+                .iter()
+                .all(|p| p.change_pct.is_none_or(|c| c == 0.0))
+        );
+        // Nothing passes the filter: no centres, no shift, no panic.
+        let none = IncidentFilter {
+            min_severity: 5,
+            ..IncidentFilter::default()
+        };
+        let empty = displacement(&h, a, b, &none, Weighting::Count, &ports, 5_000.0);
+        assert!(empty.shift.is_none() && empty.centre_a.is_none());
+        assert!(Window::new(5, 5).is_none());
+    }
+
+    #[test]
+    fn the_heatmap_of_a_window_follows_the_history() {
+        let h = scripted();
+        let all = IncidentFilter::default();
+        let view = view_at(
+            LonLat {
+                lon: 2.1,
+                lat: 51.0,
+            },
+            10.0,
+        );
+        let a = density(
+            &view,
+            1000.0,
+            0.5,
+            h.points(0, 10 * DAY, &all, Weighting::Count),
+        )
+        .unwrap();
+        let b = density(
+            &view,
+            1000.0,
+            0.5,
+            h.points(10 * DAY, 15 * DAY, &all, Weighting::Count),
+        )
+        .unwrap();
+        let at = |g: &calais_map::core::heatmap::DensityGrid, p: LonLat| {
+            g.value_at(to_mercator(p)).unwrap()
+        };
+        assert!(at(&a, CALAIS) > 10.0 * at(&a, DUNKIRK));
+        assert!(at(&b, DUNKIRK) > 10.0 * at(&b, CALAIS));
+        assert!(
+            (a.weight_in_view() - 200.0).abs() < 2.0,
+            "{}",
+            a.weight_in_view()
+        );
+    }
+}

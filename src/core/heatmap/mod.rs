@@ -11,7 +11,9 @@
 //! * [`density`]: binning + smoothing + division by each row's ground cell area; the
 //!   difference of two windows per day;
 //! * [`ramp`]: densities to RGBA with a fixed or relative scale;
-//! * [`centre`]: the weighted mean ground position of a window and the shift between two.
+//! * [`centre`]: the weighted mean ground position of a window and the shift between two;
+//! * [`history`]: reports over days as compact columns (time-ordered, deduplicated by id);
+//! * [`displacement`]: two windows compared: centres, shift, reports per day near each port.
 //!
 //! Unlike browser heatmap libraries (kernel in screen pixels, colours scaled to whatever is
 //! visible), a place has the same value at every zoom, so two weeks can be compared.
@@ -19,7 +21,9 @@
 pub mod blur;
 pub mod centre;
 pub mod density;
+pub mod displacement;
 pub mod grid;
+pub mod history;
 pub mod ramp;
 
 pub use density::{DensityGrid, density, difference_per_day};

@@ -33,7 +33,7 @@ impl StatusFilter {
         StatusFilter::ALL.into_iter().find(|f| f.key() == s)
     }
 
-    fn admits(self, status: Status) -> bool {
+    pub fn admits(self, status: Status) -> bool {
         match self {
             StatusFilter::All => true,
             StatusFilter::Open => status == Status::Open,

@@ -1,0 +1,173 @@
+//! Incident reports over days, kept as columns for the heatmap and comparisons.
+//!
+//! Units: times are milliseconds since the Unix epoch (UTC, the report's `reported_at`),
+//! positions EPSG:3857 metres stored as `f32` (0.5 m steps at these northings: finer than any
+//! report's accuracy, half the memory of `f64`).
+//!
+//! One report costs 19 bytes of columns (time 8, x 4, y 4, kind, severity, status 1 each) plus
+//! 8 bytes of id hash, instead of an `Incident` object of several hundred bytes with its
+//! strings: 30 days at the demo rate (~43,000 reports) are about 1.2 MB. [`History::bytes`]
+//! reports what is held (the diagnostics panel shows it).
+//!
+//! Reports are kept sorted by time (appending in order is the common case: history pages come
+//! oldest first and live incidents are newer); a report whose id is already held is ignored, so
+//! a live incident that is also in a history page counts once.
+
+use crate::incident::{Incident, IncidentFilter, IncidentKind, Severity, Status};
+use crate::units::Mercator;
+use std::collections::HashSet;
+use std::ops::Range;
+
+/// How much a report weighs in a density.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Weighting {
+    /// Every report counts 1 (the default).
+    #[default]
+    Count,
+    /// A report counts its severity, 1 to 5.
+    Severity,
+}
+
+/// One report as the history keeps it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Report {
+    pub reported_ms: i64,
+    pub at: Mercator,
+    pub kind: IncidentKind,
+    pub severity: Severity,
+    pub status: Status,
+}
+
+impl Report {
+    /// The report of an incident (its current position, kind, severity and status).
+    pub fn of(inc: &Incident) -> Report {
+        Report {
+            reported_ms: inc.reported_at.millis(),
+            at: inc.at,
+            kind: inc.kind,
+            severity: inc.severity,
+            status: inc.status,
+        }
+    }
+}
+
+/// Reports in time order, as columns.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    t: Vec<i64>,
+    x: Vec<f32>,
+    y: Vec<f32>,
+    kind: Vec<u8>,
+    severity: Vec<u8>,
+    status: Vec<u8>,
+    ids: HashSet<u64>,
+}
+
+/// FNV-1a of an id: the history keeps 8 bytes per id, not the string.
+fn id_hash(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+impl History {
+    pub fn new() -> History {
+        History::default()
+    }
+
+    /// Number of reports held.
+    pub fn len(&self) -> usize {
+        self.t.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.t.is_empty()
+    }
+
+    /// Bytes held by the columns and the id set (capacity, not just length).
+    pub fn bytes(&self) -> usize {
+        self.t.capacity() * 8
+            + (self.x.capacity() + self.y.capacity()) * 4
+            + self.kind.capacity()
+            + self.severity.capacity()
+            + self.status.capacity()
+            + self.ids.capacity() * 9
+    }
+
+    /// First and last report time, ms.
+    pub fn span(&self) -> Option<(i64, i64)> {
+        Some((*self.t.first()?, *self.t.last()?))
+    }
+
+    /// Add a report under `id`; `false` (nothing added) when the id is already held or the
+    /// position is not finite.
+    pub fn insert(&mut self, id: &str, r: Report) -> bool {
+        if !(r.at.x.is_finite() && r.at.y.is_finite() && self.ids.insert(id_hash(id))) {
+            return false;
+        }
+        let at = if self.t.last().is_none_or(|last| *last <= r.reported_ms) {
+            self.t.len()
+        } else {
+            self.t.partition_point(|t| *t <= r.reported_ms)
+        };
+        self.t.insert(at, r.reported_ms);
+        self.x.insert(at, r.at.x as f32);
+        self.y.insert(at, r.at.y as f32);
+        self.kind.insert(at, r.kind.index() as u8);
+        self.severity.insert(at, r.severity.get());
+        self.status.insert(at, u8::from(r.status == Status::Closed));
+        true
+    }
+
+    /// Add an incident (see [`History::insert`]).
+    pub fn insert_incident(&mut self, inc: &Incident) -> bool {
+        self.insert(&inc.id, Report::of(inc))
+    }
+
+    /// Indices of the reports with `from_ms <= reported < to_ms`.
+    pub fn range(&self, from_ms: i64, to_ms: i64) -> Range<usize> {
+        let a = self.t.partition_point(|t| *t < from_ms);
+        let b = self.t.partition_point(|t| *t < to_ms).max(a);
+        a..b
+    }
+
+    /// Whether report `i` passes the filter's kinds, minimum severity and status (its time
+    /// window and sort are the list's; the heatmap has its own window).
+    fn passes(&self, i: usize, f: &IncidentFilter) -> bool {
+        let kind_ok = self
+            .kind
+            .get(i)
+            .and_then(|k| f.kinds.get(usize::from(*k)))
+            .copied()
+            .unwrap_or(false);
+        let sev_ok = self.severity.get(i).is_some_and(|s| *s >= f.min_severity);
+        let status = match self.status.get(i) {
+            Some(0) => Status::Open,
+            _ => Status::Closed,
+        };
+        kind_ok && sev_ok && f.status.admits(status)
+    }
+
+    /// The reports of `[from_ms, to_ms)` that pass `filter`, as (position, weight).
+    pub fn points<'a>(
+        &'a self,
+        from_ms: i64,
+        to_ms: i64,
+        filter: &'a IncidentFilter,
+        weighting: Weighting,
+    ) -> impl Iterator<Item = (Mercator, f32)> + 'a {
+        self.range(from_ms, to_ms)
+            .filter(move |i| self.passes(*i, filter))
+            .filter_map(move |i| {
+                let at = Mercator {
+                    x: f64::from(*self.x.get(i)?),
+                    y: f64::from(*self.y.get(i)?),
+                };
+                let w = match weighting {
+                    Weighting::Count => 1.0,
+                    Weighting::Severity => f32::from(*self.severity.get(i)?),
+                };
+                Some((at, w))
+            })
+    }
+}
