@@ -562,3 +562,81 @@ mod history_and_displacement {
         );
     }
 }
+
+mod config {
+    use calais_map::core::config::{ConfigError, ConfigProblem, parse_config};
+    use calais_map::core::heatmap::history::Weighting;
+    use calais_map::core::heatmap::settings::{HeatWindow, ScaleMode};
+
+    fn field_of(text: &str) -> (String, ConfigProblem) {
+        match parse_config(text) {
+            Err(ConfigError::Invalid { field, problem }) => (field, problem),
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults_and_a_full_section() {
+        let c = parse_config("{}").unwrap();
+        assert!(!c.heatmap.enabled);
+        assert_eq!(c.heatmap.bandwidth.metres(), 500.0);
+        assert_eq!(c.heatmap.window, HeatWindow::Hours24);
+        assert_eq!(c.incidents.history_url, "api/incidents/history");
+        let c = parse_config(
+            r#"{"heatmap": {"enabled": true, "bandwidth_m": 800, "window": "7d", "scale": "relative",
+                "weighting": "severity", "resolution": 0.25, "port_radius_m": 5000,
+                "compare": {"a": {"from": "2026-11-01T00:00:00Z", "to": "2026-11-08T00:00:00Z"},
+                            "b": {"from": "2026-11-29T00:00:00+01:00", "to": "2026-12-06T00:00:00Z"}}}}"#,
+        )
+        .unwrap()
+        .heatmap;
+        assert!(c.enabled);
+        assert_eq!(c.bandwidth.metres(), 800.0);
+        assert_eq!(
+            (c.window, c.scale, c.weighting),
+            (HeatWindow::Days7, ScaleMode::Relative, Weighting::Severity)
+        );
+        let (a, b) = c.compare.unwrap();
+        assert_eq!(a.days(), 7.0);
+        assert!((b.days() - (7.0 + 1.0 / 24.0)).abs() < 1e-9);
+        assert_eq!(HeatWindow::Days7.at(1_000_000_000_000).days(), 7.0);
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_the_field_named() {
+        let cases = [
+            (r#"{"heatmap": {"bandwidth_m": 10}}"#, "heatmap.bandwidth_m"),
+            (
+                r#"{"heatmap": {"bandwidth_m": "wide"}}"#,
+                "heatmap.bandwidth_m",
+            ),
+            (r#"{"heatmap": {"window": "2d"}}"#, "heatmap.window"),
+            (r#"{"heatmap": {"scale": "log"}}"#, "heatmap.scale"),
+            (r#"{"heatmap": {"resolution": 3}}"#, "heatmap.resolution"),
+            (
+                r#"{"heatmap": {"compare": {"a": {"from": "yesterday", "to": "2026-11-08T00:00:00Z"}}}}"#,
+                "heatmap.compare.a.from",
+            ),
+            (
+                r#"{"heatmap": {"compare": {"a": {"from": "2026-11-08T00:00:00Z", "to": "2026-11-01T00:00:00Z"}, "b": {}}}}"#,
+                "heatmap.compare.a.to",
+            ),
+            (
+                r#"{"heatmap": {"compare": {"a": {"from": "2026-11-01T00:00:00Z", "to": "2026-11-08T00:00:00Z"}}}}"#,
+                "heatmap.compare.b",
+            ),
+            (r#"{"heatmap": 3}"#, "heatmap"),
+            (
+                r#"{"incidents": {"history_url": " "}}"#,
+                "incidents.history_url",
+            ),
+        ];
+        for (text, field) in cases {
+            assert_eq!(field_of(text).0, field, "{text}");
+        }
+        assert_eq!(
+            field_of(r#"{"heatmap": {"window": "2d"}}"#).1,
+            ConfigProblem::OneOf(&["1h", "24h", "7d", "30d"])
+        );
+    }
+}

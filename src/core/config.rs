@@ -4,6 +4,7 @@
 //! plain strings. Every field is optional and falls back to its default;
 //! unknown fields are ignored. This module parses text and does no I/O.
 
+use super::heatmap::settings::{HeatmapConfig, parse_heatmap};
 use super::incident::IncidentNames;
 use super::model::LayerId;
 use super::units::{LonLat, Zoom};
@@ -26,6 +27,9 @@ pub struct Config {
     pub incidents: IncidentFeedConfig,
     /// Geofencing zones and their engine.
     pub zones: ZonesConfig,
+    /// The heatmap at start (`heatmap` section, read by `core::heatmap::settings`).
+    #[serde(skip)]
+    pub heatmap: HeatmapConfig,
 }
 
 /// Where the geofencing zones come from and how zone events are raised. Distances are
@@ -75,6 +79,8 @@ pub struct IncidentFeedConfig {
     pub poll_interval_s: f64,
     /// Closed incidents leave memory this long after their last update.
     pub retention_s: f64,
+    /// History URL (`GET …?from=&to=`, docs/api.md) for the heatmap and comparisons.
+    pub history_url: String,
 }
 
 impl Default for IncidentFeedConfig {
@@ -86,6 +92,7 @@ impl Default for IncidentFeedConfig {
             stale_after_s: 15.0,
             poll_interval_s: 5.0,
             retention_s: 600.0,
+            history_url: "api/incidents/history".to_string(),
         }
     }
 }
@@ -104,6 +111,7 @@ impl Default for Config {
             basemap_attribution: DEFAULT_BASEMAP_ATTRIBUTION.to_string(),
             incidents: IncidentFeedConfig::default(),
             zones: ZonesConfig::default(),
+            heatmap: HeatmapConfig::default(),
         }
     }
 }
@@ -259,6 +267,15 @@ pub enum ConfigProblem {
     /// An event count outside `1..=max`.
     #[error("must be 1..{0} events")]
     EventsInRange(u32),
+    /// Not one of these words.
+    #[error("must be one of {0:?}")]
+    OneOf(&'static [&'static str]),
+    /// Not an RFC 3339 date-time.
+    #[error("must be an RFC 3339 date-time")]
+    NotADateTime,
+    /// The end of an interval is not after its start.
+    #[error("must be later than from")]
+    NotAfterFrom,
 }
 
 /// The kind of a JSON value (what a config document turned out to be).
@@ -298,7 +315,7 @@ impl JsonKind {
     }
 }
 
-fn invalid(field: impl Into<String>, problem: ConfigProblem) -> ConfigError {
+pub(crate) fn invalid(field: impl Into<String>, problem: ConfigProblem) -> ConfigError {
     ConfigError::Invalid {
         field: field.into(),
         problem,
@@ -306,7 +323,7 @@ fn invalid(field: impl Into<String>, problem: ConfigProblem) -> ConfigError {
 }
 
 /// Read `obj[key]` into `slot` if present and not null.
-fn take<T: DeserializeOwned>(
+pub(crate) fn take<T: DeserializeOwned>(
     obj: &Map<String, Value>,
     path: &str,
     key: &str,
@@ -460,6 +477,7 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
         take(m, "incidents", "stale_after_s", &mut f.stale_after_s)?;
         take(m, "incidents", "poll_interval_s", &mut f.poll_interval_s)?;
         take(m, "incidents", "retention_s", &mut f.retention_s)?;
+        take(m, "incidents", "history_url", &mut f.history_url)?;
         if let Some(p) = m.get("properties").filter(|v| !v.is_null()) {
             f.properties = IncidentNames::deserialize(p).map_err(|e| {
                 invalid(
@@ -471,6 +489,7 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
     }
     let f = &cfg.incidents;
     non_empty("incidents.snapshot_url", &f.snapshot_url)?;
+    non_empty("incidents.history_url", &f.history_url)?;
     // Empty means "poll instead"; blank (only spaces) is a typo, not a choice.
     if !f.stream_url.is_empty() {
         non_empty("incidents.stream_url", &f.stream_url)?;
@@ -518,6 +537,10 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
             "zones.log_capacity",
             ConfigProblem::EventsInRange(MAX_LOG_CAPACITY),
         ));
+    }
+
+    if let Some(m) = section(root, "heatmap")? {
+        cfg.heatmap = parse_heatmap(m)?;
     }
 
     take(

@@ -13,7 +13,8 @@
 //! * [`ramp`]: densities to RGBA with a fixed or relative scale;
 //! * [`centre`]: the weighted mean ground position of a window and the shift between two;
 //! * [`history`]: reports over days as compact columns (time-ordered, deduplicated by id);
-//! * [`displacement`]: two windows compared: centres, shift, reports per day near each port.
+//! * [`displacement`]: two windows compared: centres, shift, reports per day near each port;
+//! * [`settings`]: the `heatmap` section of `config.json`.
 //!
 //! Unlike browser heatmap libraries (kernel in screen pixels, colours scaled to whatever is
 //! visible), a place has the same value at every zoom, so two weeks can be compared.
@@ -25,6 +26,7 @@ pub mod displacement;
 pub mod grid;
 pub mod history;
 pub mod ramp;
+pub mod settings;
 
 pub use density::{DensityGrid, density, difference_per_day};
 

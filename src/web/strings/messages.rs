@@ -140,6 +140,11 @@ fn config_problem(lang: Lang, p: &ConfigProblem) -> String {
             P::SecondsAtLeast(s) => format!("must be a number of seconds, at least {s}"),
             P::MetresAtLeast(m) => format!("must be a number of metres, at least {m}"),
             P::EventsInRange(n) => format!("must be 1..{n} events"),
+            P::OneOf(words) => format!("must be one of {}", words.join(", ")),
+            P::NotADateTime => {
+                "must be an RFC 3339 date-time (e.g. 2026-12-05T14:00:00Z)".to_string()
+            }
+            P::NotAfterFrom => "must be later than from".to_string(),
         },
         Lang::Fr => match p {
             P::NotAnObject(k) => format!("doit être un objet JSON, trouvé {}", json_kind(lang, *k)),
@@ -152,6 +157,11 @@ fn config_problem(lang: Lang, p: &ConfigProblem) -> String {
             P::SecondsAtLeast(s) => format!("doit être un nombre de secondes, au moins {s}"),
             P::MetresAtLeast(m) => format!("doit être un nombre de mètres, au moins {m}"),
             P::EventsInRange(n) => format!("doit être de 1 à {n} événements"),
+            P::OneOf(words) => format!("doit être l’un de : {}", words.join(", ")),
+            P::NotADateTime => {
+                "doit être une date et heure RFC 3339 (par ex. 2026-12-05T14:00:00Z)".to_string()
+            }
+            P::NotAfterFrom => "doit être postérieur à from".to_string(),
         },
     }
 }
