@@ -14,6 +14,7 @@
 //! * [`centre`]: the weighted mean ground position of a window and the shift between two;
 //! * [`history`]: reports over days as compact columns (time-ordered, deduplicated by id);
 //! * [`displacement`]: two windows compared: centres, shift, reports per day near each port;
+//! * [`playback`]: a time cursor over the history and the window shown at it;
 //! * [`settings`]: the `heatmap` section of `config.json`.
 //!
 //! Unlike browser heatmap libraries (kernel in screen pixels, colours scaled to whatever is
@@ -25,6 +26,7 @@ pub mod density;
 pub mod displacement;
 pub mod grid;
 pub mod history;
+pub mod playback;
 pub mod ramp;
 pub mod settings;
 
