@@ -86,7 +86,7 @@ impl Playback {
     /// Advance by `real_ms` of real time if playing; stops at the end. Returns whether the
     /// cursor moved (the heatmap needs redrawing).
     pub fn advance(&mut self, real_ms: f64) -> bool {
-        if !self.playing || !(real_ms.is_finite() && real_ms > 0.0) {
+        if !(self.playing && real_ms.is_finite() && real_ms > 0.0) {
             return false;
         }
         let data = self.carry + real_ms * self.speed as f64 / 1000.0;
