@@ -824,3 +824,78 @@ fn zone_exports_are_geojson_values() {
         assert!(decimals <= 7, "{t}");
     }
 }
+
+const RFC7946_PORTS: &str = include_str!("fixtures/core/rfc7946_ports.geojson");
+
+#[test]
+fn rfc7946_collection_bbox_foreign_members_winding_and_a_bad_feature_among_good_ones() {
+    use calais_map::core::geojson_read::JsonKind;
+    use calais_map::core::geometry::{Position, polygon_position};
+    use calais_map::core::ingest::FeatureProblem;
+    // A FeatureCollection with bbox and foreign members at every level, a right-hand-rule
+    // polygon, a clockwise one with a clockwise hole, a malformed geometry bbox, a 3D position.
+    let d = load(LayerId::Ports, RFC7946_PORTS);
+    assert_eq!(ids(&d), ["terminal-ccw", "quay-cw", "42"]);
+    // The bad features are skipped with their index and id; the others are kept.
+    assert_eq!(
+        skips(&d),
+        [
+            (
+                2,
+                Some("berth-string"),
+                "coordinate is a string (expected a number)"
+            ),
+            (4, Some("ring-open"), "polygon ring not closed"),
+        ]
+    );
+    // The reason is structured too (the shell words it from this).
+    let problems: Vec<&FeatureProblem> = d.skipped.iter().map(|s| &s.problem).collect();
+    assert_eq!(
+        problems,
+        [
+            &FeatureProblem::NotANumber(JsonKind::String),
+            &FeatureProblem::RingNotClosed
+        ]
+    );
+    // Foreign members are not properties.
+    let keys: Vec<&str> = d.features[0]
+        .properties
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .collect();
+    assert_eq!(keys, ["name", "kind"]);
+    assert_eq!(
+        d.features[2].kind,
+        FeatureKind::Port(PortKind::TunnelPortal)
+    );
+    // Either winding is the same area: inside, on the edge, in the hole.
+    let m = |lon: f64, lat: f64| to_mercator(ll(lon, lat));
+    for (f, inside) in [(0, m(1.855, 50.965)), (1, m(1.872, 50.962))] {
+        let Shape::Polygon(p) = &d.features[f].shapes[0] else {
+            panic!("{:?}", d.features[f].shapes)
+        };
+        assert_eq!(polygon_position(inside, p), Position::Inside, "{f}");
+    }
+    let Shape::Polygon(quay) = &d.features[1].shapes[0] else {
+        panic!("polygon expected")
+    };
+    assert_eq!(rings(quay).len(), 2);
+    assert_eq!(polygon_position(m(1.875, 50.965), quay), Position::Outside);
+    let corner = rings(quay)[0][0];
+    assert_eq!(polygon_position(corner, quay), Position::OnBoundary);
+
+    // The zones reader takes the same text: polygons are zones, the rest is rejected per zone.
+    let zones = calais_map::core::geofence::parse_zones(RFC7946_PORTS).expect("zones");
+    let zone_ids: Vec<&str> = zones.zones.iter().map(|z| z.id.as_str()).collect();
+    assert_eq!(zone_ids, ["terminal-ccw", "quay-cw"]);
+    let rejected: Vec<&str> = zones.rejected.iter().map(|r| r.message.as_str()).collect();
+    assert_eq!(
+        rejected,
+        [
+            "zone \"berth-string\": Point geometry is not a zone (expects Polygon or MultiPolygon)",
+            "zone \"42\": Point geometry is not a zone (expects Polygon or MultiPolygon)",
+            "zone \"ring-open\": ring 0 is not closed (its first and last positions differ)",
+        ]
+    );
+    assert_eq!(zones.rejected[2].name.as_deref(), Some("Open ring"));
+}
