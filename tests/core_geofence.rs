@@ -1578,7 +1578,7 @@ fn nearest_fence_and_port_are_right_to_half_a_percent() {
             .iter()
             .filter_map(|f| match f.shapes.first() {
                 Some(calais_map::core::model::Shape::Point(m)) => {
-                    Some((f.id.clone(), geodesic(q, to_lonlat(*m))))
+                    Some((f.id.clone(), geodesic(q, to_lonlat((*m).into()))))
                 }
                 _ => None,
             })
@@ -1601,11 +1601,10 @@ fn nearest_fence_and_port_are_right_to_half_a_percent() {
         );
         for feat in &fences.features {
             for shape in &feat.shapes {
-                let lines: Vec<&Vec<Mercator>> = match shape {
-                    calais_map::core::model::Shape::Line(l) => vec![l],
-                    calais_map::core::model::Shape::Polygon(r) => r.iter().collect(),
-                    _ => vec![],
-                };
+                let lines: Vec<Vec<Mercator>> = shape
+                    .paths()
+                    .map(|l| l.coords().map(|c| Mercator::from(*c)).collect())
+                    .collect();
                 for l in lines {
                     for w in l.windows(2) {
                         // Closest point on the segment by dense sampling (1 m steps).
@@ -1745,7 +1744,7 @@ fn camera(position: LonLat, bearing: f64, fov_deg: f64, range_m: f64) -> Camera 
         bearing: brg(bearing),
         fov_deg,
         range_m,
-        sector: Vec::new(),
+        sector: geo::Polygon::new(geo::LineString::new(Vec::new()), Vec::new()),
     }
 }
 

@@ -7,7 +7,7 @@ use calais_map::core::model::{
     FeatureKind, FenceKind, LayerData, LayerId, PortKind, Shape, SkippedFeature,
 };
 use calais_map::core::projection::{to_lonlat, to_mercator};
-use calais_map::core::units::LonLat;
+use calais_map::core::units::{LonLat, Mercator};
 
 const CAMERAS_VALID: &str = include_str!("fixtures/core/cameras_valid.geojson");
 const CAMERAS_INVALID: &str = include_str!("fixtures/core/cameras_invalid.geojson");
@@ -21,6 +21,19 @@ const TRUNCATED: &str = include_str!("fixtures/core/truncated.geojson");
 
 fn load(layer: LayerId, text: &str) -> LayerData {
     ingest_layer(layer, text, &PropertyNames::default()).expect("layer loads")
+}
+
+/// A polygon's rings (exterior, then holes) as EPSG:3857 positions.
+fn rings(p: &geo::Polygon) -> Vec<Vec<Mercator>> {
+    std::iter::once(p.exterior())
+        .chain(p.interiors())
+        .map(|r| r.coords().map(|c| Mercator::from(*c)).collect())
+        .collect()
+}
+
+/// A camera's sector ring as EPSG:3857 positions.
+fn sector(c: &calais_map::core::model::Camera) -> Vec<Mercator> {
+    rings(&c.sector).swap_remove(0)
 }
 
 fn ids(d: &LayerData) -> Vec<&str> {
@@ -97,20 +110,24 @@ fn cameras_valid() {
     // Calais camera: point shape at the port, sector apex + 13 arc points + apex.
     let calais = &d.features[0];
     let port = to_mercator(ll(1.8650, 50.9660));
-    assert_eq!(calais.shapes, vec![Shape::Point(port)]);
-    assert_eq!(cams[0].sector.len(), 15);
-    assert_eq!(cams[0].sector.first(), Some(&port));
-    assert_eq!(cams[0].sector.last(), Some(&port));
-    for m in &cams[0].sector[1..14] {
+    assert_eq!(calais.shapes, vec![Shape::Point(port.into())]);
+    // The sector is a geo-types polygon in EPSG:3857 metres: one closed ring, no holes.
+    assert!(cams.iter().all(|c| c.sector.interiors().is_empty()));
+    let sector0 = sector(&cams[0]);
+    assert_eq!(sector0.len(), 15);
+    assert_eq!(sector0.first(), Some(&port));
+    assert_eq!(sector0.last(), Some(&port));
+    for m in &sector0[1..14] {
         let d_m = distance_m(cams[0].position, to_lonlat(*m));
         assert!((d_m - 150.0).abs() < 0.15, "{d_m}");
     }
     // Feature bounds cover point and sector; 360-degree camera is a circle without apex.
-    assert!(cams[0].sector.iter().all(|m| calais.bounds.contains(*m)));
+    assert!(sector0.iter().all(|m| calais.bounds.contains(*m)));
     assert!(calais.bounds.width() > 150.0);
-    assert_eq!(cams[2].sector.len(), 73);
-    assert_eq!(cams[2].sector.first(), cams[2].sector.last());
-    assert_ne!(cams[2].sector.first(), Some(&to_mercator(cams[2].position)));
+    let sector2 = sector(&cams[2]);
+    assert_eq!(sector2.len(), 73);
+    assert_eq!(sector2.first(), sector2.last());
+    assert_ne!(sector2.first(), Some(&to_mercator(cams[2].position)));
     // 3D position accepted, altitude ignored.
     assert_eq!(cams[1].position, ll(1.8030, 50.9270));
     // Layer bounds span Dover to Calais.
@@ -163,11 +180,15 @@ fn fences_valid() {
     let Shape::Line(rocade) = &d.features[0].shapes[0] else {
         panic!("line expected");
     };
-    assert_eq!(rocade.len(), 3);
-    assert_eq!(rocade[0], to_mercator(ll(1.8400, 50.9550)));
-    let Shape::Polygon(rings) = &d.features[1].shapes[0] else {
+    assert_eq!(rocade.0.len(), 3);
+    assert_eq!(
+        Mercator::from(rocade.0[0]),
+        to_mercator(ll(1.8400, 50.9550))
+    );
+    let Shape::Polygon(polygon) = &d.features[1].shapes[0] else {
         panic!("polygon expected");
     };
+    let rings = rings(polygon);
     assert_eq!(rings.len(), 1);
     assert_eq!(rings[0].len(), 5);
     assert_eq!(rings[0].first(), rings[0].last());
@@ -232,10 +253,10 @@ fn ports_valid_and_property_order() {
         ]
     );
     // Polygon with a hole; MultiPolygon flattened into two polygons.
-    let Shape::Polygon(rings) = &d.features[1].shapes[0] else {
+    let Shape::Polygon(polygon) = &d.features[1].shapes[0] else {
         panic!("polygon expected");
     };
-    assert_eq!(rings.len(), 2);
+    assert_eq!(rings(polygon).len(), 2);
     assert_eq!(d.features[2].shapes.len(), 2);
     assert!(
         d.features[2]
@@ -644,8 +665,8 @@ fn a_single_feature_is_a_layer_of_one_feature() {
     let Shape::Line(pts) = &f.shapes[0] else {
         panic!("{:?}", f.shapes)
     };
-    assert_eq!(pts.len(), 4);
-    let first = to_lonlat(pts[0]);
+    assert_eq!(pts.0.len(), 4);
+    let first = to_lonlat(pts.0[0].into());
     assert!((first.lon - 1.8585).abs() < 1e-9 && (first.lat - 50.9640).abs() < 1e-9);
     // Properties in source order; foreign members are not properties.
     let keys: Vec<&str> = f.properties.iter().map(|(k, _)| k.as_str()).collect();
@@ -682,9 +703,10 @@ fn a_bare_geometry_is_one_feature_without_properties() {
     assert_eq!(f.kind, FeatureKind::Land);
     assert_eq!(f.name, None);
     assert!(f.properties.is_empty());
-    let Shape::Polygon(rings) = &f.shapes[0] else {
+    let Shape::Polygon(polygon) = &f.shapes[0] else {
         panic!("{:?}", f.shapes)
     };
+    let rings = rings(polygon);
     assert_eq!(rings.len(), 2);
     assert_eq!(rings[0].len(), 5);
     let sw = to_lonlat(rings[0][0]);
@@ -801,4 +823,79 @@ fn zone_exports_are_geojson_values() {
         let decimals = t.split_once('.').map_or(0, |(_, d)| d.len());
         assert!(decimals <= 7, "{t}");
     }
+}
+
+const RFC7946_PORTS: &str = include_str!("fixtures/core/rfc7946_ports.geojson");
+
+#[test]
+fn rfc7946_collection_bbox_foreign_members_winding_and_a_bad_feature_among_good_ones() {
+    use calais_map::core::geojson_read::JsonKind;
+    use calais_map::core::geometry::{Position, polygon_position};
+    use calais_map::core::ingest::FeatureProblem;
+    // A FeatureCollection with bbox and foreign members at every level, a right-hand-rule
+    // polygon, a clockwise one with a clockwise hole, a malformed geometry bbox, a 3D position.
+    let d = load(LayerId::Ports, RFC7946_PORTS);
+    assert_eq!(ids(&d), ["terminal-ccw", "quay-cw", "42"]);
+    // The bad features are skipped with their index and id; the others are kept.
+    assert_eq!(
+        skips(&d),
+        [
+            (
+                2,
+                Some("berth-string"),
+                "coordinate is a string (expected a number)"
+            ),
+            (4, Some("ring-open"), "polygon ring not closed"),
+        ]
+    );
+    // The reason is structured too (the shell words it from this).
+    let problems: Vec<&FeatureProblem> = d.skipped.iter().map(|s| &s.problem).collect();
+    assert_eq!(
+        problems,
+        [
+            &FeatureProblem::NotANumber(JsonKind::String),
+            &FeatureProblem::RingNotClosed
+        ]
+    );
+    // Foreign members are not properties.
+    let keys: Vec<&str> = d.features[0]
+        .properties
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .collect();
+    assert_eq!(keys, ["name", "kind"]);
+    assert_eq!(
+        d.features[2].kind,
+        FeatureKind::Port(PortKind::TunnelPortal)
+    );
+    // Either winding is the same area: inside, on the edge, in the hole.
+    let m = |lon: f64, lat: f64| to_mercator(ll(lon, lat));
+    for (f, inside) in [(0, m(1.855, 50.965)), (1, m(1.872, 50.962))] {
+        let Shape::Polygon(p) = &d.features[f].shapes[0] else {
+            panic!("{:?}", d.features[f].shapes)
+        };
+        assert_eq!(polygon_position(inside, p), Position::Inside, "{f}");
+    }
+    let Shape::Polygon(quay) = &d.features[1].shapes[0] else {
+        panic!("polygon expected")
+    };
+    assert_eq!(rings(quay).len(), 2);
+    assert_eq!(polygon_position(m(1.875, 50.965), quay), Position::Outside);
+    let corner = rings(quay)[0][0];
+    assert_eq!(polygon_position(corner, quay), Position::OnBoundary);
+
+    // The zones reader takes the same text: polygons are zones, the rest is rejected per zone.
+    let zones = calais_map::core::geofence::parse_zones(RFC7946_PORTS).expect("zones");
+    let zone_ids: Vec<&str> = zones.zones.iter().map(|z| z.id.as_str()).collect();
+    assert_eq!(zone_ids, ["terminal-ccw", "quay-cw"]);
+    let rejected: Vec<&str> = zones.rejected.iter().map(|r| r.message.as_str()).collect();
+    assert_eq!(
+        rejected,
+        [
+            "zone \"berth-string\": Point geometry is not a zone (expects Polygon or MultiPolygon)",
+            "zone \"42\": Point geometry is not a zone (expects Polygon or MultiPolygon)",
+            "zone \"ring-open\": ring 0 is not closed (its first and last positions differ)",
+        ]
+    );
+    assert_eq!(zones.rejected[2].name.as_deref(), Some("Open ring"));
 }

@@ -338,7 +338,7 @@ fn scene_projection_to_device_px() {
     );
     assert_eq!(out.len(), 3);
     let mut out = Vec::new();
-    project_path(&[], &v, 2.0, &mut out);
+    project_path::<Mercator>(&[], &v, 2.0, &mut out);
     assert!(out.is_empty());
 }
 

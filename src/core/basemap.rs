@@ -1,6 +1,6 @@
 //! Basemap outlines: splits the land polygons' edges into coastline and country borders.
 //!
-//! Units: EPSG:3857 metres in and out. Runs once per basemap version (the renderer's `prepare`
+//! Units: EPSG:3857 metres in and out (geo-types rings in, [`Mercator`] polylines out). Runs once per basemap version (the renderer's `prepare`
 //! then only projects the polylines). An edge that two different countries share is a border;
 //! an edge lying on the clip rectangle of the data (the basemap is clipped to the region) is
 //! neither and is not stroked; every other edge is coastline.
@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use crate::model::{LayerData, Shape};
 use crate::units::Mercator;
 use crate::viewport::MercatorBounds;
+use geo::LineString;
 
 /// Polylines to stroke, in EPSG:3857 metres.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -49,13 +50,19 @@ fn on_clip_edge(a: Mercator, b: Mercator, clip: &MercatorBounds) -> bool {
         || (near(a.y, clip.max_y) && near(b.y, clip.max_y))
 }
 
-fn rings(data: &LayerData) -> impl Iterator<Item = (usize, &[Mercator])> {
+/// The polygon rings of every feature, with the feature's index.
+fn rings(data: &LayerData) -> impl Iterator<Item = (usize, &LineString<f64>)> {
     data.features.iter().enumerate().flat_map(|(i, f)| {
-        f.shapes.iter().flat_map(move |s| match s {
-            Shape::Polygon(rings) => rings.iter().map(|r| (i, r.as_slice())).collect::<Vec<_>>(),
-            _ => Vec::new(),
-        })
+        f.shapes
+            .iter()
+            .filter(|s| matches!(s, Shape::Polygon(_)))
+            .flat_map(move |s| s.paths().map(move |r| (i, r)))
     })
+}
+
+/// The edges of a ring as EPSG:3857 pairs.
+fn ring_edges(ring: &LineString<f64>) -> impl Iterator<Item = (Mercator, Mercator)> + '_ {
+    ring.lines().map(|l| (l.start.into(), l.end.into()))
 }
 
 /// Splits the polygon edges of `data` into coastline and border polylines.
@@ -63,7 +70,7 @@ pub fn outlines(data: &LayerData) -> Outlines {
     // First owner of each edge, and whether a different feature shares it.
     let mut owners: HashMap<(Key, Key), (usize, bool)> = HashMap::new();
     for (feature, ring) in rings(data) {
-        for (&a, &b) in ring.iter().zip(ring.iter().skip(1)) {
+        for (a, b) in ring_edges(ring) {
             let entry = owners.entry(edge_key(a, b)).or_insert((feature, false));
             if entry.0 != feature {
                 entry.1 = true;
@@ -75,7 +82,7 @@ pub fn outlines(data: &LayerData) -> Outlines {
     for (feature, ring) in rings(data) {
         let mut current: Vec<Mercator> = Vec::new();
         let mut current_class = EdgeClass::Hidden;
-        for (&a, &b) in ring.iter().zip(ring.iter().skip(1)) {
+        for (a, b) in ring_edges(ring) {
             let class = if on_clip_edge(a, b, &clip) {
                 EdgeClass::Hidden
             } else {

@@ -1,7 +1,8 @@
 //! Where a point is relative to a polygon: [`position`], the one point-position test of the
 //! core, used by hit testing ([`hit`](crate::hit)) and geofencing
 //! ([`geofence::pip`](crate::geofence::pip), the zone index's exact path). All in EPSG:3857
-//! metres ([`Mercator`]).
+//! metres: [`Mercator`] points, rings as slices of them or geo-types polygons
+//! ([`polygon_position`]).
 //!
 //! **Boundary tolerance**: a point within [`BOUNDARY_EPS_M`] = 1 mm (EPSG:3857 metres) of any
 //! ring edge or vertex is [`Position::OnBoundary`]. EPSG:3857 stretches the ground by
@@ -17,6 +18,7 @@
 //! should be closed (first == last); an open ring is closed implicitly.
 
 use crate::units::Mercator;
+use geo::Polygon;
 
 /// Distance (EPSG:3857 metres) within which a point is on a ring's boundary: 1 mm, about
 /// 0.63 mm on the ground at Calais.
@@ -108,17 +110,32 @@ pub fn ring_parity(p: Mercator, ring: &[Mercator]) -> bool {
 /// the boundary tolerance). One pass over the edges: the first edge within
 /// [`BOUNDARY_EPS_M`] answers [`Position::OnBoundary`], otherwise the parity decides.
 pub fn position<R: AsRef<[Mercator]>>(p: Mercator, rings: &[R]) -> Position {
+    position_by_edges(p, rings.iter().flat_map(|r| edges(r.as_ref())))
+}
+
+/// [`position`] for a geo-types polygon in EPSG:3857 metres (a model [`Shape`](crate::model::Shape)
+/// or a camera's sector): its exterior and holes, either winding.
+pub fn polygon_position(p: Mercator, polygon: &Polygon<f64>) -> Position {
+    position_by_edges(
+        p,
+        std::iter::once(polygon.exterior())
+            .chain(polygon.interiors())
+            .flat_map(|r| r.lines().map(|l| (l.start.into(), l.end.into()))),
+    )
+}
+
+/// The one point-position algorithm over a polygon's edges (all rings').
+#[inline]
+fn position_by_edges(p: Mercator, edges: impl Iterator<Item = (Mercator, Mercator)>) -> Position {
     if !(p.x.is_finite() && p.y.is_finite()) {
         return Position::Outside;
     }
     let mut odd = false;
-    for ring in rings {
-        for (a, b) in edges(ring.as_ref()) {
-            if near_segment(p, a, b) {
-                return Position::OnBoundary;
-            }
-            odd ^= crosses(p, a, b);
+    for (a, b) in edges {
+        if near_segment(p, a, b) {
+            return Position::OnBoundary;
         }
+        odd ^= crosses(p, a, b);
     }
     if odd {
         Position::Inside

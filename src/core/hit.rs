@@ -1,15 +1,17 @@
 //! Hit testing: which feature is under the cursor or finger.
 //!
-//! The cursor position and tolerance are CSS px; geometry is EPSG:3857 metres
+//! The cursor position and tolerance are CSS px; geometry is EPSG:3857 metres (geo-types
+//! shapes)
 //! and is compared in CSS px through the [`Viewport`]. "Inside a polygon" and "inside a
 //! camera's sector" are [`geometry::position`](super::geometry::position), the test zones use
 //! too: a point within 1 mm (EPSG:3857) of an edge, a hole's included, is inside.
 
-use super::geometry::{dist2_point_segment, position, ring_position};
+use super::geometry::{dist2_point_segment, polygon_position};
 use super::model::{FeatureKind, LayerData, LayerId, Shape};
 use super::projection::to_mercator;
 use super::units::Mercator;
 use super::viewport::Viewport;
+use geo::LineString;
 
 /// A feature found under the cursor: its layer and index in `LayerData::features`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,16 +21,13 @@ pub struct Hit {
 }
 
 /// Distance from `p` to a polyline (EPSG:3857 metres); infinity for an empty line.
-fn dist_to_path(p: Mercator, path: &[Mercator]) -> f64 {
-    match path {
+fn dist_to_path(p: Mercator, path: &LineString<f64>) -> f64 {
+    match path.0.as_slice() {
         [] => f64::INFINITY,
         [only] => ((p.x - only.x).powi(2) + (p.y - only.y).powi(2)).sqrt(),
         _ => path
-            .windows(2)
-            .filter_map(|w| match w {
-                [a, b] => Some(dist2_point_segment(p, *a, *b)),
-                _ => None,
-            })
+            .lines()
+            .map(|l| dist2_point_segment(p, l.start.into(), l.end.into()))
             .fold(f64::INFINITY, f64::min)
             .sqrt(),
     }
@@ -93,7 +92,7 @@ pub fn hit_test(
             for s in &f.shapes {
                 match s {
                     Shape::Point(m) => {
-                        let d = ((p.x - m.x).powi(2) + (p.y - m.y).powi(2)).sqrt();
+                        let d = ((p.x - m.x()).powi(2) + (p.y - m.y()).powi(2)).sqrt();
                         if d <= tol_m {
                             better(&mut best_point, d, hit);
                         }
@@ -104,22 +103,22 @@ pub fn hit_test(
                             better(&mut best_line, d, hit);
                         }
                     }
-                    Shape::Polygon(rings) => {
-                        let d = rings
-                            .iter()
+                    Shape::Polygon(polygon) => {
+                        let d = s
+                            .paths()
                             .map(|ring| dist_to_path(p, ring))
                             .fold(f64::INFINITY, f64::min);
                         if d <= tol_m {
                             better(&mut best_line, d, hit);
                         }
-                        if position(p, rings).is_inside_or_on() {
+                        if polygon_position(p, polygon).is_inside_or_on() {
                             top_polygon = Some(hit);
                         }
                     }
                 }
             }
             if let FeatureKind::Camera(cam) = &f.kind
-                && ring_position(p, &cam.sector).is_inside_or_on()
+                && polygon_position(p, &cam.sector).is_inside_or_on()
             {
                 let apex = to_mercator(cam.position);
                 let d = ((p.x - apex.x).powi(2) + (p.y - apex.y).powi(2)).sqrt();

@@ -1,9 +1,8 @@
 //! JSON reading shared by the core's readers (raw values; no units).
 //!
-//! - Layers and zones (GeoJSON, `core::ingest`, `geofence::zone`) are read as
-//!   `serde_json::Value` through [`parse_value`]: objects keep source order (serde_json's
-//!   `preserve_order`, enabled in this crate's manifest), and bare `NaN`/`Infinity` tokens that
-//!   some APIs emit are read as `null` ([`replace_non_finite_tokens`]).
+//! - Layers and zones (GeoJSON) are read by `core::geojson_read`, which uses only
+//!   [`replace_non_finite_tokens`] from here (bare `NaN`/`Infinity` tokens that some APIs emit
+//!   read as `null`).
 //! - Incidents (`core::incident::parse`) use [`Json`], a value whose strings borrow from the
 //!   text, and [`Scan`], a fast pull reader over strict JSON for texts too large for a value
 //!   tree (a 100k-incident snapshot); whether that reader stays is issue 11 item 2.
@@ -171,54 +170,6 @@ impl<'a> Json<'a> {
             }
         }
     }
-}
-
-// ---------------------------------------------------------------------------
-// serde_json values: layers and zones (GeoJSON) are read as `serde_json::Value`, whose
-// objects keep source order (the core enables serde_json's `preserve_order`).
-
-/// Parse text (a leading BOM ignored; if strict parsing fails, bare
-/// `NaN`/`Infinity` tokens read as `null`), to a `serde_json::Value`. The error is serde_json's
-/// text for the original input.
-pub(crate) fn parse_value(text: &str) -> Result<serde_json::Value, String> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    serde_json::from_str(text).or_else(|strict: serde_json::Error| {
-        replace_non_finite_tokens(text)
-            .and_then(|fixed| serde_json::from_str(&fixed).ok())
-            .ok_or_else(|| strict.to_string())
-    })
-}
-
-/// "null", "a boolean", "a number", "a string", "an array", "an object".
-pub(crate) fn kind(v: &serde_json::Value) -> &'static str {
-    use serde_json::Value as V;
-    match v {
-        V::Null => "null",
-        V::Bool(_) => "a boolean",
-        V::Number(_) => "a number",
-        V::String(_) => "a string",
-        V::Array(_) => "an array",
-        V::Object(_) => "an object",
-    }
-}
-
-/// Display text: a string as-is, anything else as compact JSON, keys in source order (as
-/// [`Json::display`]).
-pub(crate) fn display(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-/// Number or numeric string (trimmed) as a finite f64 (as [`Json::as_number_lossy`]).
-pub(crate) fn number_lossy(v: &serde_json::Value) -> Option<f64> {
-    let v = match v {
-        serde_json::Value::Number(n) => n.as_f64()?,
-        serde_json::Value::String(s) => s.trim().parse::<f64>().ok()?,
-        _ => return None,
-    };
-    v.is_finite().then_some(v)
 }
 
 /// A fast pull reader over a strict subset of JSON, for texts too large for a
@@ -658,15 +609,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keeps_order_and_last_duplicate_wins() {
-        let v = parse_value("\u{feff}{\"z\":1,\"a\":[true,null],\"z\":\"two\"}").expect("json");
-        assert_eq!(v.get("z"), Some(&serde_json::Value::from("two")));
-        assert_eq!(display(&v), r#"{"z":"two","a":[true,null]}"#);
-        assert_eq!(v.get("a").map(kind), Some("an array"));
-        assert_eq!(display(&serde_json::Value::Null), "null");
+    fn null_displays_as_null() {
         assert_eq!(Json::Null.display(), "null");
-        assert_eq!(number_lossy(&" 1.5 ".into()), Some(1.5));
-        assert_eq!(number_lossy(&"NaN".into()), None);
     }
 
     /// The number `Scan` reads from all of `text`, if it takes it.
@@ -827,12 +771,5 @@ mod tests {
         let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
         assert!(skip(&deep(Scan::MAX_DEPTH)));
         assert!(!skip(&deep(Scan::MAX_DEPTH + 1)));
-    }
-
-    #[test]
-    fn bare_non_finite_tokens_become_null() {
-        let v = parse_value("[1, NaN, -Infinity]").expect("tolerated");
-        assert_eq!(display(&v), "[1,null,null]");
-        assert!(parse_value("[1, NaN").is_err());
     }
 }

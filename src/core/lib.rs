@@ -17,6 +17,7 @@ pub mod display;
 pub mod earth;
 pub mod feed;
 pub mod geofence;
+pub mod geojson_read;
 pub mod geometry;
 pub mod heatmap;
 pub mod hit;

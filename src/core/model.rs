@@ -1,11 +1,14 @@
 //! The loaded map data: layers of typed features.
 //!
-//! Geometry is stored projected, in EPSG:3857 metres ([`Mercator`]); camera
-//! positions are kept in degrees WGS84 ([`LonLat`]) as well, and camera ranges
-//! are ground metres.
+//! Geometry is geo-types ([`geo::Point`], [`geo::LineString`], [`geo::Polygon`]) stored
+//! projected: every coordinate is **EPSG:3857 metres** (x east, y north, as [`Mercator`](super::units::Mercator), which
+//! converts to and from [`geo::Coord`] by `into()`), never degrees. Camera positions are kept
+//! in degrees WGS84 ([`LonLat`]) as well, and camera ranges are ground metres.
 
-use super::units::{Bearing, LonLat, Mercator};
+use super::geojson_read::FeatureProblem;
+use super::units::{Bearing, LonLat};
 use super::viewport::MercatorBounds;
+use geo::{LineString, Point, Polygon};
 
 /// Feature properties in source order, values as display text: strings as-is,
 /// numbers and booleans via `to_string`, null as `"null"`, objects/arrays as compact JSON.
@@ -45,13 +48,32 @@ impl LayerId {
     }
 }
 
-/// A projected geometry in EPSG:3857 metres.
+/// A projected geometry: geo-types in EPSG:3857 metres.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Shape {
-    Point(Mercator),
-    Line(Vec<Mercator>),
-    /// Exterior ring then holes; every ring is closed (first == last) with at least 4 positions.
-    Polygon(Vec<Vec<Mercator>>),
+    Point(Point<f64>),
+    /// At least 2 positions.
+    Line(LineString<f64>),
+    /// Exterior ring and holes, each closed (first == last) with at least 4 positions; either
+    /// winding (RFC 7946's right-hand rule is not required of the source).
+    Polygon(Polygon<f64>),
+}
+
+impl Shape {
+    /// The paths of the shape: a line itself, a polygon's exterior then its holes (each
+    /// closed), nothing for a point.
+    pub fn paths(&self) -> impl Iterator<Item = &LineString<f64>> {
+        let (line, polygon) = match self {
+            Shape::Point(_) => (None, None),
+            Shape::Line(l) => (Some(l), None),
+            Shape::Polygon(p) => (None, Some(p)),
+        };
+        line.into_iter().chain(
+            polygon
+                .into_iter()
+                .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())),
+        )
+    }
 }
 
 /// Lower-case, trimmed, spaces and dashes turned into underscores.
@@ -147,15 +169,16 @@ impl PortKind {
 }
 
 /// A CCTV camera: position (degrees WGS84), bearing, field of view (degrees),
-/// range (ground metres) and its projected field-of-view sector (EPSG:3857 metres).
+/// range (ground metres) and its projected field-of-view sector (geo-types, EPSG:3857 metres).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Camera {
     pub position: LonLat,
     pub bearing: Bearing,
     pub fov_deg: f64,
     pub range_m: f64,
-    /// Closed ring from [`fov_sector`](super::camera::fov_sector), projected.
-    pub sector: Vec<Mercator>,
+    /// The ground field of view from [`fov_sector`](super::camera::fov_sector), projected: a
+    /// polygon whose exterior is that closed ring, no holes.
+    pub sector: Polygon<f64>,
 }
 
 /// What a feature is.
@@ -189,6 +212,8 @@ pub struct SkippedFeature {
     pub id: Option<String>,
     /// Human-readable reason, prefixed with the index: `"feature 3: geometry is null"`.
     pub reason: String,
+    /// The reason, structured (its `Display` is `reason` without the prefix).
+    pub problem: FeatureProblem,
 }
 
 /// The outcome of loading one layer.

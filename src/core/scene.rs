@@ -18,8 +18,8 @@ pub fn project_point(m: Mercator, view: &Viewport) -> [f32; 2] {
 /// `min_step_px` device px to the last kept one, but always keeping the first and
 /// the last point (so a closed ring stays closed). Non-finite points are skipped;
 /// a non-finite or negative `min_step_px` keeps every point.
-pub fn project_path(
-    points: &[Mercator],
+pub fn project_path<P: Copy + Into<Mercator>>(
+    points: &[P],
     view: &Viewport,
     min_step_px: f64,
     out: &mut Vec<[f32; 2]>,
@@ -37,7 +37,8 @@ pub fn project_path(
     let mut last_kept: Option<(f64, f64)> = None;
     // The most recent finite point that was dropped (pushed at the end if it is the last one).
     let mut pending: Option<(f64, f64)> = None;
-    for m in points {
+    for &m in points {
+        let m: Mercator = m.into();
         let x = ((m.x - cx) / r + hw) * d;
         let y = ((cy - m.y) / r + hh) * d;
         if !(x.is_finite() && y.is_finite()) {

@@ -49,6 +49,36 @@ impl Mercator {
     }
 }
 
+/// geo-types coordinates of the model's shapes ([`Shape`](crate::model::Shape)) are EPSG:3857
+/// metres too: these conversions only rename the fields.
+impl From<geo::Coord<f64>> for Mercator {
+    #[inline]
+    fn from(c: geo::Coord<f64>) -> Mercator {
+        Mercator { x: c.x, y: c.y }
+    }
+}
+
+impl From<Mercator> for geo::Coord<f64> {
+    #[inline]
+    fn from(m: Mercator) -> geo::Coord<f64> {
+        geo::Coord { x: m.x, y: m.y }
+    }
+}
+
+impl From<Mercator> for geo::Point<f64> {
+    #[inline]
+    fn from(m: Mercator) -> geo::Point<f64> {
+        geo::Point::new(m.x, m.y)
+    }
+}
+
+impl From<geo::Point<f64>> for Mercator {
+    #[inline]
+    fn from(p: geo::Point<f64>) -> Mercator {
+        p.0.into()
+    }
+}
+
 /// Web-map zoom level in `[Zoom::MIN, Zoom::MAX]` (fractional zooms allowed).
 ///
 /// Convention: the whole world is `256 * 2^zoom` CSS px wide.

@@ -251,15 +251,9 @@ impl CameraCoverage {
             if !matches!(f.kind, FeatureKind::Fence(_)) {
                 continue;
             }
-            for shape in &f.shapes {
-                let lines: Vec<&Vec<Mercator>> = match shape {
-                    Shape::Line(l) => vec![l],
-                    Shape::Polygon(rings) => rings.iter().collect(),
-                    Shape::Point(_) => Vec::new(),
-                };
-                for l in lines {
-                    self.line_gaps(l, spacing, &f.id, fi, &mut out);
-                }
+            for l in f.shapes.iter().flat_map(Shape::paths) {
+                let line: Vec<Mercator> = l.coords().map(|c| (*c).into()).collect();
+                self.line_gaps(&line, spacing, &f.id, fi, &mut out);
             }
         }
         out

@@ -118,21 +118,14 @@ impl Proximity {
             if !matches!(f.kind, FeatureKind::Fence(_)) {
                 continue;
             }
-            for shape in &f.shapes {
-                let lines: Vec<&Vec<Mercator>> = match shape {
-                    Shape::Line(l) => vec![l],
-                    Shape::Polygon(rings) => rings.iter().collect(),
-                    Shape::Point(_) => Vec::new(),
-                };
-                for l in lines {
-                    for w in l.windows(2) {
-                        let [a, b] = w else { continue };
-                        let Ok(i) = u32::try_from(seg_info.len()) else {
-                            continue;
-                        };
-                        segs.push(GeomWithData::new(Line::new([a.x, a.y], [b.x, b.y]), i));
-                        seg_info.push((fi, to_lonlat(*a), to_lonlat(*b)));
-                    }
+            for l in f.shapes.iter().flat_map(Shape::paths) {
+                for line in l.lines() {
+                    let (a, b): (Mercator, Mercator) = (line.start.into(), line.end.into());
+                    let Ok(i) = u32::try_from(seg_info.len()) else {
+                        continue;
+                    };
+                    segs.push(GeomWithData::new(Line::new([a.x, a.y], [b.x, b.y]), i));
+                    seg_info.push((fi, to_lonlat(a), to_lonlat(b)));
                 }
             }
         }
@@ -149,8 +142,8 @@ impl Proximity {
                     let Ok(i) = u32::try_from(port_info.len()) else {
                         continue;
                     };
-                    pts.push(GeomWithData::new([m.x, m.y], i));
-                    port_info.push((pi, to_lonlat(*m)));
+                    pts.push(GeomWithData::new([m.x(), m.y()], i));
+                    port_info.push((pi, to_lonlat((*m).into())));
                 }
             }
         }

@@ -15,7 +15,6 @@
 //! the same way and reports it; the saved drawn zone keeps its id.
 
 use super::zone::{Zone, ZoneFileError, parse_zones, quote};
-use serde_json::Value as J;
 use std::collections::BTreeSet;
 
 /// Longest slug taken from a name for a new id, in characters.
@@ -113,24 +112,10 @@ pub struct Import {
     pub rejected: Vec<RejectedZone>,
 }
 
-/// The `name` property of feature `index`, if it is a non-empty string.
-fn feature_name(root: Option<&J>, index: usize) -> Option<String> {
-    let features = crate::ingest::root_features(root?).ok()?;
-    match features.get(index)?.get("properties")?.get("name")? {
-        J::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        _ => None,
-    }
-}
-
 /// Reads an imported zones file: good zones are kept (ids already in `taken` renamed),
 /// bad ones reported per zone. Fails only if the text is not a FeatureCollection.
 pub fn import(text: &str, taken: &BTreeSet<String>) -> Result<Import, ZoneFileError> {
     let set = parse_zones(text)?;
-    let root = if set.rejected.is_empty() {
-        None
-    } else {
-        crate::json::parse_value(text).ok()
-    };
     let mut used: BTreeSet<String> = taken.clone();
     let mut out = Import::default();
     for r in set.rejected {
@@ -140,7 +125,7 @@ pub fn import(text: &str, taken: &BTreeSet<String>) -> Result<Import, ZoneFileEr
         };
         out.rejected.push(RejectedZone {
             index: r.index,
-            name: feature_name(root.as_ref(), r.index),
+            name: r.name,
             reason: r
                 .message
                 .strip_prefix(&label)

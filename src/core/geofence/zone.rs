@@ -1,7 +1,8 @@
 //! Geofence zones: the model and the zones GeoJSON reader.
 //!
-//! Input: RFC 7946 GeoJSON (a FeatureCollection, a single Feature or a bare geometry, as
-//! [`crate::ingest::root_features`] reads them), coordinates in degrees WGS84, Polygon or
+//! Input: RFC 7946 GeoJSON (a FeatureCollection, a single Feature or a bare geometry, read
+//! as the layers are by [`crate::geojson_read`]: geometry through the `geojson` crate, any
+//! winding, `bbox` and foreign members accepted), coordinates in degrees WGS84, Polygon or
 //! MultiPolygon geometries (holes allowed). Output: [`Zone`]s whose rings are in EPSG:3857
 //! metres ([`Mercator`]), closed, without repeated consecutive positions; `dwell_s` is
 //! seconds.
@@ -21,14 +22,18 @@
 //! Feature or a geometry) fails as a whole ([`ZoneFileError`]).
 
 use super::pip::{SegmentContact, on_boundary, ring_area, ring_parity, segment_contact};
-use crate::json::{display, kind as json_kind, parse_value};
+use crate::geojson_read::{
+    FeatureProblem, JsonKind, Located, feature_id, feature_properties, lonlat, parse_text,
+    property_texts, read_geometry, root_features,
+};
 use crate::model::Properties;
 use crate::projection::{MAX_LAT, to_lonlat, to_mercator};
 use crate::units::{LonLat, Mercator};
 use crate::viewport::MercatorBounds;
+use geojson::{GeometryValue, Position};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
-use serde_json::Value as J;
+use serde_json::{Map, Value as J};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -179,6 +184,8 @@ pub struct ZoneError {
     /// Index in the source `features` array.
     pub index: usize,
     pub id: Option<String>,
+    /// The feature's `name` property, if it is a non-empty string.
+    pub name: Option<String>,
     /// Human-readable, prefixed with the zone: `zone "port": ring 0 is not closed`, or
     /// `zone 3: missing id` when there is no id.
     pub message: String,
@@ -378,12 +385,23 @@ fn validate_polygon(rings: &[Vec<LonLat>]) -> Result<Rings, String> {
 // ---------------------------------------------------------------------------
 // GeoJSON.
 
-// Positions and arrays are read as the layers are (`core::ingest`), so the messages match; a
-// latitude beyond the Web Mercator limit is rejected by the ring checks above.
-use crate::ingest::{array, position};
+// The text, root, feature envelope and geometry are read as the layers' (`geojson_read`), so
+// the messages match; a latitude beyond the Web Mercator limit is rejected by the ring checks
+// above.
 
-fn polygon_coords(v: &J) -> Result<Vec<Vec<LonLat>>, String> {
-    let rings = array(v, "polygon coordinates")?;
+/// A geometry problem as zones word it: `polygon 1 ring 0: coordinate is NaN or infinite`.
+fn located_text(l: Located) -> String {
+    let polygon = l.polygon.map(|pi| format!("polygon {pi} "));
+    let ring = l.ring.map(|ri| format!("ring {ri}: "));
+    format!(
+        "{}{}{}",
+        polygon.unwrap_or_default(),
+        ring.unwrap_or_default(),
+        l.problem
+    )
+}
+
+fn polygon_coords(rings: &[Vec<Position>]) -> Result<Vec<Vec<LonLat>>, String> {
     if rings.is_empty() {
         return Err("polygon has no rings".to_string());
     }
@@ -391,71 +409,75 @@ fn polygon_coords(v: &J) -> Result<Vec<Vec<LonLat>>, String> {
         .iter()
         .enumerate()
         .map(|(ri, r)| {
-            array(r, &format!("ring {ri}"))?
-                .iter()
-                .map(|p| position(p).map_err(|e| format!("ring {ri}: {e}")))
+            r.iter()
+                .map(|p| lonlat(p).map_err(|e| format!("ring {ri}: {e}")))
                 .collect()
         })
         .collect()
 }
 
-fn geometry(g: &J) -> Result<Vec<Vec<Vec<LonLat>>>, String> {
-    if !matches!(g, J::Object(_)) {
-        return Err(format!("geometry is {} (expected an object)", json_kind(g)));
+/// The zone's polygons in degrees: its geometry must be a Polygon or a MultiPolygon.
+fn zone_polygons(f: &J) -> Result<Vec<Vec<Vec<LonLat>>>, String> {
+    let g = match f.get("geometry") {
+        None => return Err(FeatureProblem::GeometryMissing.to_string()),
+        Some(J::Null) => return Err(FeatureProblem::GeometryNull.to_string()),
+        Some(g) => g,
+    };
+    match g.get("type") {
+        Some(J::String(t)) if t == "Polygon" || t == "MultiPolygon" => {}
+        Some(J::String(t))
+            if [
+                "Point",
+                "MultiPoint",
+                "LineString",
+                "MultiLineString",
+                "GeometryCollection",
+            ]
+            .contains(&t.as_str()) =>
+        {
+            return Err(format!(
+                "{t} geometry is not a zone (expects Polygon or MultiPolygon)"
+            ));
+        }
+        Some(J::String(t)) => {
+            return Err(format!(
+                "unknown geometry type {t:?} (expects Polygon or MultiPolygon)"
+            ));
+        }
+        _ => {}
     }
-    let t = match g.get("type") {
-        Some(J::String(t)) => t.as_ref(),
-        Some(other) => return Err(format!("geometry type is {}", json_kind(other))),
-        None => return Err("geometry has no type".to_string()),
-    };
-    let coords = || match g.get("coordinates") {
-        None | Some(J::Null) => Err("geometry has no coordinates".to_string()),
-        Some(c) => Ok(c),
-    };
-    match t {
-        "Polygon" => Ok(vec![polygon_coords(coords()?)?]),
-        "MultiPolygon" => {
-            let parts = array(coords()?, "MultiPolygon coordinates")?;
-            if parts.is_empty() {
+    match read_geometry(g).map_err(located_text)?.value {
+        GeometryValue::Polygon { coordinates } => Ok(vec![polygon_coords(&coordinates)?]),
+        GeometryValue::MultiPolygon { coordinates } => {
+            if coordinates.is_empty() {
                 return Err("MultiPolygon has no polygons".to_string());
             }
-            parts
+            coordinates
                 .iter()
                 .enumerate()
                 .map(|(pi, p)| polygon_coords(p).map_err(|e| format!("polygon {pi} {e}")))
                 .collect()
         }
-        "Point" | "MultiPoint" | "LineString" | "MultiLineString" | "GeometryCollection" => Err(
-            format!("{t} geometry is not a zone (expects Polygon or MultiPolygon)"),
-        ),
         other => Err(format!(
-            "unknown geometry type {other:?} (expects Polygon or MultiPolygon)"
+            "{} geometry is not a zone (expects Polygon or MultiPolygon)",
+            other.type_name()
         )),
     }
 }
 
-fn id_text(v: &J) -> Option<String> {
-    let s = match v {
-        J::String(s) => s.trim().to_string(),
-        J::Number(n) => n.to_string(),
-        _ => return None,
-    };
-    (!s.is_empty()).then_some(s)
-}
-
-fn flag(props: Option<&J>, name: &str, default: bool) -> Result<bool, String> {
+fn flag(props: Option<&Map<String, J>>, name: &str, default: bool) -> Result<bool, String> {
     match props.and_then(|p| p.get(name)) {
         None | Some(J::Null) => Ok(default),
         Some(J::Bool(b)) => Ok(*b),
         Some(other) => Err(format!(
             "property {name} is {} (expected true or false)",
-            json_kind(other)
+            JsonKind::of(other)
         )),
     }
 }
 
 fn zone_feature(f: &J, id: Option<String>) -> Result<Zone, String> {
-    let props = crate::ingest::feature_properties(f)?;
+    let props = feature_properties(f).map_err(|p| p.to_string())?;
     let Some(id) = id else {
         return Err("missing id (give the Feature an id or an \"id\" property)".to_string());
     };
@@ -474,7 +496,7 @@ fn zone_feature(f: &J, id: Option<String>) -> Result<Zone, String> {
         Some(other) => {
             return Err(format!(
                 "dwell_s is {} (expected a number of seconds > 0)",
-                json_kind(other)
+                JsonKind::of(other)
             ));
         }
     };
@@ -484,17 +506,18 @@ fn zone_feature(f: &J, id: Option<String>) -> Result<Zone, String> {
         dwell_s,
         critical: flag(props, "critical", defaults.critical)?,
     };
-    let polys = match f.get("geometry") {
-        None => return Err("geometry is missing".to_string()),
-        Some(J::Null) => return Err("geometry is null".to_string()),
-        Some(g) => geometry(g)?,
-    };
+    let polys = zone_polygons(f)?;
     let mut zone = Zone::new(id, text("name"), kind, rules, &polys)?;
-    zone.properties = match props {
-        Some(J::Object(m)) => m.iter().map(|(k, v)| (k.clone(), display(v))).collect(),
-        _ => Vec::new(),
-    };
+    zone.properties = property_texts(props);
     Ok(zone)
+}
+
+/// The feature's `name` property, if it is a non-empty string (trimmed).
+fn feature_name(f: &J) -> Option<String> {
+    match f.get("properties")?.get("name")? {
+        J::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        _ => None,
+    }
 }
 
 /// Read a zones GeoJSON text: a FeatureCollection, a single Feature or a bare geometry (a zone
@@ -502,16 +525,12 @@ fn zone_feature(f: &J, id: Option<String>) -> Result<Zone, String> {
 /// as a whole only if the text is not JSON (bare `NaN`/`Infinity` tokens are read as null,
 /// then rejected per zone) or none of these; every feature is validated on its own.
 pub fn parse_zones(text: &str) -> Result<ZoneSet, ZoneFileError> {
-    let root = parse_value(text).map_err(ZoneFileError::Json)?;
-    let features = crate::ingest::root_features(&root).map_err(ZoneFileError::NotGeoJson)?;
+    let root = parse_text(text).map_err(ZoneFileError::Json)?;
+    let features = root_features(&root).map_err(ZoneFileError::NotGeoJson)?;
     let mut set = ZoneSet::default();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (index, f) in features.iter().enumerate() {
-        let id = f.get("id").and_then(id_text).or_else(|| {
-            f.get("properties")
-                .and_then(|p| p.get("id"))
-                .and_then(id_text)
-        });
+        let id = feature_id(f, true);
         let label = match &id {
             Some(id) => format!("zone {}", quote(id)),
             None => format!("zone {index}"),
@@ -528,6 +547,7 @@ pub fn parse_zones(text: &str) -> Result<ZoneSet, ZoneFileError> {
             Err(reason) => set.rejected.push(ZoneError {
                 index,
                 id,
+                name: feature_name(f),
                 message: format!("{label}: {reason}"),
             }),
         }

@@ -31,7 +31,7 @@ impl Pen<'_> {
         self.view.dpr()
     }
 
-    fn path(&mut self, points: &[Mercator], close: bool) {
+    fn path<P: Copy + Into<Mercator>>(&mut self, points: &[P], close: bool) {
         self.scratch.clear();
         project_path(points, self.view, MIN_STEP_PX, self.scratch);
         let mut it = self.scratch.iter();
@@ -78,10 +78,8 @@ pub fn basemap(pen: &mut Pen, data: Option<&LayerData>, outlines: Option<&Outlin
         }
         drawn += 1;
         for s in &f.shapes {
-            if let Shape::Polygon(rings) = s {
-                for r in rings {
-                    pen.path(r, true);
-                }
+            if let Shape::Polygon(_) = s {
+                s.paths().for_each(|r| pen.path(&r.0, true));
             }
         }
     }
@@ -128,8 +126,8 @@ pub fn fences(pen: &mut Pen, data: &LayerData) -> usize {
             drawn += 1;
             for s in &f.shapes {
                 match s {
-                    Shape::Line(points) => pen.path(points, false),
-                    Shape::Polygon(rings) => rings.iter().for_each(|r| pen.path(r, true)),
+                    Shape::Line(points) => pen.path(&points.0, false),
+                    Shape::Polygon(_) => s.paths().for_each(|r| pen.path(&r.0, true)),
                     Shape::Point(_) => {}
                 }
             }
@@ -201,7 +199,7 @@ pub fn cameras(pen: &mut Pen, data: &LayerData) -> usize {
     ctx.begin_path();
     for f in visible_features(data, pen.view) {
         if let FeatureKind::Camera(cam) = &f.kind {
-            pen.path(&cam.sector, true);
+            pen.path(&cam.sector.exterior().0, true);
         }
     }
     ctx.set_fill_style_str(style::CAMERA_SECTOR_FILL);
@@ -296,9 +294,9 @@ pub fn ports(pen: &mut Pen, data: &LayerData) -> usize {
         drawn += 1;
         let (colour, _) = style::port_style(kind);
         for s in &f.shapes {
-            if let Shape::Polygon(rings) = s {
+            if let Shape::Polygon(_) = s {
                 ctx.begin_path();
-                rings.iter().for_each(|r| pen.path(r, true));
+                s.paths().for_each(|r| pen.path(&r.0, true));
                 ctx.set_fill_style_str(style::port_area_fill(kind));
                 ctx.fill_with_canvas_winding_rule(CanvasWindingRule::Evenodd);
                 pen.set_dash(&[5.0, 3.0]);
@@ -313,7 +311,7 @@ pub fn ports(pen: &mut Pen, data: &LayerData) -> usize {
         };
         for s in &f.shapes {
             if let Shape::Point(m) = s {
-                let [x, y] = project_point(*m, pen.view);
+                let [x, y] = project_point((*m).into(), pen.view);
                 port_icon(ctx, kind, x as f64, y as f64, 7.0 * dpr);
             }
         }
@@ -427,7 +425,7 @@ pub fn labels(
                 _ => 10,
             };
             let at = f.shapes.iter().find_map(|s| match s {
-                Shape::Point(m) => Some(*m),
+                Shape::Point(m) => Some(Mercator::from(*m)),
                 _ => None,
             });
             // Areas are labelled at their centre, below point labels.
@@ -507,13 +505,13 @@ pub fn highlight(pen: &mut Pen, feature: &Feature) {
     let mut points: Vec<Mercator> = Vec::new();
     for s in &feature.shapes {
         match s {
-            Shape::Point(m) => points.push(*m),
-            Shape::Line(l) => pen.path(l, false),
-            Shape::Polygon(rings) => rings.iter().for_each(|r| pen.path(r, true)),
+            Shape::Point(m) => points.push((*m).into()),
+            Shape::Line(l) => pen.path(&l.0, false),
+            Shape::Polygon(_) => s.paths().for_each(|r| pen.path(&r.0, true)),
         }
     }
     if let FeatureKind::Camera(cam) = &feature.kind {
-        pen.path(&cam.sector, true);
+        pen.path(&cam.sector.exterior().0, true);
         points.push(crate::core::projection::to_mercator(cam.position));
     }
     for m in points {
