@@ -40,9 +40,72 @@ fn data_key(cx: &LayerContext, id: LayerId) -> Option<LayerKey> {
     Some(cx.key(version, u64::from(cx.visible(id))))
 }
 
-/// Sea, land, coastline and borders (the coast/border split cached per basemap version).
+/// Projects one layer's geometry for the context's view (`None`: nothing to draw); gets the
+/// stage's context for measuring text.
+type Prepare<P> = fn(&mut Pen, &LayerContext, &CanvasRenderingContext2d) -> Option<P>;
+/// Draws what `Prepare` made; returns the number of features drawn.
+type Draw<P> = fn(&CanvasRenderingContext2d, &LayerContext, &P) -> usize;
+
+/// A vector layer of the composite or the base: its key, and what it prepared for it.
+pub struct Vector<P> {
+    name: &'static str,
+    stage: Stage,
+    key: fn(&LayerContext) -> Option<LayerKey>,
+    prepare: Prepare<P>,
+    draw: Draw<P>,
+    prepared: Option<P>,
+    scratch: Vec<[f32; 2]>,
+}
+
+impl<P> Vector<P> {
+    fn new(
+        name: &'static str,
+        stage: Stage,
+        key: fn(&LayerContext) -> Option<LayerKey>,
+        prepare: Prepare<P>,
+        draw: Draw<P>,
+    ) -> Vector<P> {
+        Vector {
+            name,
+            stage,
+            key,
+            prepare,
+            draw,
+            prepared: None,
+            scratch: Vec::new(),
+        }
+    }
+}
+
+impl<P: 'static> MapLayer for Vector<P> {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn stage(&self) -> Stage {
+        self.stage
+    }
+    fn key(&self, cx: &LayerContext) -> Option<LayerKey> {
+        (self.key)(cx)
+    }
+    fn prepare(&mut self, cx: &LayerContext, ctx: &CanvasRenderingContext2d) {
+        let mut pen = Pen {
+            view: cx.view(),
+            scratch: &mut self.scratch,
+        };
+        self.prepared = (self.prepare)(&mut pen, cx, ctx);
+    }
+    fn draw(&mut self, cx: &LayerContext, ctx: &CanvasRenderingContext2d) -> usize {
+        self.prepared
+            .as_ref()
+            .map_or(0, |p| (self.draw)(ctx, cx, p))
+    }
+    any_layer!();
+}
+
+/// Sea, land, coastline and borders (the sea even without data).
 #[derive(Default)]
 pub struct Basemap {
+    /// The coast/border split, cached per basemap version.
     outlines: Option<(u64, Outlines)>,
     paths: Option<draw::BasemapPaths>,
     scratch: Vec<[f32; 2]>,
@@ -111,221 +174,91 @@ impl MapLayer for Tiles {
 }
 
 /// Geofencing zones (when the zones layer is on).
-#[derive(Default)]
-pub struct Zones {
-    paths: Option<draw::ZonePaths>,
-    scratch: Vec<[f32; 2]>,
-}
-
-impl MapLayer for Zones {
-    fn name(&self) -> &'static str {
-        "zones"
-    }
-    fn stage(&self) -> Stage {
-        Stage::Map
-    }
-    fn key(&self, cx: &LayerContext) -> Option<LayerKey> {
-        Some(cx.key(cx.scene.zones.as_ref().map_or(0, |(_, v)| *v), 0))
-    }
-    fn prepare(&mut self, cx: &LayerContext, _ctx: &CanvasRenderingContext2d) {
-        let mut pen = Pen {
-            view: cx.view(),
-            scratch: &mut self.scratch,
-        };
-        self.paths = cx
-            .scene
-            .zones
-            .as_ref()
-            .map(|(z, _)| draw::prepare_zones(&mut pen, &z.zones));
-    }
-    fn draw(&mut self, cx: &LayerContext, ctx: &CanvasRenderingContext2d) -> usize {
-        self.paths
-            .as_ref()
-            .map_or(0, |p| draw::draw_zones(ctx, cx.dpr(), p))
-    }
-    any_layer!();
+pub fn zones() -> Vector<draw::ZonePaths> {
+    Vector::new(
+        "zones",
+        Stage::Map,
+        |cx| Some(cx.key(cx.scene.zones.as_ref().map_or(0, |(_, v)| *v), 0)),
+        |pen, cx, _| {
+            let (z, _) = cx.scene.zones.as_ref()?;
+            Some(draw::prepare_zones(pen, &z.zones))
+        },
+        |ctx, cx, p| draw::draw_zones(ctx, cx.dpr(), p),
+    )
 }
 
 /// Fences, styled by kind.
-#[derive(Default)]
-pub struct Fences {
-    paths: Option<draw::FencePaths>,
-    scratch: Vec<[f32; 2]>,
-}
-
-impl MapLayer for Fences {
-    fn name(&self) -> &'static str {
-        "fences"
-    }
-    fn stage(&self) -> Stage {
-        Stage::Map
-    }
-    fn key(&self, cx: &LayerContext) -> Option<LayerKey> {
-        data_key(cx, LayerId::Fences)
-    }
-    fn prepare(&mut self, cx: &LayerContext, _ctx: &CanvasRenderingContext2d) {
-        let mut pen = Pen {
-            view: cx.view(),
-            scratch: &mut self.scratch,
-        };
-        self.paths = cx
-            .scene
-            .shown(LayerId::Fences)
-            .map(|(d, _)| draw::prepare_fences(&mut pen, d));
-    }
-    fn draw(&mut self, cx: &LayerContext, ctx: &CanvasRenderingContext2d) -> usize {
-        self.paths
-            .as_ref()
-            .map_or(0, |p| draw::draw_fences(ctx, cx.dpr(), p))
-    }
-    any_layer!();
+pub fn fences() -> Vector<draw::FencePaths> {
+    Vector::new(
+        "fences",
+        Stage::Map,
+        |cx| data_key(cx, LayerId::Fences),
+        |pen, cx, _| {
+            Some(draw::prepare_fences(
+                pen,
+                cx.scene.shown(LayerId::Fences)?.0,
+            ))
+        },
+        |ctx, cx, p| draw::draw_fences(ctx, cx.dpr(), p),
+    )
 }
 
 /// Fence stretches no camera sees (given when fences and cameras are both shown).
-#[derive(Default)]
-pub struct CoverageGaps {
-    paths: Option<draw::GapPaths>,
-    scratch: Vec<[f32; 2]>,
-}
-
-impl MapLayer for CoverageGaps {
-    fn name(&self) -> &'static str {
-        "coverage-gaps"
-    }
-    fn stage(&self) -> Stage {
-        Stage::Map
-    }
-    fn key(&self, cx: &LayerContext) -> Option<LayerKey> {
-        Some(cx.key(cx.scene.gaps.as_ref().map_or(0, |(_, v)| *v), 0))
-    }
-    fn prepare(&mut self, cx: &LayerContext, _ctx: &CanvasRenderingContext2d) {
-        let mut pen = Pen {
-            view: cx.view(),
-            scratch: &mut self.scratch,
-        };
-        self.paths = cx
-            .scene
-            .gaps
-            .as_ref()
-            .map(|(g, _)| draw::prepare_gaps(&mut pen, g));
-    }
-    fn draw(&mut self, cx: &LayerContext, ctx: &CanvasRenderingContext2d) -> usize {
-        self.paths
-            .as_ref()
-            .map_or(0, |p| draw::draw_gaps(ctx, cx.dpr(), p))
-    }
-    any_layer!();
+pub fn coverage_gaps() -> Vector<draw::GapPaths> {
+    Vector::new(
+        "coverage-gaps",
+        Stage::Map,
+        |cx| Some(cx.key(cx.scene.gaps.as_ref().map_or(0, |(_, v)| *v), 0)),
+        |pen, cx, _| Some(draw::prepare_gaps(pen, &cx.scene.gaps.as_ref()?.0)),
+        |ctx, cx, p| draw::draw_gaps(ctx, cx.dpr(), p),
+    )
 }
 
 /// Cameras: ground sectors and icons, or cluster badges when zoomed out.
-#[derive(Default)]
-pub struct Cameras {
-    marks: Option<draw::CameraMarks>,
-    scratch: Vec<[f32; 2]>,
-}
-
-impl MapLayer for Cameras {
-    fn name(&self) -> &'static str {
-        "cameras"
-    }
-    fn stage(&self) -> Stage {
-        Stage::Map
-    }
-    fn key(&self, cx: &LayerContext) -> Option<LayerKey> {
-        data_key(cx, LayerId::Cameras)
-    }
-    fn prepare(&mut self, cx: &LayerContext, _ctx: &CanvasRenderingContext2d) {
-        let mut pen = Pen {
-            view: cx.view(),
-            scratch: &mut self.scratch,
-        };
-        self.marks = cx
-            .scene
-            .shown(LayerId::Cameras)
-            .and_then(|(d, _)| draw::prepare_cameras(&mut pen, d));
-    }
-    fn draw(&mut self, cx: &LayerContext, ctx: &CanvasRenderingContext2d) -> usize {
-        self.marks
-            .as_ref()
-            .map_or(0, |m| draw::draw_cameras(ctx, cx.dpr(), m))
-    }
-    any_layer!();
+pub fn cameras() -> Vector<draw::CameraMarks> {
+    Vector::new(
+        "cameras",
+        Stage::Map,
+        |cx| data_key(cx, LayerId::Cameras),
+        |pen, cx, _| draw::prepare_cameras(pen, cx.scene.shown(LayerId::Cameras)?.0),
+        |ctx, cx, m| draw::draw_cameras(ctx, cx.dpr(), m),
+    )
 }
 
 /// Port, terminal and portal areas and icons.
-#[derive(Default)]
-pub struct Ports {
-    marks: Option<draw::PortMarks>,
-    scratch: Vec<[f32; 2]>,
-}
-
-impl MapLayer for Ports {
-    fn name(&self) -> &'static str {
-        "ports"
-    }
-    fn stage(&self) -> Stage {
-        Stage::Map
-    }
-    fn key(&self, cx: &LayerContext) -> Option<LayerKey> {
-        data_key(cx, LayerId::Ports)
-    }
-    fn prepare(&mut self, cx: &LayerContext, _ctx: &CanvasRenderingContext2d) {
-        let mut pen = Pen {
-            view: cx.view(),
-            scratch: &mut self.scratch,
-        };
-        self.marks = cx
-            .scene
-            .shown(LayerId::Ports)
-            .map(|(d, _)| draw::prepare_ports(&mut pen, d));
-    }
-    fn draw(&mut self, cx: &LayerContext, ctx: &CanvasRenderingContext2d) -> usize {
-        self.marks
-            .as_ref()
-            .map_or(0, |m| draw::draw_ports(ctx, cx.dpr(), m))
-    }
-    any_layer!();
+pub fn ports() -> Vector<draw::PortMarks> {
+    Vector::new(
+        "ports",
+        Stage::Map,
+        |cx| data_key(cx, LayerId::Ports),
+        |pen, cx, _| Some(draw::prepare_ports(pen, cx.scene.shown(LayerId::Ports)?.0)),
+        |ctx, cx, m| draw::draw_ports(ctx, cx.dpr(), m),
+    )
 }
 
 /// Names of ports and cameras and cluster counts. Placed against the panels over the map at
 /// the time the composite is drawn, so it has no key of its own: it is placed again whenever
 /// the composite is redrawn (what it shows is keyed by the ports' and cameras' keys).
-#[derive(Default)]
-pub struct Labels {
-    placed: Option<draw::PlacedLabels>,
-    scratch: Vec<[f32; 2]>,
-}
-
-impl MapLayer for Labels {
-    fn name(&self) -> &'static str {
-        "labels"
-    }
-    fn stage(&self) -> Stage {
-        Stage::Map
-    }
-    fn key(&self, _cx: &LayerContext) -> Option<LayerKey> {
-        None
-    }
-    fn prepare(&mut self, cx: &LayerContext, ctx: &CanvasRenderingContext2d) {
-        let mut pen = Pen {
-            view: cx.view(),
-            scratch: &mut self.scratch,
-        };
-        self.placed = Some(draw::prepare_labels(
-            &mut pen,
-            ctx,
-            cx.scene.shown(LayerId::Ports).map(|(d, _)| d),
-            cx.scene.shown(LayerId::Cameras).map(|(d, _)| d),
-            &cx.scene.reserved,
-        ));
-    }
-    fn draw(&mut self, cx: &LayerContext, ctx: &CanvasRenderingContext2d) -> usize {
-        if let Some(p) = &self.placed {
+pub fn labels() -> Vector<draw::PlacedLabels> {
+    Vector::new(
+        "labels",
+        Stage::Map,
+        |_| None,
+        |pen, cx, ctx| {
+            let scene = cx.scene;
+            Some(draw::prepare_labels(
+                pen,
+                ctx,
+                scene.shown(LayerId::Ports).map(|(d, _)| d),
+                scene.shown(LayerId::Cameras).map(|(d, _)| d),
+                &scene.reserved,
+            ))
+        },
+        |ctx, cx, p| {
             draw::draw_labels(ctx, cx.dpr(), p);
-        }
-        0
-    }
-    any_layer!();
+            0
+        },
+    )
 }
 
 /// The selected feature's outline and the selected incident's ring, on the screen.
