@@ -202,7 +202,7 @@ fn install_incidents(hook: &Object, state: AppState, runtime: SharedRuntime) {
         if let Ok(r) = rt.try_borrow()
             && let Some(renderer) = r.renderer.as_ref()
         {
-            let last = renderer.incidents.last;
+            let last = renderer.incident_draw();
             set(&o, "ms", &last.ms.into());
             set(&o, "planMs", &last.plan_ms.into());
             set(&o, "readMs", &last.read_ms.into());

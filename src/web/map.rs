@@ -100,6 +100,7 @@ fn frame(rt: &SharedRuntime, state: AppState) {
     let settled = since >= SETTLE_MS;
     let scene = Scene {
         view: state.view.get_untracked(),
+        mode: state.mode.get_untracked(),
         layers: LayerId::ALL.map(|id| layer_input(&state, id)),
         visibility: state.visibility.get_untracked(),
         selection: state.selection.get_untracked(),
@@ -479,7 +480,7 @@ fn pick_incident(
     tolerance: f64,
 ) -> Option<String> {
     let r = rt.try_borrow().ok()?;
-    r.renderer.as_ref()?.incidents.pick(view, x, y, tolerance)
+    r.renderer.as_ref()?.pick_incident(view, x, y, tolerance)
 }
 
 impl Runtime {

@@ -1,14 +1,17 @@
-//! Drawing one layer onto a 2D canvas context.
+//! Drawing the map's layers onto a 2D canvas context, each in two halves: `prepare_*` projects
+//! a layer's geometry into `Path2D`s (and icon positions) for one view, `draw_*` fills and
+//! strokes them. `render/layers.rs` calls the halves through the layer seam (`render/layer.rs`).
 //!
 //! Geometry arrives in EPSG:3857 metres and is projected here (through `core::scene`) to device
 //! px of the target bitmap; style sizes are CSS px multiplied by the view's device pixel ratio.
 //! All text drawn here goes through `fillText`, never through HTML.
 
 use wasm_bindgen::JsValue;
-use web_sys::{CanvasRenderingContext2d, CanvasWindingRule};
+use web_sys::{CanvasRenderingContext2d, CanvasWindingRule, Path2d};
 
 use crate::core::basemap::Outlines;
 use crate::core::cluster::{Cluster, cluster_at, grid_clusters, merge_overlapping};
+use crate::core::geofence::{CoverageGaps, Zone, ZoneKind};
 use crate::core::labels::{LabelCandidate, place_label_groups};
 use crate::core::model::{Feature, FeatureKind, FenceKind, LayerData, PortKind, Shape};
 use crate::core::scene::{is_visible, project_path, project_point};
@@ -19,9 +22,39 @@ use crate::render::style::{self, PortIcon};
 /// Simplification step for projected paths, in device px.
 const MIN_STEP_PX: f64 = 0.75;
 
-/// A context plus the view it draws for and a reusable point buffer.
+/// Where a traced path goes: a canvas context's current path or a `Path2D`.
+pub trait PathSink {
+    fn move_to(&self, x: f64, y: f64);
+    fn line_to(&self, x: f64, y: f64);
+    fn close_path(&self);
+}
+
+impl PathSink for CanvasRenderingContext2d {
+    fn move_to(&self, x: f64, y: f64) {
+        CanvasRenderingContext2d::move_to(self, x, y);
+    }
+    fn line_to(&self, x: f64, y: f64) {
+        CanvasRenderingContext2d::line_to(self, x, y);
+    }
+    fn close_path(&self) {
+        CanvasRenderingContext2d::close_path(self);
+    }
+}
+
+impl PathSink for Path2d {
+    fn move_to(&self, x: f64, y: f64) {
+        Path2d::move_to(self, x, y);
+    }
+    fn line_to(&self, x: f64, y: f64) {
+        Path2d::line_to(self, x, y);
+    }
+    fn close_path(&self) {
+        Path2d::close_path(self);
+    }
+}
+
+/// The view paths are projected for, and a reusable point buffer.
 pub struct Pen<'a> {
-    pub ctx: &'a CanvasRenderingContext2d,
     pub view: &'a Viewport,
     pub scratch: &'a mut Vec<[f32; 2]>,
 }
@@ -31,46 +64,66 @@ impl Pen<'_> {
         self.view.dpr()
     }
 
-    fn path<P: Copy + Into<Mercator>>(&mut self, points: &[P], close: bool) {
+    /// Projects `points` to device px and appends them to `sink` as one sub-path.
+    fn path<P: Copy + Into<Mercator>>(&mut self, sink: &impl PathSink, points: &[P], close: bool) {
         self.scratch.clear();
         project_path(points, self.view, MIN_STEP_PX, self.scratch);
         let mut it = self.scratch.iter();
         if let Some(p) = it.next() {
-            self.ctx.move_to(p[0] as f64, p[1] as f64);
+            sink.move_to(p[0] as f64, p[1] as f64);
             for p in it {
-                self.ctx.line_to(p[0] as f64, p[1] as f64);
+                sink.line_to(p[0] as f64, p[1] as f64);
             }
             if close {
-                self.ctx.close_path();
+                sink.close_path();
             }
         }
-    }
-
-    fn set_dash(&self, dash_css: &[f64]) {
-        let arr = js_sys::Array::new();
-        for d in dash_css {
-            arr.push(&JsValue::from_f64(d * self.dpr()));
-        }
-        let _ = self.ctx.set_line_dash(&arr);
-    }
-
-    fn stroke(&self, colour: &str, width_css: f64) {
-        self.ctx.set_stroke_style_str(colour);
-        self.ctx.set_line_width(width_css * self.dpr());
-        self.ctx.stroke();
     }
 }
 
-/// Sea, land, coastline and borders. Returns the number of features drawn.
-pub fn basemap(pen: &mut Pen, data: Option<&LayerData>, outlines: Option<&Outlines>) -> usize {
-    let ctx = pen.ctx;
-    let (w, h) = (pen.view.width_px() as f64, pen.view.height_px() as f64);
-    ctx.set_fill_style_str(style::SEA);
-    ctx.fill_rect(0.0, 0.0, w, h);
-    let Some(data) = data else { return 0 };
-    ctx.set_line_join("round");
-    ctx.set_line_cap("round");
-    ctx.begin_path();
+/// A new empty `Path2D` (`None` if the browser refuses one: the layer is then not drawn).
+fn new_path() -> Option<Path2d> {
+    Path2d::new().ok()
+}
+
+fn set_dash(ctx: &CanvasRenderingContext2d, dpr: f64, dash_css: &[f64]) {
+    let arr = js_sys::Array::new();
+    for d in dash_css {
+        arr.push(&JsValue::from_f64(d * dpr));
+    }
+    let _ = ctx.set_line_dash(&arr);
+}
+
+/// Strokes `path` (or, `None`, the context's current path) with a CSS px width.
+fn stroke(
+    ctx: &CanvasRenderingContext2d,
+    path: Option<&Path2d>,
+    dpr: f64,
+    colour: &str,
+    width_css: f64,
+) {
+    ctx.set_stroke_style_str(colour);
+    ctx.set_line_width(width_css * dpr);
+    match path {
+        Some(p) => ctx.stroke_with_path(p),
+        None => ctx.stroke(),
+    }
+}
+
+/// The basemap projected for one view: land, and the coastline and borders when split.
+pub struct BasemapPaths {
+    land: Path2d,
+    outlines: Option<(Path2d, Path2d)>,
+    drawn: usize,
+}
+
+/// Projects the land polygons (and the coast/border outlines) of the features in view.
+pub fn prepare_basemap(
+    pen: &mut Pen,
+    data: &LayerData,
+    outlines: Option<&Outlines>,
+) -> Option<BasemapPaths> {
+    let land = new_path()?;
     let mut drawn = 0;
     for f in &data.features {
         if !is_visible(&f.bounds, pen.view, 0.0) {
@@ -79,27 +132,52 @@ pub fn basemap(pen: &mut Pen, data: Option<&LayerData>, outlines: Option<&Outlin
         drawn += 1;
         for s in &f.shapes {
             if let Shape::Polygon(_) = s {
-                s.paths().for_each(|r| pen.path(&r.0, true));
+                s.paths().for_each(|r| pen.path(&land, &r.0, true));
             }
         }
     }
+    let outlines = match outlines {
+        Some(o) => {
+            let (coast, borders) = (new_path()?, new_path()?);
+            for line in &o.coast {
+                pen.path(&coast, line, false);
+            }
+            for line in &o.borders {
+                pen.path(&borders, line, false);
+            }
+            Some((coast, borders))
+        }
+        None => None,
+    };
+    Some(BasemapPaths {
+        land,
+        outlines,
+        drawn,
+    })
+}
+
+/// Sea, land, coastline and borders. Returns the number of features drawn.
+pub fn draw_basemap(
+    ctx: &CanvasRenderingContext2d,
+    view: &Viewport,
+    paths: Option<&BasemapPaths>,
+) -> usize {
+    let (w, h) = (view.width_px() as f64, view.height_px() as f64);
+    ctx.set_fill_style_str(style::SEA);
+    ctx.fill_rect(0.0, 0.0, w, h);
+    let Some(p) = paths else { return 0 };
+    let dpr = view.dpr();
+    ctx.set_line_join("round");
+    ctx.set_line_cap("round");
     ctx.set_fill_style_str(style::LAND);
-    ctx.fill_with_canvas_winding_rule(CanvasWindingRule::Evenodd);
-    if let Some(o) = outlines {
-        ctx.begin_path();
-        for line in &o.coast {
-            pen.path(line, false);
-        }
-        pen.stroke(style::COAST, 1.2);
-        ctx.begin_path();
-        for line in &o.borders {
-            pen.path(line, false);
-        }
-        pen.set_dash(&[7.0, 4.0]);
-        pen.stroke(style::BORDER, 1.4);
-        pen.set_dash(&[]);
+    ctx.fill_with_path_2d_and_winding(&p.land, CanvasWindingRule::Evenodd);
+    if let Some((coast, borders)) = &p.outlines {
+        stroke(ctx, Some(coast), dpr, style::COAST, 1.2);
+        set_dash(ctx, dpr, &[7.0, 4.0]);
+        stroke(ctx, Some(borders), dpr, style::BORDER, 1.4);
+        set_dash(ctx, dpr, &[]);
     }
-    drawn
+    p.drawn
 }
 
 fn visible_features<'d>(data: &'d LayerData, view: &Viewport) -> impl Iterator<Item = &'d Feature> {
@@ -108,15 +186,18 @@ fn visible_features<'d>(data: &'d LayerData, view: &Viewport) -> impl Iterator<I
         .filter(move |f| is_visible(&f.bounds, view, 40.0))
 }
 
-/// Fences, styled by kind, with a dark casing so they read on land and sea.
-pub fn fences(pen: &mut Pen, data: &LayerData) -> usize {
-    let ctx = pen.ctx;
-    ctx.set_line_join("round");
-    ctx.set_line_cap("round");
+/// Fences projected for one view: one path per fence kind in view.
+pub struct FencePaths {
+    kinds: Vec<(FenceKind, Path2d)>,
+    drawn: usize,
+}
+
+/// Projects the fences in view, grouped by kind.
+pub fn prepare_fences(pen: &mut Pen, data: &LayerData) -> FencePaths {
+    let mut kinds = Vec::new();
     let mut drawn = 0;
     for kind in FenceKind::ALL {
-        let (colour, width, dash) = style::fence_style(kind);
-        ctx.begin_path();
+        let Some(path) = new_path() else { continue };
         let mut any = false;
         for f in visible_features(data, pen.view) {
             if f.kind != FeatureKind::Fence(kind) {
@@ -126,22 +207,32 @@ pub fn fences(pen: &mut Pen, data: &LayerData) -> usize {
             drawn += 1;
             for s in &f.shapes {
                 match s {
-                    Shape::Line(points) => pen.path(&points.0, false),
-                    Shape::Polygon(_) => s.paths().for_each(|r| pen.path(&r.0, true)),
+                    Shape::Line(points) => pen.path(&path, &points.0, false),
+                    Shape::Polygon(_) => s.paths().for_each(|r| pen.path(&path, &r.0, true)),
                     Shape::Point(_) => {}
                 }
             }
         }
-        if !any {
-            continue;
+        if any {
+            kinds.push((kind, path));
         }
-        pen.set_dash(&[]);
-        pen.stroke(style::LABEL_HALO, width + 2.5);
-        pen.set_dash(dash);
-        pen.stroke(colour, width);
-        pen.set_dash(&[]);
     }
-    drawn
+    FencePaths { kinds, drawn }
+}
+
+/// Fences, styled by kind, with a dark casing so they read on land and sea.
+pub fn draw_fences(ctx: &CanvasRenderingContext2d, dpr: f64, paths: &FencePaths) -> usize {
+    ctx.set_line_join("round");
+    ctx.set_line_cap("round");
+    for (kind, path) in &paths.kinds {
+        let (colour, width, dash) = style::fence_style(*kind);
+        set_dash(ctx, dpr, &[]);
+        stroke(ctx, Some(path), dpr, style::LABEL_HALO, width + 2.5);
+        set_dash(ctx, dpr, dash);
+        stroke(ctx, Some(path), dpr, colour, width);
+        set_dash(ctx, dpr, &[]);
+    }
+    paths.drawn
 }
 
 /// Below this zoom, cameras are drawn as clusters (a badge with a count) without sectors.
@@ -189,38 +280,59 @@ pub fn camera_cluster_at(data: &LayerData, view: &Viewport, x: f64, y: f64) -> O
         .cloned()
 }
 
-/// Camera fields of view (true ground sectors) and camera icons; clusters when zoomed out.
-pub fn cameras(pen: &mut Pen, data: &LayerData) -> usize {
+/// Cameras projected for one view: badges when zoomed out, else sectors and icons.
+pub enum CameraMarks {
+    Badges(Vec<Cluster>),
+    Icons {
+        sectors: Path2d,
+        /// Device px position and bearing (degrees) of each camera in view.
+        icons: Vec<([f32; 2], f64)>,
+        /// Icon radius, device px.
+        r: f64,
+    },
+}
+
+/// Clusters the cameras (zoomed out) or projects their sectors and positions.
+pub fn prepare_cameras(pen: &mut Pen, data: &LayerData) -> Option<CameraMarks> {
     if pen.view.zoom().get() < CLUSTER_BELOW_ZOOM {
-        return camera_badges(pen, data);
+        return Some(CameraMarks::Badges(camera_clusters(data, pen.view)));
     }
-    let ctx = pen.ctx;
-    let dpr = pen.dpr();
-    ctx.begin_path();
+    let sectors = new_path()?;
     for f in visible_features(data, pen.view) {
         if let FeatureKind::Camera(cam) = &f.kind {
-            pen.path(&cam.sector.exterior().0, true);
+            pen.path(&sectors, &cam.sector.exterior().0, true);
         }
     }
-    ctx.set_fill_style_str(style::CAMERA_SECTOR_FILL);
-    ctx.fill();
-    pen.stroke(style::CAMERA_SECTOR_STROKE, 1.0);
-
     let r = if pen.view.zoom().get() >= 14.0 {
         5.0
     } else {
         3.5
-    } * dpr;
-    let mut drawn = 0;
-    for f in visible_features(data, pen.view) {
-        let FeatureKind::Camera(cam) = &f.kind else {
-            continue;
-        };
-        drawn += 1;
-        let [x, y] = project_point(crate::core::projection::to_mercator(cam.position), pen.view);
-        camera_icon(ctx, x as f64, y as f64, r, Some(cam.bearing.degrees()), dpr);
+    } * pen.dpr();
+    let icons = visible_features(data, pen.view)
+        .filter_map(|f| match &f.kind {
+            FeatureKind::Camera(cam) => Some((
+                project_point(crate::core::projection::to_mercator(cam.position), pen.view),
+                cam.bearing.degrees(),
+            )),
+            _ => None,
+        })
+        .collect();
+    Some(CameraMarks::Icons { sectors, icons, r })
+}
+
+/// Camera fields of view (true ground sectors) and camera icons; clusters when zoomed out.
+pub fn draw_cameras(ctx: &CanvasRenderingContext2d, dpr: f64, marks: &CameraMarks) -> usize {
+    let (sectors, icons, r) = match marks {
+        CameraMarks::Badges(clusters) => return camera_badges(ctx, dpr, clusters),
+        CameraMarks::Icons { sectors, icons, r } => (sectors, icons, *r),
+    };
+    ctx.set_fill_style_str(style::CAMERA_SECTOR_FILL);
+    ctx.fill_with_path_2d(sectors);
+    stroke(ctx, Some(sectors), dpr, style::CAMERA_SECTOR_STROKE, 1.0);
+    for ([x, y], bearing) in icons {
+        camera_icon(ctx, *x as f64, *y as f64, r, Some(*bearing), dpr);
     }
-    drawn
+    icons.len()
 }
 
 /// A camera dot with an optional direction tick along `bearing_deg`; device px.
@@ -250,12 +362,9 @@ fn camera_icon(
     ctx.stroke();
 }
 
-fn camera_badges(pen: &mut Pen, data: &LayerData) -> usize {
-    let ctx = pen.ctx;
-    let dpr = pen.dpr();
-    let clusters = camera_clusters(data, pen.view);
+fn camera_badges(ctx: &CanvasRenderingContext2d, dpr: f64, clusters: &[Cluster]) -> usize {
     let mut drawn = 0;
-    for c in &clusters {
+    for c in clusters {
         drawn += c.count();
         let (x, y) = (c.x * dpr, c.y * dpr);
         if c.count() == 1 {
@@ -282,26 +391,31 @@ fn count_pill_anchor(c: &Cluster) -> (f64, f64) {
     (c.x + r * 0.55, c.y - r * 0.75)
 }
 
-/// Port, terminal and portal areas and icons.
-pub fn ports(pen: &mut Pen, data: &LayerData) -> usize {
-    let ctx = pen.ctx;
-    let dpr = pen.dpr();
-    let mut drawn = 0;
+/// Ports projected for one view: areas (one path per polygon) and icon positions.
+pub struct PortMarks {
+    areas: Vec<(PortKind, Path2d)>,
+    icons: Vec<(PortKind, [f32; 2])>,
+    drawn: usize,
+}
+
+/// Projects the port, terminal and portal areas and icons in view.
+pub fn prepare_ports(pen: &mut Pen, data: &LayerData) -> PortMarks {
+    let mut marks = PortMarks {
+        areas: Vec::new(),
+        icons: Vec::new(),
+        drawn: 0,
+    };
     for f in visible_features(data, pen.view) {
         let FeatureKind::Port(kind) = f.kind else {
             continue;
         };
-        drawn += 1;
-        let (colour, _) = style::port_style(kind);
+        marks.drawn += 1;
         for s in &f.shapes {
-            if let Shape::Polygon(_) = s {
-                ctx.begin_path();
-                s.paths().for_each(|r| pen.path(&r.0, true));
-                ctx.set_fill_style_str(style::port_area_fill(kind));
-                ctx.fill_with_canvas_winding_rule(CanvasWindingRule::Evenodd);
-                pen.set_dash(&[5.0, 3.0]);
-                pen.stroke(colour, 1.5);
-                pen.set_dash(&[]);
+            if let Shape::Polygon(_) = s
+                && let Some(path) = new_path()
+            {
+                s.paths().for_each(|r| pen.path(&path, &r.0, true));
+                marks.areas.push((kind, path));
             }
         }
     }
@@ -311,12 +425,27 @@ pub fn ports(pen: &mut Pen, data: &LayerData) -> usize {
         };
         for s in &f.shapes {
             if let Shape::Point(m) = s {
-                let [x, y] = project_point((*m).into(), pen.view);
-                port_icon(ctx, kind, x as f64, y as f64, 7.0 * dpr);
+                marks.icons.push((kind, project_point((*m).into(), pen.view)));
             }
         }
     }
-    drawn
+    marks
+}
+
+/// Port, terminal and portal areas and icons.
+pub fn draw_ports(ctx: &CanvasRenderingContext2d, dpr: f64, marks: &PortMarks) -> usize {
+    for (kind, path) in &marks.areas {
+        let (colour, _) = style::port_style(*kind);
+        ctx.set_fill_style_str(style::port_area_fill(*kind));
+        ctx.fill_with_path_2d_and_winding(path, CanvasWindingRule::Evenodd);
+        set_dash(ctx, dpr, &[5.0, 3.0]);
+        stroke(ctx, Some(path), dpr, colour, 1.5);
+        set_dash(ctx, dpr, &[]);
+    }
+    for (kind, [x, y]) in &marks.icons {
+        port_icon(ctx, *kind, *x as f64, *y as f64, 7.0 * dpr);
+    }
+    marks.drawn
 }
 
 /// Draws a port icon of radius `r` device px centred on (x, y).
@@ -353,23 +482,34 @@ pub fn port_icon(ctx: &CanvasRenderingContext2d, kind: PortKind, x: f64, y: f64,
     }
 }
 
-/// Names of ports (always) and cameras (close in), placed without collisions, each trying
-/// right, left, above and below its icon; when cameras are clustered, their count pills, which
-/// are always drawn and which the names avoid. No name goes under a `reserved` panel
-/// (`[x, y, w, h]` CSS px).
-pub fn labels(
-    pen: &mut Pen,
-    ports: Option<&LayerData>,
-    cameras: Option<&LayerData>,
-    reserved: &[[f64; 4]],
-) {
-    let ctx = pen.ctx;
-    let dpr = pen.dpr();
+/// Labels placed for one view: the cluster count pills and the names, in device px.
+pub struct PlacedLabels {
+    pills: Vec<(String, LabelCandidate)>,
+    /// Each name and where it goes (CSS px of its left edge and vertical centre).
+    names: Vec<(String, LabelCandidate)>,
+}
+
+fn set_label_font(ctx: &CanvasRenderingContext2d, dpr: f64) {
     let font_px = style::LABEL_PX * dpr;
     ctx.set_font(&format!(
         "600 {font_px}px system-ui, 'Segoe UI', Roboto, sans-serif"
     ));
     ctx.set_text_baseline("middle");
+}
+
+/// Places the names of ports (always) and cameras (close in) without collisions, each trying
+/// right, left, above and below its icon; when cameras are clustered, their count pills, which
+/// are always drawn and which the names avoid. No name goes under a `reserved` panel
+/// (`[x, y, w, h]` CSS px). `ctx` measures the text.
+pub fn prepare_labels(
+    pen: &mut Pen,
+    ctx: &CanvasRenderingContext2d,
+    ports: Option<&LayerData>,
+    cameras: Option<&LayerData>,
+    reserved: &[[f64; 4]],
+) -> PlacedLabels {
+    let dpr = pen.dpr();
+    set_label_font(ctx, dpr);
     let height = style::LABEL_PX + 4.0;
     // Count pills first: top priority, so they are placed and the names go round them.
     let mut pills: Vec<(String, LabelCandidate)> = Vec::new();
@@ -470,9 +610,21 @@ pub fn labels(
         .chain(names.iter().map(|(_, alts)| alts.as_slice()))
         .collect();
     let placed = place_label_groups(&groups, pen.view.width_css(), pen.view.height_css(), 3.0);
-    let placed = &placed[blockers.len()..];
+    let placed = placed
+        .get(blockers.len() + pills.len()..)
+        .unwrap_or_default();
+    let names = names
+        .into_iter()
+        .zip(placed)
+        .filter_map(|((text, alts), alt)| Some((text, *alt.and_then(|i| alts.get(i))?)))
+        .collect();
+    PlacedLabels { pills, names }
+}
 
-    for (text, c) in &pills {
+/// Draws the placed count pills and names.
+pub fn draw_labels(ctx: &CanvasRenderingContext2d, dpr: f64, labels: &PlacedLabels) {
+    set_label_font(ctx, dpr);
+    for (text, c) in &labels.pills {
         let (x, y, w, h) = (c.x * dpr, c.y * dpr, c.width * dpr, c.height * dpr);
         ctx.begin_path();
         let _ = ctx.round_rect_with_f64(x, y - h / 2.0, w, h, h / 2.0);
@@ -488,30 +640,27 @@ pub fn labels(
     ctx.set_line_width(3.5 * dpr);
     ctx.set_stroke_style_str(style::LABEL_HALO);
     ctx.set_fill_style_str(style::LABEL);
-    for ((text, alts), alt) in names.iter().zip(&placed[pills.len()..]) {
-        if let Some(c) = alt.and_then(|i| alts.get(i)) {
-            let (x, y) = ((c.x + 2.0) * dpr, c.y * dpr);
-            let _ = ctx.stroke_text(text, x, y);
-            let _ = ctx.fill_text(text, x, y);
-        }
+    for (text, c) in &labels.names {
+        let (x, y) = ((c.x + 2.0) * dpr, c.y * dpr);
+        let _ = ctx.stroke_text(text, x, y);
+        let _ = ctx.fill_text(text, x, y);
     }
 }
 
 /// The selected feature's outline, drawn on top of everything.
-pub fn highlight(pen: &mut Pen, feature: &Feature) {
-    let ctx = pen.ctx;
+pub fn highlight(pen: &mut Pen, ctx: &CanvasRenderingContext2d, feature: &Feature) {
     let dpr = pen.dpr();
     ctx.begin_path();
     let mut points: Vec<Mercator> = Vec::new();
     for s in &feature.shapes {
         match s {
             Shape::Point(m) => points.push((*m).into()),
-            Shape::Line(l) => pen.path(&l.0, false),
-            Shape::Polygon(_) => s.paths().for_each(|r| pen.path(&r.0, true)),
+            Shape::Line(l) => pen.path(ctx, &l.0, false),
+            Shape::Polygon(_) => s.paths().for_each(|r| pen.path(ctx, &r.0, true)),
         }
     }
     if let FeatureKind::Camera(cam) = &feature.kind {
-        pen.path(&cam.sector.exterior().0, true);
+        pen.path(ctx, &cam.sector.exterior().0, true);
         points.push(crate::core::projection::to_mercator(cam.position));
     }
     for m in points {
@@ -519,8 +668,8 @@ pub fn highlight(pen: &mut Pen, feature: &Feature) {
         ctx.move_to(x as f64 + 11.0 * dpr, y as f64);
         let _ = ctx.arc(x as f64, y as f64, 11.0 * dpr, 0.0, std::f64::consts::TAU);
     }
-    pen.stroke(style::LABEL_HALO, 6.0);
-    pen.stroke(style::HIGHLIGHT, 2.5);
+    stroke(ctx, None, dpr, style::LABEL_HALO, 6.0);
+    stroke(ctx, None, dpr, style::HIGHLIGHT, 2.5);
 }
 
 /// A ring round the selected incident at (`x`, `y`) CSS px, on a canvas in device px.
@@ -536,38 +685,56 @@ pub fn incident_ring(ctx: &CanvasRenderingContext2d, x: f64, y: f64, dpr: f64) {
     ctx.stroke();
 }
 
-/// Geofencing zones: a faint fill by kind (holes left out) and a cased outline. Returns the
-/// number of zones drawn.
-pub fn zones(pen: &mut Pen, zones: &[crate::core::geofence::Zone]) -> usize {
-    let ctx = pen.ctx;
-    ctx.set_line_join("round");
+/// Zones projected for one view: one path (outer rings and holes) per zone in view.
+pub struct ZonePaths(Vec<(ZoneKind, Path2d)>);
+
+/// Projects the zones in view.
+pub fn prepare_zones(pen: &mut Pen, zones: &[Zone]) -> ZonePaths {
     let visible = pen.view.visible_bounds();
-    let mut drawn = 0;
+    let mut out = Vec::new();
     for z in zones.iter().filter(|z| z.bounds.intersects(&visible)) {
-        let (stroke, fill, dash) = style::zone_style(z.kind);
-        ctx.begin_path();
+        let Some(path) = new_path() else { continue };
         for rings in &z.polygons {
             for r in rings {
-                pen.path(r, true);
+                pen.path(&path, r, true);
             }
         }
-        ctx.set_fill_style_str(fill);
-        ctx.fill_with_canvas_winding_rule(web_sys::CanvasWindingRule::Evenodd);
-        pen.set_dash(&[]);
-        pen.stroke(style::LABEL_HALO, 4.0);
-        pen.set_dash(dash);
-        pen.stroke(stroke, 2.0);
-        pen.set_dash(&[]);
-        drawn += 1;
+        out.push((z.kind, path));
     }
-    drawn
+    ZonePaths(out)
 }
 
-/// The fence stretches no camera sees, as a thick warning stripe over the fence.
-pub fn coverage_gaps(pen: &mut Pen, gaps: &crate::core::geofence::CoverageGaps) -> usize {
-    let ctx = pen.ctx;
-    ctx.set_line_cap("butt");
-    ctx.begin_path();
+/// Geofencing zones: a faint fill by kind (holes left out) and a cased outline. Returns the
+/// number of zones drawn.
+pub fn draw_zones(ctx: &CanvasRenderingContext2d, dpr: f64, zones: &ZonePaths) -> usize {
+    ctx.set_line_join("round");
+    for (kind, path) in &zones.0 {
+        let (colour, fill, dash) = style::zone_style(*kind);
+        ctx.set_fill_style_str(fill);
+        ctx.fill_with_path_2d_and_winding(path, CanvasWindingRule::Evenodd);
+        set_dash(ctx, dpr, &[]);
+        stroke(ctx, Some(path), dpr, style::LABEL_HALO, 4.0);
+        set_dash(ctx, dpr, dash);
+        stroke(ctx, Some(path), dpr, colour, 2.0);
+        set_dash(ctx, dpr, &[]);
+    }
+    zones.0.len()
+}
+
+/// Coverage gaps projected for one view: the stretches that touch it, as one path.
+pub struct GapPaths {
+    path: Option<Path2d>,
+    drawn: usize,
+}
+
+/// Projects the fence stretches no camera sees that have a point in view.
+pub fn prepare_gaps(pen: &mut Pen, gaps: &CoverageGaps) -> GapPaths {
+    let Some(path) = new_path() else {
+        return GapPaths {
+            path: None,
+            drawn: 0,
+        };
+    };
     let visible = pen.view.visible_bounds();
     let mut drawn = 0;
     for g in &gaps.gaps {
@@ -577,17 +744,26 @@ pub fn coverage_gaps(pen: &mut Pen, gaps: &crate::core::geofence::CoverageGaps) 
                 && p.y >= visible.min_y
                 && p.y <= visible.max_y
         }) {
-            pen.path(&g.path, false);
+            pen.path(&path, &g.path, false);
             drawn += 1;
         }
     }
-    if drawn > 0 {
+    GapPaths {
+        path: Some(path),
+        drawn,
+    }
+}
+
+/// The fence stretches no camera sees, as a thick warning stripe over the fence.
+pub fn draw_gaps(ctx: &CanvasRenderingContext2d, dpr: f64, gaps: &GapPaths) -> usize {
+    ctx.set_line_cap("butt");
+    if let Some(path) = gaps.path.as_ref().filter(|_| gaps.drawn > 0) {
         // Dotted, so it reads apart from the solid fence and wall lines under it.
-        pen.set_dash(&[2.0, 5.0]);
-        pen.stroke(style::LABEL_HALO, 7.0);
-        pen.stroke(style::COVERAGE_GAP, 5.0);
-        pen.set_dash(&[]);
+        set_dash(ctx, dpr, &[2.0, 5.0]);
+        stroke(ctx, Some(path), dpr, style::LABEL_HALO, 7.0);
+        stroke(ctx, Some(path), dpr, style::COVERAGE_GAP, 5.0);
+        set_dash(ctx, dpr, &[]);
     }
     ctx.set_line_cap("round");
-    drawn
+    gaps.drawn
 }

@@ -12,21 +12,17 @@ use js_sys::Uint8ClampedArray;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, ImageData};
 
-use crate::core::incident::{IncidentFilter, IncidentStore, TimeWindow};
+use std::any::Any;
+use std::hash::{Hash, Hasher};
+
+use crate::core::incident::{IncidentFilter, TimeWindow};
 use crate::core::incident_layer::{DrawOptions, Frame, Marks, Mode, Plan, TileRect};
 use crate::core::viewport::Viewport;
 
-use super::overlay::IncidentOverlay;
+use super::layer::{LayerContext, LayerKey, MapLayer, Stage};
+use super::overlay::{IncidentOverlay, inline_requested};
 
-/// What the incident layer is drawn from in one frame.
-pub struct IncidentInput<'a> {
-    pub store: &'a IncidentStore,
-    /// `store.version()`, read once.
-    pub version: u64,
-    pub filter: IncidentFilter,
-    /// Wall clock (ms since the epoch) in steps of `feed::CLOCK_STEP_MS`: fading and windows.
-    pub clock_ms: i64,
-}
+pub use super::layer::IncidentInput;
 
 /// The last incident draw, for `window.calaisMap.incidentDraw()` and the benchmarks.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -239,6 +235,15 @@ impl IncidentLayer {
         ov.place(Some(view.transform_from(&key.view)));
     }
 
+    /// Puts the overlay canvases back where the last plan belongs, if a gesture moved them and
+    /// ended where it began (no new plan).
+    pub fn settle_overlay(&mut self, ov: &IncidentOverlay) {
+        if self.overlay_moved {
+            ov.place(None);
+            self.overlay_moved = false;
+        }
+    }
+
     /// Forces the next overlay draw to repaint every tile (benchmarks: as after a new view).
     pub fn forget_overlay(&mut self) {
         self.plan_key = None;
@@ -366,4 +371,139 @@ fn upload(ctx: &CanvasRenderingContext2d, frame: &Frame, rects: &[TileRect]) -> 
             .is_ok()
         })
         .count()
+}
+
+/// The incident layer on the layer seam: on its overlay canvases (or, when they cannot be
+/// made or `?incidents=inline` asks, into the composite).
+pub struct IncidentOverlays {
+    pub layer: IncidentLayer,
+    /// The overlay canvases; `None`: incidents are drawn into the composite.
+    overlay: Option<IncidentOverlay>,
+    /// The composite generation the inline incidents were drawn onto.
+    generation: Option<u64>,
+}
+
+impl IncidentOverlays {
+    /// The layer for the map canvas `screen` (`None`: no canvas, as in native tests).
+    pub fn new(screen: Option<&web_sys::HtmlCanvasElement>) -> IncidentOverlays {
+        let overlay = screen.filter(|_| !inline_requested()).and_then(|screen| {
+            IncidentOverlay::new(screen)
+                .map_err(|e| {
+                    web_sys::console::info_1(&format!("incidents drawn into the map: {e}").into())
+                })
+                .ok()
+        });
+        IncidentOverlays {
+            layer: IncidentLayer::default(),
+            overlay,
+            generation: None,
+        }
+    }
+
+    /// Re-plans the incident layer `n` times for `view` (with `repaint`, also repaints and
+    /// uploads every tile with incidents, as after a new composite; without, only tiles whose
+    /// incidents changed, i.e. none), each followed by a 1-px `getImageData` so the canvas work
+    /// is done; returns each time in ms (the benchmarks' "draw 100k incidents"). `composite`
+    /// is the map bitmap (the inline sink) and its generation.
+    pub fn bench(
+        &mut self,
+        view: &Viewport,
+        composite: (&CanvasRenderingContext2d, u64),
+        input: Option<&IncidentInput>,
+        now_ms: &dyn Fn() -> f64,
+        n: usize,
+        repaint: bool,
+    ) -> Vec<f64> {
+        let layer = &mut self.layer;
+        if let Some(ov) = self.overlay.as_mut() {
+            return (0..n)
+                .map(|_| {
+                    if repaint {
+                        layer.forget_overlay();
+                    } else {
+                        layer.invalidate(false);
+                    }
+                    let t0 = now_ms();
+                    layer.update_overlay(ov, view, input, now_ms);
+                    let (ctx, _) = ov.sprites_ctx(view.width_px(), view.height_px());
+                    let _ = ctx.get_image_data(0.0, 0.0, 1.0, 1.0);
+                    now_ms() - t0
+                })
+                .collect();
+        }
+        let (ctx, generation) = composite;
+        (0..n)
+            .map(|_| {
+                layer.invalidate(repaint);
+                let t0 = now_ms();
+                layer.update(ctx, view, generation, input, now_ms);
+                let _ = ctx.get_image_data(0.0, 0.0, 1.0, 1.0);
+                now_ms() - t0
+            })
+            .collect()
+    }
+}
+
+impl MapLayer for IncidentOverlays {
+    fn name(&self) -> &'static str {
+        "incidents"
+    }
+
+    fn stage(&self) -> Stage {
+        Stage::Over
+    }
+
+    /// The view, the store version, the map's filter, the clock step and (drawn into the
+    /// composite) the composite's generation.
+    fn key(&self, cx: &LayerContext) -> Option<LayerKey> {
+        let mut h = std::hash::DefaultHasher::new();
+        cx.incidents
+            .map(|i| (i.filter.for_map(), i.clock_ms))
+            .hash(&mut h);
+        if self.overlay.is_none() {
+            cx.map_generation.hash(&mut h);
+        }
+        let version = cx.incidents.map_or(0, |i| i.version);
+        Some(cx.key(version, h.finish()))
+    }
+
+    fn prepare(&mut self, cx: &LayerContext, ctx: &CanvasRenderingContext2d) {
+        match self.overlay.as_mut() {
+            Some(ov) => {
+                self.layer
+                    .update_overlay(ov, cx.view(), cx.incidents, cx.now_ms);
+            }
+            None => {
+                if self.generation != Some(cx.map_generation) {
+                    // A new composite has no incidents on it.
+                    self.layer.composite_changed();
+                    self.generation = Some(cx.map_generation);
+                }
+                self.layer
+                    .update(ctx, cx.view(), cx.map_generation, cx.incidents, cx.now_ms);
+            }
+        }
+    }
+
+    /// Puts the overlay canvases back after a gesture that ended where it began.
+    fn draw(&mut self, _cx: &LayerContext, _ctx: &CanvasRenderingContext2d) -> usize {
+        if let Some(ov) = &self.overlay {
+            self.layer.settle_overlay(ov);
+        }
+        0
+    }
+
+    fn follow(&mut self, view: &Viewport, _drawn_for: &Viewport) {
+        if let Some(ov) = &self.overlay {
+            self.layer.place_overlay(ov, view);
+        }
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
 }

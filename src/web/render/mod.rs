@@ -1,15 +1,16 @@
 //! The canvas renderer: cached bitmaps per view, cheap gesture frames, sharp settled frames.
 //!
 //! Units: the view is a `Viewport` (CSS px size and device pixel ratio); every bitmap is in
-//! device px. Layers split an expensive `prepare` from a cheap `draw`:
-//! - `base`: the basemap (sea, land, coast, borders) rendered for one view and basemap version;
-//! - `composite`: `base` plus the overlays (fences, cameras, ports, labels) for one view, data
-//!   versions and visibility;
-//! - incidents: rasterised in wasm into 256-px tiles written onto `composite` (see
-//!   [`incidents`]); only tiles that change are written, per (view, store version, filter,
-//!   5-s clock step);
+//! device px. The renderer names no layer: it walks the registry ([`registry`]) through the
+//! layer seam ([`layer`]): each layer has a key, an expensive `prepare` (run when its key
+//! changes) and a cheap `draw` onto its stage's bitmap:
+//! - `base`: the base layers (basemap, raster tiles), redrawn when one of their keys changes;
+//! - `composite`: `base` plus the map layers (zones, fences, gaps, cameras, ports, labels),
+//!   redrawn when a base or map key changes;
+//! - over it, layers with canvases of their own (incidents, see [`incidents`]), prepared when
+//!   their key changes and moved along during gestures;
 //! - the screen: `composite` blitted (moved and scaled during a gesture, never re-projected),
-//!   plus the selection highlight.
+//!   plus the screen layers (selection highlight, the zone under way), every frame.
 //!
 //! A view change shows a `Gesture` frame at once and re-renders sharp (`Full`) when the view
 //! has been still for [`SETTLE_MS`]. Toggles and selection only re-`Compose`.
@@ -17,52 +18,29 @@
 pub mod draft;
 pub mod draw;
 pub mod incidents;
+pub mod layer;
+pub mod layers;
 pub mod overlay;
+pub mod registry;
 pub mod style;
 pub mod tiles;
 
 use std::collections::VecDeque;
 use std::rc::Rc;
-use std::sync::Arc;
 
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use crate::core::basemap::{Outlines, outlines};
-use crate::core::model::{LayerData, LayerId};
 use crate::core::viewport::Viewport;
-use crate::state::{FrameKind, FrameStat, Selection, Visibility, layer_index};
-use draw::Pen;
+use crate::state::{FrameKind, FrameStat};
+use incidents::{IncidentDrawStat, IncidentInput, IncidentOverlays};
+use layer::{LayerContext, LayerKey, MapLayer, Stage, StageCache};
+pub use layer::{LayerInput, Scene};
 
 /// How long the view must be still before the sharp re-render, in ms.
 pub const SETTLE_MS: f64 = 160.0;
 /// How many frames the perf log keeps.
 pub const FRAME_LOG: usize = 500;
-
-/// One layer as the renderer sees it: the data and its version (0 = none).
-pub type LayerInput = Option<(Arc<LayerData>, u64)>;
-
-/// Everything one frame depends on.
-pub struct Scene {
-    pub view: Viewport,
-    pub layers: [LayerInput; 4],
-    pub visibility: Visibility,
-    pub selection: Option<Selection>,
-    /// False while a pan or zoom is under way: draw the cached composite moved and scaled.
-    pub settled: bool,
-    /// The raster tile layer, when the config has one and it is switched on.
-    pub tiles: Option<tiles::TileSource>,
-    /// Screen areas covered by panels (`[x, y, w, h]` CSS px): labels are not placed there.
-    pub reserved: Vec<[f64; 4]>,
-    /// The selected incident's position (EPSG:3857 metres), ringed on screen.
-    pub selected_incident: Option<crate::core::units::Mercator>,
-    /// Geofencing zones and their data version.
-    pub zones: Option<(std::sync::Arc<crate::core::geofence::ZoneSet>, u64)>,
-    /// Fence stretches no camera sees, and a key of what they were computed from.
-    pub gaps: Option<(std::sync::Arc<crate::core::geofence::CoverageGaps>, u64)>,
-    /// The zone being drawn or reshaped (drawn on the screen, over everything).
-    pub draft: Option<draft::DraftOverlay>,
-}
 
 struct Surface {
     canvas: HtmlCanvasElement,
@@ -102,70 +80,37 @@ impl Surface {
     }
 }
 
-#[derive(Clone, Copy, PartialEq)]
-struct BaseKey {
-    view: Viewport,
-    version: u64,
-    visible: bool,
-    /// Tile layer on, and how many tiles had loaded.
-    tiles: Option<u64>,
-}
-
-#[derive(Clone, Copy, PartialEq)]
-struct CompositeKey {
-    base: BaseKey,
-    /// (version, visible) of fences, cameras, ports.
-    overlays: [(u64, bool); 3],
-    /// Versions of the zones and of the coverage gaps (0: none).
-    geofence: (u64, u64),
-}
-
 pub struct Renderer {
     screen: Surface,
     base: Surface,
     composite: Surface,
-    base_key: Option<BaseKey>,
-    composite_key: Option<CompositeKey>,
-    outlines: Option<(u64, Outlines)>,
-    tiles: tiles::TileCache,
+    /// Every layer, in draw order (`registry::registry`).
+    layers: Vec<Box<dyn MapLayer>>,
+    stages: Vec<Stage>,
+    cache: StageCache,
+    /// The view the composite was drawn for.
+    composite_view: Option<Viewport>,
     /// Bumped whenever `composite` is re-rendered.
     composite_gen: u64,
-    pub incidents: incidents::IncidentLayer,
-    /// The incident overlay canvases; `None`: incidents are drawn into the composite.
-    overlay: Option<overlay::IncidentOverlay>,
-    scratch: Vec<[f32; 2]>,
     /// The last [`FRAME_LOG`] frames.
     pub frames: VecDeque<FrameStat>,
     /// Frames drawn since start.
     pub frames_total: u64,
 }
 
-const OVERLAYS: [LayerId; 3] = [LayerId::Fences, LayerId::Cameras, LayerId::Ports];
-
 impl Renderer {
     /// `on_tile_load` is called when a raster tile arrives (to schedule a frame).
     pub fn new(canvas: HtmlCanvasElement, on_tile_load: Rc<dyn Fn()>) -> Result<Renderer, String> {
-        let overlay = if overlay::inline_requested() {
-            None
-        } else {
-            overlay::IncidentOverlay::new(&canvas)
-                .map_err(|e| {
-                    web_sys::console::info_1(&format!("incidents drawn into the map: {e}").into())
-                })
-                .ok()
-        };
+        let layers = registry::registry(Some(&canvas), on_tile_load);
         Ok(Renderer {
-            overlay,
+            stages: layers.iter().map(|l| l.stage()).collect(),
+            layers,
             screen: Surface::wrap(canvas)?,
             base: Surface::offscreen()?,
             composite: Surface::offscreen()?,
-            base_key: None,
-            composite_key: None,
-            outlines: None,
-            tiles: tiles::TileCache::new(on_tile_load),
+            cache: StageCache::default(),
+            composite_view: None,
             composite_gen: 0,
-            incidents: incidents::IncidentLayer::default(),
-            scratch: Vec::new(),
             frames: VecDeque::new(),
             frames_total: 0,
         })
@@ -173,7 +118,7 @@ impl Renderer {
 
     /// Whether a composite exists to move during a gesture (false until the first frame).
     pub fn has_composite(&self) -> bool {
-        self.composite_key.is_some()
+        self.cache.has_map()
     }
 
     /// The on-screen canvas.
@@ -181,21 +126,36 @@ impl Renderer {
         &self.screen.canvas
     }
 
+    fn incident_layer(&self) -> Option<&IncidentOverlays> {
+        self.layers.iter().find_map(|l| l.as_any().downcast_ref())
+    }
+
+    /// The last incident draw (`window.calaisMap.incidentDraw()`).
+    pub fn incident_draw(&self) -> IncidentDrawStat {
+        self.incident_layer()
+            .map_or_else(Default::default, |l| l.layer.last)
+    }
+
+    /// The id of the incident drawn under a point (CSS px) of `view`, if any.
+    pub fn pick_incident(&self, view: &Viewport, x: f64, y: f64, tolerance: f64) -> Option<String> {
+        self.incident_layer()?.layer.pick(view, x, y, tolerance)
+    }
+
     /// Draws one frame; returns what it cost.
     pub fn render(
         &mut self,
         scene: &Scene,
-        incidents: Option<&incidents::IncidentInput>,
+        incidents: Option<&IncidentInput>,
         now_ms: impl Fn() -> f64,
     ) -> FrameStat {
         let start = now_ms();
         self.screen.fit(&scene.view);
         let mut drawn = 0;
-        let kind = match (self.composite_key, scene.settled) {
-            (Some(key), false) => {
-                self.gesture_frame(&key.base.view, &scene.view);
-                if let Some(ov) = &self.overlay {
-                    self.incidents.place_overlay(ov, &scene.view);
+        let kind = match (self.composite_view, scene.settled) {
+            (Some(cached), false) => {
+                self.gesture_frame(&cached, &scene.view);
+                for l in &mut self.layers {
+                    l.follow(&scene.view, &cached);
                 }
                 FrameKind::Gesture
             }
@@ -205,24 +165,20 @@ impl Renderer {
                 kind
             }
         };
-        if let Some(sel) = scene.selection
-            && let Some((data, _)) = &scene.layers[layer_index(sel.layer)]
-            && scene.visibility.get(sel.layer)
-            && let Some(feature) = data.features.get(sel.feature)
+        let cx = LayerContext {
+            scene,
+            incidents,
+            now_ms: &now_ms,
+            map_generation: self.composite_gen,
+        };
+        for (l, _) in self
+            .layers
+            .iter_mut()
+            .zip(&self.stages)
+            .filter(|(_, s)| **s == Stage::Screen)
         {
-            let mut pen = Pen {
-                ctx: &self.screen.ctx,
-                view: &scene.view,
-                scratch: &mut self.scratch,
-            };
-            draw::highlight(&mut pen, feature);
-        }
-        if let Some(at) = scene.selected_incident {
-            let (x, y) = scene.view.world_to_screen(at);
-            draw::incident_ring(&self.screen.ctx, x, y, scene.view.dpr());
-        }
-        if let Some(d) = &scene.draft {
-            draft::draw(&self.screen.ctx, &scene.view, d);
+            l.prepare(&cx, &self.screen.ctx);
+            l.draw(&cx, &self.screen.ctx);
         }
         let stat = FrameStat {
             kind,
@@ -237,55 +193,27 @@ impl Renderer {
         stat
     }
 
-    /// Re-plans the incident layer `n` times on the current composite (with `repaint`, also
-    /// repaints and uploads every tile with incidents, as after a new composite; without,
-    /// only tiles whose incidents changed, i.e. none), each followed by a 1-px
-    /// `getImageData` so the canvas work is done; returns each time in ms (the benchmarks'
-    /// "draw 100k incidents"). Empty before the first settled frame.
+    /// Re-plans the incident layer `n` times on the current composite (see
+    /// [`IncidentOverlays::bench`]); returns each time in ms. Empty before the first settled
+    /// frame.
     pub fn bench_incidents(
         &mut self,
-        input: Option<&incidents::IncidentInput>,
+        input: Option<&IncidentInput>,
         now_ms: &dyn Fn() -> f64,
         n: usize,
         repaint: bool,
     ) -> Vec<f64> {
-        let Some(key) = self.composite_key else {
+        let Some(view) = self.composite_view else {
             return Vec::new();
         };
-        let view = key.base.view;
-        if let Some(ov) = self.overlay.as_mut() {
-            return (0..n)
-                .map(|_| {
-                    if repaint {
-                        self.incidents.forget_overlay();
-                    } else {
-                        self.incidents.invalidate(false);
-                    }
-                    let t0 = now_ms();
-                    self.incidents.update_overlay(ov, &view, input, now_ms);
-                    let (ctx, _) = ov.sprites_ctx(view.width_px(), view.height_px());
-                    let _ = ctx.get_image_data(0.0, 0.0, 1.0, 1.0);
-                    now_ms() - t0
-                })
-                .collect();
-        }
-        (0..n)
-            .map(|_| {
-                self.incidents.invalidate(repaint);
-                let t0 = now_ms();
-                self.incidents.update(
-                    &self.composite.ctx,
-                    &view,
-                    self.composite_gen,
-                    input,
-                    now_ms,
-                );
-                let _ = self.composite.ctx.get_image_data(0.0, 0.0, 1.0, 1.0);
-                now_ms() - t0
+        let composite = (&self.composite.ctx, self.composite_gen);
+        self.layers
+            .iter_mut()
+            .find_map(|l| l.as_any_mut().downcast_mut::<IncidentOverlays>())
+            .map_or_else(Vec::new, |l| {
+                l.bench(&view, composite, input, now_ms, n, repaint)
             })
-            .collect()
     }
-
     /// Moves and scales the cached composite; fills the uncovered strips with sea.
     fn gesture_frame(&self, cached: &Viewport, view: &Viewport) {
         let t = view.transform_from(cached);
@@ -325,138 +253,73 @@ impl Renderer {
         );
     }
 
+    fn keys(&self, cx: &LayerContext) -> Vec<Option<LayerKey>> {
+        self.layers.iter().map(|l| l.key(cx)).collect()
+    }
+
     fn settled_frame(
         &mut self,
         scene: &Scene,
-        incidents: Option<&incidents::IncidentInput>,
+        incidents: Option<&IncidentInput>,
         now_ms: &dyn Fn() -> f64,
     ) -> (FrameKind, usize) {
-        let view = scene.view;
-        let basemap = &scene.layers[layer_index(LayerId::Basemap)];
-        let base_key = BaseKey {
-            view,
-            version: basemap.as_ref().map_or(0, |(_, v)| *v),
-            visible: scene.visibility.get(LayerId::Basemap),
-            tiles: scene.tiles.as_ref().map(|_| self.tiles.version.get()),
+        let mut cx = LayerContext {
+            scene,
+            incidents,
+            now_ms,
+            map_generation: self.composite_gen,
         };
-        let overlays = OVERLAYS.map(|id| {
-            (
-                scene.layers[layer_index(id)]
-                    .as_ref()
-                    .map_or(0, |(_, v)| *v),
-                scene.visibility.get(id),
-            )
-        });
-        let key = CompositeKey {
-            base: base_key,
-            overlays,
-            geofence: (
-                scene.zones.as_ref().map_or(0, |z| z.1),
-                scene.gaps.as_ref().map_or(0, |g| g.1),
-            ),
-        };
-        let mut kind = FrameKind::Compose;
-        let mut drawn = 0;
-        if self.base_key != Some(base_key) {
-            self.render_base(scene, base_key);
-            kind = FrameKind::Full;
-        }
-        if self.composite_key != Some(key) {
-            let data_changed = self.composite_key.is_none_or(|old| {
-                old.base.view != view || old.overlays.iter().zip(&overlays).any(|(a, b)| a.0 != b.0)
-            });
-            if data_changed {
-                kind = FrameKind::Full;
-            }
-            drawn = self.render_composite(scene);
-            self.composite_key = Some(key);
+        let mut keys = self.keys(&cx);
+        let mut plan = self.cache.plan(&self.stages, &keys);
+        if plan.map {
+            // Layers drawn into the composite key on the generation it is about to get.
             self.composite_gen += 1;
-            if self.overlay.is_none() {
-                self.incidents.composite_changed();
-            }
+            cx.map_generation = self.composite_gen;
+            keys = self.keys(&cx);
+            plan = self.cache.plan(&self.stages, &keys);
         }
-        match self.overlay.as_mut() {
-            Some(ov) => {
-                self.incidents.update_overlay(ov, &view, incidents, now_ms);
-            }
-            None => {
-                self.incidents.update(
-                    &self.composite.ctx,
-                    &view,
-                    self.composite_gen,
-                    incidents,
-                    now_ms,
-                );
-            }
+        let mut drawn = 0;
+        if plan.base {
+            self.base.fit(&scene.view);
+            self.run_stage(Stage::Base, &cx, &plan.prepare);
         }
+        if plan.map {
+            self.composite.fit(&scene.view);
+            let ctx = &self.composite.ctx;
+            let _ = ctx.draw_image_with_html_canvas_element(&self.base.canvas, 0.0, 0.0);
+            drawn = self.run_stage(Stage::Map, &cx, &plan.prepare);
+            self.composite_view = Some(scene.view);
+        }
+        self.run_stage(Stage::Over, &cx, &plan.prepare);
+        self.cache.done(&plan, &keys);
         let ctx = &self.screen.ctx;
         let _ = ctx.draw_image_with_html_canvas_element(&self.composite.canvas, 0.0, 0.0);
+        let kind = if plan.new_content {
+            FrameKind::Full
+        } else {
+            FrameKind::Compose
+        };
         (kind, drawn)
     }
 
-    fn render_base(&mut self, scene: &Scene, key: BaseKey) {
-        self.base.fit(&scene.view);
-        let data = scene.layers[layer_index(LayerId::Basemap)]
-            .as_ref()
-            .filter(|_| key.visible);
-        if let Some((d, version)) = data
-            && self.outlines.as_ref().is_none_or(|(v, _)| v != version)
-        {
-            self.outlines = Some((*version, outlines(d)));
-        }
-        let mut pen = Pen {
-            ctx: &self.base.ctx,
-            view: &scene.view,
-            scratch: &mut self.scratch,
-        };
-        draw::basemap(
-            &mut pen,
-            data.map(|(d, _)| d.as_ref()),
-            data.and(self.outlines.as_ref().map(|(_, o)| o)),
-        );
-        if let Some(source) = &scene.tiles {
-            self.tiles.draw(&self.base.ctx, &scene.view, source);
-        }
-        self.base_key = Some(key);
-    }
-
-    fn render_composite(&mut self, scene: &Scene) -> usize {
-        self.composite.fit(&scene.view);
-        let ctx = &self.composite.ctx;
-        let _ = ctx.draw_image_with_html_canvas_element(&self.base.canvas, 0.0, 0.0);
-        let layer = |id: LayerId| {
-            scene.layers[layer_index(id)]
-                .as_ref()
-                .filter(|_| scene.visibility.get(id))
-                .map(|(d, _)| d.as_ref())
-        };
-        let mut pen = Pen {
-            ctx,
-            view: &scene.view,
-            scratch: &mut self.scratch,
+    /// Prepares (those listed in `prepare`) and draws the layers of `stage` onto its bitmap
+    /// (`Over` layers get the composite, for drawing into it); returns the features drawn.
+    fn run_stage(&mut self, stage: Stage, cx: &LayerContext, prepare: &[usize]) -> usize {
+        let ctx = match stage {
+            Stage::Base => &self.base.ctx,
+            Stage::Map | Stage::Over => &self.composite.ctx,
+            Stage::Screen => &self.screen.ctx,
         };
         let mut drawn = 0;
-        if let Some((z, _)) = &scene.zones {
-            drawn += draw::zones(&mut pen, &z.zones);
+        for (i, layer) in self.layers.iter_mut().enumerate() {
+            if self.stages.get(i) != Some(&stage) {
+                continue;
+            }
+            if prepare.contains(&i) {
+                layer.prepare(cx, ctx);
+            }
+            drawn += layer.draw(cx, ctx);
         }
-        if let Some(d) = layer(LayerId::Fences) {
-            drawn += draw::fences(&mut pen, d);
-        }
-        if let Some((g, _)) = &scene.gaps {
-            drawn += draw::coverage_gaps(&mut pen, g);
-        }
-        if let Some(d) = layer(LayerId::Cameras) {
-            drawn += draw::cameras(&mut pen, d);
-        }
-        if let Some(d) = layer(LayerId::Ports) {
-            drawn += draw::ports(&mut pen, d);
-        }
-        draw::labels(
-            &mut pen,
-            layer(LayerId::Ports),
-            layer(LayerId::Cameras),
-            &scene.reserved,
-        );
         drawn
     }
 }

@@ -1,0 +1,71 @@
+//! The registry: every map layer, in draw order, in one list. A new layer (next: the heatmap)
+//! is one implementation of `layer::MapLayer` and one line here; the renderer names none.
+//!
+//! No units: the order is the painter's order within and across stages (base bitmap, then
+//! composite, then the canvases over it, then the screen).
+
+use std::rc::Rc;
+
+use web_sys::HtmlCanvasElement;
+
+use super::incidents::IncidentOverlays;
+use super::layer::MapLayer;
+use super::layers;
+
+/// The layers of a map whose canvas is `screen` (`None` in native tests: incidents are then
+/// drawn into the composite); `on_tile_load` schedules a frame when a raster tile arrives.
+pub fn registry(
+    screen: Option<&HtmlCanvasElement>,
+    on_tile_load: Rc<dyn Fn()>,
+) -> Vec<Box<dyn MapLayer>> {
+    vec![
+        Box::new(layers::Basemap::default()),
+        Box::new(layers::Tiles::new(on_tile_load)),
+        Box::new(layers::zones()),
+        Box::new(layers::fences()),
+        Box::new(layers::coverage_gaps()),
+        Box::new(layers::cameras()),
+        Box::new(layers::ports()),
+        Box::new(layers::labels()),
+        Box::new(IncidentOverlays::new(screen)),
+        Box::new(layers::Selection::default()),
+        Box::new(layers::Draft),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::layer::Stage;
+
+    #[test]
+    fn layers_in_draw_order() {
+        let layers = registry(None, Rc::new(|| {}));
+        let names: Vec<&str> = layers.iter().map(|l| l.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "basemap",
+                "tiles",
+                "zones",
+                "fences",
+                "coverage-gaps",
+                "cameras",
+                "ports",
+                "labels",
+                "incidents",
+                "selection",
+                "zone-draft"
+            ]
+        );
+    }
+
+    #[test]
+    fn stages_never_go_back() {
+        let layers = registry(None, Rc::new(|| {}));
+        let stages: Vec<Stage> = layers.iter().map(|l| l.stage()).collect();
+        assert!(stages.is_sorted(), "{stages:?}");
+        assert_eq!(stages.first(), Some(&Stage::Base));
+        assert!(stages.contains(&Stage::Map) && stages.contains(&Stage::Over));
+    }
+}
