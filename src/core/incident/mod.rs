@@ -13,6 +13,7 @@
 
 pub mod filter;
 pub mod parse;
+pub mod read;
 pub mod store;
 
 pub use super::time::Timestamp;

@@ -1365,6 +1365,86 @@ mod tests {
         assert!(fast > 6_000, "the fast reading took {fast} texts");
     }
 
+    /// The library reader (`incident::read`) against this one on the same mutated texts.
+    #[test]
+    fn library_reader_agrees() {
+        let alternatives = [
+            "null",
+            "0",
+            "-1",
+            "2.5",
+            "1e999",
+            "\"x\"",
+            "\"  \"",
+            "[]",
+            "{}",
+            "[1.74]",
+            "true",
+            "NaN",
+            "\"Point\"",
+            "\"Feature\"",
+            "\"open\"",
+            "01",
+        ];
+        let patches = [
+            "\"",
+            "}",
+            "]",
+            ",",
+            "NaN",
+            ",\"id\":null",
+            ",\"type\":1",
+            ",\"properties\":7",
+            ",\"geometry\":null",
+            ",\"x\":1e999",
+            ",\"features\":[]",
+            ",\"cursor\":12.5",
+            ",\"coordinates\":[3,4]",
+            ",\"bbox\":[1,2,3,4]",
+        ];
+        let names = IncidentNames::default();
+        let (mut same, mut differ) = (0, Vec::new());
+        for (text, step) in [(EVENT, 2), (SNAPSHOT, 31)] {
+            for t in mutations(text, &alternatives, &patches, step) {
+                let a = (parse_incident(&t, &names), parse_snapshot(&t, &names));
+                let b = (
+                    super::super::read::parse_incident(&t, &names),
+                    super::super::read::parse_snapshot(&t, &names),
+                );
+                let norm = |r: &Result<Snapshot, IncidentError>| match r {
+                    Err(IncidentError::Json(_)) => Err("json".to_string()),
+                    Err(e) => Err(e.to_string()),
+                    Ok(s) => Ok(s.clone()),
+                };
+                let normi = |r: &Result<Incident, IncidentError>| match r {
+                    Err(IncidentError::Json(_)) => Err("json".to_string()),
+                    Err(e) => Err(e.to_string()),
+                    Ok(s) => Ok(s.clone()),
+                };
+                if normi(&a.0) == normi(&b.0) && norm(&a.1) == norm(&b.1) {
+                    same += 1
+                } else if format!("{a:?}").contains("number out of range") {
+                    // 1e999 in a skipped member (serde's IgnoredAny does not convert numbers).
+                    same += 1;
+                } else if let (Ok(mut x), Ok(mut y)) = (a.0.clone(), b.0.clone()) {
+                    // An extra property's object with a duplicate key: shown as JSON.parse
+                    // would (last wins) by serde_json::Value, verbatim by the hand reader.
+                    x.properties.clear();
+                    y.properties.clear();
+                    assert_eq!(x, y, "{t}");
+                    same += 1;
+                } else {
+                    differ.push((t, a, b))
+                }
+            }
+        }
+        for (t, a, b) in differ.iter().take(8) {
+            eprintln!("TEXT {t}\nHAND {a:?}\nLIB  {b:?}\n");
+        }
+        eprintln!("same {same}, differ {}", differ.len());
+        assert!(differ.is_empty());
+    }
+
     #[test]
     fn texts_outside_the_scan_subset_fall_back() {
         let n = IncidentNames::default();
