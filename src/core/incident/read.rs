@@ -36,8 +36,11 @@ use std::marker::PhantomData;
 /// it from the SSE id with [`Incident::with_seq`].
 pub fn parse_incident(text: &str, names: &IncidentNames) -> Result<Incident, IncidentError> {
     read_tolerant(text, |text| {
-        let feature: Object<FeatureIn> = serde_json::from_str(text)?;
-        Ok(incident(feature, names).map_err(|(_, e)| e))
+        let mut props = Vec::new();
+        let mut de = serde_json::Deserializer::from_str(text);
+        let feature = Visit(FeatureSeed(&mut props)).deserialize(&mut de)?;
+        de.end()?;
+        Ok(incident(feature, &props, names).map_err(|(_, e)| e))
     })?
 }
 
@@ -287,44 +290,65 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
 }
 
 /// A GeoJSON Feature (RFC 7946 § 3.2); its other members (`bbox`, foreign members) are skipped.
-/// The last of duplicate members wins, as in `JSON.parse` (serde's derived structs reject a
-/// duplicate member, which would fail a whole snapshot for one feature: hence the visitor).
+/// Its `properties` members are read into a buffer kept from feature to feature (see
+/// [`FeatureSeed`]). The last of duplicate members wins, as in `JSON.parse` (serde's derived
+/// structs reject a duplicate member, which would fail a whole snapshot for one feature).
 #[derive(Debug, Default)]
 struct FeatureIn<'a> {
     ty: Value<'a>,
     id: Value<'a>,
     geometry: Object<GeometryIn<'a>>,
-    properties: Object<Props<'a>>,
+    /// Whether `properties` is an object (its members are in the buffer).
+    properties: Object<()>,
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for FeatureIn<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<FeatureIn<'a>, D::Error> {
-        d.deserialize_map(FeatureVisitor)
+/// The members of an object `properties` in source order (duplicates included).
+type Members<'a> = Vec<(Cow<'a, str>, Value<'a>)>;
+
+/// Reads one feature, its properties into the buffer (cleared first).
+struct FeatureSeed<'b, 'a>(&'b mut Members<'a>);
+
+impl<'de> Expect<'de> for FeatureSeed<'_, 'de> {
+    type Value = Object<FeatureIn<'de>>;
+
+    fn other(self, kind: &'static str) -> Object<FeatureIn<'de>> {
+        Object::Other(kind)
     }
-}
-
-struct FeatureVisitor;
-
-impl<'de> Visitor<'de> for FeatureVisitor {
-    type Value = FeatureIn<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Feature object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FeatureIn<'de>, A::Error> {
+    fn map<A: MapAccess<'de>>(self, mut map: A) -> Result<Object<FeatureIn<'de>>, A::Error> {
         let mut f = FeatureIn::default();
+        self.0.clear();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "type" => f.ty = map.next_value()?,
                 "id" => f.id = map.next_value()?,
                 "geometry" => f.geometry = map.next_value()?,
-                "properties" => f.properties = map.next_value()?,
+                "properties" => {
+                    self.0.clear();
+                    f.properties = map.next_value_seed(Visit(PropsSeed(&mut *self.0)))?;
+                }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
-        Ok(f)
+        Ok(Object::Obj(f))
+    }
+}
+
+/// Reads a `properties` object into the (cleared) buffer.
+struct PropsSeed<'b, 'a>(&'b mut Members<'a>);
+
+impl<'de> Expect<'de> for PropsSeed<'_, 'de> {
+    type Value = Object<()>;
+
+    fn other(self, kind: &'static str) -> Object<()> {
+        Object::Other(kind)
+    }
+    fn map<A: MapAccess<'de>>(self, mut map: A) -> Result<Object<()>, A::Error> {
+        while let Some(Key(k)) = map.next_key()? {
+            self.0.push((k, map.next_value()?));
+        }
+        Ok(Object::Obj(()))
     }
 }
 
@@ -412,33 +436,6 @@ impl<'de: 'a, 'a> Deserialize<'de> for Coords<'a> {
     }
 }
 
-/// A feature's `properties` object, every member in source order (duplicates included).
-#[derive(Debug, Default)]
-struct Props<'a>(Vec<(Cow<'a, str>, Value<'a>)>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Props<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Props<'a>, D::Error> {
-        d.deserialize_map(PropsVisitor)
-    }
-}
-
-struct PropsVisitor;
-
-impl<'de> Visitor<'de> for PropsVisitor {
-    type Value = Props<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Props<'de>, A::Error> {
-        let mut members = Vec::with_capacity(map.size_hint().unwrap_or(12).min(64));
-        while let Some(Key(k)) = map.next_key()? {
-            members.push((k, map.next_value()?));
-        }
-        Ok(Props(members))
-    }
-}
-
 /// An object key, borrowed from the text unless it has escapes.
 struct Key<'a>(Cow<'a, str>);
 
@@ -518,8 +515,9 @@ impl<'de> Expect<'de> for ExpectFeatures<'_> {
         let mut incidents = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
         let mut rejected = Vec::new();
         let mut index = 0;
-        while let Some(feature) = seq.next_element::<Object<FeatureIn>>()? {
-            match incident(feature, self.0) {
+        let mut props = Vec::new();
+        while let Some(feature) = seq.next_element_seed(Visit(FeatureSeed(&mut props)))? {
+            match incident(feature, &props, self.0) {
                 Ok(inc) => incidents.push(inc),
                 Err((id, error)) => rejected.push(Rejected { index, id, error }),
             }
@@ -604,20 +602,27 @@ const SOURCE: usize = 7;
 const ACCURACY: usize = 8;
 
 impl<'p, 'a> Named<'p, 'a> {
-    /// The named members of `props`, and per member whether it is named.
-    fn new(props: &'p [(Cow<'a, str>, Value<'a>)], names: &[&str; 9]) -> (Self, Vec<bool>) {
+    /// The named members of `props`, and whether the member at an index with a key is named.
+    fn new(
+        props: &'p [(Cow<'a, str>, Value<'a>)],
+        names: &[&str; 9],
+    ) -> (Self, impl Fn(usize, &str) -> bool) {
         let mut named = Named([None; 9]);
-        let mut is_named = Vec::with_capacity(props.len());
-        for (key, value) in props {
-            let mut any = false;
+        // Bit i: member i (of the first 64) is named; beyond them the names are compared again.
+        let mut mask = 0u64;
+        for (i, (key, value)) in props.iter().enumerate() {
             for (slot, name) in named.0.iter_mut().zip(names) {
                 if key == name {
                     *slot = Some(value);
-                    any = true;
+                    mask |= 1u64.checked_shl(i as u32).unwrap_or(0);
                 }
             }
-            is_named.push(any);
         }
+        let names = *names;
+        let is_named = move |i: usize, key: &str| match 1u64.checked_shl(i as u32) {
+            Some(bit) => mask & bit != 0,
+            None => names.contains(&key),
+        };
         (named, is_named)
     }
 
@@ -636,6 +641,7 @@ impl<'p, 'a> Named<'p, 'a> {
 /// if it had a usable one.
 fn incident(
     feature: Object<FeatureIn<'_>>,
+    members: &[(Cow<str>, Value)],
     names: &IncidentNames,
 ) -> Result<Incident, (Option<String>, IncidentError)> {
     let f = match feature {
@@ -647,8 +653,8 @@ fn incident(
         Object::Missing => return Err((None, IncidentError::NotFeature("absent".to_string()))),
     };
     let names = names.fields().map(|(_, name)| name);
-    let props: &[(Cow<str>, Value)] = match &f.properties {
-        Object::Obj(Props(members)) => members,
+    let props = match f.properties {
+        Object::Obj(()) => members,
         _ => &[],
     };
     let (named, is_named) = Named::new(props, &names);
@@ -663,9 +669,9 @@ fn incident(
     // The named properties are fields already; keep the others (for the card) as text.
     let properties: Properties = props
         .iter()
-        .zip(&is_named)
-        .filter(|(_, named)| !**named)
-        .map(|((k, v), _)| (k.to_string(), v.display()))
+        .enumerate()
+        .filter(|(i, (k, _))| !is_named(*i, k))
+        .map(|(_, (k, v))| (k.to_string(), v.display()))
         .collect();
     let Fields {
         kind,
