@@ -19,15 +19,9 @@
 //         into the map's own bitmap (`?incidents=inline`, the fallback) follow as information.
 //         Against a floor measured in the same page: full-canvas 3840x2160 putImageData of a
 //         fresh ImageData, each followed by a 1-px getImageData flush.  Target ≤ 1.5 × floor.
-//   (iv)  readers (issue 11 item 2, only with --only readers, on a benchmark build): the 100k
-//         snapshot parsed and applied to a new store by calaisMap.benchSnapshotReader(text,
-//         reader, reps) for both snapshot readers in the same run, "hand" (core::incident::parse)
-//         and "serde" (core::incident::read); fresh pages whose app loads no snapshot, the order
-//         alternating from page to page: "first" is each page's first call (the reader's code
-//         never ran in that page: what a first load costs), "warm" the median of the later calls.
 // Prints a markdown table and writes target/bench/incidents.json.
 //
-// Usage: node bench/incidents.mjs [--loads N] [--windows N] [--reps N] [--only ingest,draw,rate,readers] [--strict]
+// Usage: node bench/incidents.mjs [--loads N] [--windows N] [--reps N] [--only ingest,draw,rate] [--strict]
 //   --strict exits 1 when a target is missed. CALAIS_DIST serves another build;
 //   CALAIS_DEMO_SERVER names the demo server binary.
 
@@ -155,36 +149,6 @@ async function measureDraw(page, name, reps) {
   return out;
 }
 
-/** (iv) both snapshot readers, parse + apply, over fresh pages (order alternating). */
-async function measureReaders(browser, server, loads, reps) {
-  const out = { hand: { first: [], warm: [] }, serde: { first: [], warm: [] }, pages: [] };
-  for (let i = 0; i < loads; i++) {
-    const order = i % 2 === 0 ? ['hand', 'serde'] : ['serde', 'hand'];
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
-    try {
-      const app = await openApp({ server }, ctx, { allowConsoleErrors: true });
-      const { page } = app;
-      await requireHook(page, ['benchSnapshotReader']);
-      const got = await page.evaluate(async ({ url, order, reps }) => {
-        const text = await (await fetch(url)).text();
-        const res = {};
-        for (const r of order) res[r] = window.calaisMap.benchSnapshotReader(text, r, reps);
-        return res;
-      }, { url: SNAPSHOT_URL, order, reps });
-      for (const [k, r] of Object.entries(got)) {
-        if (r.incidents !== COUNT) throw new Error(`${k}: ${r.incidents} incidents (want ${COUNT})`);
-        if (k === order[0]) out[k].first.push(r.firstMs);
-        out[k].warm.push(...r.samples.slice(1));
-      }
-      out.pages.push({ order, ...got });
-      log(`page ${i + 1}/${loads} (${order.join(' then ')}): ${order.map((k) => `${k} first ${fmt(got[k].firstMs)} ms, median ${fmt(got[k].medianMs)} ms`).join('; ')}`);
-    } finally {
-      await ctx.close();
-    }
-  }
-  return out;
-}
-
 /** (ii) live events at --rate 1000, per 10 s window. */
 async function measureRate(browser, windows) {
   const dir = prepareDist({});
@@ -305,29 +269,6 @@ async function main() {
       log('draw failed:', results.errors.draw);
     }
     await keep?.ctx.close();
-    if (ONLY.has('readers')) try {
-      log('(iv) snapshot readers, hand vs serde…');
-      // The same snapshot file in a build whose app loads no snapshot (its default API URLs
-      // answer 404 from this static server): neither reader has run when the page calls it.
-      const bareDir = prepareDist({});
-      const rel = SNAPSHOT_URL.split('/');
-      fs.mkdirSync(path.join(bareDir, ...rel.slice(0, -1)), { recursive: true });
-      fs.copyFileSync(path.join(dir, ...rel), path.join(bareDir, ...rel));
-      const bare = await startServer({ distDir: bareDir });
-      try {
-        const r = await measureReaders(b.browser, bare, LOADS, REPS);
-        results.readers = {
-          hand: { first: stats(r.hand.first), warm: stats(r.hand.warm) },
-          serde: { first: stats(r.serde.first), warm: stats(r.serde.warm) },
-          pages: r.pages.map((p) => ({ order: p.order, hand: p.hand.samples, serde: p.serde.samples })),
-        };
-      } finally {
-        await bare.close();
-      }
-    } catch (e) {
-      results.errors.readers = String(e.message || e);
-      log('readers failed:', results.errors.readers);
-    }
     if (ONLY.has('rate')) try {
       log('(ii) 1,000 events/s…');
       const r = await measureRate(b.browser, WINDOWS);
@@ -372,15 +313,6 @@ async function main() {
       if (m) row(`(iii) draw 100k, ${label}, ${what} (${m.info?.mode}, ${m.info?.drawn} drawn, ${path(m)})`, m.median, m.singles.p95, 'ms', `putImageData ${fmt(d.floor.median)} ms`, m.ratio, info ? '(fallback)' : '≤ 1.5× floor', info ? null : m.ratio <= 1.5);
       else if (ONLY.has('draw')) row(`(iii) draw 100k, ${label}, ${what}`, NaN, NaN, 'ms', '', NaN, '≤ 1.5× floor', false);
     }
-  }
-  if (results.readers) {
-    const { hand, serde } = results.readers;
-    row('(iv) 100k snapshot parse + apply, hand reader, first call in a fresh page', hand.first.median, hand.first.p95, 'ms', '', NaN, '', null);
-    row('(iv) 100k snapshot parse + apply, serde reader, first call in a fresh page', serde.first.median, serde.first.p95, 'ms', '', NaN, '≤ 1.3× hand', serde.first.median <= 1.3 * hand.first.median);
-    row('(iv) 100k snapshot parse + apply, hand reader, warm', hand.warm.median, hand.warm.p95, 'ms', '', NaN, '', null);
-    row('(iv) 100k snapshot parse + apply, serde reader, warm', serde.warm.median, serde.warm.p95, 'ms', '', NaN, '≤ 1.3× hand', serde.warm.median <= 1.3 * hand.warm.median);
-    rows.at(-3).ratio = serde.first.median / hand.first.median;
-    rows.at(-1).ratio = serde.warm.median / hand.warm.median;
   }
   results.targets = rows;
   const out = [];

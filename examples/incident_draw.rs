@@ -6,9 +6,7 @@
 //!
 //! `cargo run --release --example incident_draw [snapshot]` (times are ms, native, not wasm).
 
-use calais_map::core::incident::{
-    IncidentError, IncidentNames, IncidentStore, Snapshot, parse_snapshot,
-};
+use calais_map::core::incident::{IncidentNames, IncidentStore, parse_snapshot};
 use calais_map::core::incident_layer::{DrawOptions, Frame, Marks, Plan};
 use calais_map::core::projection::to_mercator;
 use calais_map::core::units::{LonLat, Zoom};
@@ -35,56 +33,12 @@ fn main() {
         .ok()
         .and_then(|n| n.parse::<usize>().ok())
     {
-        // Profile the snapshot readers alone, interleaved: parse `n` times each, then parse
-        // + apply into a new store `n` times each (issue 11 item 2: the hand-written reader,
-        // `incident::parse`, against the library one, `incident::read`).
-        type Reader = fn(&str, &IncidentNames) -> Result<Snapshot, IncidentError>;
-        let readers: [(&str, Reader); 2] = [
-            ("hand", calais_map::core::incident::parse::parse_snapshot),
-            ("serde", calais_map::core::incident::read::parse_snapshot),
-        ];
-        let mut parse_ms = [Vec::new(), Vec::new()];
-        let mut apply_ms = [Vec::new(), Vec::new()];
+        // Profile the snapshot reader alone: parse `n` times.
         for _ in 0..n {
-            for ((name, read), out) in readers.iter().zip(parse_ms.iter_mut()) {
-                let t = Instant::now();
-                let count = read(&text, &names).map_or(0, |s| s.incidents.len());
-                out.push(ms(t));
-                println!("{name} parse {:.1} ms, {count} incidents", ms(t));
-            }
+            let t = Instant::now();
+            let count = parse_snapshot(&text, &names).map_or(0, |s| s.incidents.len());
+            println!("parse {:.1} ms, {count} incidents", ms(t));
         }
-        for _ in 0..n {
-            for ((name, read), out) in readers.iter().zip(apply_ms.iter_mut()) {
-                let t = Instant::now();
-                let mut store = IncidentStore::new();
-                if let Ok(s) = read(&text, &names) {
-                    store.apply_snapshot(s);
-                }
-                out.push(ms(t));
-                println!(
-                    "{name} parse + apply {:.1} ms, {} incidents",
-                    ms(t),
-                    store.len()
-                );
-            }
-        }
-        let median = |v: &mut Vec<f64>| {
-            v.sort_by(f64::total_cmp);
-            v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
-        };
-        let [mut ph, mut ps] = parse_ms;
-        let [mut ah, mut aps] = apply_ms;
-        let (ph, ps, ah, aps) = (
-            median(&mut ph),
-            median(&mut ps),
-            median(&mut ah),
-            median(&mut aps),
-        );
-        println!(
-            "median parse: hand {ph:.1} ms, serde {ps:.1} ms ({:.2}x); parse + apply: hand {ah:.1} ms, serde {aps:.1} ms ({:.2}x)",
-            ps / ph,
-            aps / ah
-        );
         return;
     }
     let t = Instant::now();

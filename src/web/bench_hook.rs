@@ -25,14 +25,6 @@
 //!   incidents whose memberships lack a zone containing their last position (must be 0;
 //!   hysteresis may only keep extra memberships).
 //!
-//! * `benchSnapshotReader(text, reader, reps)`: issue 11 item 2, the incident snapshot readers
-//!   compared in one page: `reader` is `"hand"` (`core::incident::parse`) or `"serde"`
-//!   (`core::incident::read`); `text` (a FeatureCollection, default property names) is parsed
-//!   and applied to a new `IncidentStore` `reps` times (the text is copied into wasm before the
-//!   clock starts, the store dropped after it stops): `{ firstMs, medianMs, minMs, samples,
-//!   incidents, rejected }`. `firstMs` is the first call's time (a wasm engine runs new code in
-//!   its baseline tier first: in a fresh page this is what the app's first load costs).
-//!
 //! Times are `performance.now()` ms in the page (Chromium coarsens it to 0.1 ms without
 //! cross-origin isolation, so single updates are timed in batches).
 
@@ -47,7 +39,6 @@ use crate::core::geofence::synthetic::{self, Rng};
 use crate::core::geofence::{
     Classification, Engine, EngineConfig, Fix, Zone, ZoneIndex, zones_to_geojson,
 };
-use crate::core::incident::{IncidentError, IncidentNames, IncidentStore, Snapshot};
 use crate::core::projection::{ground_scale, to_lonlat};
 use crate::core::units::Mercator;
 use crate::env::now_ms;
@@ -361,37 +352,6 @@ fn update(shared: &Shared, args: [f64; 3]) -> JsValue {
     o.into()
 }
 
-fn snapshot_reader(text: &str, reader: &str, reps: f64) -> JsValue {
-    type Reader = fn(&str, &IncidentNames) -> Result<Snapshot, IncidentError>;
-    let read: Reader = match reader {
-        "hand" => crate::core::incident::parse::parse_snapshot,
-        "serde" => crate::core::incident::read::parse_snapshot,
-        _ => return JsValue::NULL,
-    };
-    let names = IncidentNames::default();
-    let reps = count(reps, 1, 100, 9);
-    let (mut times, mut incidents, mut rejected) = (Vec::with_capacity(reps), 0, 0);
-    for _ in 0..reps {
-        let t0 = now_ms();
-        let mut store = IncidentStore::new();
-        let outcome = read(text, &names).map(|s| store.apply_snapshot(s));
-        times.push(now_ms() - t0);
-        incidents = store.len();
-        rejected = outcome.map_or(0, |o| o.rejected);
-        drop(store);
-    }
-    let o = Object::new();
-    set(
-        &o,
-        "firstMs",
-        &times.first().copied().unwrap_or(f64::NAN).into(),
-    );
-    timing(&o, &times);
-    set(&o, "incidents", &(incidents as f64).into());
-    set(&o, "rejected", &(rejected as f64).into());
-    o.into()
-}
-
 /// Adds the geofencing benchmark functions to the `calaisMap` hook object.
 pub fn install(hook: &Object) {
     let shared: Shared = Rc::new(RefCell::new(None));
@@ -415,9 +375,4 @@ pub fn install(hook: &Object) {
         update(&s, [n, step, b])
     });
     set(hook, "benchGeofenceUpdate", &f.into_js_value());
-
-    let f = Closure::<dyn Fn(String, String, f64) -> JsValue>::new(
-        |text: String, reader: String, reps: f64| snapshot_reader(&text, &reader, reps),
-    );
-    set(hook, "benchSnapshotReader", &f.into_js_value());
 }

@@ -6,14 +6,13 @@
 //! (milliseconds since the Unix epoch, UTC). No I/O here: text in, values out.
 //!
 //! * [`parse`]: one live event ([`parse_incident`]) or a full snapshot
-//!   ([`parse_snapshot`]); a bad feature in a snapshot is rejected on its own.
+//!   ([`parse_snapshot`]) through serde; a bad feature in a snapshot is rejected on its own.
 //! * [`store`]: [`IncidentStore`], upsert by id ordered by
 //!   (`updated_at`, SSE `seq`), resync from a snapshot, retention purge.
 //! * [`filter`]: the operator's filter (kind, severity, status, time window) and list order.
 
 pub mod filter;
 pub mod parse;
-pub mod read;
 pub mod store;
 
 pub use super::time::Timestamp;
