@@ -6,7 +6,7 @@
 //! (milliseconds since the Unix epoch, UTC). No I/O here: text in, values out.
 //!
 //! * [`parse`]: one live event ([`parse_incident`]) or a full snapshot
-//!   ([`parse_snapshot`]); a bad feature in a snapshot is rejected on its own.
+//!   ([`parse_snapshot`]) through serde; a bad feature in a snapshot is rejected on its own.
 //! * [`store`]: [`IncidentStore`], upsert by id ordered by
 //!   (`updated_at`, SSE `seq`), resync from a snapshot, retention purge.
 //! * [`filter`]: the operator's filter (kind, severity, status, time window) and list order.
