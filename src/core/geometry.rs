@@ -110,38 +110,57 @@ pub fn ring_parity(p: Mercator, ring: &[Mercator]) -> bool {
 /// the boundary tolerance). One pass over the edges: the first edge within
 /// [`BOUNDARY_EPS_M`] answers [`Position::OnBoundary`], otherwise the parity decides.
 pub fn position<R: AsRef<[Mercator]>>(p: Mercator, rings: &[R]) -> Position {
-    position_by_edges(p, rings.iter().flat_map(|r| edges(r.as_ref())))
+    position_by_rings(p, rings.iter().map(|r| edges(r.as_ref())))
 }
 
 /// [`position`] for a geo-types polygon in EPSG:3857 metres (a model [`Shape`](crate::model::Shape)
 /// or a camera's sector): its exterior and holes, either winding.
 pub fn polygon_position(p: Mercator, polygon: &Polygon<f64>) -> Position {
-    position_by_edges(
+    position_by_rings(
         p,
         std::iter::once(polygon.exterior())
             .chain(polygon.interiors())
-            .flat_map(|r| r.lines().map(|l| (l.start.into(), l.end.into()))),
+            .map(|r| r.lines().map(|l| (l.start.into(), l.end.into()))),
     )
 }
 
-/// The one point-position algorithm over a polygon's edges (all rings').
+/// The one point-position algorithm: crossings parity over every ring's edges, a boundary hit
+/// ending it. Ring by ring, each ring's edges in their own tight loop ([`scan_ring`]): a
+/// flattened iterator over all rings measured ~10 % slower on the exact zone path.
 #[inline]
-fn position_by_edges(p: Mercator, edges: impl Iterator<Item = (Mercator, Mercator)>) -> Position {
+fn position_by_rings<E: Iterator<Item = (Mercator, Mercator)>>(
+    p: Mercator,
+    rings: impl Iterator<Item = E>,
+) -> Position {
     if !(p.x.is_finite() && p.y.is_finite()) {
         return Position::Outside;
     }
     let mut odd = false;
-    for (a, b) in edges {
-        if near_segment(p, a, b) {
-            return Position::OnBoundary;
+    for ring in rings {
+        match scan_ring(p, ring) {
+            Some(crossed) => odd ^= crossed,
+            None => return Position::OnBoundary,
         }
-        odd ^= crosses(p, a, b);
     }
     if odd {
         Position::Inside
     } else {
         Position::Outside
     }
+}
+
+/// Parity of the crossings of one ring's edges by the ray from `p`; `None` when `p` lies on
+/// an edge (within the boundary tolerance).
+#[inline]
+fn scan_ring(p: Mercator, edges: impl Iterator<Item = (Mercator, Mercator)>) -> Option<bool> {
+    let mut odd = false;
+    for (a, b) in edges {
+        if near_segment(p, a, b) {
+            return None;
+        }
+        odd ^= crosses(p, a, b);
+    }
+    Some(odd)
 }
 
 /// [`position`] for a polygon of one ring (e.g. a camera's field-of-view sector).
