@@ -160,6 +160,7 @@ fn filter_rows_interleaved(
     cols: usize,
     cs: &[Option<Deriche>; LANES],
     lanes: &mut Vec<Quad>,
+    causal: &mut Vec<Quad>,
 ) {
     let identity = Deriche {
         n: [1.0, 0.0, 0.0, 0.0],
@@ -197,7 +198,8 @@ fn filter_rows_interleaved(
     let z = Quad::default();
     let (mut x1, mut x2, mut x3) = (z, z, z);
     let (mut y1, mut y2, mut y3, mut y4) = (z, z, z, z);
-    let mut causal = vec![z; cols];
+    causal.clear();
+    causal.resize(cols, z);
     for (v, out) in lanes.iter().zip(causal.iter_mut()) {
         let x0 = *v;
         let y0 = n0 * x0 + n1 * x1 + n2 * x2 + n3 * x3 - d1 * y1 - d2 * y2 - d3 * y3 - d4 * y4;
@@ -224,39 +226,93 @@ fn filter_rows_interleaved(
     }
 }
 
+/// Buffers the smoothing reuses from one frame to the next (a heatmap redrawn 30 times a
+/// second allocates nothing once they have grown to the grid's size).
+#[derive(Clone, Debug, Default)]
+pub struct Scratch {
+    lanes: Vec<Quad>,
+    causal_lanes: Vec<Quad>,
+    line: Vec<f32>,
+    zeros: Vec<f32>,
+    causal: Vec<f32>,
+    anti: Vec<f32>,
+    coeffs: Vec<Option<Deriche>>,
+}
+
 /// Smooth a row-major `cols × rows` grid in place: each row with σ `sigma_x[row]` cells, then
 /// each column with σ `sigma_y[row]` cells for the row being written (one entry per row;
 /// missing entries reuse the last).
 pub fn gaussian_2d(grid: &mut [f32], cols: usize, rows: usize, sigma_x: &[f64], sigma_y: &[f64]) {
+    let mut scratch = Scratch::default();
+    smooth_rows(grid, cols, rows, sigma_x, &mut scratch);
+    smooth_columns(grid, cols, rows, sigma_y, &mut scratch);
+}
+
+/// The horizontal pass of [`gaussian_2d`]: each row with σ `sigma_x[row]` cells. Rows that
+/// hold nothing (no report within the row) stay zero without being filtered.
+pub fn smooth_rows(
+    grid: &mut [f32],
+    cols: usize,
+    rows: usize,
+    sigma_x: &[f64],
+    scratch: &mut Scratch,
+) {
     if cols == 0 || rows == 0 || grid.len() != cols * rows {
         return;
     }
     let last_x = sigma_x.last().copied().unwrap_or(0.0);
     let coeff_x = |j: usize| Deriche::for_sigma(sigma_x.get(j).copied().unwrap_or(last_x));
+    let empty = |r: &[f32]| r.iter().all(|v| *v == 0.0);
     // Four rows at a time: four independent recursions interleaved keep the multiplier busy
     // (one row alone waits on its own previous output at every cell).
-    let mut lanes = Vec::with_capacity(cols);
-    let mut line = vec![0.0f32; cols];
+    scratch.line.resize(cols, 0.0);
     let done = grid.len() / (cols * LANES) * LANES;
     let mut blocks = grid.chunks_exact_mut(cols * LANES);
     for (b, block) in (&mut blocks).enumerate() {
+        if empty(block) {
+            continue;
+        }
         let cs: [Option<Deriche>; LANES] = std::array::from_fn(|l| coeff_x(b * LANES + l));
-        filter_rows_interleaved(block, cols, &cs, &mut lanes);
+        filter_rows_interleaved(
+            block,
+            cols,
+            &cs,
+            &mut scratch.lanes,
+            &mut scratch.causal_lanes,
+        );
     }
     for (k, row) in blocks.into_remainder().chunks_exact_mut(cols).enumerate() {
+        if empty(row) {
+            continue;
+        }
         if let Some(c) = coeff_x(done + k) {
-            filter_line(row, &mut line, &c);
-            row.copy_from_slice(&line);
+            filter_line(row, &mut scratch.line, &c);
+            row.copy_from_slice(&scratch.line);
         }
     }
-    let last_y = sigma_y.last().copied().unwrap_or(0.0);
-    let coeffs: Vec<Option<Deriche>> = (0..rows)
-        .map(|j| Deriche::for_sigma(sigma_y.get(j).copied().unwrap_or(last_y)))
-        .collect();
-    if coeffs.iter().all(Option::is_none) {
+}
+
+/// The vertical pass of [`gaussian_2d`]: each column, with σ `sigma_y[row]` cells for the row
+/// being written.
+pub fn smooth_columns(
+    grid: &mut [f32],
+    cols: usize,
+    rows: usize,
+    sigma_y: &[f64],
+    scratch: &mut Scratch,
+) {
+    if cols == 0 || rows == 0 || grid.len() != cols * rows {
         return;
     }
-    filter_columns(grid, cols, rows, &coeffs);
+    let last_y = sigma_y.last().copied().unwrap_or(0.0);
+    scratch.coeffs.clear();
+    scratch
+        .coeffs
+        .extend((0..rows).map(|j| Deriche::for_sigma(sigma_y.get(j).copied().unwrap_or(last_y))));
+    if scratch.coeffs.iter().all(Option::is_none) {
+        return;
+    }
+    filter_columns(grid, cols, rows, scratch);
 }
 
 /// Rows of `buf` (row-major, `cols` wide) `j − 1 … j − 4` (or `j + 1 … j + 4` going up),
@@ -283,15 +339,27 @@ fn neighbours<'a>(
 
 /// The vertical recursions, a whole row at a time (no loop-carried dependency along a row, so
 /// the inner loops vectorise), with each output row's own coefficients (identity rows copy).
-fn filter_columns(grid: &mut [f32], cols: usize, rows: usize, coeffs: &[Option<Deriche>]) {
-    let zeros = vec![0.0f32; cols];
+fn filter_columns(grid: &mut [f32], cols: usize, rows: usize, scratch: &mut Scratch) {
+    let Scratch {
+        zeros,
+        causal,
+        anti,
+        coeffs,
+        ..
+    } = scratch;
+    zeros.clear();
+    zeros.resize(cols, 0.0);
+    let zeros = zeros.as_slice();
+    let coeffs = coeffs.as_slice();
+    // Every row of both buffers is written below before it is read: no clearing needed.
+    causal.resize(cols * rows, 0.0);
+    anti.resize(cols * rows, 0.0);
     let to_f32 = |v: [f64; 4]| v.map(|c| c as f32);
     // Causal, top to bottom: y⁺[j] from x[j..j-3] and y⁺[j-1..j-4].
-    let mut causal = vec![0.0f32; cols * rows];
     for j in 0..rows {
-        let [x1, x2, x3, _] = neighbours(grid, &zeros, cols, rows, j, false);
+        let [x1, x2, x3, _] = neighbours(grid, zeros, cols, rows, j, false);
         let (done, rest) = causal.split_at_mut(j * cols);
-        let ys = neighbours(done, &zeros, cols, j, j, false);
+        let ys = neighbours(done, zeros, cols, j, j, false);
         let (Some(x0), Some(out)) = (grid.get(j * cols..(j + 1) * cols), rest.get_mut(..cols))
         else {
             return;
@@ -302,11 +370,10 @@ fn filter_columns(grid: &mut [f32], cols: usize, rows: usize, coeffs: &[Option<D
         }
     }
     // Anti-causal, bottom to top: y⁻[j] from x[j+1..j+4] and y⁻[j+1..j+4].
-    let mut anti = vec![0.0f32; cols * rows];
     for j in (0..rows).rev() {
-        let xs = neighbours(grid, &zeros, cols, rows, j, true);
+        let xs = neighbours(grid, zeros, cols, rows, j, true);
         let (head, done) = anti.split_at_mut((j + 1) * cols);
-        let ys = neighbours_above(done, &zeros, cols);
+        let ys = neighbours_above(done, zeros, cols);
         let Some(out) = head.get_mut(j * cols..) else {
             return;
         };
@@ -315,7 +382,7 @@ fn filter_columns(grid: &mut [f32], cols: usize, rows: usize, coeffs: &[Option<D
             None => out.fill(0.0),
         }
     }
-    for ((g, a), b) in grid.iter_mut().zip(&causal).zip(&anti) {
+    for ((g, a), b) in grid.iter_mut().zip(causal.iter()).zip(anti.iter()) {
         *g = a + b;
     }
 }
