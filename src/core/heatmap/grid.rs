@@ -244,10 +244,10 @@ impl Binner {
             (i0 + 1.0, j0 + 1.0, bottom[1]),
         ];
         for (i, j, v) in corners {
-            if i >= 0.0 && j >= 0.0 && i < self.cols_f && j < self.rows_f {
-                if let Some(c) = grid.get_mut(j as usize * self.cols + i as usize) {
-                    *c += v;
-                }
+            let inside = i >= 0.0 && j >= 0.0 && i < self.cols_f && j < self.rows_f;
+            let cell = inside.then(|| j as usize * self.cols + i as usize);
+            if let Some(c) = cell.and_then(|k| grid.get_mut(k)) {
+                *c += v;
             }
         }
     }

@@ -32,7 +32,7 @@ pub mod ramp;
 pub mod settings;
 pub mod synthetic;
 
-pub use density::{DensityGrid, density, difference_per_day};
+pub use density::{DensityGrid, Workspace, density, difference_per_day};
 
 /// Why a heatmap parameter was refused (the shell names the field and says why).
 #[derive(Clone, Copy, Debug, PartialEq, thiserror::Error)]
