@@ -128,36 +128,21 @@ impl Workspace {
         }
     }
 
-    /// The Gaussian along the columns.
+    /// The Gaussian along the columns, then each row divided by its cells' ground area
+    /// (weight per km²; rounding in the recursions can leave -1e-7 where nothing is: clamped
+    /// at zero).
     pub fn smooth_columns(&mut self) {
         if let Some(g) = self.grid.as_mut() {
             let (c, r) = (g.spec.cols, g.spec.rows);
-            smooth_columns(&mut g.per_km2, c, r, &self.sigma_y, &mut self.scratch);
+            let gain = Some(self.inv_area.as_slice());
+            smooth_columns(&mut g.per_km2, c, r, &self.sigma_y, gain, &mut self.scratch);
         }
     }
 
-    /// Divide by each row's cell area (weight per km²) and find the peak in view.
+    /// Find the peak in view.
     pub fn finish(&mut self) -> Option<&DensityGrid> {
         let g = self.grid.as_mut()?;
-        let spec = g.spec;
-        let (c0, c1) = spec.view_cols;
-        let mut peak = 0.0f32;
-        for ((j, row), k) in g
-            .per_km2
-            .chunks_exact_mut(spec.cols)
-            .enumerate()
-            .zip(&self.inv_area)
-        {
-            // Rounding in the recursions can leave -1e-7 where nothing is: clamp.
-            for v in row.iter_mut() {
-                *v = (*v * k).max(0.0);
-            }
-            if (spec.view_rows.0..spec.view_rows.1).contains(&j) {
-                let in_view = row.get(c0..c1).unwrap_or_default();
-                peak = in_view.iter().fold(peak, |p, v| p.max(*v));
-            }
-        }
-        g.peak_per_km2 = f64::from(peak);
+        g.peak_per_km2 = f64::from(peak_in_view(&g.per_km2, &g.spec));
         Some(g)
     }
 
@@ -165,6 +150,30 @@ impl Workspace {
     pub fn grid(&self) -> Option<&DensityGrid> {
         self.grid.as_ref()
     }
+}
+
+/// The highest value of the view crop (0 when there is none above 0).
+#[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
+fn peak_in_view(grid: &[f32], spec: &GridSpec) -> f32 {
+    let (c0, c1) = spec.view_cols;
+    let (r0, r1) = spec.view_rows;
+    let rows = grid
+        .chunks_exact(spec.cols)
+        .skip(r0)
+        .take(r1.saturating_sub(r0));
+    // Eight running maxima, so that the loop vectorises (a single one is a serial chain).
+    let mut m = [0.0f32; 8];
+    for row in rows.filter_map(|r| r.get(c0..c1)) {
+        let mut chunks = row.chunks_exact(8);
+        for c in &mut chunks {
+            for (a, b) in m.iter_mut().zip(c) {
+                *a = a.max(*b);
+            }
+        }
+        let tail = chunks.remainder().iter().fold(0.0f32, |a, b| a.max(*b));
+        m = m.map(|a| a.max(tail));
+    }
+    m.iter().fold(0.0, |a, b| a.max(*b))
 }
 
 impl DensityGrid {
