@@ -1,7 +1,7 @@
 //! Native timing of the heatmap engine (`core::heatmap`): N weighted reports scattered over
-//! the Calais–Dunkirk coast (`core::heatmap::synthetic`, seed 42), density over a 1920 × 1080 CSS px view at zoom 11
-//! with the grid at half resolution (960 × 540 cells plus padding), σ = 500 ground metres,
-//! then colour mapping of the view to RGBA. Prints the median of the runs per stage, ms.
+//! the Calais–Dunkirk coast (`core::heatmap::synthetic`, seed 42, the benchmark page's points),
+//! density over a 1920 × 1080 CSS px view at zoom 11 with the grid at half resolution (960 × 540
+//! cells plus padding), σ = 500 ground metres, then colour mapping of the view to RGBA. Prints the median of the runs per stage, ms.
 //!
 //! `cargo run --release --example heatmap_bench [points] [runs]` (native, not wasm; the
 //! browser figures come from the benchmark page, see BENCHMARKS.md).
