@@ -1,66 +1,24 @@
 //! Native timing of the heatmap engine (`core::heatmap`): N weighted reports scattered over
-//! the Calais–Dunkirk coast (deterministic), density over a 1920 × 1080 CSS px view at zoom 11
-//! with the grid at half resolution (960 × 540 cells plus padding), σ = 500 ground metres,
-//! then colour mapping of the view to RGBA. Prints the median of the runs per stage, ms.
+//! the Calais–Dunkirk coast (`core::heatmap::synthetic`, seed 42, the benchmark page's points),
+//! density over a 1920 × 1080 CSS px view at zoom 11 with the grid at half resolution (960 × 540
+//! cells plus padding), σ = 500 ground metres, then colour mapping of the view to RGBA. Prints the median of the runs per stage, ms.
 //!
 //! `cargo run --release --example heatmap_bench [points] [runs]` (native, not wasm; the
 //! browser figures come from the benchmark page, see BENCHMARKS.md).
 
 use calais_map::core::heatmap::density;
 use calais_map::core::heatmap::ramp::{Ramp, Scale, paint};
-use calais_map::core::projection::to_mercator;
-use calais_map::core::units::{LonLat, Mercator, Zoom};
-use calais_map::core::viewport::Viewport;
+use calais_map::core::heatmap::synthetic;
 use std::time::Instant;
 
 mod common;
 use common::{arg, median};
 
-/// Reports round six hot spots between Boulogne and Dunkirk (LCG + Box-Muller, seed fixed).
-fn points(n: usize) -> Vec<(Mercator, f32)> {
-    let spots = [
-        (1.858, 50.963, 3000.0),
-        (1.80, 50.93, 1500.0),
-        (1.75, 50.90, 2500.0),
-        (2.30, 51.03, 4000.0),
-        (2.12, 51.0, 2000.0),
-        (1.60, 50.72, 3000.0),
-    ];
-    let mut s: u64 = 42;
-    let mut u = || {
-        s = s
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((s >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    };
-    (0..n)
-        .map(|k| {
-            let (lon, lat, spread) = spots[k % spots.len()];
-            let r = (-2.0 * u().ln()).sqrt() * spread;
-            let a = 2.0 * std::f64::consts::PI * u();
-            let p = LonLat {
-                lon: lon + (r * a.cos() / 70_000.0),
-                lat: lat + (r * a.sin() / 111_000.0),
-            };
-            (to_mercator(p), 1.0 + (k % 5) as f32)
-        })
-        .collect()
-}
-
 fn main() {
     let n = arg(1, 100_000);
     let runs = arg(2, 15);
-    let pts = points(n);
-    let view = Viewport::new(
-        to_mercator(LonLat {
-            lon: 1.95,
-            lat: 50.95,
-        }),
-        Zoom::new(11.0).unwrap(),
-        1920.0,
-        1080.0,
-        1.0,
-    );
+    let pts = synthetic::points(42, n);
+    let view = synthetic::view();
     let (mut t_density, mut t_paint, mut t_total) = (Vec::new(), Vec::new(), Vec::new());
     let mut rgba = Vec::new();
     let mut cells = 0;

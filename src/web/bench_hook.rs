@@ -354,6 +354,7 @@ fn update(shared: &Shared, args: [f64; 3]) -> JsValue {
 
 /// Adds the geofencing benchmark functions to the `calaisMap` hook object.
 pub fn install(hook: &Object) {
+    crate::bench_heatmap::install(hook);
     let shared: Shared = Rc::new(RefCell::new(None));
 
     let s = shared.clone();

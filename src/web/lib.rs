@@ -14,6 +14,9 @@
 /// The pure core, reachable as `crate::core` here as in the app crate.
 pub use calais_core as core;
 
+/// Heatmap benchmark functions (`--features bench` only), installed by `bench_hook`.
+#[cfg(feature = "bench")]
+pub mod bench_heatmap;
 /// Geofencing benchmark functions on `window.calaisMap`: only in benchmark builds
 /// (`--features bench`, `make bench`), not in the shipped bundle.
 #[cfg(feature = "bench")]

@@ -4,7 +4,7 @@
 //! output is a [`DensityGrid`]: the padded grid of [`GridSpec`] holding, per cell, the
 //! Gaussian kernel density estimate at the cell centre, in weight per km² of ground.
 //!
-//! Steps: linear binning ([`splat`]), a separable Gaussian of σ = the bandwidth in ground
+//! Steps: linear binning ([`Binner`]), a separable Gaussian of σ = the bandwidth in ground
 //! metres converted to cells row by row (east-west with the parallel scale, north-south with
 //! the meridian scale of each row's latitude: [`RowScale`]), then each cell's smoothed weight
 //! divided by its ground area. So the same place has the same value at any zoom and the same
@@ -14,8 +14,8 @@
 //! deviation σ ground metres on the local tangent plane (so `∫ f dA = Σ wᵢ`): integrated over
 //! the view, the grid gives back the weight in view (mass conservation).
 
-use super::blur::gaussian_2d;
-use super::grid::{GridSpec, splat};
+use super::blur::{Scratch, smooth_columns, smooth_rows};
+use super::grid::{Binner, GridSpec};
 use crate::units::Mercator;
 use crate::viewport::Viewport;
 
@@ -41,45 +41,139 @@ fn smoothing_sigma(sigma_cells: f64) -> f64 {
 /// Density of `points` (EPSG:3857 metres, weight) over `view` with bandwidth `sigma_m` ground
 /// metres at `cells_per_css_px` grid cells per CSS px. `None` if the grid cannot be built
 /// (non-finite or non-positive inputs, or a view too large for the bandwidth:
-/// [`MAX_SIDE_CELLS`](super::grid::MAX_SIDE_CELLS)).
+/// [`MAX_SIDE_CELLS`](super::grid::MAX_SIDE_CELLS)). A [`Workspace`] does the same without
+/// allocating from one frame to the next.
 pub fn density(
     view: &Viewport,
     sigma_m: f64,
     cells_per_css_px: f64,
     points: impl IntoIterator<Item = (Mercator, f32)>,
 ) -> Option<DensityGrid> {
-    let spec = GridSpec::for_view(view, cells_per_css_px, sigma_m)?;
-    let mut grid = vec![0.0f32; spec.cols * spec.rows];
-    for (m, w) in points {
-        splat(&mut grid, &spec, m, w);
+    let mut ws = Workspace::default();
+    ws.density(view, sigma_m, cells_per_css_px, points)?;
+    ws.grid
+}
+
+/// The density engine with its buffers kept between frames (playback, live updates). The
+/// stages are public so that the benchmark can time them one by one: [`Workspace::begin`],
+/// [`Workspace::bin`], [`Workspace::smooth_rows`], [`Workspace::smooth_columns`],
+/// [`Workspace::finish`]; [`Workspace::density`] runs them all.
+#[derive(Clone, Debug, Default)]
+pub struct Workspace {
+    grid: Option<DensityGrid>,
+    scratch: Scratch,
+    sigma_x: Vec<f64>,
+    sigma_y: Vec<f64>,
+    inv_area: Vec<f32>,
+}
+
+impl Workspace {
+    /// All stages: the density of `points` over `view` (see [`density`]).
+    pub fn density(
+        &mut self,
+        view: &Viewport,
+        sigma_m: f64,
+        cells_per_css_px: f64,
+        points: impl IntoIterator<Item = (Mercator, f32)>,
+    ) -> Option<&DensityGrid> {
+        self.begin(view, sigma_m, cells_per_css_px)?;
+        self.bin(points);
+        self.smooth_rows();
+        self.smooth_columns();
+        self.finish()
     }
-    let mut sigma_x = Vec::with_capacity(spec.rows);
-    let mut sigma_y = Vec::with_capacity(spec.rows);
-    let mut inv_area = Vec::with_capacity(spec.rows);
-    for j in 0..spec.rows {
-        let s = spec.row_scale(j);
-        sigma_x.push(smoothing_sigma(sigma_m / (s.east * spec.cell_m)));
-        sigma_y.push(smoothing_sigma(sigma_m / (s.north * spec.cell_m)));
-        inv_area.push((1.0 / spec.cell_area_km2(j)) as f32);
+
+    /// Lay the grid over the view, clear it and compute each row's σ in cells and cell area.
+    /// `None` if the grid cannot be built (see [`density`]).
+    pub fn begin(&mut self, view: &Viewport, sigma_m: f64, cells_per_css_px: f64) -> Option<()> {
+        let spec = GridSpec::for_view(view, cells_per_css_px, sigma_m)?;
+        let mut per_km2 = self.grid.take().map(|g| g.per_km2).unwrap_or_default();
+        per_km2.clear();
+        per_km2.resize(spec.cols * spec.rows, 0.0);
+        self.sigma_x.clear();
+        self.sigma_y.clear();
+        self.inv_area.clear();
+        for j in 0..spec.rows {
+            let s = spec.row_scale(j);
+            self.sigma_x
+                .push(smoothing_sigma(sigma_m / (s.east * spec.cell_m)));
+            self.sigma_y
+                .push(smoothing_sigma(sigma_m / (s.north * spec.cell_m)));
+            self.inv_area.push((1.0 / spec.cell_area_km2(j)) as f32);
+        }
+        self.grid = Some(DensityGrid {
+            spec,
+            per_km2,
+            peak_per_km2: 0.0,
+            sigma_m,
+        });
+        Some(())
     }
-    gaussian_2d(&mut grid, spec.cols, spec.rows, &sigma_x, &sigma_y);
-    let mut peak = 0.0f32;
-    for ((j, row), k) in grid.chunks_exact_mut(spec.cols).enumerate().zip(&inv_area) {
-        let in_rows = (spec.view_rows.0..spec.view_rows.1).contains(&j);
-        for (i, v) in row.iter_mut().enumerate() {
-            // Rounding in the prefix sums can leave -1e-7 where nothing is: clamp.
-            *v = (*v * k).max(0.0);
-            if in_rows && (spec.view_cols.0..spec.view_cols.1).contains(&i) && *v > peak {
-                peak = *v;
+
+    /// Add the points to the grid (linear binning).
+    pub fn bin(&mut self, points: impl IntoIterator<Item = (Mercator, f32)>) {
+        if let Some(g) = self.grid.as_mut() {
+            let binner = Binner::new(&g.spec);
+            for (m, w) in points {
+                binner.splat(&mut g.per_km2, m, w);
             }
         }
     }
-    Some(DensityGrid {
-        spec,
-        per_km2: grid,
-        peak_per_km2: f64::from(peak),
-        sigma_m,
-    })
+
+    /// The Gaussian along the rows.
+    pub fn smooth_rows(&mut self) {
+        if let Some(g) = self.grid.as_mut() {
+            let (c, r) = (g.spec.cols, g.spec.rows);
+            smooth_rows(&mut g.per_km2, c, r, &self.sigma_x, &mut self.scratch);
+        }
+    }
+
+    /// The Gaussian along the columns, then each row divided by its cells' ground area
+    /// (weight per km²; rounding in the recursions can leave -1e-7 where nothing is: clamped
+    /// at zero).
+    pub fn smooth_columns(&mut self) {
+        if let Some(g) = self.grid.as_mut() {
+            let (c, r) = (g.spec.cols, g.spec.rows);
+            let gain = Some(self.inv_area.as_slice());
+            smooth_columns(&mut g.per_km2, c, r, &self.sigma_y, gain, &mut self.scratch);
+        }
+    }
+
+    /// Find the peak in view.
+    pub fn finish(&mut self) -> Option<&DensityGrid> {
+        let g = self.grid.as_mut()?;
+        g.peak_per_km2 = f64::from(peak_in_view(&g.per_km2, &g.spec));
+        Some(g)
+    }
+
+    /// The last density computed.
+    pub fn grid(&self) -> Option<&DensityGrid> {
+        self.grid.as_ref()
+    }
+}
+
+/// The highest value of the view crop (0 when there is none above 0).
+#[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
+fn peak_in_view(grid: &[f32], spec: &GridSpec) -> f32 {
+    let (c0, c1) = spec.view_cols;
+    let (r0, r1) = spec.view_rows;
+    let rows = grid
+        .chunks_exact(spec.cols)
+        .skip(r0)
+        .take(r1.saturating_sub(r0));
+    // Eight running maxima, so that the loop vectorises (a single one is a serial chain).
+    let mut m = [0.0f32; 8];
+    for row in rows.filter_map(|r| r.get(c0..c1)) {
+        let mut chunks = row.chunks_exact(8);
+        for c in &mut chunks {
+            for (a, b) in m.iter_mut().zip(c) {
+                *a = a.max(*b);
+            }
+        }
+        let tail = chunks.remainder().iter().fold(0.0f32, |a, b| a.max(*b));
+        m = m.map(|a| a.max(tail));
+    }
+    m.iter().fold(0.0, |a, b| a.max(*b))
 }
 
 impl DensityGrid {

@@ -178,33 +178,85 @@ impl GridSpec {
 
 /// Add `w` at world point `m` to the four cells around it, each in proportion to its
 /// closeness (bilinear, "cloud in cell"): the total added is `w` unless part of the cloud falls
-/// off the grid. Non-finite positions or weights are ignored.
+/// off the grid. Non-finite positions or weights are ignored. (One point; [`Binner`] bins
+/// many.)
 pub fn splat(grid: &mut [f32], spec: &GridSpec, m: Mercator, w: f32) {
-    if !w.is_finite() {
-        return;
+    Binner::new(spec).splat(grid, m, w);
+}
+
+/// Linear binning onto one grid, its geometry worked out once for all the points.
+#[derive(Clone, Copy, Debug)]
+pub struct Binner {
+    cols: usize,
+    /// Cells per EPSG:3857 metre.
+    inv_cell: f64,
+    /// Fractional cell coordinates of the world origin (see [`GridSpec::cell_coords`]).
+    x0: f64,
+    y0: f64,
+    /// Last column and row with a right / lower neighbour.
+    max_i: f64,
+    max_j: f64,
+    cols_f: f64,
+    rows_f: f64,
+}
+
+impl Binner {
+    pub fn new(spec: &GridSpec) -> Binner {
+        let inv_cell = 1.0 / spec.cell_m;
+        Binner {
+            cols: spec.cols,
+            inv_cell,
+            x0: -spec.left_m * inv_cell - 0.5,
+            y0: spec.top_m * inv_cell - 0.5,
+            max_i: spec.cols as f64 - 2.0,
+            max_j: spec.rows as f64 - 2.0,
+            cols_f: spec.cols as f64,
+            rows_f: spec.rows as f64,
+        }
     }
-    let (fx, fy) = spec.cell_coords(m);
-    if !(fx.is_finite() && fy.is_finite()) || fx < -1.0 || fy < -1.0 {
-        return;
-    }
-    let (i0, j0) = (fx.floor(), fy.floor());
-    let (tx, ty) = ((fx - i0) as f32, (fy - j0) as f32);
-    let (cols, rows) = (spec.cols as f64, spec.rows as f64);
-    if i0 >= cols || j0 >= rows {
-        return;
-    }
-    let corners = [
-        (i0, j0, (1.0 - tx) * (1.0 - ty)),
-        (i0 + 1.0, j0, tx * (1.0 - ty)),
-        (i0, j0 + 1.0, (1.0 - tx) * ty),
-        (i0 + 1.0, j0 + 1.0, tx * ty),
-    ];
-    for (i, j, k) in corners {
-        if i >= 0.0 && j >= 0.0 && i < cols && j < rows {
-            let idx = j as usize * spec.cols + i as usize;
-            if let Some(c) = grid.get_mut(idx) {
-                *c += w * k;
+
+    /// Add `w` at `m` (see [`splat`]).
+    #[inline]
+    pub fn splat(&self, grid: &mut [f32], m: Mercator, w: f32) {
+        let fx = m.x * self.inv_cell + self.x0;
+        let fy = self.y0 - m.y * self.inv_cell;
+        // NaN fails every comparison: non-finite positions are dropped here.
+        if !(fx >= -1.0 && fy >= -1.0 && fx < self.cols_f && fy < self.rows_f && w.is_finite()) {
+            return;
+        }
+        let (i0, j0) = (fx.floor(), fy.floor());
+        let (tx, ty) = ((fx - i0) as f32, (fy - j0) as f32);
+        let (wx1, wx0) = (w * tx, w * (1.0 - tx));
+        let top = [wx0 * (1.0 - ty), wx1 * (1.0 - ty)];
+        let bottom = [wx0 * ty, wx1 * ty];
+        if i0 >= 0.0 && j0 >= 0.0 && i0 <= self.max_i && j0 <= self.max_j {
+            // Inside: two pairs of adjacent cells.
+            let idx = j0 as usize * self.cols + i0 as usize;
+            add_pair(grid.get_mut(idx..idx + 2), top);
+            add_pair(grid.get_mut(idx + self.cols..idx + self.cols + 2), bottom);
+            return;
+        }
+        // On the edge: corner by corner.
+        let corners = [
+            (i0, j0, top[0]),
+            (i0 + 1.0, j0, top[1]),
+            (i0, j0 + 1.0, bottom[0]),
+            (i0 + 1.0, j0 + 1.0, bottom[1]),
+        ];
+        for (i, j, v) in corners {
+            let inside = i >= 0.0 && j >= 0.0 && i < self.cols_f && j < self.rows_f;
+            let cell = inside.then(|| j as usize * self.cols + i as usize);
+            if let Some(c) = cell.and_then(|k| grid.get_mut(k)) {
+                *c += v;
             }
         }
+    }
+}
+
+#[inline(always)]
+fn add_pair(cells: Option<&mut [f32]>, v: [f32; 2]) {
+    if let Some([a, b]) = cells {
+        *a += v[0];
+        *b += v[1];
     }
 }

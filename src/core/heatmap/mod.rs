@@ -15,7 +15,8 @@
 //! * [`history`]: reports over days as compact columns (time-ordered, deduplicated by id);
 //! * [`displacement`]: two windows compared: centres, shift, reports per day near each port;
 //! * [`playback`]: a time cursor over the history and the window shown at it;
-//! * [`settings`]: the `heatmap` section of `config.json`.
+//! * [`settings`]: the `heatmap` section of `config.json`;
+//! * [`synthetic`]: seeded reports over the coast for the benchmarks.
 //!
 //! Unlike browser heatmap libraries (kernel in screen pixels, colours scaled to whatever is
 //! visible), a place has the same value at every zoom, so two weeks can be compared.
@@ -29,8 +30,9 @@ pub mod history;
 pub mod playback;
 pub mod ramp;
 pub mod settings;
+pub mod synthetic;
 
-pub use density::{DensityGrid, density, difference_per_day};
+pub use density::{DensityGrid, Workspace, density, difference_per_day};
 
 /// Why a heatmap parameter was refused (the shell names the field and says why).
 #[derive(Clone, Copy, Debug, PartialEq, thiserror::Error)]

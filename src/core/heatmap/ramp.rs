@@ -136,20 +136,24 @@ pub fn paint<'a>(
     let table = lut(ramp);
     let transparent = [0u8; 4];
     let k = top.map_or(0.0, |t| (1.0 / t) as f32);
+    // Table index of a value: round(t · 255) over [0, 1], or round((t + 1) · 127.5) over
+    // [-1, 1], as `floor(v · scale + offset)` clamped to the table (NaN gives 0).
+    let (scale, offset) = match ramp {
+        Ramp::Sequential => (k * 255.0, 0.5),
+        Ramp::Diverging => (k * 127.5, 128.0),
+    };
     for row in rows {
-        out.reserve(row.len() * 4);
-        for v in row {
-            let px = if k == 0.0 {
-                transparent
-            } else {
-                let t = v * k;
-                let idx = match ramp {
-                    Ramp::Sequential => (t.clamp(0.0, 1.0) * 255.0).round(),
-                    Ramp::Diverging => ((t.clamp(-1.0, 1.0) + 1.0) * 127.5).round(),
-                };
-                table.get(idx as usize).copied().unwrap_or(transparent)
-            };
-            out.extend_from_slice(&px);
+        let start = out.len();
+        out.resize(start + row.len() * 4, 0);
+        let Some(dst) = out.get_mut(start..) else {
+            continue;
+        };
+        if k == 0.0 {
+            continue;
+        }
+        for (px, v) in dst.chunks_exact_mut(4).zip(row) {
+            let idx = (v * scale + offset).clamp(0.0, 255.0) as usize;
+            px.copy_from_slice(table.get(idx).unwrap_or(&transparent));
         }
     }
 }
