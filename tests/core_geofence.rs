@@ -9,9 +9,9 @@ use calais_map::core::config::PropertyNames;
 use calais_map::core::earth::{distance_m, metres_per_radian};
 use calais_map::core::geofence::pip::{BOUNDARY_EPS_M, point_in_polygon};
 use calais_map::core::geofence::{
-    CameraCoverage, Engine, EngineConfig, Event, EventKind, EventLog, Fix, Input, Proximity, Stay,
-    Zone, ZoneFileError, ZoneIndex, ZoneKind, ZoneRules, ground_distance_m, parse_zones,
-    sector_contains, synthetic, zones_to_geojson,
+    CameraCoverage, Engine, EngineConfig, Event, EventKind, EventLog, Fix, Input, Proximity,
+    RingProblem, ShapeError, Stay, Zone, ZoneFileError, ZoneIndex, ZoneKind, ZoneProblem,
+    ZoneRules, ground_distance_m, parse_zones, sector_contains, synthetic, zones_to_geojson,
 };
 use calais_map::core::ingest::ingest_layer;
 use calais_map::core::model::{Camera, LayerData, LayerId};
@@ -155,11 +155,11 @@ fn invalid_zones_are_reported_and_skipped() {
         .expect("FeatureCollection");
     let ids: Vec<&str> = set.zones.iter().map(|z| z.id.as_str()).collect();
     assert_eq!(ids, ["ok-a", "17"]);
-    let msg = |index: usize| -> &str {
+    let msg = |index: usize| -> String {
         set.rejected
             .iter()
             .find(|e| e.index == index)
-            .map(|e| e.message.as_str())
+            .map(|e| e.to_string())
             .unwrap_or_else(|| panic!("zone {index} not rejected"))
     };
     assert_eq!(
@@ -207,7 +207,16 @@ fn invalid_zones_are_reported_and_skipped() {
     assert_eq!(set.rejected.len(), 13);
     let e = set.rejected.iter().find(|e| e.index == 1).expect("bowtie");
     assert_eq!(e.id.as_deref(), Some("bowtie"));
-    assert_eq!(e.to_string(), e.message);
+    // Structured: the ring, and where (the shell words it; `Display` is for logs).
+    match &e.problem {
+        ZoneProblem::Shape(ShapeError::Polygon {
+            polygon: None,
+            problem: RingProblem::IntersectsItself { ring: 0, near },
+        }) => {
+            assert!((near.0.lon - 1.8601).abs() < 1e-4 && (near.0.lat - 50.9702).abs() < 1e-4);
+        }
+        other => panic!("{other:?}"),
+    }
 
     // The valid ones work: rules as given, the hole of the MultiPolygon is not inside.
     let b = &set.zones[1];
@@ -239,7 +248,7 @@ fn more_invalid_geometry() {
         );
         let set = parse_zones(&text).expect("collection");
         assert!(set.zones.is_empty(), "{geometry} accepted");
-        set.rejected[0].message.clone()
+        set.rejected[0].to_string()
     };
     // A ring touching itself at a vertex (figure of eight).
     let m = one(

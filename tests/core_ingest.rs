@@ -40,16 +40,19 @@ fn ids(d: &LayerData) -> Vec<&str> {
     d.features.iter().map(|f| f.id.as_str()).collect()
 }
 
-/// (index, id, reason without its "feature N: " prefix), checking the prefix.
-fn skips(d: &LayerData) -> Vec<(usize, Option<&str>, &str)> {
+/// (index, id, reason without its "feature N: " prefix), checking the prefix (the skip's
+/// `Display`, for logs, is the English text the UI words from the problem).
+fn skips(d: &LayerData) -> Vec<(usize, Option<&str>, &'static str)> {
     d.skipped
         .iter()
         .map(|s| {
             let prefix = format!("feature {}: ", s.index);
-            let detail = s
-                .reason
+            let reason = s.to_string();
+            let detail = reason
                 .strip_prefix(&prefix)
-                .unwrap_or_else(|| panic!("reason {:?} lacks {prefix:?}", s.reason));
+                .unwrap_or_else(|| panic!("reason {reason:?} lacks {prefix:?}"));
+            assert_eq!(detail, s.problem.to_string());
+            let detail: &'static str = Box::leak(detail.to_string().into_boxed_str());
             (s.index, s.id.as_deref(), detail)
         })
         .collect()
@@ -337,7 +340,7 @@ fn invalid_cameras_are_skipped_with_reasons() {
         (c.bearing.degrees(), c.fov_deg, c.range_m),
         (180.0, 45.0, 75.5)
     );
-    assert_eq!(d.skipped[5].reason, "feature 6: geometry is null");
+    assert_eq!(d.skipped[5].to_string(), "feature 6: geometry is null");
 }
 
 #[test]
@@ -375,7 +378,7 @@ fn invalid_fences_are_skipped_with_reasons() {
     assert_eq!(d.features[1].properties.len(), 2);
     assert!(d.features[0].properties.len() == 1);
     assert_eq!(
-        d.skipped[7].reason,
+        d.skipped[7].to_string(),
         "feature 8: feature is a number (expected an object)"
     );
     // Layer bounds only cover the good features.
@@ -406,7 +409,7 @@ fn whole_layer_errors() {
         other => panic!("{other:?}"),
     }
     let nfc = |t: &str| match ingest_layer(LayerId::Fences, t, &names) {
-        Err(IngestError::NotGeoJson(m)) => m,
+        Err(IngestError::NotGeoJson(m)) => m.to_string(),
         other => panic!("{other:?}"),
     };
     assert_eq!(nfc("[]"), "top level is an array");
@@ -501,9 +504,10 @@ fn assorted_bad_features() {
     let reason = |layer: LayerId, feature: &str| -> String {
         let d = ingest_layer(layer, &wrap(feature), &PropertyNames::default()).expect("layer");
         match d.skipped.as_slice() {
-            [SkippedFeature { reason, .. }] => reason
+            [s @ SkippedFeature { index: 0, .. }] => s
+                .to_string()
                 .strip_prefix("feature 0: ")
-                .unwrap_or_else(|| panic!("{reason}"))
+                .unwrap_or_else(|| panic!("{s}"))
                 .to_string(),
             other => panic!("expected one skip, got {other:?} / {:?}", d.features),
         }
@@ -640,7 +644,7 @@ fn never_panics_on_mangled_input() {
     // Number ids use serde_json's number formatting.
     assert_eq!(d.skipped[0].id.as_deref(), Some("1e+300"));
     assert_eq!(
-        d.skipped[0].reason,
+        d.skipped[0].to_string(),
         "feature 0: coordinate [1e308, -1e308] out of range (lon must be in -180..180)"
     );
 }
@@ -786,9 +790,11 @@ fn zones_accept_a_single_feature_or_a_bare_geometry() {
     assert!(set.zones.is_empty());
     assert_eq!(set.rejected.len(), 1);
     assert!(
-        set.rejected[0].message.starts_with("zone 0: missing id"),
+        set.rejected[0]
+            .to_string()
+            .starts_with("zone 0: missing id"),
         "{}",
-        set.rejected[0].message
+        set.rejected[0]
     );
 }
 
@@ -888,7 +894,7 @@ fn rfc7946_collection_bbox_foreign_members_winding_and_a_bad_feature_among_good_
     let zones = calais_map::core::geofence::parse_zones(RFC7946_PORTS).expect("zones");
     let zone_ids: Vec<&str> = zones.zones.iter().map(|z| z.id.as_str()).collect();
     assert_eq!(zone_ids, ["terminal-ccw", "quay-cw"]);
-    let rejected: Vec<&str> = zones.rejected.iter().map(|r| r.message.as_str()).collect();
+    let rejected: Vec<String> = zones.rejected.iter().map(|r| r.to_string()).collect();
     assert_eq!(
         rejected,
         [

@@ -15,6 +15,7 @@ use calais_map::core::geofence::{
 use calais_map::core::projection::{to_lonlat, to_mercator};
 use calais_map::core::units::{LonLat, Zoom};
 use calais_map::core::viewport::Viewport;
+use calais_map::web::strings::{Lang, problems};
 use std::collections::BTreeSet;
 
 fn ll(lon: f64, lat: f64) -> LonLat {
@@ -191,7 +192,10 @@ fn a_self_intersecting_outline_says_the_edges_cross_and_where() {
     let err = d
         .to_zone("bow", &form("Bow tie", ZoneKind::Watch))
         .expect_err("invalid");
-    assert_eq!(err, DraftError::EdgesCross(format!("{x:.4}, {y:.4}")));
+    match &err {
+        DraftError::EdgesCross(near) => assert_eq!(near.to_string(), format!("{x:.4}, {y:.4}")),
+        other => panic!("{other:?}"),
+    }
     assert!(
         err.to_string()
             .starts_with("edges cross near 1.8100, 50.9280"),
@@ -451,13 +455,18 @@ fn every_demo_zone_round_trips_through_the_writer() {
 #[test]
 fn corrupt_or_partly_bad_storage_never_fails_and_says_why() {
     assert_eq!(restore(None).zones.len(), 0);
-    assert!(restore(None).problems.is_empty());
+    assert!(restore(None).skipped.is_empty() && restore(None).unreadable.is_none());
     for corrupt in ["{not json", "", "null", "[1,2]", "{\"type\":\"Feature\"}"] {
         let r = restore(Some(corrupt));
-        assert!(r.corrupt, "{corrupt:?}");
-        assert!(r.zones.is_empty());
-        assert_eq!(r.problems.len(), 1, "{corrupt:?}");
-        assert!(r.problems[0].starts_with("the saved zones cannot be read: zones file is"));
+        let e = r.unreadable.as_ref().expect("unreadable");
+        assert!(r.zones.is_empty() && r.skipped.is_empty(), "{corrupt:?}");
+        assert!(e.to_string().starts_with("zones file is"), "{e}");
+        assert!(
+            problems::saved_damaged(Lang::En, e, None).starts_with(
+                "Saved drawn zones are damaged and were not loaded (the saved zones cannot be read: zones file is"
+            ),
+            "{corrupt:?}"
+        );
     }
     // One good zone and one whose ring is not closed: the good one is kept.
     let good = drawn(&square(CALAIS, 0.002))
@@ -468,15 +477,12 @@ fn corrupt_or_partly_bad_storage_never_fails_and_says_why() {
         ",{\"type\":\"Feature\",\"id\":\"drawn-b\",\"properties\":{\"name\":\"B\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[1.80,50.92],[1.81,50.92],[1.81,50.93]]]}}]}",
     );
     let r = restore(Some(&text));
-    assert!(!r.corrupt);
+    assert!(r.unreadable.is_none());
     assert_eq!(r.zones, vec![good]);
-    assert_eq!(r.problems.len(), 1);
-    assert!(
-        r.problems[0].contains("zone \"drawn-b\""),
-        "{:?}",
-        r.problems
-    );
-    assert!(r.problems[0].contains("3 positions"), "{:?}", r.problems);
+    assert_eq!(r.skipped.len(), 1);
+    let text = problems::saved_zone_skipped(Lang::En, &r.skipped[0]);
+    assert!(text.contains("zone \"drawn-b\""), "{text}");
+    assert!(text.contains("3 positions"), "{text}");
 }
 
 #[test]
@@ -504,13 +510,13 @@ fn an_import_keeps_the_good_zones_reports_the_bad_ones_and_renames_taken_ids() {
     assert_eq!(imp.rejected.len(), 1);
     assert_eq!(imp.rejected[0].id.as_deref(), Some("import-bowtie"));
     assert_eq!(
-        imp.rejected[0].message,
+        imp.rejected[0].to_string(),
         "zone \"import-bowtie\": ring 0 intersects itself near 1.8550, 50.9375"
     );
     assert_eq!(imp.rejected[0].name.as_deref(), Some("Crossed fence line"));
     assert_eq!(
-        imp.rejected[0].describe(),
-        "“Crossed fence line” (import-bowtie): ring 0 intersects itself near 1.8550, 50.9375"
+        problems::import_skipped(Lang::En, &imp.rejected[0]),
+        "Skipped “Crossed fence line” (import-bowtie): ring 0 intersects itself near 1.8550, 50.9375"
     );
     assert!(imp.renamed.is_empty());
 
@@ -541,22 +547,18 @@ fn an_import_keeps_the_good_zones_reports_the_bad_ones_and_renames_taken_ids() {
         .map(|r| r.id.clone().unwrap_or_default())
         .collect();
     assert_eq!(ids, ["nan", "two", "pt"]);
+    let message = |i: usize| imp.rejected[i].to_string();
     assert!(
-        imp.rejected[0].message.contains("NaN") || imp.rejected[0].message.contains("null"),
+        message(0).contains("NaN") || message(0).contains("null"),
         "{}",
-        imp.rejected[0].message
+        message(0)
     );
-    assert!(imp.rejected[1].message.contains("duplicate id"));
-    assert!(
-        imp.rejected[2]
-            .message
-            .contains("Point geometry is not a zone")
-    );
+    assert!(message(1).contains("duplicate id"));
+    assert!(message(2).contains("Point geometry is not a zone"));
     assert_eq!(imp.rejected[1].name.as_deref(), Some("Same id"));
     assert!(
-        imp.rejected[1]
-            .describe()
-            .starts_with("“Same id” (two): duplicate id")
+        problems::import_skipped(Lang::En, &imp.rejected[1])
+            .starts_with("Skipped “Same id” (two): duplicate id")
     );
 
     // Not a zones file at all: one error for the whole file, nothing added.

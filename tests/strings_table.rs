@@ -9,8 +9,16 @@ use std::path::{Path, PathBuf};
 
 use calais_map::core::config::{ConfigError, ConfigProblem, parse_config};
 use calais_map::core::geofence::draft::DraftError;
+use calais_map::core::geofence::{
+    Near, RingProblem, ShapeError, ZoneError, ZoneFileError, ZoneProblem, parse_zones,
+};
+use calais_map::core::geojson_read::{FeatureProblem, Found, JsonKind, Located, Member};
 use calais_map::core::incident::{IncidentError, IncidentKind, Status};
-use calais_map::web::strings::{Lang, T, labels, messages};
+use calais_map::core::ingest::{IngestError, RootProblem};
+use calais_map::core::model::SkippedFeature;
+use calais_map::core::units::LonLat;
+use calais_map::web::env::{City, DownloadError, DownloadStep, StorageError};
+use calais_map::web::strings::{Lang, T, labels, messages, problems};
 
 /// Every `.rs` file under `dir`, recursively.
 fn rust_files(dir: &Path) -> Vec<PathBuf> {
@@ -106,7 +114,7 @@ fn every_key_is_used() {
 
 #[test]
 fn every_wording_function_is_used_outside_its_file() {
-    for file in ["labels.rs", "messages.rs"] {
+    for file in ["labels.rs", "messages.rs", "problems.rs"] {
         let path = root().join("src/web/strings").join(file);
         let own = std::fs::read_to_string(&path).expect("readable");
         let others: String = rust_files(&root().join("src/web"))
@@ -196,7 +204,10 @@ fn core_enums_and_errors_are_worded_from_their_variants() {
     assert_eq!(messages::config_error(Lang::En, &e), e.to_string());
 
     // Zone drafts: the editor's sentences, capitalised, from the variants.
-    let e = DraftError::EdgesCross("1.8390, 50.9505".into());
+    let e = DraftError::EdgesCross(Near(LonLat {
+        lon: 1.83904,
+        lat: 50.95051,
+    }));
     assert_eq!(
         messages::draft_error(Lang::En, &e),
         "Edges cross near 1.8390, 50.9505: move a point so that the outline does not cross itself"
@@ -233,4 +244,339 @@ fn core_enums_and_errors_are_worded_from_their_variants() {
     assert_eq!(messages::ahead(Lang::En, 3 * 60_000), "3 minutes");
     assert_eq!(messages::ahead(Lang::En, 185 * 60_000), "3 h 05 min");
     assert_eq!(messages::ahead(Lang::Fr, 3 * 24 * 3_600_000), "3 jours");
+}
+
+/// English equals the core's `Display` (logs and UI agree; e2e tests read the English), French
+/// is worded (not empty, not the English).
+fn worded(en: String, fr: String, display: String) {
+    assert_eq!(en, display, "English is the core's text");
+    assert!(!fr.trim().is_empty(), "French for {en:?}");
+    assert_ne!(fr, en, "French for {en:?} is a translation");
+}
+
+fn near() -> Near {
+    Near(LonLat {
+        lon: 1.85501,
+        lat: 50.93749,
+    })
+}
+
+/// One of each variant of the readers' problems (a new variant belongs here too).
+fn feature_problems() -> Vec<FeatureProblem> {
+    use FeatureProblem as P;
+    vec![
+        P::NotAnObject(JsonKind::Number),
+        P::NoType,
+        P::NotAFeature(Found::Text("Point".into())),
+        P::NotAFeature(Found::Kind(JsonKind::Null)),
+        P::PropertiesNotAnObject(JsonKind::Array),
+        P::GeometryMissing,
+        P::GeometryNull,
+        P::GeometryNotAnObject(JsonKind::String),
+        P::GeometryNoType,
+        P::GeometryTypeNotText(JsonKind::Boolean),
+        P::UnknownGeometryType("Circle".into()),
+        P::NoGeometries,
+        P::NullMember(2),
+        P::NotAllowed {
+            geometry: "Point",
+            layer: "fences",
+            expects: &["LineString", "MultiLineString", "Polygon"],
+        },
+        P::NoCoordinates,
+        P::Empty,
+        P::NotAnArray {
+            member: Member::PolygonRing,
+            found: JsonKind::Object,
+        },
+        P::PositionTooShort(1),
+        P::NotFinite,
+        P::NotANumber(JsonKind::String),
+        P::LonOutOfRange {
+            lon: calais_map::core::geojson_read::Coordinate(200.0),
+            lat: calais_map::core::geojson_read::Coordinate(50.9),
+        },
+        P::LatOutOfRange {
+            lon: calais_map::core::geojson_read::Coordinate(1.8),
+            lat: calais_map::core::geojson_read::Coordinate(1e308),
+        },
+        P::LineTooShort,
+        P::RingTooShort(3),
+        P::RingNotClosed,
+        P::CameraNotOnePoint,
+        P::CameraBearing,
+        P::CameraFovMissing,
+        P::CameraFovOutOfRange,
+        P::CameraRangeMissing,
+        P::CameraRangeNotPositive,
+    ]
+}
+
+fn ring_problems() -> Vec<RingProblem> {
+    use RingProblem as R;
+    vec![
+        R::NoRings,
+        R::TooFewPositions {
+            ring: 0,
+            positions: 3,
+        },
+        R::NotClosed(1),
+        R::NotFinite(0),
+        R::OutOfRange {
+            ring: 0,
+            lon: 1.8,
+            lat: 89.0,
+        },
+        R::TooFewDistinct(0),
+        R::DoublesBack {
+            ring: 0,
+            near: near(),
+        },
+        R::IntersectsItself {
+            ring: 0,
+            near: near(),
+        },
+        R::Overlaps {
+            ring: 1,
+            other: 0,
+            near: near(),
+        },
+        R::Crosses {
+            ring: 2,
+            other: 1,
+            near: near(),
+        },
+        R::NoArea(0),
+        R::HoleOutside {
+            ring: 1,
+            near: near(),
+        },
+        R::HoleInHole {
+            ring: 2,
+            other: 1,
+            near: near(),
+        },
+    ]
+}
+
+#[test]
+fn every_reader_problem_is_worded_in_both_languages_from_its_variant() {
+    for p in feature_problems() {
+        worded(
+            problems::feature_problem(Lang::En, &p),
+            problems::feature_problem(Lang::Fr, &p),
+            p.to_string(),
+        );
+        let skip = SkippedFeature {
+            index: 4,
+            id: None,
+            problem: p.clone(),
+        };
+        worded(
+            problems::skipped_feature(Lang::En, &skip),
+            problems::skipped_feature(Lang::Fr, &skip),
+            skip.to_string(),
+        );
+        let located = ZoneProblem::Geometry(Located {
+            polygon: Some(1),
+            ring: Some(0),
+            problem: p,
+        });
+        worded(
+            problems::zone_problem(Lang::En, &located),
+            problems::zone_problem(Lang::Fr, &located),
+            located.to_string(),
+        );
+    }
+    let roots = [
+        RootProblem::TopLevel(JsonKind::Array),
+        RootProblem::TypeNotText(JsonKind::Number),
+        RootProblem::NoType,
+        RootProblem::FeaturesNotArray(JsonKind::Object),
+        RootProblem::NoFeatures,
+        RootProblem::FeatureWithoutGeometry,
+        RootProblem::UnknownType("Topology".into()),
+    ];
+    for r in roots {
+        worded(
+            problems::root_problem(Lang::En, &r),
+            problems::root_problem(Lang::Fr, &r),
+            r.to_string(),
+        );
+        let e = IngestError::NotGeoJson(r.clone());
+        worded(
+            problems::ingest_error(Lang::En, &e),
+            problems::ingest_error(Lang::Fr, &e),
+            e.to_string(),
+        );
+        let e = ZoneFileError::NotGeoJson(r);
+        worded(
+            problems::zone_file_error(Lang::En, &e),
+            problems::zone_file_error(Lang::Fr, &e),
+            e.to_string(),
+        );
+    }
+    let json = IngestError::Json("expected value at line 1 column 1".into());
+    worded(
+        problems::ingest_error(Lang::En, &json),
+        problems::ingest_error(Lang::Fr, &json),
+        json.to_string(),
+    );
+    let mut zone_problems: Vec<ZoneProblem> = vec![
+        ZoneProblem::Feature(FeatureProblem::GeometryNull),
+        ZoneProblem::NoId,
+        ZoneProblem::DuplicateId(0),
+        ZoneProblem::NotAZone("LineString".into()),
+        ZoneProblem::UnknownGeometryType("Circle".into()),
+        ZoneProblem::NoPolygons,
+        ZoneProblem::NotABoolean {
+            name: "critical",
+            found: JsonKind::String,
+        },
+        ZoneProblem::DwellNotPositive("-5".into()),
+        ZoneProblem::DwellNotANumber(JsonKind::String),
+        ZoneProblem::Shape(ShapeError::MissingId),
+        ZoneProblem::Shape(ShapeError::EmptyGeometry),
+    ];
+    for r in ring_problems() {
+        worded(
+            problems::ring_problem(Lang::En, &r),
+            problems::ring_problem(Lang::Fr, &r),
+            r.to_string(),
+        );
+        for polygon in [None, Some(1)] {
+            zone_problems.push(ZoneProblem::Shape(ShapeError::Polygon {
+                polygon,
+                problem: r.clone(),
+            }));
+        }
+    }
+    for p in zone_problems {
+        worded(
+            problems::zone_problem(Lang::En, &p),
+            problems::zone_problem(Lang::Fr, &p),
+            p.to_string(),
+        );
+        let e = ZoneError {
+            index: 3,
+            id: Some("port".into()),
+            name: Some("Port".into()),
+            problem: p.clone(),
+        };
+        worded(
+            problems::zone_error(Lang::En, &e),
+            problems::zone_error(Lang::Fr, &e),
+            e.to_string(),
+        );
+        let d = DraftError::Invalid(p);
+        worded(
+            messages::draft_error(Lang::En, &d),
+            messages::draft_error(Lang::Fr, &d),
+            // The editor's sentence is the log text, capitalised.
+            {
+                let t = d.to_string();
+                format!("{}{}", t[..1].to_uppercase(), &t[1..])
+            },
+        );
+    }
+}
+
+#[test]
+fn zone_reports_storage_downloads_and_clocks_are_worded() {
+    // A zones file's skipped zone, as the diagnostics and the import report word it.
+    let set = parse_zones(include_str!("fixtures/geofence/zones_invalid.geojson")).expect("file");
+    let bowtie = set.rejected.iter().find(|e| e.index == 1).expect("bowtie");
+    assert_eq!(
+        problems::zone_error(Lang::En, bowtie),
+        "zone \"bowtie\": ring 0 intersects itself near 1.8601, 50.9702"
+    );
+    assert_eq!(
+        problems::zone_error(Lang::Fr, bowtie),
+        "zone \"bowtie\" : l’anneau 0 se recoupe près de 1.8601, 50.9702"
+    );
+    let no_id = set.rejected.iter().find(|e| e.index == 5).expect("no id");
+    assert!(problems::zone_error(Lang::En, no_id).starts_with("zone 5: missing id"));
+    let named = ZoneError {
+        index: 0,
+        id: Some("import-bowtie".into()),
+        name: Some("Crossed fence line".into()),
+        problem: bowtie.problem.clone(),
+    };
+    assert_eq!(
+        problems::import_skipped(Lang::Fr, &named),
+        "Ignorée : « Crossed fence line » (import-bowtie) : l’anneau 0 se recoupe près de 1.8601, 50.9702"
+    );
+    let anonymous = ZoneError {
+        id: None,
+        name: None,
+        ..named
+    };
+    assert!(problems::import_skipped(Lang::En, &anonymous).starts_with("Skipped zone 1: ring 0"));
+
+    // Storage: the e2e tests read the English.
+    let refused = StorageError::Refused("QuotaExceededError: full".into());
+    assert_eq!(
+        problems::save_failed(Lang::En, &refused),
+        "Drawn zones could not be saved in this browser: the browser refused to store them (QuotaExceededError: full). They work until the page is closed; use Export to keep them."
+    );
+    assert!(
+        problems::save_failed(Lang::Fr, &refused).starts_with("Les zones dessinées n’ont pas pu")
+    );
+    for e in [
+        StorageError::NoWindow,
+        StorageError::NoStorage,
+        StorageError::Unavailable("SecurityError".into()),
+        StorageError::Unreadable("SecurityError".into()),
+        refused,
+    ] {
+        let (en, fr) = (
+            problems::saved_unreadable(Lang::En, &e),
+            problems::saved_unreadable(Lang::Fr, &e),
+        );
+        assert!(en.starts_with("Saved zones could not be read: ") && en.ends_with('.'));
+        assert!(fr.starts_with("Les zones enregistrées") && fr != en);
+    }
+    let damaged = ZoneFileError::Json("EOF while parsing an object at line 1 column 38".into());
+    assert_eq!(
+        problems::saved_damaged(Lang::En, &damaged, Some("calais-map.zones.v1.corrupt")),
+        "Saved drawn zones are damaged and were not loaded (the saved zones cannot be read: zones file is not valid JSON: EOF while parsing an object at line 1 column 38). The text is kept under calais-map.zones.v1.corrupt."
+    );
+    assert!(problems::saved_damaged(Lang::Fr, &damaged, None).ends_with("column 38)."));
+    assert_eq!(
+        problems::saved_zone_skipped(Lang::En, bowtie),
+        "Saved drawn zone \"bowtie\": ring 0 intersects itself near 1.8601, 50.9702 (skipped)"
+    );
+
+    // Downloads, the panic message and the wall clocks' cities.
+    for step in [
+        DownloadStep::Blob,
+        DownloadStep::ObjectUrl,
+        DownloadStep::Document,
+        DownloadStep::Link,
+    ] {
+        let e = DownloadError {
+            file: "zone-events.csv".into(),
+            step,
+        };
+        let (en, fr) = (
+            problems::download_error(Lang::En, &e),
+            problems::download_error(Lang::Fr, &e),
+        );
+        assert!(
+            en.starts_with("could not export zone-events.csv: no "),
+            "{en}"
+        );
+        assert!(
+            fr.starts_with("impossible d’exporter zone-events.csv : pas d"),
+            "{fr}"
+        );
+    }
+    assert!(
+        problems::internal_error(Lang::En, "boom")
+            .starts_with("The map stopped because of an internal error. Reload the page (F5). If")
+    );
+    assert!(problems::internal_error(Lang::Fr, "boom").ends_with("signalez ce texte : boom"));
+    assert_eq!(labels::city(Lang::En, City::London), "London");
+    assert_eq!(labels::city(Lang::Fr, City::London), "Londres");
+    assert_eq!(labels::city(Lang::Fr, City::Paris), "Paris");
 }

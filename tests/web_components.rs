@@ -209,15 +209,17 @@ fn panic_message_is_visible_text() {
 
 #[wasm_bindgen_test]
 fn wall_clocks_follow_summer_time_and_query_params_are_read() {
-    use calais_map::web::env::{query_param, wall_clocks, zone_clock};
+    use calais_map::web::env::{query_param, zone_clock};
+    use calais_map::web::strings::Lang;
+    use calais_map::web::widgets::wall_clocks;
     // 2024-07-01T12:34:00Z (BST, CEST) and 2024-01-15T12:34:00Z (GMT, CET).
     assert_eq!(
-        wall_clocks(1_719_837_240_000.0),
+        wall_clocks(Lang::En, 1_719_837_240_000.0),
         ["London 13:34".to_string(), "Paris 14:34".to_string()]
     );
     assert_eq!(
-        wall_clocks(1_705_322_040_000.0),
-        ["London 12:34".to_string(), "Paris 13:34".to_string()]
+        wall_clocks(Lang::Fr, 1_705_322_040_000.0),
+        ["Londres 12:34".to_string(), "Paris 13:34".to_string()]
     );
     // The switch of 27 October 2024, 01:00 UTC: Paris goes from 02:59 CEST to 02:00 CET.
     assert_eq!(

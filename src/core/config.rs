@@ -278,42 +278,8 @@ pub enum ConfigProblem {
     NotAfterFrom,
 }
 
-/// The kind of a JSON value (what a config document turned out to be).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum JsonKind {
-    Null,
-    Boolean,
-    Number,
-    String,
-    Array,
-    Object,
-}
-
-impl JsonKind {
-    /// The kind of `v`.
-    pub fn of(v: &Value) -> JsonKind {
-        match v {
-            Value::Null => JsonKind::Null,
-            Value::Bool(_) => JsonKind::Boolean,
-            Value::Number(_) => JsonKind::Number,
-            Value::String(_) => JsonKind::String,
-            Value::Array(_) => JsonKind::Array,
-            Value::Object(_) => JsonKind::Object,
-        }
-    }
-
-    /// For logs: "null", "a boolean", "a number", "a string", "an array", "an object".
-    pub fn article(self) -> &'static str {
-        match self {
-            JsonKind::Null => "null",
-            JsonKind::Boolean => "a boolean",
-            JsonKind::Number => "a number",
-            JsonKind::String => "a string",
-            JsonKind::Array => "an array",
-            JsonKind::Object => "an object",
-        }
-    }
-}
+/// The kind of a JSON value (what a config document turned out to be): the GeoJSON reader's.
+pub use super::geojson_read::JsonKind;
 
 pub(crate) fn invalid(field: impl Into<String>, problem: ConfigProblem) -> ConfigError {
     ConfigError::Invalid {

@@ -5,7 +5,7 @@
 //! [`geojson::Geometry`]. Coordinates are degrees WGS84 ([`LonLat`]); nothing is projected here.
 //!
 //! One feature is read at a time, so a bad one is skipped with a [`FeatureProblem`] (the
-//! structured reason; its `Display` is the English text the app shows) and never costs the
+//! structured reason the shell words; its `Display` is the English text, for logs) and never costs the
 //! layer. RFC 7946 as a reader should take it: any winding (the right-hand rule is for
 //! writers), `bbox` members (a malformed one is ignored, as an absent one) and foreign members
 //! are accepted; positions may have a third (altitude) number.
@@ -47,16 +47,23 @@ impl JsonKind {
     }
 }
 
-impl fmt::Display for JsonKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl JsonKind {
+    /// For logs: "null", "a boolean", "a number", "a string", "an array", "an object".
+    pub fn article(self) -> &'static str {
+        match self {
             JsonKind::Null => "null",
             JsonKind::Boolean => "a boolean",
             JsonKind::Number => "a number",
             JsonKind::String => "a string",
             JsonKind::Array => "an array",
             JsonKind::Object => "an object",
-        })
+        }
+    }
+}
+
+impl fmt::Display for JsonKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.article())
     }
 }
 
@@ -157,12 +164,15 @@ pub enum FeatureProblem {
     NoGeometries,
     #[error("GeometryCollection member {0} is null")]
     NullMember(usize),
-    /// The layer does not take this geometry type (`expects`: the ones it takes, in words).
-    #[error("{geometry} geometry not allowed in layer {layer} (expects {expects})")]
+    /// The layer (its key) does not take this geometry type; `expects`: the types it takes.
+    #[error(
+        "{geometry} geometry not allowed in layer {layer} (expects {})",
+        or_list(expects, "or")
+    )]
     NotAllowed {
         geometry: &'static str,
         layer: &'static str,
-        expects: String,
+        expects: &'static [&'static str],
     },
     #[error("geometry has no coordinates")]
     NoCoordinates,
@@ -219,6 +229,49 @@ impl From<FeatureProblem> for Located {
     }
 }
 
+/// As zones word it: `polygon 1 ring 0: coordinate is NaN or infinite`.
+impl fmt::Display for Located {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(pi) = self.polygon {
+            write!(f, "polygon {pi} ")?;
+        }
+        if let Some(ri) = self.ring {
+            write!(f, "ring {ri}: ")?;
+        }
+        self.problem.fmt(f)
+    }
+}
+
+/// `"A"`, `"A or B"`, `"A, B or C"` (`or` being the conjunction): the geometry types a layer
+/// takes, for messages.
+pub fn or_list(items: &[&str], or: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} {or} {last}", init.join(", ")),
+    }
+}
+
+/// Why a GeoJSON text's root is not GeoJSON (RFC 7946 §2): the whole layer or zones file is
+/// refused. `Display` is the English text for logs, e.g. `top level is an array`.
+#[derive(thiserror::Error, Clone, Debug, PartialEq)]
+pub enum RootProblem {
+    #[error("top level is {0}")]
+    TopLevel(JsonKind),
+    #[error("type is {0}")]
+    TypeNotText(JsonKind),
+    #[error("no \"type\" member")]
+    NoType,
+    #[error("no features array (features is {0})")]
+    FeaturesNotArray(JsonKind),
+    #[error("no features array")]
+    NoFeatures,
+    #[error("a Feature with no \"geometry\" member")]
+    FeatureWithoutGeometry,
+    #[error("type is {0:?} (expected \"FeatureCollection\", \"Feature\" or a geometry type)")]
+    UnknownType(String),
+}
+
 // ---------------------------------------------------------------------------
 // Text and root.
 
@@ -244,35 +297,30 @@ const GEOMETRY_TYPES: [&str; 7] = [
     "GeometryCollection",
 ];
 
-/// The features of a GeoJSON text's root, or why the root is not GeoJSON (the text the layer
-/// and zones readers both show).
+/// The features of a GeoJSON text's root, or why the root is not GeoJSON (for the layer and
+/// zones readers both).
 ///
 /// RFC 7946 §2: a GeoJSON text is a FeatureCollection, a Feature or a geometry. A
 /// FeatureCollection gives its `features` (each read later on its own); a Feature gives
 /// itself (it must have the `geometry` member RFC 7946 §3.2 requires, else nothing says it is
 /// a Feature); a geometry gives one Feature with that geometry and no properties. `bbox` and
 /// foreign members are accepted and ignored.
-pub(crate) fn root_features(root: &J) -> Result<Vec<Cow<'_, J>>, String> {
+pub(crate) fn root_features(root: &J) -> Result<Vec<Cow<'_, J>>, RootProblem> {
     if !matches!(root, J::Object(_)) {
-        return Err(format!("top level is {}", JsonKind::of(root)));
+        return Err(RootProblem::TopLevel(JsonKind::of(root)));
     }
     let t = match root.get("type") {
         Some(J::String(t)) => t.as_str(),
-        Some(other) => return Err(format!("type is {}", JsonKind::of(other))),
-        None => return Err("no \"type\" member".to_string()),
+        Some(other) => return Err(RootProblem::TypeNotText(JsonKind::of(other))),
+        None => return Err(RootProblem::NoType),
     };
     match t {
         "FeatureCollection" => match root.get("features") {
             Some(J::Array(a)) => Ok(a.iter().map(Cow::Borrowed).collect()),
-            Some(other) => Err(format!(
-                "no features array (features is {})",
-                JsonKind::of(other)
-            )),
-            None => Err("no features array".to_string()),
+            Some(other) => Err(RootProblem::FeaturesNotArray(JsonKind::of(other))),
+            None => Err(RootProblem::NoFeatures),
         },
-        "Feature" if root.get("geometry").is_none() => {
-            Err("a Feature with no \"geometry\" member".to_string())
-        }
+        "Feature" if root.get("geometry").is_none() => Err(RootProblem::FeatureWithoutGeometry),
         "Feature" => Ok(vec![Cow::Borrowed(root)]),
         g if GEOMETRY_TYPES.contains(&g) => {
             let mut f = Map::new();
@@ -281,9 +329,7 @@ pub(crate) fn root_features(root: &J) -> Result<Vec<Cow<'_, J>>, String> {
             f.insert("properties".into(), J::Null);
             Ok(vec![Cow::Owned(J::Object(f))])
         }
-        other => Err(format!(
-            "type is {other:?} (expected \"FeatureCollection\", \"Feature\" or a geometry type)"
-        )),
+        other => Err(RootProblem::UnknownType(other.to_string())),
     }
 }
 

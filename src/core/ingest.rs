@@ -9,7 +9,7 @@
 
 use super::camera::fov_sector;
 use super::config::PropertyNames;
-pub use super::geojson_read::{FeatureProblem, replace_non_finite_tokens};
+pub use super::geojson_read::{FeatureProblem, RootProblem, replace_non_finite_tokens};
 use super::geojson_read::{
     feature_geometry, feature_id, feature_properties, lonlat, number_lossy, parse_text,
     property_texts, root_features, type_name,
@@ -31,7 +31,7 @@ pub enum IngestError {
     Json(String),
     /// Not a FeatureCollection, a Feature or a geometry (RFC 7946 §2).
     #[error("not GeoJSON: {0}")]
-    NotGeoJson(String),
+    NotGeoJson(RootProblem),
 }
 
 // ---------------------------------------------------------------------------
@@ -50,14 +50,6 @@ fn allowed(layer: LayerId) -> &'static [&'static str] {
         LayerId::Fences => &["LineString", "MultiLineString", "Polygon", "MultiPolygon"],
         LayerId::Cameras => &["Point"],
         LayerId::Ports => &["Point", "Polygon", "MultiPolygon"],
-    }
-}
-
-fn allowed_text(layer: LayerId) -> String {
-    match allowed(layer) {
-        [] => String::from("nothing"),
-        [one] => (*one).to_string(),
-        [init @ .., last] => format!("{} or {}", init.join(", "), last),
     }
 }
 
@@ -106,7 +98,7 @@ fn geometry(g: &Geometry, layer: LayerId, out: &mut Vec<Geo>) -> Result<(), Feat
         return Err(FeatureProblem::NotAllowed {
             geometry: t,
             layer: layer.key(),
-            expects: allowed_text(layer),
+            expects: allowed(layer),
         });
     }
     match &g.value {
@@ -243,9 +235,9 @@ fn feature(
 /// feature with no properties); `bbox` and foreign members are ignored, rings may wind
 /// either way (the right-hand rule binds writers). The whole layer fails only if the text is
 /// not JSON (even after replacing bare `NaN`/`Infinity` tokens with `null`) or is none of these; otherwise each feature is
-/// validated on its own and bad ones land in `skipped` with a reason such as
-/// `"feature 3: geometry is null"` (N = index in the features array, 0 for a lone Feature or
-/// geometry).
+/// validated on its own and bad ones land in `skipped` with their index in the features array
+/// (0 for a lone Feature or geometry) and a [`FeatureProblem`] (logged as
+/// `"feature 3: geometry is null"`).
 pub fn ingest_layer(
     layer: LayerId,
     text: &str,
@@ -262,12 +254,7 @@ pub fn ingest_layer(
                 data.bounds = data.bounds.union(&feat.bounds);
                 data.features.push(feat);
             }
-            Err(problem) => data.skipped.push(SkippedFeature {
-                index,
-                id,
-                reason: format!("feature {index}: {problem}"),
-                problem,
-            }),
+            Err(problem) => data.skipped.push(SkippedFeature { index, id, problem }),
         }
     }
     Ok(data)

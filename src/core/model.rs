@@ -204,16 +204,20 @@ pub struct Feature {
     pub properties: Properties,
 }
 
-/// A feature that could not be loaded, with the reason.
+/// A feature that could not be loaded, with the reason (the shell words it; `Display`, for
+/// logs, is `feature 3: geometry is null`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SkippedFeature {
     /// Index in the source "features" array.
     pub index: usize,
     pub id: Option<String>,
-    /// Human-readable reason, prefixed with the index: `"feature 3: geometry is null"`.
-    pub reason: String,
-    /// The reason, structured (its `Display` is `reason` without the prefix).
     pub problem: FeatureProblem,
+}
+
+impl std::fmt::Display for SkippedFeature {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "feature {}: {}", self.index, self.problem)
+    }
 }
 
 /// The outcome of loading one layer.

@@ -14,7 +14,7 @@ use crate::core::viewport::{Viewport, region_bounds};
 use crate::env::window_size;
 use crate::render::style;
 use crate::state::{LayerState, use_app};
-use crate::strings::{Lang, T, labels, messages};
+use crate::strings::{Lang, T, labels, messages, problems};
 
 /// Layer toggles with counts, then `children` (the app passes the zone panel), then the legend.
 #[component]
@@ -202,7 +202,10 @@ pub fn ErrorBanners() -> impl IntoView {
                     out.push((id.key().into(), messages::layer_failed(lang, title, &error)))
                 }
                 LayerState::Loaded { data, .. } if !data.skipped.is_empty() => {
-                    let first = data.skipped.first().map_or("", |s| s.reason.as_str());
+                    let first = data
+                        .skipped
+                        .first()
+                        .map_or(String::new(), |s| problems::skipped_feature(lang, s));
                     out.push((
                         id.key().into(),
                         messages::layer_skipped(
@@ -210,7 +213,7 @@ pub fn ErrorBanners() -> impl IntoView {
                             title,
                             data.skipped.len(),
                             data.features.len(),
-                            first,
+                            &first,
                         ),
                     ));
                 }

@@ -65,8 +65,18 @@ pub fn query_param(name: &str) -> Option<String> {
         .get(name)
 }
 
-/// The video wall's two clocks, in its order: (place, IANA time zone).
-pub const WALL_CLOCKS: [(&str, &str); 2] = [("London", "Europe/London"), ("Paris", "Europe/Paris")];
+/// A city of the video wall's clocks (`strings::labels::city` names it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum City {
+    London,
+    Paris,
+}
+
+/// The video wall's two clocks, in its order: (city, IANA time zone).
+pub const WALL_CLOCKS: [(City, &str); 2] = [
+    (City::London, "Europe/London"),
+    (City::Paris, "Europe/Paris"),
+];
 
 /// Wall-clock `HH:MM` (24 h) in the IANA time zone `zone` at `ms` (ms since the Unix epoch),
 /// by the browser's `Intl.DateTimeFormat` and its time-zone data; `None` if the browser does
@@ -94,17 +104,17 @@ pub fn zone_clock(ms: f64, zone: &str) -> Option<String> {
     fmt.format().call1(&JsValue::NULL, &date).ok()?.as_string()
 }
 
-/// The video wall's clocks at `ms`: `London HH:MM`, `Paris HH:MM` (`--:--` where the browser
-/// lacks the zone).
-pub fn wall_clocks(ms: f64) -> [String; 2] {
-    WALL_CLOCKS.map(|(place, zone)| {
+/// The video wall's clocks at `ms`: each city and its `HH:MM` (`--:--` where the browser lacks
+/// the zone).
+pub fn wall_clocks(ms: f64) -> [(City, String); 2] {
+    WALL_CLOCKS.map(|(city, zone)| {
         let hm = zone_clock(ms, zone).unwrap_or_else(|| "--:--".to_string());
-        format!("{place} {hm}")
+        (city, hm)
     })
 }
 
 /// A thrown JS value as text: `Name: message` for an `Error`, the string itself, or
-/// "unknown error".
+/// "unknown error" (a browser detail, shown inside a worded sentence).
 pub fn js_error_text(e: &JsValue) -> String {
     e.dyn_ref::<js_sys::Error>()
         .map(|e| {
@@ -120,43 +130,74 @@ pub fn js_error_text(e: &JsValue) -> String {
         .unwrap_or_else(|| "unknown error".to_string())
 }
 
+/// Why the browser's local storage could not be used (`strings::messages::storage_error`
+/// words it); `String`s are the browser's description ([`js_error_text`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum StorageError {
+    NoWindow,
+    /// The browser has no `localStorage`.
+    NoStorage,
+    /// `localStorage` threw (private mode, disabled).
+    Unavailable(String),
+    /// Reading a key threw.
+    Unreadable(String),
+    /// Writing was refused (storage full, private mode).
+    Refused(String),
+}
+
 /// The browser's `localStorage`, or why there is none (private mode, disabled, no window).
 ///
 /// web-sys's `Storage` rather than gloo-storage: `gloo_storage::LocalStorage` throws (a panic
 /// in wasm) when the browser has no storage or refuses it, where the zone editor must say so
 /// and go on, and it stores serde-JSON values, so it could neither keep the zones file text as
 /// docs/zones.md defines it nor hand back damaged text to be kept under `.corrupt`.
-pub fn local_storage() -> Result<web_sys::Storage, String> {
-    let w = web_sys::window().ok_or("no window")?;
+pub fn local_storage() -> Result<web_sys::Storage, StorageError> {
+    let w = web_sys::window().ok_or(StorageError::NoWindow)?;
     match w.local_storage() {
         Ok(Some(s)) => Ok(s),
-        Ok(None) => Err("this browser has no local storage".to_string()),
-        Err(e) => Err(format!(
-            "local storage is not available ({})",
-            js_error_text(&e)
-        )),
+        Ok(None) => Err(StorageError::NoStorage),
+        Err(e) => Err(StorageError::Unavailable(js_error_text(&e))),
     }
 }
 
-/// Offers `text` as a file download named `name` (a Blob URL on a temporary link); an error
-/// text if the browser refuses.
-pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
-    let fail = |what: &str| format!("could not export {name}: {what}");
+/// The step of a download the browser refused (`strings::messages::download_error` words it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DownloadStep {
+    Blob,
+    ObjectUrl,
+    Document,
+    Link,
+}
+
+/// A download the browser refused: the file's name and the step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DownloadError {
+    pub file: String,
+    pub step: DownloadStep,
+}
+
+/// Offers `text` as a file download named `name` (a Blob URL on a temporary link), or the
+/// step the browser refused.
+pub fn download(name: &str, mime: &str, text: &str) -> Result<(), DownloadError> {
+    let fail = |step: DownloadStep| DownloadError {
+        file: name.to_string(),
+        step,
+    };
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)
-        .map_err(|_| fail("no Blob"))?;
-    let url =
-        web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| fail("no object URL"))?;
+        .map_err(|_| fail(DownloadStep::Blob))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| fail(DownloadStep::ObjectUrl))?;
     let doc = web_sys::window()
         .and_then(|w| w.document())
-        .ok_or_else(|| fail("no document"))?;
+        .ok_or_else(|| fail(DownloadStep::Document))?;
     let a: web_sys::HtmlAnchorElement = doc
         .create_element("a")
-        .map_err(|_| fail("no link"))?
+        .map_err(|_| fail(DownloadStep::Link))?
         .dyn_into()
-        .map_err(|_| fail("no link"))?;
+        .map_err(|_| fail(DownloadStep::Link))?;
     a.set_href(&url);
     a.set_download(name);
     a.click();

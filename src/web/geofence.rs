@@ -80,10 +80,10 @@ pub async fn load_zones(config: Option<Result<Config, LoadError>>) -> ZonesState
                 config,
                 version: NEXT_VERSION.fetch_add(1, Ordering::Relaxed),
             },
-            Err(e) => ZonesState::Failed {
-                error: LoadError::Data {
+            Err(error) => ZonesState::Failed {
+                error: LoadError::Zones {
                     url: config.url.clone(),
-                    reason: e.to_string(),
+                    error,
                 },
                 config,
             },

@@ -16,9 +16,11 @@ use crate::core::viewport::Viewport;
 use crate::env::{download, js_error_text};
 use crate::geofence::{ActiveZones, ZonesState};
 use crate::state::use_app;
-use crate::strings::{Lang, T, labels, messages};
+use crate::strings::{Lang, T, labels, messages, problems};
 use crate::widgets::{clock, distance_text};
-use crate::zone_editor::{ImportReport, MAX_IMPORT_BYTES, Mode};
+use crate::zone_editor::{
+    CORRUPT_KEY, ImportFailure, ImportReport, MAX_IMPORT_BYTES, Mode, StorageProblem, ZoneEditor,
+};
 
 /// Alerts shown at once in the ticker (the rest are kept, newest first).
 const TICKER_SHOWN: usize = 6;
@@ -37,14 +39,46 @@ pub fn zone_problems(lang: Lang, active: Option<&ActiveZones>, state: &ZonesStat
         .iter()
         .map(|e| messages::load_error(lang, e))
         .collect();
-    // The zones reader's reasons: its `Display` text until it returns structured reasons.
-    out.extend(a.set.rejected.iter().map(|r| r.to_string()));
+    out.extend(a.set.rejected.iter().map(|r| problems::zone_error(lang, r)));
     out.extend(
         a.renamed
             .iter()
             .map(|(from, to)| messages::drawn_renamed(lang, from, to)),
     );
     out
+}
+
+/// The problems with the drawn zones saved in the browser: reading them at start, the last
+/// save.
+fn storage_problems(lang: Lang, ed: ZoneEditor) -> Vec<String> {
+    let mut out: Vec<String> = ed.load_problems.with(|ps| {
+        ps.iter()
+            .map(|p| match p {
+                StorageProblem::Unreadable(e) => problems::saved_unreadable(lang, e),
+                StorageProblem::Damaged { error, kept } => {
+                    problems::saved_damaged(lang, error, kept.then_some(CORRUPT_KEY))
+                }
+                StorageProblem::Skipped(z) => problems::saved_zone_skipped(lang, z),
+            })
+            .collect()
+    });
+    out.extend(
+        ed.save_error
+            .with(|e| e.as_ref().map(|e| problems::save_failed(lang, e))),
+    );
+    out
+}
+
+/// Why a whole file was not imported.
+fn import_failure(lang: Lang, e: &ImportFailure) -> String {
+    match e {
+        ImportFailure::TooBig(bytes) => {
+            messages::file_too_big(lang, bytes / 1e6, MAX_IMPORT_BYTES / 1e6)
+        }
+        ImportFailure::NotText => T::NotText.get(lang).to_string(),
+        ImportFailure::Unreadable(detail) => messages::file_unreadable(lang, detail),
+        ImportFailure::NotZones(e) => problems::zone_file_error(lang, e),
+    }
 }
 
 /// The zones (loaded, then drawn) with their live counts, the drawing tools, skipped zones
@@ -145,7 +179,7 @@ pub fn ZonePanel() -> impl IntoView {
             (geo.log_geojson(), "application/geo+json")
         };
         let result = match text {
-            Some(t) => download(name, mime, &t),
+            Some(t) => download(name, mime, &t).map_err(|e| problems::download_error(lang, &e)),
             None => Err(T::NoEventLog.get(lang).to_string()),
         };
         export_error.set(result.err());
@@ -247,8 +281,8 @@ fn ZoneTools(lang: Lang) -> impl IntoView {
     let export_error = RwSignal::new(None::<String>);
     let export = move |_| {
         let text = ed.export_text();
-        export_error
-            .set(download("calais-drawn-zones.geojson", "application/geo+json", &text).err());
+        let result = download("calais-drawn-zones.geojson", "application/geo+json", &text);
+        export_error.set(result.err().map(|e| problems::download_error(lang, &e)));
     };
     let on_file = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
@@ -260,11 +294,7 @@ fn ZoneTools(lang: Lang) -> impl IntoView {
         let name = file.name();
         if file.size() > MAX_IMPORT_BYTES {
             ed.import_report.set(Some(ImportReport {
-                error: Some(messages::file_too_big(
-                    lang,
-                    file.size() / 1e6,
-                    MAX_IMPORT_BYTES / 1e6,
-                )),
+                error: Some(ImportFailure::TooBig(file.size())),
                 file: name,
                 ..ImportReport::default()
             }));
@@ -276,28 +306,24 @@ fn ZoneTools(lang: Lang) -> impl IntoView {
                     Some(text) => ed.import_text(&name, &text),
                     None => ed.import_report.set(Some(ImportReport {
                         file: name,
-                        error: Some(T::NotText.get(lang).to_string()),
+                        error: Some(ImportFailure::NotText),
                         ..ImportReport::default()
                     })),
                 },
                 Err(e) => ed.import_report.set(Some(ImportReport {
                     file: name,
-                    error: Some(messages::file_unreadable(lang, &js_error_text(&e))),
+                    error: Some(ImportFailure::Unreadable(js_error_text(&e))),
                     ..ImportReport::default()
                 })),
             }
         });
     };
-    let problems = move || {
-        let mut p = ed.load_problems.get();
-        p.extend(ed.save_error.get());
-        p
-    };
+    let problems = move || storage_problems(state.lang.get(), ed);
     let report = move || {
         ed.import_report.get().map(|r| {
             let lang = state.lang.get();
             let summary = match &r.error {
-                Some(e) => messages::not_imported(lang, &r.file, e),
+                Some(e) => messages::not_imported(lang, &r.file, &import_failure(lang, e)),
                 None => {
                     let names: Vec<&str> = r.added.iter().map(|(_, n)| n.as_str()).collect();
                     messages::imported(lang, &r.file, &names, r.rejected.len())
@@ -320,12 +346,12 @@ fn ZoneTools(lang: Lang) -> impl IntoView {
                                 {messages::import_renamed(lang, from, to)}
                             </li>
                         }).collect::<Vec<_>>()}
-                        {r.rejected.iter().map(|(id, text)| view! {
-                            <li class="rejected" data-testid="zone-import-rejected" data-zone-id=id.clone().unwrap_or_default()>
-                                {messages::import_skipped(lang, text)}
+                        {r.rejected.iter().map(|z| view! {
+                            <li class="rejected" data-testid="zone-import-rejected" data-zone-id=z.id.clone().unwrap_or_default()>
+                                {problems::import_skipped(lang, z)}
                             </li>
                         }).collect::<Vec<_>>()}
-                        {r.save_error.clone().map(|e| view! { <li class="rejected">{e}</li> })}
+                        {r.save_error.as_ref().map(|e| view! { <li class="rejected">{problems::save_failed(lang, e)}</li> })}
                     </ul>
                     <button class="zone-action" data-testid="zone-import-dismiss" on:click=move |_| ed.import_report.set(None)>
                         {T::Dismiss.get(lang)}
@@ -389,9 +415,9 @@ pub fn ZoneDiagnostics() -> impl IntoView {
     let ed = state.zone_editor;
     let lang = state.lang.get_untracked();
     let problems = move || {
-        let mut p = zone_problems(state.lang.get(), geo.active.get().as_ref(), &geo.state());
-        p.extend(ed.load_problems.get());
-        p.extend(ed.save_error.get());
+        let lang = state.lang.get();
+        let mut p = zone_problems(lang, geo.active.get().as_ref(), &geo.state());
+        p.extend(storage_problems(lang, ed));
         p
     };
     let failing = move || !problems().is_empty();

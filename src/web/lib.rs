@@ -58,7 +58,11 @@ use zone_editor_ui::ZoneEditorPanel;
 
 /// Mounts the app on `<body>`; `main.rs` calls only this.
 pub fn mount() {
-    panic::install();
+    // The language as the app reads it at start (after a panic the reactive state is not
+    // trusted).
+    panic::install(|info| {
+        strings::problems::internal_error(Lang::from_query(query_param("lang").as_deref()), info)
+    });
     leptos::mount::mount_to_body(App);
 }
 

@@ -13,7 +13,8 @@ use gloo_net::http::Request;
 use web_sys::RequestCache;
 
 use crate::core::config::{Config, ConfigError, parse_config};
-use crate::core::ingest::ingest_layer;
+use crate::core::geofence::ZoneFileError;
+use crate::core::ingest::{IngestError, ingest_layer};
 use crate::core::model::{LayerData, LayerId};
 
 /// What is known about one layer's data.
@@ -42,9 +43,10 @@ pub enum LoadError {
     Unreadable { url: String, detail: String },
     /// The config is not JSON or a field is invalid.
     Config { url: String, error: ConfigError },
-    /// A layer's or the zones' GeoJSON is unusable: the core reader's reason (its `Display`
-    /// text until the readers return structured reasons).
-    Data { url: String, reason: String },
+    /// A layer's GeoJSON is unusable as a whole.
+    Layer { url: String, error: IngestError },
+    /// The zones file's GeoJSON is unusable as a whole.
+    Zones { url: String, error: ZoneFileError },
 }
 
 impl LayerState {
@@ -115,11 +117,8 @@ pub async fn load_layer(id: LayerId, config: Option<Result<Config, LoadError>>) 
                 data: Arc::new(data),
                 version: NEXT_VERSION.fetch_add(1, Ordering::Relaxed),
             },
-            Err(e) => LayerState::Failed {
-                error: LoadError::Data {
-                    url,
-                    reason: e.to_string(),
-                },
+            Err(error) => LayerState::Failed {
+                error: LoadError::Layer { url, error },
             },
         },
     }

@@ -4,15 +4,14 @@
 
 use std::sync::Once;
 
-pub fn install() {
+/// Installs the hook once; `word` turns the panic's text into the message shown (the app
+/// passes the string table's, so this floor-0 module imports no text).
+pub fn install(word: fn(&str) -> String) {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        std::panic::set_hook(Box::new(|info| {
+        std::panic::set_hook(Box::new(move |info| {
             console_error_panic_hook::hook(info);
-            show_fatal(&format!(
-                "The map stopped because of an internal error. Reload the page (F5). \
-                 If it happens again, report this text: {info}"
-            ));
+            show_fatal(&word(&info.to_string()));
         }));
     });
 }

@@ -10,6 +10,13 @@ use leptos::prelude::*;
 
 use crate::core::incident::{IncidentKind, Timestamp};
 use crate::env::local_offset_min;
+use crate::strings::{Lang, labels};
+
+/// The video wall's clocks at `ms` (ms since the Unix epoch): `London HH:MM`, `Paris HH:MM`
+/// (`Londres …` in French; `--:--` where the browser lacks the zone).
+pub fn wall_clocks(lang: Lang, ms: f64) -> [String; 2] {
+    crate::env::wall_clocks(ms).map(|(city, hm)| format!("{} {hm}", labels::city(lang, city)))
+}
 
 /// `HH:MM:SS` local time.
 pub fn clock(t: Timestamp) -> String {

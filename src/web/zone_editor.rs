@@ -22,11 +22,11 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::core::geofence::{
-    Draft, DraftError, Handle, TapOutcome, Zone, ZoneForm, ZoneKind, import, new_zone_id,
-    parse_dwell, restore, zones_to_geojson,
+    Draft, DraftError, Handle, TapOutcome, Zone, ZoneError, ZoneFileError, ZoneForm, ZoneKind,
+    import, new_zone_id, parse_dwell, restore, zones_to_geojson,
 };
 use crate::core::viewport::Viewport;
-use crate::env::{js_error_text, local_storage};
+use crate::env::{StorageError, js_error_text, local_storage};
 use crate::geofence::{DrawnZones, Geofence};
 use crate::render::draft::DraftOverlay;
 
@@ -50,20 +50,43 @@ pub enum Mode {
     Shaping,
 }
 
+/// Why a whole file could not be imported (the zone panel words it).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ImportFailure {
+    /// Larger than [`MAX_IMPORT_BYTES`]; its size in bytes.
+    TooBig(f64),
+    NotText,
+    /// The browser could not read it; its description.
+    Unreadable(String),
+    /// Not a zones file.
+    NotZones(ZoneFileError),
+}
+
 /// What an import did (shown under the zone list until dismissed).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImportReport {
     pub file: String,
     /// The whole file could not be read.
-    pub error: Option<String>,
+    pub error: Option<ImportFailure>,
     /// `(id, name)` of each zone added.
     pub added: Vec<(String, String)>,
     /// `(id in the file, id given)`.
     pub renamed: Vec<(String, String)>,
-    /// `(id, text)` of each zone skipped.
-    pub rejected: Vec<(Option<String>, String)>,
+    /// Each zone skipped, and why.
+    pub rejected: Vec<ZoneError>,
     /// The import could not be saved in the browser.
-    pub save_error: Option<String>,
+    pub save_error: Option<StorageError>,
+}
+
+/// A problem with the drawn zones saved in the browser (the zone panels word it).
+#[derive(Clone, Debug, PartialEq)]
+pub enum StorageProblem {
+    /// The saved zones could not be read from storage.
+    Unreadable(StorageError),
+    /// The saved text is not a zones file; `kept`: it was copied to [`CORRUPT_KEY`].
+    Damaged { error: ZoneFileError, kept: bool },
+    /// A saved zone was skipped.
+    Skipped(ZoneError),
 }
 
 /// The editor's state: signals only, `Copy`.
@@ -93,35 +116,28 @@ pub struct ZoneEditor {
     /// The last pointer was a finger (bigger handles).
     pub touch: RwSignal<bool>,
     /// Problems reading the saved zones at start.
-    pub load_problems: RwSignal<Vec<String>>,
+    pub load_problems: RwSignal<Vec<StorageProblem>>,
     /// The last save to the browser's storage failed.
-    pub save_error: RwSignal<Option<String>>,
+    pub save_error: RwSignal<Option<StorageError>>,
     pub import_report: RwSignal<Option<ImportReport>>,
     /// The drawn zone (id) whose delete is waiting for "Yes".
     pub confirm_delete: RwSignal<Option<String>>,
 }
 
-fn read_saved() -> Result<Option<String>, String> {
+fn read_saved() -> Result<Option<String>, StorageError> {
     local_storage()?
         .get_item(STORAGE_KEY)
-        .map_err(|e| format!("local storage cannot be read ({})", js_error_text(&e)))
+        .map_err(|e| StorageError::Unreadable(js_error_text(&e)))
 }
 
-fn write_saved(zones: &[Zone]) -> Result<(), String> {
+fn write_saved(zones: &[Zone]) -> Result<(), StorageError> {
     let s = local_storage()?;
     let r = if zones.is_empty() {
         s.remove_item(STORAGE_KEY)
     } else {
         s.set_item(STORAGE_KEY, &zones_to_geojson(zones))
     };
-    r.map_err(|e| format!("the browser refused to store them ({})", js_error_text(&e)))
-}
-
-fn save_failure(reason: &str) -> String {
-    format!(
-        "Drawn zones could not be saved in this browser: {reason}. They work until the page is \
-         closed; use Export to keep them."
-    )
+    r.map_err(|e| StorageError::Refused(js_error_text(&e)))
 }
 
 impl ZoneEditor {
@@ -157,34 +173,19 @@ impl ZoneEditor {
         let text = match read_saved() {
             Ok(t) => t,
             Err(e) => {
-                self.load_problems
-                    .set(vec![format!("Saved zones could not be read: {e}.")]);
+                self.load_problems.set(vec![StorageProblem::Unreadable(e)]);
                 return;
             }
         };
         let r = restore(text.as_deref());
-        let mut problems: Vec<String> = Vec::new();
-        if r.corrupt {
+        let mut problems: Vec<StorageProblem> = Vec::new();
+        if let Some(error) = r.unreadable {
             let kept = text
                 .as_deref()
-                .map(|t| {
-                    local_storage()
-                        .and_then(|s| s.set_item(CORRUPT_KEY, t).map_err(|_| String::new()))
-                })
-                .is_some_and(|r| r.is_ok());
-            for p in &r.problems {
-                problems.push(format!(
-                    "Saved drawn zones are damaged and were not loaded ({p}).{}",
-                    if kept {
-                        format!(" The text is kept under {CORRUPT_KEY}.")
-                    } else {
-                        String::new()
-                    }
-                ));
-            }
-        } else {
-            problems.extend(r.problems.iter().map(|p| format!("Saved drawn {p}")));
+                .is_some_and(|t| local_storage().is_ok_and(|s| s.set_item(CORRUPT_KEY, t).is_ok()));
+            problems.push(StorageProblem::Damaged { error, kept });
         }
+        problems.extend(r.skipped.into_iter().map(StorageProblem::Skipped));
         self.load_problems.set(problems);
         if !r.zones.is_empty() {
             self.geo.drawn.set(DrawnZones::new(r.zones));
@@ -192,8 +193,8 @@ impl ZoneEditor {
     }
 
     /// Replaces the drawn zones and saves them; the save error, if any, is shown.
-    fn commit(&self, zones: Vec<Zone>) -> Result<(), String> {
-        let result = write_saved(&zones).map_err(|e| save_failure(&e));
+    fn commit(&self, zones: Vec<Zone>) -> Result<(), StorageError> {
+        let result = write_saved(&zones);
         self.geo.drawn.set(DrawnZones::new(zones));
         self.save_error.set(result.clone().err());
         result
@@ -471,7 +472,7 @@ impl ZoneEditor {
             ..ImportReport::default()
         };
         match import(text, &self.taken_ids()) {
-            Err(e) => report.error = Some(e.to_string()),
+            Err(e) => report.error = Some(ImportFailure::NotZones(e)),
             Ok(imp) => {
                 report.added = imp
                     .zones
@@ -479,11 +480,7 @@ impl ZoneEditor {
                     .map(|z| (z.id.clone(), z.name.clone()))
                     .collect();
                 report.renamed = imp.renamed;
-                report.rejected = imp
-                    .rejected
-                    .iter()
-                    .map(|r| (r.id.clone(), r.describe()))
-                    .collect();
+                report.rejected = imp.rejected;
                 if !imp.zones.is_empty() {
                     let mut zones: Vec<Zone> = self.geo.drawn.with_untracked(|d| d.zones.to_vec());
                     zones.extend(imp.zones);

@@ -18,7 +18,10 @@
 //! positions, bad indices are errors).
 
 use super::pip::{SegmentContact, segment_contact};
-use super::zone::{Zone, ZoneKind, ZoneRules, parse_zones, zones_to_geojson};
+use super::zone::{
+    Near, RingProblem, ShapeError, Zone, ZoneKind, ZoneProblem, ZoneRules, parse_zones,
+    zones_to_geojson,
+};
 use crate::projection::{to_lonlat, to_mercator};
 use crate::units::{LonLat, Mercator};
 use crate::viewport::Viewport;
@@ -32,7 +35,8 @@ pub const MAX_DWELL_S: f64 = 7.0 * 24.0 * 3600.0;
 /// A tap closer than this (CSS px) to an existing vertex does not add one.
 pub const MIN_VERTEX_GAP_PX: f64 = 4.0;
 
-/// Why a draft or its form cannot become a zone (the texts are shown to the operator).
+/// Why a draft or its form cannot become a zone (the shell words it for the operator;
+/// `Display` is the English text, for logs).
 #[derive(thiserror::Error, Clone, Debug, PartialEq)]
 pub enum DraftError {
     #[error("that point is not a valid position (not a number or outside the map)")]
@@ -46,9 +50,13 @@ pub enum DraftError {
     #[error("a zone needs at least 3 distinct points (it has {0})")]
     TooFew(usize),
     #[error("edges cross near {0}: move a point so that the outline does not cross itself")]
-    EdgesCross(String),
+    EdgesCross(Near),
+    /// The outline or the zone it makes fails the zones' checks.
     #[error("the outline is not a valid zone: {0}")]
-    Invalid(String),
+    Invalid(ZoneProblem),
+    /// The zones GeoJSON writer's text did not read back as one zone.
+    #[error("the outline is not a valid zone: the zone could not be written")]
+    NotWritten,
     #[error("the zone needs a name")]
     EmptyName,
     #[error("the name is too long (at most {MAX_NAME_CHARS} characters)")]
@@ -87,11 +95,6 @@ pub struct Draft {
 
 fn valid(p: LonLat) -> Option<LonLat> {
     LonLat::new(p.lon, p.lat).filter(|p| p.lat.abs() <= crate::projection::MAX_LAT)
-}
-
-fn near(m: Mercator) -> String {
-    let ll = to_lonlat(m);
-    format!("{:.4}, {:.4}", ll.lon, ll.lat)
 }
 
 impl Draft {
@@ -341,7 +344,7 @@ impl Draft {
             return Err(DraftError::TooFew(distinct));
         }
         if let Some(m) = self.crossing() {
-            return Err(DraftError::EdgesCross(near(m)));
+            return Err(DraftError::EdgesCross(Near::at(m)));
         }
         let ring = self.ring();
         Zone::new(
@@ -351,9 +354,12 @@ impl Draft {
             ZoneRules::defaults(ZoneKind::Other),
             &[vec![ring.clone()]],
         )
-        .map_err(|e| match e.strip_prefix("ring 0 intersects itself near ") {
-            Some(at) => DraftError::EdgesCross(at.to_string()),
-            None => DraftError::Invalid(e),
+        .map_err(|e| match e {
+            ShapeError::Polygon {
+                problem: RingProblem::IntersectsItself { ring: 0, near },
+                ..
+            } => DraftError::EdgesCross(near),
+            e => DraftError::Invalid(ZoneProblem::Shape(e)),
         })?;
         Ok(ring)
     }
@@ -365,7 +371,7 @@ impl Draft {
         let (name, rules) = form.validate()?;
         let ring = self.polygon()?;
         let zone = Zone::new(id, Some(name), form.kind, rules, &[vec![ring]])
-            .map_err(DraftError::Invalid)?;
+            .map_err(|e| DraftError::Invalid(ZoneProblem::Shape(e)))?;
         canonical(zone)
     }
 }
@@ -374,14 +380,11 @@ impl Draft {
 /// decimals, properties as read).
 pub fn canonical(zone: Zone) -> Result<Zone, DraftError> {
     let text = zones_to_geojson(std::slice::from_ref(&zone));
-    let set = parse_zones(&text).map_err(|e| DraftError::Invalid(e.to_string()))?;
-    if let Some(bad) = set.rejected.first() {
-        return Err(DraftError::Invalid(bad.message.clone()));
+    let set = parse_zones(&text).map_err(|_| DraftError::NotWritten)?;
+    if let Some(bad) = set.rejected.into_iter().next() {
+        return Err(DraftError::Invalid(bad.problem));
     }
-    set.zones
-        .into_iter()
-        .next()
-        .ok_or_else(|| DraftError::Invalid("the zone could not be written".to_string()))
+    set.zones.into_iter().next().ok_or(DraftError::NotWritten)
 }
 
 /// The name, kind and rules an operator gives a zone.

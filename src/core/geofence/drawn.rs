@@ -14,7 +14,7 @@
 //! drawn one (the zones file changed), [`combine`] renames the drawn one in the combined list
 //! the same way and reports it; the saved drawn zone keeps its id.
 
-use super::zone::{Zone, ZoneFileError, parse_zones, quote};
+use super::zone::{Zone, ZoneError, ZoneFileError, parse_zones};
 use std::collections::BTreeSet;
 
 /// Longest slug taken from a name for a new id, in characters.
@@ -74,33 +74,6 @@ pub fn new_zone_id(name: &str, taken: &dyn Fn(&str) -> bool) -> String {
     unique_id(&base, taken)
 }
 
-/// A zone of an imported file that was skipped.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RejectedZone {
-    /// Index in the file's `features` array.
-    pub index: usize,
-    pub id: Option<String>,
-    /// The feature's `name` property, if it is a non-empty string.
-    pub name: Option<String>,
-    /// Why, without the zone prefix: `ring 0 intersects itself near 1.8550, 50.9375`.
-    pub reason: String,
-    /// As for a zones file: `zone "id": reason`.
-    pub message: String,
-}
-
-impl RejectedZone {
-    /// `“name” (id): reason`, with what is known of the zone.
-    pub fn describe(&self) -> String {
-        let who = match (&self.name, &self.id) {
-            (Some(n), Some(id)) if n != id => format!("“{n}” ({id})"),
-            (Some(n), _) => format!("“{n}”"),
-            (None, Some(id)) => id.clone(),
-            (None, None) => format!("zone {}", self.index + 1),
-        };
-        format!("{who}: {}", self.reason)
-    }
-}
-
 /// What an import gives.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Import {
@@ -109,7 +82,7 @@ pub struct Import {
     /// `(id in the file, id given)` for each zone whose id was taken.
     pub renamed: Vec<(String, String)>,
     /// The zones that were skipped, and why (per zone, as for a zones file).
-    pub rejected: Vec<RejectedZone>,
+    pub rejected: Vec<ZoneError>,
 }
 
 /// Reads an imported zones file: good zones are kept (ids already in `taken` renamed),
@@ -117,24 +90,10 @@ pub struct Import {
 pub fn import(text: &str, taken: &BTreeSet<String>) -> Result<Import, ZoneFileError> {
     let set = parse_zones(text)?;
     let mut used: BTreeSet<String> = taken.clone();
-    let mut out = Import::default();
-    for r in set.rejected {
-        let label = match &r.id {
-            Some(id) => format!("zone {}: ", quote(id)),
-            None => format!("zone {}: ", r.index),
-        };
-        out.rejected.push(RejectedZone {
-            index: r.index,
-            name: r.name,
-            reason: r
-                .message
-                .strip_prefix(&label)
-                .unwrap_or(&r.message)
-                .to_string(),
-            id: r.id,
-            message: r.message,
-        });
-    }
+    let mut out = Import {
+        rejected: set.rejected,
+        ..Import::default()
+    };
     for mut z in set.zones {
         if used.contains(&z.id) {
             let id = unique_id(&z.id, &|s| used.contains(s));
@@ -196,32 +155,27 @@ pub fn combine(loaded: &[Zone], drawn: &[Zone]) -> Combined {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Restored {
     pub zones: Vec<Zone>,
-    /// One line per problem: the whole text unreadable, or a zone skipped.
-    pub problems: Vec<String>,
-    /// The text could not be read at all (keep it aside before overwriting it).
-    pub corrupt: bool,
+    /// The text could not be read at all (keep it aside before overwriting it): why.
+    pub unreadable: Option<ZoneFileError>,
+    /// The saved zones that were skipped, and why.
+    pub skipped: Vec<ZoneError>,
 }
 
-/// Reads the saved drawn zones (`None`: nothing saved). Never fails: corrupt text gives no
-/// zones and one problem; a bad zone is skipped with its reason.
+/// Reads the saved drawn zones (`None`: nothing saved). Never fails: unreadable text gives no
+/// zones and its error; a bad zone is skipped with its reason.
 pub fn restore(text: Option<&str>) -> Restored {
     let Some(text) = text else {
         return Restored::default();
     };
     match parse_zones(text) {
         Err(e) => Restored {
-            zones: Vec::new(),
-            problems: vec![format!("the saved zones cannot be read: {e}")],
-            corrupt: true,
+            unreadable: Some(e),
+            ..Restored::default()
         },
         Ok(set) => Restored {
             zones: set.zones,
-            problems: set
-                .rejected
-                .iter()
-                .map(|r| format!("saved {r} (skipped)"))
-                .collect(),
-            corrupt: false,
+            unreadable: None,
+            skipped: set.rejected,
         },
     }
 }

@@ -44,11 +44,10 @@ pub mod zone;
 pub use coverage::{CameraCoverage, CoverageGaps, Gap, sector_contains};
 pub use distance::{Nearest, Proximity, ground_distance_m};
 pub use draft::{Draft, DraftError, Handle, TapOutcome, ZoneForm, parse_dwell};
-pub use drawn::{
-    Combined, Import, Origin, RejectedZone, Restored, combine, import, new_zone_id, restore,
-};
+pub use drawn::{Combined, Import, Origin, Restored, combine, import, new_zone_id, restore};
 pub use events::{Engine, EngineConfig, Event, EventKind, EventLog, Fix, Input, Stay};
 pub use index::{Classification, ZoneIndex};
 pub use zone::{
-    Zone, ZoneError, ZoneFileError, ZoneKind, ZoneRules, ZoneSet, parse_zones, zones_to_geojson,
+    Near, RingProblem, ShapeError, Zone, ZoneError, ZoneFileError, ZoneKind, ZoneProblem,
+    ZoneRules, ZoneSet, parse_zones, quote, zones_to_geojson,
 };

@@ -16,15 +16,15 @@
 //! A bad zone (no id, duplicate id, unknown geometry type, a ring with fewer than 4 positions,
 //! not closed, self-intersecting, crossing another ring of its polygon, a hole outside its
 //! exterior, a NaN / infinite / out-of-range coordinate, a malformed rule property) is
-//! reported in [`ZoneSet::rejected`] with its index, id and a message such as
-//! `zone "port": ring 0 intersects itself near 1.8601, 50.9702` (lon, lat), and skipped; the
-//! other zones still load. Only text that is not JSON or not GeoJSON (a FeatureCollection, a
+//! reported in [`ZoneSet::rejected`] with its index, id and a [`ZoneProblem`] (structured: the
+//! shell words it; its `Display`, for logs, reads `ring 0 intersects itself near 1.8601,
+//! 50.9702`, lon, lat), and skipped; the other zones still load. Only text that is not JSON or not GeoJSON (a FeatureCollection, a
 //! Feature or a geometry) fails as a whole ([`ZoneFileError`]).
 
 use super::pip::{SegmentContact, on_boundary, ring_area, ring_parity, segment_contact};
 use crate::geojson_read::{
-    FeatureProblem, JsonKind, Located, feature_id, feature_properties, lonlat, parse_text,
-    property_texts, read_geometry, root_features,
+    FeatureProblem, JsonKind, Located, RootProblem, feature_id, feature_properties, lonlat,
+    parse_text, property_texts, read_geometry, root_features,
 };
 use crate::model::Properties;
 use crate::projection::{MAX_LAT, to_lonlat, to_mercator};
@@ -127,31 +127,29 @@ pub struct Zone {
 
 impl Zone {
     /// A validated zone from polygons in degrees WGS84 (each: exterior ring, then holes; each
-    /// ring closed). The error is the reason without the `zone "id": ` prefix.
+    /// ring closed), or the first problem found.
     pub fn new(
         id: impl Into<String>,
         name: Option<String>,
         kind: ZoneKind,
         rules: ZoneRules,
         polygons: &[Vec<Vec<LonLat>>],
-    ) -> Result<Zone, String> {
+    ) -> Result<Zone, ShapeError> {
         let id = id.into();
         if id.trim().is_empty() {
-            return Err("missing id".to_string());
+            return Err(ShapeError::MissingId);
         }
         if polygons.is_empty() {
-            return Err("empty geometry".to_string());
+            return Err(ShapeError::EmptyGeometry);
         }
         let multi = polygons.len() > 1;
         let mut out = Vec::with_capacity(polygons.len());
         let mut bounds = MercatorBounds::empty();
         for (pi, poly) in polygons.iter().enumerate() {
-            let prefix = if multi {
-                format!("polygon {pi} ")
-            } else {
-                String::new()
-            };
-            let rings = validate_polygon(poly).map_err(|e| format!("{prefix}{e}"))?;
+            let rings = validate_polygon(poly).map_err(|problem| ShapeError::Polygon {
+                polygon: multi.then_some(pi),
+                problem,
+            })?;
             for m in rings.iter().flatten() {
                 bounds.extend(*m);
             }
@@ -178,7 +176,119 @@ impl Zone {
     }
 }
 
-/// A zone that was skipped, and why.
+/// Where a problem is, in degrees WGS84; `Display`: `lon, lat` with 4 decimals (about 10 m).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Near(pub LonLat);
+
+impl Near {
+    pub(crate) fn at(m: Mercator) -> Near {
+        Near(to_lonlat(m))
+    }
+}
+
+impl fmt::Display for Near {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:.4}, {:.4}", self.0.lon, self.0.lat)
+    }
+}
+
+/// Why the rings of one polygon do not make a zone; `ring` and `other` are ring indexes in
+/// the polygon (0: the exterior), `near` where it happens. `Display` is the English text, for
+/// logs.
+#[derive(thiserror::Error, Clone, Debug, PartialEq)]
+pub enum RingProblem {
+    #[error("polygon has no rings")]
+    NoRings,
+    #[error("ring {ring} has {positions} positions (needs at least 4)")]
+    TooFewPositions { ring: usize, positions: usize },
+    #[error("ring {0} is not closed (its first and last positions differ)")]
+    NotClosed(usize),
+    #[error("ring {0} has a NaN or infinite coordinate")]
+    NotFinite(usize),
+    #[error(
+        "ring {ring} has coordinate {lon}, {lat} out of range (lon -180..180, lat -85.05..85.05)"
+    )]
+    OutOfRange { ring: usize, lon: f64, lat: f64 },
+    #[error("ring {0} has fewer than 3 distinct positions (needs at least 3 plus the closing one)")]
+    TooFewDistinct(usize),
+    #[error("ring {ring} doubles back on itself near {near}")]
+    DoublesBack { ring: usize, near: Near },
+    #[error("ring {ring} intersects itself near {near}")]
+    IntersectsItself { ring: usize, near: Near },
+    #[error("ring {ring} overlaps ring {other} near {near}")]
+    Overlaps {
+        ring: usize,
+        other: usize,
+        near: Near,
+    },
+    #[error("ring {ring} crosses ring {other} near {near}")]
+    Crosses {
+        ring: usize,
+        other: usize,
+        near: Near,
+    },
+    #[error("ring {0} has no area (all its positions are on one line)")]
+    NoArea(usize),
+    #[error("ring {ring} (a hole) lies outside ring 0 near {near}")]
+    HoleOutside { ring: usize, near: Near },
+    #[error("ring {ring} (a hole) lies inside ring {other} (another hole) near {near}")]
+    HoleInHole {
+        ring: usize,
+        other: usize,
+        near: Near,
+    },
+}
+
+/// Why [`Zone::new`] refuses a zone. `Display` is the English text, for logs.
+#[derive(thiserror::Error, Clone, Debug, PartialEq)]
+pub enum ShapeError {
+    #[error("missing id")]
+    MissingId,
+    #[error("empty geometry")]
+    EmptyGeometry,
+    /// A polygon's rings; `polygon`: its index when the zone has several.
+    #[error("{}{problem}", polygon.map(|p| format!("polygon {p} ")).unwrap_or_default())]
+    Polygon {
+        polygon: Option<usize>,
+        problem: RingProblem,
+    },
+}
+
+/// Why one zone of a zones file is skipped. `Display` is the English text, for logs.
+#[derive(thiserror::Error, Clone, Debug, PartialEq)]
+pub enum ZoneProblem {
+    /// The feature's envelope (not an object, properties not an object, geometry absent).
+    #[error("{0}")]
+    Feature(FeatureProblem),
+    /// A member of the geometry, with the polygon and ring it is in.
+    #[error("{0}")]
+    Geometry(Located),
+    #[error("missing id (give the Feature an id or an \"id\" property)")]
+    NoId,
+    /// Another zone (its index in the file) has the same id.
+    #[error("duplicate id (zone {0} has the same id)")]
+    DuplicateId(usize),
+    /// A GeoJSON geometry type that is not a polygon.
+    #[error("{0} geometry is not a zone (expects Polygon or MultiPolygon)")]
+    NotAZone(String),
+    #[error("unknown geometry type {0:?} (expects Polygon or MultiPolygon)")]
+    UnknownGeometryType(String),
+    #[error("MultiPolygon has no polygons")]
+    NoPolygons,
+    /// A rule property that must be a boolean.
+    #[error("property {name} is {found} (expected true or false)")]
+    NotABoolean { name: &'static str, found: JsonKind },
+    /// `dwell_s` is a number that is not > 0 (the number as written).
+    #[error("dwell_s is {0} (expected a number of seconds > 0)")]
+    DwellNotPositive(String),
+    #[error("dwell_s is {0} (expected a number of seconds > 0)")]
+    DwellNotANumber(JsonKind),
+    #[error("{0}")]
+    Shape(ShapeError),
+}
+
+/// A zone that was skipped, and why. `Display`, for logs: `zone "port": ring 0 is not closed
+/// …`, or `zone 3: missing id …` when there is no id.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ZoneError {
     /// Index in the source `features` array.
@@ -186,25 +296,27 @@ pub struct ZoneError {
     pub id: Option<String>,
     /// The feature's `name` property, if it is a non-empty string.
     pub name: Option<String>,
-    /// Human-readable, prefixed with the zone: `zone "port": ring 0 is not closed`, or
-    /// `zone 3: missing id` when there is no id.
-    pub message: String,
+    pub problem: ZoneProblem,
 }
 
 impl fmt::Display for ZoneError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        match &self.id {
+            Some(id) => write!(f, "zone {}: {}", quote(id), self.problem),
+            None => write!(f, "zone {}: {}", self.index, self.problem),
+        }
     }
 }
 
 /// Why a whole zones file could not be read.
 #[derive(thiserror::Error, Debug, Clone, PartialEq)]
 pub enum ZoneFileError {
+    /// serde_json's description.
     #[error("zones file is not valid JSON: {0}")]
     Json(String),
     /// Not a FeatureCollection, a Feature or a geometry (RFC 7946 §2).
     #[error("zones file is not GeoJSON: {0}")]
-    NotGeoJson(String),
+    NotGeoJson(RootProblem),
 }
 
 /// The zones read from one file.
@@ -217,35 +329,28 @@ pub struct ZoneSet {
 // ---------------------------------------------------------------------------
 // Geometry validation.
 
-/// `lon, lat` with 4 decimals (about 10 m), as in the messages.
-fn near(m: Mercator) -> String {
-    let ll = to_lonlat(m);
-    format!("{:.4}, {:.4}", ll.lon, ll.lat)
-}
-
 /// A closed ring of degrees to EPSG:3857 without repeated consecutive positions.
-fn project_ring(ring: &[LonLat], ri: usize) -> Result<Vec<Mercator>, String> {
+fn project_ring(ring: &[LonLat], ri: usize) -> Result<Vec<Mercator>, RingProblem> {
     if ring.len() < 4 {
-        return Err(format!(
-            "ring {ri} has {} positions (needs at least 4)",
-            ring.len()
-        ));
+        return Err(RingProblem::TooFewPositions {
+            ring: ri,
+            positions: ring.len(),
+        });
     }
     if ring.first() != ring.last() {
-        return Err(format!(
-            "ring {ri} is not closed (its first and last positions differ)"
-        ));
+        return Err(RingProblem::NotClosed(ri));
     }
     let mut out: Vec<Mercator> = Vec::with_capacity(ring.len());
     for p in ring {
         if !(p.lon.is_finite() && p.lat.is_finite()) {
-            return Err(format!("ring {ri} has a NaN or infinite coordinate"));
+            return Err(RingProblem::NotFinite(ri));
         }
         if !(-180.0..=180.0).contains(&p.lon) || !(-MAX_LAT..=MAX_LAT).contains(&p.lat) {
-            return Err(format!(
-                "ring {ri} has coordinate {}, {} out of range (lon -180..180, lat -85.05..85.05)",
-                p.lon, p.lat
-            ));
+            return Err(RingProblem::OutOfRange {
+                ring: ri,
+                lon: p.lon,
+                lat: p.lat,
+            });
         }
         let m = to_mercator(*p);
         if out.last() != Some(&m) {
@@ -254,9 +359,7 @@ fn project_ring(ring: &[LonLat], ri: usize) -> Result<Vec<Mercator>, String> {
     }
     // out is closed (first == last) and free of consecutive duplicates.
     if out.len() < 4 {
-        return Err(format!(
-            "ring {ri} has fewer than 3 distinct positions (needs at least 3 plus the closing one)"
-        ));
+        return Err(RingProblem::TooFewDistinct(ri));
     }
     Ok(out)
 }
@@ -264,9 +367,9 @@ fn project_ring(ring: &[LonLat], ri: usize) -> Result<Vec<Mercator>, String> {
 type EdgeBox = GeomWithData<Rectangle<[f64; 2]>, (usize, usize)>;
 
 /// Closed polygon rings (degrees) to validated EPSG:3857 rings; the error names the ring.
-fn validate_polygon(rings: &[Vec<LonLat>]) -> Result<Rings, String> {
+fn validate_polygon(rings: &[Vec<LonLat>]) -> Result<Rings, RingProblem> {
     if rings.is_empty() {
-        return Err("polygon has no rings".to_string());
+        return Err(RingProblem::NoRings);
     }
     let rings: Rings = rings
         .iter()
@@ -311,17 +414,23 @@ fn validate_polygon(rings: &[Vec<LonLat>]) -> Result<Rings, String> {
                     SegmentContact::None => {}
                     SegmentContact::Point(_) if adjacent => {}
                     SegmentContact::Overlap(m) if adjacent => {
-                        return Err(format!("ring {ri} doubles back on itself near {}", near(m)));
+                        let near = Near::at(m);
+                        return Err(RingProblem::DoublesBack { ring: ri, near });
                     }
                     SegmentContact::Point(m) | SegmentContact::Overlap(m) => {
-                        return Err(format!("ring {ri} intersects itself near {}", near(m)));
+                        let near = Near::at(m);
+                        return Err(RingProblem::IntersectsItself { ring: ri, near });
                     }
                 }
             } else {
                 match contact {
                     SegmentContact::None => {}
                     SegmentContact::Overlap(m) => {
-                        return Err(format!("ring {rj} overlaps ring {ri} near {}", near(m)));
+                        return Err(RingProblem::Overlaps {
+                            ring: rj,
+                            other: ri,
+                            near: Near::at(m),
+                        });
                     }
                     SegmentContact::Point(m) => {
                         // Touching at one point (a vertex on the other ring) is allowed;
@@ -332,7 +441,11 @@ fn validate_polygon(rings: &[Vec<LonLat>]) -> Result<Rings, String> {
                             || super::pip::orient(s, t, p) == 0.0
                             || super::pip::orient(s, t, q) == 0.0;
                         if !touch {
-                            return Err(format!("ring {rj} crosses ring {ri} near {}", near(m)));
+                            return Err(RingProblem::Crosses {
+                                ring: rj,
+                                other: ri,
+                                near: Near::at(m),
+                            });
                         }
                     }
                 }
@@ -343,9 +456,7 @@ fn validate_polygon(rings: &[Vec<LonLat>]) -> Result<Rings, String> {
     // A simple ring with no area: all its positions on one line.
     for (ri, r) in rings.iter().enumerate() {
         if ring_area(r) <= 1e-6 {
-            return Err(format!(
-                "ring {ri} has no area (all its positions are on one line)"
-            ));
+            return Err(RingProblem::NoArea(ri));
         }
     }
 
@@ -359,10 +470,10 @@ fn validate_polygon(rings: &[Vec<LonLat>]) -> Result<Rings, String> {
             if let Some(v) = probe(hole, shell)
                 && !ring_parity(v, shell)
             {
-                return Err(format!(
-                    "ring {hi} (a hole) lies outside ring 0 near {}",
-                    near(v)
-                ));
+                return Err(RingProblem::HoleOutside {
+                    ring: hi,
+                    near: Near::at(v),
+                });
             }
             for (hj, other) in rings.iter().enumerate().skip(1) {
                 if hj == hi {
@@ -371,10 +482,11 @@ fn validate_polygon(rings: &[Vec<LonLat>]) -> Result<Rings, String> {
                 if let Some(v) = probe(hole, other)
                     && ring_parity(v, other)
                 {
-                    return Err(format!(
-                        "ring {hi} (a hole) lies inside ring {hj} (another hole) near {}",
-                        near(v)
-                    ));
+                    return Err(RingProblem::HoleInHole {
+                        ring: hi,
+                        other: hj,
+                        near: Near::at(v),
+                    });
                 }
             }
         }
@@ -389,38 +501,54 @@ fn validate_polygon(rings: &[Vec<LonLat>]) -> Result<Rings, String> {
 // the messages match; a latitude beyond the Web Mercator limit is rejected by the ring checks
 // above.
 
-/// A geometry problem as zones word it: `polygon 1 ring 0: coordinate is NaN or infinite`.
-fn located_text(l: Located) -> String {
-    let polygon = l.polygon.map(|pi| format!("polygon {pi} "));
-    let ring = l.ring.map(|ri| format!("ring {ri}: "));
-    format!(
-        "{}{}{}",
-        polygon.unwrap_or_default(),
-        ring.unwrap_or_default(),
-        l.problem
-    )
+/// Polygon `pi` of a MultiPolygon: its index on a problem of its rings.
+fn in_polygon(pi: usize, e: ZoneProblem) -> ZoneProblem {
+    match e {
+        ZoneProblem::Geometry(l) => ZoneProblem::Geometry(Located {
+            polygon: Some(pi),
+            ..l
+        }),
+        ZoneProblem::Shape(ShapeError::Polygon { problem, .. }) => {
+            ZoneProblem::Shape(ShapeError::Polygon {
+                polygon: Some(pi),
+                problem,
+            })
+        }
+        other => other,
+    }
 }
 
-fn polygon_coords(rings: &[Vec<Position>]) -> Result<Vec<Vec<LonLat>>, String> {
+fn polygon_coords(rings: &[Vec<Position>]) -> Result<Vec<Vec<LonLat>>, ZoneProblem> {
     if rings.is_empty() {
-        return Err("polygon has no rings".to_string());
+        return Err(ZoneProblem::Shape(ShapeError::Polygon {
+            polygon: None,
+            problem: RingProblem::NoRings,
+        }));
     }
     rings
         .iter()
         .enumerate()
         .map(|(ri, r)| {
             r.iter()
-                .map(|p| lonlat(p).map_err(|e| format!("ring {ri}: {e}")))
+                .map(|p| {
+                    lonlat(p).map_err(|problem| {
+                        ZoneProblem::Geometry(Located {
+                            polygon: None,
+                            ring: Some(ri),
+                            problem,
+                        })
+                    })
+                })
                 .collect()
         })
         .collect()
 }
 
 /// The zone's polygons in degrees: its geometry must be a Polygon or a MultiPolygon.
-fn zone_polygons(f: &J) -> Result<Vec<Vec<Vec<LonLat>>>, String> {
+fn zone_polygons(f: &J) -> Result<Vec<Vec<Vec<LonLat>>>, ZoneProblem> {
     let g = match f.get("geometry") {
-        None => return Err(FeatureProblem::GeometryMissing.to_string()),
-        Some(J::Null) => return Err(FeatureProblem::GeometryNull.to_string()),
+        None => return Err(ZoneProblem::Feature(FeatureProblem::GeometryMissing)),
+        Some(J::Null) => return Err(ZoneProblem::Feature(FeatureProblem::GeometryNull)),
         Some(g) => g,
     };
     match g.get("type") {
@@ -435,51 +563,46 @@ fn zone_polygons(f: &J) -> Result<Vec<Vec<Vec<LonLat>>>, String> {
             ]
             .contains(&t.as_str()) =>
         {
-            return Err(format!(
-                "{t} geometry is not a zone (expects Polygon or MultiPolygon)"
-            ));
+            return Err(ZoneProblem::NotAZone(t.clone()));
         }
-        Some(J::String(t)) => {
-            return Err(format!(
-                "unknown geometry type {t:?} (expects Polygon or MultiPolygon)"
-            ));
-        }
+        Some(J::String(t)) => return Err(ZoneProblem::UnknownGeometryType(t.clone())),
         _ => {}
     }
-    match read_geometry(g).map_err(located_text)?.value {
+    match read_geometry(g).map_err(ZoneProblem::Geometry)?.value {
         GeometryValue::Polygon { coordinates } => Ok(vec![polygon_coords(&coordinates)?]),
         GeometryValue::MultiPolygon { coordinates } => {
             if coordinates.is_empty() {
-                return Err("MultiPolygon has no polygons".to_string());
+                return Err(ZoneProblem::NoPolygons);
             }
             coordinates
                 .iter()
                 .enumerate()
-                .map(|(pi, p)| polygon_coords(p).map_err(|e| format!("polygon {pi} {e}")))
+                .map(|(pi, p)| polygon_coords(p).map_err(|e| in_polygon(pi, e)))
                 .collect()
         }
-        other => Err(format!(
-            "{} geometry is not a zone (expects Polygon or MultiPolygon)",
-            other.type_name()
-        )),
+        other => Err(ZoneProblem::NotAZone(other.type_name().to_string())),
     }
 }
 
-fn flag(props: Option<&Map<String, J>>, name: &str, default: bool) -> Result<bool, String> {
+fn flag(
+    props: Option<&Map<String, J>>,
+    name: &'static str,
+    default: bool,
+) -> Result<bool, ZoneProblem> {
     match props.and_then(|p| p.get(name)) {
         None | Some(J::Null) => Ok(default),
         Some(J::Bool(b)) => Ok(*b),
-        Some(other) => Err(format!(
-            "property {name} is {} (expected true or false)",
-            JsonKind::of(other)
-        )),
+        Some(other) => Err(ZoneProblem::NotABoolean {
+            name,
+            found: JsonKind::of(other),
+        }),
     }
 }
 
-fn zone_feature(f: &J, id: Option<String>) -> Result<Zone, String> {
-    let props = feature_properties(f).map_err(|p| p.to_string())?;
+fn zone_feature(f: &J, id: Option<String>) -> Result<Zone, ZoneProblem> {
+    let props = feature_properties(f).map_err(ZoneProblem::Feature)?;
     let Some(id) = id else {
-        return Err("missing id (give the Feature an id or an \"id\" property)".to_string());
+        return Err(ZoneProblem::NoId);
     };
     let text = |name: &str| match props.and_then(|p| p.get(name)) {
         Some(J::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
@@ -491,14 +614,9 @@ fn zone_feature(f: &J, id: Option<String>) -> Result<Zone, String> {
         None | Some(J::Null) => None,
         Some(J::Number(n)) => match n.as_f64() {
             Some(s) if s.is_finite() && s > 0.0 => Some(s),
-            _ => return Err(format!("dwell_s is {n} (expected a number of seconds > 0)")),
+            _ => return Err(ZoneProblem::DwellNotPositive(n.to_string())),
         },
-        Some(other) => {
-            return Err(format!(
-                "dwell_s is {} (expected a number of seconds > 0)",
-                JsonKind::of(other)
-            ));
-        }
+        Some(other) => return Err(ZoneProblem::DwellNotANumber(JsonKind::of(other))),
     };
     let rules = ZoneRules {
         alert_on_enter: flag(props, "alert_on_enter", defaults.alert_on_enter)?,
@@ -507,7 +625,7 @@ fn zone_feature(f: &J, id: Option<String>) -> Result<Zone, String> {
         critical: flag(props, "critical", defaults.critical)?,
     };
     let polys = zone_polygons(f)?;
-    let mut zone = Zone::new(id, text("name"), kind, rules, &polys)?;
+    let mut zone = Zone::new(id, text("name"), kind, rules, &polys).map_err(ZoneProblem::Shape)?;
     zone.properties = property_texts(props);
     Ok(zone)
 }
@@ -531,12 +649,8 @@ pub fn parse_zones(text: &str) -> Result<ZoneSet, ZoneFileError> {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (index, f) in features.iter().enumerate() {
         let id = feature_id(f, true);
-        let label = match &id {
-            Some(id) => format!("zone {}", quote(id)),
-            None => format!("zone {index}"),
-        };
         let result = match id.as_ref().and_then(|i| seen.get(i)) {
-            Some(first) => Err(format!("duplicate id (zone {first} has the same id)")),
+            Some(first) => Err(ZoneProblem::DuplicateId(*first)),
             None => zone_feature(f, id.clone()),
         };
         match result {
@@ -544,11 +658,11 @@ pub fn parse_zones(text: &str) -> Result<ZoneSet, ZoneFileError> {
                 seen.insert(z.id.clone(), index);
                 set.zones.push(z);
             }
-            Err(reason) => set.rejected.push(ZoneError {
+            Err(problem) => set.rejected.push(ZoneError {
                 index,
                 id,
                 name: feature_name(f),
-                message: format!("{label}: {reason}"),
+                problem,
             }),
         }
     }
@@ -556,7 +670,7 @@ pub fn parse_zones(text: &str) -> Result<ZoneSet, ZoneFileError> {
 }
 
 /// A JSON-quoted string (for ids in messages and exports).
-pub(crate) fn quote(s: &str) -> String {
+pub fn quote(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
 }
 

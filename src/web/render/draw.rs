@@ -425,7 +425,9 @@ pub fn prepare_ports(pen: &mut Pen, data: &LayerData) -> PortMarks {
         };
         for s in &f.shapes {
             if let Shape::Point(m) = s {
-                marks.icons.push((kind, project_point((*m).into(), pen.view)));
+                marks
+                    .icons
+                    .push((kind, project_point((*m).into(), pen.view)));
             }
         }
     }

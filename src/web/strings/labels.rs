@@ -7,6 +7,7 @@ use crate::core::feed::{Request, ResyncCause};
 use crate::core::geofence::{EventKind, ZoneKind};
 use crate::core::incident::{IncidentKind, SortOrder, Status, StatusFilter, TimeWindow};
 use crate::core::model::{FenceKind, LayerId, PortKind};
+use crate::env::City;
 
 /// A layer's title in the layer panel and its banners: "Basemap", …, "Ports & terminals".
 pub fn layer(lang: Lang, id: LayerId) -> &'static str {
@@ -229,4 +230,13 @@ pub fn month(lang: Lang, month: u8) -> &'static str {
         .and_then(|m| names.get(m))
         .copied()
         .unwrap_or("?")
+}
+
+/// A city of the video wall's clocks.
+pub fn city(lang: Lang, city: City) -> &'static str {
+    match (lang, city) {
+        (Lang::En, City::London) => "London",
+        (Lang::Fr, City::London) => "Londres",
+        (_, City::Paris) => "Paris",
+    }
 }

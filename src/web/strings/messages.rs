@@ -7,8 +7,9 @@
 //! texts are the ones the UI has always shown (end-to-end tests read them).
 
 use super::labels;
+use super::problems::{self, json_kind};
 use super::table::Lang;
-use crate::core::config::{ConfigError, ConfigProblem, JsonKind};
+use crate::core::config::{ConfigError, ConfigProblem};
 use crate::core::display::UnknownMode;
 use crate::core::feed::{FeedStatus, Problem, ResyncCause, Transport};
 use crate::core::geofence::ZoneKind;
@@ -88,8 +89,18 @@ pub fn load_error(lang: Lang, e: &LoadError) -> String {
         (Lang::Fr, LoadError::Config { url, error }) => {
             format!("{url} : {}", config_error(lang, error))
         }
-        (Lang::En, LoadError::Data { url, reason }) => format!("{url}: {reason}"),
-        (Lang::Fr, LoadError::Data { url, reason }) => format!("{url} : {reason}"),
+        (Lang::En, LoadError::Layer { url, error }) => {
+            format!("{url}: {}", problems::ingest_error(lang, error))
+        }
+        (Lang::Fr, LoadError::Layer { url, error }) => {
+            format!("{url} : {}", problems::ingest_error(lang, error))
+        }
+        (Lang::En, LoadError::Zones { url, error }) => {
+            format!("{url}: {}", problems::zone_file_error(lang, error))
+        }
+        (Lang::Fr, LoadError::Zones { url, error }) => {
+            format!("{url} : {}", problems::zone_file_error(lang, error))
+        }
     }
 }
 
@@ -109,20 +120,6 @@ pub fn config_error(lang: Lang, e: &ConfigError) -> String {
                 config_problem(lang, problem)
             )
         }
-    }
-}
-
-fn json_kind(lang: Lang, k: JsonKind) -> &'static str {
-    match lang {
-        Lang::En => k.article(),
-        Lang::Fr => match k {
-            JsonKind::Null => "null",
-            JsonKind::Boolean => "un booléen",
-            JsonKind::Number => "un nombre",
-            JsonKind::String => "une chaîne",
-            JsonKind::Array => "un tableau",
-            JsonKind::Object => "un objet",
-        },
     }
 }
 
@@ -474,7 +471,10 @@ pub fn draft_error(lang: Lang, e: &DraftError) -> String {
             E::EdgesCross(at) => {
                 format!("Edges cross near {at}: move a point so that the outline does not cross itself")
             }
-            E::Invalid(why) => format!("The outline is not a valid zone: {why}"),
+            E::Invalid(why) => {
+                format!("The outline is not a valid zone: {}", problems::zone_problem(lang, why))
+            }
+            E::NotWritten => "The outline is not a valid zone: the zone could not be written".to_string(),
             E::EmptyName => "The zone needs a name".to_string(),
             E::NameTooLong => format!("The name is too long (at most {MAX_NAME_CHARS} characters)"),
             E::BadDwell(v) => format!(
@@ -493,7 +493,10 @@ pub fn draft_error(lang: Lang, e: &DraftError) -> String {
             E::EdgesCross(at) => format!(
                 "Des côtés se croisent près de {at} : déplacez un point pour que le tracé ne se croise pas"
             ),
-            E::Invalid(why) => format!("Le tracé n’est pas une zone valide : {why}"),
+            E::Invalid(why) => {
+                format!("Le tracé n’est pas une zone valide : {}", problems::zone_problem(lang, why))
+            }
+            E::NotWritten => "Le tracé n’est pas une zone valide : la zone n’a pas pu être écrite".to_string(),
             E::EmptyName => "La zone doit avoir un nom".to_string(),
             E::NameTooLong => format!("Le nom est trop long (au plus {MAX_NAME_CHARS} caractères)"),
             E::BadDwell(v) => format!(
@@ -671,14 +674,6 @@ pub fn import_renamed(lang: Lang, from: &str, to: &str) -> String {
     match lang {
         Lang::En => format!("“{from}” was already taken: imported as “{to}”."),
         Lang::Fr => format!("« {from} » était déjà pris : importé sous « {to} »."),
-    }
-}
-
-/// An imported zone that was skipped, with the reader's reason.
-pub fn import_skipped(lang: Lang, reason: &str) -> String {
-    match lang {
-        Lang::En => format!("Skipped {reason}"),
-        Lang::Fr => format!("Ignorée : {reason}"),
     }
 }
 

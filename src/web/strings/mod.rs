@@ -5,8 +5,9 @@
 //! never words a sentence for the operator; its `thiserror` `Display` texts exist for logs and
 //! the `Error` trait only. Every text the UI shows comes from here: fixed texts are keys of
 //! [`T`] (English and French side by side in one `table!` line), texts with values are
-//! functions of [`Lang`] in [`labels`] (names of the core's enums) and [`messages`] (sentences
-//! and errors rendered from the core's structured variants), each one `match` on the language.
+//! functions of [`Lang`] in [`labels`] (names of the core's enums), [`messages`] (sentences
+//! and errors rendered from the core's structured variants) and [`problems`] (why data was
+//! refused: GeoJSON features, zones, zone files, storage), each one `match` on the language.
 //! A panel holds no English literal of its own (test ids, CSS classes and wire keys are not
 //! text). ARCHITECTURE.md states the same rule.
 //!
@@ -31,6 +32,7 @@
 
 pub mod labels;
 pub mod messages;
+pub mod problems;
 pub mod table;
 
 pub use table::{Lang, T};
