@@ -130,6 +130,19 @@ pub fn js_error_text(e: &JsValue) -> String {
         .unwrap_or_else(|| "unknown error".to_string())
 }
 
+/// Why the map's canvas cannot be drawn on (`strings::problems::canvas_error` words it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CanvasError {
+    /// `getContext("2d")` threw.
+    Refused,
+    /// The browser has no 2D canvas context.
+    NoContext,
+    /// `getContext("2d")` returned something else.
+    WrongType,
+    /// No canvas element could be created for an offscreen bitmap.
+    NoOffscreen,
+}
+
 /// Why the browser's local storage could not be used (`strings::messages::storage_error`
 /// words it); `String`s are the browser's description ([`js_error_text`]).
 #[derive(Clone, Debug, PartialEq)]

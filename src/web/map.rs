@@ -245,7 +245,10 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
                 });
                 match Renderer::new(canvas.clone(), on_tile_load) {
                     Ok(r) => rt.borrow_mut().renderer = Some(r),
-                    Err(e) => crate::panic::show_fatal(&format!("Cannot draw the map: {e}")),
+                    Err(e) => crate::panic::show_fatal(&crate::strings::problems::canvas_error(
+                        state.lang.get_untracked(),
+                        e,
+                    )),
                 }
                 let _ = canvas.focus();
             }

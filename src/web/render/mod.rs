@@ -32,6 +32,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use crate::core::viewport::Viewport;
+use crate::env::CanvasError;
 use crate::state::{FrameKind, FrameStat};
 use incidents::{IncidentDrawStat, IncidentInput, IncidentOverlays};
 use layer::{LayerContext, LayerKey, MapLayer, Stage, StageCache};
@@ -48,22 +49,22 @@ struct Surface {
 }
 
 impl Surface {
-    fn wrap(canvas: HtmlCanvasElement) -> Result<Surface, String> {
+    fn wrap(canvas: HtmlCanvasElement) -> Result<Surface, CanvasError> {
         let ctx = canvas
             .get_context("2d")
-            .map_err(|_| "the browser refused a 2D canvas context".to_string())?
-            .ok_or("the browser has no 2D canvas context")?
+            .map_err(|_| CanvasError::Refused)?
+            .ok_or(CanvasError::NoContext)?
             .dyn_into::<CanvasRenderingContext2d>()
-            .map_err(|_| "unexpected canvas context type".to_string())?;
+            .map_err(|_| CanvasError::WrongType)?;
         Ok(Surface { canvas, ctx })
     }
 
-    fn offscreen() -> Result<Surface, String> {
+    fn offscreen() -> Result<Surface, CanvasError> {
         let canvas = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.create_element("canvas").ok())
             .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
-            .ok_or("could not create an offscreen canvas")?;
+            .ok_or(CanvasError::NoOffscreen)?;
         Surface::wrap(canvas)
     }
 
@@ -100,7 +101,10 @@ pub struct Renderer {
 
 impl Renderer {
     /// `on_tile_load` is called when a raster tile arrives (to schedule a frame).
-    pub fn new(canvas: HtmlCanvasElement, on_tile_load: Rc<dyn Fn()>) -> Result<Renderer, String> {
+    pub fn new(
+        canvas: HtmlCanvasElement,
+        on_tile_load: Rc<dyn Fn()>,
+    ) -> Result<Renderer, CanvasError> {
         let layers = registry::registry(Some(&canvas), on_tile_load);
         Ok(Renderer {
             stages: layers.iter().map(|l| l.stage()).collect(),

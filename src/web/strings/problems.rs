@@ -12,7 +12,7 @@ use crate::core::geofence::{RingProblem, ShapeError, ZoneError, ZoneFileError, Z
 use crate::core::geojson_read::{FeatureProblem, Found, JsonKind, Located, Member, or_list};
 use crate::core::ingest::{IngestError, RootProblem};
 use crate::core::model::SkippedFeature;
-use crate::env::{DownloadError, DownloadStep, StorageError};
+use crate::env::{CanvasError, DownloadError, DownloadStep, StorageError};
 
 /// "an array" / "un tableau".
 pub(super) fn json_kind(lang: Lang, k: JsonKind) -> &'static str {
@@ -544,6 +544,31 @@ pub fn download_error(lang: Lang, e: &DownloadError) -> String {
                 D::Link => "pas de lien",
             };
             format!("impossible d’exporter {file} : {step}")
+        }
+    }
+}
+
+/// The map cannot be drawn: the browser's canvas refused.
+pub fn canvas_error(lang: Lang, e: CanvasError) -> String {
+    use CanvasError as C;
+    match lang {
+        Lang::En => {
+            let why = match e {
+                C::Refused => "the browser refused a 2D canvas context",
+                C::NoContext => "the browser has no 2D canvas context",
+                C::WrongType => "unexpected canvas context type",
+                C::NoOffscreen => "could not create an offscreen canvas",
+            };
+            format!("Cannot draw the map: {why}")
+        }
+        Lang::Fr => {
+            let why = match e {
+                C::Refused => "le navigateur a refusé un contexte de canevas 2D",
+                C::NoContext => "le navigateur n’a pas de contexte de canevas 2D",
+                C::WrongType => "type de contexte de canevas inattendu",
+                C::NoOffscreen => "impossible de créer un canevas hors écran",
+            };
+            format!("Impossible de dessiner la carte : {why}")
         }
     }
 }
