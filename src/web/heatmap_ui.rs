@@ -48,153 +48,211 @@ pub fn per_km2_text(v: f64) -> String {
     }
 }
 
-/// On/off, bandwidth, window, scale, weighting, the legend and the history's state.
+/// One change in the heatmap section, from the control's `name` and its value or checked state.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    On(bool),
+    Bandwidth(Result<Bandwidth, String>),
+    Window(HeatWindow),
+    Scale(ScaleMode),
+    Weighting(Weighting),
+}
+
+impl Change {
+    /// The change a control of the section reports (`None`: not one of its controls). A
+    /// bandwidth that is not a number in range is `Err` with the text typed.
+    pub fn of(name: &str, value: &str, checked: bool) -> Option<Change> {
+        Some(match name {
+            "heat-on" => Change::On(checked),
+            "heat-bandwidth" => Change::Bandwidth(
+                value
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(|v| Bandwidth::new(v).ok())
+                    .ok_or_else(|| value.to_string()),
+            ),
+            "heat-window" => Change::Window(
+                HeatWindow::PRESETS
+                    .iter()
+                    .find(|(k, _)| *k == value)
+                    .map(|(_, w)| *w)?,
+            ),
+            "heat-scale" => Change::Scale(if value == "relative" {
+                ScaleMode::Relative
+            } else {
+                ScaleMode::Fixed
+            }),
+            "heat-weighting" => Change::Weighting(if checked {
+                Weighting::Severity
+            } else {
+                Weighting::Count
+            }),
+            _ => return None,
+        })
+    }
+}
+
+/// A property of the event's target element (`value`, `checked`).
+fn target_prop(ev: &leptos::ev::Event, prop: &str) -> Option<wasm_bindgen::JsValue> {
+    js_sys::Reflect::get(&ev.target()?.into(), &prop.into()).ok()
+}
+
+/// On/off, bandwidth, window, scale, weighting, the legend and the history's state. One change
+/// listener serves every control (by `name`); the controls are rebuilt when the settings
+/// change, the legend when the layer draws.
 #[component]
 pub fn HeatmapPanel() -> impl IntoView {
     let state = use_app();
     let lang = state.lang.get_untracked();
     let settings = state.heatmap;
-    let on = move || settings.with(|h| h.enabled);
     let (refused, set_refused) = signal(None::<String>);
-    let on_bandwidth = move |ev: leptos::ev::Event| {
-        let typed = event_target_value(&ev);
-        match typed.trim().parse::<f64>().ok().map(Bandwidth::new) {
-            Some(Ok(b)) => {
-                set_refused.set(None);
-                settings.update(|h| h.bandwidth = b);
+    let on_change = move |ev: leptos::ev::Event| {
+        let name = target_prop(&ev, "name").and_then(|v| v.as_string());
+        let value = target_prop(&ev, "value").and_then(|v| v.as_string());
+        let checked = target_prop(&ev, "checked").and_then(|v| v.as_bool());
+        let change = Change::of(
+            name.as_deref().unwrap_or_default(),
+            value.as_deref().unwrap_or_default(),
+            checked.unwrap_or(false),
+        );
+        if !matches!(change, Some(Change::Bandwidth(Err(_)))) {
+            set_refused.set(None);
+        }
+        match change {
+            Some(Change::On(on)) => state.show_heatmap(on),
+            Some(Change::Bandwidth(Ok(b))) => settings.update(|h| h.bandwidth = b),
+            Some(Change::Bandwidth(Err(typed))) => {
+                set_refused.set(Some(words::bandwidth_refused(
+                    state.lang.get_untracked(),
+                    &typed,
+                )));
             }
-            _ => set_refused.set(Some(words::bandwidth_refused(
-                state.lang.get_untracked(),
-                &typed,
-            ))),
+            Some(Change::Window(w)) => settings.update(|h| h.window = w),
+            Some(Change::Scale(s)) => settings.update(|h| h.scale = s),
+            Some(Change::Weighting(w)) => settings.update(|h| h.weighting = w),
+            None => {}
         }
     };
-    let windows = move || {
-        HeatWindow::PRESETS
+    let options = |items: Vec<(&'static str, String)>, current: &str| {
+        items
+            .into_iter()
+            .map(
+                |(key, text)| view! { <option value=key selected={key == current}>{text}</option> },
+            )
+            .collect::<Vec<_>>()
+    };
+    let controls = move || {
+        let h = settings.get();
+        let windows = HeatWindow::PRESETS
             .iter()
-            .map(|(key, w)| {
-                let w = *w;
-                view! {
-                    <option value=*key selected=move || settings.with(|h| h.window == w)>
-                        {words::window(lang, w)}
-                    </option>
-                }
-            })
-            .collect_view()
-    };
-    let on_window = move |ev: leptos::ev::Event| {
-        let key = event_target_value(&ev);
-        if let Some((_, w)) = HeatWindow::PRESETS.iter().find(|(k, _)| *k == key) {
-            settings.update(|h| h.window = *w);
-        }
-    };
-    let on_scale = move |ev: leptos::ev::Event| {
-        let scale = if event_target_value(&ev) == "relative" {
-            ScaleMode::Relative
-        } else {
-            ScaleMode::Fixed
+            .map(|(k, w)| (*k, words::window(lang, *w)))
+            .collect();
+        let scales = vec![
+            ("fixed", T::HeatScaleFixed.get(lang).to_string()),
+            ("relative", T::HeatScaleRelative.get(lang).to_string()),
+        ];
+        let scale = match h.scale {
+            ScaleMode::Fixed => "fixed",
+            ScaleMode::Relative => "relative",
         };
-        settings.update(|h| h.scale = scale);
+        view! {
+            <div class="layer-row" data-testid="layer-row-heatmap">
+                <label title=T::HeatmapTitle.get(lang)>
+                    <input type="checkbox" name="heat-on" data-testid="heatmap-toggle" prop:checked=h.enabled />
+                    <span class="layer-name">{T::Heatmap.get(lang)}</span>
+                </label>
+            </div>
+            <div class="heatmap-controls" hidden=!h.enabled>
+                <label class="heat-field">
+                    <span>{T::HeatBandwidth.get(lang)}</span>
+                    <input
+                        type="number"
+                        name="heat-bandwidth"
+                        data-testid="heatmap-bandwidth"
+                        min=Bandwidth::MIN_M
+                        max=Bandwidth::MAX_M
+                        step="50"
+                        value=h.bandwidth.metres()
+                    />
+                </label>
+                <label class="heat-field">
+                    <span>{T::HeatWindow.get(lang)}</span>
+                    <select name="heat-window" data-testid="heatmap-window">{options(windows, h.window.key())}</select>
+                </label>
+                <label class="heat-field">
+                    <span>{T::HeatScale.get(lang)}</span>
+                    <select name="heat-scale" data-testid="heatmap-scale">{options(scales, scale)}</select>
+                </label>
+                <label class="heat-check">
+                    <input
+                        type="checkbox"
+                        name="heat-weighting"
+                        data-testid="heatmap-weighting"
+                        prop:checked=h.weighting == Weighting::Severity
+                    />
+                    <span>{T::HeatWeighting.get(lang)}</span>
+                </label>
+            </div>
+        }
     };
     let shown = state.heatmap_shown;
-    let top = move || shown.get().and_then(|s| s.top_per_km2);
     let history = state.history;
-    let history_line = move || {
-        let lang = state.lang.get();
-        let reports = history.counts.with(|c| c.reports);
-        match history.status.get() {
+    let gradient = ramp_gradient();
+    let legend = move || {
+        let s = shown.get();
+        let top = s.and_then(|s| s.top_per_km2);
+        let peak = s.map_or(0.0, |s| s.peak_per_km2);
+        let bandwidth = s.map_or_else(
+            || settings.with(|h| h.bandwidth.metres()),
+            |s| s.bandwidth_m,
+        );
+        let line = match history.status.get() {
             HistoryStatus::Idle => None,
-            HistoryStatus::Loading => Some(("loading", words::history_loading(lang, reports))),
-            HistoryStatus::Loaded => Some(("loaded", words::history_loaded(lang, reports))),
+            HistoryStatus::Loading => Some((
+                "loading",
+                words::history_loading(lang, history.counts.with(|c| c.reports)),
+            )),
+            HistoryStatus::Loaded => Some((
+                "loaded",
+                words::history_loaded(lang, history.counts.with(|c| c.reports)),
+            )),
             HistoryStatus::Absent => Some(("absent", words::no_history(lang).to_string())),
-            HistoryStatus::Failed(p) => Some(("failed", words::history_failed(lang, &p, reports))),
+            HistoryStatus::Failed(p) => Some((
+                "failed",
+                words::history_failed(lang, &p, history.counts.with(|c| c.reports)),
+            )),
+        };
+        view! {
+            <div
+                class="heatmap-legend"
+                data-testid="heatmap-legend"
+                data-peak-per-km2=s.map(|s| s.peak_per_km2.to_string())
+                data-top-per-km2=top.map(|t| t.to_string())
+                data-bandwidth-m=bandwidth.to_string()
+                data-reports=s.map(|s| s.reports.to_string())
+            >
+                <div class="heat-ramp" style:background=gradient.clone()></div>
+                <div class="heat-ticks">
+                    <span>"0"</span>
+                    <span>{per_km2_text(top.unwrap_or(0.0) / 2.0)}</span>
+                    <span>{per_km2_text(top.unwrap_or(0.0))}</span>
+                </div>
+                <div class="heat-units">
+                    {T::HeatUnits.get(lang)} " · " {words::peak(lang, &per_km2_text(peak))}
+                </div>
+            </div>
+            {line.map(|(key, text)| view! {
+                <p class="heat-history" data-testid="heatmap-history" data-state=key>{text}</p>
+            })}
         }
     };
-    let gradient = ramp_gradient();
+    let on = move || settings.with(|h| h.enabled);
     view! {
-        <section class="heatmap-panel" data-testid="heatmap-panel" aria-label=T::Heatmap.get(lang)>
-            <div class="layer-row" data-testid="layer-row-heatmap">
-            <label title=T::HeatmapTitle.get(lang)>
-                <input
-                    type="checkbox"
-                    data-testid="heatmap-toggle"
-                    prop:checked=on
-                    on:change=move |ev| state.show_heatmap(event_target_checked(&ev))
-                />
-                <span class="layer-name">{T::Heatmap.get(lang)}</span>
-            </label>
-            </div>
-            <Show when=on>
-                <div class="heatmap-controls">
-                    <label class="heat-field">
-                        <span>{T::HeatBandwidth.get(lang)}</span>
-                        <input
-                            type="number"
-                            data-testid="heatmap-bandwidth"
-                            min=Bandwidth::MIN_M
-                            max=Bandwidth::MAX_M
-                            step="50"
-                            prop:value=move || settings.with(|h| h.bandwidth.metres().to_string())
-                            on:change=on_bandwidth
-                        />
-                    </label>
-                    {move || refused.get().map(|r| view! {
-                        <p class="heat-refused" role="alert" data-testid="heatmap-bandwidth-error">{r}</p>
-                    })}
-                    <label class="heat-field">
-                        <span>{T::HeatWindow.get(lang)}</span>
-                        <select data-testid="heatmap-window" on:change=on_window>{windows()}</select>
-                    </label>
-                    <label class="heat-field">
-                        <span>{T::HeatScale.get(lang)}</span>
-                        <select data-testid="heatmap-scale" on:change=on_scale>
-                            <option value="fixed" selected=move || settings.with(|h| h.scale == ScaleMode::Fixed)>
-                                {T::HeatScaleFixed.get(lang)}
-                            </option>
-                            <option value="relative" selected=move || settings.with(|h| h.scale == ScaleMode::Relative)>
-                                {T::HeatScaleRelative.get(lang)}
-                            </option>
-                        </select>
-                    </label>
-                    <label class="heat-check">
-                        <input
-                            type="checkbox"
-                            data-testid="heatmap-weighting"
-                            prop:checked=move || settings.with(|h| h.weighting == Weighting::Severity)
-                            on:change=move |ev| {
-                                let w = if event_target_checked(&ev) { Weighting::Severity } else { Weighting::Count };
-                                settings.update(|h| h.weighting = w);
-                            }
-                        />
-                        <span>{T::HeatWeighting.get(lang)}</span>
-                    </label>
-                    <div
-                        class="heatmap-legend"
-                        data-testid="heatmap-legend"
-                        data-peak-per-km2=move || shown.get().map(|s| s.peak_per_km2.to_string())
-                        data-top-per-km2=move || top().map(|t| t.to_string())
-                        data-bandwidth-m=move || shown.get().map_or_else(
-                            || settings.with(|h| h.bandwidth.metres()),
-                            |s| s.bandwidth_m,
-                        ).to_string()
-                        data-reports=move || shown.get().map(|s| s.reports.to_string())
-                    >
-                        <div class="heat-ramp" style:background=gradient.clone()></div>
-                        <div class="heat-ticks">
-                            <span>"0"</span>
-                            <span>{move || per_km2_text(top().unwrap_or(0.0) / 2.0)}</span>
-                            <span>{move || per_km2_text(top().unwrap_or(0.0))}</span>
-                        </div>
-                        <div class="heat-units">
-                            {T::HeatUnits.get(lang)} " · "
-                            {move || words::peak(state.lang.get(), &per_km2_text(shown.get().map_or(0.0, |s| s.peak_per_km2)))}
-                        </div>
-                    </div>
-                    {move || history_line().map(|(key, text)| view! {
-                        <p class="heat-history" data-testid="heatmap-history" data-state=key class:has-errors=key == "failed">{text}</p>
-                    })}
-                </div>
-            </Show>
+        <section class="heatmap-panel" data-testid="heatmap-panel" aria-label=T::Heatmap.get(lang) on:change=on_change>
+            {controls}
+            <p class="heat-refused" role="alert" data-testid="heatmap-bandwidth-error">{refused}</p>
+            <div class="heatmap-shown" hidden=move || !on()>{legend}</div>
         </section>
     }
 }
@@ -206,27 +264,60 @@ pub fn HistoryDiagnostics() -> impl IntoView {
     let state = use_app();
     let history = state.history;
     let lang = state.lang.get_untracked();
-    let asked = move || history.status.with(|s| *s != HistoryStatus::Idle);
-    view! {
-        <Show when=asked>
-            <section
-                class="history-diagnostics"
-                class:has-errors=move || history.counts.with(|c| c.skipped > 0)
-                data-testid="history-diagnostics"
-                data-reports=move || history.counts.with(|c| c.reports.to_string())
-                data-bytes=move || history.counts.with(|c| c.bytes.to_string())
-                data-skipped=move || history.counts.with(|c| c.skipped.to_string())
-                aria-label=T::HistoryDiagnosticsLabel.get(lang)
-            >
-                {move || history.counts.with(|c| words::history_diagnostics(state.lang.get(), c))}
-            </section>
-        </Show>
+    move || {
+        let asked = history.status.with(|s| *s != HistoryStatus::Idle);
+        let c = history.counts.get();
+        asked.then(|| {
+            view! {
+                <section
+                    class="history-diagnostics"
+                    class:has-errors={c.skipped > 0}
+                    data-testid="history-diagnostics"
+                    data-reports=c.reports.to_string()
+                    data-bytes=c.bytes.to_string()
+                    data-skipped=c.skipped.to_string()
+                    aria-label=T::HistoryDiagnosticsLabel.get(lang)
+                >
+                    {words::history_diagnostics(state.lang.get(), &c)}
+                </section>
+            }
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn controls_report_their_changes() {
+        assert_eq!(Change::of("heat-on", "on", true), Some(Change::On(true)));
+        assert_eq!(
+            Change::of("heat-bandwidth", " 750 ", false),
+            Some(Change::Bandwidth(Ok(Bandwidth::new(750.0).unwrap())))
+        );
+        for typed in ["20", "60000", "abc", "", "NaN"] {
+            assert_eq!(
+                Change::of("heat-bandwidth", typed, false),
+                Some(Change::Bandwidth(Err(typed.to_string()))),
+                "{typed}"
+            );
+        }
+        assert_eq!(
+            Change::of("heat-window", "7d", false),
+            Some(Change::Window(HeatWindow::Days7))
+        );
+        assert_eq!(Change::of("heat-window", "2w", false), None);
+        assert_eq!(
+            Change::of("heat-scale", "relative", false),
+            Some(Change::Scale(ScaleMode::Relative))
+        );
+        assert_eq!(
+            Change::of("heat-weighting", "on", true),
+            Some(Change::Weighting(Weighting::Severity))
+        );
+        assert_eq!(Change::of("zone-name", "x", false), None);
+    }
 
     #[test]
     fn legend_numbers_and_gradient() {

@@ -23,6 +23,7 @@ use crate::core::feed::with_query;
 use crate::core::heatmap::displacement::Window;
 use crate::core::heatmap::history::History;
 use crate::core::incident::{IncidentError, IncidentNames, Snapshot, Timestamp, parse_snapshot};
+use crate::core::json::error_member;
 use crate::feed::{Fetched, Incidents, get};
 
 /// Where loading the history stands.
@@ -99,9 +100,7 @@ pub fn read_page(
         Fetched::Truncated => Err(HistoryProblem::Truncated),
         Fetched::Body(404, _) => Ok(None),
         Fetched::Body(status, body) if !(200..300).contains(&status) => {
-            let error = serde_json::from_str::<serde_json::Value>(&body)
-                .ok()
-                .and_then(|v| v.get("error")?.as_str().map(str::to_string));
+            let error = error_member(&body);
             Err(HistoryProblem::Http { status, error })
         }
         Fetched::Body(_, text) => parse_snapshot(&text, names)

@@ -188,3 +188,20 @@ impl History {
             })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_load_span_is_thirty_days_widened_to_the_comparison() {
+        let day = 86_400_000;
+        let now = 1_800_000_000_000;
+        let s = load_span(now, None);
+        assert_eq!((s.from_ms, s.to_ms), (now - 30 * day, now));
+        let a = Window::new(now - 60 * day, now - 53 * day).unwrap();
+        let b = Window::new(now - 7 * day, now).unwrap();
+        let s = load_span(now, Some((a, b)));
+        assert_eq!((s.from_ms, s.to_ms), (now - 60 * day, now));
+    }
+}

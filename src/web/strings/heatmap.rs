@@ -2,8 +2,8 @@
 //! the history's state and diagnostics, in English and French. No units beyond those named in
 //! the texts (ground metres, reports per km², bytes).
 
-use super::Lang;
 use super::messages::incident_error;
+use super::table::Lang;
 use crate::core::heatmap::Bandwidth;
 use crate::core::heatmap::settings::HeatWindow;
 use crate::history::{HistoryCounts, HistoryProblem};
