@@ -20,21 +20,23 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 use crate::core::heatmap::history::History;
 use crate::core::heatmap::ramp::{self, Ramp, Scale};
-use crate::core::heatmap::{DensityGrid, density};
+use crate::core::heatmap::{DensityGrid, Workspace};
 use crate::core::viewport::{ScreenTransform, Viewport};
 use crate::state::HeatmapShown;
 
 use super::layer::{HeatmapInput, LayerContext, LayerKey, MapLayer, Stage};
 
-/// The density of `input`'s window over `view` and its pixels (straight RGBA, the view crop
-/// row by row) written to `pixels`; with the number of reports that went in and the ramp's
-/// top. The one place the engine is called.
-pub fn compute(
+/// The density of `input`'s window over `view`, computed in `ws` (its buffers reused from one
+/// frame to the next), and its pixels (straight RGBA, the view crop row by row) written to
+/// `pixels`; with the number of reports that went in and the ramp's top. The one place the
+/// engine is called.
+pub fn compute<'w>(
     input: &HeatmapInput,
     history: &History,
     view: &Viewport,
+    ws: &'w mut Workspace,
     pixels: &mut Vec<u8>,
-) -> (Option<DensityGrid>, HeatmapShown) {
+) -> (Option<&'w DensityGrid>, HeatmapShown) {
     let mut reports = 0usize;
     let points = history
         .points(
@@ -44,10 +46,10 @@ pub fn compute(
             input.weighting,
         )
         .inspect(|_| reports += 1);
-    let grid = density(view, input.bandwidth_m, input.resolution, points);
-    let peak = grid.as_ref().map_or(0.0, |g| g.peak_per_km2);
+    let grid = ws.density(view, input.bandwidth_m, input.resolution, points);
+    let peak = grid.map_or(0.0, |g| g.peak_per_km2);
     let top = input.scale.top(peak);
-    if let Some(g) = &grid {
+    if let Some(g) = grid {
         ramp::paint(g.view_rows(), Ramp::Sequential, top, pixels);
     }
     let shown = HeatmapShown {
@@ -73,12 +75,14 @@ fn settings_hash(input: &HeatmapInput) -> u64 {
     h.finish()
 }
 
-/// The heatmap layer: its canvas (made at the first draw) and where its bitmap lies.
+/// The heatmap layer: its canvas (made at the first draw), the engine's buffers and its
+/// pixels (kept from one computation to the next), and where its bitmap lies.
 #[derive(Default)]
 pub struct Heatmap {
     /// The map canvas, after which the heatmap's canvas goes (`None` in native tests).
     screen: Option<HtmlCanvasElement>,
     canvas: Option<(HtmlCanvasElement, CanvasRenderingContext2d)>,
+    workspace: Workspace,
     pixels: Vec<u8>,
     /// The view the bitmap was drawn for, its top-left (CSS px) and CSS px per bitmap pixel.
     placed: Option<(Viewport, f64, f64, f64)>,
@@ -217,13 +221,15 @@ impl MapLayer for Heatmap {
             return;
         };
         let mut pixels = std::mem::take(&mut self.pixels);
-        let (grid, shown) = compute(input, &history, cx.view(), &mut pixels);
+        let mut ws = std::mem::take(&mut self.workspace);
+        let (grid, shown) = compute(input, &history, cx.view(), &mut ws, &mut pixels);
         drop(history);
         self.pixels = pixels;
         match grid {
-            Some(g) if shown.top_per_km2.is_some() => self.show(&g, cx.view()),
+            Some(g) if shown.top_per_km2.is_some() => self.show(g, cx.view()),
             _ => self.hide(),
         }
+        self.workspace = ws;
         (input.publish)(shown);
     }
 
