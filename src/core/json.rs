@@ -3,6 +3,7 @@
 //! - [`replace_non_finite_tokens`]: bare `NaN`/`Infinity` tokens that some APIs emit, read as
 //!   `null`; used by `core::geojson_read` (layers and zones) and `core::incident::parse`.
 //! - [`kind`]: the kind of a `serde_json::Value` for the readers' problem reports.
+//! - [`error_member`]: the `error` text of an API error body (`{"error": "..."}`, docs/api.md).
 //!
 //! The readers themselves are serde_json's (layers, zones and incidents alike): the core has no
 //! JSON value type or scanner of its own.
@@ -18,6 +19,13 @@ pub(crate) fn kind(v: &serde_json::Value) -> &'static str {
         V::Array(_) => "an array",
         V::Object(_) => "an object",
     }
+}
+
+/// The `error` string member of an API error body such as `{"error": "bad cursor"}`
+/// (read with the layers' JSON reader, so the bundle holds one); `None` for anything else.
+pub fn error_member(text: &str) -> Option<String> {
+    let v = crate::geojson_read::parse_text(text).ok()?;
+    v.get("error")?.as_str().map(str::to_string)
 }
 
 /// Replace bare `NaN`, `Infinity`, `-Infinity` and `+Infinity` tokens that stand
@@ -78,6 +86,17 @@ pub fn replace_non_finite_tokens(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_error_member_of_an_api_error() {
+        assert_eq!(
+            error_member(r#"{"error": "cursor is not one of this history's"}"#).as_deref(),
+            Some("cursor is not one of this history's")
+        );
+        assert_eq!(error_member(r#"{"error": 3}"#), None);
+        assert_eq!(error_member("<html>"), None);
+        assert_eq!(error_member("[]"), None);
+    }
 
     #[test]
     fn bare_non_finite_tokens_become_null() {

@@ -123,6 +123,8 @@ pub struct FeedCore {
     pub store: IncidentStore,
     /// Changes not yet seen by the geofencing.
     pub changes: Changes,
+    /// Changes not yet added to the incident history (`history.rs`).
+    pub history_changes: Changes,
     pub stats: FeedStats,
     cfg: IncidentFeedConfig,
     machine: FeedMachine,
@@ -143,6 +145,14 @@ pub struct FeedCore {
 }
 
 pub type Shared = Rc<RefCell<FeedCore>>;
+
+impl FeedCore {
+    /// An incident changed: the geofencing and the history will look at it.
+    fn noted(&mut self, id: String) {
+        self.history_changes.note(id.clone());
+        self.changes.note(id);
+    }
+}
 
 /// An open EventSource and its listeners (kept alive while it is open; gloo-events removes
 /// them when dropped).
@@ -204,6 +214,7 @@ impl Incidents {
         let core = FeedCore {
             store: IncidentStore::new(),
             changes: Changes::default(),
+            history_changes: Changes::default(),
             stats: FeedStats::default(),
             machine,
             view: view.clone(),
@@ -247,6 +258,14 @@ impl Incidents {
         let sh = self.shared()?;
         let mut core = sh.try_borrow_mut().ok()?;
         Some(std::mem::take(&mut core.changes))
+    }
+
+    /// The incidents changed since the history last looked (and forgets them): the history's
+    /// own list, so that it and the geofencing each see every change.
+    pub fn take_history_changes(&self) -> Option<Changes> {
+        let sh = self.shared()?;
+        let mut core = sh.try_borrow_mut().ok()?;
+        Some(std::mem::take(&mut core.history_changes))
     }
 
     /// A copy of the measurements.
@@ -433,14 +452,14 @@ fn perform(sh: &Shared, inc: Incidents, effect: Effect) {
 }
 
 /// Why a GET did not give a body: no answer at all, or a body cut off while read.
-enum Fetched {
+pub enum Fetched {
     Body(u16, String),
     Unreachable,
     Truncated,
 }
 
-/// GET without caching.
-async fn get(url: &str) -> Fetched {
+/// GET without caching (the history's pages too).
+pub async fn get(url: &str) -> Fetched {
     let Ok(response) = HttpRequest::get(url)
         .cache(RequestCache::NoStore)
         .send()
@@ -492,6 +511,7 @@ fn on_snapshot(sh: &Shared, inc: Incidents, ticket: Ticket, fetched: Fetched) {
                 c.store.apply_snapshot(snapshot);
                 c.replaced = (before, c.store.len());
                 c.changes.replaced();
+                c.history_changes.replaced();
                 c.stats.snapshot_ms = now_ms() - t0;
                 c.stats.snapshot_features = n;
                 c.stats.snapshots += 1;
@@ -526,7 +546,7 @@ fn on_changes(sh: &Shared, inc: Incidents, ticket: Ticket, fetched: Fetched) {
                     for incident in changes.incidents {
                         let id = incident.id.clone();
                         if c.store.upsert(incident).changed() {
-                            c.changes.note(id);
+                            c.noted(id);
                         }
                     }
                     if changes.cursor.is_some() {
@@ -656,7 +676,7 @@ fn on_event(sh: &Shared, data: &str, last_event_id: &str) {
             };
             let id = incident.id.clone();
             if c.store.upsert(incident).changed() {
-                c.changes.note(id);
+                c.noted(id);
             }
         }
         Err(e) => c.store.record_error(&e),

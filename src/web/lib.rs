@@ -6,9 +6,9 @@
 //!
 //! Modules import only modules on a lower floor (no cycles; `tests/module_graph.rs` checks):
 //! the browser (`env`, `input`, `panic`, the `render` leaves), the data in the page (`load`,
-//! `feed`, `geofence`, `zone_editor`), the app state (`state`), drawing (`render`, `map`),
-//! the panels (`components`, `feed_strip`, `incident_ui`, `geofence_ui`, `zone_editor_ui`, on
-//! `widgets`), and this root with `hook`. A panel never imports another panel: `App` puts one
+//! `feed`, `history`, `geofence`, `zone_editor`), the app state (`state`), drawing (`render`, `map`),
+//! the panels (`components`, `feed_strip`, `incident_ui`, `geofence_ui`, `zone_editor_ui`,
+//! `heatmap_ui`, on `widgets`), and this root with `hook`. A panel never imports another panel: `App` puts one
 //! inside another as children.
 
 /// The pure core, reachable as `crate::core` here as in the app crate.
@@ -27,6 +27,8 @@ pub mod feed;
 pub mod feed_strip;
 pub mod geofence;
 pub mod geofence_ui;
+pub mod heatmap_ui;
+pub mod history;
 pub mod hook;
 pub mod incident_ui;
 pub mod input;
@@ -50,6 +52,7 @@ use components::{Controls, ErrorBanners, InfoCard, LayerPanel, PerfOverlay, Stat
 use env::{query_param, window_size};
 use feed_strip::IncidentStrip;
 use geofence_ui::{AlertTicker, CriticalFlash, ZoneDiagnostics, ZonePanel};
+use heatmap_ui::{HeatmapPanel, HistoryDiagnostics};
 use incident_ui::{IncidentCard, IncidentPanel};
 use map::{MapCanvas, Runtime};
 use state::AppState;
@@ -127,12 +130,21 @@ pub fn App() -> impl IntoView {
         let Some(cfg) = state.config.get() else {
             return false;
         };
-        state.incidents.start(cfg.unwrap_or_default().incidents);
+        let cfg = cfg.unwrap_or_default();
+        // The heatmap's settings at start; `heatmap.enabled` shows it (and loads the history).
+        let show = cfg.heatmap.enabled;
+        state.heatmap.set(cfg.heatmap);
+        state.incidents.start(cfg.incidents);
+        if show {
+            state.show_heatmap(true);
+        }
         true
     });
 
     // Zones follow the incidents (only changed ones are re-classified).
     state.geofence.connect(state.incidents);
+    // The history takes in the live incidents too.
+    state.history.connect(state.incidents);
 
     // The whole page knows whether the picture is stale (CSS dims what it shows).
     let feed_key = move || state.incidents.status.with(|v| v.status.key());
@@ -154,6 +166,7 @@ pub fn App() -> impl IntoView {
                 <ErrorBanners />
                 <IncidentPanel>
                     <ZoneDiagnostics />
+                    <HistoryDiagnostics />
                 </IncidentPanel>
             </div>
             <Show when=move || !state.ready.get()>
@@ -163,6 +176,7 @@ pub fn App() -> impl IntoView {
             <CriticalFlash />
             <ZoneEditorPanel />
             <LayerPanel>
+                <HeatmapPanel />
                 <ZonePanel />
             </LayerPanel>
             <InfoCard />

@@ -17,14 +17,18 @@ use wasm_bindgen::prelude::Closure;
 use web_sys::{HtmlCanvasElement, KeyboardEvent, PointerEvent, WheelEvent};
 
 use crate::core::cluster::Cluster;
+use crate::core::heatmap::ramp::Scale;
+use crate::core::heatmap::settings::ScaleMode;
 use crate::core::hit::hit_test;
 use crate::core::model::{LayerData, LayerId};
 use crate::core::viewport::Viewport;
 use crate::env::{now_ms, on_animation_frame, window_size};
+use crate::feed::CLOCK_STEP_MS;
 use crate::feed::IncidentSelection;
 use crate::input::{Action, Gestures, KeyAction, key_action, wheel_zoom_delta};
 use crate::render::draw::{CLUSTER_BELOW_ZOOM, camera_cluster_at, camera_clusters};
 use crate::render::incidents::IncidentInput;
+use crate::render::layer::HeatmapInput;
 use crate::render::tiles::TileSource;
 use crate::render::{Renderer, SETTLE_MS, Scene};
 use crate::state::{AppState, FrameKind, LayerState, Selection, use_app};
@@ -116,6 +120,7 @@ fn frame(rt: &SharedRuntime, state: AppState) {
         zones: None,
         gaps: None,
         draft: state.zone_editor.overlay(),
+        heatmap: heatmap_input(&state),
     };
     let scene = with_geofence(&state, scene);
     let all_settled = LayerId::ALL
@@ -287,6 +292,8 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
             feed.filter.track();
             feed.selected.track();
             feed.clock.track();
+            state.heatmap.track();
+            state.history.revision.track();
             request_frame(&rt, state);
         });
     }
@@ -496,6 +503,36 @@ impl Runtime {
             first_drawn: false,
         }))
     }
+}
+
+/// The heatmap's input when it is switched on (untracked): its window ends a clock step after
+/// the feed's clock, so that a report of now is in it.
+fn heatmap_input(state: &AppState) -> Option<HeatmapInput> {
+    let h = state.heatmap.get_untracked();
+    if !h.enabled {
+        return None;
+    }
+    let shown = state.heatmap_shown;
+    Some(HeatmapInput {
+        history: state.history.shared()?,
+        revision: state.history.revision.get_untracked(),
+        window: h
+            .window
+            .at(state.incidents.clock.get_untracked() + CLOCK_STEP_MS),
+        filter: state.incidents.filter.get_untracked(),
+        bandwidth_m: h.bandwidth.metres(),
+        resolution: h.resolution,
+        scale: match h.scale {
+            ScaleMode::Fixed => Scale::Fixed(h.fixed_max_per_km2),
+            ScaleMode::Relative => Scale::Relative,
+        },
+        weighting: h.weighting,
+        publish: std::rc::Rc::new(move |s| {
+            if shown.try_get_untracked() != Some(Some(s)) {
+                shown.try_set(Some(s));
+            }
+        }),
+    })
 }
 
 /// The scene with the zones (unless the zones layer is off; loaded and drawn ones, less the

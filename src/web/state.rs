@@ -11,10 +11,12 @@
 use leptos::prelude::*;
 
 use crate::core::config::Config;
+use crate::core::heatmap::history::load_span;
+use crate::core::heatmap::settings::HeatmapConfig;
 use crate::core::model::LayerId;
 use crate::core::units::{LonLat, Mercator, Zoom};
 use crate::core::viewport::Viewport;
-use crate::env::{now_ms, on_animation_frame};
+use crate::env::{now_ms, on_animation_frame, wall_ms};
 pub use crate::load::LayerState;
 
 /// A feature the info card shows: which one, and whether it stays open when the pointer leaves.
@@ -76,6 +78,19 @@ impl FrameKind {
     }
 }
 
+/// What the heatmap layer last drew, for its legend (`heatmap_ui.rs`) and the tests.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HeatmapShown {
+    /// The highest density among the cells covering the view, reports per km².
+    pub peak_per_km2: f64,
+    /// The density drawn with the ramp's top colour (the fixed scale's top, or the peak).
+    pub top_per_km2: Option<f64>,
+    /// The bandwidth σ it was computed with, ground metres.
+    pub bandwidth_m: f64,
+    /// Reports in the window that passed the filters.
+    pub reports: usize,
+}
+
 /// The app state: signals only, so it is `Copy` and cheap to hand to every component.
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -107,6 +122,12 @@ pub struct AppState {
     pub mode: RwSignal<crate::core::display::DisplayMode>,
     /// The operator's language (English by default; `?lang=` at start, issue 14's switch).
     pub lang: RwSignal<crate::strings::Lang>,
+    /// The incident history behind the heatmap (loaded when the heatmap is first shown).
+    pub history: crate::history::IncidentHistory,
+    /// The heatmap's settings (config `heatmap` at start, then the panel).
+    pub heatmap: RwSignal<HeatmapConfig>,
+    /// What the heatmap layer last drew (`None`: nothing yet, or switched off).
+    pub heatmap_shown: RwSignal<Option<HeatmapShown>>,
 }
 
 impl AppState {
@@ -142,7 +163,28 @@ impl AppState {
             zones_on: RwSignal::new(true),
             mode: RwSignal::new(crate::core::display::DisplayMode::default()),
             lang: RwSignal::new(crate::strings::Lang::default()),
+            history: crate::history::IncidentHistory::new(),
+            heatmap: RwSignal::new(HeatmapConfig::default()),
+            heatmap_shown: RwSignal::new(None),
         }
+    }
+
+    /// Shows or hides the heatmap; the first time it is shown, the history of its span (the
+    /// last 30 days, or the comparison windows') starts loading.
+    pub fn show_heatmap(self, on: bool) {
+        self.heatmap.update(|h| h.enabled = on);
+        if !on {
+            self.heatmap_shown.set(None);
+            return;
+        }
+        let cfg = self
+            .config
+            .get_untracked()
+            .and_then(Result::ok)
+            .unwrap_or_default();
+        let compare = self.heatmap.with_untracked(|h| h.compare);
+        self.history
+            .load(&cfg.incidents, load_span(wall_ms() as i64, compare));
     }
 
     /// The layer's state, tracked.

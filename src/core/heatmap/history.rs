@@ -13,10 +13,27 @@
 //! oldest first and live incidents are newer); a report whose id is already held is ignored, so
 //! a live incident that is also in a history page counts once.
 
+use super::displacement::Window;
 use crate::incident::{Incident, IncidentFilter, IncidentKind, Severity, Status};
 use crate::units::Mercator;
 use std::collections::HashSet;
 use std::ops::Range;
+
+/// How far back the page loads history by default, days (the longest window preset).
+pub const LOAD_DAYS: i64 = 30;
+
+/// The interval of history the page loads: the last [`LOAD_DAYS`] days up to `now_ms`,
+/// widened to cover the two windows to compare when there are some (ms since the epoch).
+pub fn load_span(now_ms: i64, compare: Option<(Window, Window)>) -> Window {
+    let recent = Window {
+        from_ms: now_ms - LOAD_DAYS * 86_400_000,
+        to_ms: now_ms,
+    };
+    compare.map_or(recent, |(a, b)| Window {
+        from_ms: recent.from_ms.min(a.from_ms).min(b.from_ms),
+        to_ms: recent.to_ms.max(a.to_ms).max(b.to_ms),
+    })
+}
 
 /// How much a report weighs in a density.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -169,5 +186,22 @@ impl History {
                 };
                 Some((at, w))
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_load_span_is_thirty_days_widened_to_the_comparison() {
+        let day = 86_400_000;
+        let now = 1_800_000_000_000;
+        let s = load_span(now, None);
+        assert_eq!((s.from_ms, s.to_ms), (now - 30 * day, now));
+        let a = Window::new(now - 60 * day, now - 53 * day).unwrap();
+        let b = Window::new(now - 7 * day, now).unwrap();
+        let s = load_span(now, Some((a, b)));
+        assert_eq!((s.from_ms, s.to_ms), (now - 60 * day, now));
     }
 }

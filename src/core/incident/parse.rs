@@ -52,6 +52,9 @@ pub struct Snapshot {
     /// The collection's `cursor` foreign member (a string, or a number's text),
     /// to resume the live stream from.
     pub cursor: Option<String>,
+    /// The collection's `next_cursor` member (a history page: more reports remain when it is
+    /// a string or a number; `null` or absent ends the list, docs/api.md).
+    pub next_cursor: Option<String>,
 }
 
 /// A snapshot feature that was not accepted.
@@ -508,6 +511,7 @@ impl<'de> Visitor<'de> for KeyVisitor {
 struct Root<'a> {
     ty: Value<'a>,
     cursor: Value<'a>,
+    next_cursor: Value<'a>,
     features: Object<Features>,
 }
 
@@ -527,12 +531,14 @@ impl<'de> Visitor<'de> for RootVisitor<'_> {
         let mut root = Root {
             ty: Value::Missing,
             cursor: Value::Missing,
+            next_cursor: Value::Missing,
             features: Object::Missing,
         };
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "type" => root.ty = map.next_value()?,
                 "cursor" => root.cursor = map.next_value()?,
+                "next_cursor" => root.next_cursor = map.next_value()?,
                 "features" => root.features = map.next_value_seed(Visit(ExpectFeatures(self.0)))?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -582,7 +588,7 @@ fn collection(root: Root<'_>) -> Result<Snapshot, IncidentError> {
         }
         Object::Missing => return Err(not_fc("no features array".to_string())),
     };
-    let cursor = match root.cursor {
+    let text = |v: Value<'_>| match v {
         Value::Str(s) => Some(s.into_owned()),
         Value::Num(n) => Some(n.to_string()),
         _ => None,
@@ -590,7 +596,8 @@ fn collection(root: Root<'_>) -> Result<Snapshot, IncidentError> {
     Ok(Snapshot {
         incidents,
         rejected,
-        cursor,
+        cursor: text(root.cursor),
+        next_cursor: text(root.next_cursor),
     })
 }
 

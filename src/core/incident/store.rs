@@ -665,6 +665,7 @@ mod tests {
                 incidents,
                 rejected,
                 cursor: None,
+                next_cursor: None,
             };
             let mut want = store.clone();
             let want_out = reference_apply(&mut want, snapshot.clone());

@@ -12,17 +12,22 @@
 //! goes through the view. Times are ms.
 
 use std::any::Any;
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use web_sys::CanvasRenderingContext2d;
 
 use crate::core::display::DisplayMode;
 use crate::core::geofence::{CoverageGaps, ZoneSet};
+use crate::core::heatmap::displacement::Window;
+use crate::core::heatmap::history::{History, Weighting};
+use crate::core::heatmap::ramp::Scale;
 use crate::core::incident::{IncidentFilter, IncidentStore};
 use crate::core::model::{LayerData, LayerId};
 use crate::core::units::Mercator;
 use crate::core::viewport::Viewport;
-use crate::state::{Selection, Visibility, layer_index};
+use crate::state::{HeatmapShown, Selection, Visibility, layer_index};
 
 use super::draft::DraftOverlay;
 use super::tiles::TileSource;
@@ -52,6 +57,23 @@ pub struct Scene {
     pub gaps: Option<(Arc<CoverageGaps>, u64)>,
     /// The zone being drawn or reshaped (drawn on the screen, over everything).
     pub draft: Option<DraftOverlay>,
+    /// The heatmap, when it is switched on.
+    pub heatmap: Option<HeatmapInput>,
+}
+
+/// What the heatmap is computed from: the history's columns and revision, the window, the
+/// incident filters and the settings (bandwidth in ground metres, grid cells per CSS px).
+pub struct HeatmapInput {
+    pub history: Rc<RefCell<History>>,
+    pub revision: u64,
+    pub window: Window,
+    pub filter: IncidentFilter,
+    pub bandwidth_m: f64,
+    pub resolution: f64,
+    pub scale: Scale,
+    pub weighting: Weighting,
+    /// Told what was drawn (peak in view, the ramp's top) after each computation.
+    pub publish: Rc<dyn Fn(HeatmapShown)>,
 }
 
 impl Scene {

@@ -7,8 +7,8 @@
 //! - `base`: the base layers (basemap, raster tiles), redrawn when one of their keys changes;
 //! - `composite`: `base` plus the map layers (zones, fences, gaps, cameras, ports, labels),
 //!   redrawn when a base or map key changes;
-//! - over it, layers with canvases of their own (incidents, see [`incidents`]), prepared when
-//!   their key changes and moved along during gestures;
+//! - over it, layers with canvases of their own (the heatmap, [`heatmap`], under the incidents,
+//!   [`incidents`]), prepared when their key changes and moved along during gestures;
 //! - the screen: `composite` blitted (moved and scaled during a gesture, never re-projected),
 //!   plus the screen layers (selection highlight, the zone under way), every frame.
 //!
@@ -17,6 +17,7 @@
 
 pub mod draft;
 pub mod draw;
+pub mod heatmap;
 pub mod incidents;
 pub mod layer;
 pub mod layers;

@@ -1,5 +1,4 @@
-//! The registry: every map layer, in draw order, in one list. A new layer (next: the heatmap)
-//! is one implementation of `layer::MapLayer` and one line here; the renderer names none.
+//! The registry: every map layer, in draw order, in one list. A new layer is one implementation of `layer::MapLayer` and one line here; the renderer names none.
 //!
 //! No units: the order is the painter's order within and across stages (base bitmap, then
 //! composite, then the canvases over it, then the screen).
@@ -8,6 +7,7 @@ use std::rc::Rc;
 
 use web_sys::HtmlCanvasElement;
 
+use super::heatmap::Heatmap;
 use super::incidents::IncidentOverlays;
 use super::layer::MapLayer;
 use super::layers;
@@ -27,6 +27,7 @@ pub fn registry(
         Box::new(layers::cameras()),
         Box::new(layers::ports()),
         Box::new(layers::labels()),
+        Box::new(Heatmap::new(screen)),
         Box::new(IncidentOverlays::new(screen)),
         Box::new(layers::Selection::default()),
         Box::new(layers::Draft),
@@ -53,6 +54,7 @@ mod tests {
                 "cameras",
                 "ports",
                 "labels",
+                "heatmap",
                 "incidents",
                 "selection",
                 "zone-draft"

@@ -184,6 +184,18 @@ table! {
     CriticalFlash => "critical (flash)", "critique (clignote)";
     Save => "Save", "Enregistrer";
     AddPoints => "Add points", "Ajouter des points";
+    // Heatmap (heatmap_ui.rs; texts with values in strings/heatmap.rs).
+    Heatmap => "Heatmap", "Carte de densité";
+    HeatmapTitle => "Density of incident reports in true ground units: the same place has the same value at every zoom",
+        "Densité des signalements d’incidents en unités réelles au sol : un même lieu a la même valeur à tout zoom";
+    HeatBandwidth => "Bandwidth σ (m)", "Largeur du noyau σ (m)";
+    HeatWindow => "Window", "Période";
+    HeatScale => "Scale", "Échelle";
+    HeatScaleFixed => "fixed (absolute)", "fixe (absolue)";
+    HeatScaleRelative => "relative to the view", "relative à la vue";
+    HeatWeighting => "Weight by severity", "Pondérer par la gravité";
+    HeatUnits => "reports per km²", "signalements par km²";
+    HistoryDiagnosticsLabel => "Incident history", "Historique des incidents";
 }
 
 #[cfg(test)]

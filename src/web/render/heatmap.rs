@@ -1,0 +1,263 @@
+//! The heatmap layer (issue 12) on the layer seam: the kernel density of the reports of the
+//! heatmap's window that pass the incident filters (kind, severity, status), computed by
+//! `core::heatmap` and drawn as its own small bitmap (one pixel a grid cell) on a canvas of its
+//! own laid over the map, under the incident markers, scaled up by the compositor.
+//!
+//! Units: densities are reports per km² of ground, the bandwidth σ ground metres, the grid's
+//! resolution cells per CSS px; the canvas is placed in CSS px of the map canvas' box
+//! (`GridSpec::view_placement_css`) through the CSSOM. The layer is recomputed only when its
+//! key changes (view, history revision, window, filter, settings), never per frame; during a
+//! pan or zoom the canvas follows the gesture's transform.
+//!
+//! Its canvas is made at the first draw and put right after the map canvas, i.e. under the
+//! incident canvases (made when the registry was built, also right after the map canvas).
+
+use std::any::Any;
+use std::hash::{Hash, Hasher};
+
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+
+use crate::core::heatmap::history::History;
+use crate::core::heatmap::ramp::{self, Ramp, Scale};
+use crate::core::heatmap::{DensityGrid, Workspace};
+use crate::core::viewport::{ScreenTransform, Viewport};
+use crate::state::HeatmapShown;
+
+use super::layer::{HeatmapInput, LayerContext, LayerKey, MapLayer, Stage};
+
+/// The density of `input`'s window over `view`, computed in `ws` (its buffers reused from one
+/// frame to the next), and its pixels (straight RGBA, the view crop row by row) written to
+/// `pixels`; with the number of reports that went in and the ramp's top. The one place the
+/// engine is called.
+pub fn compute<'w>(
+    input: &HeatmapInput,
+    history: &History,
+    view: &Viewport,
+    ws: &'w mut Workspace,
+    pixels: &mut Vec<u8>,
+) -> (Option<&'w DensityGrid>, HeatmapShown) {
+    let mut reports = 0usize;
+    let points = history
+        .points(
+            input.window.from_ms,
+            input.window.to_ms,
+            &input.filter,
+            input.weighting,
+        )
+        .inspect(|_| reports += 1);
+    let grid = ws.density(view, input.bandwidth_m, input.resolution, points);
+    let peak = grid.map_or(0.0, |g| g.peak_per_km2);
+    let top = input.scale.top(peak);
+    if let Some(g) = grid {
+        ramp::paint(g.view_rows(), Ramp::Sequential, top, pixels);
+    }
+    let shown = HeatmapShown {
+        peak_per_km2: peak,
+        top_per_km2: top,
+        bandwidth_m: input.bandwidth_m,
+        reports,
+    };
+    (grid, shown)
+}
+
+/// A hash of what the heatmap's pixels depend on besides the view and the history revision.
+fn settings_hash(input: &HeatmapInput) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    (input.window.from_ms, input.window.to_ms, input.filter).hash(&mut h);
+    (input.bandwidth_m.to_bits(), input.resolution.to_bits()).hash(&mut h);
+    match input.scale {
+        Scale::Fixed(v) => v.to_bits(),
+        Scale::Relative => 1,
+    }
+    .hash(&mut h);
+    (input.weighting == crate::core::heatmap::history::Weighting::Severity).hash(&mut h);
+    h.finish()
+}
+
+/// The heatmap layer: its canvas (made at the first draw), the engine's buffers and its
+/// pixels (kept from one computation to the next), and where its bitmap lies.
+#[derive(Default)]
+pub struct Heatmap {
+    /// The map canvas, after which the heatmap's canvas goes (`None` in native tests).
+    screen: Option<HtmlCanvasElement>,
+    canvas: Option<(HtmlCanvasElement, CanvasRenderingContext2d)>,
+    workspace: Workspace,
+    pixels: Vec<u8>,
+    /// The view the bitmap was drawn for, its top-left (CSS px) and CSS px per bitmap pixel.
+    placed: Option<(Viewport, f64, f64, f64)>,
+    /// A gesture moved the canvas.
+    moved: bool,
+}
+
+fn set_style(canvas: &HtmlCanvasElement, name: &str, value: &str) {
+    let _ = canvas.style().set_property(name, value);
+}
+
+impl Heatmap {
+    /// The layer for the map canvas `screen` (`None`: it draws nothing).
+    pub fn new(screen: Option<&HtmlCanvasElement>) -> Heatmap {
+        Heatmap {
+            screen: screen.cloned(),
+            ..Heatmap::default()
+        }
+    }
+
+    /// Its canvas, made and placed right after the map canvas the first time.
+    fn canvas(&mut self) -> Option<&(HtmlCanvasElement, CanvasRenderingContext2d)> {
+        if self.canvas.is_none() {
+            let screen = self.screen.as_ref()?;
+            let parent = screen.parent_node()?;
+            let canvas: HtmlCanvasElement = web_sys::window()?
+                .document()?
+                .create_element("canvas")
+                .ok()?
+                .dyn_into()
+                .ok()?;
+            let _ = canvas.set_attribute("class", "heatmap-canvas");
+            let _ = canvas.set_attribute("data-testid", "heatmap-canvas");
+            let _ = canvas.set_attribute("aria-hidden", "true");
+            let ctx: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+            parent
+                .insert_before(&canvas, screen.next_sibling().as_ref())
+                .ok()?;
+            self.canvas = Some((canvas, ctx));
+        }
+        self.canvas.as_ref()
+    }
+
+    fn hide(&mut self) {
+        if let Some((c, _)) = &self.canvas {
+            set_style(c, "display", "none");
+        }
+        self.placed = None;
+    }
+
+    /// Places the canvas for the view it was drawn for, moved by `t` (CSS px of that view to
+    /// CSS px of the current one) during a gesture.
+    fn place(&self, t: ScreenTransform) {
+        let (Some((c, _)), Some((_, left, top, k))) = (&self.canvas, self.placed) else {
+            return;
+        };
+        let s = t.scale * k;
+        set_style(
+            c,
+            "transform",
+            &format!(
+                "matrix({s}, 0, 0, {s}, {}, {})",
+                t.tx + t.scale * left,
+                t.ty + t.scale * top
+            ),
+        );
+    }
+
+    /// Puts the pixels of `grid` on the canvas for `view`.
+    fn show(&mut self, grid: &DensityGrid, view: &Viewport) {
+        let (cols, rows) = grid.view_size();
+        let (Ok(w), Ok(h)) = (u32::try_from(cols), u32::try_from(rows)) else {
+            return;
+        };
+        if w == 0 || h == 0 || self.pixels.len() != cols * rows * 4 {
+            self.hide();
+            return;
+        }
+        let pixels = std::mem::take(&mut self.pixels);
+        if let Some((c, ctx)) = self.canvas() {
+            if c.width() != w || c.height() != h {
+                c.set_width(w);
+                c.set_height(h);
+            }
+            match ImageData::new_with_u8_clamped_array_and_sh(Clamped(pixels.as_slice()), w, h) {
+                Ok(data) => {
+                    let _ = ctx.put_image_data(&data, 0.0, 0.0);
+                }
+                Err(e) => web_sys::console::warn_1(&e),
+            }
+            set_style(c, "width", &format!("{w}px"));
+            set_style(c, "height", &format!("{h}px"));
+            set_style(c, "display", "block");
+        }
+        self.pixels = pixels;
+        let (left, top, width, _) = grid.spec.view_placement_css(view);
+        self.placed = Some((*view, left, top, width / f64::from(w)));
+        self.moved = false;
+        self.place(ScreenTransform {
+            scale: 1.0,
+            tx: 0.0,
+            ty: 0.0,
+        });
+    }
+}
+
+impl MapLayer for Heatmap {
+    fn name(&self) -> &'static str {
+        "heatmap"
+    }
+
+    fn stage(&self) -> Stage {
+        Stage::Over
+    }
+
+    /// Switched off: one key for every view (nothing to recompute). On: the view, the history
+    /// revision and the window, filter and settings.
+    fn key(&self, cx: &LayerContext) -> Option<LayerKey> {
+        Some(match &cx.scene.heatmap {
+            None => LayerKey {
+                view: None,
+                data: 0,
+                style: 0,
+                mode: cx.mode(),
+            },
+            Some(input) => cx.key(input.revision + 1, settings_hash(input)),
+        })
+    }
+
+    fn prepare(&mut self, cx: &LayerContext, _ctx: &CanvasRenderingContext2d) {
+        let Some(input) = cx.scene.heatmap.as_ref() else {
+            self.hide();
+            return;
+        };
+        let Ok(history) = input.history.try_borrow() else {
+            return;
+        };
+        let mut pixels = std::mem::take(&mut self.pixels);
+        let mut ws = std::mem::take(&mut self.workspace);
+        let (grid, shown) = compute(input, &history, cx.view(), &mut ws, &mut pixels);
+        drop(history);
+        self.pixels = pixels;
+        match grid {
+            Some(g) if shown.top_per_km2.is_some() => self.show(g, cx.view()),
+            _ => self.hide(),
+        }
+        self.workspace = ws;
+        (input.publish)(shown);
+    }
+
+    /// Puts the canvas back after a gesture that ended where it began.
+    fn draw(&mut self, _cx: &LayerContext, _ctx: &CanvasRenderingContext2d) -> usize {
+        if self.moved {
+            self.moved = false;
+            self.place(ScreenTransform {
+                scale: 1.0,
+                tx: 0.0,
+                ty: 0.0,
+            });
+        }
+        0
+    }
+
+    fn follow(&mut self, view: &Viewport, _drawn_for: &Viewport) {
+        if let Some((drawn, ..)) = self.placed {
+            self.moved = true;
+            self.place(view.transform_from(&drawn));
+        }
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}
