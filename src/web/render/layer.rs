@@ -172,11 +172,15 @@ pub trait MapLayer {
     /// The bitmap it draws on.
     fn stage(&self) -> Stage;
     /// Cheap: what its prepared result depends on. `None`: it has no cache of its own and is
-    /// prepared whenever its stage is redrawn (never redrawing the stage on its own).
-    fn key(&self, cx: &LayerContext) -> Option<LayerKey>;
+    /// prepared whenever its stage is redrawn (never redrawing the stage on its own); the
+    /// default, for layers that draw straight from the scene (selection, zone draft).
+    fn key(&self, _cx: &LayerContext) -> Option<LayerKey> {
+        None
+    }
     /// Expensive: project and build what `draw` needs. `ctx` is the stage's context, for
-    /// measuring text and creating resources; `prepare` draws nothing.
-    fn prepare(&mut self, cx: &LayerContext, ctx: &CanvasRenderingContext2d);
+    /// measuring text and creating resources; `prepare` draws nothing. Default: nothing to
+    /// prepare.
+    fn prepare(&mut self, _cx: &LayerContext, _ctx: &CanvasRenderingContext2d) {}
     /// Cheap: draw the prepared result onto `ctx`; returns the number of features drawn.
     fn draw(&mut self, cx: &LayerContext, ctx: &CanvasRenderingContext2d) -> usize;
     /// During a gesture the screen shows the map stage drawn for `drawn_for`, moved; a layer

@@ -163,7 +163,6 @@ impl MapLayer for Tiles {
         let on = cx.scene.tiles.is_some();
         Some(cx.key(if on { self.0.version.get() + 1 } else { 0 }, 0))
     }
-    fn prepare(&mut self, _cx: &LayerContext, _ctx: &CanvasRenderingContext2d) {}
     fn draw(&mut self, cx: &LayerContext, ctx: &CanvasRenderingContext2d) -> usize {
         match &cx.scene.tiles {
             Some(source) => self.0.draw(ctx, cx.view(), source),
@@ -274,10 +273,6 @@ impl MapLayer for Selection {
     fn stage(&self) -> Stage {
         Stage::Screen
     }
-    fn key(&self, _cx: &LayerContext) -> Option<LayerKey> {
-        None
-    }
-    fn prepare(&mut self, _cx: &LayerContext, _ctx: &CanvasRenderingContext2d) {}
     fn draw(&mut self, cx: &LayerContext, ctx: &CanvasRenderingContext2d) -> usize {
         let scene = cx.scene;
         if let Some(sel) = scene.selection
@@ -310,10 +305,6 @@ impl MapLayer for Draft {
     fn stage(&self) -> Stage {
         Stage::Screen
     }
-    fn key(&self, _cx: &LayerContext) -> Option<LayerKey> {
-        None
-    }
-    fn prepare(&mut self, _cx: &LayerContext, _ctx: &CanvasRenderingContext2d) {}
     fn draw(&mut self, cx: &LayerContext, ctx: &CanvasRenderingContext2d) -> usize {
         if let Some(d) = &cx.scene.draft {
             super::draft::draw(ctx, cx.view(), d);
