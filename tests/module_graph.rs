@@ -30,8 +30,11 @@ const OUTSIDE: &[&str] = &["core"];
 const PANELS: &[&str] = &[
     "components.rs",
     "feed_strip.rs",
+    "compare_ui.rs",
     "geofence_ui.rs",
+    "heatmap_ui.rs",
     "incident_ui.rs",
+    "playback_ui.rs",
     "zone_editor_ui.rs",
 ];
 

@@ -90,6 +90,8 @@ fn every_key_has_english_and_french() {
         same.iter().all(|n| [
             "Zones",
             "Incidents",
+            "Pause",
+            "Port",
             "Zoom",
             "RowPosition",
             "RowSource",

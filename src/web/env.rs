@@ -78,22 +78,16 @@ pub const WALL_CLOCKS: [(City, &str); 2] = [
     (City::Paris, "Europe/Paris"),
 ];
 
-/// Wall-clock `HH:MM` (24 h) in the IANA time zone `zone` at `ms` (ms since the Unix epoch),
-/// by the browser's `Intl.DateTimeFormat` and its time-zone data; `None` if the browser does
-/// not know the zone. (Chosen on bundle cost over jiff's POSIX rules, 12 KB gzip, or its
-/// bundled tz database, 128 KB: `core::time`'s module doc.)
-pub fn zone_clock(ms: f64, zone: &str) -> Option<String> {
+/// `ms` (ms since the Unix epoch) formatted by the browser's `Intl.DateTimeFormat` for
+/// `locale` with the options `fields` (e.g. `("timeZone", "Europe/Paris")`); `None` if the
+/// browser refuses them (an unknown zone throws a RangeError, which js-sys's constructor does
+/// not catch, so the constructor is called through `Reflect`).
+fn intl_format(ms: f64, locale: &str, fields: &[(&str, &str)]) -> Option<String> {
     let opts = js_sys::Object::new();
-    for (k, v) in [
-        ("timeZone", zone),
-        ("hour", "2-digit"),
-        ("minute", "2-digit"),
-        ("hourCycle", "h23"),
-    ] {
-        js_sys::Reflect::set(&opts, &k.into(), &v.into()).ok()?;
+    for (k, v) in fields {
+        js_sys::Reflect::set(&opts, &(*k).into(), &(*v).into()).ok()?;
     }
-    let locales = js_sys::Array::of1(&"en-GB".into());
-    // An unknown zone throws a RangeError, which js-sys's constructor does not catch.
+    let locales = js_sys::Array::of1(&locale.into());
     let intl = js_sys::Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
     let ctor = js_sys::Reflect::get(&intl, &"DateTimeFormat".into()).ok()?;
     let ctor: js_sys::Function = ctor.dyn_into().ok()?;
@@ -102,6 +96,68 @@ pub fn zone_clock(ms: f64, zone: &str) -> Option<String> {
     let fmt: js_sys::Intl::DateTimeFormat = fmt.dyn_into().ok()?;
     let date = js_sys::Date::new(&JsValue::from_f64(ms));
     fmt.format().call1(&JsValue::NULL, &date).ok()?.as_string()
+}
+
+/// Wall-clock `HH:MM` (24 h) in the IANA time zone `zone` at `ms` (ms since the Unix epoch),
+/// by the browser's `Intl.DateTimeFormat` and its time-zone data; `None` if the browser does
+/// not know the zone. (Chosen on bundle cost over jiff's POSIX rules, 12 KB gzip, or its
+/// bundled tz database, 128 KB: `core::time`'s module doc.)
+pub fn zone_clock(ms: f64, zone: &str) -> Option<String> {
+    intl_format(
+        ms,
+        "en-GB",
+        &[
+            ("timeZone", zone),
+            ("hour", "2-digit"),
+            ("minute", "2-digit"),
+            ("hourCycle", "h23"),
+        ],
+    )
+}
+
+/// Day and time in the IANA time zone `zone` at `ms` in the language `locale` ("en-GB":
+/// `Sat 28 Nov, 14:00`; "fr-FR": `sam. 28 nov., 15:00`); `None` if the browser does not know
+/// the zone.
+pub fn zone_day_time(ms: f64, zone: &str, locale: &str) -> Option<String> {
+    intl_format(
+        ms,
+        locale,
+        &[
+            ("timeZone", zone),
+            ("weekday", "short"),
+            ("day", "numeric"),
+            ("month", "short"),
+            ("hour", "2-digit"),
+            ("minute", "2-digit"),
+            ("hourCycle", "h23"),
+        ],
+    )
+}
+
+/// The text of a `datetime-local` input (`YYYY-MM-DDTHH:MM`, the browser's time zone) for
+/// `ms` since the Unix epoch.
+pub fn local_input_text(ms: i64) -> String {
+    let d = js_sys::Date::new(&JsValue::from_f64(ms as f64));
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    )
+}
+
+/// Ms since the Unix epoch of a `datetime-local` input's text (the browser's time zone, the
+/// browser's own parser: a date-time without an offset is local time); `None` for an empty or
+/// unreadable text.
+pub fn parse_local_input(text: &str) -> Option<i64> {
+    let t = text.trim();
+    if t.len() < 16 || !t.contains('T') {
+        return None;
+    }
+    let ms = js_sys::Date::new(&JsValue::from_str(t)).get_time();
+    ms.is_finite().then_some(ms as i64)
 }
 
 /// The video wall's clocks at `ms`: each city and its `HH:MM` (`--:--` where the browser lacks

@@ -10,19 +10,28 @@
 use leptos::prelude::*;
 
 use crate::core::heatmap::Bandwidth;
+use crate::core::heatmap::displacement::Window;
 use crate::core::heatmap::history::Weighting;
 use crate::core::heatmap::ramp::{Ramp, colour};
 use crate::core::heatmap::settings::{HeatWindow, ScaleMode};
+use crate::env::{local_input_text, parse_local_input};
+use crate::feed::CLOCK_STEP_MS;
 use crate::history::HistoryStatus;
 use crate::state::use_app;
+use crate::strings::compare::{self as compare_words, Field, Refusal};
 use crate::strings::{T, heatmap as words};
 
-/// The legend's ramp as a CSS gradient (left: 0, right: the ramp's top).
-pub fn ramp_gradient() -> String {
+/// The legend's ramp as a CSS gradient (left: 0, or −top for the diverging ramp; right: the
+/// ramp's top).
+pub fn ramp_gradient(ramp: Ramp) -> String {
     let stops: Vec<String> = (0..=8)
         .map(|k| {
             let t = k as f32 / 8.0;
-            let [r, g, b, a] = colour(Ramp::Sequential, t);
+            let t = match ramp {
+                Ramp::Sequential => t,
+                Ramp::Diverging => t * 2.0 - 1.0,
+            };
+            let [r, g, b, a] = colour(ramp, t);
             format!(
                 "rgba({r},{g},{b},{:.2}) {}%",
                 f32::from(a) / 255.0,
@@ -54,6 +63,10 @@ pub enum Change {
     On(bool),
     Bandwidth(Result<Bandwidth, String>),
     Window(HeatWindow),
+    /// "custom" picked: an interval, the current window's to start with.
+    CustomWindow,
+    /// One end of the custom interval typed (`true`: the start), in the browser's time zone.
+    CustomEnd(bool, String),
     Scale(ScaleMode),
     Weighting(Weighting),
 }
@@ -72,12 +85,15 @@ impl Change {
                     .and_then(|v| Bandwidth::new(v).ok())
                     .ok_or_else(|| value.to_string()),
             ),
+            "heat-window" if value == "custom" => Change::CustomWindow,
             "heat-window" => Change::Window(
                 HeatWindow::PRESETS
                     .iter()
                     .find(|(k, _)| *k == value)
                     .map(|(_, w)| *w)?,
             ),
+            "heat-custom-from" => Change::CustomEnd(true, value.to_string()),
+            "heat-custom-to" => Change::CustomEnd(false, value.to_string()),
             "heat-scale" => Change::Scale(if value == "relative" {
                 ScaleMode::Relative
             } else {
@@ -116,9 +132,7 @@ pub fn HeatmapPanel() -> impl IntoView {
             value.as_deref().unwrap_or_default(),
             checked.unwrap_or(false),
         );
-        if !matches!(change, Some(Change::Bandwidth(Err(_)))) {
-            set_refused.set(None);
-        }
+        set_refused.set(None);
         match change {
             Some(Change::On(on)) => state.show_heatmap(on),
             Some(Change::Bandwidth(Ok(b))) => settings.update(|h| h.bandwidth = b),
@@ -128,7 +142,34 @@ pub fn HeatmapPanel() -> impl IntoView {
                     &typed,
                 )));
             }
-            Some(Change::Window(w)) => settings.update(|h| h.window = w),
+            Some(Change::Window(w)) => state.set_heat_window(w),
+            Some(Change::CustomWindow) => {
+                let now = state.incidents.clock.get_untracked() + CLOCK_STEP_MS;
+                let w = settings.with_untracked(|h| h.window.at(now));
+                state.set_heat_window(HeatWindow::Custom(w));
+            }
+            Some(Change::CustomEnd(start, typed)) => {
+                let lang = state.lang.get_untracked();
+                let now = state.incidents.clock.get_untracked() + CLOCK_STEP_MS;
+                let w = settings.with_untracked(|h| h.window.at(now));
+                let field = if start {
+                    Field::CustomFrom
+                } else {
+                    Field::CustomTo
+                };
+                let window = parse_local_input(&typed)
+                    .ok_or((field, Refusal::NotADateTime))
+                    .and_then(|t| {
+                        let (from, to) = if start { (t, w.to_ms) } else { (w.from_ms, t) };
+                        Window::new(from, to).ok_or((Field::CustomTo, Refusal::NotAfterFrom))
+                    });
+                match window {
+                    Ok(w) => state.set_heat_window(HeatWindow::Custom(w)),
+                    Err((f, why)) => {
+                        set_refused.set(Some(compare_words::window_refused(lang, f, why)))
+                    }
+                }
+            }
             Some(Change::Scale(s)) => settings.update(|h| h.scale = s),
             Some(Change::Weighting(w)) => settings.update(|h| h.weighting = w),
             None => {}
@@ -144,10 +185,15 @@ pub fn HeatmapPanel() -> impl IntoView {
     };
     let controls = move || {
         let h = settings.get();
-        let windows = HeatWindow::PRESETS
+        let mut windows: Vec<(&'static str, String)> = HeatWindow::PRESETS
             .iter()
             .map(|(k, w)| (*k, words::window(lang, *w)))
             .collect();
+        windows.push(("custom", T::HeatWindowCustom.get(lang).to_string()));
+        let custom = match h.window {
+            HeatWindow::Custom(w) => Some(w),
+            _ => None,
+        };
         let scales = vec![
             ("fixed", T::HeatScaleFixed.get(lang).to_string()),
             ("relative", T::HeatScaleRelative.get(lang).to_string()),
@@ -180,6 +226,18 @@ pub fn HeatmapPanel() -> impl IntoView {
                     <span>{T::HeatWindow.get(lang)}</span>
                     <select name="heat-window" data-testid="heatmap-window">{options(windows, h.window.key())}</select>
                 </label>
+                {custom.map(|w| view! {
+                    <label class="heat-field">
+                        <span>{T::HeatFrom.get(lang)}</span>
+                        <input type="datetime-local" name="heat-custom-from" data-testid="heatmap-custom-from"
+                            value=local_input_text(w.from_ms) />
+                    </label>
+                    <label class="heat-field">
+                        <span>{T::HeatTo.get(lang)}</span>
+                        <input type="datetime-local" name="heat-custom-to" data-testid="heatmap-custom-to"
+                            value=local_input_text(w.to_ms) />
+                    </label>
+                })}
                 <label class="heat-field">
                     <span>{T::HeatScale.get(lang)}</span>
                     <select name="heat-scale" data-testid="heatmap-scale">{options(scales, scale)}</select>
@@ -198,10 +256,14 @@ pub fn HeatmapPanel() -> impl IntoView {
     };
     let shown = state.heatmap_shown;
     let history = state.history;
-    let gradient = ramp_gradient();
+    let gradients = [
+        ramp_gradient(Ramp::Sequential),
+        ramp_gradient(Ramp::Diverging),
+    ];
     let legend = move || {
         let s = shown.get();
         let top = s.and_then(|s| s.top_per_km2);
+        let difference = s.is_some_and(|s| s.difference);
         let peak = s.map_or(0.0, |s| s.peak_per_km2);
         let bandwidth = s.map_or_else(
             || settings.with(|h| h.bandwidth.metres()),
@@ -230,16 +292,23 @@ pub fn HeatmapPanel() -> impl IntoView {
                 data-peak-per-km2=s.map(|s| s.peak_per_km2.to_string())
                 data-top-per-km2=top.map(|t| t.to_string())
                 data-bandwidth-m=bandwidth.to_string()
+                data-difference=difference.to_string()
                 data-reports=s.map(|s| s.reports.to_string())
             >
-                <div class="heat-ramp" style:background=gradient.clone()></div>
+                <div class="heat-ramp" style:background=gradients[usize::from(difference)].clone()></div>
                 <div class="heat-ticks">
-                    <span>"0"</span>
-                    <span>{per_km2_text(top.unwrap_or(0.0) / 2.0)}</span>
-                    <span>{per_km2_text(top.unwrap_or(0.0))}</span>
+                    <span>{if difference {
+                        format!("−{}", per_km2_text(top.unwrap_or(0.0)))
+                    } else {
+                        "0".to_string()
+                    }}</span>
+                    <span>{if difference { "0".to_string() } else { per_km2_text(top.unwrap_or(0.0) / 2.0) }}</span>
+                    <span>{if difference { "+" } else { "" }}{per_km2_text(top.unwrap_or(0.0))}</span>
                 </div>
                 <div class="heat-units">
-                    {T::HeatUnits.get(lang)} " · " {words::peak(lang, &per_km2_text(peak))}
+                    {if difference { T::HeatUnitsPerDay.get(lang) } else { T::HeatUnits.get(lang) }}
+                    " · "
+                    {words::peak(lang, &per_km2_text(peak))}
                 </div>
             </div>
             {line.map(|(key, text)| view! {
@@ -327,7 +396,7 @@ mod tests {
         assert_eq!(per_km2_text(5.0), "5.00");
         assert_eq!(per_km2_text(12.345), "12.3");
         assert_eq!(per_km2_text(1250.4), "1250");
-        let g = ramp_gradient();
+        let g = ramp_gradient(Ramp::Sequential);
         assert!(
             g.starts_with("linear-gradient(to right, rgba(0,0,0,0.00) 0%"),
             "{g}"

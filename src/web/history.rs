@@ -81,6 +81,9 @@ pub struct IncidentHistory {
     pub revision: RwSignal<u64>,
     pub status: RwSignal<HistoryStatus>,
     pub counts: RwSignal<HistoryCounts>,
+    /// The interval asked of the history endpoint (`None` until [`IncidentHistory::load`]):
+    /// playback runs over it, comparison windows are checked against it.
+    pub span: RwSignal<Option<Window>>,
 }
 
 impl Default for IncidentHistory {
@@ -132,6 +135,7 @@ impl IncidentHistory {
             revision: RwSignal::new(0),
             status: RwSignal::new(HistoryStatus::Idle),
             counts: RwSignal::new(HistoryCounts::default()),
+            span: RwSignal::new(None),
         }
     }
 
@@ -208,6 +212,7 @@ impl IncidentHistory {
             return;
         }
         self.started.set_value(true);
+        self.span.set(Some(span));
         self.status.set(HistoryStatus::Loading);
         let base = cfg.history_url.clone();
         let names = cfg.properties.clone();

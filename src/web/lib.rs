@@ -21,7 +21,9 @@ pub mod bench_heatmap;
 /// (`--features bench`, `make bench`), not in the shipped bundle.
 #[cfg(feature = "bench")]
 pub mod bench_hook;
+pub mod compare_ui;
 pub mod components;
+pub mod displacement;
 pub mod env;
 pub mod feed;
 pub mod feed_strip;
@@ -35,6 +37,7 @@ pub mod input;
 pub mod load;
 pub mod map;
 pub mod panic;
+pub mod playback_ui;
 pub mod render;
 pub mod state;
 pub mod strings;
@@ -48,13 +51,16 @@ use crate::core::display::DisplayMode;
 use crate::core::projection::to_mercator;
 use crate::core::units::{LonLat, Zoom};
 use crate::core::viewport::{Viewport, region_bounds};
+use compare_ui::ComparePanel;
 use components::{Controls, ErrorBanners, InfoCard, LayerPanel, PerfOverlay, StatusBar};
+use displacement::Comparison;
 use env::{query_param, window_size};
 use feed_strip::IncidentStrip;
 use geofence_ui::{AlertTicker, CriticalFlash, ZoneDiagnostics, ZonePanel};
 use heatmap_ui::{HeatmapPanel, HistoryDiagnostics};
 use incident_ui::{IncidentCard, IncidentPanel};
 use map::{MapCanvas, Runtime};
+use playback_ui::PlaybackBar;
 use state::AppState;
 use strings::{Lang, T, messages};
 use zone_editor_ui::ZoneEditorPanel;
@@ -133,9 +139,13 @@ pub fn App() -> impl IntoView {
         let cfg = cfg.unwrap_or_default();
         // The heatmap's settings at start; `heatmap.enabled` shows it (and loads the history).
         let show = cfg.heatmap.enabled;
+        let compare = cfg.heatmap.compare;
         state.heatmap.set(cfg.heatmap);
         state.incidents.start(cfg.incidents);
-        if show {
+        // `heatmap.compare` opens the comparison (and so the heatmap) at start.
+        if let Some((a, b)) = compare {
+            state.open_compare(Comparison { a, b });
+        } else if show {
             state.show_heatmap(true);
         }
         true
@@ -179,6 +189,10 @@ pub fn App() -> impl IntoView {
                 <HeatmapPanel />
                 <ZonePanel />
             </LayerPanel>
+            <div class="heat-dock">
+                <PlaybackBar />
+                <ComparePanel />
+            </div>
             <InfoCard />
             <IncidentCard />
             <Controls />

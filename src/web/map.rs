@@ -21,6 +21,7 @@ use crate::core::heatmap::ramp::Scale;
 use crate::core::heatmap::settings::ScaleMode;
 use crate::core::hit::hit_test;
 use crate::core::model::{LayerData, LayerId};
+use crate::core::projection::to_mercator;
 use crate::core::viewport::Viewport;
 use crate::env::{now_ms, on_animation_frame, window_size};
 use crate::feed::CLOCK_STEP_MS;
@@ -28,7 +29,8 @@ use crate::feed::IncidentSelection;
 use crate::input::{Action, Gestures, KeyAction, key_action, wheel_zoom_delta};
 use crate::render::draw::{CLUSTER_BELOW_ZOOM, camera_cluster_at, camera_clusters};
 use crate::render::incidents::IncidentInput;
-use crate::render::layer::HeatmapInput;
+use crate::render::layer::{HeatShows, HeatmapInput};
+use crate::render::shift_arrow::ShiftArrow;
 use crate::render::tiles::TileSource;
 use crate::render::{Renderer, SETTLE_MS, Scene};
 use crate::state::{AppState, FrameKind, LayerState, Selection, use_app};
@@ -121,6 +123,7 @@ fn frame(rt: &SharedRuntime, state: AppState) {
         gaps: None,
         draft: state.zone_editor.overlay(),
         heatmap: heatmap_input(&state),
+        shift_arrow: shift_arrow(&state),
     };
     let scene = with_geofence(&state, scene);
     let all_settled = LayerId::ALL
@@ -294,6 +297,9 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
             feed.clock.track();
             state.heatmap.track();
             state.history.revision.track();
+            state.playback.track();
+            state.compare.track();
+            state.displacement.track();
             request_frame(&rt, state);
         });
     }
@@ -505,20 +511,42 @@ impl Runtime {
     }
 }
 
-/// The heatmap's input when it is switched on (untracked): its window ends a clock step after
-/// the feed's clock, so that a report of now is in it.
+/// The displacement arrow while a comparison with reports in both windows is open (untracked).
+fn shift_arrow(state: &AppState) -> Option<ShiftArrow> {
+    state.displacement.with_untracked(|s| {
+        let d = &s.as_ref()?.displacement;
+        Some(ShiftArrow {
+            a: to_mercator(d.centre_a?),
+            b: to_mercator(d.centre_b?),
+            km: d.shift?.km,
+        })
+    })
+}
+
+/// The heatmap's input when it is switched on (untracked): the difference of the two windows
+/// being compared; else the playback's window at its cursor; else the window ending a clock
+/// step after the feed's clock, so that a report of now is in it.
 fn heatmap_input(state: &AppState) -> Option<HeatmapInput> {
     let h = state.heatmap.get_untracked();
     if !h.enabled {
         return None;
     }
     let shown = state.heatmap_shown;
+    let shows = match (
+        state.compare.get_untracked(),
+        state.playback.get_untracked(),
+    ) {
+        (Some(c), _) => HeatShows::Difference { a: c.a, b: c.b },
+        (None, Some(p)) => HeatShows::Window(p.window()),
+        (None, None) => HeatShows::Window(
+            h.window
+                .at(state.incidents.clock.get_untracked() + CLOCK_STEP_MS),
+        ),
+    };
     Some(HeatmapInput {
         history: state.history.shared()?,
         revision: state.history.revision.get_untracked(),
-        window: h
-            .window
-            .at(state.incidents.clock.get_untracked() + CLOCK_STEP_MS),
+        shows,
         filter: state.incidents.filter.get_untracked(),
         bandwidth_m: h.bandwidth.metres(),
         resolution: h.resolution,

@@ -12,10 +12,12 @@ use leptos::prelude::*;
 
 use crate::core::config::Config;
 use crate::core::heatmap::history::load_span;
-use crate::core::heatmap::settings::HeatmapConfig;
+use crate::core::heatmap::playback::{Accumulation, Playback};
+use crate::core::heatmap::settings::{HeatWindow, HeatmapConfig};
 use crate::core::model::LayerId;
 use crate::core::units::{LonLat, Mercator, Zoom};
 use crate::core::viewport::Viewport;
+use crate::displacement::{Comparison, Summary, summary_memo};
 use crate::env::{now_ms, on_animation_frame, wall_ms};
 pub use crate::load::LayerState;
 
@@ -87,8 +89,11 @@ pub struct HeatmapShown {
     pub top_per_km2: Option<f64>,
     /// The bandwidth σ it was computed with, ground metres.
     pub bandwidth_m: f64,
-    /// Reports in the window that passed the filters.
+    /// Reports in the window (both windows of a difference) that passed the filters.
     pub reports: usize,
+    /// A difference of two windows per day (B − A, diverging ramp; the peak and top are then
+    /// the largest |difference| in view, reports per km² per day).
+    pub difference: bool,
 }
 
 /// The app state: signals only, so it is `Copy` and cheap to hand to every component.
@@ -128,6 +133,13 @@ pub struct AppState {
     pub heatmap: RwSignal<HeatmapConfig>,
     /// What the heatmap layer last drew (`None`: nothing yet, or switched off).
     pub heatmap_shown: RwSignal<Option<HeatmapShown>>,
+    /// Playback of the history (`None`: the heatmap's window ends now and follows the feed).
+    pub playback: RwSignal<Option<Playback>>,
+    /// Two windows compared (`None`: no comparison; `Some`: the heatmap shows their difference
+    /// per day and the displacement summary is shown).
+    pub compare: RwSignal<Option<Comparison>>,
+    /// The displacement summary of `compare` (`None` while no comparison is open).
+    pub displacement: Memo<Option<Summary>>,
 }
 
 impl AppState {
@@ -146,6 +158,17 @@ impl AppState {
             })
         });
         let geofence = crate::geofence::Geofence::new(config);
+        let incidents = crate::feed::Incidents::new();
+        let history = crate::history::IncidentHistory::new();
+        let heatmap = RwSignal::new(HeatmapConfig::default());
+        let compare = RwSignal::new(None);
+        let displacement = summary_memo(
+            history,
+            compare,
+            incidents.filter,
+            heatmap,
+            layers[layer_index(LayerId::Ports)],
+        );
         AppState {
             config,
             view: RwSignal::new(initial),
@@ -157,15 +180,18 @@ impl AppState {
             ready: RwSignal::new(false),
             reload,
             tiles_on: RwSignal::new(false),
-            incidents: crate::feed::Incidents::new(),
+            incidents,
             geofence,
             zone_editor: crate::zone_editor::ZoneEditor::new(geofence),
             zones_on: RwSignal::new(true),
             mode: RwSignal::new(crate::core::display::DisplayMode::default()),
             lang: RwSignal::new(crate::strings::Lang::default()),
-            history: crate::history::IncidentHistory::new(),
-            heatmap: RwSignal::new(HeatmapConfig::default()),
+            history,
+            heatmap,
             heatmap_shown: RwSignal::new(None),
+            playback: RwSignal::new(None),
+            compare,
+            displacement,
         }
     }
 
@@ -182,9 +208,59 @@ impl AppState {
             .get_untracked()
             .and_then(Result::ok)
             .unwrap_or_default();
-        let compare = self.heatmap.with_untracked(|h| h.compare);
+        let compare = self
+            .compare
+            .get_untracked()
+            .map(|c| (c.a, c.b))
+            .or(self.heatmap.with_untracked(|h| h.compare));
         self.history
             .load(&cfg.incidents, load_span(wall_ms() as i64, compare));
+    }
+
+    /// The playback, started if it is not: over the history's span (to now, at least), the
+    /// cursor at the end (the picture stays what it was), sliding by the heatmap's window.
+    /// `None` before the history has been asked for.
+    pub fn playback_started(self) -> Option<Playback> {
+        if let Some(p) = self.playback.get_untracked() {
+            return Some(p);
+        }
+        let span = self.history.span.get_untracked()?;
+        let now = self.incidents.clock.get_untracked() + crate::feed::CLOCK_STEP_MS;
+        let mut p = Playback::new(span.from_ms, span.to_ms.max(now))?;
+        p.accumulation = Accumulation::Sliding {
+            width_ms: self.heatmap.with_untracked(|h| h.window.length_ms()),
+        };
+        p.seek(p.end_ms);
+        self.playback.set(Some(p));
+        Some(p)
+    }
+
+    /// Changes the running playback, if any.
+    pub fn update_playback(self, f: impl FnOnce(&mut Playback)) {
+        self.playback.update(|p| {
+            if let Some(p) = p.as_mut() {
+                f(p);
+            }
+        });
+    }
+
+    /// The heatmap's window (a preset or an interval); a sliding playback slides by it.
+    pub fn set_heat_window(self, w: HeatWindow) {
+        self.heatmap.update(|h| h.window = w);
+        self.update_playback(|p| {
+            if let Accumulation::Sliding { .. } = p.accumulation {
+                p.accumulation = Accumulation::Sliding {
+                    width_ms: w.length_ms(),
+                };
+            }
+        });
+    }
+
+    /// Opens a comparison of two windows: the heatmap shows their difference, playback stops.
+    pub fn open_compare(self, c: Comparison) {
+        self.playback.set(None);
+        self.compare.set(Some(c));
+        self.show_heatmap(true);
     }
 
     /// The layer's state, tracked.

@@ -1536,3 +1536,21 @@ export function maxSaturation({ data }) {
   }
   return best;
 }
+
+/** The heatmap canvas' RGBA (`data-testid="heatmap-canvas"`, one pixel a grid cell, placed over
+ * the map) at WGS84 points, read from its bitmap through its box (zeros where it does not reach). */
+export const heatRgba = (page, points) =>
+  page.evaluate((points) => {
+    const c = document.querySelector('[data-testid="heatmap-canvas"]');
+    if (!c || getComputedStyle(c).display === 'none') return points.map(() => [0, 0, 0, 0]);
+    const r = c.getBoundingClientRect();
+    const m = document.querySelector('[data-testid="map-canvas"]').getBoundingClientRect();
+    const g = c.getContext('2d');
+    return points.map(([lon, lat]) => {
+      const [x, y] = window.calaisMap.project(lon, lat);
+      const px = Math.floor(((m.left + x - r.left) / r.width) * c.width);
+      const py = Math.floor(((m.top + y - r.top) / r.height) * c.height);
+      if (px < 0 || py < 0 || px >= c.width || py >= c.height) return [0, 0, 0, 0];
+      return Array.from(g.getImageData(px, py, 1, 1).data);
+    });
+  }, points);

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   startDemoServer, prepareDist, launchBrowser, openApp, readScenario, shiftScenario, shiftToNow,
-  screenshot, setView, waitForSettled, SCENARIOS, TEST_TIMEOUT, tid,
+  screenshot, setView, waitForSettled, SCENARIOS, TEST_TIMEOUT, tid, heatRgba,
 } from './harness.mjs';
 
 const HISTORY = path.join(SCENARIOS, 'heatmap-history.json');
@@ -32,22 +32,8 @@ const legend = (page) =>
     reports: e.dataset.reports === undefined ? null : Number(e.dataset.reports),
   }));
 
-/** The heatmap canvas' alpha (0–255) at WGS84 points, read from its bitmap through its box. */
-const heatAlpha = (page, points) =>
-  page.evaluate((points) => {
-    const c = document.querySelector('[data-testid="heatmap-canvas"]');
-    if (!c || getComputedStyle(c).display === 'none') return points.map(() => 0);
-    const r = c.getBoundingClientRect();
-    const m = document.querySelector('[data-testid="map-canvas"]').getBoundingClientRect();
-    const g = c.getContext('2d');
-    return points.map(([lon, lat]) => {
-      const [x, y] = window.calaisMap.project(lon, lat);
-      const px = Math.floor(((m.left + x - r.left) / r.width) * c.width);
-      const py = Math.floor(((m.top + y - r.top) / r.height) * c.height);
-      if (px < 0 || py < 0 || px >= c.width || py >= c.height) return 0;
-      return g.getImageData(px, py, 1, 1).data[3];
-    });
-  }, points);
+/** The heatmap canvas' alpha (0–255) at WGS84 points. */
+const heatAlpha = async (page, points) => (await heatRgba(page, points)).map((c) => c[3]);
 
 /** Waits until the legend satisfies `check` (the layer recomputes on the next settled frame). */
 async function waitLegend(page, check, what) {

@@ -47,6 +47,12 @@ impl HeatWindow {
             .map_or("custom", |(k, _)| k)
     }
 
+    /// Its length, ms.
+    pub fn length_ms(self) -> i64 {
+        let w = self.at(0);
+        w.to_ms - w.from_ms
+    }
+
     /// The interval ending at `now_ms`.
     pub fn at(self, now_ms: i64) -> Window {
         const H: i64 = 3_600_000;

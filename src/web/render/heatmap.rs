@@ -1,5 +1,6 @@
 //! The heatmap layer (issue 12) on the layer seam: the kernel density of the reports of the
-//! heatmap's window that pass the incident filters (kind, severity, status), computed by
+//! heatmap's window (or the difference per day of two windows being compared) that pass the
+//! incident filters (kind, severity, status), computed by
 //! `core::heatmap` and drawn as its own small bitmap (one pixel a grid cell) on a canvas of its
 //! own laid over the map, under the incident markers, scaled up by the compositor.
 //!
@@ -18,53 +19,100 @@ use std::hash::{Hash, Hasher};
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
+use crate::core::heatmap::displacement::Window;
 use crate::core::heatmap::history::History;
 use crate::core::heatmap::ramp::{self, Ramp, Scale};
-use crate::core::heatmap::{DensityGrid, Workspace};
+use crate::core::heatmap::{DensityGrid, Workspace, difference_per_day};
 use crate::core::viewport::{ScreenTransform, Viewport};
 use crate::state::HeatmapShown;
 
-use super::layer::{HeatmapInput, LayerContext, LayerKey, MapLayer, Stage};
+use super::layer::{HeatShows, HeatmapInput, LayerContext, LayerKey, MapLayer, Stage};
 
-/// The density of `input`'s window over `view`, computed in `ws` (its buffers reused from one
-/// frame to the next), and its pixels (straight RGBA, the view crop row by row) written to
-/// `pixels`; with the number of reports that went in and the ramp's top. The one place the
-/// engine is called.
+/// The density of a window over `view` computed in `ws`, with the number of reports that went
+/// in.
+fn window_density<'w>(
+    input: &HeatmapInput,
+    history: &History,
+    w: Window,
+    view: &Viewport,
+    ws: &'w mut Workspace,
+) -> (Option<&'w DensityGrid>, usize) {
+    let mut reports = 0usize;
+    let points = history
+        .points(w.from_ms, w.to_ms, &input.filter, input.weighting)
+        .inspect(|_| reports += 1);
+    (
+        ws.density(view, input.bandwidth_m, input.resolution, points),
+        reports,
+    )
+}
+
+/// What `input` shows over `view`, computed in `ws` (and `ws_b`, the second window of a
+/// difference; their buffers reused from one frame to the next), its pixels (straight RGBA,
+/// the view crop row by row) written to `pixels`; with what the legend shows. A window is
+/// painted on the sequential ramp with the input's scale; a difference (B − A per day) on the
+/// diverging ramp, symmetric about 0 with the largest |difference| in view at the ends. The one
+/// place the engine is called.
 pub fn compute<'w>(
     input: &HeatmapInput,
     history: &History,
     view: &Viewport,
     ws: &'w mut Workspace,
+    ws_b: &mut Workspace,
     pixels: &mut Vec<u8>,
 ) -> (Option<&'w DensityGrid>, HeatmapShown) {
-    let mut reports = 0usize;
-    let points = history
-        .points(
-            input.window.from_ms,
-            input.window.to_ms,
-            &input.filter,
-            input.weighting,
-        )
-        .inspect(|_| reports += 1);
-    let grid = ws.density(view, input.bandwidth_m, input.resolution, points);
-    let peak = grid.map_or(0.0, |g| g.peak_per_km2);
-    let top = input.scale.top(peak);
-    if let Some(g) = grid {
-        ramp::paint(g.view_rows(), Ramp::Sequential, top, pixels);
+    match input.shows {
+        HeatShows::Window(w) => {
+            let (grid, reports) = window_density(input, history, w, view, ws);
+            let peak = grid.map_or(0.0, |g| g.peak_per_km2);
+            let top = input.scale.top(peak);
+            if let Some(g) = grid {
+                ramp::paint(g.view_rows(), Ramp::Sequential, top, pixels);
+            }
+            let shown = HeatmapShown {
+                peak_per_km2: peak,
+                top_per_km2: top,
+                bandwidth_m: input.bandwidth_m,
+                reports,
+                difference: false,
+            };
+            (grid, shown)
+        }
+        HeatShows::Difference { a, b } => {
+            let (grid_b, reports_b) = window_density(input, history, b, view, ws_b);
+            let (grid_a, reports_a) = window_density(input, history, a, view, ws);
+            let diff = grid_a
+                .zip(grid_b)
+                .and_then(|(ga, gb)| difference_per_day(ga, a.days(), gb, b.days()));
+            let peak = diff.as_ref().map_or(0.0, |d| {
+                d.iter().fold(0.0f64, |m, v| m.max(f64::from(v.abs())))
+            });
+            let top = Scale::Relative.top(peak);
+            if let (Some(g), Some(d)) = (grid_a, diff.as_ref()) {
+                let cols = g.view_size().0.max(1);
+                ramp::paint(d.chunks(cols), Ramp::Diverging, top, pixels);
+            }
+            let shown = HeatmapShown {
+                peak_per_km2: peak,
+                top_per_km2: top,
+                bandwidth_m: input.bandwidth_m,
+                reports: reports_a + reports_b,
+                difference: true,
+            };
+            (grid_a, shown)
+        }
     }
-    let shown = HeatmapShown {
-        peak_per_km2: peak,
-        top_per_km2: top,
-        bandwidth_m: input.bandwidth_m,
-        reports,
-    };
-    (grid, shown)
 }
 
 /// A hash of what the heatmap's pixels depend on besides the view and the history revision.
 fn settings_hash(input: &HeatmapInput) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
-    (input.window.from_ms, input.window.to_ms, input.filter).hash(&mut h);
+    match input.shows {
+        HeatShows::Window(w) => (0u8, w.from_ms, w.to_ms, 0i64, 0i64),
+        HeatShows::Difference { a, b } => (1u8, a.from_ms, a.to_ms, b.from_ms, b.to_ms),
+    }
+    .hash(&mut h);
+    input.filter.hash(&mut h);
     (input.bandwidth_m.to_bits(), input.resolution.to_bits()).hash(&mut h);
     match input.scale {
         Scale::Fixed(v) => v.to_bits(),
@@ -83,6 +131,8 @@ pub struct Heatmap {
     screen: Option<HtmlCanvasElement>,
     canvas: Option<(HtmlCanvasElement, CanvasRenderingContext2d)>,
     workspace: Workspace,
+    /// The second window's buffers (a difference).
+    workspace_b: Workspace,
     pixels: Vec<u8>,
     /// The view the bitmap was drawn for, its top-left (CSS px) and CSS px per bitmap pixel.
     placed: Option<(Viewport, f64, f64, f64)>,
@@ -222,7 +272,9 @@ impl MapLayer for Heatmap {
         };
         let mut pixels = std::mem::take(&mut self.pixels);
         let mut ws = std::mem::take(&mut self.workspace);
-        let (grid, shown) = compute(input, &history, cx.view(), &mut ws, &mut pixels);
+        let mut ws_b = std::mem::take(&mut self.workspace_b);
+        let (grid, shown) = compute(input, &history, cx.view(), &mut ws, &mut ws_b, &mut pixels);
+        self.workspace_b = ws_b;
         drop(history);
         self.pixels = pixels;
         match grid {

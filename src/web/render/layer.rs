@@ -30,6 +30,7 @@ use crate::core::viewport::Viewport;
 use crate::state::{HeatmapShown, Selection, Visibility, layer_index};
 
 use super::draft::DraftOverlay;
+use super::shift_arrow::ShiftArrow;
 use super::tiles::TileSource;
 
 /// One data layer as the renderer sees it: the data and its version (0 = none).
@@ -59,14 +60,24 @@ pub struct Scene {
     pub draft: Option<DraftOverlay>,
     /// The heatmap, when it is switched on.
     pub heatmap: Option<HeatmapInput>,
+    /// The shift of the centre of activity between two compared windows.
+    pub shift_arrow: Option<ShiftArrow>,
 }
 
-/// What the heatmap is computed from: the history's columns and revision, the window, the
+/// What the heatmap shows: the density of one window (reports per km²), or the difference of
+/// two per day (B − A, reports per km² per day).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeatShows {
+    Window(Window),
+    Difference { a: Window, b: Window },
+}
+
+/// What the heatmap is computed from: the history's columns and revision, the window(s), the
 /// incident filters and the settings (bandwidth in ground metres, grid cells per CSS px).
 pub struct HeatmapInput {
     pub history: Rc<RefCell<History>>,
     pub revision: u64,
-    pub window: Window,
+    pub shows: HeatShows,
     pub filter: IncidentFilter,
     pub bandwidth_m: f64,
     pub resolution: f64,

@@ -294,6 +294,27 @@ impl MapLayer for Selection {
     any_layer!();
 }
 
+/// The displacement arrow of a comparison (`shift_arrow.rs`), over the incidents.
+#[derive(Default)]
+pub struct ShiftArrowLayer;
+
+impl MapLayer for ShiftArrowLayer {
+    fn name(&self) -> &'static str {
+        "shift-arrow"
+    }
+    fn stage(&self) -> Stage {
+        Stage::Screen
+    }
+    fn draw(&mut self, cx: &LayerContext, ctx: &CanvasRenderingContext2d) -> usize {
+        let Some(arrow) = &cx.scene.shift_arrow else {
+            return 0;
+        };
+        super::shift_arrow::draw(ctx, cx.view(), arrow, cx.dpr());
+        1
+    }
+    any_layer!();
+}
+
 /// The zone being drawn or reshaped, over everything.
 #[derive(Default)]
 pub struct Draft;

@@ -23,6 +23,7 @@ pub mod layer;
 pub mod layers;
 pub mod overlay;
 pub mod registry;
+pub mod shift_arrow;
 pub mod style;
 pub mod tiles;
 

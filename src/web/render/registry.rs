@@ -29,6 +29,7 @@ pub fn registry(
         Box::new(layers::labels()),
         Box::new(Heatmap::new(screen)),
         Box::new(IncidentOverlays::new(screen)),
+        Box::new(layers::ShiftArrowLayer),
         Box::new(layers::Selection::default()),
         Box::new(layers::Draft),
     ]
@@ -56,6 +57,7 @@ mod tests {
                 "labels",
                 "heatmap",
                 "incidents",
+                "shift-arrow",
                 "selection",
                 "zone-draft"
             ]

@@ -30,6 +30,7 @@
 //! a build script generating code from JSON files), where this table with every text of the UI
 //! in both languages adds 3.5 KiB; its coverage is checked by the compiler and one test.
 
+pub mod compare;
 pub mod heatmap;
 pub mod labels;
 pub mod messages;

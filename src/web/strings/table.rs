@@ -196,6 +196,31 @@ table! {
     HeatWeighting => "Weight by severity", "Pondérer par la gravité";
     HeatUnits => "reports per km²", "signalements par km²";
     HistoryDiagnosticsLabel => "Incident history", "Historique des incidents";
+    HeatUnitsPerDay => "reports per km² per day, B − A", "signalements par km² par jour, B − A";
+    HeatWindowCustom => "Custom window", "Période personnalisée";
+    HeatFrom => "From", "Du";
+    HeatTo => "To", "Au";
+    // Playback (playback_ui.rs; texts with values in strings/compare.rs).
+    Playback => "History playback", "Relecture de l’historique";
+    Play => "Play", "Lecture";
+    Pause => "Pause", "Pause";
+    StepBack => "Step back", "Pas en arrière";
+    StepForward => "Step forward", "Pas en avant";
+    PlaybackSpeed => "Speed", "Vitesse";
+    PlaybackSliding => "sliding window", "période glissante";
+    PlaybackCumulative => "cumulative", "cumulée";
+    PlaybackLive => "Back to live", "Retour au direct";
+    PlaybackTime => "Time shown", "Heure affichée";
+    // Comparison (compare_ui.rs).
+    CompareOpen => "Compare…", "Comparer…";
+    CompareTitle => "Compare two windows", "Comparer deux périodes";
+    CompareClose => "Close the comparison", "Fermer la comparaison";
+    WindowA => "Window A (before)", "Période A (avant)";
+    WindowB => "Window B (after)", "Période B (après)";
+    Displacement => "Displacement", "Déplacement";
+    PortsNear => "Reports per day near each port", "Signalements par jour près de chaque port";
+    Port => "Port", "Port";
+    Change => "Change", "Évolution";
 }
 
 #[cfg(test)]
