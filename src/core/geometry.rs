@@ -192,7 +192,7 @@ pub fn boundary_distance(p: Mercator, polygons: &[Polygon<f64>]) -> f64 {
         .sqrt()
 }
 
-/// [`position`] for a polygon of one ring (e.g. a camera's field-of-view sector).
+/// [`position`] for a polygon of one ring given as a slice of points.
 pub fn ring_position(p: Mercator, ring: &[Mercator]) -> Position {
     position(p, &[ring])
 }
