@@ -7,17 +7,17 @@
 
 use calais_map::core::config::PropertyNames;
 use calais_map::core::earth::{distance_m, metres_per_radian};
-use calais_map::core::geofence::pip::{BOUNDARY_EPS_M, point_in_polygon};
 use calais_map::core::geofence::{
     CameraCoverage, Engine, EngineConfig, Event, EventKind, EventLog, Fix, Input, Proximity,
     RingProblem, ShapeError, Stay, Zone, ZoneFileError, ZoneIndex, ZoneKind, ZoneProblem,
     ZoneRules, ground_distance_m, parse_zones, sector_contains, synthetic, zones_to_geojson,
 };
+use calais_map::core::geometry::{BOUNDARY_EPS_M, rings};
 use calais_map::core::ingest::ingest_layer;
 use calais_map::core::model::{Camera, LayerData, LayerId};
 use calais_map::core::projection::{destination, ground_scale, to_lonlat, to_mercator};
 use calais_map::core::units::{Bearing, LonLat, Mercator};
-use geo::{Distance, Geodesic};
+use geo::{Distance, Geodesic, LineString};
 
 fn ll(lon: f64, lat: f64) -> LonLat {
     LonLat::new(lon, lat).expect("valid")
@@ -93,11 +93,15 @@ fn demo_zones_parse_without_rejections() {
         port.rules.critical,
         "restricted zones are critical by default"
     );
-    assert_eq!(port.polygons[0].len(), 2, "the port has a hole");
+    assert_eq!(
+        port.polygons.0[0].interiors().len(),
+        1,
+        "the port has a hole"
+    );
     assert_eq!(z("beussingue-approach").kind, ZoneKind::Approach);
     assert_eq!(z("beussingue-approach").rules.dwell_s, Some(60.0));
     assert!(!z("beach-wimereux").rules.critical);
-    assert_eq!(z("port-dunkirk").polygons.len(), 2, "MultiPolygon");
+    assert_eq!(z("port-dunkirk").polygons.0.len(), 2, "MultiPolygon");
     for id in [
         "beach-sangatte-bleriot",
         "beach-wimereux",
@@ -374,10 +378,15 @@ fn zones_to_geojson_round_trips() {
         assert_eq!(a.id, b.id);
         assert_eq!(a.kind, b.kind);
         assert_eq!(a.rules, b.rules);
-        assert_eq!(a.polygons.len(), b.polygons.len());
-        for (ra, rb) in a.polygons.iter().flatten().zip(b.polygons.iter().flatten()) {
-            assert_eq!(ra.len(), rb.len());
-            for (p, q) in ra.iter().zip(rb) {
+        assert_eq!(a.polygons.0.len(), b.polygons.0.len());
+        for (ra, rb) in a
+            .polygons
+            .iter()
+            .flat_map(rings)
+            .zip(b.polygons.iter().flat_map(rings))
+        {
+            assert_eq!(ra.0.len(), rb.0.len());
+            for (p, q) in ra.coords().zip(rb.coords()) {
                 assert!((p.x - q.x).abs() < 0.02 && (p.y - q.y).abs() < 0.02);
             }
         }
@@ -397,13 +406,16 @@ fn boundary_rule_edges_vertices_and_holes_count_as_inside() {
         (40.0, 40.0),
     ];
     let z = zone_m("h", rules(), &[&[&shell, &hole]]);
-    let rings = &z.polygons[0];
-    let (s, h) = (&rings[0], &rings[1]);
+    let polygon = &z.polygons.0[0];
+    let (s, h) = (
+        ring_points(polygon.exterior()),
+        ring_points(&polygon.interiors()[0]),
+    );
     let mid = |a: Mercator, b: Mercator| Mercator {
         x: (a.x + b.x) / 2.0,
         y: (a.y + b.y) / 2.0,
     };
-    let inside = |p: Mercator| point_in_polygon(p, rings);
+    let inside = |p: Mercator| z.contains(p);
     assert!(inside(at_m(20.0, 20.0)));
     assert!(!inside(at_m(50.0, 50.0)), "in the hole");
     assert!(!inside(at_m(120.0, 50.0)));
@@ -489,13 +501,18 @@ fn concave_shapes_and_multipolygons() {
     assert!(!has(-50.0, 100.0));
 }
 
-/// Winding-number reference with its own edge test (independent of `pip`).
-fn reference_inside(p: Mercator, polygons: &[Vec<Vec<Mercator>>]) -> bool {
-    polygons.iter().any(|rings| {
+/// A ring's positions as EPSG:3857 points.
+fn ring_points(ring: &LineString<f64>) -> Vec<Mercator> {
+    ring.coords().map(|c| (*c).into()).collect()
+}
+
+/// Winding-number reference with its own edge test (independent of `core::geometry`'s).
+fn reference_inside(p: Mercator, polygons: &geo::MultiPolygon<f64>) -> bool {
+    polygons.iter().any(|polygon| {
         let mut on_edge = false;
         let mut wn_total = 0i32;
         let mut parity = false;
-        for r in rings {
+        for r in rings(polygon).map(ring_points) {
             let mut wn = 0i32;
             for w in r.windows(2) {
                 let (a, b) = (w[0], w[1]);
@@ -558,7 +575,7 @@ fn grid_matches_brute_force_on_the_synthetic_benchmark_data() {
     // Points on the zones' vertices and edge midpoints are all inside their zone.
     let mut on: Vec<(Mercator, u32)> = Vec::new();
     for (zi, z) in zones.iter().enumerate().step_by(7) {
-        for r in z.polygons.iter().flatten() {
+        for r in z.polygons.iter().flat_map(rings).map(ring_points) {
             for w in r.windows(2) {
                 on.push((w[0], zi as u32));
                 on.push((
@@ -606,11 +623,14 @@ fn synthetic_data_is_deterministic_and_as_specified() {
     let b = synthetic::zones(42, 200, 50);
     assert_eq!(a, b);
     assert_ne!(a, synthetic::zones(43, 200, 50));
-    let with_holes = a.iter().filter(|z| z.polygons[0].len() > 1).count();
-    let multi = a.iter().filter(|z| z.polygons.len() > 1).count();
+    let with_holes = a
+        .iter()
+        .filter(|z| !z.polygons.0[0].interiors().is_empty())
+        .count();
+    let multi = a.iter().filter(|z| z.polygons.0.len() > 1).count();
     assert!(with_holes >= 40 && multi >= 10, "{with_holes} {multi}");
     for z in &a {
-        let outer = z.polygons[0][0].len() - 1;
+        let outer = z.polygons.0[0].exterior().0.len() - 1;
         assert_eq!(outer, 50);
         let ll0 = to_lonlat(z.bounds.center());
         assert!((1.5..2.6).contains(&ll0.lon) && (50.8..51.1).contains(&ll0.lat));
@@ -665,7 +685,7 @@ fn enter_and_exit_with_hysteresis() {
     assert!(e.update(&fix("a", 205.0, 100.0, t + 1.0)).is_empty());
     let again = e.update(&Fix::new(
         "a",
-        e.zones()[0].polygons[0][0][1],
+        e.zones()[0].polygons.0[0].exterior().0[1].into(),
         (t as i64 + 2) * 1000,
     ));
     assert_eq!(kinds(&again), [(EventKind::Enter, "sq".to_string())]);
@@ -1469,7 +1489,7 @@ fn seed_all_keeps_the_rules_and_later_updates_raise_the_right_events() {
         ),
     ];
     let mut e = engine_with(zones.clone());
-    let corner = e.zones()[0].polygons[0][0][2];
+    let corner: Mercator = e.zones()[0].polygons.0[0].exterior().0[2].into();
     // 0.9 mm (EPSG:3857) east of the east edge.
     let edge = Mercator {
         x: corner.x + 0.9 * BOUNDARY_EPS_M,

@@ -1,15 +1,18 @@
 //! Property tests of `core::geofence` (native only: proptest does not build for
-//! wasm32-unknown-unknown): point-in-polygon against geo's robust predicates, the grid fast
+//! wasm32-unknown-unknown): point-in-polygon against geo's robust predicates (a zone's
+//! polygon, and a zone of several polygons as its geo-types MultiPolygon), the grid fast
 //! path against the exact R-tree + PIP path on random zones (points on edges and vertices
 //! included), hysteresis under boundary jitter, replay determinism, bulk seeding against
 //! seeding one fix at a time, zone changes against a model of the rules, and parsing never
 //! panicking.
 #![cfg(not(target_arch = "wasm32"))]
 
-use calais_map::core::geofence::pip::{BOUNDARY_EPS_M, boundary_distance, point_in_polygon};
 use calais_map::core::geofence::{
     Engine, EngineConfig, Event, EventKind, Fix, Input, Stay, Zone, ZoneIndex, ZoneKind, ZoneRules,
     parse_zones, synthetic,
+};
+use calais_map::core::geometry::{
+    BOUNDARY_EPS_M, boundary_distance, polygon_edges, polygon_position, rings,
 };
 use calais_map::core::projection::{ground_scale, to_lonlat, to_mercator};
 use calais_map::core::units::{LonLat, Mercator};
@@ -88,12 +91,6 @@ prop_compose! {
     }
 }
 
-fn geo_polygon(rings: &[Vec<Mercator>]) -> geo::Polygon<f64> {
-    let ls =
-        |r: &Vec<Mercator>| geo::LineString::from(r.iter().map(|m| (m.x, m.y)).collect::<Vec<_>>());
-    geo::Polygon::new(ls(&rings[0]), rings[1..].iter().map(ls).collect())
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
@@ -102,13 +99,14 @@ proptest! {
                            pts in prop::collection::vec((-2500.0f64..2500.0, -2500.0f64..2500.0), 60),
                            on in prop::collection::vec((0usize..1000, 0.0f64..1.0), 20)) {
         let Some(z) = zone_from("p", &[poly]) else { return Ok(()); };
-        let rings = &z.polygons[0];
-        let g = geo_polygon(rings);
+        // The zone's own geo-types polygon, for both.
+        let g = &z.polygons.0[0];
+        let inside = |p: Mercator| polygon_position(p, g).is_inside_or_on();
         let o = origin();
         for (x, y) in pts {
             let p = Mercator { x: o.x + x, y: o.y + y };
-            let d = boundary_distance(p, &z.polygons);
-            let ours = point_in_polygon(p, rings);
+            let d = boundary_distance(p, &z.polygons.0);
+            let ours = inside(p);
             if d <= BOUNDARY_EPS_M {
                 prop_assert!(ours, "on the boundary: inside");
             } else if d > 2.0 * BOUNDARY_EPS_M {
@@ -116,14 +114,44 @@ proptest! {
             }
         }
         // Points on edges and vertices (any ring, holes too) are inside.
-        let edges: Vec<(Mercator, Mercator)> = rings.iter()
-            .flat_map(|r| r.windows(2).map(|w| (w[0], w[1])))
-            .collect();
+        let edges: Vec<(Mercator, Mercator)> = polygon_edges(g).collect();
         for (k, t) in on {
             let (a, b) = edges[k % edges.len()];
             let p = Mercator { x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y) };
-            prop_assert!(point_in_polygon(p, rings));
-            prop_assert!(point_in_polygon(a, rings));
+            prop_assert!(inside(p));
+            prop_assert!(inside(a));
+        }
+    }
+
+    #[test]
+    fn zone_contains_agrees_with_geo_on_its_multipolygon(
+        polys in prop::collection::vec(polygon(), 1..5),
+        pts in prop::collection::vec((-2500.0f64..2500.0, -2500.0f64..2500.0), 80),
+        on in prop::collection::vec((0usize..1000, 0.0f64..1.0), 20)) {
+        // A zone of several polygons (they may overlap): its geo-types MultiPolygon is the
+        // union, inside or on any part's boundary, as geo's `Intersects` says away from the
+        // boundary; the index's exact test is the same function.
+        let z = zone_from("m", &polys);
+        prop_assume!(z.is_some());
+        let z = z.unwrap();
+        let index = ZoneIndex::new(std::slice::from_ref(&z));
+        let o = origin();
+        for (x, y) in pts {
+            let p = Mercator { x: o.x + x, y: o.y + y };
+            let d = boundary_distance(p, &z.polygons.0);
+            let ours = z.contains(p);
+            prop_assert_eq!(ours, index.contains(0, p));
+            if d <= BOUNDARY_EPS_M {
+                prop_assert!(ours, "on a boundary: inside");
+            } else if d > 2.0 * BOUNDARY_EPS_M {
+                prop_assert_eq!(ours, z.polygons.intersects(&geo::Point::from(p)), "{:?}", p);
+            }
+        }
+        let edges: Vec<(Mercator, Mercator)> = z.polygons.iter().flat_map(polygon_edges).collect();
+        for (k, t) in on {
+            let (a, b) = edges[k % edges.len()];
+            let p = Mercator { x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y) };
+            prop_assert!(z.contains(p) && z.contains(a) && index.contains(0, p));
         }
     }
 
@@ -151,9 +179,7 @@ proptest! {
         let mut points: Vec<Mercator> = pts.iter().map(|(x, y)| Mercator { x: o.x + x, y: o.y + y }).collect();
         for (zk, ek, t) in on {
             let z = &zones[zk % zones.len()];
-            let edges: Vec<(Mercator, Mercator)> = z.polygons.iter().flatten()
-                .flat_map(|r| r.windows(2).map(|w| (w[0], w[1])))
-                .collect();
+            let edges: Vec<(Mercator, Mercator)> = z.polygons.iter().flat_map(polygon_edges).collect();
             let (a, b) = edges[ek % edges.len()];
             points.push(Mercator { x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y) });
             points.push(a);
@@ -367,7 +393,7 @@ proptest! {
                 let dwell = z.rules.dwell_ms();
                 let inside = inside.contains(&j);
                 match old {
-                    Some(s) if inside || boundary_distance(at, &z.polygons) <= margin => {
+                    Some(s) if inside || boundary_distance(at, &z.polygons.0) <= margin => {
                         want.push(Stay {
                             zone: j,
                             since_ms: s.since_ms,
@@ -413,7 +439,8 @@ fn build(w: &(u64, usize, usize, u64)) -> (Vec<Zone>, Vec<Mercator>) {
     let zones = synthetic::zones(w.0, w.1, w.2);
     let mut pts = synthetic::points(w.3, 200, &zones);
     for z in &zones {
-        pts.extend(z.polygons.iter().flatten().flatten().step_by(5).copied());
+        let vertices = z.polygons.iter().flat_map(rings).flat_map(|r| r.coords());
+        pts.extend(vertices.step_by(5).map(|c| Mercator::from(*c)));
     }
     (zones, pts)
 }

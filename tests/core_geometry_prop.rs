@@ -5,8 +5,9 @@
 //! Native only: proptest does not build for wasm32-unknown-unknown.
 #![cfg(not(target_arch = "wasm32"))]
 
-use calais_map::core::geofence::pip::{boundary_distance, point_in_polygon};
-use calais_map::core::geometry::{BOUNDARY_EPS_M, Position, position, ring_position};
+use calais_map::core::geometry::{
+    BOUNDARY_EPS_M, Position, boundary_distance, polygon_position, position, ring_position,
+};
 use calais_map::core::units::Mercator;
 use geo::Validation;
 use geo::coordinate_position::{CoordPos, CoordinatePosition};
@@ -70,7 +71,7 @@ fn geo_position(g: &geo::Polygon<f64>, p: Mercator) -> CoordPos {
 fn check(rings: &[Vec<Mercator>], g: &geo::Polygon<f64>, p: Mercator) -> Result<(), TestCaseError> {
     let ours = position(p, rings);
     let theirs = geo_position(g, p);
-    let d = boundary_distance(p, &[rings.to_vec()]);
+    let d = boundary_distance(p, std::slice::from_ref(g));
     if theirs == CoordPos::OnBoundary || d <= BOUNDARY_EPS_M {
         prop_assert_eq!(ours, Position::OnBoundary, "{:?} at {} m", p, d);
     } else if d > 2.0 * BOUNDARY_EPS_M {
@@ -85,8 +86,8 @@ fn check(rings: &[Vec<Mercator>], g: &geo::Polygon<f64>, p: Mercator) -> Result<
                 || (ours == Position::Inside) == (theirs == CoordPos::Inside)
         );
     }
-    // The boolean forms used by zones and hit testing are the same function.
-    prop_assert_eq!(point_in_polygon(p, rings), ours.is_inside_or_on());
+    // The geo-types form, used by zones and hit testing, is the same function.
+    prop_assert_eq!(polygon_position(p, g), ours);
     Ok(())
 }
 

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use crate::geometry::ring_edges;
 use crate::model::{LayerData, Shape};
 use crate::units::Mercator;
 use crate::viewport::MercatorBounds;
@@ -58,11 +59,6 @@ fn rings(data: &LayerData) -> impl Iterator<Item = (usize, &LineString<f64>)> {
             .filter(|s| matches!(s, Shape::Polygon(_)))
             .flat_map(move |s| s.paths().map(move |r| (i, r)))
     })
-}
-
-/// The edges of a ring as EPSG:3857 pairs.
-fn ring_edges(ring: &LineString<f64>) -> impl Iterator<Item = (Mercator, Mercator)> + '_ {
-    ring.lines().map(|l| (l.start.into(), l.end.into()))
 }
 
 /// Splits the polygon edges of `data` into coastline and border polylines.

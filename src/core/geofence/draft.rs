@@ -17,11 +17,11 @@
 //! edges that cross, an empty name). Nothing here panics on any input (NaN, out-of-range
 //! positions, bad indices are errors).
 
-use super::pip::{SegmentContact, segment_contact};
 use super::zone::{
     Near, RingProblem, ShapeError, Zone, ZoneKind, ZoneProblem, ZoneRules, parse_zones,
     zones_to_geojson,
 };
+use crate::geometry::{SegmentContact, segment_contact};
 use crate::projection::{to_lonlat, to_mercator};
 use crate::units::{LonLat, Mercator};
 use crate::viewport::Viewport;
@@ -121,14 +121,15 @@ impl Draft {
 
     /// The outline of a zone made of one polygon without holes (the only shape drawn here).
     pub fn from_zone(zone: &Zone) -> Result<Draft, DraftError> {
-        match zone.polygons.as_slice() {
-            [rings] => match rings.as_slice() {
-                [ring] => {
-                    let ring: Vec<LonLat> = ring.iter().map(|m| to_lonlat(*m)).collect();
-                    Draft::from_vertices(&ring)
-                }
-                _ => Err(DraftError::NotEditable),
-            },
+        match zone.polygons.0.as_slice() {
+            [polygon] if polygon.interiors().is_empty() => {
+                let ring: Vec<LonLat> = polygon
+                    .exterior()
+                    .coords()
+                    .map(|c| to_lonlat((*c).into()))
+                    .collect();
+                Draft::from_vertices(&ring)
+            }
             _ => Err(DraftError::NotEditable),
         }
     }

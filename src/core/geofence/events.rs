@@ -8,7 +8,7 @@
 //! Rules:
 //!
 //! * **Enter**: an incident becomes a member of a zone when a fix is inside it (boundary
-//!   inclusive, see [`pip`](super::pip)). Event if the zone's `alert_on_enter`.
+//!   inclusive, see [`Zone::contains`](super::Zone::contains)). Event if the zone's `alert_on_enter`.
 //! * **Exit** (hysteresis): a member stops being one only when a fix is outside the zone
 //!   *and* more than [`EngineConfig::exit_margin_m`] ground metres from its boundary, so a
 //!   track jittering along an edge does not flap. Event if the zone's `alert_on_exit`.

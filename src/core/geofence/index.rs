@@ -1,7 +1,9 @@
-//! Which zones contain a point: [`ZoneIndex`], in EPSG:3857 metres ([`Mercator`]).
+//! Which zones contain a point: [`ZoneIndex`], in EPSG:3857 metres ([`Mercator`] points, the
+//! zones' geo-types polygons).
 //!
 //! Two structures over the same zones, with the same answers (the boundary rule of
-//! [`pip`](super::pip): within 1 mm of an edge or vertex is inside):
+//! [`Zone::contains`]: within 1 mm of an edge or vertex is inside, by
+//! [`geometry::polygon_position`](crate::geometry::polygon_position)):
 //!
 //! * an R-tree (rstar) over each polygon's bounding box, and one over all zone edges, for
 //!   single-point queries by exact point-in-polygon ([`ZoneIndex::zones_at_exact`]), path
@@ -21,13 +23,18 @@
 //!   exact f64 edges, boundary rule included. Cells no polygon touches record nothing.
 //!   Points are looked up in batches so that their cells' memory loads overlap.
 //!
-//! Zones are numbered by their position in the slice given to [`ZoneIndex::new`].
+//! Zones are numbered by their position in the slice given to [`ZoneIndex::new`]. Each of
+//! their polygons is kept once ([`geo::Polygon`], its rings walked through
+//! `exterior()` / `interiors()`), with its bounding box.
 
-use super::pip::{BOUNDARY_EPS_M, edges, first_contact, near_segment, orient, point_in_polygon};
-use super::zone::{Rings, Zone};
-use crate::geometry::dist2_point_segment;
+use super::zone::Zone;
+use crate::geometry::{
+    BOUNDARY_EPS_M, dist2_point_segment, first_contact, near_segment, orient, polygon_edges,
+    polygon_position, rings,
+};
 use crate::units::Mercator;
 use crate::viewport::MercatorBounds;
+use geo::Polygon;
 use rstar::primitives::{GeomWithData, Line, Rectangle};
 use rstar::{AABB, RTree};
 
@@ -44,7 +51,29 @@ type ZoneEdge = GeomWithData<Line<[f64; 2]>, u32>;
 #[derive(Clone, Debug)]
 struct Part {
     zone: u32,
-    rings: Rings,
+    polygon: Polygon<f64>,
+    /// Bounding box of the polygon's rings.
+    bounds: MercatorBounds,
+}
+
+impl Part {
+    fn new(zone: u32, polygon: &Polygon<f64>) -> Part {
+        let mut bounds = MercatorBounds::empty();
+        for c in rings(polygon).flat_map(|r| r.coords()) {
+            bounds.extend((*c).into());
+        }
+        Part {
+            zone,
+            polygon: polygon.clone(),
+            bounds,
+        }
+    }
+
+    /// `true` if `p` is in the polygon, boundary included (the exact test).
+    #[inline]
+    fn contains(&self, p: Mercator) -> bool {
+        polygon_position(p, &self.polygon).is_inside_or_on()
+    }
 }
 
 /// An exact (f64) edge of a partial entry, with the side of the entry's reference point.
@@ -182,21 +211,13 @@ impl ZoneIndex {
         let mut zone_parts = vec![0];
         for (zi, z) in zones.iter().enumerate() {
             let Ok(zone) = u32::try_from(zi) else { break };
-            zone_parts.push(parts.len() + z.polygons.len());
-            for rings in &z.polygons {
-                parts.push(Part {
-                    zone,
-                    rings: rings.clone(),
-                });
-            }
+            parts.extend(z.polygons.iter().map(|polygon| Part::new(zone, polygon)));
+            zone_parts.push(parts.len());
         }
         let mut boxes = Vec::with_capacity(parts.len());
         let mut zone_edges = Vec::new();
         for (pi, p) in parts.iter().enumerate() {
-            let mut b = MercatorBounds::empty();
-            for v in p.rings.iter().flatten() {
-                b.extend(*v);
-            }
+            let b = p.bounds;
             if b.is_empty() {
                 continue;
             }
@@ -205,10 +226,8 @@ impl ZoneIndex {
                 Rectangle::from_corners([b.min_x, b.min_y], [b.max_x, b.max_y]),
                 pi,
             ));
-            for r in &p.rings {
-                for (a, b) in edges(r) {
-                    zone_edges.push(GeomWithData::new(Line::new([a.x, a.y], [b.x, b.y]), p.zone));
-                }
+            for (a, b) in polygon_edges(&p.polygon) {
+                zone_edges.push(GeomWithData::new(Line::new([a.x, a.y], [b.x, b.y]), p.zone));
             }
         }
         let grid = Grid::build(&parts, cell_m);
@@ -259,7 +278,7 @@ impl ZoneIndex {
             .part_tree
             .locate_in_envelope_intersecting(&env)
             .filter_map(|b| self.parts.get(b.data as usize))
-            .filter(|part| point_in_polygon(p, &part.rings))
+            .filter(|part| part.contains(p))
             .map(|part| part.zone as usize)
             .collect();
         out.sort_unstable();
@@ -276,9 +295,7 @@ impl ZoneIndex {
 
     /// `true` if zone `zone` contains `p` (exact test).
     pub fn contains(&self, zone: usize, p: Mercator) -> bool {
-        self.parts_of(zone)
-            .iter()
-            .any(|part| point_in_polygon(p, &part.rings))
+        self.parts_of(zone).iter().any(|part| part.contains(p))
     }
 
     /// Classify every point: per-zone counts and each point's zones. Non-finite points and
@@ -351,7 +368,7 @@ impl ZoneIndex {
     pub fn first_crossing(&self, zone: usize, a: Mercator, b: Mercator) -> Option<(f64, Mercator)> {
         let mut best: Option<f64> = None;
         for part in self.parts_of(zone) {
-            for (c, d) in part.rings.iter().flat_map(|r| edges(r)) {
+            for (c, d) in polygon_edges(&part.polygon) {
                 if let Some(t) = first_contact(a, b, c, d) {
                     best = Some(best.map_or(t, |x: f64| x.min(t)));
                 }
@@ -385,13 +402,11 @@ impl Grid {
         let mut edge_len = 0.0;
         let mut edge_n = 0usize;
         for p in parts {
-            for r in &p.rings {
-                for (a, b) in edges(r) {
-                    ext.extend(a);
-                    ext.extend(b);
-                    edge_len += ((b.x - a.x).powi(2) + (b.y - a.y).powi(2)).sqrt();
-                    edge_n += 1;
-                }
+            for (a, b) in polygon_edges(&p.polygon) {
+                ext.extend(a);
+                ext.extend(b);
+                edge_len += ((b.x - a.x).powi(2) + (b.y - a.y).powi(2)).sqrt();
+                edge_n += 1;
             }
         }
         if ext.is_empty() || edge_n == 0 {
@@ -481,10 +496,7 @@ impl Grid {
     }
 
     fn add_part(&mut self, part: &Part, pending: &mut Vec<Pending>) {
-        let mut b = MercatorBounds::empty();
-        for v in part.rings.iter().flatten() {
-            b.extend(*v);
-        }
+        let b = part.bounds;
         if b.is_empty() || self.nx == 0 {
             return;
         }
@@ -495,7 +507,7 @@ impl Grid {
         let h = r1 - r0 + 1;
         // Edges touching each cell of the part's box (cell grown by 2 mm).
         let mut cell_edges: Vec<Vec<(Mercator, Mercator)>> = vec![Vec::new(); w * h];
-        for (a, bb) in part.rings.iter().flat_map(|r| edges(r)) {
+        for (a, bb) in polygon_edges(&part.polygon) {
             let (ec0, ec1) = (self.col(a.x.min(bb.x) - g), self.col(a.x.max(bb.x) + g));
             let (er0, er1) = (self.row(a.y.min(bb.y) - g), self.row(a.y.max(bb.y) + g));
             for cy in er0..=er1 {
@@ -511,8 +523,7 @@ impl Grid {
             }
         }
         // Rows: crossings of the row's centre line with the part, for the edge-free cells.
-        let all_edges: Vec<(Mercator, Mercator)> =
-            part.rings.iter().flat_map(|r| edges(r)).collect();
+        let all_edges: Vec<(Mercator, Mercator)> = polygon_edges(&part.polygon).collect();
         let mut xs: Vec<f64> = Vec::new();
         for cy in r0..=r1 {
             let yc = self.y0 + (cy as f64 + 0.5) * self.cell;
@@ -624,7 +635,7 @@ impl Grid {
         let (_, rx, ry) = best.unwrap_or((0.0, half, half));
         let (rxd, ryd) = (f64::from(rx), f64::from(ry));
         let r = m(ox + rxd, oy + ryd);
-        let ref_inside = point_in_polygon(r, &part.rings);
+        let ref_inside = part.contains(r);
 
         // Exact form.
         let exact_start = u32::try_from(self.exact_edges.len()).unwrap_or(u32::MAX);

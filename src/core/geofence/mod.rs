@@ -3,9 +3,13 @@
 //!
 //! Units and spaces:
 //!
-//! * zone geometry is read in degrees WGS84 and kept in **EPSG:3857 metres**
-//!   ([`Mercator`](super::units::Mercator)); zone edges are straight lines in EPSG:3857, i.e.
-//!   straight on the map as drawn, and every inside/outside test is done there;
+//! * zone geometry is read in degrees WGS84 and kept in **EPSG:3857 metres** as geo-types
+//!   (each zone a [`geo::MultiPolygon`], points [`Mercator`](super::units::Mercator)); zone
+//!   edges are straight lines in EPSG:3857, i.e. straight on the map as drawn, and every
+//!   inside/outside test is done there, by the core's one point-position test
+//!   ([`geometry::polygon_position`](crate::geometry::polygon_position)): a point within 1 mm
+//!   (EPSG:3857 metres, about 0.63 mm on the ground at Calais) of an edge or vertex, holes'
+//!   included, is inside the zone;
 //! * margins, distances, accuracies, camera ranges and coverage lengths are **ground metres**
 //!   (true distances on the Earth; each module says how it gets them);
 //! * times are **milliseconds since the Unix epoch** (UTC), as [`Timestamp`](super::time::Timestamp).
@@ -14,7 +18,6 @@
 //!
 //! * [`zone`]: the zone model and the zones GeoJSON reader (per-zone validation, bad zones
 //!   reported and skipped);
-//! * [`pip`]: exact point-in-polygon and segment tests (the boundary rule lives here);
 //! * [`index`]: [`ZoneIndex`], an R-tree over the zones plus a uniform grid for bulk
 //!   classification of many points;
 //! * [`events`]: [`Engine`], per-incident zone memberships and the enter / exit / dwell /
@@ -37,7 +40,6 @@ pub mod draft;
 pub mod drawn;
 pub mod events;
 pub mod index;
-pub mod pip;
 pub mod synthetic;
 pub mod zone;
 

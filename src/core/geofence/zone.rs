@@ -3,9 +3,15 @@
 //! Input: RFC 7946 GeoJSON (a FeatureCollection, a single Feature or a bare geometry, read
 //! as the layers are by [`crate::geojson_read`]: geometry through the `geojson` crate, any
 //! winding, `bbox` and foreign members accepted), coordinates in degrees WGS84, Polygon or
-//! MultiPolygon geometries (holes allowed). Output: [`Zone`]s whose rings are in EPSG:3857
-//! metres ([`Mercator`]), closed, without repeated consecutive positions; `dwell_s` is
+//! MultiPolygon geometries (holes allowed). Output: [`Zone`]s whose shape is a geo-types
+//! [`MultiPolygon`] in **EPSG:3857 metres** (x east, y north, as [`Mercator`]), every ring
+//! closed, without repeated consecutive positions, in the source's winding; `dwell_s` is
 //! seconds.
+//!
+//! **Boundary rule**: a zone contains a point inside any of its polygons or within
+//! [`BOUNDARY_EPS_M`](crate::geometry::BOUNDARY_EPS_M) (1 mm in EPSG:3857 metres, about 0.63 mm on the ground at Calais) of any
+//! ring edge or vertex, holes' included ([`Zone::contains`], by the one point-position test
+//! [`geometry::polygon_position`](crate::geometry::polygon_position)).
 //!
 //! Properties: `id` (the Feature's `id` member, else an `id` property; string or number),
 //! `name` (default: the id), `kind` (`restricted`, `watch`, `approach`; anything else is
@@ -21,15 +27,19 @@
 //! 50.9702`, lon, lat), and skipped; the other zones still load. Only text that is not JSON or not GeoJSON (a FeatureCollection, a
 //! Feature or a geometry) fails as a whole ([`ZoneFileError`]).
 
-use super::pip::{SegmentContact, on_boundary, ring_area, ring_parity, segment_contact};
 use crate::geojson_read::{
     FeatureProblem, JsonKind, Located, RootProblem, feature_id, feature_properties, lonlat,
     parse_text, property_texts, read_geometry, root_features,
+};
+use crate::geometry::{
+    Position as PointPosition, SegmentContact, orient, polygon_position, ring_edges,
+    rings_position, segment_contact,
 };
 use crate::model::Properties;
 use crate::projection::{MAX_LAT, to_lonlat, to_mercator};
 use crate::units::{LonLat, Mercator};
 use crate::viewport::MercatorBounds;
+use geo::{Area, LineString, MultiPolygon, Polygon};
 use geojson::{GeometryValue, Position};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
@@ -106,9 +116,6 @@ impl ZoneRules {
     }
 }
 
-/// One polygon: exterior ring then holes, each closed, EPSG:3857 metres.
-pub type Rings = Vec<Vec<Mercator>>;
-
 /// One validated zone.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Zone {
@@ -117,9 +124,10 @@ pub struct Zone {
     pub name: String,
     pub kind: ZoneKind,
     pub rules: ZoneRules,
-    /// The zone is the union of these polygons (one for a Polygon geometry).
-    pub polygons: Vec<Rings>,
-    /// Bounding box of all rings.
+    /// The zone is the union of these polygons (one for a Polygon geometry), EPSG:3857
+    /// metres: each an exterior ring and its holes, closed, either winding.
+    pub polygons: MultiPolygon<f64>,
+    /// Bounding box of all rings (EPSG:3857 metres).
     pub bounds: MercatorBounds,
     /// All properties in source order, as display text.
     pub properties: Properties,
@@ -150,8 +158,8 @@ impl Zone {
                 polygon: multi.then_some(pi),
                 problem,
             })?;
-            for m in rings.iter().flatten() {
-                bounds.extend(*m);
+            for c in crate::geometry::rings(&rings).flat_map(|r| r.coords()) {
+                bounds.extend((*c).into());
             }
             out.push(rings);
         }
@@ -160,7 +168,7 @@ impl Zone {
             id,
             kind,
             rules,
-            polygons: out,
+            polygons: MultiPolygon::new(out),
             bounds,
             properties: Vec::new(),
         })
@@ -170,9 +178,17 @@ impl Zone {
     pub fn edge_count(&self) -> usize {
         self.polygons
             .iter()
-            .flatten()
-            .map(|r| r.len().saturating_sub(1))
+            .flat_map(crate::geometry::rings)
+            .map(|r| r.lines().len())
             .sum()
+    }
+
+    /// `true` if `p` (EPSG:3857 metres) is in the zone: inside one of its polygons or on a
+    /// ring's boundary (within [`BOUNDARY_EPS_M`](crate::geometry::BOUNDARY_EPS_M); see the module doc).
+    pub fn contains(&self, p: Mercator) -> bool {
+        self.polygons
+            .iter()
+            .any(|polygon| polygon_position(p, polygon).is_inside_or_on())
     }
 }
 
@@ -330,7 +346,7 @@ pub struct ZoneSet {
 // Geometry validation.
 
 /// A closed ring of degrees to EPSG:3857 without repeated consecutive positions.
-fn project_ring(ring: &[LonLat], ri: usize) -> Result<Vec<Mercator>, RingProblem> {
+fn project_ring(ring: &[LonLat], ri: usize) -> Result<LineString<f64>, RingProblem> {
     if ring.len() < 4 {
         return Err(RingProblem::TooFewPositions {
             ring: ri,
@@ -361,17 +377,18 @@ fn project_ring(ring: &[LonLat], ri: usize) -> Result<Vec<Mercator>, RingProblem
     if out.len() < 4 {
         return Err(RingProblem::TooFewDistinct(ri));
     }
-    Ok(out)
+    Ok(out.into_iter().map(geo::Coord::from).collect())
 }
 
 type EdgeBox = GeomWithData<Rectangle<[f64; 2]>, (usize, usize)>;
 
-/// Closed polygon rings (degrees) to validated EPSG:3857 rings; the error names the ring.
-fn validate_polygon(rings: &[Vec<LonLat>]) -> Result<Rings, RingProblem> {
+/// Closed polygon rings (degrees) to a validated EPSG:3857 polygon (exterior, then holes);
+/// the error names the ring.
+fn validate_polygon(rings: &[Vec<LonLat>]) -> Result<Polygon<f64>, RingProblem> {
     if rings.is_empty() {
         return Err(RingProblem::NoRings);
     }
-    let rings: Rings = rings
+    let rings: Vec<LineString<f64>> = rings
         .iter()
         .enumerate()
         .map(|(ri, r)| project_ring(r, ri))
@@ -380,19 +397,17 @@ fn validate_polygon(rings: &[Vec<LonLat>]) -> Result<Rings, RingProblem> {
     // Every edge against every other edge whose box it meets.
     let mut boxes: Vec<EdgeBox> = Vec::new();
     for (ri, r) in rings.iter().enumerate() {
-        for (ei, w) in r.windows(2).enumerate() {
-            if let [a, b] = w {
-                boxes.push(GeomWithData::new(
-                    Rectangle::from_corners([a.x, a.y], [b.x, b.y]),
-                    (ri, ei),
-                ));
-            }
+        for (ei, (a, b)) in ring_edges(r).enumerate() {
+            boxes.push(GeomWithData::new(
+                Rectangle::from_corners([a.x, a.y], [b.x, b.y]),
+                (ri, ei),
+            ));
         }
     }
     let tree = RTree::bulk_load(boxes.clone());
     let edge = |ri: usize, ei: usize| -> Option<(Mercator, Mercator)> {
         let r = rings.get(ri)?;
-        Some((*r.get(ei)?, *r.get(ei + 1)?))
+        Some(((*r.0.get(ei)?).into(), (*r.0.get(ei + 1)?).into()))
     };
     for b in &boxes {
         let (ri, ei) = b.data;
@@ -408,7 +423,7 @@ fn validate_polygon(rings: &[Vec<LonLat>]) -> Result<Rings, RingProblem> {
             let Some((s, t)) = edge(rj, ej) else { continue };
             let contact = segment_contact(p, q, s, t);
             if rj == ri {
-                let n = rings.get(ri).map_or(0, |r| r.len().saturating_sub(1));
+                let n = rings.get(ri).map_or(0, |r| r.0.len().saturating_sub(1));
                 let adjacent = ej == ei + 1 || (ei == 0 && ej + 1 == n);
                 match contact {
                     SegmentContact::None => {}
@@ -436,10 +451,10 @@ fn validate_polygon(rings: &[Vec<LonLat>]) -> Result<Rings, RingProblem> {
                         // Touching at one point (a vertex on the other ring) is allowed;
                         // a proper crossing is not.
                         let touch = [p, q, s, t].contains(&m)
-                            || super::pip::orient(p, q, s) == 0.0
-                            || super::pip::orient(p, q, t) == 0.0
-                            || super::pip::orient(s, t, p) == 0.0
-                            || super::pip::orient(s, t, q) == 0.0;
+                            || orient(p, q, s) == 0.0
+                            || orient(p, q, t) == 0.0
+                            || orient(s, t, p) == 0.0
+                            || orient(s, t, q) == 0.0;
                         if !touch {
                             return Err(RingProblem::Crosses {
                                 ring: rj,
@@ -455,43 +470,44 @@ fn validate_polygon(rings: &[Vec<LonLat>]) -> Result<Rings, RingProblem> {
 
     // A simple ring with no area: all its positions on one line.
     for (ri, r) in rings.iter().enumerate() {
-        if ring_area(r) <= 1e-6 {
+        if Polygon::new(r.clone(), Vec::new()).unsigned_area() <= 1e-6 {
             return Err(RingProblem::NoArea(ri));
         }
     }
 
-    // Holes inside the exterior, and not inside one another.
-    let probe = |hole: &[Mercator], other: &[Mercator]| -> Option<Mercator> {
-        let other = [other.to_vec()];
-        hole.iter().copied().find(|v| !on_boundary(*v, &other))
+    // Holes inside the exterior, and not inside one another: the first vertex of the hole
+    // off the other ring's boundary, and where it is.
+    let probe = |hole: &LineString<f64>, other: &LineString<f64>| {
+        hole.coords()
+            .map(|c| ((*c).into(), rings_position((*c).into(), [other])))
+            .find(|(_, at)| *at != PointPosition::OnBoundary)
     };
-    if let Some(shell) = rings.first() {
-        for (hi, hole) in rings.iter().enumerate().skip(1) {
-            if let Some(v) = probe(hole, shell)
-                && !ring_parity(v, shell)
-            {
-                return Err(RingProblem::HoleOutside {
-                    ring: hi,
+    let mut rings = rings.into_iter();
+    let Some(shell) = rings.next() else {
+        return Err(RingProblem::NoRings);
+    };
+    let holes: Vec<LineString<f64>> = rings.collect();
+    for (hi, hole) in holes.iter().enumerate() {
+        if let Some((v, PointPosition::Outside)) = probe(hole, &shell) {
+            return Err(RingProblem::HoleOutside {
+                ring: hi + 1,
+                near: Near::at(v),
+            });
+        }
+        for (hj, other) in holes.iter().enumerate() {
+            if hj == hi {
+                continue;
+            }
+            if let Some((v, PointPosition::Inside)) = probe(hole, other) {
+                return Err(RingProblem::HoleInHole {
+                    ring: hi + 1,
+                    other: hj + 1,
                     near: Near::at(v),
                 });
             }
-            for (hj, other) in rings.iter().enumerate().skip(1) {
-                if hj == hi {
-                    continue;
-                }
-                if let Some(v) = probe(hole, other)
-                    && ring_parity(v, other)
-                {
-                    return Err(RingProblem::HoleInHole {
-                        ring: hi,
-                        other: hj,
-                        near: Near::at(v),
-                    });
-                }
-            }
         }
     }
-    Ok(rings)
+    Ok(Polygon::new(shell, holes))
 }
 
 // ---------------------------------------------------------------------------
@@ -696,13 +712,12 @@ fn zone_feature_out(z: &Zone) -> geojson::Feature {
     let mut polys: Vec<geojson::PolygonType> = z
         .polygons
         .iter()
-        .map(|rings| {
-            rings
-                .iter()
+        .map(|polygon| {
+            crate::geometry::rings(polygon)
                 .map(|r| {
-                    r.iter()
-                        .map(|m| {
-                            let ll = to_lonlat(*m);
+                    r.coords()
+                        .map(|c| {
+                            let ll = to_lonlat((*c).into());
                             geojson::Position::from([coord7(ll.lon), coord7(ll.lat)])
                         })
                         .collect()

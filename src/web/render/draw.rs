@@ -696,10 +696,8 @@ pub fn prepare_zones(pen: &mut Pen, zones: &[Zone]) -> ZonePaths {
     let mut out = Vec::new();
     for z in zones.iter().filter(|z| z.bounds.intersects(&visible)) {
         let Some(path) = new_path() else { continue };
-        for rings in &z.polygons {
-            for r in rings {
-                pen.path(&path, r, true);
-            }
+        for r in z.polygons.iter().flat_map(crate::core::geometry::rings) {
+            pen.path(&path, &r.0, true);
         }
         out.push((z.kind, path));
     }
