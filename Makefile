@@ -32,6 +32,7 @@ bench: test-tools build
 	CALAIS_DIST=target/dist-bench node bench/incidents.mjs
 	CALAIS_DIST=target/dist-bench node bench/geofence.mjs
 	CALAIS_DIST=target/dist-bench node bench/heatmap.mjs
+	node bench/history.mjs
 
 # Development: trunk's own server with rebuild on change (no demo API).
 dev: tools
