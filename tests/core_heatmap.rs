@@ -600,6 +600,20 @@ mod config {
         assert_eq!(a.days(), 7.0);
         assert!((b.days() - (7.0 + 1.0 / 24.0)).abs() < 1e-9);
         assert_eq!(HeatWindow::Days7.at(1_000_000_000_000).days(), 7.0);
+        let c = parse_config(
+            r#"{"heatmap": {"window": {"from": "2026-11-01T00:00:00Z", "to": "2026-11-03T12:00:00Z"}}}"#,
+        )
+        .unwrap()
+        .heatmap;
+        let HeatWindow::Custom(w) = c.window else {
+            panic!("{:?}", c.window)
+        };
+        assert_eq!((w.days(), c.window.key()), (2.5, "custom"));
+        assert_eq!(
+            c.window.at(0),
+            w,
+            "an interval does not move with the clock"
+        );
     }
 
     #[test]
@@ -611,6 +625,18 @@ mod config {
                 "heatmap.bandwidth_m",
             ),
             (r#"{"heatmap": {"window": "2d"}}"#, "heatmap.window"),
+            (
+                r#"{"heatmap": {"window": {"from": "2026-11-08T00:00:00Z", "to": "2026-11-01T00:00:00Z"}}}"#,
+                "heatmap.window.to",
+            ),
+            (
+                r#"{"heatmap": {"window": {"from": "2024-11-08T00:00:00Z", "to": "2026-11-01T00:00:00Z"}}}"#,
+                "heatmap.window.to",
+            ),
+            (
+                r#"{"heatmap": {"window": {"from": "now", "to": "2026-11-01T00:00:00Z"}}}"#,
+                "heatmap.window.from",
+            ),
             (r#"{"heatmap": {"scale": "log"}}"#, "heatmap.scale"),
             (r#"{"heatmap": {"resolution": 3}}"#, "heatmap.resolution"),
             (

@@ -213,8 +213,13 @@ impl AppState {
             .get_untracked()
             .map(|c| (c.a, c.b))
             .or(self.heatmap.with_untracked(|h| h.compare));
-        self.history
-            .load(&cfg.incidents, load_span(wall_ms() as i64, compare));
+        let mut span = load_span(wall_ms() as i64, compare);
+        // A custom window in the past is loaded too.
+        if let HeatWindow::Custom(w) = self.heatmap.with_untracked(|h| h.window) {
+            span.from_ms = span.from_ms.min(w.from_ms);
+            span.to_ms = span.to_ms.max(w.to_ms);
+        }
+        self.history.load(&cfg.incidents, span);
     }
 
     /// The playback, started if it is not: over the history's span (to now, at least), the

@@ -5,6 +5,9 @@
 //! epoch). A value out of range is refused with its dotted field name
 //! ([`ConfigError::Invalid`]), never silently clamped.
 //!
+//! `window` is a preset (`"1h"`, `"24h"`, `"7d"`, `"30d"`) or an interval
+//! `{"from": …, "to": …}` of at most [`MAX_CUSTOM_DAYS`] days.
+//!
 //! ```json
 //! "heatmap": {"enabled": true, "bandwidth_m": 500, "window": "24h", "scale": "fixed",
 //!   "fixed_max_per_km2": 10, "weighting": "count", "resolution": 0.5, "port_radius_m": 10000,
@@ -18,6 +21,9 @@ use super::history::Weighting;
 use crate::config::{ConfigError, ConfigProblem, invalid, take};
 use crate::time::Timestamp;
 use serde_json::{Map, Value};
+
+/// Longest custom window, days (`heatmap.window` as `{"from", "to"}`): a year of history.
+pub const MAX_CUSTOM_DAYS: i64 = 366;
 
 /// The heatmap's time window, counted back from now (or the playback time).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -170,7 +176,19 @@ pub fn parse_heatmap(m: &Map<String, Value>) -> Result<HeatmapConfig, ConfigErro
         )
     })?;
     let presets: Vec<HeatWindow> = HeatWindow::PRESETS.iter().map(|(_, w)| *w).collect();
-    if let Some(w) = one_of(
+    if let Some(Value::Object(_)) = m.get("window") {
+        let w = window(m, "heatmap.window")?;
+        if w.to_ms - w.from_ms > MAX_CUSTOM_DAYS * 86_400_000 {
+            return Err(invalid(
+                "heatmap.window.to",
+                ConfigProblem::OutOfRange {
+                    min: 0.0,
+                    max: MAX_CUSTOM_DAYS as f64,
+                },
+            ));
+        }
+        c.window = HeatWindow::Custom(w);
+    } else if let Some(w) = one_of(
         "heatmap.window",
         m.get("window"),
         &["1h", "24h", "7d", "30d"],
