@@ -35,6 +35,7 @@ const PANELS: &[&str] = &[
     "heatmap_ui.rs",
     "incident_ui.rs",
     "playback_ui.rs",
+    "wall_ui.rs",
     "zone_editor_ui.rs",
 ];
 

@@ -41,6 +41,7 @@ pub mod playback_ui;
 pub mod render;
 pub mod state;
 pub mod strings;
+pub mod wall_ui;
 pub mod widgets;
 pub mod zone_editor;
 pub mod zone_editor_ui;
@@ -63,6 +64,7 @@ use map::{MapCanvas, Runtime};
 use playback_ui::PlaybackBar;
 use state::AppState;
 use strings::{Lang, T, messages};
+use wall_ui::WallStatus;
 use zone_editor_ui::ZoneEditorPanel;
 
 /// Mounts the app on `<body>`; `main.rs` calls only this.
@@ -197,6 +199,7 @@ pub fn App() -> impl IntoView {
             <IncidentCard />
             <Controls />
             <StatusBar />
+            <WallStatus />
             {perf.then(|| view! { <PerfOverlay /> })}
         </main>
     }

@@ -36,5 +36,6 @@ pub mod labels;
 pub mod messages;
 pub mod problems;
 pub mod table;
+pub mod wall;
 
 pub use table::{Lang, T};

@@ -221,6 +221,8 @@ table! {
     PortsNear => "Reports per day near each port", "Signalements par jour près de chaque port";
     Port => "Port", "Port";
     Change => "Change", "Évolution";
+    // Video wall (wall_ui.rs; texts with values in strings/wall.rs).
+    WallStatus => "Wall status: time in London and Paris", "État du mur : heure à Londres et à Paris";
 }
 
 #[cfg(test)]
