@@ -11,9 +11,8 @@ use leptos::prelude::*;
 use crate::core::model::{FeatureKind, FenceKind, LayerId, PortKind};
 use crate::core::scale_bar::scale_bar;
 use crate::core::viewport::{Viewport, region_bounds};
-use crate::env::window_size;
 use crate::render::style;
-use crate::state::{LayerState, use_app};
+use crate::state::{LayerState, map_size, use_app};
 use crate::strings::{Lang, T, labels, messages, problems};
 
 /// Layer toggles with counts, then `children` (the app passes the zone panel), then the legend.
@@ -297,7 +296,7 @@ pub fn Controls() -> impl IntoView {
     let state = use_app();
     let lang = state.lang.get_untracked();
     let fit = move |_| {
-        let (w, h, dpr) = window_size();
+        let (w, h, dpr, _) = map_size(state.mode.get_untracked());
         state
             .view
             .set(Viewport::fit(&region_bounds(), w, h, dpr, 24.0));

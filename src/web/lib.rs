@@ -55,14 +55,14 @@ use crate::core::viewport::{Viewport, region_bounds};
 use compare_ui::ComparePanel;
 use components::{Controls, ErrorBanners, InfoCard, LayerPanel, PerfOverlay, StatusBar};
 use displacement::Comparison;
-use env::{query_param, window_size};
+use env::query_param;
 use feed_strip::IncidentStrip;
 use geofence_ui::{AlertTicker, CriticalFlash, ZoneDiagnostics, ZonePanel};
 use heatmap_ui::{HeatmapPanel, HistoryDiagnostics};
 use incident_ui::{IncidentCard, IncidentPanel};
 use map::{MapCanvas, Runtime};
 use playback_ui::PlaybackBar;
-use state::AppState;
+use state::{AppState, map_size};
 use strings::{Lang, T, messages};
 use wall_ui::WallStatus;
 use zone_editor_ui::ZoneEditorPanel;
@@ -84,20 +84,19 @@ pub fn App() -> impl IntoView {
         Ok(url) => (url, None),
         Err(problem) => ("public/config.json".to_string(), Some(problem)),
     };
-    let (w, h, dpr) = window_size();
+    let lang = Lang::from_query(query_param("lang").as_deref());
+    // The display mode (`?mode=desk|wall|tablet`); an unknown value is shown, the desk is used.
+    let (mode, mode_problem) = match DisplayMode::from_query(query_param("mode").as_deref()) {
+        Ok(mode) => (mode, None),
+        Err(e) => (DisplayMode::Desk, Some(messages::unknown_mode(lang, &e))),
+    };
+    let (w, h, dpr, k) = map_size(mode);
     let initial = Viewport::fit(&region_bounds(), w, h, dpr, 24.0);
     let state = AppState::new(config_url, initial);
-    let lang = Lang::from_query(query_param("lang").as_deref());
     state.lang.set(lang);
+    state.mode.set(mode);
+    state.map_scale.set(k);
     let config_problem = config_problem.map(|value| messages::config_param_refused(lang, &value));
-    // The display mode (`?mode=desk|wall|tablet`); an unknown value is shown, the desk is used.
-    let mode_problem = match DisplayMode::from_query(query_param("mode").as_deref()) {
-        Ok(mode) => {
-            state.mode.set(mode);
-            None
-        }
-        Err(e) => Some(messages::unknown_mode(lang, &e)),
-    };
     provide_context(state);
     let runtime = Runtime::new();
     hook::install(state, runtime.clone());

@@ -23,7 +23,7 @@ use crate::core::hit::hit_test;
 use crate::core::model::{LayerData, LayerId};
 use crate::core::projection::to_mercator;
 use crate::core::viewport::Viewport;
-use crate::env::{now_ms, on_animation_frame, window_size};
+use crate::env::{now_ms, on_animation_frame};
 use crate::feed::CLOCK_STEP_MS;
 use crate::feed::IncidentSelection;
 use crate::input::{Action, Gestures, KeyAction, key_action, wheel_zoom_delta};
@@ -33,7 +33,7 @@ use crate::render::layer::{HeatShows, HeatmapInput};
 use crate::render::shift_arrow::ShiftArrow;
 use crate::render::tiles::TileSource;
 use crate::render::{Renderer, SETTLE_MS, Scene};
-use crate::state::{AppState, FrameKind, LayerState, Selection, use_app};
+use crate::state::{AppState, FrameKind, LayerState, Selection, map_size, use_app};
 
 /// Everything the frame loop owns; shared by the event handlers of one map.
 pub struct Runtime {
@@ -47,8 +47,9 @@ pub struct Runtime {
 pub type SharedRuntime = Rc<RefCell<Runtime>>;
 
 /// The panels over the map (`data-map-reserved`), as `[x, y, w, h]` CSS px of the viewport
-/// (the canvas fills it), so labels are not placed under them.
-fn reserved_areas() -> Vec<[f64; 4]> {
+/// (the canvas fills it), so labels are not placed under them; divided by the map's scale `k`
+/// (`AppState::map_scale`) into the view's CSS px.
+fn reserved_areas(k: f64) -> Vec<[f64; 4]> {
     let Some(list) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.query_selector_all("[data-map-reserved]").ok())
@@ -60,7 +61,7 @@ fn reserved_areas() -> Vec<[f64; 4]> {
         .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
         .map(|e| {
             let r = e.get_bounding_client_rect();
-            [r.x(), r.y(), r.width(), r.height()]
+            [r.x() / k, r.y() / k, r.width() / k, r.height() / k]
         })
         .filter(|r| r[2] > 0.0 && r[3] > 0.0)
         .collect()
@@ -114,7 +115,7 @@ fn frame(rt: &SharedRuntime, state: AppState) {
         tiles: tile_source(&state),
         // Only a frame that re-composites places labels; gesture frames skip the layout read.
         reserved: if settled || !r.renderer.as_ref().is_some_and(Renderer::has_composite) {
-            reserved_areas()
+            reserved_areas(state.map_scale.get_untracked())
         } else {
             Vec::new()
         },
@@ -306,8 +307,9 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
 
     // Window resizes (and devicePixelRatio changes, which fire resize too).
     let _resize = window_event_listener(ev::resize, move |_| {
-        let (w, h, dpr) = window_size();
+        let (w, h, dpr, k) = map_size(state.mode.get_untracked());
         state.view.update(|v| *v = v.with_size(w, h, dpr));
+        state.map_scale.set(k);
     });
 
     let rt_pick = runtime.clone();
@@ -462,7 +464,16 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
         }
     };
 
+    // The stage holds the map canvas and the canvases laid over it (heatmap, incidents), all
+    // in the view's CSS px; scaled up to the screen on the wall (`AppState::map_scale`).
+    let k = state.map_scale;
     view! {
+        <div
+            class="map-stage"
+            style:width=move || format!("{}%", 100.0 / k.get())
+            style:height=move || format!("{}%", 100.0 / k.get())
+            style:transform=move || (k.get() != 1.0).then(|| format!("scale({})", k.get()))
+        >
         <canvas
             node_ref=canvas_ref
             class="map-canvas"
@@ -484,6 +495,7 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
             on:dblclick=on_dblclick
             on:keydown=on_key
         ></canvas>
+        </div>
     }
 }
 

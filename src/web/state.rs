@@ -125,6 +125,10 @@ pub struct AppState {
     /// How the app presents itself (desk, wall, tablet): `?mode=`, set by the app at start;
     /// panels and layers read it (the root carries it as `data-mode`).
     pub mode: RwSignal<crate::core::display::DisplayMode>,
+    /// Screen CSS px per CSS px of the map (`DisplayMode::scale`: 1 but on the wall, where the
+    /// map's symbols and labels grow with the screen): the view is the screen's size divided
+    /// by it, its device pixel ratio multiplied, and the map's stage CSS-scaled back up.
+    pub map_scale: RwSignal<f64>,
     /// The operator's language (English by default; `?lang=` at start, issue 14's switch).
     pub lang: RwSignal<crate::strings::Lang>,
     /// The incident history behind the heatmap (loaded when the heatmap is first shown).
@@ -185,6 +189,7 @@ impl AppState {
             zone_editor: crate::zone_editor::ZoneEditor::new(geofence),
             zones_on: RwSignal::new(true),
             mode: RwSignal::new(crate::core::display::DisplayMode::default()),
+            map_scale: RwSignal::new(1.0),
             lang: RwSignal::new(crate::strings::Lang::default()),
             history,
             heatmap,
@@ -281,6 +286,14 @@ impl AppState {
             .get_untracked()
             .unwrap_or(LayerState::Loading)
     }
+}
+
+/// The view's size for the window in `mode`: CSS px and device pixel ratio of the map, and the
+/// scale between the screen and the map (`DisplayMode::scale`).
+pub fn map_size(mode: crate::core::display::DisplayMode) -> (f64, f64, f64, f64) {
+    let (w, h, dpr) = crate::env::window_size();
+    let k = mode.scale(w);
+    (w / k, h / k, dpr * k, k)
 }
 
 pub fn use_app() -> AppState {
