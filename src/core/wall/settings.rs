@@ -628,3 +628,281 @@ impl WallConfig {
         (placement, errors)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wall(json: &str) -> WallConfig {
+        match serde_json::from_str::<Value>(json).unwrap() {
+            Value::Object(m) => parse_wall(&m),
+            _ => panic!("not an object"),
+        }
+    }
+
+    fn fields(c: &WallConfig) -> Vec<(String, ConfigProblem)> {
+        c.problems
+            .iter()
+            .map(|e| match e {
+                ConfigError::Invalid { field, problem } => (field.clone(), problem.clone()),
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn defaults_and_a_full_section() {
+        assert_eq!(wall("{}"), WallConfig::default());
+        let c = wall(
+            r#"{"flight_s": 3, "alert_hold_s": 60, "cols": 3, "rows": 2, "tile": [2, 1],
+                "bezel_px": 40, "status_tiles": [[0, 0], [2, 0]], "daily_reload": "04:30",
+                "reload_backoff_s": 20,
+                "tours": [{"name": "Calais port", "center": [1.865, 50.966], "zoom": 13,
+                           "layers": ["basemap", "ports", "incidents"], "dwell_s": 20},
+                          {"name": "Dunkirk", "center": [2.3768, 51.0343], "zoom": 12,
+                           "heatmap_compare": true}]}"#,
+        );
+        assert!(c.problems.is_empty(), "{:?}", c.problems);
+        assert_eq!(
+            (c.flight_s, c.alert_hold_s, c.reload_backoff_s),
+            (3.0, 60.0, 20.0)
+        );
+        assert_eq!(
+            (c.grid.cols(), c.grid.rows(), c.grid.bezel_px()),
+            (3, 2, 40.0)
+        );
+        assert_eq!(c.tile, Tile { col: 2, row: 1 });
+        assert_eq!(
+            c.status_tiles,
+            vec![Tile { col: 0, row: 0 }, Tile { col: 2, row: 0 }]
+        );
+        assert_eq!(c.daily_reload.map(QuietHour::minutes), Some(270));
+        assert_eq!(c.tours.len(), 2);
+        let port = &c.tours[0];
+        assert_eq!(port.name, "Calais port");
+        assert_eq!(
+            port.layers,
+            vec![
+                TourLayer::Map(LayerId::Basemap),
+                TourLayer::Map(LayerId::Ports),
+                TourLayer::Incidents
+            ]
+        );
+        assert_eq!(port.dwell_ms(), 20_000);
+        let dunkirk = &c.tours[1];
+        assert_eq!(dunkirk.dwell_s, DEFAULT_DWELL_S);
+        assert!(dunkirk.heatmap_compare);
+        assert_eq!(dunkirk.layers, TourLayer::DEFAULT.to_vec());
+        for (k, l) in TourLayer::KEYS.iter().zip(TourLayer::ALL) {
+            assert_eq!(l.key(), *k);
+            assert_eq!(TourLayer::from_key(k), Some(l));
+        }
+    }
+
+    #[test]
+    fn a_bad_view_is_left_out_and_named() {
+        let c = wall(
+            r#"{"tours": [
+                {"name": "Calais port", "center": [1.865, 50.966], "zoom": 13},
+                {"name": "Too close", "center": [1.81, 50.929], "zoom": 25},
+                {"name": "Coquelles", "center": [1.81, 50.929], "zoom": 14,
+                 "layers": ["fences", "radar"]},
+                {"name": "No centre", "zoom": 10},
+                {"name": "Blink", "center": [1.9, 51.0], "zoom": 10, "dwell_s": 0.5},
+                {"center": [400, 51.0], "zoom": 10},
+                "Dunkirk",
+                {"name": "Channel", "center": [1.5, 50.9], "zoom": 9, "dwell_s": "long"}
+            ]}"#,
+        );
+        let names: Vec<&str> = c.tours.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["Calais port", "Coquelles"]);
+        assert_eq!(c.tours[1].layers, vec![TourLayer::Map(LayerId::Fences)]);
+        let f = fields(&c);
+        let field_names: Vec<&str> = f.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(
+            field_names,
+            [
+                "wall.tours[1].zoom",
+                "wall.tours[2].layers[1]",
+                "wall.tours[3].center",
+                "wall.tours[4].dwell_s",
+                "wall.tours[5].name",
+                "wall.tours[5].center[0]",
+                "wall.tours[6]",
+                "wall.tours[7].dwell_s",
+            ]
+        );
+        assert_eq!(
+            f[0].1,
+            ConfigProblem::OutOfRange {
+                min: Zoom::MIN,
+                max: Zoom::MAX
+            }
+        );
+        assert_eq!(f[1].1, ConfigProblem::OneOf(TourLayer::KEYS));
+        assert_eq!(f[2].1, ConfigProblem::Missing);
+        assert_eq!(f[4].1, ConfigProblem::Missing);
+        assert_eq!(f[6].1, ConfigProblem::SectionNotObject);
+        assert!(matches!(f[7].1, ConfigProblem::WrongType(_)));
+    }
+
+    #[test]
+    fn a_bad_grid_makes_a_single_screen() {
+        for (json, field) in [
+            (r#"{"cols": 0, "rows": 1}"#, "wall.cols"),
+            (r#"{"cols": 2, "rows": 40}"#, "wall.rows"),
+            (r#"{"cols": 2, "bezel_px": -3}"#, "wall.bezel_px"),
+            (r#"{"cols": 2, "tile": [2, 0]}"#, "wall.tile[0]"),
+            (r#"{"cols": 2, "tile": [0, 1]}"#, "wall.tile[1]"),
+            (r#"{"cols": "two"}"#, "wall.cols"),
+            (r#"{"cols": 2, "tile": "1,0"}"#, "wall.tile"),
+        ] {
+            let c = wall(json);
+            assert_eq!(c.grid, Grid::default(), "{json}");
+            assert_eq!(c.tile, Tile::default(), "{json}");
+            assert_eq!(fields(&c)[0].0, field, "{json}");
+        }
+    }
+
+    #[test]
+    fn other_bad_options_keep_their_defaults() {
+        let c = wall(
+            r#"{"flight_s": 600, "alert_hold_s": -1, "reload_backoff_s": "soon",
+                "daily_reload": "4:30", "status_tiles": [[0, 0], [5, 5], "x"]}"#,
+        );
+        let d = WallConfig::default();
+        assert_eq!(
+            (c.flight_s, c.alert_hold_s, c.reload_backoff_s),
+            (d.flight_s, d.alert_hold_s, d.reload_backoff_s)
+        );
+        assert_eq!(c.daily_reload, None);
+        assert_eq!(c.status_tiles, vec![Tile::default()]);
+        let f = fields(&c);
+        let names: Vec<&str> = f.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "wall.flight_s",
+                "wall.alert_hold_s",
+                "wall.reload_backoff_s",
+                "wall.daily_reload",
+                "wall.status_tiles[1][0]",
+                "wall.status_tiles[2]",
+            ]
+        );
+        assert!(matches!(f[2].1, ConfigProblem::WrongType(_)));
+        assert_eq!(f[3].1, ConfigProblem::NotPattern("HH:MM"));
+        // An empty list is reported; the status stays on the first screen.
+        let c = wall(r#"{"status_tiles": []}"#);
+        assert_eq!(c.status_tiles, vec![Tile::default()]);
+        assert_eq!(
+            fields(&c)[0],
+            ("wall.status_tiles".into(), ConfigProblem::Empty)
+        );
+        // Null is absent.
+        assert_eq!(
+            wall(r#"{"daily_reload": null, "cols": null}"#),
+            WallConfig::default()
+        );
+    }
+
+    #[test]
+    fn the_query_parts() {
+        assert_eq!(parse_wall_size("2x1"), Ok((2, 1)));
+        assert_eq!(parse_wall_size(" 3X2 "), Ok((3, 2)));
+        for bad in ["2", "2x", "x1", "2*1", "-2x1", "2x1x1", "+2x1", ""] {
+            assert_eq!(
+                parse_wall_size(bad),
+                Err(ConfigProblem::NotPattern("COLSxROWS")),
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            parse_wall_size("0x1"),
+            Err(ConfigProblem::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            parse_wall_size("17x1"),
+            Err(ConfigProblem::OutOfRange { .. })
+        ));
+        assert_eq!(parse_tile("1,0"), Ok(Tile { col: 1, row: 0 }));
+        assert_eq!(parse_tile("1;0"), Err(ConfigProblem::NotPattern("C,R")));
+        assert_eq!(parse_bezel("40"), Ok(40.0));
+        assert_eq!(parse_bezel("12.5"), Ok(12.5));
+        for bad in ["-1", "NaN", "inf", "wide", "5000"] {
+            assert!(
+                matches!(parse_bezel(bad), Err(ConfigProblem::OutOfRange { .. })),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_query_overrides_the_config() {
+        let c = wall(r#"{"cols": 2, "rows": 1, "bezel_px": 30, "status_tiles": [[1, 0]]}"#);
+        let (p, e) = c.placement(&WallQuery::default());
+        assert!(e.is_empty());
+        assert_eq!(
+            (p.grid, p.tile, p.shows_status),
+            (c.grid, Tile::default(), false)
+        );
+        let q = WallQuery {
+            tile: Some("1,0"),
+            ..WallQuery::default()
+        };
+        let (p, _) = c.placement(&q);
+        assert_eq!(
+            (p.tile, p.shows_status, p.grid.bezel_px()),
+            (Tile { col: 1, row: 0 }, true, 30.0)
+        );
+        let q = WallQuery {
+            wall: Some("3x2"),
+            tile: Some("2,1"),
+            bezel: Some("0"),
+        };
+        let (p, e) = c.placement(&q);
+        assert!(e.is_empty());
+        assert_eq!(
+            (p.grid.cols(), p.grid.rows(), p.grid.bezel_px()),
+            (3, 2, 0.0)
+        );
+        assert_eq!(p.tile, Tile { col: 2, row: 1 });
+        assert!(!p.shows_status);
+        // A tile outside the grid: a single screen, the parameter named.
+        let q = WallQuery {
+            wall: Some("2x1"),
+            tile: Some("2,0"),
+            bezel: None,
+        };
+        let (p, e) = c.placement(&q);
+        assert_eq!(
+            (p.grid, p.tile, p.shows_status),
+            (Grid::default(), Tile::default(), true)
+        );
+        assert_eq!(
+            e,
+            vec![QueryError {
+                param: WallParam::Tile,
+                value: "2,0".into(),
+                problem: ConfigProblem::OutOfRange { min: 0.0, max: 1.0 }
+            }]
+        );
+        // A bad value: a single screen too.
+        let q = WallQuery {
+            wall: Some("two-by-one"),
+            tile: Some("1,0"),
+            bezel: None,
+        };
+        let (p, e) = c.placement(&q);
+        assert_eq!(p.grid, Grid::default());
+        assert_eq!(e[0].param, WallParam::Wall);
+        assert_eq!(e[0].problem, ConfigProblem::NotPattern("COLSxROWS"));
+        // Status tiles outside the query's grid: tile (0, 0) shows the status.
+        let c = wall(r#"{"cols": 3, "status_tiles": [[2, 0]]}"#);
+        let q = WallQuery {
+            wall: Some("2x1"),
+            ..WallQuery::default()
+        };
+        assert!(c.placement(&q).0.shows_status);
+    }
+}

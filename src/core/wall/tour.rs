@@ -29,7 +29,7 @@
 //! zone alert's `time_ms`, i.e. the incident's `updated_at`), not the time it arrived: the
 //! player starts the interrupt at that time, so a screen that hears of it 200 ms later jumps
 //! 200 ms into the fly-in instead of running 200 ms late. An alert timed more than
-//! [`CLOCK_SKEW_TOLERANCE_MS`] ahead of the screen's clock starts at the clock; one that would
+//! [`CLOCK_SKEW_TOLERANCE_MS`] ahead of the screen's clock (a wrong clock) starts at the clock; one that would
 //! already be over when it arrives is not toured to (the ticker and the flash still show it).
 //! An acknowledgement known to only one screen ends the hold there alone; the screens are back
 //! in step at the rejoin.
@@ -343,7 +343,11 @@ impl TourPlayer {
 
     fn alert(&mut self, clock_ms: i64, id: String, at: Mercator, time_ms: i64) {
         let f = self.tour.flight_ms;
-        let t = time_ms.min(clock_ms.saturating_add(CLOCK_SKEW_TOLERANCE_MS));
+        let t = if time_ms > clock_ms.saturating_add(CLOCK_SKEW_TOLERANCE_MS) {
+            clock_ms
+        } else {
+            time_ms
+        };
         if t.saturating_add(f).saturating_add(self.hold_ms) < clock_ms {
             return;
         }
@@ -536,5 +540,101 @@ impl TourPlayer {
                 .map_or(TourLayer::DEFAULT.as_slice(), |v| v.layers.as_slice()),
             Show::Home | Show::Alert { .. } => TourLayer::DEFAULT.as_slice(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::units::LonLat;
+
+    fn view(name: &str, lon: f64, lat: f64, zoom: f64, dwell_s: f64) -> TourView {
+        TourView {
+            name: name.into(),
+            center: LonLat { lon, lat },
+            zoom: Zoom::new(zoom).unwrap(),
+            layers: TourLayer::DEFAULT.to_vec(),
+            dwell_s,
+            heatmap_compare: false,
+        }
+    }
+
+    /// Calais port 10 s, Coquelles 20 s, Dunkirk 5 s; flights of 4 s: a 47 s cycle.
+    fn tour() -> Tour {
+        Tour::new(
+            vec![
+                view("Calais port", 1.865, 50.966, 13.0, 10.0),
+                view("Coquelles", 1.81, 50.929, 14.0, 20.0),
+                view("Dunkirk", 2.3768, 51.0343, 12.0, 5.0),
+            ],
+            4.0,
+        )
+    }
+
+    #[test]
+    fn the_cycle_is_anchored_to_the_epoch() {
+        let t = tour();
+        assert_eq!(t.cycle_ms(), 47_000);
+        let c0 = 47_000 * 38_000_000; // a cycle start in 2026
+        assert_eq!(t.at(c0), Some(TourState::dwell(0)));
+        assert_eq!(t.at(c0 + 9_999), Some(TourState::dwell(0)));
+        assert_eq!(
+            t.at(c0 + 12_000),
+            Some(TourState {
+                view: 0,
+                phase: Phase::Flight {
+                    from: 0,
+                    to: 1,
+                    t: 0.5
+                }
+            })
+        );
+        assert_eq!(t.at(c0 + 14_000), Some(TourState::dwell(1)));
+        assert_eq!(t.at(c0 + 38_000), Some(TourState::dwell(2)));
+        // The flight from Dunkirk back to Calais port closes the cycle.
+        let back = t.at(c0 + 44_000).unwrap();
+        assert_eq!(back.shown_view(), 0);
+        assert_eq!(back.eased(), Some(ease(1.0 / 4.0)));
+        assert_eq!(t.at(c0 + 47_000), Some(TourState::dwell(0)));
+        assert_eq!(t.at(-47_000), Some(TourState::dwell(0)), "before 1970 too");
+        assert_eq!(t.next_dwell_start(c0 + 1), Some((c0 + 14_000, 1)));
+        assert_eq!(t.next_dwell_start(c0 + 40_000), Some((c0 + 47_000, 0)));
+    }
+
+    #[test]
+    fn one_view_dwells_and_none_is_home() {
+        let one = Tour::new(vec![view("Channel", 1.5, 50.9, 9.0, 30.0)], 4.0);
+        for c in [0, 29_999, 30_000, 1_796_428_800_123] {
+            assert_eq!(one.at(c), Some(TourState::dwell(0)));
+        }
+        let none = TourPlayer::new(Tour::new(Vec::new(), 4.0), 120.0);
+        assert_eq!(none.at(1_796_428_800_000), Show::Home);
+    }
+
+    #[test]
+    fn a_late_or_future_alert() {
+        let mut p = TourPlayer::new(tour(), 60.0);
+        let c = 47_000 * 38_000_000;
+        let at = Mercator { x: 0.0, y: 0.0 };
+        // Over before it arrived: not toured to.
+        p.handle(
+            c,
+            WallEvent::Alert {
+                id: "old".into(),
+                at,
+                time_ms: c - 70_000,
+            },
+        );
+        assert_eq!(p.at(c), Show::Tour(TourState::dwell(0)));
+        // Timed an hour ahead: starts at the clock.
+        p.handle(
+            c,
+            WallEvent::Alert {
+                id: "ahead".into(),
+                at,
+                time_ms: c + 3_600_000,
+            },
+        );
+        assert!(matches!(p.at(c), Show::Alert { since_ms, .. } if since_ms == c));
     }
 }
