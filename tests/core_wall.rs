@@ -42,6 +42,27 @@ fn cycle_start(p: &TourPlayer, t: i64) -> i64 {
     t - t.rem_euclid(p.tour().cycle_ms())
 }
 
+fn dwell_state(view: usize) -> TourState {
+    TourState {
+        view,
+        phase: Phase::Dwell,
+    }
+}
+
+fn dwell(view: usize) -> Show {
+    Show::Tour(dwell_state(view))
+}
+
+fn holding(s: &Show) -> bool {
+    matches!(
+        s,
+        Show::Alert {
+            leg: AlertLeg::Hold,
+            ..
+        }
+    )
+}
+
 fn calais_port() -> Mercator {
     to_mercator(LonLat {
         lon: 1.8650,
@@ -213,13 +234,7 @@ fn a_critical_alert_interrupts_and_the_tour_resumes_where_it_was() {
             time_ms: alert_t,
         },
     );
-    assert_eq!(
-        p.at(alert_t - 1),
-        Show::Tour(TourState {
-            view: 1,
-            phase: Phase::Dwell
-        })
-    );
+    assert_eq!(p.at(alert_t - 1), dwell(1));
     let Show::Alert {
         id,
         at,
@@ -230,28 +245,10 @@ fn a_critical_alert_interrupts_and_the_tour_resumes_where_it_was() {
         panic!("{:?}", p.at(alert_t + 1_000))
     };
     assert_eq!((id.as_str(), at, since_ms), ("z-17", coquelles, alert_t));
-    assert_eq!(
-        from,
-        Waypoint::Tour(TourState {
-            view: 1,
-            phase: Phase::Dwell
-        })
-    );
+    assert_eq!(from, Waypoint::Tour(dwell_state(1)));
     assert!((t - 0.25).abs() < 1e-12);
-    assert!(matches!(
-        p.at(alert_t + 4_000),
-        Show::Alert {
-            leg: AlertLeg::Hold,
-            ..
-        }
-    ));
-    assert!(matches!(
-        p.at(alert_t + 40_000),
-        Show::Alert {
-            leg: AlertLeg::Hold,
-            ..
-        }
-    ));
+    assert!(holding(&p.at(alert_t + 4_000)));
+    assert!(holding(&p.at(alert_t + 40_000)));
     // Acknowledged 30 s in: fly back to Calais port.
     p.handle(
         alert_t + 30_000,
@@ -268,36 +265,17 @@ fn a_critical_alert_interrupts_and_the_tour_resumes_where_it_was() {
     else {
         panic!("{back:?}")
     };
-    assert_eq!(
-        to,
-        Waypoint::Tour(TourState {
-            view: 1,
-            phase: Phase::Dwell
-        })
-    );
+    assert_eq!(to, Waypoint::Tour(dwell_state(1)));
     assert!((t - 0.5).abs() < 1e-12);
     // Back at alert + 34 s: the 14 s left of Calais port, until alert + 48 s, then on with the
     // epoch schedule at its next view start at least a flight later.
     let resumed = alert_t + 34_000;
     for t in [resumed, resumed + 13_999] {
-        assert_eq!(
-            p.at(t),
-            Show::Tour(TourState {
-                view: 1,
-                phase: Phase::Dwell
-            }),
-            "{t}"
-        );
+        assert_eq!(p.at(t), dwell(1), "{t}");
     }
     // alert + 48 s = c0 + 68 s; the next dwell start at or after c0 + 72 s is Calais port's at
     // c0 + 66 s + 14 s = c0 + 80 s: stay until 76 s, fly 1 → 1 (no move), so still view 1.
-    assert_eq!(
-        p.at(c0 + 79_999),
-        Show::Tour(TourState {
-            view: 1,
-            phase: Phase::Dwell
-        })
-    );
+    assert_eq!(p.at(c0 + 79_999), dwell(1));
     // From then on, the schedule: a fresh screen (never saw the alert) agrees.
     let fresh = player();
     for t in (c0 + 80_000..c0 + 200_000).step_by(333) {
@@ -335,13 +313,7 @@ fn an_unacknowledged_alert_holds_then_rejoins_with_a_flight() {
         })
     ));
     // Held 4 s + 60 s (alert_hold_s), back at + 68 s, 20 s on Calais port: until + 88 s.
-    assert!(matches!(
-        p.at(alert_t + 63_999),
-        Show::Alert {
-            leg: AlertLeg::Hold,
-            ..
-        }
-    ));
+    assert!(holding(&p.at(alert_t + 63_999)));
     assert!(matches!(
         p.at(alert_t + 64_000),
         Show::Alert {
@@ -350,20 +322,8 @@ fn an_unacknowledged_alert_holds_then_rejoins_with_a_flight() {
         }
     ));
     let resumed = alert_t + 68_000;
-    assert_eq!(
-        p.at(resumed),
-        Show::Tour(TourState {
-            view: 1,
-            phase: Phase::Dwell
-        })
-    );
-    assert_eq!(
-        p.at(resumed + 19_999),
-        Show::Tour(TourState {
-            view: 1,
-            phase: Phase::Dwell
-        })
-    );
+    assert_eq!(p.at(resumed), dwell(1));
+    assert_eq!(p.at(resumed + 19_999), dwell(1));
     // + 88 s = c0 + 100 s; next dwell start at or after c0 + 104 s: Dunkirk's at
     // c0 + 66 + 38 = c0 + 104 s. So fly 1 → 2 over c0 + 100..104 s.
     let Show::Tour(s) = p.at(c0 + 102_000) else {
@@ -379,13 +339,7 @@ fn an_unacknowledged_alert_holds_then_rejoins_with_a_flight() {
     );
     let fresh = player();
     assert_eq!(p.at(c0 + 104_000), fresh.at(c0 + 104_000));
-    assert_eq!(
-        fresh.at(c0 + 104_000),
-        Show::Tour(TourState {
-            view: 2,
-            phase: Phase::Dwell
-        })
-    );
+    assert_eq!(fresh.at(c0 + 104_000), dwell(2));
 }
 
 #[test]
@@ -440,13 +394,7 @@ fn a_newer_alert_replaces_the_held_one() {
             time_ms: t1 + 10_000,
         },
     );
-    assert!(matches!(
-        p.at(t1 + 20_000),
-        Show::Alert {
-            leg: AlertLeg::Hold,
-            ..
-        }
-    ));
+    assert!(holding(&p.at(t1 + 20_000)));
     p.handle(
         t1 + 20_000,
         WallEvent::Ack {
@@ -462,13 +410,7 @@ fn a_newer_alert_replaces_the_held_one() {
         panic!()
     };
     // Back to where the tour was when the first alert came: Coquelles.
-    assert_eq!(
-        to,
-        Waypoint::Tour(TourState {
-            view: 0,
-            phase: Phase::Dwell
-        })
-    );
+    assert_eq!(to, Waypoint::Tour(dwell_state(0)));
 }
 
 #[test]
@@ -531,14 +473,14 @@ fn viewports_of_the_tour_on_a_two_screen_wall() {
         (v.center(), v.zoom().get(), v.width_css()),
         (calais_port(), 13.0, 3840.0)
     );
-    assert_eq!(p.layers(&p.at(c0 + 20_000)), TourLayer::DEFAULT.as_slice());
+    assert_eq!(p.layers(&p.at(c0 + 20_000)), TourLayer::DEFAULT);
     // Mid-flight Coquelles → Calais port: the fly path of Viewport::fly_step.
     let s = p.at(c0 + 12_000);
     let from = p.viewport(&p.at(c0), &home, zoom);
     let mid = p.viewport(&s, &home, zoom);
     assert_eq!(mid, from.fly_step(&v, 0.5));
     // The destination's layers during the flight.
-    assert_eq!(p.layers(&s), TourLayer::DEFAULT.as_slice());
+    assert_eq!(p.layers(&s), TourLayer::DEFAULT);
     assert_eq!(p.layers(&p.at(c0)).len(), 4);
     // Calais port at the seam: at x = 1920 of the whole, x = 0 of the right-hand screen.
     let right = layout.tile_view(&v, Tile { col: 1, row: 0 });

@@ -113,14 +113,11 @@ impl TourLayer {
 
     /// A view's layers when it names none, and the layers at home and on an alert: everything
     /// but the heatmap.
-    pub const DEFAULT: [TourLayer; 6] = [
-        TourLayer::Map(LayerId::Basemap),
-        TourLayer::Map(LayerId::Fences),
-        TourLayer::Map(LayerId::Cameras),
-        TourLayer::Map(LayerId::Ports),
-        TourLayer::Zones,
-        TourLayer::Incidents,
-    ];
+    /// ([`TourLayer::ALL`] but its last, the heatmap.)
+    pub const DEFAULT: &'static [TourLayer] = match TourLayer::ALL.split_last() {
+        Some((_, rest)) => rest,
+        None => &[],
+    };
 }
 
 /// One named view of a tour.
@@ -541,6 +538,30 @@ pub fn parse_bezel(s: &str) -> Result<f64, ConfigProblem> {
     }
 }
 
+/// A query parameter's value read by `parse`: `None` if absent or refused (pushed to `errors`,
+/// its value cut to 40 characters).
+fn query_value<T>(
+    param: WallParam,
+    value: Option<&str>,
+    parse: fn(&str) -> Result<T, ConfigProblem>,
+    errors: &mut Vec<QueryError>,
+) -> Option<T> {
+    let v = value?;
+    parse(v)
+        .map_err(|problem| errors.push(QueryError::new(param, v, problem)))
+        .ok()
+}
+
+impl QueryError {
+    fn new(param: WallParam, value: &str, problem: ConfigProblem) -> QueryError {
+        QueryError {
+            param,
+            value: value.chars().take(40).collect(),
+            problem,
+        }
+    }
+}
+
 /// Where this screen stands in the wall, from the config and the query.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Placement {
@@ -557,43 +578,13 @@ impl WallConfig {
     /// tile (0, 0) and none of them lies in the grid (the status is always on some screen).
     pub fn placement(&self, q: &WallQuery<'_>) -> (Placement, Vec<QueryError>) {
         let mut errors = Vec::new();
-        let mut refuse = |param: WallParam, value: &str, problem: ConfigProblem| {
-            errors.push(QueryError {
-                param,
-                value: value.chars().take(40).collect(),
-                problem,
-            });
-        };
-        let (mut cols, mut rows) = (self.grid.cols(), self.grid.rows());
-        let (mut bezel, mut tile) = (self.grid.bezel_px(), self.tile);
-        let mut good = true;
-        if let Some(v) = q.wall {
-            match parse_wall_size(v) {
-                Ok((c, r)) => (cols, rows) = (c, r),
-                Err(p) => {
-                    refuse(WallParam::Wall, v, p);
-                    good = false;
-                }
-            }
-        }
-        if let Some(v) = q.tile {
-            match parse_tile(v) {
-                Ok(t) => tile = t,
-                Err(p) => {
-                    refuse(WallParam::Tile, v, p);
-                    good = false;
-                }
-            }
-        }
-        if let Some(v) = q.bezel {
-            match parse_bezel(v) {
-                Ok(b) => bezel = b,
-                Err(p) => {
-                    refuse(WallParam::Bezel, v, p);
-                    good = false;
-                }
-            }
-        }
+        let wall = query_value(WallParam::Wall, q.wall, parse_wall_size, &mut errors);
+        let tile = query_value(WallParam::Tile, q.tile, parse_tile, &mut errors);
+        let bezel = query_value(WallParam::Bezel, q.bezel, parse_bezel, &mut errors);
+        let good = errors.is_empty();
+        let (cols, rows) = wall.unwrap_or((self.grid.cols(), self.grid.rows()));
+        let tile = tile.unwrap_or(self.tile);
+        let bezel = bezel.unwrap_or(self.grid.bezel_px());
         let mut placement = Placement {
             grid: Grid::default(),
             tile: Tile::default(),
@@ -610,14 +601,14 @@ impl WallConfig {
                         .tile
                         .map_or_else(|| format!("{},{}", tile.col, tile.row), ToString::to_string);
                     let axis_max = if tile.col >= cols { cols } else { rows };
-                    refuse(
+                    errors.push(QueryError::new(
                         WallParam::Tile,
                         &given,
                         ConfigProblem::OutOfRange {
                             min: 0.0,
                             max: f64::from(axis_max - 1),
                         },
-                    );
+                    ));
                 }
             }
         }

@@ -537,8 +537,8 @@ impl TourPlayer {
                 .tour
                 .views
                 .get(s.shown_view())
-                .map_or(TourLayer::DEFAULT.as_slice(), |v| v.layers.as_slice()),
-            Show::Home | Show::Alert { .. } => TourLayer::DEFAULT.as_slice(),
+                .map_or(TourLayer::DEFAULT, |v| v.layers.as_slice()),
+            Show::Home | Show::Alert { .. } => TourLayer::DEFAULT,
         }
     }
 }
