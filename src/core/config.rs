@@ -8,6 +8,7 @@ use super::heatmap::settings::{HeatmapConfig, parse_heatmap};
 use super::incident::IncidentNames;
 use super::model::LayerId;
 use super::units::{LonLat, Zoom};
+use super::wall::settings::{WallConfig, parse_wall};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -30,6 +31,10 @@ pub struct Config {
     /// The heatmap at start (`heatmap` section, read by `core::heatmap::settings`).
     #[serde(skip)]
     pub heatmap: HeatmapConfig,
+    /// The video wall (`wall` section, read by `core::wall::settings`); its problems never fail
+    /// the config: they are in [`WallConfig::problems`].
+    #[serde(skip)]
+    pub wall: WallConfig,
 }
 
 /// Where the geofencing zones come from and how zone events are raised. Distances are
@@ -112,6 +117,7 @@ impl Default for Config {
             incidents: IncidentFeedConfig::default(),
             zones: ZonesConfig::default(),
             heatmap: HeatmapConfig::default(),
+            wall: WallConfig::default(),
         }
     }
 }
@@ -276,6 +282,12 @@ pub enum ConfigProblem {
     /// The end of an interval is not after its start.
     #[error("must be later than from")]
     NotAfterFrom,
+    /// A required field is absent (or null).
+    #[error("is required")]
+    Missing,
+    /// Text that does not have this form (`HH:MM`, `COLSxROWS`, `C,R`).
+    #[error("must look like {0}")]
+    NotPattern(&'static str),
 }
 
 /// The kind of a JSON value (what a config document turned out to be): the GeoJSON reader's.
@@ -507,6 +519,13 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
 
     if let Some(m) = section(root, "heatmap")? {
         cfg.heatmap = parse_heatmap(m)?;
+    }
+
+    // Never fails: the wall reports its problems and runs (issue 13).
+    match root.get("wall") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(m)) => cfg.wall = parse_wall(m),
+        Some(_) => cfg.wall.problems = vec![invalid("wall", ConfigProblem::SectionNotObject)],
     }
 
     take(

@@ -22,18 +22,27 @@ struct Rect {
 }
 
 impl LabelCandidate {
-    fn rect(&self) -> Option<Rect> {
+    /// The label's box `(x0, y0, x1, y1)` in CSS px; `None` for a non-finite or negative size
+    /// or position.
+    pub fn css_box(&self) -> Option<(f64, f64, f64, f64)> {
         let ok = [self.x, self.y, self.width, self.height]
             .iter()
             .all(|v| v.is_finite())
             && self.width >= 0.0
             && self.height >= 0.0;
-        ok.then(|| Rect {
-            x0: self.x,
-            y0: self.y - self.height / 2.0,
-            x1: self.x + self.width,
-            y1: self.y + self.height / 2.0,
+        ok.then(|| {
+            (
+                self.x,
+                self.y - self.height / 2.0,
+                self.x + self.width,
+                self.y + self.height / 2.0,
+            )
         })
+    }
+
+    fn rect(&self) -> Option<Rect> {
+        self.css_box()
+            .map(|(x0, y0, x1, y1)| Rect { x0, y0, x1, y1 })
     }
 }
 

@@ -34,3 +34,4 @@ pub mod tiles;
 pub mod time;
 pub mod units;
 pub mod viewport;
+pub mod wall;

@@ -165,6 +165,14 @@ pub fn region_bounds() -> MercatorBounds {
     }
 }
 
+/// The easing of an animated fly ([`Viewport::fly_step`]): the fraction of the way covered at a
+/// fraction `t` of the time (0..=1, clamped; NaN counts as 1), smoothstep `3t² − 2t³` (slow
+/// start and end, no jerk at either).
+pub fn ease(t: f64) -> f64 {
+    let t = if t.is_nan() { 1.0 } else { t.clamp(0.0, 1.0) };
+    t * t * (3.0 - 2.0 * t)
+}
+
 /// Affine map between two CSS-px screens: `new_css = scale * old_css + t`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ScreenTransform {
@@ -406,12 +414,11 @@ impl Viewport {
         }
     }
 
-    /// The view a fraction `t` (0..=1, clamped; NaN counts as 1) of the way from `self` to
-    /// `to` on an animated fly: eased in and out, zoom linear in levels, centre linear in
+    /// The view a fraction `t` of the time (0..=1, clamped; NaN counts as 1) from `self` to
+    /// `to` on an animated fly: eased in and out ([`ease`]), zoom linear in levels, centre linear in
     /// EPSG:3857 metres; size and dpr are `self`'s. `t = 1` gives `to`'s centre and zoom.
     pub fn fly_step(&self, to: &Viewport, t: f64) -> Viewport {
-        let t = if t.is_nan() { 1.0 } else { t.clamp(0.0, 1.0) };
-        let e = t * t * (3.0 - 2.0 * t);
+        let e = ease(t);
         let lerp = |a: f64, b: f64| a + (b - a) * e;
         let center = Mercator {
             x: lerp(self.center.x, to.center.x),

@@ -142,6 +142,8 @@ fn config_problem(lang: Lang, p: &ConfigProblem) -> String {
                 "must be an RFC 3339 date-time (e.g. 2026-12-05T14:00:00Z)".to_string()
             }
             P::NotAfterFrom => "must be later than from".to_string(),
+            P::Missing => "is required".to_string(),
+            P::NotPattern(form) => format!("must look like {form}"),
         },
         Lang::Fr => match p {
             P::NotAnObject(k) => format!("doit être un objet JSON, trouvé {}", json_kind(lang, *k)),
@@ -159,6 +161,8 @@ fn config_problem(lang: Lang, p: &ConfigProblem) -> String {
                 "doit être une date et heure RFC 3339 (par ex. 2026-12-05T14:00:00Z)".to_string()
             }
             P::NotAfterFrom => "doit être postérieur à from".to_string(),
+            P::Missing => "est obligatoire".to_string(),
+            P::NotPattern(form) => format!("doit avoir la forme {form}"),
         },
     }
 }
