@@ -27,6 +27,7 @@ pub mod density;
 pub mod displacement;
 pub mod grid;
 pub mod history;
+pub mod lanes;
 pub mod playback;
 pub mod ramp;
 pub mod settings;
