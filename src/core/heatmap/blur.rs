@@ -173,30 +173,51 @@ impl Taps<F4> {
     }
 }
 
-/// One step of a recursion: `Σ a[k]·x[k] − Σ b[k]·y[k]`, flushed. The feedback of the
-/// previous output (`y[0]`) comes last, so that a recursion along its lanes waits on one
-/// multiply and one subtraction per step, not on the whole sum.
+/// One step of a recursion: `Σ a[k]·x[k] − Σ b[k]·y[k]`. The feedback of the previous output
+/// (`y[0]`) comes last, so that a recursion along its lanes waits on one multiply and one
+/// subtraction per step, not on the whole sum.
 #[inline(always)]
-fn step<L: Lane>(x: [L; 4], y: [L; 4], a: &[L; 4], b: &[L; 4]) -> L {
+fn step_raw<L: Lane>(x: [L; 4], y: [L; 4], a: &[L; 4], b: &[L; 4]) -> L {
     let [x0, x1, x2, x3] = x;
     let [y1, y2, y3, y4] = y;
     let [a0, a1, a2, a3] = *a;
     let [b1, b2, b3, b4] = *b;
-    (a0 * x0 + a1 * x1 + a2 * x2 + a3 * x3 - b4 * y4 - b3 * y3 - b2 * y2 - b1 * y1).flush()
+    a0 * x0 + a1 * x1 + a2 * x2 + a3 * x3 - b4 * y4 - b3 * y3 - b2 * y2 - b1 * y1
+}
+
+/// [`step_raw`], flushed.
+#[inline(always)]
+fn step<L: Lane>(x: [L; 4], y: [L; 4], a: &[L; 4], b: &[L; 4]) -> L {
+    step_raw(x, y, a, b).flush()
 }
 
 /// The recursions of four rows at once, one row a lane, along `xs` (the rows interleaved:
 /// `xs[k]` holds the four rows' values at column k): on return `ys[k]` is the smoothed value
 /// (causal + anti-causal).
+///
+/// Four columns a step, the state flushed once a step (a value cannot fall from above
+/// [`TINY`](super::lanes::TINY) to a subnormal in four columns), so that the flush is off the
+/// recursion's critical path three times in four.
 fn filter_lanes(xs: &[F4], ys: &mut Vec<F4>, t: &Taps<F4>) {
     let z = F4::default();
     ys.clear();
     ys.resize(xs.len(), z);
+    let (n, m, d) = (&t.n, &t.m, &t.d);
     // Causal, left to right.
     let (mut x1, mut x2, mut x3) = (z, z, z);
     let (mut y1, mut y2, mut y3, mut y4) = (z, z, z, z);
-    for (x0, out) in xs.iter().zip(ys.iter_mut()) {
-        let y0 = step([*x0, x1, x2, x3], [y1, y2, y3, y4], &t.n, &t.d);
+    let ((xb, xt), (yb, yt)) = (xs.as_chunks::<4>(), ys.as_chunks_mut::<4>());
+    for (&[a, b, c, e], out) in xb.iter().zip(yb.iter_mut()) {
+        let ya = step_raw([a, x1, x2, x3], [y1, y2, y3, y4], n, d);
+        let yb = step_raw([b, a, x1, x2], [ya, y1, y2, y3], n, d);
+        let yc = step_raw([c, b, a, x1], [yb, ya, y1, y2], n, d);
+        let ye = step_raw([e, c, b, a], [yc, yb, ya, y1], n, d);
+        *out = [ya, yb, yc, ye];
+        (x3, x2, x1) = (b, c, e);
+        (y4, y3, y2, y1) = (ya.flush(), yb.flush(), yc.flush(), ye.flush());
+    }
+    for (x0, out) in xt.iter().zip(yt.iter_mut()) {
+        let y0 = step([*x0, x1, x2, x3], [y1, y2, y3, y4], n, d);
         *out = y0;
         (x3, x2, x1) = (x2, x1, *x0);
         (y4, y3, y2, y1) = (y3, y2, y1, y0);
@@ -204,11 +225,26 @@ fn filter_lanes(xs: &[F4], ys: &mut Vec<F4>, t: &Taps<F4>) {
     // Anti-causal, right to left, added.
     let (mut x1, mut x2, mut x3, mut x4) = (z, z, z, z);
     let (mut y1, mut y2, mut y3, mut y4) = (z, z, z, z);
-    for (x, out) in xs.iter().zip(ys.iter_mut()).rev() {
-        let y0 = step([x1, x2, x3, x4], [y1, y2, y3, y4], &t.m, &t.d);
+    for (x, out) in xt.iter().zip(yt.iter_mut()).rev() {
+        let y0 = step([x1, x2, x3, x4], [y1, y2, y3, y4], m, d);
         (x4, x3, x2, x1) = (x3, x2, x1, *x);
         (y4, y3, y2, y1) = (y3, y2, y1, y0);
         *out = (*out + y0).flush();
+    }
+    for (&[a, b, c, e], out) in xb.iter().zip(yb.iter_mut()).rev() {
+        let ye = step_raw([x1, x2, x3, x4], [y1, y2, y3, y4], m, d);
+        let yc = step_raw([e, x1, x2, x3], [ye, y1, y2, y3], m, d);
+        let yb = step_raw([c, e, x1, x2], [yc, ye, y1, y2], m, d);
+        let ya = step_raw([b, c, e, x1], [yb, yc, ye, y1], m, d);
+        let [oa, ob, oc, oe] = *out;
+        *out = [
+            (oa + ya).flush(),
+            (ob + yb).flush(),
+            (oc + yc).flush(),
+            (oe + ye).flush(),
+        ];
+        (x4, x3, x2, x1) = (e, c, b, a);
+        (y4, y3, y2, y1) = (ye.flush(), yc.flush(), yb.flush(), ya.flush());
     }
 }
 

@@ -61,8 +61,8 @@ mod imp {
     use super::{Lane, TINY};
     use core::arch::wasm32::{
         f32x4, f32x4_abs, f32x4_add, f32x4_extract_lane, f32x4_ge, f32x4_mul, f32x4_pmax,
-        f32x4_splat, f32x4_sub, i32x4_shuffle, i64x2_shuffle, v128, v128_and, v128_load,
-        v128_store,
+        f32x4_splat, f32x4_sub, i32x4_shuffle, i64x2_shuffle, u32x4_extract_lane, u32x4_min,
+        u32x4_splat, u32x4_trunc_sat_f32x4, v128, v128_and, v128_any_true, v128_load, v128_store,
     };
     use std::ops::{Add, Mul, Sub};
 
@@ -95,6 +95,12 @@ mod imp {
                 f32x4_extract_lane::<3>(self.0),
             ]
         }
+        /// Each lane as a byte, saturating (`as u8`: NaN and below 0 give 0, above 255 gives
+        /// 255), in `u32` lanes.
+        #[inline(always)]
+        pub fn to_bytes(self) -> B4 {
+            B4(u32x4_min(u32x4_trunc_sat_f32x4(self.0), u32x4_splat(255)))
+        }
         /// Rows to columns: lane `l` of output `k` is lane `k` of input `l`.
         #[inline(always)]
         pub fn transpose([a, b, c, d]: [F4; 4]) -> [F4; 4] {
@@ -107,6 +113,26 @@ mod imp {
                 F4(i64x2_shuffle::<1, 3>(t0, t2)),
                 F4(i64x2_shuffle::<0, 2>(t1, t3)),
                 F4(i64x2_shuffle::<1, 3>(t1, t3)),
+            ]
+        }
+    }
+
+    /// Four bytes in `u32` lanes ([`F4::to_bytes`]).
+    #[derive(Clone, Copy, Debug)]
+    pub struct B4(v128);
+
+    impl B4 {
+        #[inline(always)]
+        pub fn is_zero(self) -> bool {
+            !v128_any_true(self.0)
+        }
+        #[inline(always)]
+        pub fn to_array(self) -> [u32; 4] {
+            [
+                u32x4_extract_lane::<0>(self.0),
+                u32x4_extract_lane::<1>(self.0),
+                u32x4_extract_lane::<2>(self.0),
+                u32x4_extract_lane::<3>(self.0),
             ]
         }
     }
@@ -181,6 +207,12 @@ mod imp {
         pub fn to_array(self) -> [f32; 4] {
             self.0
         }
+        /// Each lane as a byte, saturating (`as u8`: NaN and below 0 give 0, above 255 gives
+        /// 255), in `u32` lanes.
+        #[inline(always)]
+        pub fn to_bytes(self) -> B4 {
+            B4(self.0.map(|v| u32::from(v as u8)))
+        }
         /// Rows to columns: lane `l` of output `k` is lane `k` of input `l`.
         #[inline(always)]
         pub fn transpose([a, b, c, d]: [F4; 4]) -> [F4; 4] {
@@ -197,6 +229,21 @@ mod imp {
         fn zip(self, o: F4, f: impl Fn(f32, f32) -> f32) -> F4 {
             let ([a0, a1, a2, a3], [b0, b1, b2, b3]) = (self.0, o.0);
             F4([f(a0, b0), f(a1, b1), f(a2, b2), f(a3, b3)])
+        }
+    }
+
+    /// Four bytes in `u32` lanes ([`F4::to_bytes`]).
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub struct B4([u32; 4]);
+
+    impl B4 {
+        #[inline(always)]
+        pub fn is_zero(self) -> bool {
+            self.0 == [0; 4]
+        }
+        #[inline(always)]
+        pub fn to_array(self) -> [u32; 4] {
+            self.0
         }
     }
 
@@ -242,7 +289,7 @@ mod imp {
     }
 }
 
-pub use imp::F4;
+pub use imp::{B4, F4};
 
 impl Default for F4 {
     fn default() -> F4 {
@@ -270,5 +317,9 @@ mod tests {
         let mut out = [0.0f32; 4];
         F4::load(&[1.0, 2.0, 3.0, 4.0]).store(&mut out);
         assert_eq!(out, [1.0, 2.0, 3.0, 4.0]);
+        let b = F4::new([-3.0, 254.9, 300.0, f32::NAN]).to_bytes();
+        assert_eq!(b.to_array(), [0, 254, 255, 0]);
+        assert!(!b.is_zero());
+        assert!(F4::new([0.9, -1.0, 0.0, f32::NAN]).to_bytes().is_zero());
     }
 }
