@@ -21,6 +21,8 @@
 //   play.  calaisMap.benchHeatmapPlayback: the 1M points as a History over 30 days, a sliding
 //          window of 100k reports moved by a twentieth per frame, filtered by
 //          History::points and drawn as above. Target (issue 12): ≥ 30 frames a second.
+//   check  calaisMap.benchHeatmapCheck: the wasm SIMD smoothing (core::heatmap::lanes) against
+//          the f64 line filter and the colour mapping against its table, in the page.
 // Prints a markdown table and writes target/bench/heatmap.json.
 //
 // Usage: node bench/heatmap.mjs [--reps N] [--sh-runs N] [--sizes 100000,1000000] [--strict]
@@ -80,7 +82,7 @@ async function main() {
     const ctx = await b.newContext({ viewport: { width: W, height: H }, deviceScaleFactor: 1 });
     const app = await openApp({ server }, ctx, { allowConsoleErrors: true });
     const { page } = app;
-    const names = ['benchHeatmapSetup', 'benchHeatmap', 'benchHeatmapStages', 'benchHeatmapPlayback'];
+    const names = ['benchHeatmapSetup', 'benchHeatmap', 'benchHeatmapStages', 'benchHeatmapPlayback', 'benchHeatmapCheck'];
     const missing = await page.evaluate((names) => names.filter((n) => typeof window.calaisMap?.[n] !== 'function'), names);
     if (missing.length) throw new Error(`the app build lacks ${missing.map((n) => `calaisMap.${n}()`).join(', ')}: run it on a benchmark build (make bench, or trunk build --release --features bench --dist target/dist-bench and CALAIS_DIST=target/dist-bench)`);
     await waitForSettled(page, { quietMs: 500, timeout: 60_000 }).catch(() => {});
@@ -88,6 +90,9 @@ async function main() {
     await page.evaluate(async () => {
       window.__hm = await import('/bench/peers/heatmap-peers.mjs');
     });
+
+    results.check = await page.evaluate(() => window.calaisMap.benchHeatmapCheck());
+    log(`wasm SIMD against the scalar references: rows ${results.check.rows.toExponential(2)}, columns ${results.check.columns.toExponential(2)} of the peak, ${results.check.paint} pixel(s) off their table entry`);
 
     for (const n of SIZES) {
       const r = { n };
@@ -196,6 +201,11 @@ async function main() {
     row(`wasm: ${k(n)} points, density + colour + canvas`, wm, 'ms', '', NaN, t ? `< ${t} ms` : '(info)', t ? wm < t : null);
     if (r.plain) row(`(a) plain JS, same algorithm (3 box passes), ${k(n)}`, r.plain.frame.median, 'ms', `wasm ${fmt(wm)} ms`, r.plain.ratio, '(info)', null);
     if (r.simpleheat) row(`(b) simpleheat, ${k(n)} (${r.simpleheat.frame.n} run(s))`, r.simpleheat.frame.median, 'ms', `wasm ${fmt(wm)} ms`, r.simpleheat.ratio, '≥ 100× wasm', r.simpleheat.ratio >= 100);
+  }
+  if (results.check) {
+    const c = results.check;
+    const e = Math.max(c.rows, c.columns);
+    row('wasm SIMD smoothing vs the f64 line filter (largest difference); colour vs its table', e * 1e6, 'ppm of the peak', `${c.paint} px off`, NaN, '≤ 10 ppm, 0 px', e <= 1e-5 && c.paint === 0);
   }
   if (results.playback) {
     const p = results.playback;

@@ -353,6 +353,9 @@ pub fn smooth_rows(
             continue;
         }
         let cs: [Option<Deriche>; 4] = std::array::from_fn(|l| coeff_x(b * 4 + l));
+        if cs.iter().all(Option::is_none) {
+            continue;
+        }
         filter_rows4(block, cols, &cs, lanes, out_lanes);
     }
     let done = rows / 4 * 4;
