@@ -422,7 +422,10 @@ fn check_grid(cols: usize, rows: usize) -> Vec<f32> {
 /// Largest |a − b| over the largest |b|.
 fn worst(a: &[f32], b: &[f32]) -> f64 {
     let peak = b.iter().fold(0.0f32, |m, v| m.max(v.abs()));
-    let e = a.iter().zip(b).fold(0.0f32, |m, (x, y)| m.max((x - y).abs()));
+    let e = a
+        .iter()
+        .zip(b)
+        .fold(0.0f32, |m, (x, y)| m.max((x - y).abs()));
     f64::from(e / peak)
 }
 
@@ -444,9 +447,16 @@ fn reference_line(grid: &mut [f32], start: usize, stride: usize, n: usize, sigma
 
 fn check() -> JsValue {
     let o = Object::new();
-    // Rows: 7 rows (a block of four and three left over), 103 columns, a σ each.
-    let (cols, rows) = (103, 7);
-    let sigmas = [0.9, 2.0, 3.3, 5.2, 8.0, 0.3, 6.1];
+    // Rows: 19 rows (two blocks of eight and three left over), 103 columns, a σ each.
+    let (cols, rows) = (103, 19);
+    let sigmas: Vec<f64> = (0..rows)
+        .map(|j| {
+            [0.9, 2.0, 3.3, 5.2, 8.0, 0.3, 6.1]
+                .get(j % 7)
+                .copied()
+                .unwrap_or(1.0)
+        })
+        .collect();
     let mut got = check_grid(cols, rows);
     let mut want = got.clone();
     for (j, s) in sigmas.iter().enumerate() {
@@ -467,7 +477,12 @@ fn check() -> JsValue {
     let values: Vec<f32> = (0..1003).map(|k| (k as f32 - 100.0) * 0.0011).collect();
     let table = lut(Ramp::Sequential);
     let mut rgba = Vec::new();
-    paint([values.as_slice()].into_iter(), Ramp::Sequential, Some(1.0), &mut rgba);
+    paint(
+        [values.as_slice()].into_iter(),
+        Ramp::Sequential,
+        Some(1.0),
+        &mut rgba,
+    );
     let wrong = rgba
         .chunks_exact(4)
         .zip(&values)

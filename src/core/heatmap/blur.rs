@@ -21,7 +21,7 @@
 //! row at once, with the coefficients of the row being written (the north-south scale changes
 //! by ~0.02 % per row at zoom 10: a slowly varying recursion follows it).
 
-use super::lanes::{F4, Lane};
+use super::lanes::{F4, F8, Lane};
 
 /// Below this σ (cells) no smoothing is applied.
 pub const MIN_SIGMA_CELLS: f64 = 0.5;
@@ -191,15 +191,16 @@ fn step<L: Lane>(x: [L; 4], y: [L; 4], a: &[L; 4], b: &[L; 4]) -> L {
     step_raw(x, y, a, b).flush()
 }
 
-/// The recursions of four rows at once, one row a lane, along `xs` (the rows interleaved:
-/// `xs[k]` holds the four rows' values at column k): on return `ys[k]` is the smoothed value
+/// The recursions of four (eight) rows at once, one row a lane, along `xs` (the rows
+/// interleaved: `xs[k]` holds the rows' values at column k): on return `ys[k]` is the smoothed value
 /// (causal + anti-causal).
 ///
 /// Four columns a step, the state flushed once a step (a value cannot fall from above
 /// [`TINY`](super::lanes::TINY) to a subnormal in four columns), so that the flush is off the
 /// recursion's critical path three times in four.
-fn filter_lanes(xs: &[F4], ys: &mut Vec<F4>, t: &Taps<F4>) {
-    let z = F4::default();
+#[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
+fn filter_lanes<L: Lane + Default>(xs: &[L], ys: &mut Vec<L>, t: &Taps<L>) {
+    let z = L::default();
     ys.clear();
     ys.resize(xs.len(), z);
     let (n, m, d) = (&t.n, &t.m, &t.d);
@@ -248,46 +249,36 @@ fn filter_lanes(xs: &[F4], ys: &mut Vec<F4>, t: &Taps<F4>) {
     }
 }
 
-/// Filter the four rows of `block` (row-major, `cols` wide), row `l` with `cs[l]` (rows
-/// without coefficients are left as they are): interleaved into lanes by 4 × 4 transposes,
-/// filtered by [`filter_lanes`], transposed back.
-#[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
-fn filter_rows4(
-    block: &mut [f32],
-    cols: usize,
-    cs: &[Option<Deriche>; 4],
-    xs: &mut Vec<F4>,
-    ys: &mut Vec<F4>,
-) {
-    let taps = Taps::lanes(cs);
-    let mut rows = block.chunks_exact_mut(cols);
-    let (Some(r0), Some(r1), Some(r2), Some(r3)) =
-        (rows.next(), rows.next(), rows.next(), rows.next())
-    else {
-        return;
-    };
-    xs.clear();
-    xs.resize(cols, F4::default());
-    {
-        let (xb, xt) = xs.as_chunks_mut::<4>();
-        let ((a, at), (b, bt)) = (r0.as_chunks::<4>(), r1.as_chunks::<4>());
-        let ((c, ct), (d, dt)) = (r2.as_chunks::<4>(), r3.as_chunks::<4>());
-        let quads = a.iter().zip(b).zip(c.iter().zip(d));
-        for (out, ((a, b), (c, d))) in xb.iter_mut().zip(quads) {
-            *out = F4::transpose([F4::load(a), F4::load(b), F4::load(c), F4::load(d)]);
-        }
-        let tails = at.iter().zip(bt).zip(ct.iter().zip(dt));
-        for (out, ((a, b), (c, d))) in xt.iter_mut().zip(tails) {
-            *out = F4::new([*a, *b, *c, *d]);
-        }
+/// Four rows into lanes: `pick(&mut xs[k])` gets the four rows' values at column k (4 × 4
+/// transposes, then one column at a time for the last `cols mod 4`).
+#[inline(always)]
+fn interleave(r: [&[f32]; 4], xs: &mut [F8], pick: fn(&mut F8) -> &mut F4) {
+    let [r0, r1, r2, r3] = r;
+    let (xb, xt) = xs.as_chunks_mut::<4>();
+    let ((a, at), (b, bt)) = (r0.as_chunks::<4>(), r1.as_chunks::<4>());
+    let ((c, ct), (d, dt)) = (r2.as_chunks::<4>(), r3.as_chunks::<4>());
+    let quads = a.iter().zip(b).zip(c.iter().zip(d));
+    for (out, ((a, b), (c, d))) in xb.iter_mut().zip(quads) {
+        let [t0, t1, t2, t3] = F4::transpose([F4::load(a), F4::load(b), F4::load(c), F4::load(d)]);
+        let [o0, o1, o2, o3] = out;
+        (*pick(o0), *pick(o1), *pick(o2), *pick(o3)) = (t0, t1, t2, t3);
     }
-    filter_lanes(xs, ys, &taps);
+    let tails = at.iter().zip(bt).zip(ct.iter().zip(dt));
+    for (out, ((a, b), (c, d))) in xt.iter_mut().zip(tails) {
+        *pick(out) = F4::new([*a, *b, *c, *d]);
+    }
+}
+
+/// Lanes back into four rows (the inverse of [`interleave`]).
+#[inline(always)]
+fn deinterleave(ys: &[F8], r: [&mut [f32]; 4], pick: fn(&F8) -> F4) {
+    let [r0, r1, r2, r3] = r;
     let (yb, yt) = ys.as_chunks::<4>();
     let ((a, at), (b, bt)) = (r0.as_chunks_mut::<4>(), r1.as_chunks_mut::<4>());
     let ((c, ct), (d, dt)) = (r2.as_chunks_mut::<4>(), r3.as_chunks_mut::<4>());
     let quads = a.iter_mut().zip(b).zip(c.iter_mut().zip(d));
-    for (v, ((a, b), (c, d))) in yb.iter().zip(quads) {
-        let [va, vb, vc, vd] = F4::transpose(*v);
+    for ([y0, y1, y2, y3], ((a, b), (c, d))) in yb.iter().zip(quads) {
+        let [va, vb, vc, vd] = F4::transpose([pick(y0), pick(y1), pick(y2), pick(y3)]);
         va.store(a);
         vb.store(b);
         vc.store(c);
@@ -295,17 +286,56 @@ fn filter_rows4(
     }
     let tails = at.iter_mut().zip(bt).zip(ct.iter_mut().zip(dt));
     for (v, ((a, b), (c, d))) in yt.iter().zip(tails) {
-        [*a, *b, *c, *d] = v.to_array();
+        [*a, *b, *c, *d] = pick(v).to_array();
     }
+}
+
+/// Filter the eight rows of `block` (row-major, `cols` wide), row `l` with `cs[l]` (rows
+/// without coefficients are left as they are): interleaved into lanes (two recursions of four
+/// rows in one loop), filtered by [`filter_lanes`], put back.
+#[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
+fn filter_rows8(
+    block: &mut [f32],
+    cols: usize,
+    cs: &[Option<Deriche>; 8],
+    xs: &mut Vec<F8>,
+    ys: &mut Vec<F8>,
+) {
+    let [c0, c1, c2, c3, c4, c5, c6, c7] = *cs;
+    let (lo, hi) = (
+        Taps::lanes(&[c0, c1, c2, c3]),
+        Taps::lanes(&[c4, c5, c6, c7]),
+    );
+    let pair = |a: [F4; 4], b: [F4; 4]| -> [F8; 4] {
+        let ([a0, a1, a2, a3], [b0, b1, b2, b3]) = (a, b);
+        [F8(a0, b0), F8(a1, b1), F8(a2, b2), F8(a3, b3)]
+    };
+    let taps = Taps {
+        n: pair(lo.n, hi.n),
+        m: pair(lo.m, hi.m),
+        d: pair(lo.d, hi.d),
+    };
+    let mut rows = block.chunks_exact_mut(cols);
+    let mut next4 = || Some([rows.next()?, rows.next()?, rows.next()?, rows.next()?]);
+    let (Some([r0, r1, r2, r3]), Some([r4, r5, r6, r7])) = (next4(), next4()) else {
+        return;
+    };
+    xs.clear();
+    xs.resize(cols, F8::default());
+    interleave([&*r0, &*r1, &*r2, &*r3], xs, |v| &mut v.0);
+    interleave([&*r4, &*r5, &*r6, &*r7], xs, |v| &mut v.1);
+    filter_lanes(xs, ys, &taps);
+    deinterleave(ys, [r0, r1, r2, r3], |v| v.0);
+    deinterleave(ys, [r4, r5, r6, r7], |v| v.1);
 }
 
 /// Buffers the smoothing reuses from one frame to the next (a heatmap redrawn 30 times a
 /// second allocates nothing once they have grown to the grid's size).
 #[derive(Clone, Debug, Default)]
 pub struct Scratch {
-    lanes: Vec<F4>,
-    out_lanes: Vec<F4>,
-    /// The last rows of a grid whose row count is not a multiple of 4, padded with zero rows.
+    lanes: Vec<F8>,
+    out_lanes: Vec<F8>,
+    /// The last rows of a grid whose row count is not a multiple of 8, padded with zero rows.
     block: Vec<f32>,
     zeros: Vec<f32>,
     causal: Vec<f32>,
@@ -325,8 +355,8 @@ pub fn gaussian_2d(grid: &mut [f32], cols: usize, rows: usize, sigma_x: &[f64], 
     grid.copy_from_slice(&buf);
 }
 
-/// The horizontal pass of [`gaussian_2d`]: each row with σ `sigma_x[row]` cells, four rows at
-/// a time (four independent recursions in the lanes of [`F4`]). Blocks of rows that hold
+/// The horizontal pass of [`gaussian_2d`]: each row with σ `sigma_x[row]` cells, eight rows
+/// at a time (independent recursions in the lanes of [`F8`]). Blocks of rows that hold
 /// nothing (no report within them) stay zero without being filtered.
 pub fn smooth_rows(
     grid: &mut [f32],
@@ -347,18 +377,18 @@ pub fn smooth_rows(
         block: pad,
         ..
     } = scratch;
-    let mut blocks = grid.chunks_exact_mut(cols * 4);
+    let mut blocks = grid.chunks_exact_mut(cols * 8);
     for (b, block) in (&mut blocks).enumerate() {
         if empty(block) {
             continue;
         }
-        let cs: [Option<Deriche>; 4] = std::array::from_fn(|l| coeff_x(b * 4 + l));
+        let cs: [Option<Deriche>; 8] = std::array::from_fn(|l| coeff_x(b * 8 + l));
         if cs.iter().all(Option::is_none) {
             continue;
         }
-        filter_rows4(block, cols, &cs, lanes, out_lanes);
+        filter_rows8(block, cols, &cs, lanes, out_lanes);
     }
-    let done = rows / 4 * 4;
+    let done = rows / 8 * 8;
     let rest = blocks.into_remainder();
     if rest.is_empty() || empty(rest) {
         return;
@@ -366,12 +396,12 @@ pub fn smooth_rows(
     // The last rows, with zero rows below them (filtered as the identity: left as they are).
     pad.clear();
     pad.extend_from_slice(rest);
-    pad.resize(cols * 4, 0.0);
-    let cs: [Option<Deriche>; 4] = std::array::from_fn(|l| {
+    pad.resize(cols * 8, 0.0);
+    let cs: [Option<Deriche>; 8] = std::array::from_fn(|l| {
         let j = done + l;
         if j < rows { coeff_x(j) } else { None }
     });
-    filter_rows4(pad, cols, &cs, lanes, out_lanes);
+    filter_rows8(pad, cols, &cs, lanes, out_lanes);
     if let Some(src) = pad.get(..rest.len()) {
         rest.copy_from_slice(src);
     }
@@ -691,13 +721,15 @@ mod tests {
 
     #[test]
     fn the_rows_in_lanes_match_the_f64_reference() {
-        // 7 rows (a block of four and three left over), 103 columns (not a multiple of 4),
-        // a σ per row, one row without smoothing.
-        let (cols, rows) = (103, 7);
-        let sigmas = [0.9, 2.0, 3.3, 5.2, 8.0, 0.3, 6.1];
+        // 19 rows (two blocks of eight and three left over), 103 columns (not a multiple of
+        // 4), a σ per row, one row without smoothing.
+        let (cols, rows) = (103, 19);
+        let sigmas: Vec<f64> = (0..rows)
+            .map(|j| [0.9, 2.0, 3.3, 5.2, 8.0, 0.3, 6.1][j % 7])
+            .collect();
         let mut grid = sample_grid(cols, rows);
         let mut want = grid.clone();
-        for (row, s) in want.chunks_exact_mut(cols).zip(sigmas) {
+        for (row, s) in want.chunks_exact_mut(cols).zip(sigmas.iter().copied()) {
             if let Some(c) = Deriche::for_sigma(s) {
                 let mut out = vec![0.0; cols];
                 filter_line(row, &mut out, &c);
@@ -708,8 +740,9 @@ mod tests {
         let e = worst(&grid, &want);
         println!("lanes against f64: {e:e} of the peak");
         assert!(e < 1e-5, "{e}");
-        // The unsmoothed row is left as it was.
+        // The unsmoothed rows are left as they were.
         assert_eq!(grid[5 * cols..6 * cols], want[5 * cols..6 * cols]);
+        assert_eq!(grid[12 * cols..13 * cols], want[12 * cols..13 * cols]);
     }
 
     #[test]

@@ -175,7 +175,11 @@ impl History {
             filter.status.admits(Status::Closed),
         ];
         let min_severity = filter.min_severity;
-        let reports = x.iter().zip(y).zip(col(&self.kind)).zip(col(&self.severity));
+        let reports = x
+            .iter()
+            .zip(y)
+            .zip(col(&self.kind))
+            .zip(col(&self.severity));
         reports
             .zip(col(&self.status))
             .filter_map(move |((((x, y), k), sev), st)| {

@@ -211,7 +211,9 @@ mod imp {
         /// 255), in `u32` lanes.
         #[inline(always)]
         pub fn to_bytes(self) -> B4 {
-            B4(self.0.map(|v| u32::from(v as u8)))
+            let [a, b, c, d] = self.0;
+            let f = |v: f32| u32::from(v as u8);
+            B4([f(a), f(b), f(c), f(d)])
         }
         /// Rows to columns: lane `l` of output `k` is lane `k` of input `l`.
         #[inline(always)]
@@ -276,11 +278,13 @@ mod imp {
         }
         #[inline(always)]
         fn flush(self) -> F4 {
-            F4(self.0.map(Lane::flush))
+            let [a, b, c, d] = self.0;
+            F4([a.flush(), b.flush(), c.flush(), d.flush()])
         }
         #[inline(always)]
         fn max0(self) -> F4 {
-            F4(self.0.map(Lane::max0))
+            let [a, b, c, d] = self.0;
+            F4([a.max0(), b.max0(), c.max0(), d.max0()])
         }
         #[inline(always)]
         fn pmax(self, o: F4) -> F4 {
@@ -294,6 +298,52 @@ pub use imp::{B4, F4};
 impl Default for F4 {
     fn default() -> F4 {
         F4::splat(0.0)
+    }
+}
+
+/// Eight lanes as two [`F4`]: two independent recursions in one loop, so that each waits on
+/// its own previous output while the other computes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct F8(pub F4, pub F4);
+
+impl Add for F8 {
+    type Output = F8;
+    #[inline(always)]
+    fn add(self, o: F8) -> F8 {
+        F8(self.0 + o.0, self.1 + o.1)
+    }
+}
+impl Sub for F8 {
+    type Output = F8;
+    #[inline(always)]
+    fn sub(self, o: F8) -> F8 {
+        F8(self.0 - o.0, self.1 - o.1)
+    }
+}
+impl Mul for F8 {
+    type Output = F8;
+    #[inline(always)]
+    fn mul(self, o: F8) -> F8 {
+        F8(self.0 * o.0, self.1 * o.1)
+    }
+}
+
+impl Lane for F8 {
+    #[inline(always)]
+    fn splat(v: f32) -> F8 {
+        F8(F4::splat(v), F4::splat(v))
+    }
+    #[inline(always)]
+    fn flush(self) -> F8 {
+        F8(self.0.flush(), self.1.flush())
+    }
+    #[inline(always)]
+    fn max0(self) -> F8 {
+        F8(self.0.max0(), self.1.max0())
+    }
+    #[inline(always)]
+    fn pmax(self, o: F8) -> F8 {
+        F8(self.0.pmax(o.0), self.1.pmax(o.1))
     }
 }
 

@@ -183,7 +183,8 @@ fn paint_rows<'a>(
             if skip_zero && idx.is_zero() {
                 continue;
             }
-            let [a, b, c, d] = idx.to_array().map(look);
+            let [a, b, c, d] = idx.to_array();
+            let [a, b, c, d] = [look(a), look(b), look(c), look(d)];
             let (pa, rest) = p.split_at_mut(4);
             let (pb, rest) = rest.split_at_mut(4);
             let (pc, pd) = rest.split_at_mut(4);
