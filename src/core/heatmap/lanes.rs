@@ -95,6 +95,11 @@ mod imp {
                 f32x4_extract_lane::<3>(self.0),
             ]
         }
+        /// Whether no lane is `>= limit` (NaN is not).
+        #[inline(always)]
+        pub fn all_below(self, limit: f32) -> bool {
+            !v128_any_true(f32x4_ge(self.0, f32x4_splat(limit)))
+        }
         /// Each lane as a byte, saturating (`as u8`: NaN and below 0 give 0, above 255 gives
         /// 255), in `u32` lanes.
         #[inline(always)]
@@ -206,6 +211,12 @@ mod imp {
         #[inline(always)]
         pub fn to_array(self) -> [f32; 4] {
             self.0
+        }
+        /// Whether no lane is `>= limit` (NaN is not).
+        #[inline(always)]
+        pub fn all_below(self, limit: f32) -> bool {
+            let [a, b, c, d] = self.0;
+            !(a >= limit || b >= limit || c >= limit || d >= limit)
         }
         /// Each lane as a byte, saturating (`as u8`: NaN and below 0 give 0, above 255 gives
         /// 255), in `u32` lanes.
@@ -371,5 +382,7 @@ mod tests {
         assert_eq!(b.to_array(), [0, 254, 255, 0]);
         assert!(!b.is_zero());
         assert!(F4::new([0.9, -1.0, 0.0, f32::NAN]).to_bytes().is_zero());
+        assert!(F4::new([0.9, -1.0, 0.0, f32::NAN]).all_below(1.0));
+        assert!(!F4::new([0.9, -1.0, 1.0, f32::NAN]).all_below(1.0));
     }
 }

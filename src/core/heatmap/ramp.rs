@@ -179,10 +179,12 @@ fn paint_rows<'a>(
         let (px, px_tail) = dst.as_chunks_mut::<16>();
         let (vs, vs_tail) = row.as_chunks::<4>();
         for (p, v) in px.iter_mut().zip(vs) {
-            let idx = (F4::load(v) * scale + offset).to_bytes();
-            if skip_zero && idx.is_zero() {
+            let t = F4::load(v) * scale + offset;
+            // Every index 0 (below 1 before the truncation).
+            if skip_zero && t.all_below(1.0) {
                 continue;
             }
+            let idx = t.to_bytes();
             let [a, b, c, d] = idx.to_array();
             let [a, b, c, d] = [look(a), look(b), look(c), look(d)];
             let (pa, rest) = p.split_at_mut(4);
