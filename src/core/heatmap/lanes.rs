@@ -61,7 +61,7 @@ mod imp {
     use super::{Lane, TINY};
     use core::arch::wasm32::{
         f32x4, f32x4_abs, f32x4_add, f32x4_extract_lane, f32x4_ge, f32x4_mul, f32x4_pmax,
-        f32x4_splat, f32x4_sub, i32x4_shuffle, i64x2_shuffle, u32x4_extract_lane, u32x4_min,
+        f32x4_splat, f32x4_sub, i32x4_shuffle, i64x2_shuffle, u32x4, u32x4_extract_lane, u32x4_min,
         u32x4_splat, u32x4_trunc_sat_f32x4, v128, v128_and, v128_any_true, v128_load, v128_store,
     };
     use std::ops::{Add, Mul, Sub};
@@ -130,6 +130,19 @@ mod imp {
         #[inline(always)]
         pub fn is_zero(self) -> bool {
             !v128_any_true(self.0)
+        }
+        /// `table[lane]` for each lane (a byte: no index is out of range).
+        #[inline(always)]
+        pub fn look_up(self, table: &[u32; 256]) -> B4 {
+            let [a, b, c, d] = self.to_array();
+            let at = |i: u32| table.get((i & 255) as usize).copied().unwrap_or(0);
+            B4(u32x4(at(a), at(b), at(c), at(d)))
+        }
+        /// The four lanes as 16 little-endian bytes.
+        #[inline(always)]
+        pub fn store_bytes(self, p: &mut [u8; 16]) {
+            // SAFETY: `p` is 16 writable bytes; `v128_store` has no alignment requirement.
+            unsafe { v128_store(p.as_mut_ptr().cast::<v128>(), self.0) }
         }
         #[inline(always)]
         pub fn to_array(self) -> [u32; 4] {
@@ -253,6 +266,23 @@ mod imp {
         #[inline(always)]
         pub fn is_zero(self) -> bool {
             self.0 == [0; 4]
+        }
+        /// `table[lane]` for each lane (a byte: no index is out of range).
+        #[inline(always)]
+        pub fn look_up(self, table: &[u32; 256]) -> B4 {
+            let [a, b, c, d] = self.0;
+            let at = |i: u32| table.get((i & 255) as usize).copied().unwrap_or(0);
+            B4([at(a), at(b), at(c), at(d)])
+        }
+        /// The four lanes as 16 little-endian bytes.
+        #[inline(always)]
+        pub fn store_bytes(self, p: &mut [u8; 16]) {
+            let [a, b, c, d] = self.0.map(u32::to_le_bytes);
+            let [[a0, a1, a2, a3], [b0, b1, b2, b3]] = [a, b];
+            let [[c0, c1, c2, c3], [d0, d1, d2, d3]] = [c, d];
+            *p = [
+                a0, a1, a2, a3, b0, b1, b2, b3, c0, c1, c2, c3, d0, d1, d2, d3,
+            ];
         }
         #[inline(always)]
         pub fn to_array(self) -> [u32; 4] {

@@ -166,6 +166,7 @@ fn paint_rows<'a>(
 ) {
     let transparent = [0u8; 4];
     let skip_zero = table.first() == Some(&transparent);
+    let words = table.map(u32::from_le_bytes);
     let look = |i: u32| *table.get((i & 255) as usize).unwrap_or(&transparent);
     for row in rows {
         let start = out.len();
@@ -184,16 +185,7 @@ fn paint_rows<'a>(
             if skip_zero && t.all_below(1.0) {
                 continue;
             }
-            let idx = t.to_bytes();
-            let [a, b, c, d] = idx.to_array();
-            let [a, b, c, d] = [look(a), look(b), look(c), look(d)];
-            let (pa, rest) = p.split_at_mut(4);
-            let (pb, rest) = rest.split_at_mut(4);
-            let (pc, pd) = rest.split_at_mut(4);
-            pa.copy_from_slice(&a);
-            pb.copy_from_slice(&b);
-            pc.copy_from_slice(&c);
-            pd.copy_from_slice(&d);
+            t.to_bytes().look_up(&words).store_bytes(p);
         }
         let (px, _) = px_tail.as_chunks_mut::<4>();
         for (p, v) in px.iter_mut().zip(vs_tail) {
