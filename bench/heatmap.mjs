@@ -21,6 +21,8 @@
 //   play.  calaisMap.benchHeatmapPlayback: the 1M points as a History over 30 days, a sliding
 //          window of 100k reports moved by a twentieth per frame, filtered by
 //          History::points and drawn as above. Target (issue 12): ≥ 30 frames a second.
+//   check  calaisMap.benchHeatmapCheck: the wasm SIMD smoothing (core::heatmap::lanes) against
+//          the f64 line filter and the colour mapping against its table, in the page.
 // Prints a markdown table and writes target/bench/heatmap.json.
 //
 // Usage: node bench/heatmap.mjs [--reps N] [--sh-runs N] [--sizes 100000,1000000] [--strict]
@@ -88,6 +90,10 @@ async function main() {
     await page.evaluate(async () => {
       window.__hm = await import('/bench/peers/heatmap-peers.mjs');
     });
+
+    // Builds before the SIMD lanes (issue 12 follow-up) have no check: compared as they are.
+    results.check = await page.evaluate(() => window.calaisMap.benchHeatmapCheck?.() ?? null);
+    if (results.check) log(`wasm SIMD against the scalar references: rows ${results.check.rows.toExponential(2)}, columns ${results.check.columns.toExponential(2)} of the peak, ${results.check.paint} pixel(s) off their table entry`);
 
     for (const n of SIZES) {
       const r = { n };
@@ -196,6 +202,11 @@ async function main() {
     row(`wasm: ${k(n)} points, density + colour + canvas`, wm, 'ms', '', NaN, t ? `< ${t} ms` : '(info)', t ? wm < t : null);
     if (r.plain) row(`(a) plain JS, same algorithm (3 box passes), ${k(n)}`, r.plain.frame.median, 'ms', `wasm ${fmt(wm)} ms`, r.plain.ratio, '(info)', null);
     if (r.simpleheat) row(`(b) simpleheat, ${k(n)} (${r.simpleheat.frame.n} run(s))`, r.simpleheat.frame.median, 'ms', `wasm ${fmt(wm)} ms`, r.simpleheat.ratio, '≥ 100× wasm', r.simpleheat.ratio >= 100);
+  }
+  if (results.check) {
+    const c = results.check;
+    const e = Math.max(c.rows, c.columns);
+    row('wasm SIMD smoothing vs the f64 line filter (largest difference); colour vs its table', e * 1e6, 'ppm of the peak', `${c.paint} px off`, NaN, '≤ 10 ppm, 0 px', e <= 1e-5 && c.paint === 0);
   }
   if (results.playback) {
     const p = results.playback;

@@ -227,7 +227,9 @@ fn symmetric_and_translation_invariant() {
     let g = density(&view, 400.0, 0.5, [(at(i0, j0), 1.0f32)]).unwrap();
     for k in 1..12 {
         let (e, w) = (g.cell(i0 + k, j0).unwrap(), g.cell(i0 - k, j0).unwrap());
-        assert!((e - w).abs() <= 1e-5 * e.max(w), "east/west {k}: {e} {w}");
+        // The recursions run in f32 (rows four at a time in SIMD lanes): the causal and the
+        // anti-causal halves round differently, 1.1e-5 of the value at most here.
+        assert!((e - w).abs() <= 5e-5 * e.max(w), "east/west {k}: {e} {w}");
         // North and south: the ground scale changes by 0.02 % per cell at this zoom.
         let (n, s) = (g.cell(i0, j0 - k).unwrap(), g.cell(i0, j0 + k).unwrap());
         assert!((n - s).abs() <= 5e-3 * n.max(s), "north/south {k}: {n} {s}");

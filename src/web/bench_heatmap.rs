@@ -25,6 +25,11 @@
 //!   sliding window of `window` reports' span by a twentieth of it and draws it as
 //!   `benchHeatmap` does (filtering by `History::points` included): `{ medianMs, minMs,
 //!   samples, inWindow (median reports per frame), loadMs, bytes }`.
+//! * `benchHeatmapCheck()`: the wasm SIMD path (`core::heatmap::lanes`) against the scalar
+//!   references in the page: `{ rows, columns }`, the largest difference of `gaussian_2d` from
+//!   `blur::filter_line` (`f64`) line by line, as a fraction of the peak, on a seeded grid
+//!   (rows 103 wide with a σ each, columns with one σ); `paint`, the pixels of `ramp::paint`
+//!   that differ from the table entry of `round(t · 255)` (0 expected).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -34,6 +39,7 @@ use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{Clamped, JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
+use crate::core::heatmap::blur::{Deriche, filter_line, gaussian_2d};
 use crate::core::heatmap::history::{History, Report, Weighting};
 use crate::core::heatmap::ramp::{Ramp, Scale, lut, paint};
 use crate::core::heatmap::{Workspace, synthetic};
@@ -398,6 +404,97 @@ fn playback(shared: &Shared, args: [f64; 4]) -> JsValue {
     o.into()
 }
 
+/// A seeded grid of `cols × rows` cells, one in sixteen holding a weight up to 5.
+fn check_grid(cols: usize, rows: usize) -> Vec<f32> {
+    let mut s = 12_345u32;
+    (0..cols * rows)
+        .map(|_| {
+            s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            if s >> 28 == 0 {
+                (s >> 8) as f32 / (1 << 24) as f32 * 5.0
+            } else {
+                0.0
+            }
+        })
+        .collect()
+}
+
+/// Largest |a − b| over the largest |b|.
+fn worst(a: &[f32], b: &[f32]) -> f64 {
+    let peak = b.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+    let e = a
+        .iter()
+        .zip(b)
+        .fold(0.0f32, |m, (x, y)| m.max((x - y).abs()));
+    f64::from(e / peak)
+}
+
+/// The line filter (`f64`) over `n` values of `grid` from `start`, `stride` apart.
+fn reference_line(grid: &mut [f32], start: usize, stride: usize, n: usize, sigma: f64) {
+    let Some(c) = Deriche::for_sigma(sigma) else {
+        return;
+    };
+    let idx: Vec<usize> = (0..n).map(|k| start + k * stride).collect();
+    let line: Vec<f32> = idx.iter().filter_map(|i| grid.get(*i).copied()).collect();
+    let mut out = vec![0.0f32; line.len()];
+    filter_line(&line, &mut out, &c);
+    for (i, v) in idx.iter().zip(out) {
+        if let Some(g) = grid.get_mut(*i) {
+            *g = v;
+        }
+    }
+}
+
+fn check() -> JsValue {
+    let o = Object::new();
+    // Rows: 19 rows (two blocks of eight and three left over), 103 columns, a σ each.
+    let (cols, rows) = (103, 19);
+    let sigmas: Vec<f64> = (0..rows)
+        .map(|j| {
+            [0.9, 2.0, 3.3, 5.2, 8.0, 0.3, 6.1]
+                .get(j % 7)
+                .copied()
+                .unwrap_or(1.0)
+        })
+        .collect();
+    let mut got = check_grid(cols, rows);
+    let mut want = got.clone();
+    for (j, s) in sigmas.iter().enumerate() {
+        reference_line(&mut want, j * cols, 1, cols, *s);
+    }
+    gaussian_2d(&mut got, cols, rows, &sigmas, &[0.0]);
+    num(&o, "rows", worst(&got, &want));
+    // Columns: 37 columns (not a multiple of 4) of 90 rows, σ 4.7.
+    let (cols, rows) = (37, 90);
+    let mut got = check_grid(cols, rows);
+    let mut want = got.clone();
+    for i in 0..cols {
+        reference_line(&mut want, i, cols, rows, 4.7);
+    }
+    gaussian_2d(&mut got, cols, rows, &[0.0], &[4.7]);
+    num(&o, "columns", worst(&got, &want));
+    // Colour: every pixel against its table entry.
+    let values: Vec<f32> = (0..1003).map(|k| (k as f32 - 100.0) * 0.0011).collect();
+    let table = lut(Ramp::Sequential);
+    let mut rgba = Vec::new();
+    paint(
+        [values.as_slice()].into_iter(),
+        Ramp::Sequential,
+        Some(1.0),
+        &mut rgba,
+    );
+    let wrong = rgba
+        .chunks_exact(4)
+        .zip(&values)
+        .filter(|(px, v)| {
+            let i = (*v * 255.0 + 0.5).clamp(0.0, 255.0) as usize;
+            table.get(i).map(|e| e.as_slice()) != Some(*px)
+        })
+        .count();
+    num(&o, "paint", wrong as f64);
+    o.into()
+}
+
 /// Adds the heatmap benchmark functions to the `calaisMap` hook object.
 pub fn install(hook: &Object) {
     let shared: Shared = Rc::new(RefCell::new(None));
@@ -414,6 +511,9 @@ pub fn install(hook: &Object) {
     let s = shared.clone();
     let f = Closure::<dyn Fn(f64) -> JsValue>::new(move |reps: f64| stages(&s, reps));
     set(hook, "benchHeatmapStages", &f.into_js_value());
+
+    let f = Closure::<dyn Fn() -> JsValue>::new(check);
+    set(hook, "benchHeatmapCheck", &f.into_js_value());
 
     let s = shared;
     let f = Closure::<dyn Fn(f64, f64, f64, f64) -> JsValue>::new(

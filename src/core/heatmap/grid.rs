@@ -220,28 +220,44 @@ impl Binner {
     pub fn splat(&self, grid: &mut [f32], m: Mercator, w: f32) {
         let fx = m.x * self.inv_cell + self.x0;
         let fy = self.y0 - m.y * self.inv_cell;
-        // NaN fails every comparison: non-finite positions are dropped here.
+        // Inside (the common case): the cloud's four cells are on the grid; then the
+        // coordinates are ≥ 0 and truncation is the floor. NaN fails every comparison.
+        if fx >= 0.0 && fy >= 0.0 && fx < self.max_i + 1.0 && fy < self.max_j + 1.0 {
+            if !w.is_finite() {
+                return;
+            }
+            let (i0, j0) = (fx as usize, fy as usize);
+            let (tx, ty) = ((fx - i0 as f64) as f32, (fy - j0 as f64) as f32);
+            let (wx1, wx0) = (w * tx, w * (1.0 - tx));
+            let idx = j0 * self.cols + i0;
+            add_pair(
+                grid.get_mut(idx..idx + 2),
+                [wx0 * (1.0 - ty), wx1 * (1.0 - ty)],
+            );
+            add_pair(
+                grid.get_mut(idx + self.cols..idx + self.cols + 2),
+                [wx0 * ty, wx1 * ty],
+            );
+            return;
+        }
+        self.splat_edge(grid, fx, fy, w);
+    }
+
+    /// [`Binner::splat`] at fractional cell coordinates (`fx`, `fy`) off the inside: corner
+    /// by corner, the corners off the grid dropped.
+    #[cold]
+    fn splat_edge(&self, grid: &mut [f32], fx: f64, fy: f64, w: f32) {
         if !(fx >= -1.0 && fy >= -1.0 && fx < self.cols_f && fy < self.rows_f && w.is_finite()) {
             return;
         }
         let (i0, j0) = (fx.floor(), fy.floor());
         let (tx, ty) = ((fx - i0) as f32, (fy - j0) as f32);
         let (wx1, wx0) = (w * tx, w * (1.0 - tx));
-        let top = [wx0 * (1.0 - ty), wx1 * (1.0 - ty)];
-        let bottom = [wx0 * ty, wx1 * ty];
-        if i0 >= 0.0 && j0 >= 0.0 && i0 <= self.max_i && j0 <= self.max_j {
-            // Inside: two pairs of adjacent cells.
-            let idx = j0 as usize * self.cols + i0 as usize;
-            add_pair(grid.get_mut(idx..idx + 2), top);
-            add_pair(grid.get_mut(idx + self.cols..idx + self.cols + 2), bottom);
-            return;
-        }
-        // On the edge: corner by corner.
         let corners = [
-            (i0, j0, top[0]),
-            (i0 + 1.0, j0, top[1]),
-            (i0, j0 + 1.0, bottom[0]),
-            (i0 + 1.0, j0 + 1.0, bottom[1]),
+            (i0, j0, wx0 * (1.0 - ty)),
+            (i0 + 1.0, j0, wx1 * (1.0 - ty)),
+            (i0, j0 + 1.0, wx0 * ty),
+            (i0 + 1.0, j0 + 1.0, wx1 * ty),
         ];
         for (i, j, v) in corners {
             let inside = i >= 0.0 && j >= 0.0 && i < self.cols_f && j < self.rows_f;
@@ -258,5 +274,63 @@ fn add_pair(cells: Option<&mut [f32]>, v: [f32; 2]) {
     if let Some([a, b]) = cells {
         *a += v[0];
         *b += v[1];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binning_spreads_each_report_over_the_four_cells_on_the_grid() {
+        let spec = GridSpec {
+            cols: 6,
+            rows: 5,
+            cell_m: 10.0,
+            left_m: 100.0,
+            top_m: 500.0,
+            view_cols: (1, 5),
+            view_rows: (1, 4),
+        };
+        let binner = Binner::new(&spec);
+        // Inside, on every edge and corner, off the grid, not finite.
+        let spots = [
+            (133.0, 466.0),
+            (100.0, 480.0),
+            (95.0, 470.0),
+            (158.0, 470.0),
+            (163.0, 470.0),
+            (130.0, 500.0),
+            (130.0, 451.0),
+            (130.0, 446.0),
+            (96.0, 497.0),
+            (164.0, 449.0),
+            (50.0, 470.0),
+            (f64::NAN, 470.0),
+        ];
+        for (x, y) in spots {
+            let mut got = vec![0.0f32; 30];
+            binner.splat(&mut got, Mercator { x, y }, 2.0);
+            let mut want = vec![0.0f32; 30];
+            let (fx, fy) = spec.cell_coords(Mercator { x, y });
+            if fx.is_finite() {
+                let (i0, j0) = (fx.floor(), fy.floor());
+                let (tx, ty) = (fx - i0, fy - j0);
+                for (di, dj, k) in [
+                    (0.0, 0.0, (1.0 - tx) * (1.0 - ty)),
+                    (1.0, 0.0, tx * (1.0 - ty)),
+                    (0.0, 1.0, (1.0 - tx) * ty),
+                    (1.0, 1.0, tx * ty),
+                ] {
+                    let (i, j) = (i0 + di, j0 + dj);
+                    if (0.0..6.0).contains(&i) && (0.0..5.0).contains(&j) {
+                        want[j as usize * 6 + i as usize] += (2.0 * k) as f32;
+                    }
+                }
+            }
+            for (g, w) in got.iter().zip(&want) {
+                assert!((g - w).abs() < 1e-6, "({x}, {y}): {got:?} {want:?}");
+            }
+        }
     }
 }

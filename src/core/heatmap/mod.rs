@@ -7,7 +7,8 @@
 //! One algorithm per module:
 //! * [`grid`]: where the grid lies (screen-parallel, a fraction of the screen's resolution,
 //!   anchored to the world, padded) and linear binning onto it;
-//! * [`blur`]: the separable Gaussian by extended box filters (cost independent of σ);
+//! * [`blur`]: the separable Gaussian by Deriche's recursive filter (cost independent of σ);
+//! * [`lanes`]: four `f32` lanes (wasm SIMD in the browser) for the hot loops;
 //! * [`density`]: binning + smoothing + division by each row's ground cell area; the
 //!   difference of two windows per day;
 //! * [`ramp`]: densities to RGBA with a fixed or relative scale;
@@ -27,6 +28,7 @@ pub mod density;
 pub mod displacement;
 pub mod grid;
 pub mod history;
+pub mod lanes;
 pub mod playback;
 pub mod ramp;
 pub mod settings;

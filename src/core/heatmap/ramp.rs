@@ -13,6 +13,8 @@
 //! The scale maps a density to `t ∈ [0, 1]`: `t = value / max` (clamped), where `max` is the
 //! fixed scale's top or the peak in view ([`Scale`]).
 
+use super::lanes::{F4, Lane};
+
 /// How densities map to the ramp.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Scale {
@@ -112,20 +114,26 @@ pub fn colour(ramp: Ramp, t: f32) -> [u8; 4] {
 /// A 256-entry lookup table of a ramp (index = round(t · 255), t ∈ [0, 1]; for the diverging
 /// ramp the index covers t ∈ [-1, 1]).
 pub fn lut(ramp: Ramp) -> Vec<[u8; 4]> {
-    (0..256)
-        .map(|k| {
-            let u = k as f32 / 255.0;
-            match ramp {
-                Ramp::Sequential => colour(ramp, u),
-                Ramp::Diverging => colour(ramp, u * 2.0 - 1.0),
-            }
-        })
-        .collect()
+    table(ramp).to_vec()
+}
+
+fn table(ramp: Ramp) -> [[u8; 4]; 256] {
+    std::array::from_fn(|k| {
+        let u = k as f32 / 255.0;
+        match ramp {
+            Ramp::Sequential => colour(ramp, u),
+            Ramp::Diverging => colour(ramp, u * 2.0 - 1.0),
+        }
+    })
 }
 
 /// Paint row-major values as RGBA bytes into `out` (cleared first): sequential when every value
 /// is a density, diverging when they are signed differences. `top` is the value drawn with the
 /// top colour (see [`Scale::top`]); nothing is painted (all transparent) without one.
+///
+/// One table look-up a pixel, the index a byte (`as u8` saturates: below 0 and NaN give 0,
+/// above 255 gives 255), so that the look-up needs no bounds check and each pixel is one
+/// 4-byte store.
 pub fn paint<'a>(
     rows: impl Iterator<Item = &'a [f32]>,
     ramp: Ramp,
@@ -133,27 +141,87 @@ pub fn paint<'a>(
     out: &mut Vec<u8>,
 ) {
     out.clear();
-    let table = lut(ramp);
-    let transparent = [0u8; 4];
+    let table = table(ramp);
     let k = top.map_or(0.0, |t| (1.0 / t) as f32);
     // Table index of a value: round(t · 255) over [0, 1], or round((t + 1) · 127.5) over
-    // [-1, 1], as `floor(v · scale + offset)` clamped to the table (NaN gives 0).
+    // [-1, 1], as `floor(v · scale + offset)` saturated to a byte.
     let (scale, offset) = match ramp {
         Ramp::Sequential => (k * 255.0, 0.5),
         Ramp::Diverging => (k * 127.5, 128.0),
     };
+    let (scale, offset) = (F4::splat(scale), F4::splat(offset));
+    paint_rows(rows, &table, scale, offset, k != 0.0, out);
+}
+
+/// The pixels of [`paint`], four at a time: the table indices in [`F4`] lanes; a group whose
+/// four indices are 0 is left transparent when entry 0 is (most of a heatmap is empty).
+#[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
+fn paint_rows<'a>(
+    rows: impl Iterator<Item = &'a [f32]>,
+    table: &[[u8; 4]; 256],
+    scale: F4,
+    offset: F4,
+    draw: bool,
+    out: &mut Vec<u8>,
+) {
+    let transparent = [0u8; 4];
+    let skip_zero = table.first() == Some(&transparent);
+    let words = table.map(u32::from_le_bytes);
+    let look = |i: u32| *table.get((i & 255) as usize).unwrap_or(&transparent);
     for row in rows {
         let start = out.len();
         out.resize(start + row.len() * 4, 0);
         let Some(dst) = out.get_mut(start..) else {
             continue;
         };
-        if k == 0.0 {
+        if !draw {
             continue;
         }
-        for (px, v) in dst.chunks_exact_mut(4).zip(row) {
-            let idx = (v * scale + offset).clamp(0.0, 255.0) as usize;
-            px.copy_from_slice(table.get(idx).unwrap_or(&transparent));
+        let (px, px_tail) = dst.as_chunks_mut::<16>();
+        let (vs, vs_tail) = row.as_chunks::<4>();
+        for (p, v) in px.iter_mut().zip(vs) {
+            let t = F4::load(v) * scale + offset;
+            // Every index 0 (below 1 before the truncation).
+            if skip_zero && t.all_below(1.0) {
+                continue;
+            }
+            t.to_bytes().look_up(&words).store_bytes(p);
+        }
+        let (px, _) = px_tail.as_chunks_mut::<4>();
+        for (p, v) in px.iter_mut().zip(vs_tail) {
+            let [i, ..] = (F4::splat(*v) * scale + offset).to_bytes().to_array();
+            *p = look(i);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paint_looks_up_the_rounded_index_of_every_value() {
+        let row: Vec<f32> = (0..103)
+            .map(|k| (k as f32 - 20.0) * 0.013)
+            .chain([f32::NAN, f32::INFINITY, -0.0, 2.0])
+            .collect();
+        for (ramp, index) in [
+            (
+                Ramp::Sequential,
+                (|t: f32| t * 255.0 + 0.5) as fn(f32) -> f32,
+            ),
+            (Ramp::Diverging, |t: f32| t * 127.5 + 128.0),
+        ] {
+            let table = lut(ramp);
+            let mut out = Vec::new();
+            paint([row.as_slice()].into_iter(), ramp, Some(1.0), &mut out);
+            assert_eq!(out.len(), row.len() * 4);
+            for (px, v) in out.chunks_exact(4).zip(&row) {
+                let want = table[index(*v).clamp(0.0, 255.0) as usize];
+                assert_eq!(px, want, "{ramp:?} {v}");
+            }
+            paint([row.as_slice()].into_iter(), ramp, None, &mut out);
+            assert!(out.iter().all(|b| *b == 0));
         }
     }
 }
