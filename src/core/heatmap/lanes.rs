@@ -4,7 +4,7 @@
 //! Units: none (arithmetic only). Why hand-written: the release build compiles the whole
 //! program (fat LTO) at the app's opt-level "z", which does not auto-vectorise, so the
 //! smoothing's column pass lost its SIMD (density 10.6 → 12.8 ms for 100k reports in the
-//! browser, BENCHMARKS.md "Bundle and the whole-program opt-level"). Written with the
+//! browser, BENCHMARKS.md "Bundle and the opt-levels"). Written with the
 //! intrinsics, the vector code no longer depends on the optimiser; it earns its place only
 //! while the benchmark says so (BENCHMARKS.md "Heatmap engine (issue 12)").
 //!
