@@ -110,7 +110,7 @@ pub fn install(state: AppState, runtime: SharedRuntime, tour: TourHandle) {
     });
     func(&hook, "cameraClusters", clusters.into_js_value());
 
-    install_tour(&hook, tour);
+    install_tour(&hook, state, tour);
     install_incidents(&hook, state, runtime_incidents);
     #[cfg(feature = "bench")]
     crate::bench_hook::install(&hook);
@@ -120,8 +120,9 @@ pub fn install(state: AppState, runtime: SharedRuntime, tour: TourHandle) {
 /// `calaisMap.tour()`: what the wall shows, as of its last step (read only): `kind` (`home`,
 /// `tour`, `alert`), `clockMs`; for the tour `view` (index), `name`, `phase` (`dwell`,
 /// `flight`), `to` and `t` during a flight; for an alert `id`, `leg` (`in`, `hold`, `back`),
-/// `t` and `sinceMs`. `null` outside the wall mode or before the config is known.
-fn install_tour(hook: &Object, tour: TourHandle) {
+/// `t` and `sinceMs`; `layers`, what the app shows now (the map layers' keys, `zones`,
+/// `heatmap`, `compare`). `null` outside the wall mode or before the config is known.
+fn install_tour(hook: &Object, state: AppState, tour: TourHandle) {
     use crate::core::wall::tour::{AlertLeg, Phase, Show};
     let f = Closure::<dyn Fn() -> JsValue>::new(move || {
         let Some((show, name, clock)) = tour.try_borrow().ok().and_then(|d| d.current()) else {
@@ -129,6 +130,21 @@ fn install_tour(hook: &Object, tour: TourHandle) {
         };
         let o = Object::new();
         set(&o, "clockMs", &(clock as f64).into());
+        let layers = Array::new();
+        let vis = state.visibility.get_untracked();
+        for id in LayerId::ALL.into_iter().filter(|id| vis.get(*id)) {
+            layers.push(&id.key().into());
+        }
+        for (key, on) in [
+            ("zones", state.zones_on.get_untracked()),
+            ("heatmap", state.heatmap.with_untracked(|h| h.enabled)),
+            ("compare", state.compare.with_untracked(Option::is_some)),
+        ] {
+            if on {
+                layers.push(&key.into());
+            }
+        }
+        set(&o, "layers", &layers);
         match show {
             Show::Home => set(&o, "kind", &"home".into()),
             Show::Tour(s) => {

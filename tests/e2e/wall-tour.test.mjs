@@ -3,16 +3,18 @@
 // - Order and dwell with a fast clock (Playwright's clock emulation: Date.now, timers and
 //   requestAnimationFrame faked): from a cycle start (the tour is anchored to the Unix epoch),
 //   Calais port for 2 s, the flight, Coquelles for 2 s, the flight, Dunkirk for 2 s, the flight
-//   back; the view (calaisMap.view()) is each tour view's centre and zoom while it dwells.
+//   back; the view (calaisMap.view()) is each tour view's centre and zoom while it dwells, with
+//   the view's layers shown.
 // - Two pages whose clocks differ by 30 ms show the same tour view (and the same flight).
 // - The bad view is reported on screen with `wall.tours[1].zoom` named; the others run.
 // - A critical alert (a scripted incident entering the Eurotunnel terminal, a critical zone)
 //   interrupts the tour: the wall flies to the incident (zoom 15), holds `alert_hold_s`, and the
-//   tour resumes. Real time here: the alert's time is the feed's.
+//   tour resumes; a second one, acknowledged, ends its hold early. Real time here: the alert's
+//   time is the feed's.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startDemoServer, prepareDist, launchBrowser, openApp, screenshot, TEST_TIMEOUT, tid,
+  startDemoServer, prepareDist, launchBrowser, openApp, screenshot, QUIET_SCENARIO, TEST_TIMEOUT, tid,
 } from './harness.mjs';
 
 const VIEWS = [
@@ -25,7 +27,7 @@ const VIEWS = [
 const RUNS = [VIEWS[0], VIEWS[2], VIEWS[3]];
 const FLIGHT_MS = 1000;
 const DWELL_MS = 2000;
-const ALERT_HOLD_S = 5;
+const ALERT_HOLD_S = 10;
 /** One round: three dwells and three flights. */
 const CYCLE_MS = RUNS.length * (DWELL_MS + FLIGHT_MS);
 const WALL = { flight_s: FLIGHT_MS / 1000, alert_hold_s: ALERT_HOLD_S, tours: VIEWS };
@@ -51,7 +53,8 @@ describe('wall tour: order and dwell with a fast clock, two clocks 30 ms apart, 
 
   before(async () => {
     const dir = prepareDist({ wall: WALL });
-    server = await startDemoServer({ rate: 1, heartbeatMs: 1000, staticDir: dir });
+    // No incident: no alert interrupts the tour here.
+    server = await startDemoServer({ scenario: QUIET_SCENARIO, heartbeatMs: 1000, staticDir: dir });
     browser = await launchBrowser();
     ctxA = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
     ctxB = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
@@ -99,6 +102,9 @@ describe('wall tour: order and dwell with a fast clock, two clocks 30 ms apart, 
       if (want.phase === 'dwell') {
         assert.equal(t.name, RUNS[want.view].name);
         assertOn(v, RUNS[want.view], `${ms} ms`);
+        // The view's layers (incidents have no switch); all but the heatmap by default.
+        const layers = RUNS[want.view].layers?.filter((l) => l !== 'incidents') ?? ['basemap', 'fences', 'cameras', 'ports', 'zones'];
+        assert.deepEqual(t.layers, layers, `${ms} ms: layers`);
       } else {
         assert.equal(t.to, want.to);
         assert.ok(t.t > 0.3 && t.t < 0.7, `${ms} ms: half-way, t = ${t.t}`);
@@ -157,24 +163,29 @@ describe('wall tour: order and dwell with a fast clock, two clocks 30 ms apart, 
 describe('wall tour: a critical alert interrupts and the tour resumes (3840 × 2160)', () => {
   const DELAY_MS = 12_000;
   const iso = (ms) => new Date(Math.round(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-  const feature = (start, lon, lat, ms) => ({
-    type: 'Feature', id: 'wt-breach-1', geometry: { type: 'Point', coordinates: [lon, lat] },
+  const ACK_DELAY_MS = DELAY_MS + 22_000;
+  const feature = (id, start, lon, lat, ms) => ({
+    type: 'Feature', id, geometry: { type: 'Point', coordinates: [lon, lat] },
     properties: {
-      id: 'wt-breach-1', kind: 'fence_breach', severity: 4, status: 'open', reported_at: iso(start - 60_000),
+      id, kind: 'fence_breach', severity: 4, status: 'open', reported_at: iso(start - 60_000),
       updated_at: iso(ms), description: 'Persons at the terminal fence', accuracy_m: 10, source: 'cam-T-07',
     },
   });
   // Outside every zone at start (seeded silently), inside the Eurotunnel terminal (critical) live,
-  // stamped with the time the server sends it (the alert's time is the feed's).
+  // stamped with the time the server sends it (the alert's time is the feed's); a second one
+  // later, acknowledged.
   const INSIDE = [1.812, 50.928];
+  const INSIDE_2 = [1.816, 50.930];
   const scenarioFrom = (start) => ({
     then: 'idle',
     events: [
-      { at_ms: 0, feature: feature(start, 1.70, 50.90, start - 60_000) },
-      { at_ms: DELAY_MS, feature: feature(start, ...INSIDE, start + DELAY_MS) },
+      { at_ms: 0, feature: feature('wt-breach-1', start, 1.70, 50.90, start - 60_000) },
+      { at_ms: 0, feature: feature('wt-breach-2', start, 1.70, 50.89, start - 60_000) },
+      { at_ms: DELAY_MS, feature: feature('wt-breach-1', start, ...INSIDE, start + DELAY_MS) },
+      { at_ms: ACK_DELAY_MS, feature: feature('wt-breach-2', start, ...INSIDE_2, start + ACK_DELAY_MS) },
     ],
   });
-  let server, browser, ctx, app;
+  let server, browser, ctx, app, firstAlertId;
 
   before(async () => {
     const scenario = scenarioFrom(Date.now());
@@ -196,6 +207,7 @@ describe('wall tour: a critical alert interrupts and the tour resumes (3840 × 2
     await page.waitForFunction(() => window.calaisMap.tour()?.kind === 'tour', null, { timeout: 30_000 });
     await page.waitForFunction(() => window.calaisMap.tour()?.leg === 'hold', null, { timeout: DELAY_MS + 30_000 });
     const alert = await tour(page);
+    firstAlertId = alert.id;
     const v = await view(page);
     assert.ok(Math.abs(v.lon - INSIDE[0]) < 1e-6 && Math.abs(v.lat - INSIDE[1]) < 1e-6, `on the incident: ${JSON.stringify(v)}`);
     assert.equal(v.zoom, 15);
@@ -211,5 +223,27 @@ describe('wall tour: a critical alert interrupts and the tour resumes (3840 × 2
     assertOn(await view(page), RUNS[t.view], 'the tour resumed');
     await screenshot(page, 'wall-tour-resumed');
     await app.assertHealthy('alert');
+  });
+
+  test('an acknowledged alert ends its hold early', { timeout: TEST_TIMEOUT }, async () => {
+    const { page } = app;
+    await page.waitForFunction((first) => {
+      const t = window.calaisMap.tour();
+      return t?.leg === 'hold' && t.id !== first;
+    }, firstAlertId, { timeout: ACK_DELAY_MS + 30_000 });
+    const alert = await tour(page);
+    const v = await view(page);
+    assert.ok(Math.abs(v.lon - INSIDE_2[0]) < 1e-6 && Math.abs(v.lat - INSIDE_2[1]) < 1e-6, `on the second incident: ${JSON.stringify(v)}`);
+    // The ticker's acknowledge (hidden on the wall: acks come from elsewhere, the wiring is the same).
+    const clicked = await page.evaluate(() => {
+      document.querySelector('[data-testid="alert-row"][data-incident-id="wt-breach-2"].critical [data-testid="alert-ack"]').click();
+      return window.calaisMap.tour();
+    });
+    await page.waitForFunction(() => window.calaisMap.tour()?.kind === 'tour', null, { timeout: 30_000 });
+    const back = await tour(page);
+    const rows = await page.$$eval('[data-testid="alert-row"]', (rs) => rs.map((r) => [r.dataset.incidentId, r.dataset.kind, r.dataset.zoneId, r.className, r.dataset.acked]));
+    assert.ok(back.clockMs - alert.sinceMs < FLIGHT_MS + ALERT_HOLD_S * 1000,
+      `resumed ${back.clockMs - alert.sinceMs} ms after the alert began, before the hold's end: ${JSON.stringify({ alert, back, rows, clicked })}`);
+    await app.assertHealthy('ack');
   });
 });
