@@ -11,6 +11,7 @@
 //   interrupts the tour: the wall flies to the incident (zoom 15), holds `alert_hold_s`, and the
 //   tour resumes; a second one, acknowledged, ends its hold early. Real time here: the alert's
 //   time is the feed's.
+// - Without tour, the wall is framed on the open incidents (the home view), margins kept.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -245,5 +246,59 @@ describe('wall tour: a critical alert interrupts and the tour resumes (3840 × 2
     assert.ok(back.clockMs - alert.sinceMs < FLIGHT_MS + ALERT_HOLD_S * 1000,
       `resumed ${back.clockMs - alert.sinceMs} ms after the alert began, before the hold's end: ${JSON.stringify({ alert, back, rows, clicked })}`);
     await app.assertHealthy('ack');
+  });
+});
+
+describe('wall without tour: framed on the open incidents', () => {
+  const iso = (ms) => new Date(Math.round(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  // Calais port, the Coquelles terminal, Sangatte beach; and a closed one far off (not fitted).
+  const PLACES = [['wt-port', 1.865, 50.966, 'open'], ['wt-terminal', 1.81, 50.929, 'open'],
+    ['wt-beach', 1.753, 50.947, 'open'], ['wt-closed', 1.60, 50.73, 'closed']];
+  const MARGIN = 160; // core::wall::fit::FitLimits::default, map CSS px
+  let server, browser, ctx, app;
+
+  before(async () => {
+    const now = Date.now();
+    const scenario = {
+      then: 'idle',
+      events: PLACES.map(([id, lon, lat, status]) => ({
+        at_ms: 0,
+        feature: {
+          type: 'Feature', id, geometry: { type: 'Point', coordinates: [lon, lat] },
+          properties: { id, kind: 'small_boat', severity: 3, status, reported_at: iso(now - 60_000), updated_at: iso(now - 30_000), description: id },
+        },
+      })),
+    };
+    const dir = prepareDist({});
+    server = await startDemoServer({ scenario, firstSeq: 1, heartbeatMs: 1000, staticDir: dir });
+    browser = await launchBrowser();
+    ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    app = await openApp({ server }, ctx, { query: 'mode=wall' });
+  });
+
+  after(async () => {
+    await ctx?.close();
+    await browser?.close();
+    await server?.kill();
+  });
+
+  test('the home view fits the open incidents, the margins kept', { timeout: TEST_TIMEOUT }, async () => {
+    const { page } = app;
+    const open = PLACES.filter((p) => p.at(3) === 'open').map(([, lon, lat]) => [lon, lat]);
+    await page.waitForFunction(({ open, MARGIN }) => {
+      const t = window.calaisMap.tour();
+      if (t?.kind !== 'home') return false;
+      const v = window.calaisMap.view();
+      const xy = open.map(([lon, lat]) => window.calaisMap.project(lon, lat));
+      const inside = xy.every(([x, y]) => x >= MARGIN - 1 && x <= v.width - MARGIN + 1 && y >= MARGIN - 1 && y <= v.height - MARGIN + 1);
+      const xs = xy.map((p) => p[0]), ys = xy.map((p) => p[1]);
+      const touches = Math.abs(Math.min(...xs) - MARGIN) < 1 || Math.abs(Math.min(...ys) - MARGIN) < 1;
+      return inside && touches;
+    }, { open, MARGIN }, { timeout: 30_000, polling: 200 }).catch(async (e) => {
+      throw new Error(`${e.message}: ${JSON.stringify(await page.evaluate(() => [window.calaisMap.tour(), window.calaisMap.view()]))}`);
+    });
+    assert.equal(await page.locator(tid('wall-problems')).count(), 0, 'no problem to report');
+    await screenshot(page, 'wall-home-fitted');
+    await app.assertHealthy('home');
   });
 });
