@@ -43,6 +43,22 @@ function assertOn(actual, v, what) {
   assert.ok(Math.abs(actual.zoom - v.zoom) < 1e-9, `${what}: zoom ${actual.zoom} is ${v.name}'s ${v.zoom}`);
 }
 
+/** A demo server playing `scenario` with the config patched, and one wall page of `size`. */
+async function wallPage(scenario, configPatch, [width, height]) {
+  const dir = prepareDist(configPatch);
+  const env = { server: await startDemoServer({ scenario, firstSeq: 1, heartbeatMs: 1000, staticDir: dir }) };
+  env.browser = await launchBrowser();
+  env.ctx = await env.browser.newContext({ viewport: { width, height } });
+  env.app = await openApp({ server: env.server }, env.ctx, { query: 'mode=wall' });
+  return env;
+}
+
+async function closeAll(env) {
+  await env?.ctx?.close();
+  await env?.browser?.close();
+  await env?.server?.kill();
+}
+
 /** The first cycle start at least `aheadMs` after the page's clock. */
 async function nextCycleStart(page, aheadMs = 3000) {
   const now = await page.evaluate(() => Date.now());
@@ -186,22 +202,14 @@ describe('wall tour: a critical alert interrupts and the tour resumes (3840 × 2
       { at_ms: ACK_DELAY_MS, feature: feature('wt-breach-2', start, ...INSIDE_2, start + ACK_DELAY_MS) },
     ],
   });
-  let server, browser, ctx, app, firstAlertId;
+  let env, app, firstAlertId;
 
   before(async () => {
-    const scenario = scenarioFrom(Date.now());
-    const dir = prepareDist({ wall: WALL });
-    server = await startDemoServer({ scenario, firstSeq: 1, heartbeatMs: 1000, staticDir: dir });
-    browser = await launchBrowser();
-    ctx = await browser.newContext({ viewport: { width: 3840, height: 2160 } });
-    app = await openApp({ server }, ctx, { query: 'mode=wall' });
+    env = await wallPage(scenarioFrom(Date.now()), { wall: WALL }, [3840, 2160]);
+    ({ app } = env);
   });
 
-  after(async () => {
-    await ctx?.close();
-    await browser?.close();
-    await server?.kill();
-  });
+  after(() => closeAll(env));
 
   test('the wall flies to the incident, holds, then the tour resumes', { timeout: TEST_TIMEOUT }, async () => {
     const { page } = app;
@@ -255,7 +263,7 @@ describe('wall without tour: framed on the open incidents', () => {
   const PLACES = [['wt-port', 1.865, 50.966, 'open'], ['wt-terminal', 1.81, 50.929, 'open'],
     ['wt-beach', 1.753, 50.947, 'open'], ['wt-closed', 1.60, 50.73, 'closed']];
   const MARGIN = 160; // core::wall::fit::FitLimits::default, map CSS px
-  let server, browser, ctx, app;
+  let env, app;
 
   before(async () => {
     const now = Date.now();
@@ -269,18 +277,11 @@ describe('wall without tour: framed on the open incidents', () => {
         },
       })),
     };
-    const dir = prepareDist({});
-    server = await startDemoServer({ scenario, firstSeq: 1, heartbeatMs: 1000, staticDir: dir });
-    browser = await launchBrowser();
-    ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-    app = await openApp({ server }, ctx, { query: 'mode=wall' });
+    env = await wallPage(scenario, {}, [1920, 1080]);
+    ({ app } = env);
   });
 
-  after(async () => {
-    await ctx?.close();
-    await browser?.close();
-    await server?.kill();
-  });
+  after(() => closeAll(env));
 
   test('the home view fits the open incidents, the margins kept', { timeout: TEST_TIMEOUT }, async () => {
     const { page } = app;
