@@ -17,6 +17,7 @@ use calais_map::core::incident::{IncidentError, IncidentKind, Status};
 use calais_map::core::ingest::{IngestError, RootProblem};
 use calais_map::core::model::SkippedFeature;
 use calais_map::core::units::LonLat;
+use calais_map::core::wall::WallQuery;
 use calais_map::web::env::{City, DownloadError, DownloadStep, StorageError};
 use calais_map::web::strings::{Lang, T, labels, messages, problems};
 
@@ -246,6 +247,48 @@ fn core_enums_and_errors_are_worded_from_their_variants() {
     assert_eq!(messages::ahead(Lang::En, 3 * 60_000), "3 minutes");
     assert_eq!(messages::ahead(Lang::En, 185 * 60_000), "3 h 05 min");
     assert_eq!(messages::ahead(Lang::Fr, 3 * 24 * 3_600_000), "3 jours");
+}
+
+#[test]
+fn the_walls_problems_are_worded_with_the_option_named() {
+    // A tour view out of range, in the config (never fatal: in `wall.problems`).
+    let cfg = parse_config(
+        r#"{"wall": {"tours": [{"name": "A", "center": [1.86, 50.96], "zoom": 13},
+                               {"name": "B", "center": [1.5, 50.9], "zoom": 40}]}}"#,
+    )
+    .expect("a wall problem is not fatal");
+    let [e] = cfg.wall.problems.as_slice() else {
+        panic!("one problem: {:?}", cfg.wall.problems)
+    };
+    assert!(
+        messages::config_error(Lang::En, e)
+            .starts_with("config field wall.tours[1].zoom: must be in "),
+        "{}",
+        messages::config_error(Lang::En, e)
+    );
+    assert!(
+        messages::config_error(Lang::Fr, e)
+            .starts_with("champ wall.tours[1].zoom de la configuration : doit être entre ")
+    );
+    // A tile outside the grid, in the address: the parameter and its value named.
+    let q = WallQuery {
+        wall: Some("2x1"),
+        tile: Some("5,0"),
+        bezel: None,
+    };
+    let (_, refused) = cfg.wall.placement(&q);
+    let [e] = refused.as_slice() else {
+        panic!("one refusal: {refused:?}")
+    };
+    for (lang, text) in [
+        (Lang::En, "address parameter ?tile=5,0: must be in 0..1"),
+        (
+            Lang::Fr,
+            "paramètre d’adresse ?tile=5,0 : doit être entre 0 et 1",
+        ),
+    ] {
+        assert_eq!(messages::wall_query_error(lang, e), text);
+    }
 }
 
 /// English equals the core's `Display` (logs and UI agree; e2e tests read the English), French

@@ -1,7 +1,8 @@
 //! `window.calaisMap`: a small scripting hook for tests, benchmarks and (later) video-wall tours.
 //!
 //! Units: `project` and `cameraClusters` return CSS px relative to the map canvas; `setView`
-//! takes WGS84 degrees and a zoom level; `frames()` returns render times in ms.
+//! takes WGS84 degrees and a zoom level; `frames()` returns render times in ms; `tour()`
+//! returns the wall's tour state (`null` outside `?mode=wall`), its clock in ms since the epoch.
 
 use js_sys::{Array, Object, Reflect};
 use leptos::prelude::*;
@@ -16,6 +17,7 @@ use crate::map::SharedRuntime;
 use crate::render::draw::{CLUSTER_BELOW_ZOOM, camera_clusters};
 use crate::render::incidents::IncidentInput;
 use crate::state::AppState;
+use crate::wall_tour::TourHandle;
 
 fn set(obj: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(obj, &JsValue::from_str(key), value);
@@ -25,7 +27,7 @@ fn func(obj: &Object, key: &str, f: JsValue) {
     set(obj, key, &f);
 }
 
-pub fn install(state: AppState, runtime: SharedRuntime) {
+pub fn install(state: AppState, runtime: SharedRuntime, tour: TourHandle) {
     let runtime_incidents = runtime.clone();
     let Some(window) = web_sys::window() else {
         return;
@@ -108,10 +110,74 @@ pub fn install(state: AppState, runtime: SharedRuntime) {
     });
     func(&hook, "cameraClusters", clusters.into_js_value());
 
+    install_tour(&hook, state, tour);
     install_incidents(&hook, state, runtime_incidents);
     #[cfg(feature = "bench")]
     crate::bench_hook::install(&hook);
     set(&window, "calaisMap", &hook);
+}
+
+/// `calaisMap.tour()`: what the wall shows, as of its last step (read only): `kind` (`home`,
+/// `tour`, `alert`), `clockMs`; for the tour `view` (index), `name`, `phase` (`dwell`,
+/// `flight`), `to` and `t` during a flight; for an alert `id`, `leg` (`in`, `hold`, `back`),
+/// `t` and `sinceMs`; `layers`, what the app shows now (the map layers' keys, `zones`,
+/// `heatmap`, `compare`). `null` outside the wall mode or before the config is known.
+fn install_tour(hook: &Object, state: AppState, tour: TourHandle) {
+    use crate::core::wall::tour::{AlertLeg, Phase, Show};
+    let f = Closure::<dyn Fn() -> JsValue>::new(move || {
+        let Some((show, name, clock)) = tour.try_borrow().ok().and_then(|d| d.current()) else {
+            return JsValue::NULL;
+        };
+        let o = Object::new();
+        set(&o, "clockMs", &(clock as f64).into());
+        let layers = Array::new();
+        let vis = state.visibility.get_untracked();
+        for id in LayerId::ALL.into_iter().filter(|id| vis.get(*id)) {
+            layers.push(&id.key().into());
+        }
+        for (key, on) in [
+            ("zones", state.zones_on.get_untracked()),
+            ("heatmap", state.heatmap.with_untracked(|h| h.enabled)),
+            ("compare", state.compare.with_untracked(Option::is_some)),
+        ] {
+            if on {
+                layers.push(&key.into());
+            }
+        }
+        set(&o, "layers", &layers);
+        match show {
+            Show::Home => set(&o, "kind", &"home".into()),
+            Show::Tour(s) => {
+                set(&o, "kind", &"tour".into());
+                set(&o, "view", &(s.view as f64).into());
+                set(&o, "name", &name.unwrap_or_default().into());
+                match s.phase {
+                    Phase::Dwell => set(&o, "phase", &"dwell".into()),
+                    Phase::Flight { to, t, .. } => {
+                        set(&o, "phase", &"flight".into());
+                        set(&o, "to", &(to as f64).into());
+                        set(&o, "t", &t.into());
+                    }
+                }
+            }
+            Show::Alert {
+                id, since_ms, leg, ..
+            } => {
+                set(&o, "kind", &"alert".into());
+                set(&o, "id", &id.as_str().into());
+                set(&o, "sinceMs", &(since_ms as f64).into());
+                let (key, t) = match leg {
+                    AlertLeg::In { t, .. } => ("in", t),
+                    AlertLeg::Hold => ("hold", 1.0),
+                    AlertLeg::Back { t, .. } => ("back", t),
+                };
+                set(&o, "leg", &key.into());
+                set(&o, "t", &t.into());
+            }
+        }
+        o.into()
+    });
+    func(hook, "tour", f.into_js_value());
 }
 
 /// The incident part of the hook: counts, one incident, ids, feed and draw measurements.

@@ -6,7 +6,8 @@
 //!
 //! Modules import only modules on a lower floor (no cycles; `tests/module_graph.rs` checks):
 //! the browser (`env`, `input`, `panic`, the `render` leaves), the data in the page (`load`,
-//! `feed`, `history`, `geofence`, `zone_editor`), the app state (`state`), drawing (`render`, `map`),
+//! `feed`, `history`, `geofence`, `zone_editor`), the app state (`state`), drawing (`render`, `map`,
+//! and `wall_tour`, which sets the view),
 //! the panels (`components`, `feed_strip`, `incident_ui`, `geofence_ui`, `zone_editor_ui`,
 //! `heatmap_ui`, on `widgets`), and this root with `hook`. A panel never imports another panel: `App` puts one
 //! inside another as children.
@@ -41,6 +42,7 @@ pub mod playback_ui;
 pub mod render;
 pub mod state;
 pub mod strings;
+pub mod wall_tour;
 pub mod wall_ui;
 pub mod widgets;
 pub mod zone_editor;
@@ -99,7 +101,9 @@ pub fn App() -> impl IntoView {
     let config_problem = config_problem.map(|value| messages::config_param_refused(lang, &value));
     provide_context(state);
     let runtime = Runtime::new();
-    hook::install(state, runtime.clone());
+    // The wall's tour (only in `?mode=wall`): the view, layers and alerts from the wall clock.
+    let tour = wall_tour::start(state);
+    hook::install(state, runtime.clone(), tour);
 
     // The config may name a start view; apply it once, unless the user already moved the map.
     Effect::new(move |applied: Option<bool>| {

@@ -9,16 +9,53 @@
 //! `feed::CLOCK_STEP_MS`), shown as `HH:MM` in each city's zone; sizes are CSS rem of the
 //! wall's root font size (assets/style.css scales it with the screen width: 32 CSS px at 3840).
 //!
+//! The wall's bad settings (the config's `wall` problems and the refused `?wall=&tile=&bezel=`
+//! values, each with its option named) are listed in a small banner in a corner: they never
+//! stop the tour (`wall_tour.rs` runs what is left).
+//!
 //! Test ids: `wall-status`, `wall-clock-london` / `wall-clock-paris` (with `data-zone`),
-//! `wall-stale-banner` (with `data-age-ms`).
+//! `wall-stale-banner` (with `data-age-ms`), `wall-problems` (with `data-count`), each line a
+//! `wall-problem` (with `data-field`: the dotted config field, or `?tile` for the address).
 
 use leptos::prelude::*;
 
+use crate::core::config::ConfigError;
 use crate::core::display::DisplayMode;
 use crate::core::feed::FeedStatus;
-use crate::env::{City, WALL_CLOCKS, zone_clock};
+use crate::core::wall::WallQuery;
+use crate::env::{City, WALL_CLOCKS, query_param, zone_clock};
 use crate::state::use_app;
-use crate::strings::{T, labels, wall as words};
+use crate::strings::{Lang, T, labels, messages, wall as words};
+
+/// The wall's bad settings as (field, sentence): the config's `wall` problems, then the
+/// address's refused values (`?wall=`, `?tile=`, `?bezel=`).
+pub fn wall_problems(lang: Lang, cfg: &crate::core::config::Config) -> Vec<(String, String)> {
+    let (wall, tile, bezel) = (
+        query_param("wall"),
+        query_param("tile"),
+        query_param("bezel"),
+    );
+    let query = WallQuery {
+        wall: wall.as_deref(),
+        tile: tile.as_deref(),
+        bezel: bezel.as_deref(),
+    };
+    let (_, refused) = cfg.wall.placement(&query);
+    let config = cfg.wall.problems.iter().map(|e| {
+        let field = match e {
+            ConfigError::Invalid { field, .. } => field.clone(),
+            ConfigError::Json(_) => "wall".to_string(),
+        };
+        (field, messages::config_error(lang, e))
+    });
+    let address = refused.iter().map(|e| {
+        (
+            format!("?{}", e.param.key()),
+            messages::wall_query_error(lang, e),
+        )
+    });
+    config.chain(address).collect()
+}
 
 /// The wall's clocks and lost-feed banner (nothing outside the wall mode).
 #[component]
@@ -60,8 +97,27 @@ pub fn WallStatus() -> impl IntoView {
             FeedStatus::Stale { last: Some(_), .. }
         )
     };
+    let problems = move || {
+        state
+            .config
+            .get()
+            .map(|c| wall_problems(lang, &c.unwrap_or_default()))
+            .unwrap_or_default()
+    };
     view! {
         <Show when=on_wall>
+            {move || {
+                let list = problems();
+                let count = list.len().to_string();
+                (!list.is_empty()).then(|| view! {
+                    <div class="wall-problems" role="status" data-testid="wall-problems" data-count=count>
+                        <div class="wall-problems-title">{T::WallProblems.get(lang)}</div>
+                        {list.into_iter().map(|(field, text)| view! {
+                            <div class="wall-problem" data-testid="wall-problem" data-field=field>{text}</div>
+                        }).collect::<Vec<_>>()}
+                    </div>
+                })
+            }}
             <div class="wall-status" data-testid="wall-status" aria-label=T::WallStatus.get(lang)>
                 <div class="wall-clocks">{clocks}</div>
             </div>

@@ -16,6 +16,7 @@ use crate::core::geofence::ZoneKind;
 use crate::core::geofence::draft::{DraftError, MAX_NAME_CHARS, MAX_VERTICES};
 use crate::core::incident::IncidentError;
 use crate::core::incident::IncidentKind;
+use crate::core::wall::settings::QueryError;
 use crate::load::LoadError;
 
 /// "1 zone", "3 zones" / "1 zone", "3 zones" (French counts 0 and 1 as singular).
@@ -164,6 +165,22 @@ fn config_problem(lang: Lang, p: &ConfigProblem) -> String {
             P::Missing => "est obligatoire".to_string(),
             P::NotPattern(form) => format!("doit avoir la forme {form}"),
         },
+    }
+}
+
+/// A wall parameter of the address refused (`?tile=5,0`): the parameter and value named, and
+/// what is wrong; this screen then shows the whole view.
+pub fn wall_query_error(lang: Lang, e: &QueryError) -> String {
+    let (param, value) = (e.param.key(), &e.value);
+    match lang {
+        Lang::En => format!(
+            "address parameter ?{param}={value}: {}",
+            config_problem(lang, &e.problem)
+        ),
+        Lang::Fr => format!(
+            "paramètre d’adresse ?{param}={value} : {}",
+            config_problem(lang, &e.problem)
+        ),
     }
 }
 

@@ -223,6 +223,7 @@ table! {
     Change => "Change", "Évolution";
     // Video wall (wall_ui.rs; texts with values in strings/wall.rs).
     WallStatus => "Wall status: time in London and Paris", "État du mur : heure à Londres et à Paris";
+    WallProblems => "Wall settings ignored", "Réglages du mur ignorés";
 }
 
 #[cfg(test)]
