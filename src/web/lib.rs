@@ -110,12 +110,19 @@ pub fn App() -> impl IntoView {
         if applied == Some(true) {
             return true;
         }
-        let Some(Ok(cfg)) = state.config.get() else {
-            return state.config.get().is_some();
+        let Some(cfg) = state.config.get() else {
+            return false;
         };
-        if let Some(iv) = cfg.initial_view
+        let untouched = state.view.get_untracked() == initial;
+        // On the wall, this screen's part of the whole wall (`state.rs`): the view becomes the wall's.
+        let start = cfg.as_ref().ok().and_then(|c| c.initial_view);
+        state.place_on_wall(
+            &cfg.map(|c| c.wall).unwrap_or_default(),
+            untouched && start.is_none(),
+        );
+        if let Some(iv) = start
             && let (Some(p), Some(z)) = (LonLat::new(iv.lon, iv.lat), Zoom::new(iv.zoom))
-            && state.view.get_untracked() == initial
+            && untouched
         {
             state.view.update(|v| {
                 let (cx, cy) = (v.width_css() / 2.0, v.height_css() / 2.0);

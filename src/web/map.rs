@@ -29,11 +29,11 @@ use crate::feed::IncidentSelection;
 use crate::input::{Action, Gestures, KeyAction, key_action, wheel_zoom_delta};
 use crate::render::draw::{CLUSTER_BELOW_ZOOM, camera_cluster_at, camera_clusters};
 use crate::render::incidents::IncidentInput;
-use crate::render::layer::{HeatShows, HeatmapInput};
+use crate::render::layer::{HeatShows, HeatmapInput, WallTile};
 use crate::render::shift_arrow::ShiftArrow;
 use crate::render::tiles::TileSource;
 use crate::render::{Renderer, SETTLE_MS, Scene};
-use crate::state::{AppState, FrameKind, LayerState, Selection, map_size, use_app};
+use crate::state::{AppState, FrameKind, LayerState, Selection, use_app};
 
 /// Everything the frame loop owns; shared by the event handlers of one map.
 pub struct Runtime {
@@ -105,8 +105,11 @@ fn frame(rt: &SharedRuntime, state: AppState) {
     r.pending = false;
     let since = now - r.last_view_change;
     let settled = since >= SETTLE_MS;
+    // The app's view is the whole wall's; this screen draws its part (`state.rs`).
+    let whole = state.view.get_untracked();
+    let screen = state.wall_screen.get_untracked();
     let scene = Scene {
-        view: state.view.get_untracked(),
+        view: screen.tile_view(&whole),
         mode: state.mode.get_untracked(),
         layers: LayerId::ALL.map(|id| layer_input(&state, id)),
         visibility: state.visibility.get_untracked(),
@@ -125,6 +128,12 @@ fn frame(rt: &SharedRuntime, state: AppState) {
         draft: state.zone_editor.overlay(),
         heatmap: heatmap_input(&state),
         shift_arrow: shift_arrow(&state),
+        wall: screen.is_tiled().then(|| WallTile {
+            whole,
+            layout: screen.layout,
+            tile: screen.tile,
+            status_tiles: screen.status_tiles.clone(),
+        }),
     };
     let scene = with_geofence(&state, scene);
     let all_settled = LayerId::ALL
@@ -227,8 +236,11 @@ pub fn pick(
     })
 }
 
-fn offset(ev: &web_sys::MouseEvent) -> (f64, f64) {
-    (ev.offset_x() as f64, ev.offset_y() as f64)
+/// The pointer in the view's CSS px: the whole wall's on a wall of several screens (the
+/// canvas shows this screen's part of it).
+fn offset(state: &AppState, ev: &web_sys::MouseEvent) -> (f64, f64) {
+    let (x, y) = (ev.offset_x() as f64, ev.offset_y() as f64);
+    state.wall_screen.with_untracked(|s| s.to_virtual(x, y))
 }
 
 #[component]
@@ -306,11 +318,7 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
     }
 
     // Window resizes (and devicePixelRatio changes, which fire resize too).
-    let _resize = window_event_listener(ev::resize, move |_| {
-        let (w, h, dpr, k) = map_size(state.mode.get_untracked());
-        state.view.update(|v| *v = v.with_size(w, h, dpr));
-        state.map_scale.set(k);
-    });
+    let _resize = window_event_listener(ev::resize, move |_| state.fit_to_window());
 
     let rt_pick = runtime.clone();
     let rt_hover = runtime.clone();
@@ -333,7 +341,7 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
                 return;
             }
             // Incidents are drawn on top, so they are picked first.
-            if let Some(id) = pick_incident(&rt_pick, &view, x, y, 12.0) {
+            if let Some(id) = pick_incident(&state, &rt_pick, &view, x, y, 12.0) {
                 state.selection.set(None);
                 state
                     .incidents
@@ -350,7 +358,7 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
 
     let g_down = gestures.clone();
     let on_down = move |ev: PointerEvent| {
-        let (x, y) = offset(&ev);
+        let (x, y) = offset(&state, &ev);
         if let Some(c) = canvas_ref.get_untracked() {
             let _ = c.set_pointer_capture(ev.pointer_id());
             let _ = c.focus();
@@ -369,7 +377,7 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
     let g_move = gestures.clone();
     let apply_up = apply.clone();
     let on_move = move |ev: PointerEvent| {
-        let (x, y) = offset(&ev);
+        let (x, y) = offset(&state, &ev);
         let view = state.view.get_untracked();
         state.cursor.set(view.lonlat_at(x, y));
         let editor = state.zone_editor;
@@ -396,7 +404,7 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
                     .selected
                     .with_untracked(|s| s.as_ref().is_some_and(|s| s.pinned));
             if ev.pointer_type() == "mouse" && !pinned {
-                let incident = pick_incident(&rt_hover, &view, x, y, 8.0)
+                let incident = pick_incident(&state, &rt_hover, &view, x, y, 8.0)
                     .map(|id| IncidentSelection { id, pinned: false });
                 let sel = match incident {
                     Some(_) => None,
@@ -416,7 +424,7 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
     };
     let g_up = gestures.clone();
     let on_up = move |ev: PointerEvent| {
-        let (x, y) = offset(&ev);
+        let (x, y) = offset(&state, &ev);
         if state.zone_editor.end_drag() {
             return;
         }
@@ -434,7 +442,7 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
     };
     let on_wheel = move |ev: WheelEvent| {
         ev.prevent_default();
-        let (x, y) = offset(&ev);
+        let (x, y) = offset(&state, &ev);
         let dz = wheel_zoom_delta(ev.delta_y(), ev.delta_mode());
         if dz != 0.0 {
             state.view.update(|v| *v = v.zoomed_by(dz, x, y));
@@ -446,7 +454,7 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
         if state.zone_editor.is_active() {
             return;
         }
-        let (x, y) = offset(&ev);
+        let (x, y) = offset(&state, &ev);
         state.view.update(|v| *v = v.zoomed_by(1.0, x, y));
     };
     let on_key = move |ev: KeyboardEvent| {
@@ -501,14 +509,20 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
 
 /// The incident drawn under a point (CSS px), if any.
 fn pick_incident(
+    state: &AppState,
     rt: &SharedRuntime,
     view: &Viewport,
     x: f64,
     y: f64,
     tolerance: f64,
 ) -> Option<String> {
+    // The incident plan is drawn in this screen's view and px.
+    let screen = state.wall_screen.get_untracked();
+    let (ox, oy) = screen.to_virtual(0.0, 0.0);
     let r = rt.try_borrow().ok()?;
-    r.renderer.as_ref()?.pick_incident(view, x, y, tolerance)
+    r.renderer
+        .as_ref()?
+        .pick_incident(&screen.tile_view(view), x - ox, y - oy, tolerance)
 }
 
 impl Runtime {

@@ -4,6 +4,13 @@
 //! Units: the view is a [`Viewport`] (EPSG:3857 centre, zoom, CSS px size, device pixel ratio);
 //! pointer positions are CSS px relative to the map canvas' top-left corner; fly times are ms.
 //!
+//! Several screens as one map (issue 13, `?mode=wall&wall=COLSxROWS&tile=C,R&bezel=PX`): the
+//! app's [`AppState::view`] is the WHOLE wall's view, in virtual CSS px of the map
+//! (`core::wall::tiling`), so everything that moves the view (fly to, fit, tours, the config's
+//! start view) frames the wall as one map; each screen draws its part of it,
+//! [`WallScreen::tile_view`], and places the labels once in the whole view's px. On a single
+//! screen the two are the same view.
+//!
 //! `AppState` holds the handles of the data modules (`load`, `feed`, `geofence`,
 //! `zone_editor`), so it sits above them: they never call [`use_app`]. Panels, the map and the
 //! renderer sit above it (ARCHITECTURE.md, "no import cycles among src/web modules").
@@ -16,7 +23,10 @@ use crate::core::heatmap::playback::{Accumulation, Playback};
 use crate::core::heatmap::settings::{HeatWindow, HeatmapConfig};
 use crate::core::model::LayerId;
 use crate::core::units::{LonLat, Mercator, Zoom};
-use crate::core::viewport::Viewport;
+use crate::core::viewport::{Viewport, region_bounds};
+use crate::core::wall::WallConfig;
+use crate::core::wall::settings::WallQuery;
+use crate::core::wall::tiling::{Grid, Tile, WallLayout};
 use crate::displacement::{Comparison, Summary, summary_memo};
 use crate::env::{now_ms, on_animation_frame, wall_ms};
 pub use crate::load::LayerState;
@@ -129,6 +139,9 @@ pub struct AppState {
     /// map's symbols and labels grow with the screen): the view is the screen's size divided
     /// by it, its device pixel ratio multiplied, and the map's stage CSS-scaled back up.
     pub map_scale: RwSignal<f64>,
+    /// This screen's part of a wall of several screens (a single screen by default): the grid
+    /// in the map's CSS px, this screen's tile, whether it shows the status, the pinned scale.
+    pub wall_screen: RwSignal<WallScreen>,
     /// The operator's language (English by default; `?lang=` at start, issue 14's switch).
     pub lang: RwSignal<crate::strings::Lang>,
     /// The incident history behind the heatmap (loaded when the heatmap is first shown).
@@ -190,6 +203,7 @@ impl AppState {
             zones_on: RwSignal::new(true),
             mode: RwSignal::new(crate::core::display::DisplayMode::default()),
             map_scale: RwSignal::new(1.0),
+            wall_screen: RwSignal::new(WallScreen::default()),
             lang: RwSignal::new(crate::strings::Lang::default()),
             history,
             heatmap,
@@ -294,6 +308,130 @@ pub fn map_size(mode: crate::core::display::DisplayMode) -> (f64, f64, f64, f64)
     let (w, h, dpr) = crate::env::window_size();
     let k = mode.scale(w);
     (w / k, h / k, dpr * k, k)
+}
+
+/// This screen's part of the wall: the whole wall's layout in the map's CSS px
+/// (`WallLayout::in_map_px`: screens and bezels divided by the map scale `k`), this screen's
+/// tile, whether it shows the status bar and the alerts, the screens that do (their panels
+/// block labels for the whole wall), and the scale pinned by `wall.scale`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WallScreen {
+    pub layout: WallLayout,
+    pub tile: Tile,
+    pub shows_status: bool,
+    pub status_tiles: Vec<Tile>,
+    pub scale: Option<f64>,
+}
+
+impl Default for WallScreen {
+    /// A single screen (its layout sized by [`AppState::fit_to_window`]).
+    fn default() -> Self {
+        WallScreen {
+            layout: WallLayout::new(Grid::default(), 1.0, 1.0),
+            tile: Tile::default(),
+            shows_status: true,
+            status_tiles: vec![Tile::default()],
+            scale: None,
+        }
+    }
+}
+
+impl WallScreen {
+    /// Is this screen one tile of several?
+    pub fn is_tiled(&self) -> bool {
+        self.layout.grid().is_multi()
+    }
+
+    /// This screen's view of the whole wall's `view` (the same view on a single screen).
+    pub fn tile_view(&self, view: &Viewport) -> Viewport {
+        if self.is_tiled() {
+            self.layout.tile_view(view, self.tile)
+        } else {
+            *view
+        }
+    }
+
+    /// This screen's CSS px (of the map) to the whole wall's.
+    pub fn to_virtual(&self, x: f64, y: f64) -> (f64, f64) {
+        self.layout.to_virtual(self.tile, x, y)
+    }
+}
+
+/// The map scale `k` for a window `width_css` wide: pinned by `wall.scale` on the wall, else
+/// `DisplayMode::scale`.
+fn scale_for(mode: crate::core::display::DisplayMode, width_css: f64, pinned: Option<f64>) -> f64 {
+    match (mode, pinned) {
+        (crate::core::display::DisplayMode::Wall, Some(k)) => k,
+        _ => mode.scale(width_css),
+    }
+}
+
+impl AppState {
+    /// Sizes the view, the wall's layout and the map scale for the window (at start, on a
+    /// resize, when the wall's placement is known): the view keeps its centre and zoom and
+    /// takes the whole wall's size in the map's CSS px.
+    pub fn fit_to_window(self) {
+        let (w, h, dpr) = crate::env::window_size();
+        let mode = self.mode.get_untracked();
+        let mut screen = self.wall_screen.get_untracked();
+        let k = scale_for(mode, w, screen.scale);
+        screen.layout = WallLayout::in_map_px(screen.layout.grid(), w, h, k);
+        let (vw, vh) = screen.layout.virtual_size();
+        if screen != self.wall_screen.get_untracked() {
+            self.wall_screen.set(screen);
+        }
+        self.view.update(|v| *v = v.with_size(vw, vh, dpr * k));
+        if self.map_scale.get_untracked() != k {
+            self.map_scale.set(k);
+        }
+    }
+
+    /// Places this screen in the wall from the `wall` config section and the page's query
+    /// (`WallConfig::placement`; a refused option makes a single screen, named on screen by
+    /// `wall_ui.rs`). Only on the wall; `refit`: the view is still the start's region fit, so fit the region to the whole
+    /// wall.
+    pub fn place_on_wall(self, wall: &WallConfig, refit: bool) {
+        if self.mode.get_untracked() != crate::core::display::DisplayMode::Wall {
+            return;
+        }
+        let q = |name| crate::env::query_param(name);
+        let (wall_q, tile_q, bezel_q) = (q("wall"), q("tile"), q("bezel"));
+        let (placement, _refused) = wall.placement(&WallQuery {
+            wall: wall_q.as_deref(),
+            tile: tile_q.as_deref(),
+            bezel: bezel_q.as_deref(),
+        });
+        // The screens with the status in this grid (as `placement` decides: (0, 0) if none).
+        let grid = placement.grid;
+        let mut status_tiles: Vec<Tile> = (grid.is_multi().then_some(&wall.status_tiles))
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|t| grid.contains(*t))
+            .collect();
+        if status_tiles.is_empty() {
+            status_tiles.push(Tile::default());
+        }
+        self.wall_screen.set(WallScreen {
+            layout: WallLayout::new(grid, 1.0, 1.0),
+            tile: placement.tile,
+            shows_status: placement.shows_status,
+            status_tiles,
+            scale: wall.scale,
+        });
+        self.fit_to_window();
+        if refit {
+            self.view.update(|v| {
+                *v = Viewport::fit(
+                    &region_bounds(),
+                    v.width_css(),
+                    v.height_css(),
+                    v.dpr(),
+                    24.0,
+                );
+            });
+        }
+    }
 }
 
 pub fn use_app() -> AppState {

@@ -11,21 +11,29 @@
 //!
 //! The wall's bad settings (the config's `wall` problems and the refused `?wall=&tile=&bezel=`
 //! values, each with its option named) are listed in a small banner in a corner: they never
-//! stop the tour (`wall_tour.rs` runs what is left).
+//! stop the tour (`wall_tour.rs` runs what is left); a refused wall option makes this screen
+//! show the whole view on its own.
+//!
+//! On a wall of several screens (`?wall=COLSxROWS&tile=C,R&bezel=PX`, `AppState::wall_screen`)
+//! only the screens of `wall.status_tiles` show the status: the others hide the clocks, the
+//! feed strip, the alert ticker and the banners (CSS keyed on `wall-tile`'s `data-status`); the
+//! red critical frame and the stale frame show on every screen.
 //!
 //! Test ids: `wall-status`, `wall-clock-london` / `wall-clock-paris` (with `data-zone`),
 //! `wall-stale-banner` (with `data-age-ms`), `wall-problems` (with `data-count`), each line a
-//! `wall-problem` (with `data-field`: the dotted config field, or `?tile` for the address).
+//! `wall-problem` (with `data-field`: the dotted config field, or `?tile` for the address),
+//! `wall-tile` (`data-tile` `C,R`, `data-grid` `COLSxROWS`, `data-status` `on`/`off`).
 
 use leptos::prelude::*;
 
 use crate::core::config::ConfigError;
-use crate::core::display::DisplayMode;
+use crate::core::display::{DESK_ROOT_FONT_PX, DisplayMode};
 use crate::core::feed::FeedStatus;
 use crate::core::wall::WallQuery;
 use crate::env::{City, WALL_CLOCKS, query_param, zone_clock};
 use crate::state::use_app;
 use crate::strings::{Lang, T, labels, messages, wall as words};
+use wasm_bindgen::JsCast;
 
 /// The wall's bad settings as (field, sentence): the config's `wall` problems, then the
 /// address's refused values (`?wall=`, `?tile=`, `?bezel=`).
@@ -104,6 +112,21 @@ pub fn WallStatus() -> impl IntoView {
             .map(|c| wall_problems(lang, &c.unwrap_or_default()))
             .unwrap_or_default()
     };
+    let screen = state.wall_screen;
+    let shows_status = move || screen.with(|s| s.shows_status);
+    // A pinned map scale `k` (`wall.scale`) pins the type with it: the root font is the desk's
+    // times `k`, as the screen's width would make it for that `k` (`DisplayMode::scale`).
+    Effect::new(move |_| {
+        let pinned = screen.with(|s| s.scale).filter(|_| on_wall());
+        let root = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let (Some(root), Some(k)) = (root, pinned) {
+            let px = format!("{}px", DESK_ROOT_FONT_PX * k);
+            let _ = root.style().set_property("font-size", &px);
+        }
+    });
     view! {
         <Show when=on_wall>
             {move || {
@@ -118,9 +141,19 @@ pub fn WallStatus() -> impl IntoView {
                     </div>
                 })
             }}
+            <div
+                class="wall-tile"
+                hidden
+                data-testid="wall-tile"
+                data-tile=move || screen.with(|s| format!("{},{}", s.tile.col, s.tile.row))
+                data-grid=move || screen.with(|s| format!("{}x{}", s.layout.grid().cols(), s.layout.grid().rows()))
+                data-status=move || if shows_status() { "on" } else { "off" }
+            ></div>
+            <Show when=shows_status>
             <div class="wall-status" data-testid="wall-status" aria-label=T::WallStatus.get(lang)>
                 <div class="wall-clocks">{clocks}</div>
             </div>
+            </Show>
             {move || stale_age().map(|age| view! {
                 <div
                     class="wall-stale-banner"

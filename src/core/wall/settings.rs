@@ -17,6 +17,10 @@
 //!   screens (0..=[`MAX_BEZEL_PX`], default 0).
 //! * `status_tiles`: the screens `[[c, r], …]` that show the status bar and the alerts
 //!   (default `[[0, 0]]`).
+//! * `scale`: the map scale `k`, screen CSS px per CSS px of the map and the type
+//!   ([`MAP_SCALE`]; absent: from each screen's width, `DisplayMode::scale`). Every screen of a
+//!   wall computes the same `k` from its own width; the option pins it, e.g. so that one big page
+//!   renders the whole wall's view with the screens' `k` (the tiles' end-to-end test).
 //! * `daily_reload`: `"HH:MM"`, the local quiet hour of a daily reload, or `null` (default: none).
 //! * `reload_backoff_s`: seconds before the first reload after a fatal error, doubling after each
 //!   one in a row up to 10 min ([`RELOAD_BACKOFF_S`], default 10; see [`super::reload`]).
@@ -62,6 +66,8 @@ pub const ALERT_HOLD_S: (f64, f64) = (5.0, 3_600.0);
 pub const RELOAD_BACKOFF_S: (f64, f64) = (1.0, 600.0);
 /// Accepted latitude of a view's centre, degrees (the EPSG:3857 square ends at ±85.05°).
 pub const CENTRE_LAT: (f64, f64) = (-85.0, 85.0);
+/// Accepted `scale`, screen CSS px per map CSS px.
+pub const MAP_SCALE: (f64, f64) = (0.25, 8.0);
 /// A view's `dwell_s` when absent, seconds.
 pub const DEFAULT_DWELL_S: f64 = 30.0;
 
@@ -176,6 +182,8 @@ pub struct WallConfig {
     pub tile: Tile,
     /// Screens that show the status bar and the alerts (those outside `grid` left out).
     pub status_tiles: Vec<Tile>,
+    /// The map scale `k` when pinned (`None`: from the screen's width).
+    pub scale: Option<f64>,
     /// The daily reload's local time, if any.
     pub daily_reload: Option<QuietHour>,
     pub reload_backoff_s: f64,
@@ -193,6 +201,7 @@ impl Default for WallConfig {
             grid: Grid::default(),
             tile: Tile::default(),
             status_tiles: vec![Tile::default()],
+            scale: None,
             daily_reload: None,
             reload_backoff_s: 10.0,
             problems: Vec::new(),
@@ -354,6 +363,11 @@ pub fn parse_wall(m: &Map<String, Value>) -> WallConfig {
                 r.report(field, p);
             }
         }
+    }
+
+    let mut scale: Option<f64> = None;
+    if r.take(m, "wall", "scale", &mut scale) {
+        c.scale = scale.and_then(|k| r.in_range("wall.scale".into(), k, MAP_SCALE));
     }
 
     let mut status: Vec<Value> = Vec::new();
@@ -688,6 +702,28 @@ mod tests {
             assert_eq!(l.key(), *k);
             assert_eq!(TourLayer::from_key(k), Some(l));
         }
+    }
+
+    #[test]
+    fn the_map_scale_is_pinned_or_refused_by_name() {
+        assert_eq!(wall(r#"{"scale": 1.5}"#).scale, Some(1.5));
+        assert_eq!(wall(r#"{"scale": null}"#).scale, None);
+        for bad in [r#"{"scale": 0}"#, r#"{"scale": 9}"#] {
+            let c = wall(bad);
+            assert_eq!(c.scale, None);
+            assert_eq!(
+                fields(&c),
+                vec![(
+                    "wall.scale".to_string(),
+                    ConfigProblem::OutOfRange {
+                        min: MAP_SCALE.0,
+                        max: MAP_SCALE.1
+                    }
+                )]
+            );
+        }
+        let c = wall(r#"{"scale": "big"}"#);
+        assert_eq!((c.scale, c.problems.len()), (None, 1));
     }
 
     #[test]

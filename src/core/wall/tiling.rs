@@ -20,6 +20,11 @@
 //! each tile draws those whose box meets it ([`WallLayout::label_on_tile`]), moved by
 //! [`WallLayout::to_tile`], so a label across a seam is drawn in part on both tiles and never
 //! cut off or doubled.
+//!
+//! The shell keeps the VIRTUAL view as the app's view (so flights, fits and tours frame the
+//! whole wall) and derives its screen's with [`WallLayout::tile_view`]; its layout is in the
+//! map's CSS px ([`WallLayout::in_map_px`]: screen CSS px over the map scale `k`, the same `k` on
+//! every screen), so a bezel of `b` screen px hides `b` screen px on every screen.
 
 use crate::labels::LabelCandidate;
 use crate::units::{Mercator, Zoom};
@@ -162,6 +167,23 @@ impl WallLayout {
         }
     }
 
+    /// The layout in the map's CSS px of screens `screen_w × screen_h` screen CSS px wide drawn
+    /// at map scale `k` (screen CSS px per map CSS px, `DisplayMode::scale`; non-finite or ≤ 0
+    /// is 1): screens and bezels divided by `k`, so that a bezel of `b` screen px hides `b`
+    /// screen px of the map on every screen whatever `k` (the bezel may then exceed
+    /// [`MAX_BEZEL_PX`] map px).
+    pub fn in_map_px(grid: Grid, screen_w_css: f64, screen_h_css: f64, k: f64) -> WallLayout {
+        let k = if k.is_finite() && k > 0.0 { k } else { 1.0 };
+        WallLayout::new(
+            Grid {
+                bezel_px: grid.bezel_px / k,
+                ..grid
+            },
+            screen_w_css / k,
+            screen_h_css / k,
+        )
+    }
+
     pub fn grid(&self) -> Grid {
         self.grid
     }
@@ -275,6 +297,33 @@ impl WallLayout {
         self.tile_box(tile).overlaps(b)
     }
 
+    /// A label placed in virtual CSS px as the tile draws it: moved into the tile's CSS px
+    /// ([`to_tile`](WallLayout::to_tile)), or `None` when its box, grown by `margin_css` on
+    /// every side (a halo drawn round the text), does not meet the tile.
+    pub fn label_to_tile(
+        &self,
+        label: &LabelCandidate,
+        tile: Tile,
+        margin_css: f64,
+    ) -> Option<LabelCandidate> {
+        let m = if margin_css.is_finite() {
+            margin_css.max(0.0)
+        } else {
+            0.0
+        };
+        let (x0, y0, x1, y1) = label.css_box()?;
+        let grown = CssBox {
+            x0: x0 - m,
+            y0: y0 - m,
+            x1: x1 + m,
+            y1: y1 + m,
+        };
+        self.box_on_tile(&grown, tile).then(|| {
+            let (x, y) = self.to_tile(tile, label.x, label.y);
+            LabelCandidate { x, y, ..*label }
+        })
+    }
+
     /// Does a label placed in virtual CSS px show on the tile? (Its box as
     /// [`LabelCandidate::css_box`]; a label with a non-finite or negative size shows nowhere.)
     pub fn label_on_tile(&self, label: &LabelCandidate, tile: Tile) -> bool {
@@ -350,6 +399,25 @@ mod tests {
     }
 
     #[test]
+    fn layouts_in_map_px_keep_the_bezel_in_screen_px() {
+        let grid = Grid::new(2, 1, 40.0).unwrap();
+        let layout = WallLayout::in_map_px(grid, 1920.0, 1080.0, 1.5);
+        assert_eq!(layout.screen_size(), (1280.0, 720.0));
+        let (ox, _) = layout.origin(Tile { col: 1, row: 0 });
+        // Tile (1, 0) starts 1960 screen px into the wall: 1920 + the 40 px bezel.
+        assert!((ox * 1.5 - 1960.0).abs() < 1e-9, "{ox}");
+        let (w, h) = layout.virtual_size();
+        assert!((w * 1.5 - 3880.0).abs() < 1e-9 && (h - 720.0).abs() < 1e-9);
+        assert_eq!(
+            WallLayout::in_map_px(grid, 1920.0, 1080.0, f64::NAN),
+            WallLayout::new(grid, 1920.0, 1080.0)
+        );
+        // A big bezel on a small scale is kept, not refused.
+        let wide = WallLayout::in_map_px(Grid::new(2, 1, 900.0).unwrap(), 800.0, 600.0, 0.5);
+        assert_eq!(wide.grid().bezel_px(), 1800.0);
+    }
+
+    #[test]
     fn a_label_across_the_seam_shows_on_both_tiles() {
         let layout = WallLayout::new(Grid::new(2, 1, 0.0).unwrap(), 1920.0, 1080.0);
         let label = LabelCandidate {
@@ -361,6 +429,22 @@ mod tests {
         };
         assert!(layout.label_on_tile(&label, Tile { col: 0, row: 0 }));
         assert!(layout.label_on_tile(&label, Tile { col: 1, row: 0 }));
+        let on_right = layout
+            .label_to_tile(&label, Tile { col: 1, row: 0 }, 0.0)
+            .unwrap();
+        assert_eq!(
+            (on_right.x, on_right.y, on_right.width),
+            (-20.0, 500.0, 80.0)
+        );
+        let near = LabelCandidate { x: 1830.0, ..label };
+        assert_eq!(
+            layout.label_to_tile(&near, Tile { col: 1, row: 0 }, 0.0),
+            None
+        );
+        let halo = layout
+            .label_to_tile(&near, Tile { col: 1, row: 0 }, 12.0)
+            .unwrap();
+        assert_eq!(halo.x, -90.0, "its halo reaches the tile");
         let left_only = LabelCandidate { x: 100.0, ..label };
         assert!(!layout.label_on_tile(&left_only, Tile { col: 1, row: 0 }));
         let bad = LabelCandidate {

@@ -17,6 +17,7 @@ use crate::core::model::{Feature, FeatureKind, FenceKind, LayerData, PortKind, S
 use crate::core::scene::{is_visible, project_path, project_point};
 use crate::core::units::Mercator;
 use crate::core::viewport::Viewport;
+use crate::core::wall::{Tile, WallLayout};
 use crate::render::style::{self, PortIcon};
 
 /// Simplification step for projected paths, in device px.
@@ -490,6 +491,25 @@ pub struct PlacedLabels {
     /// Each name and where it goes (CSS px of its left edge and vertical centre).
     names: Vec<(String, LabelCandidate)>,
 }
+
+impl PlacedLabels {
+    /// Labels placed in a wall's whole view, as `tile` draws them: those that meet it (their
+    /// halo included), moved into its px (`WallLayout::label_to_tile`).
+    pub fn on_tile(self, layout: &WallLayout, tile: Tile) -> PlacedLabels {
+        let keep = |v: Vec<(String, LabelCandidate)>| -> Vec<(String, LabelCandidate)> {
+            v.into_iter()
+                .filter_map(|(t, c)| Some((t, layout.label_to_tile(&c, tile, LABEL_HALO_CSS)?)))
+                .collect()
+        };
+        PlacedLabels {
+            pills: keep(self.pills),
+            names: keep(self.names),
+        }
+    }
+}
+
+/// How far a label's halo and shadow may reach past its box, CSS px.
+const LABEL_HALO_CSS: f64 = 4.0;
 
 fn set_label_font(ctx: &CanvasRenderingContext2d, dpr: f64) {
     let font_px = style::LABEL_PX * dpr;

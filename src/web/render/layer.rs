@@ -27,6 +27,7 @@ use crate::core::incident::{IncidentFilter, IncidentStore};
 use crate::core::model::{LayerData, LayerId};
 use crate::core::units::Mercator;
 use crate::core::viewport::Viewport;
+use crate::core::wall::{Tile, WallLayout};
 use crate::state::{HeatmapShown, Selection, Visibility, layer_index};
 
 use super::draft::DraftOverlay;
@@ -62,6 +63,34 @@ pub struct Scene {
     pub heatmap: Option<HeatmapInput>,
     /// The shift of the centre of activity between two compared windows.
     pub shift_arrow: Option<ShiftArrow>,
+    /// On a wall of several screens: the whole wall's view (`view` is this screen's part).
+    pub wall: Option<WallTile>,
+}
+
+/// What a screen of a wall of several screens knows of the whole wall: its view (virtual CSS
+/// px of the map), the layout and this screen's tile. Layers that place things against one
+/// another in screen space (labels, camera clusters) do it once in the whole view and draw them
+/// moved into this tile's px, so every screen agrees at the seams (`core::wall::tiling`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct WallTile {
+    pub whole: Viewport,
+    pub layout: WallLayout,
+    pub tile: Tile,
+    /// The screens that show the status panels: every screen lays them out (hidden where they
+    /// are not shown), so the panels this screen measures stand on each of these screens.
+    pub status_tiles: Vec<Tile>,
+}
+
+impl WallTile {
+    /// The whole wall's CSS px to this tile's.
+    pub fn to_tile(&self, x: f64, y: f64) -> (f64, f64) {
+        self.layout.to_tile(self.tile, x, y)
+    }
+
+    /// This tile's CSS px to the whole wall's.
+    pub fn to_virtual(&self, x: f64, y: f64) -> (f64, f64) {
+        self.layout.to_virtual(self.tile, x, y)
+    }
 }
 
 /// What the heatmap shows: the density of one window (reports per km²), or the difference of

@@ -219,7 +219,20 @@ pub fn cameras() -> Vector<draw::CameraMarks> {
         "cameras",
         Stage::Map,
         |cx| data_key(cx, LayerId::Cameras),
-        |pen, cx, _| draw::prepare_cameras(pen, cx.scene.shown(LayerId::Cameras)?.0),
+        |pen, cx, _| {
+            let data = cx.scene.shown(LayerId::Cameras)?.0;
+            match &cx.scene.wall {
+                // On a wall, badges are clustered once in the whole view, as the labels are.
+                Some(w) if pen.view.zoom().get() < draw::CLUSTER_BELOW_ZOOM => {
+                    let mut badges = draw::camera_clusters(data, &w.whole);
+                    for c in &mut badges {
+                        (c.x, c.y) = w.to_tile(c.x, c.y);
+                    }
+                    Some(draw::CameraMarks::Badges(badges))
+                }
+                _ => draw::prepare_cameras(pen, data),
+            }
+        },
         |ctx, cx, m| draw::draw_cameras(ctx, cx.dpr(), m),
     )
 }
@@ -237,7 +250,10 @@ pub fn ports() -> Vector<draw::PortMarks> {
 
 /// Names of ports and cameras and cluster counts. Placed against the panels over the map at
 /// the time the composite is drawn, so it has no key of its own: it is placed again whenever
-/// the composite is redrawn (what it shows is keyed by the ports' and cameras' keys).
+/// the composite is redrawn (what it shows is keyed by the ports' and cameras' keys). On a
+/// wall of several screens they are placed once in the whole wall's view (this screen's panels
+/// moved into it) and this screen draws those that meet it, moved into its px: a label across
+/// a seam is drawn in part on both screens, never cut off or doubled.
 pub fn labels() -> Vector<draw::PlacedLabels> {
     Vector::new(
         "labels",
@@ -245,13 +261,34 @@ pub fn labels() -> Vector<draw::PlacedLabels> {
         |_| None,
         |pen, cx, ctx| {
             let scene = cx.scene;
-            Some(draw::prepare_labels(
-                pen,
-                ctx,
-                scene.shown(LayerId::Ports).map(|(d, _)| d),
-                scene.shown(LayerId::Cameras).map(|(d, _)| d),
-                &scene.reserved,
-            ))
+            let ports = scene.shown(LayerId::Ports).map(|(d, _)| d);
+            let cameras = scene.shown(LayerId::Cameras).map(|(d, _)| d);
+            let Some(w) = &scene.wall else {
+                return Some(draw::prepare_labels(
+                    pen,
+                    ctx,
+                    ports,
+                    cameras,
+                    &scene.reserved,
+                ));
+            };
+            // The panels as they stand on every status screen, in the whole wall's px.
+            let reserved: Vec<[f64; 4]> = w
+                .status_tiles
+                .iter()
+                .flat_map(|t| {
+                    scene.reserved.iter().map(|&[x, y, width, height]| {
+                        let (x, y) = w.layout.to_virtual(*t, x, y);
+                        [x, y, width, height]
+                    })
+                })
+                .collect();
+            let mut whole = Pen {
+                view: &w.whole,
+                scratch: pen.scratch,
+            };
+            let placed = draw::prepare_labels(&mut whole, ctx, ports, cameras, &reserved);
+            Some(placed.on_tile(&w.layout, w.tile))
         },
         |ctx, cx, p| {
             draw::draw_labels(ctx, cx.dpr(), p);

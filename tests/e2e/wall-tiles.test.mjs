@@ -1,0 +1,217 @@
+// Several screens as one map (issue 13 item 4, `?mode=wall&wall=COLSxROWS&tile=C,R&bezel=PX`)
+// end to end against the demo server with the quiet scenario (no incident moves) and a fixed
+// start view (config `initial_view`), the map scale pinned for every page (`wall.scale` = 1.25,
+// so that a single big page draws the whole wall's view with the screens' k):
+//
+// * a 2×1 wall without bezel: the screenshots of two 1920 × 1080 pages (tile 0,0 and 1,0) side
+//   by side equal one 3840 × 1080 page of the same view, in the map area (the status panels of
+//   either side masked out), labels included (placed once for the whole wall, so a label over
+//   the seam is drawn in part on each screen, never cut off or doubled);
+// * with a bezel of 40 px: the wall's view is 3880 px wide, tile 0,0 shows its first 1920 px
+//   and tile 1,0 starts 40 px after tile 0,0 ends (the bezel hides those 40 px);
+// * only the status screen shows the status (tile 1,0: no clocks, feed strip hidden);
+// * a tile outside the grid is reported with the option named, and the screen shows the
+//   whole view on its own.
+//
+// Tolerance (measured: see the figures the test prints): the pages are separate renders in
+// canvases of different sizes, and Chromium rasterises a few anti-aliased and dashed edges a
+// little differently in each (the tiles' views agree with the whole one to ~1e-9 px). The
+// map canvases' bitmaps may differ on at most 0.2 % of the compared pixels, by at most 64 in a
+// channel (measured: ~0.1 %, max 27–47); the screenshots, where the compositor scales the
+// map stage by k, on at most 0.5 % of the pixels, of which at most 0.02 % by more than 64
+// (measured: ~0.3 %, ~0.012 %). A seam, a shift of one pixel, a cut or doubled label differs
+// on thousands of pixels by 100 and more (the last check of the bezel test shows it).
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startDemoServer, prepareDist, launchBrowser, openApp, screenshot, waitForSettled, TEST_TIMEOUT, tid,
+  QUIET_SCENARIO,
+} from './harness.mjs';
+
+const K = 1.25;
+// Calais and its port at the seam of the two screens (zoom ≥ 12: cameras are not clustered).
+const START = { lon: 1.872, lat: 50.962, zoom: 13.2 };
+const MAX_DIFF_SHARE = 0.005;
+const STRONG = 64;
+const MAX_STRONG_SHARE = 0.0002;
+const MAX_BITMAP_DIFF_SHARE = 0.002;
+const MAX_BITMAP_CHANNEL_DIFF = 64;
+// What is drawn over the map: masked out of the comparison where either page shows it.
+const OVERLAYS = ['.left-column', '.wall-status', '.alert-ticker', '.wall-problems', '.critical-banner'];
+
+describe('several screens as one map (?wall=2x1&tile=C,R&bezel=PX)', () => {
+  let server, browser;
+
+  before(async () => {
+    const dir = prepareDist({
+      initial_view: START,
+      wall: { scale: K, status_tiles: [[0, 0]] },
+    });
+    server = await startDemoServer({ scenario: QUIET_SCENARIO, staticDir: dir, heartbeatMs: 1000 });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.kill();
+  });
+
+  /** Opens the wall at `width` × 1080 with `query`; returns its screenshot (PNG), the boxes of
+   * the overlays shown, the wall-tile facts and the view, and closes the page. */
+  async function shot(name, width, query) {
+    const ctx = await browser.newContext({ viewport: { width, height: 1080 }, deviceScaleFactor: 1 });
+    try {
+      const app = await openApp({ server }, ctx, { query: `mode=wall${query ? '&' + query : ''}` });
+      const { page } = app;
+      await page.waitForSelector(`${tid('feed-status')}[data-status="live"]`, { state: 'attached', timeout: 30_000 });
+      await waitForSettled(page, { quietMs: 600 });
+      const overlays = await page.evaluate((sels) => {
+        const out = [];
+        for (const sel of sels) {
+          for (const e of document.querySelectorAll(sel)) {
+            const s = getComputedStyle(e);
+            const r = e.getBoundingClientRect();
+            if (s.display !== 'none' && s.visibility !== 'hidden' && r.width > 0 && r.height > 0) {
+              out.push({ x: r.x, y: r.y, w: r.width, h: r.height });
+            }
+          }
+        }
+        return out;
+      }, OVERLAYS);
+      const tile = await page.$eval(tid('wall-tile'), (e) => ({ ...e.dataset }));
+      const view = await page.evaluate(() => window.calaisMap.view());
+      const file = await screenshot(page, `wall-tiles-${name}`);
+      const png = await page.screenshot({ type: 'png' });
+      const canvasPng = Buffer.from((await page.$eval('[data-testid="map-canvas"]', (c) => c.toDataURL('image/png'))).split(',')[1], 'base64');
+      const banners = await page.$$eval(`${tid('wall-problem')}[data-field="?tile"]`, (es) => es.map((e) => e.textContent));
+      await app.assertHealthy(name);
+      return { png, canvasPng, overlays, tile, view, file, width, banners };
+    } finally {
+      await ctx.close();
+    }
+  }
+
+  /** Compares `tile` with the columns of `whole` starting at `x0` (same height), masking the
+   * overlays of both (in the whole page's px). Runs in a blank page: PNGs decoded by the
+   * browser. */
+  async function compare(tile, whole, x0) {
+    const masks = [
+      ...tile.overlays.map((r) => ({ ...r, x: r.x + x0 })),
+      ...whole.overlays,
+    ];
+    const ctx = await browser.newContext();
+    try {
+      const page = await ctx.newPage();
+      return await page.evaluate(
+        async ({ a, b, x0, w, h, masks, STRONG }) => {
+          const decode = async (b64) => {
+            const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+            const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+            const c = new OffscreenCanvas(bmp.width, bmp.height);
+            const g = c.getContext('2d');
+            g.drawImage(bmp, 0, 0);
+            return { d: g.getImageData(0, 0, bmp.width, bmp.height).data, w: bmp.width };
+          };
+          const A = await decode(a);
+          const B = await decode(b);
+          const masked = (x, y) => masks.some((r) => x >= r.x - 1 && x < r.x + r.w + 1 && y >= r.y - 1 && y < r.y + r.h + 1);
+          let compared = 0;
+          let differing = 0;
+          let strong = 0;
+          let max = 0;
+          let firstAt = null;
+          const box = [Infinity, Infinity, -Infinity, -Infinity];
+          for (let y = 0; y < h; y++) {
+            for (let x = 0; x < w; x++) {
+              if (masked(x + x0, y)) continue;
+              compared++;
+              const i = 4 * (y * A.w + x);
+              const j = 4 * (y * B.w + x + x0);
+              const m = Math.max(
+                Math.abs(A.d[i] - B.d[j]), Math.abs(A.d[i + 1] - B.d[j + 1]), Math.abs(A.d[i + 2] - B.d[j + 2]),
+              );
+              if (m > STRONG) strong++;
+              if (m > 0) {
+                differing++;
+                if (!firstAt) firstAt = [x, y];
+                box[0] = Math.min(box[0], x);
+                box[1] = Math.min(box[1], y);
+                box[2] = Math.max(box[2], x);
+                box[3] = Math.max(box[3], y);
+              }
+              max = Math.max(max, m);
+            }
+          }
+          return { compared, differing, strong, max, firstAt, box };
+        },
+        { a: tile.png.toString('base64'), b: whole.png.toString('base64'), x0, w: tile.width, h: 1080, masks, STRONG },
+      );
+    } finally {
+      await ctx.close();
+    }
+  }
+
+  // The map canvas's bitmap (device px = CSS px here: dpr 1) in place of the screenshot.
+  const bitmap = (s) => ({ ...s, png: s.canvasPng });
+
+  function assertSameBitmap(what, r) {
+    const share = r.differing / r.compared;
+    console.log(`# ${what}: ${r.differing} of ${r.compared} pixels differ (${(100 * share).toFixed(4)} %), max channel difference ${r.max}`);
+    assert.ok(share <= MAX_BITMAP_DIFF_SHARE, `${what}: ${r.differing} pixels differ (first at ${r.firstAt})`);
+    assert.ok(r.max <= MAX_BITMAP_CHANNEL_DIFF, `${what}: max channel difference ${r.max}`);
+  }
+
+  function assertSame(what, r) {
+    const share = r.differing / r.compared;
+    console.log(`# ${what}: ${r.differing} of ${r.compared} pixels differ (${(100 * share).toFixed(4)} %), ${r.strong} by more than ${STRONG}, max channel difference ${r.max}, in [${r.box}]`);
+    assert.ok(r.compared > 0.5 * 1920 * 1080, `${what}: most of the screen compared (${r.compared})`);
+    assert.ok(share <= MAX_DIFF_SHARE, `${what}: ${r.differing} pixels differ (first at ${r.firstAt})`);
+    assert.ok(r.strong <= MAX_STRONG_SHARE * r.compared, `${what}: ${r.strong} pixels differ by more than ${STRONG}`);
+  }
+
+  test('a 2×1 wall without bezel: the two screens side by side are the single 3840 px render', { timeout: TEST_TIMEOUT * 2 }, async () => {
+    const whole = await shot('whole-3840', 3840, '');
+    const left = await shot('2x1-tile-0-0', 1920, 'wall=2x1&tile=0,0');
+    const right = await shot('2x1-tile-1-0', 1920, 'wall=2x1&tile=1,0');
+    // The app's view is the whole wall's on every screen, at the same k.
+    for (const s of [left, right]) {
+      assert.equal(s.tile.grid, '2x1');
+      assert.ok(Math.abs(s.view.width - 3840 / K) < 1e-6, `wall view width ${s.view.width}`);
+      assert.ok(Math.abs(s.view.dpr - K) < 1e-9, `dpr × k ${s.view.dpr}`);
+    }
+    assert.ok(Math.abs(whole.view.width - 3840 / K) < 1e-6);
+    assert.equal(whole.view.zoom, left.view.zoom);
+    // Only the status screen shows the status.
+    assert.equal(left.tile.status, 'on');
+    assert.equal(right.tile.status, 'off');
+    assert.ok(left.overlays.length >= 2, 'tile 0,0 shows the feed strip and the clocks');
+    assert.deepEqual(right.overlays, [], 'tile 1,0 shows no status');
+    assertSame('tile 0,0 vs the whole [0, 1920)', await compare(left, whole, 0));
+    assertSame('tile 1,0 vs the whole [1920, 3840)', await compare(right, whole, 1920));
+    // The map canvases' own bitmaps (before the page is composited): closer still.
+    assertSameBitmap('tile 0,0 bitmap vs the whole bitmap [0, 1920)', await compare(bitmap(left), bitmap(whole), 0));
+    assertSameBitmap('tile 1,0 bitmap vs the whole bitmap [1920, 3840)', await compare(bitmap(right), bitmap(whole), 1920));
+  });
+
+  test('with a 40 px bezel tile 1,0 starts 40 px after tile 0,0 ends', { timeout: TEST_TIMEOUT * 2 }, async () => {
+    const whole = await shot('whole-3880', 3880, '');
+    const left = await shot('2x1-bezel40-tile-0-0', 1920, 'wall=2x1&tile=0,0&bezel=40');
+    const right = await shot('2x1-bezel40-tile-1-0', 1920, 'wall=2x1&tile=1,0&bezel=40');
+    assert.ok(Math.abs(right.view.width - 3880 / K) < 1e-6, `wall view width ${right.view.width}`);
+    assertSame('bezel 40: tile 0,0 vs the whole [0, 1920)', await compare(left, whole, 0));
+    assertSame('bezel 40: tile 1,0 vs the whole [1960, 3880)', await compare(right, whole, 1960));
+    assertSameBitmap('bezel 40: tile 1,0 bitmap vs the whole bitmap [1960, 3880)', await compare(bitmap(right), bitmap(whole), 1960));
+    // The bezel's 40 px are what the screens do not show: next to the seam they differ.
+    const hidden = await compare(right, whole, 1920);
+    assert.ok(hidden.differing > 0.01 * hidden.compared, `without the 40 px shift ${hidden.differing} pixels differ`);
+  });
+
+  test('a tile outside the grid is reported with the option named; the screen shows the whole view', { timeout: TEST_TIMEOUT }, async () => {
+    const s = await shot('2x1-tile-2-0-refused', 1920, 'wall=2x1&tile=2,0');
+    assert.equal(s.banners.length, 1, `one problem named ?tile: ${s.banners}`);
+    assert.match(s.banners[0], /\?tile=2,0: must be in 0\.\.1/);
+    assert.equal(s.tile.grid, '1x1');
+    assert.equal(s.tile.status, 'on');
+    assert.ok(Math.abs(s.view.width - 1920 / K) < 1e-6, `a single screen's view ${s.view.width}`);
+  });
+});
