@@ -24,13 +24,9 @@ import {
   ROOT, DIST, PUBLIC, CHROMIUM, assertDistBuilt, startServer, launchBrowser, openApp, frameCount,
   waitForSettled, waitForFrameKind, framesSince, setView,
 } from '../tests/e2e/harness.mjs';
-import { median, pct, stats, fmt } from './stats.mjs';
+import { median, pct, stats, fmt, RAF_PROBE, probeCount, probeSince, argVal } from './stats.mjs';
 
 const args = process.argv.slice(2);
-const argVal = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
 const REPS = argVal('--reps', 15);
 const LOADS = argVal('--loads', 10);
 const STRICT = args.includes('--strict');
@@ -253,36 +249,7 @@ function gzipSizes() {
   };
 }
 
-/**
- * Wraps requestAnimationFrame (before the app starts) so that every animation-frame callback
- * in which the app drew a frame is timed as the app's whole callback (JS + wasm + 2D calls)
- * plus a 1-px getImageData on the map canvas, which rasterises what the frame recorded: the
- * same "op + flush" measure as the floors. calaisMap.frames() reports the submit time only.
- */
-const RAF_PROBE = `
-(() => {
-  const raf = window.requestAnimationFrame.bind(window);
-  window.__benchFrames = [];
-  window.requestAnimationFrame = (cb) => raf((t) => {
-    const h = window.__e2eFrames;
-    const before = h && window.calaisMap ? h.sig() : '';
-    const t0 = performance.now();
-    cb(t);
-    const t1 = performance.now();
-    if (!h || !window.calaisMap || h.sig() === before) return;
-    const c = document.querySelector('[data-testid="map-canvas"]');
-    const ctx = c && c.getContext('2d');
-    const t2 = performance.now();
-    if (ctx) ctx.getImageData(0, 0, 1, 1);
-    const t3 = performance.now();
-    const f = window.calaisMap.frames().at(-1) || {};
-    window.__benchFrames.push({ kind: f.kind, ms: f.ms, cbMs: t1 - t0, flushMs: t3 - t2, totalMs: t1 - t0 + (t3 - t2) });
-    if (window.__benchFrames.length > 20000) window.__benchFrames.splice(0, 10000);
-  });
-})();`;
-
-const probeCount = (page) => page.evaluate(() => window.__benchFrames.length);
-const probeSince = (page, n) => page.evaluate((n) => window.__benchFrames.slice(n), n);
+// The frame probe (RAF_PROBE) is bench/stats.mjs's.
 
 
 async function main() {

@@ -1,7 +1,8 @@
 //! `window.calaisMap`: a small scripting hook for tests, benchmarks and (later) video-wall tours.
 //!
-//! Units: `project` and `cameraClusters` return CSS px relative to the map canvas; `setView`
-//! takes WGS84 degrees and a zoom level; `frames()` returns render times in ms; `tour()`
+//! Units: `project` and `cameraClusters` return CSS px relative to the map canvas (this screen's
+//! part on a wall of several screens); `setView` takes WGS84 degrees and a zoom level (the view
+//! of the whole wall, as `view()` returns it); `frames()` returns render times in ms; `tour()`
 //! returns the wall's tour state (`null` outside `?mode=wall`), its clock in ms since the epoch.
 
 use js_sys::{Array, Object, Reflect};
@@ -38,7 +39,11 @@ pub fn install(state: AppState, runtime: SharedRuntime, tour: TourHandle) {
         let Some(p) = LonLat::new(lon, lat) else {
             return JsValue::NULL;
         };
-        let (x, y) = state.view.get_untracked().world_to_screen(to_mercator(p));
+        // The canvas shows this screen's part of the view (all of it but on a tiled wall).
+        let view = state
+            .wall_screen
+            .with_untracked(|s| s.tile_view(&state.view.get_untracked()));
+        let (x, y) = view.world_to_screen(to_mercator(p));
         Array::of2(&x.into(), &y.into()).into()
     });
     func(&hook, "project", project.into_js_value());
@@ -99,9 +104,11 @@ pub fn install(state: AppState, runtime: SharedRuntime, tour: TourHandle) {
             && let Some(data) = state.layer_untracked(LayerId::Cameras).data()
         {
             for c in camera_clusters(data, &view) {
+                // Placed in the whole wall's view; this canvas' px on a tiled wall.
+                let (x, y) = state.wall_screen.with_untracked(|s| s.to_tile(c.x, c.y));
                 let o = Object::new();
-                set(&o, "x", &c.x.into());
-                set(&o, "y", &c.y.into());
+                set(&o, "x", &x.into());
+                set(&o, "y", &y.into());
                 set(&o, "count", &(c.count() as f64).into());
                 out.push(&o);
             }

@@ -355,6 +355,11 @@ impl WallScreen {
     pub fn to_virtual(&self, x: f64, y: f64) -> (f64, f64) {
         self.layout.to_virtual(self.tile, x, y)
     }
+
+    /// The whole wall's CSS px (of the map) to this screen's.
+    pub fn to_tile(&self, x: f64, y: f64) -> (f64, f64) {
+        self.layout.to_tile(self.tile, x, y)
+    }
 }
 
 /// The map scale `k` for a window `width_css` wide: pinned by `wall.scale` on the wall, else

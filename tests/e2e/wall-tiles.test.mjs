@@ -15,12 +15,16 @@
 //
 // Tolerance (measured: see the figures the test prints): the pages are separate renders in
 // canvases of different sizes, and Chromium rasterises a few anti-aliased and dashed edges a
-// little differently in each (the tiles' views agree with the whole one to ~1e-9 px). The
-// map canvases' bitmaps may differ on at most 0.2 % of the compared pixels, by at most 64 in a
-// channel (measured: ~0.1 %, max 27–47); the screenshots, where the compositor scales the
-// map stage by k, on at most 0.5 % of the pixels, of which at most 0.02 % by more than 64
-// (measured: ~0.3 %, ~0.012 %). A seam, a shift of one pixel, a cut or doubled label differs
-// on thousands of pixels by 100 and more (the last check of the bezel test shows it).
+// little differently in each, and not always the same way from one run to the next (the
+// tiles' views agree with the whole one to ~1e-9 px): a dash's end pixel may be orange in one
+// and black in the other. Counted in pixels whose largest channel difference is over 0 and
+// over 64: the map canvases' bitmaps may differ on at most 0.4 % of the compared pixels, 0.03 %
+// by more than 64 (measured over runs: 0.10–0.17 %, 0–0.009 %); the screenshots, where the
+// compositor also scales the map stage by k, on at most 0.6 %, 0.04 % by more than 64
+// (measured: 0.17–0.32 %, 0–0.015 %). A seam, a shift of one pixel, a cut or doubled label
+// differs on thousands of pixels by 100 and more (the bezel test's last check shows it: 3.4 %
+// of the pixels, 1 % by more than 64, when the bezel's 40 px are not hidden), and a label cut
+// off or doubled is some thousands of pixels of text and halo.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -31,11 +35,11 @@ import {
 const K = 1.25;
 // Calais and its port at the seam of the two screens (zoom ≥ 12: cameras are not clustered).
 const START = { lon: 1.872, lat: 50.962, zoom: 13.2 };
-const MAX_DIFF_SHARE = 0.005;
+const MAX_DIFF_SHARE = 0.006;
 const STRONG = 64;
-const MAX_STRONG_SHARE = 0.0002;
-const MAX_BITMAP_DIFF_SHARE = 0.002;
-const MAX_BITMAP_CHANNEL_DIFF = 64;
+const MAX_STRONG_SHARE = 0.0004;
+const MAX_BITMAP_DIFF_SHARE = 0.004;
+const MAX_BITMAP_STRONG_SHARE = 0.0003;
 // What is drawn over the map: masked out of the comparison where either page shows it.
 const OVERLAYS = ['.left-column', '.wall-status', '.alert-ticker', '.wall-problems', '.critical-banner'];
 
@@ -156,9 +160,9 @@ describe('several screens as one map (?wall=2x1&tile=C,R&bezel=PX)', () => {
 
   function assertSameBitmap(what, r) {
     const share = r.differing / r.compared;
-    console.log(`# ${what}: ${r.differing} of ${r.compared} pixels differ (${(100 * share).toFixed(4)} %), max channel difference ${r.max}`);
+    console.log(`# ${what}: ${r.differing} of ${r.compared} pixels differ (${(100 * share).toFixed(4)} %), ${r.strong} by more than ${STRONG}, max channel difference ${r.max}`);
     assert.ok(share <= MAX_BITMAP_DIFF_SHARE, `${what}: ${r.differing} pixels differ (first at ${r.firstAt})`);
-    assert.ok(r.max <= MAX_BITMAP_CHANNEL_DIFF, `${what}: max channel difference ${r.max}`);
+    assert.ok(r.strong <= MAX_BITMAP_STRONG_SHARE * r.compared, `${what}: ${r.strong} pixels differ by more than ${STRONG}`);
   }
 
   function assertSame(what, r) {
@@ -203,6 +207,7 @@ describe('several screens as one map (?wall=2x1&tile=C,R&bezel=PX)', () => {
     assertSameBitmap('bezel 40: tile 1,0 bitmap vs the whole bitmap [1960, 3880)', await compare(bitmap(right), bitmap(whole), 1960));
     // The bezel's 40 px are what the screens do not show: next to the seam they differ.
     const hidden = await compare(right, whole, 1920);
+    console.log(`# bezel 40: tile 1,0 vs the whole [1920, 3840) (the bezel not hidden): ${hidden.differing} pixels differ, ${hidden.strong} by more than ${STRONG}`);
     assert.ok(hidden.differing > 0.01 * hidden.compared, `without the 40 px shift ${hidden.differing} pixels differ`);
   });
 
