@@ -3,7 +3,7 @@
 // "frame time of each tile of a 2×1 wall against the single-screen frame").
 //
 // In headless Debian chromium, dpr 1, against the release demo server with the quiet scenario
-// (no incident moves) and a fixed start view over Calais (config `initial_view`, zoom 13.2),
+// (no incident moves) and a fixed view over Calais (a tour of one view held, zoom 13.2),
 // the map scale pinned for every page (`wall.scale` 1.25, so that the pages draw the same
 // view at the same k):
 //   single   one 3840 × 1080 page: the whole wall's view on one canvas (`?mode=wall`)
@@ -68,7 +68,9 @@ async function measureFlight(page, reps) {
   return ms;
 }
 
-const dir = prepareDist({ initial_view: START, wall: { scale: K } });
+// The tour (wall_tour.rs) frames the whole wall: one view, held, reached at once.
+const TOUR_VIEW = { name: 'Calais', center: [START.lon, START.lat], zoom: START.zoom, dwell_s: 3600 };
+const dir = prepareDist({ initial_view: START, wall: { scale: K, flight_s: 0, tours: [TOUR_VIEW] } });
 const server = await startDemoServer({
   scenario: QUIET_SCENARIO, staticDir: dir, heartbeatMs: 1000, bin: demoServerBinary({ preferRelease: true }),
 });

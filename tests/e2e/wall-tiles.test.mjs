@@ -1,6 +1,6 @@
 // Several screens as one map (issue 13 item 4, `?mode=wall&wall=COLSxROWS&tile=C,R&bezel=PX`)
 // end to end against the demo server with the quiet scenario (no incident moves) and a fixed
-// start view (config `initial_view`), the map scale pinned for every page (`wall.scale` = 1.25,
+// view of the whole wall (a tour of one view held for an hour, `wall.tours`), the map scale pinned for every page (`wall.scale` = 1.25,
 // so that a single big page draws the whole wall's view with the screens' k):
 //
 // * a 2×1 wall without bezel: the screenshots of two 1920 × 1080 pages (tile 0,0 and 1,0) side
@@ -35,6 +35,7 @@ import {
 const K = 1.25;
 // Calais and its port at the seam of the two screens (zoom ≥ 12: cameras are not clustered).
 const START = { lon: 1.872, lat: 50.962, zoom: 13.2 };
+const TOUR_VIEW = { name: 'Calais', center: [START.lon, START.lat], zoom: START.zoom, dwell_s: 3600 };
 const MAX_DIFF_SHARE = 0.006;
 const STRONG = 64;
 const MAX_STRONG_SHARE = 0.0004;
@@ -49,7 +50,8 @@ describe('several screens as one map (?wall=2x1&tile=C,R&bezel=PX)', () => {
   before(async () => {
     const dir = prepareDist({
       initial_view: START,
-      wall: { scale: K, status_tiles: [[0, 0]] },
+      // The tour (wall_tour.rs) frames the whole wall: one view, held, reached at once.
+      wall: { scale: K, status_tiles: [[0, 0]], flight_s: 0, tours: [TOUR_VIEW] },
     });
     server = await startDemoServer({ scenario: QUIET_SCENARIO, staticDir: dir, heartbeatMs: 1000 });
     browser = await launchBrowser();
