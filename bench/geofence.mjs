@@ -43,7 +43,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { ROOT, CHROMIUM, prepareDist, startServer, launchBrowser, openApp, waitForSettled } from '../tests/e2e/harness.mjs';
-import { median, pct, stats, fmt, finish } from './stats.mjs';
+import { median, pct, stats, fmt, finish, targetTable, tailLines } from './stats.mjs';
 
 const args = process.argv.slice(2);
 const argVal = (name, dflt) => {
@@ -333,12 +333,7 @@ async function main() {
     out.push(`Data: ${d.zones} zones (${Object.entries(d.geometryTypes).map(([k, v]) => `${v} ${k}`).join(', ')}; ${d.polygons} polygons, ${d.holes} holes, ${d.edges.toLocaleString('en')} edges), ${d.points.toLocaleString('en')} points; grid ${d.gridNx}×${d.gridNy} cells of ${fmt(d.gridCellM, 0)} m`);
   }
   out.push('');
-  out.push('| figure | median | vs | ratio | target | met |');
-  out.push('| --- | --- | --- | --- | --- | --- |');
-  for (const r of rows) {
-    const ratio = Number.isFinite(r.ratio) ? (r.unit === 'µs' ? `${fmt(r.ratio * 100, 3)} %` : `${fmt(r.ratio, 1)}×`) : '';
-    out.push(`| ${r.name} | ${fmt(r.value)} ${r.unit} | ${r.vs} | ${ratio} | ${r.target} | ${r.pass === null ? '(info)' : r.pass ? 'yes' : 'NO'} |`);
-  }
+  out.push(...targetTable(rows, (r) => (r.unit === 'µs' ? `${fmt(r.ratio * 100, 3)} %` : `${fmt(r.ratio, 1)}×`)));
   out.push('');
   if (w) out.push(`wasm classify: min ${fmt(w.classify.min)} p95 ${fmt(w.classify.p95)} ms; ${w.pairs.toLocaleString('en')} point-zone pairs, ${w.inAny.toLocaleString('en')} points in at least one zone; count_all agrees: ${w.countAllAgrees}`);
   if (results.hao) out.push(`(a) min ${fmt(results.hao.classify.min)} p95 ${fmt(results.hao.classify.p95)} ms; agreement with wasm: ${results.hao.mismatchedPoints} points differ, per-zone count difference ${results.hao.countDiff}${results.hao.examples.length ? ' ' + JSON.stringify(results.hao.examples) : ''}`);
@@ -347,8 +342,7 @@ async function main() {
     const u = results.incremental;
     out.push(`incremental: batch median ${fmt(u.batchUsPerUpdate)} µs/update (batches ${u.batchSamplesUs.map((x) => fmt(x, 1)).join(', ')}), ${u.events} events, ${u.moved} incidents moved ${u.stepM} m; memberships missing after the moves: ${u.missing}; Engine::new ${fmt(u.engineNewMs)} ms, first load of ${u.tracked.toLocaleString('en')} incidents ${fmt(u.loadMs)} ms, bulk seed (Engine::seed_all) ${fmt(u.seedAllMs)} ms (same counts: ${u.seedAllAgrees})`);
   }
-  if (results.packages) out.push(`Peers: ${Object.entries(results.packages).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-  for (const [k, v] of Object.entries(results.errors)) out.push(`ERROR (${k}): ${v.split('\n')[0]}`);
+  out.push(...tailLines(results));
   finish(out, results, rows, OUT, STRICT);
 }
 

@@ -36,7 +36,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { ROOT, CHROMIUM, prepareDist, startServer, launchBrowser, openApp, waitForSettled } from '../tests/e2e/harness.mjs';
-import { stats, fmt, finish } from './stats.mjs';
+import { stats, fmt, finish, targetTable, tailLines } from './stats.mjs';
 
 const args = process.argv.slice(2);
 const argVal = (name, dflt) => {
@@ -232,12 +232,7 @@ async function main() {
   const out = [];
   out.push(`Heatmap benchmark, 1920x1080 view at zoom 11, σ 500 m, grid at half resolution, ${results.chromium}; ${REPS} reps (simpleheat ${SH_RUNS} run(s))`);
   out.push('');
-  out.push('| figure | median | vs | ratio | target | met |');
-  out.push('| --- | --- | --- | --- | --- | --- |');
-  for (const r of rows) {
-    const ratio = Number.isFinite(r.ratio) ? `${fmt(r.ratio, r.ratio >= 100 ? 0 : 2)}×` : '';
-    out.push(`| ${r.name} | ${fmt(r.value)} ${r.unit} | ${r.vs} | ${ratio} | ${r.target} | ${r.pass === null ? '(info)' : r.pass ? 'yes' : 'NO'} |`);
-  }
+  out.push(...targetTable(rows, (r) => `${fmt(r.ratio, r.ratio >= 100 ? 0 : 2)}×`));
   out.push('');
   for (const n of SIZES) {
     const r = results.sizes[n];
@@ -248,8 +243,7 @@ async function main() {
     if (r.simpleheat) out.push(`  (b) simpleheat: runs ${r.simpleheat.frame.samples.map((x) => fmt(x, 0)).join(', ')} ms (warm-up ${fmt(r.simpleheat.warmMs, 0)} ms), radius = blur = ${r.simpleheat.radius} px, max ${r.simpleheat.max}`);
   }
   if (results.playback) out.push(`playback: frame min ${fmt(results.playback.frame.min)} p95 ${fmt(results.playback.frame.p95)} ms; History::insert of ${results.playback.reports.toLocaleString('en')} reports ${fmt(results.playback.loadMs)} ms, ${fmt(results.playback.bytes / 1e6, 1)} MB held`);
-  if (results.packages) out.push(`Peers: ${Object.entries(results.packages).map(([key, v]) => `${key} ${v}`).join(', ')}`);
-  for (const [key, v] of Object.entries(results.errors)) out.push(`ERROR (${key}): ${v.split('\n')[0]}`);
+  out.push(...tailLines(results));
   finish(out, results, rows, OUT, STRICT);
 }
 

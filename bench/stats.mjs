@@ -24,6 +24,28 @@ export const stats = (xs) => ({ n: xs.length, median: median(xs), p95: pct(xs, 9
 /** A number with `d` decimals, or "n/a". */
 export const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 
+/** The target rows (`{name, value, unit, vs, ratio, target, pass}`) as a markdown table;
+ * `ratioText(r)` words a row's finite ratio. */
+export function targetTable(rows, ratioText) {
+  return [
+    '| figure | median | vs | ratio | target | met |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows.map((r) => {
+      const ratio = Number.isFinite(r.ratio) ? ratioText(r) : '';
+      const met = r.pass === null ? '(info)' : r.pass ? 'yes' : 'NO';
+      return `| ${r.name} | ${fmt(r.value)} ${r.unit} | ${r.vs} | ${ratio} | ${r.target} | ${met} |`;
+    }),
+  ];
+}
+
+/** The closing lines of a report: the peers' versions and the run's errors. */
+export function tailLines(results) {
+  const out = [];
+  if (results.packages) out.push(`Peers: ${Object.entries(results.packages).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  for (const [k, v] of Object.entries(results.errors)) out.push(`ERROR (${k}): ${v.split('\n')[0]}`);
+  return out;
+}
+
 /**
  * Prints the report `lines`, writes `results` as JSON to `outPath`, and exits 1 when a part of
  * the run failed (`results.errors`) or, with `strict`, when a target row was missed.
