@@ -19,9 +19,14 @@ use crate::env::{WALL_CLOCKS, now_ms, on_animation_frame, zone_day_time};
 use crate::state::{AppState, use_app};
 use crate::strings::{T, compare as words};
 
-/// One animation frame of a running playback: advance by the real time since `last`, and ask
-/// for the next frame while it plays (stops by itself at the end or when paused).
-fn tick(state: AppState, last: f64) {
+/// One animation frame of a running playback started as loop `run` of `runs`: advance by the
+/// real time since `last`, and ask for the next frame while it plays (stops by itself at the
+/// end, when paused, or when a newer loop has been started: a pause and play within one frame
+/// must not leave two loops advancing the cursor).
+fn tick(state: AppState, runs: StoredValue<u64>, run: u64, last: f64) {
+    if runs.try_get_value() != Some(run) {
+        return;
+    }
     let now = now_ms();
     let mut playing = false;
     state.playback.try_update(|p| {
@@ -31,7 +36,7 @@ fn tick(state: AppState, last: f64) {
         }
     });
     if playing {
-        on_animation_frame(move || tick(state, now));
+        on_animation_frame(move || tick(state, runs, run, now));
     }
 }
 
@@ -57,6 +62,7 @@ pub fn PlaybackBar() -> impl IntoView {
             && state.compare.with(Option::is_none)
             && state.history.span.with(Option::is_some)
     };
+    let runs = StoredValue::new(0u64);
     let play = move |_| {
         let Some(p) = state.playback_started() else {
             return;
@@ -66,7 +72,9 @@ pub fn PlaybackBar() -> impl IntoView {
         } else {
             state.update_playback(|p| p.play());
             let t = now_ms();
-            on_animation_frame(move || tick(state, t));
+            runs.update_value(|r| *r += 1);
+            let run = runs.get_value();
+            on_animation_frame(move || tick(state, runs, run, t));
         }
     };
     let step = move |dir: i32| {

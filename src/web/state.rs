@@ -214,12 +214,16 @@ impl AppState {
         }
     }
 
-    /// Shows or hides the heatmap; the first time it is shown, the history of its span (the
-    /// last 30 days, or the comparison windows') starts loading.
+    /// Shows or hides the heatmap (hiding it ends its playback and comparison); the first time it
+    /// is shown, the history of its span (the last 30 days, or the comparison windows') starts
+    /// loading.
     pub fn show_heatmap(self, on: bool) {
         self.heatmap.update(|h| h.enabled = on);
         if !on {
+            // The playback and the comparison are the heatmap's: they go with it.
             self.heatmap_shown.set(None);
+            self.playback.set(None);
+            self.compare.set(None);
             return;
         }
         let cfg = self
