@@ -668,3 +668,97 @@ mod config {
         );
     }
 }
+
+/// A wall of 2×2 screens (no bezel, then 30 CSS px) over one virtual view: each screen paints
+/// the crop of the whole view's grid that covers it (`GridSpec::crop`), so its cells are the
+/// whole's cells (the same values, hence the same colours under the whole's relative scale) and
+/// land where the whole view draws them; without bezel the crops cover the whole view crop. Each
+/// screen's own grid would differ: its peak is not the whole's.
+#[test]
+fn a_walls_screens_paint_crops_of_the_whole_views_grid() {
+    use calais_map::core::wall::{Grid, WallLayout};
+    let mut rng = Rng(5);
+    // One cluster on the top-left screen, a weaker one on the bottom-right.
+    let mut pts = cluster(
+        &mut rng,
+        LonLat {
+            lon: 1.80,
+            lat: 50.99,
+        },
+        1200.0,
+        3000,
+    );
+    pts.extend(cluster(
+        &mut rng,
+        LonLat {
+            lon: 1.93,
+            lat: 50.94,
+        },
+        1500.0,
+        800,
+    ));
+    for bezel in [0.0, 30.0] {
+        let layout = WallLayout::new(Grid::new(2, 2, bezel).unwrap(), 960.0, 540.0);
+        let (vw, vh) = layout.virtual_size();
+        let whole = Viewport::new(to_mercator(CALAIS), Zoom::new(12.5).unwrap(), vw, vh, 1.0);
+        let g = density(&whole, 400.0, 0.5, ones(&pts)).expect("grid");
+        let whole_rows: Vec<&[f32]> = g.view_rows().collect();
+        let (cols, rows_n) = g.view_size();
+        let (wl, wt, ww, _) = g.spec.view_placement_css(&whole);
+        let px_per_cell = ww / cols as f64;
+        let mut covered = vec![false; cols * rows_n];
+        let mut peaks = Vec::new();
+        for tile in layout.grid().tiles() {
+            let part = layout.tile_view(&whole, tile);
+            let crop = g.spec.crop(&part);
+            let (c0, r0) = (
+                crop.view_cols.0 - g.spec.view_cols.0,
+                crop.view_rows.0 - g.spec.view_rows.0,
+            );
+            let rows: Vec<&[f32]> = g.spec.crop_rows(&crop, g.view_rows()).collect();
+            assert_eq!(rows.len(), crop.view_size().1);
+            for (k, row) in rows.iter().enumerate() {
+                assert_eq!(row.len(), crop.view_size().0);
+                assert_eq!(*row, &whole_rows[r0 + k][c0..c0 + row.len()]);
+                for i in 0..row.len() {
+                    covered[(r0 + k) * cols + c0 + i] = true;
+                }
+            }
+            // Placed on the screen where the whole view draws those cells.
+            let (l, t, w, h) = crop.view_placement_css(&part);
+            let (vx, vy) = layout.to_virtual(tile, l, t);
+            assert!(
+                (vx - (wl + c0 as f64 * px_per_cell)).abs() < 1e-6,
+                "{tile:?} x {vx}"
+            );
+            assert!(
+                (vy - (wt + r0 as f64 * px_per_cell)).abs() < 1e-6,
+                "{tile:?} y {vy}"
+            );
+            // Covering the screen, from at most two cells before it.
+            let (sw, sh) = layout.screen_size();
+            assert!(
+                l <= 1e-6 && l >= -2.0 * px_per_cell - 1e-6 && l + w >= sw - 1e-6,
+                "{tile:?} x {l} + {w}"
+            );
+            assert!(
+                t <= 1e-6 && t >= -2.0 * px_per_cell - 1e-6 && t + h >= sh - 1e-6,
+                "{tile:?} y {t} + {h}"
+            );
+            // The screen's own grid has another peak: painting it alone would change the colours.
+            let own = density(&part, 400.0, 0.5, ones(&pts)).expect("own grid");
+            peaks.push(own.peak_per_km2);
+        }
+        if bezel == 0.0 {
+            assert!(
+                covered.iter().all(|c| *c),
+                "the crops cover the whole view crop"
+            );
+        }
+        let top = g.peak_per_km2;
+        assert!(
+            peaks.iter().any(|p| (p - top).abs() > 0.1 * top),
+            "{peaks:?} vs {top}"
+        );
+    }
+}

@@ -149,15 +149,19 @@ fn sprite_fixture() -> Vec<Incident> {
     v
 }
 
-/// 20,000 open marks around the port and the terminal (density mode).
-fn dense_fixture() -> Vec<Incident> {
-    let mut state = 7u64;
-    let mut next = || {
+/// Deterministic uniform numbers in [0, 1) from `seed` (an LCG).
+fn uniform(mut state: u64) -> impl FnMut() -> f64 {
+    move || {
         state = state
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
         (state >> 11) as f64 / (1u64 << 53) as f64
-    };
+    }
+}
+
+/// 20,000 open marks around the port and the terminal (density mode).
+fn dense_fixture() -> Vec<Incident> {
+    let mut next = uniform(7);
     (0..20_000)
         .map(|i| {
             let (c, spread) = if i % 2 == 0 {
@@ -291,4 +295,112 @@ fn a_redraw_on_the_overlay_repaints_only_what_changed_and_clears_what_left() {
     let gone = plan(&incidents, &v);
     assert!(!frame.draw_without_cells(&gone).is_empty());
     assert!(frame.pixels().iter().all(|&b| b == 0));
+}
+
+/// What the page shows of plan `p` over `bg` (the frame of `v`): the density image scaled,
+/// then the sprite overlay.
+fn picture(p: &Plan, v: &Viewport, bg: &[u8]) -> Vec<u8> {
+    let (w, h) = (v.width_px(), v.height_px());
+    let under = match p.density_image() {
+        Some(img) => composite(bg, &scaled(&img, w, h)),
+        None => bg.to_vec(),
+    };
+    composite(&under, &overlay(p, v))
+}
+
+/// Columns `x0 .. x0 + w` of a frame `width` px wide.
+fn columns(frame: &[u8], width: u32, x0: u32, w: u32) -> Vec<u8> {
+    frame
+        .chunks_exact(width as usize * 4)
+        .flat_map(|row| &row[x0 as usize * 4..(x0 + w) as usize * 4])
+        .copied()
+        .collect()
+}
+
+/// 4,000 open marks 2.5 km west of the port and 1,500 east of it: over a view centred on the port, the western half holds more than the density
+/// threshold (3,000), the eastern half fewer, the whole more.
+fn lopsided_fixture() -> Vec<Incident> {
+    let mut next = uniform(11);
+    (0..5_500)
+        .map(|i| {
+            let at = if i < 4_000 {
+                (
+                    PORT.0 - 0.035 + (next() - 0.5) * 0.03,
+                    PORT.1 + (next() - 0.5) * 0.02,
+                )
+            } else {
+                (
+                    PORT.0 + 0.004 + next() * 0.05,
+                    PORT.1 + (next() - 0.5) * 0.03,
+                )
+            };
+            incident(
+                &format!("l{i}"),
+                "vehicle_sighting",
+                1 + (i % 5) as u8,
+                "open",
+                at,
+            )
+        })
+        .collect()
+}
+
+/// A wall of two screens side by side (2×1, no bezel) over an 800 × 600 CSS px view centred on
+/// the port: each screen plans its half as a part of the whole view (`Plan::part_of`), and the
+/// two pictures side by side are the whole view's picture, pixel for pixel, in density mode
+/// (the eastern screen alone would draw sprites; the cells' opacities follow the whole view's
+/// fullest cell) and in sprite mode (tracks crossing the seam drawn on both screens).
+#[test]
+fn a_walls_screens_side_by_side_are_the_whole_views_picture() {
+    use calais_map::core::wall::{Grid, Tile, WallLayout};
+    let layout = WallLayout::new(Grid::new(2, 1, 0.0).expect("2x1"), 400.0, 600.0);
+    for (fixture, zoom, mode) in [
+        (lopsided_fixture(), 13.0, Mode::Density),
+        (sprite_fixture(), 14.0, Mode::Sprites),
+    ] {
+        let marks = Marks::from_incidents(&fixture);
+        for dpr in [1.0, 2.0] {
+            let whole = view(zoom, dpr);
+            let p = Plan::part_of(&marks, &whole, &whole, NOW_MS, &DrawOptions::default());
+            assert_eq!(p.mode(), mode);
+            let bg = gradient(&whole);
+            let (w, h) = (whole.width_px(), whole.height_px());
+            let expected = picture(&p, &whole, &bg);
+            for col in 0..2 {
+                let part = layout.tile_view(&whole, Tile { col, row: 0 });
+                let (pw, ph) = (part.width_px(), part.height_px());
+                assert_eq!((pw * 2, ph), (w, h));
+                let q = Plan::part_of(&marks, &part, &whole, NOW_MS, &DrawOptions::default());
+                assert_eq!(q.mode(), mode, "screen {col}: the whole view's mode");
+                assert_eq!(
+                    q.visible(),
+                    p.visible(),
+                    "marks counted over the whole view"
+                );
+                let shown = picture(&q, &part, &columns(&bg, w, col * pw, pw));
+                let (bad, worst) = compare(&shown, &columns(&expected, w, col * pw, pw), 2);
+                assert_eq!(
+                    bad, 0,
+                    "{mode:?} dpr {dpr} screen {col}: {bad} pixels differ (worst {worst})"
+                );
+            }
+            if mode == Mode::Density {
+                // Planned alone, the eastern screen would draw sprites: the test tells the two
+                // apart.
+                let east = layout.tile_view(&whole, Tile { col: 1, row: 0 });
+                assert_eq!(plan(&fixture, &east).mode(), Mode::Sprites);
+            } else {
+                // A track crosses the seam: the western screen draws part of a boat's track
+                // whose boat is on the eastern screen.
+                let west = layout.tile_view(&whole, Tile { col: 0, row: 0 });
+                let alone = picture(&plan(&fixture, &west), &west, &columns(&bg, w, 0, w / 2));
+                let part = Plan::part_of(&marks, &west, &whole, NOW_MS, &DrawOptions::default());
+                let shown = picture(&part, &west, &columns(&bg, w, 0, w / 2));
+                assert!(
+                    compare(&alone, &shown, 2).0 > 0,
+                    "dpr {dpr}: a track over the seam"
+                );
+            }
+        }
+    }
 }

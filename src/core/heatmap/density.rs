@@ -218,10 +218,7 @@ impl DensityGrid {
 
     /// Width and height of the view crop, cells.
     pub fn view_size(&self) -> (usize, usize) {
-        (
-            self.spec.view_cols.1 - self.spec.view_cols.0,
-            self.spec.view_rows.1 - self.spec.view_rows.0,
-        )
+        self.spec.view_size()
     }
 
     /// Σ density × cell ground area over the view crop: the weight the estimate puts in view.

@@ -12,6 +12,10 @@
 //! EPSG:3857 metre along the parallel and along the meridian there (WGS84, [`earth`]), from
 //! which the σ in cells of each row and the ground area of its cells follow.
 //!
+//! Parts: a wall of several screens computes one grid over the whole wall's view and each
+//! screen paints the cells covering it ([`GridSpec::crop`]), so the values, the peak in view
+//! and the colours are the whole wall's on every screen.
+//!
 //! [`earth`]: crate::earth
 
 use crate::earth::{WGS84_A, metres_per_radian};
@@ -167,6 +171,59 @@ impl GridSpec {
         let w = (self.view_cols.1 - self.view_cols.0) as f64 * self.cell_m / mpp;
         let h = (self.view_rows.1 - self.view_rows.0) as f64 * self.cell_m / mpp;
         (sx, sy, w, h)
+    }
+
+    /// The same grid with its view crop narrowed to the cells covering `part`, a part of the
+    /// view it was laid over (one screen of a wall of several screens), with one cell more on
+    /// each side (so that a bitmap of the crop, smoothed as it is scaled up, reads the same
+    /// neighbours at the part's edges as the whole's), clamped to this grid's view crop. The
+    /// values stay the whole view's: the same place gets the same colour on every part.
+    pub fn crop(&self, part: &Viewport) -> GridSpec {
+        let vb = part.visible_bounds();
+        let within = |v: f64, (lo, hi): (usize, usize)| {
+            if v.is_finite() {
+                v.clamp(lo as f64, hi as f64) as usize
+            } else {
+                lo
+            }
+        };
+        let col = |x: f64| (x - self.left_m) / self.cell_m;
+        let row = |y: f64| (self.top_m - y) / self.cell_m;
+        let c0 = within(col(vb.min_x).floor() - 1.0, self.view_cols);
+        let c1 = within(col(vb.max_x).ceil() + 1.0, self.view_cols).max(c0);
+        let r0 = within(row(vb.max_y).floor() - 1.0, self.view_rows);
+        let r1 = within(row(vb.min_y).ceil() + 1.0, self.view_rows).max(r0);
+        GridSpec {
+            view_cols: (c0, c1),
+            view_rows: (r0, r1),
+            ..*self
+        }
+    }
+
+    /// The rows of `crop` (a [`GridSpec::crop`] of this grid) out of `view_rows`, the rows of
+    /// this grid's view crop (a [`DensityGrid::view_rows`](super::DensityGrid::view_rows), or
+    /// values computed over it, as a difference of two windows).
+    pub fn crop_rows<'a>(
+        &self,
+        crop: &GridSpec,
+        view_rows: impl Iterator<Item = &'a [f32]>,
+    ) -> impl Iterator<Item = &'a [f32]> {
+        let c0 = crop.view_cols.0.saturating_sub(self.view_cols.0);
+        let c1 = crop.view_cols.1.saturating_sub(self.view_cols.0).max(c0);
+        let r0 = crop.view_rows.0.saturating_sub(self.view_rows.0);
+        let r1 = crop.view_rows.1.saturating_sub(self.view_rows.0);
+        view_rows
+            .skip(r0)
+            .take(r1.saturating_sub(r0))
+            .filter_map(move |row| row.get(c0..c1))
+    }
+
+    /// Width and height of the view crop, cells.
+    pub fn view_size(&self) -> (usize, usize) {
+        (
+            self.view_cols.1.saturating_sub(self.view_cols.0),
+            self.view_rows.1.saturating_sub(self.view_rows.0),
+        )
     }
 
     /// Whether a cell lies in the view crop.

@@ -521,6 +521,48 @@ impl Transform {
     }
 }
 
+/// The device px of a larger view (`whole`) a plan's decisions are taken over, in the frame's
+/// px: `[x0, x1) × [y0, y1)`, the frame itself when the plan's view is not a part of another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Extent {
+    x0: i64,
+    y0: i64,
+    x1: i64,
+    y1: i64,
+}
+
+impl Extent {
+    /// `whole`'s frame in `view`'s frame px, when `view` is a part of it (same dpr and zoom);
+    /// else `view`'s own frame.
+    fn of(view: &Viewport, whole: &Viewport) -> Extent {
+        let own = Extent {
+            x0: 0,
+            y0: 0,
+            x1: i64::from(view.width_px()),
+            y1: i64::from(view.height_px()),
+        };
+        if whole.dpr() != view.dpr() || whole.zoom() != view.zoom() {
+            return own;
+        }
+        // The part's top-left in the whole's device px: whole pixels on a wall (screens and
+        // bezels are whole device px), rounded.
+        let dpr = view.dpr();
+        let (x, y) = whole.world_to_screen(view.screen_to_world(0.0, 0.0));
+        let (ox, oy) = ((x * dpr).round(), (y * dpr).round());
+        let side = f64::from(MAX_FRAME_SIDE_PX);
+        if !(ox.abs() <= side && oy.abs() <= side) {
+            return own;
+        }
+        let (ox, oy) = (ox as i64, oy as i64);
+        Extent {
+            x0: -ox,
+            y0: -oy,
+            x1: i64::from(whole.width_px()) - ox,
+            y1: i64::from(whole.height_px()) - oy,
+        }
+    }
+}
+
 /// A mark in view: its centre (frame device px), index and draw order key.
 #[derive(Clone, Copy, Debug)]
 struct PickPoint {
@@ -583,6 +625,24 @@ impl Plan {
     /// Plan the frame of `view` for `marks` at `now_ms` (ms since the Unix
     /// epoch, UTC). Marks whose sprite cannot reach the frame are left out.
     pub fn new(marks: &Marks, view: &Viewport, now_ms: i64, opts: &DrawOptions) -> Plan {
+        Plan::part_of(marks, view, view, now_ms, opts)
+    }
+
+    /// Plan the frame of `view`, one part of the larger view `whole` (a screen of a wall of
+    /// several screens: the same zoom and dpr, `view` inside `whole`), so that the parts side
+    /// by side show the plan of `whole`: what depends on the whole picture is decided over
+    /// `whole` (sprite or density mode by the marks in it, the density cells' opacity by its
+    /// fullest cell, which open marks keep sprites over the cells, the tracks of marks off
+    /// this part that cross it); only what meets `view`'s frame is drawn. A `whole` of
+    /// another zoom or dpr is not a view `view` is part of: the plan of `view` alone.
+    /// [`Plan::visible`] counts the marks in `whole`.
+    pub fn part_of(
+        marks: &Marks,
+        view: &Viewport,
+        whole: &Viewport,
+        now_ms: i64,
+        opts: &DrawOptions,
+    ) -> Plan {
         let opts = opts.sanitised();
         let (width, height) = (view.width_px(), view.height_px());
         let mut plan = Plan::empty(width, height, view.dpr());
@@ -591,16 +651,18 @@ impl Plan {
             return plan;
         }
         let xf = Transform::of(view);
+        let extent = Extent::of(view, whole);
         let margin = sprites::max_half_side(view.dpr()) as f64;
-        let (w, h) = (f64::from(width), f64::from(height));
+        let (x0, x1) = (extent.x0 as f64 - margin, extent.x1 as f64 + margin);
+        let (y0, y1) = (extent.y0 as f64 - margin, extent.y1 as f64 + margin);
         let mut vis = Vec::with_capacity(marks.len());
         let sp = marks
             .spatial
             .get_or_init(|| Spatial::of(&marks.pos, &marks.rank));
         for ((&(mx, my), &rank), &mark) in sp.pos.iter().zip(&sp.rank).zip(&sp.index) {
             if let Some((x, y)) = xf.apply(mx, my)
-                && (-margin..=w + margin).contains(&x)
-                && (-margin..=h + margin).contains(&y)
+                && (x0..=x1).contains(&x)
+                && (y0..=y1).contains(&y)
             {
                 vis.push(PickPoint {
                     x: x as f32,
@@ -613,7 +675,11 @@ impl Plan {
         plan.visible = vis.len();
         if vis.len() > opts.density_above {
             plan.mode = Mode::Density;
-            plan.plan_density(marks, &mut vis, now_ms, &opts, &xf);
+            plan.plan_density(marks, &mut vis, extent, now_ms, &opts, &xf);
+            // Picking needs only the marks that can be under this frame.
+            let (w, h) = (width as f32 + margin as f32, height as f32 + margin as f32);
+            let m = margin as f32;
+            vis.retain(|p| (-m..=w).contains(&p.x) && (-m..=h).contains(&p.y));
             plan.pick_rest = vis;
         } else {
             plan.plan_sprites(marks, vis, now_ms, &opts, &xf);
@@ -775,27 +841,33 @@ impl Plan {
         }
     }
 
+    /// Density mode: the marks of `vis` inside `extent` binned into cells (the grid spans the
+    /// extent, so its fullest cell sets every cell's opacity); the cells meeting the frame and
+    /// the most important open marks of `vis` are drawn.
     fn plan_density(
         &mut self,
         marks: &Marks,
         vis: &mut [PickPoint],
+        extent: Extent,
         now_ms: i64,
         opts: &DrawOptions,
         xf: &Transform,
     ) {
         let dpr = sprites::sprite_dpr(self.dpr);
-        let (w, h) = (i64::from(self.width), i64::from(self.height));
+        let (w, h) = (extent.x1 - extent.x0, extent.y1 - extent.y0);
         let mut pitch = ((CELL_CSS * dpr).round() as i64).max(2);
         while (w / pitch + 2) * (h / pitch + 2) > MAX_CELLS {
             pitch *= 2;
         }
-        // Anchor the cell grid to the world origin so cells stay put while panning.
+        // Anchor the cell grid to the world origin so cells stay put while panning. Below,
+        // cell positions are counted from the extent's top-left (`ex`, `ey`).
+        let (ex, ey) = (extent.x0, extent.y0);
         let origin = xf.apply(0.0, 0.0).unwrap_or((0.0, 0.0));
         let phase = |o: f64| {
             let v = o.round().rem_euclid(pitch as f64);
             if v.is_finite() { v as i64 } else { 0 }
         };
-        let (phx, phy) = (phase(origin.0), phase(origin.1));
+        let (phx, phy) = (phase(origin.0 - ex as f64), phase(origin.1 - ey as f64));
         let ncols = (w - phx).div_euclid(pitch) + 2;
         let nrows = (h - phy).div_euclid(pitch) + 2;
         let mut slot = vec![u32::MAX; usize::try_from(ncols * nrows).unwrap_or(0)];
@@ -818,7 +890,8 @@ impl Plan {
             BinaryHeap::with_capacity(k.saturating_add(1).min(4_096));
         let (wf, hf) = (w as f32, h as f32);
         let inv_pitch = 1.0 / pitch as f32;
-        let (phxf, phyf) = (phx as f32, phy as f32);
+        let (phxf, phyf) = ((phx + ex) as f32, (phy + ey) as f32);
+        let (exf, eyf) = (ex as f32, ey as f32);
         for (vi, p) in vis.iter().enumerate() {
             if k > 0 && rank_open_severity(p.rank) > 0 {
                 let key = p.order();
@@ -829,7 +902,8 @@ impl Plan {
                     top.push(Reverse((key, vi)));
                 }
             }
-            if !(p.x >= 0.0 && p.x < wf && p.y >= 0.0 && p.y < hf) {
+            let (x, y) = (p.x - exf, p.y - eyf);
+            if !(x >= 0.0 && x < wf && y >= 0.0 && y < hf) {
                 continue;
             }
             // `x - phase > -pitch`, so the shifted quotient is >= 0 and `as` floors it.
@@ -868,19 +942,33 @@ impl Plan {
         // Most cells hold few marks: their opacities once, not a logarithm a cell.
         let alpha_of: Vec<u8> = (0..=max.min(1024)).map(cell_alpha).collect();
         self.cell_side = pitch - 1;
+        // The grid's columns and rows that meet the frame (all of them when the extent is
+        // the frame): grid column `g` covers frame px `[ex + phx + (g − 1)·pitch, + pitch)`.
+        let span = |e: i64, ph: i64, size: i64, n: i64| {
+            let lo = ((-1 - e - ph).div_euclid(pitch) + 1).clamp(0, n);
+            let hi = ((size - e - ph).div_euclid(pitch) + 2).clamp(lo, n);
+            (lo, hi)
+        };
+        let (gx0, gx1) = span(ex, phx, i64::from(self.width), ncols);
+        let (gy0, gy1) = span(ey, phy, i64::from(self.height), nrows);
         self.grid = Some((
-            phx - pitch,
-            phy - pitch,
+            ex + phx + (gx0 - 1) * pitch,
+            ey + phy + (gy0 - 1) * pitch,
             pitch,
-            u32::try_from(ncols).unwrap_or(0),
-            u32::try_from(nrows).unwrap_or(0),
+            u32::try_from(gx1 - gx0).unwrap_or(0),
+            u32::try_from(gy1 - gy0).unwrap_or(0),
         ));
         // Cells in row-major order (the slot grid's), so drawing and restoring them walk
         // the frame's memory forwards instead of jumping about it.
         let cols = usize::try_from(ncols).unwrap_or(1).max(1);
+        let grid_xy = |i: usize| ((i % cols) as i64, (i / cols) as i64);
         self.cells = slot
             .iter()
             .enumerate()
+            .filter(|(i, _)| {
+                let (gx, gy) = grid_xy(*i);
+                (gx0..gx1).contains(&gx) && (gy0..gy1).contains(&gy)
+            })
             .filter_map(|(i, &s)| Some((i, acc.get(s as usize)?)))
             .map(|(i, a)| {
                 let count = a.count_sev & COUNT_MASK;
@@ -890,10 +978,10 @@ impl Plan {
                     Some(&alpha) => alpha,
                     None => cell_alpha(count),
                 };
-                let (gx, gy) = ((i % cols) as i64, (i / cols) as i64);
+                let (gx, gy) = grid_xy(i);
                 Cell {
-                    x: phx + (gx - 1) * pitch,
-                    y: phy + (gy - 1) * pitch,
+                    x: ex + phx + (gx - 1) * pitch,
+                    y: ey + phy + (gy - 1) * pitch,
                     rgb,
                     alpha,
                     rep: a.mark,
