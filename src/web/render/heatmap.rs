@@ -10,6 +10,10 @@
 //! key changes (view, history revision, window, filter, settings), never per frame; during a
 //! pan or zoom the canvas follows the gesture's transform.
 //!
+//! On a wall of several screens the density is computed over the whole wall's view
+//! (`Scene::wall`) and each screen shows its part of it, so the relative scale's top, the
+//! difference's symmetric top and the legend's figures are the whole wall's on every screen.
+//!
 //! Its canvas is made at the first draw and put right after the map canvas, i.e. under the
 //! incident canvases (made when the registry was built, also right after the map canvas).
 
@@ -20,6 +24,7 @@ use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 use crate::core::heatmap::displacement::Window;
+use crate::core::heatmap::grid::GridSpec;
 use crate::core::heatmap::history::History;
 use crate::core::heatmap::ramp::{self, Ramp, Scale};
 use crate::core::heatmap::{DensityGrid, Workspace, difference_per_day};
@@ -53,21 +58,29 @@ fn window_density<'w>(
 /// painted on the sequential ramp with the input's scale; a difference (B − A per day) on the
 /// diverging ramp, symmetric about 0 with the largest |difference| in view at the ends. The one
 /// place the engine is called.
+///
+/// On a wall of several screens `view` is the whole wall's and `part` this screen's: the
+/// density, the peak and the ramp's top are the whole wall's (the same place has the same
+/// colour on every screen, and the legend the same figures), and only the cells of `part`
+/// (`GridSpec::crop`) are painted; the crop is returned with the grid.
 pub fn compute<'w>(
     input: &HeatmapInput,
     history: &History,
     view: &Viewport,
+    part: &Viewport,
     ws: &'w mut Workspace,
     ws_b: &mut Workspace,
     pixels: &mut Vec<u8>,
-) -> (Option<&'w DensityGrid>, HeatmapShown) {
+) -> (Option<(&'w DensityGrid, GridSpec)>, HeatmapShown) {
     match input.shows {
         HeatShows::Window(w) => {
             let (grid, reports) = window_density(input, history, w, view, ws);
             let peak = grid.map_or(0.0, |g| g.peak_per_km2);
             let top = input.scale.top(peak);
-            if let Some(g) = grid {
-                ramp::paint(g.view_rows(), Ramp::Sequential, top, pixels);
+            let grid = grid.map(|g| (g, g.spec.crop(part)));
+            if let Some((g, crop)) = &grid {
+                let rows = g.spec.crop_rows(crop, g.view_rows());
+                ramp::paint(rows, Ramp::Sequential, top, pixels);
             }
             let shown = HeatmapShown {
                 peak_per_km2: peak,
@@ -88,9 +101,11 @@ pub fn compute<'w>(
                 d.iter().fold(0.0f64, |m, v| m.max(f64::from(v.abs())))
             });
             let top = Scale::Relative.top(peak);
-            if let (Some(g), Some(d)) = (grid_a, diff.as_ref()) {
+            let grid_a = grid_a.map(|g| (g, g.spec.crop(part)));
+            if let (Some((g, crop)), Some(d)) = (&grid_a, diff.as_ref()) {
                 let cols = g.view_size().0.max(1);
-                ramp::paint(d.chunks(cols), Ramp::Diverging, top, pixels);
+                let rows = g.spec.crop_rows(crop, d.chunks(cols));
+                ramp::paint(rows, Ramp::Diverging, top, pixels);
             }
             let shown = HeatmapShown {
                 peak_per_km2: peak,
@@ -201,9 +216,9 @@ impl Heatmap {
         );
     }
 
-    /// Puts the pixels of `grid` on the canvas for `view`.
-    fn show(&mut self, grid: &DensityGrid, view: &Viewport) {
-        let (cols, rows) = grid.view_size();
+    /// Puts the pixels of `crop` (cells of a grid) on the canvas for `view`.
+    fn show(&mut self, crop: &GridSpec, view: &Viewport) {
+        let (cols, rows) = crop.view_size();
         let (Ok(w), Ok(h)) = (u32::try_from(cols), u32::try_from(rows)) else {
             return;
         };
@@ -228,7 +243,7 @@ impl Heatmap {
             set_style(c, "display", "block");
         }
         self.pixels = pixels;
-        let (left, top, width, _) = grid.spec.view_placement_css(view);
+        let (left, top, width, _) = crop.view_placement_css(view);
         self.placed = Some((*view, left, top, width / f64::from(w)));
         self.moved = false;
         self.place(ScreenTransform {
@@ -273,12 +288,23 @@ impl MapLayer for Heatmap {
         let mut pixels = std::mem::take(&mut self.pixels);
         let mut ws = std::mem::take(&mut self.workspace);
         let mut ws_b = std::mem::take(&mut self.workspace_b);
-        let (grid, shown) = compute(input, &history, cx.view(), &mut ws, &mut ws_b, &mut pixels);
+        // On a wall of several screens: computed over the whole wall's view, this screen's
+        // part painted.
+        let whole = cx.scene.wall.as_ref().map_or(cx.view(), |w| &w.whole);
+        let (grid, shown) = compute(
+            input,
+            &history,
+            whole,
+            cx.view(),
+            &mut ws,
+            &mut ws_b,
+            &mut pixels,
+        );
         self.workspace_b = ws_b;
         drop(history);
         self.pixels = pixels;
         match grid {
-            Some(g) if shown.top_per_km2.is_some() => self.show(g, cx.view()),
+            Some((_, crop)) if shown.top_per_km2.is_some() => self.show(&crop, cx.view()),
             _ => self.hide(),
         }
         self.workspace = ws;

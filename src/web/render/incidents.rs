@@ -7,6 +7,10 @@
 //! `getImageData`; a new plan then costs only the pixels the old and the new plan touch, and
 //! only the 64-px tiles that changed are uploaded (straight from wasm memory, no copy), so
 //! nothing else is re-rendered when incidents change.
+//!
+//! On a wall of several screens each screen plans its part of the whole wall's view
+//! (`Plan::part_of`): sprite or density mode, the cells' opacity scale and the sprites kept
+//! over the cells are decided over the whole wall, so the screens side by side are one picture.
 
 use js_sys::Uint8ClampedArray;
 use wasm_bindgen::JsCast;
@@ -157,6 +161,7 @@ impl IncidentLayer {
         &mut self,
         ov: &mut IncidentOverlay,
         view: &Viewport,
+        whole: &Viewport,
         input: Option<&IncidentInput>,
         now_ms: &dyn Fn() -> f64,
     ) -> bool {
@@ -185,7 +190,7 @@ impl IncidentLayer {
             return false;
         }
         let start = now_ms();
-        let plan = Plan::new(&self.marks, view, key.clock, &DrawOptions::default());
+        let plan = Plan::part_of(&self.marks, view, whole, key.clock, &DrawOptions::default());
         let plan_ms = now_ms() - start;
         let t_paint = now_ms();
         if self
@@ -257,6 +262,7 @@ impl IncidentLayer {
         &mut self,
         ctx: &CanvasRenderingContext2d,
         view: &Viewport,
+        whole: &Viewport,
         composite: u64,
         input: Option<&IncidentInput>,
         now_ms: &dyn Fn() -> f64,
@@ -273,7 +279,7 @@ impl IncidentLayer {
             return false;
         }
         let start = now_ms();
-        let plan = Plan::new(&self.marks, view, clock, &DrawOptions::default());
+        let plan = Plan::part_of(&self.marks, view, whole, clock, &DrawOptions::default());
         let plan_ms = now_ms() - start;
         let (width, height) = (view.width_px(), view.height_px());
         let t_read = now_ms();
@@ -424,7 +430,7 @@ impl IncidentOverlays {
                         layer.invalidate(false);
                     }
                     let t0 = now_ms();
-                    layer.update_overlay(ov, view, input, now_ms);
+                    layer.update_overlay(ov, view, view, input, now_ms);
                     let (ctx, _) = ov.sprites_ctx(view.width_px(), view.height_px());
                     let _ = ctx.get_image_data(0.0, 0.0, 1.0, 1.0);
                     now_ms() - t0
@@ -436,7 +442,7 @@ impl IncidentOverlays {
             .map(|_| {
                 layer.invalidate(repaint);
                 let t0 = now_ms();
-                layer.update(ctx, view, generation, input, now_ms);
+                layer.update(ctx, view, view, generation, input, now_ms);
                 let _ = ctx.get_image_data(0.0, 0.0, 1.0, 1.0);
                 now_ms() - t0
             })
@@ -468,10 +474,12 @@ impl MapLayer for IncidentOverlays {
     }
 
     fn prepare(&mut self, cx: &LayerContext, ctx: &CanvasRenderingContext2d) {
+        // On a wall of several screens the plan's choices are the whole wall's.
+        let whole = cx.scene.wall.as_ref().map_or(cx.view(), |w| &w.whole);
         match self.overlay.as_mut() {
             Some(ov) => {
                 self.layer
-                    .update_overlay(ov, cx.view(), cx.incidents, cx.now_ms);
+                    .update_overlay(ov, cx.view(), whole, cx.incidents, cx.now_ms);
             }
             None => {
                 if self.generation != Some(cx.map_generation) {
@@ -479,8 +487,14 @@ impl MapLayer for IncidentOverlays {
                     self.layer.composite_changed();
                     self.generation = Some(cx.map_generation);
                 }
-                self.layer
-                    .update(ctx, cx.view(), cx.map_generation, cx.incidents, cx.now_ms);
+                self.layer.update(
+                    ctx,
+                    cx.view(),
+                    whole,
+                    cx.map_generation,
+                    cx.incidents,
+                    cx.now_ms,
+                );
             }
         }
     }
