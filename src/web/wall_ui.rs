@@ -91,10 +91,12 @@ pub fn WallStatus() -> impl IntoView {
             })
             .collect::<Vec<_>>()
     };
-    // While stale: how long since the last update (or since the start, before any).
+    // While stale: how long since the last update (or since the start, before any). The feed's
+    // clock steps every `CLOCK_STEP_MS` and may lag the moment the feed went stale: the age is
+    // never told shorter than the silence that made it stale.
     let stale_age = move || match feed.status.get().status {
         FeedStatus::Stale { since, last } => {
-            let now = feed.clock.get() as f64;
+            let now = (feed.clock.get() as f64).max(since);
             Some(last.map(|l| now - l).unwrap_or(now - since))
         }
         _ => None,

@@ -971,6 +971,21 @@ export async function diffRegions(page, a, b) {
   );
 }
 
+/** White pixels (all channels over 230) of the map canvas's bitmap within `r` device px of
+ * where (lon, lat) is drawn: what crosses there (the displacement arrow's shaft). */
+export function whitePixelsAt(page, [lon, lat], r = 3) {
+  return page.evaluate(([lon, lat, r]) => {
+    const c = document.querySelector('[data-testid="map-canvas"]');
+    const [x, y] = window.calaisMap.project(lon, lat);
+    // Device px of the bitmap per CSS px of the map's view (dpr, times the wall's map scale).
+    const k = c.width / window.calaisMap.view().width;
+    const d = c.getContext('2d').getImageData(Math.round(x * k) - r, Math.round(y * k) - r, 2 * r + 1, 2 * r + 1).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] > 230 && d[i + 1] > 230 && d[i + 2] > 230) n++;
+    return n;
+  }, [lon, lat, r]);
+}
+
 export const colourKey = (c) => (c ? `rgb(${c[0]},${c[1]},${c[2]})` : 'none');
 export const colourDist = (a, b) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
 

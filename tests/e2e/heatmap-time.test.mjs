@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  startDemoServer, prepareDist, launchBrowser, openApp, screenshot, setView, waitForSettled, heatRgba,
+  startDemoServer, prepareDist, launchBrowser, openApp, screenshot, setView, waitForSettled, heatRgba, whitePixelsAt,
   SCENARIOS, TEST_TIMEOUT, tid,
 } from './harness.mjs';
 
@@ -214,15 +214,7 @@ describe('heatmap playback, custom window and comparison (heatmap-history.json)'
 
     // The arrow from A to B is drawn on the screen canvas: white pixels along its shaft.
     const mid = [(CALAIS[0] + DUNKIRK[0]) / 2, (CALAIS[1] + DUNKIRK[1]) / 2];
-    const white = await page.evaluate(([lon, lat]) => {
-      const c = document.querySelector('[data-testid="map-canvas"]');
-      const [x, y] = window.calaisMap.project(lon, lat);
-      const k = c.width / c.getBoundingClientRect().width;
-      const d = c.getContext('2d').getImageData(Math.round(x * k) - 3, Math.round(y * k) - 3, 7, 7).data;
-      let n = 0;
-      for (let i = 0; i < d.length; i += 4) if (d[i] > 230 && d[i + 1] > 230 && d[i + 2] > 230) n++;
-      return n;
-    }, mid);
+    const white = await whitePixelsAt(page, mid);
     assert.ok(white > 0, 'the arrow crosses the middle of the shift');
     await screenshot(page, 'heatmap-compare');
 

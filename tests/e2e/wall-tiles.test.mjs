@@ -432,7 +432,7 @@ describe('a critical alert on a 2×1 wall with the status on tile 0,0 only', () 
       console.log(`# critical alert: ${JSON.stringify(facts)}`);
       for (const f of facts) {
         assert.ok(f.frame.visible, `tile ${f.tile}: the red frame is shown`);
-        assert.match(f.frame.shadow, /rgb\(255, 45, 85\)/, `tile ${f.tile}: the frame is red (${f.frame.shadow})`);
+        assert.match(f.frame.shadow, /rgba?\(255, 45, 85\b/, `tile ${f.tile}: the frame is red (${f.frame.shadow})`);
         assert.deepEqual([f.frame.w, f.frame.h], [1920, 1080], `tile ${f.tile}: the frame goes round the whole screen`);
       }
       const [left, right] = facts;

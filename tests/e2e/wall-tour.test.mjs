@@ -12,10 +12,16 @@
 //   tour resumes; a second one, acknowledged, ends its hold early. Real time here: the alert's
 //   time is the feed's.
 // - Without tour, the wall is framed on the open incidents (the home view), margins kept.
+// - A tour view with the heatmap comparison (`heatmap_compare`, the windows of
+//   `heatmap.compare` over the scripted Calais → Dunkirk history) at 3840 × 2160, real time:
+//   while it dwells the displacement summary, the arrow and the difference legend show at wall
+//   scale; the next view closes the comparison.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import {
-  startDemoServer, prepareDist, launchBrowser, openApp, screenshot, QUIET_SCENARIO, TEST_TIMEOUT, tid,
+  startDemoServer, prepareDist, launchBrowser, openApp, screenshot, waitForSettled, whitePixelsAt, QUIET_SCENARIO,
+  SCENARIOS, TEST_TIMEOUT, tid,
 } from './harness.mjs';
 
 const VIEWS = [
@@ -301,5 +307,96 @@ describe('wall without tour: framed on the open incidents', () => {
     assert.equal(await page.locator(tid('wall-problems')).count(), 0, 'no problem to report');
     await screenshot(page, 'wall-home-fitted');
     await app.assertHealthy('home');
+  });
+});
+
+describe('wall tour: a view with the heatmap comparison (3840 × 2160)', () => {
+  const HOUR = 3_600_000;
+  const DAY = 24 * HOUR;
+  const CALAIS = [1.85, 50.96];
+  const DUNKIRK = [2.37, 51.04];
+  // Real time: the comparison's history loads the first time it opens, well within a dwell.
+  const COMPARE_VIEWS = [
+    { name: 'Calais port', center: [1.865, 50.966], zoom: 13, dwell_s: 12 },
+    { name: 'Channel overview', center: [2.11, 51.0], zoom: 10, dwell_s: 12, heatmap_compare: true },
+  ];
+  let env;
+
+  before(async () => {
+    // The history ends at the server's start rounded down to the hour: the first week (Calais)
+    // against the second (Dunkirk), a day's margin at each end.
+    const end = Math.floor(Date.now() / HOUR) * HOUR;
+    const iso = (ms) => new Date(ms).toISOString();
+    const compare = { a: { from: iso(end - 13 * DAY), to: iso(end - 8 * DAY) }, b: { from: iso(end - 6 * DAY), to: iso(end - DAY) } };
+    env = await wallPage(path.join(SCENARIOS, 'heatmap-history.json'), {
+      heatmap: { bandwidth_m: 1000, compare },
+      wall: { flight_s: 1, tours: COMPARE_VIEWS },
+    }, [3840, 2160]);
+  });
+
+  after(() => closeAll(env));
+
+  const dwellingOn = (page, name, timeout) => page.waitForFunction(
+    (name) => { const t = window.calaisMap.tour(); return t?.kind === 'tour' && t.phase === 'dwell' && t.name === name; },
+    name, { timeout },
+  );
+
+  test('while it dwells: the displacement summary, the arrow and the difference legend; the next view closes it', { timeout: TEST_TIMEOUT }, async () => {
+    const { page } = env.app;
+    const cycleMs = COMPARE_VIEWS.reduce((s, v) => s + v.dwell_s * 1000 + 1000, 0);
+    await dwellingOn(page, 'Channel overview', 2 * cycleMs);
+    // The history loaded and summarised (on the first round it may take part of the dwell).
+    await page.waitForFunction(() => {
+      const s = document.querySelector('[data-testid="displacement-summary"]');
+      const l = document.querySelector('[data-testid="heatmap-legend"]');
+      return s?.dataset.shiftKm !== undefined && l?.dataset.difference === 'true' && Number(l.dataset.peakPerKm2) > 0;
+    }, null, { timeout: 10_000 });
+    assert.equal((await tour(page)).name, 'Channel overview', 'still on the comparison view');
+    assert.equal((await tour(page)).layers.includes('compare'), true, `the comparison is on: ${JSON.stringify(await tour(page))}`);
+    await waitForSettled(page, { quietMs: 600 });
+    const shown = await page.evaluate(() => {
+      const box = (sel) => {
+        const e = document.querySelector(sel);
+        if (!e) return null;
+        const st = getComputedStyle(e);
+        const r = e.getBoundingClientRect();
+        return { visible: st.visibility === 'visible' && st.display !== 'none' && r.width > 0 && r.height > 0, font: parseFloat(st.fontSize), text: e.textContent, x: r.x, y: r.y, w: r.width, h: r.height };
+      };
+      return {
+        summary: box('[data-testid="displacement-summary"] .displacement-shift'),
+        ports: box('[data-testid="displacement-ports"]'),
+        legend: box('[data-testid="heatmap-legend"]'),
+        ticks: box('[data-testid="heatmap-legend"] .heat-ticks'),
+        inputs: box('[data-testid="compare-a-from"]'),
+        playback: box('[data-testid="heatmap-playback"]'),
+      };
+    });
+    console.log(`# comparison on the wall: ${JSON.stringify(shown)}`);
+    assert.ok(shown.summary?.visible, 'the displacement summary is shown');
+    assert.match(shown.summary.text, /moved \d+\.\d km [NESW]+/);
+    assert.ok(shown.summary.font >= 32, `summary type ${shown.summary.font} CSS px`);
+    assert.ok(shown.ports?.visible && shown.ports.font >= 32, `the port table at wall scale (${shown.ports?.font} CSS px)`);
+    assert.ok(shown.legend?.visible, 'the difference legend is shown');
+    assert.ok(shown.ticks.font >= 32, `legend figures ${shown.ticks.font} CSS px`);
+    assert.equal(shown.inputs?.visible ?? false, false, 'nothing to type on the wall');
+    assert.equal(shown.playback?.visible ?? false, false, 'no playback bar on the wall');
+    // The legend and the summary do not overlap each other.
+    const { legend, summary } = shown;
+    assert.ok(legend.y + legend.h <= summary.y || summary.y + summary.h <= legend.y, 'legend and summary apart');
+    // The arrow from A to B on the map canvas: white pixels along its shaft.
+    const mid = [(CALAIS[0] + DUNKIRK[0]) / 2, (CALAIS[1] + DUNKIRK[1]) / 2];
+    const white = await whitePixelsAt(page, mid, 4);
+    assert.ok(white > 0, 'the arrow crosses the middle of the shift');
+    await screenshot(page, 'wall-tour-compare');
+
+    // Moving on closes it.
+    await dwellingOn(page, 'Calais port', cycleMs);
+    await waitForSettled(page, { quietMs: 600 });
+    assert.equal((await tour(page)).layers.includes('compare'), false);
+    assert.equal(await page.locator(tid('compare-panel')).isHidden(), true, 'the comparison panel is closed');
+    assert.equal(await page.locator(tid('displacement-summary')).isVisible(), false);
+    assert.equal(await page.locator(tid('heatmap-legend')).isVisible(), false, 'no legend on the live picture');
+    await screenshot(page, 'wall-tour-compare-closed');
+    await env.app.assertHealthy('compare tour');
   });
 });
