@@ -9,6 +9,8 @@
 //   (reason heartbeat); a wasm that cannot start (the wasm file served broken) reloads too
 //   (reason start);
 // - the desk does not reload itself: the panic message stays;
+// - the daily reload at `wall.daily_reload` (Playwright's clock set just before the quiet hour,
+//   the browser in Paris time) reloads the page and the next load says so (reason daily, streak 0);
 // - the screen wake lock (navigator.wakeLock stubbed by an init script counting requests) is
 //   asked for on load, again when the page is visible again and when the browser releases it;
 //   a refused lock is said in the status bar.
@@ -172,6 +174,44 @@ describe('wall reloads after fatal errors (?mode=wall, reload_backoff_s 1)', () 
       assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the page was not reloaded');
       assert.equal(await page.locator(tid('wall-fatal')).count(), 0);
       assert.equal(await page.evaluate((k) => localStorage.getItem(k), NOTE), null);
+    } finally {
+      await ctx.close();
+    }
+  });
+});
+
+describe('daily reload at the quiet hour (wall.daily_reload 04:30, Paris time)', () => {
+  let server, browser;
+
+  before(async () => {
+    const dir = prepareDist({ wall: { daily_reload: '04:30' } });
+    server = await startDemoServer({ scenario: QUIET_SCENARIO, heartbeatMs: 1000, staticDir: dir });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.kill();
+  });
+
+  test('the wall reloads itself at 04:30 local time, not as a fatal error, and says so', { timeout: TEST_TIMEOUT }, async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, timezoneId: 'Europe/Paris' });
+    try {
+      // 04:29:45 in Paris (UTC+1 in December); the clock then runs at its natural pace.
+      await ctx.clock.install({ time: Date.parse('2026-12-05T03:29:45Z') });
+      const app = await openApp({ server }, ctx, { query: 'mode=wall' });
+      const { page } = app;
+      await page.evaluate(() => {
+        window.__beforeDaily = true;
+      });
+      assert.equal(await page.locator(tid('wall-reload-notice')).count(), 0);
+      const el = await page.waitForSelector(tid('wall-reload-notice'), { timeout: 90_000 });
+      assert.equal(await page.evaluate(() => window.__beforeDaily ?? null), null, 'a new page');
+      const facts = await el.evaluate((e) => ({ reason: e.dataset.reason, streak: Number(e.dataset.streak), text: e.textContent }));
+      assert.deepEqual([facts.reason, facts.streak], ['daily', 0], 'not counted as a fatal error');
+      assert.match(facts.text, /^Daily reload at 04:30:0\d$/);
+      await waitForReady(app);
+      await app.assertHealthy('after the daily reload');
     } finally {
       await ctx.close();
     }
