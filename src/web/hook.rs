@@ -3,7 +3,8 @@
 //! Units: `project` and `cameraClusters` return CSS px relative to the map canvas (this screen's
 //! part on a wall of several screens); `setView` takes WGS84 degrees and a zoom level (the view
 //! of the whole wall, as `view()` returns it); `frames()` returns render times in ms; `tour()`
-//! returns the wall's tour state (`null` outside `?mode=wall`), its clock in ms since the epoch.
+//! returns the wall's tour state (`null` outside `?mode=wall`), its clock in ms since the epoch;
+//! `fault('panic'|'trap'|'silence')` makes a real fatal error for the wall's reload tests.
 
 use js_sys::{Array, Object, Reflect};
 use leptos::prelude::*;
@@ -117,11 +118,32 @@ pub fn install(state: AppState, runtime: SharedRuntime, tour: TourHandle) {
     });
     func(&hook, "cameraClusters", clusters.into_js_value());
 
+    install_fault(&hook);
     install_tour(&hook, state, tour);
     install_incidents(&hook, state, runtime_incidents);
     #[cfg(feature = "bench")]
     crate::bench_hook::install(&hook);
     set(&window, "calaisMap", &hook);
+}
+
+/// `calaisMap.fault(kind)`: a real fatal error for the wall's reload tests, from a timer
+/// callback as a real one would come: `panic` panics in Rust (the panic hook, then the trap),
+/// `trap` aborts the wasm instance (`WebAssembly.RuntimeError: unreachable` reaching the
+/// window's `error` event, no panic hook), `silence` stops arming the watchdog (its heartbeat)
+/// for good. Returns whether the kind is known. Off the wall the watchdog is not armed: the
+/// page shows the panic message (or nothing for a trap) and stays.
+fn install_fault(hook: &Object) {
+    let f = Closure::<dyn Fn(String) -> bool>::new(|kind: String| {
+        let run: fn() = match kind.as_str() {
+            "panic" => || panic!("calaisMap.fault('panic'): a panic asked for by a test"),
+            "trap" => || std::process::abort(),
+            "silence" => crate::watchdog::silence,
+            _ => return false,
+        };
+        gloo_timers::callback::Timeout::new(0, run).forget();
+        true
+    });
+    func(hook, "fault", f.into_js_value());
 }
 
 /// `calaisMap.tour()`: what the wall shows, as of its last step (read only): `kind` (`home`,

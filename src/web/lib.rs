@@ -42,8 +42,11 @@ pub mod playback_ui;
 pub mod render;
 pub mod state;
 pub mod strings;
+pub mod wake_lock;
+pub mod wall_reload;
 pub mod wall_tour;
 pub mod wall_ui;
+pub mod watchdog;
 pub mod widgets;
 pub mod zone_editor;
 pub mod zone_editor_ui;
@@ -66,6 +69,8 @@ use map::{MapCanvas, Runtime};
 use playback_ui::PlaybackBar;
 use state::{AppState, map_size};
 use strings::{Lang, T, messages};
+use wake_lock::WakeLock;
+use wall_reload::WallReload;
 use wall_ui::WallStatus;
 use zone_editor_ui::ZoneEditorPanel;
 
@@ -76,6 +81,8 @@ pub fn mount() {
     panic::install(|info| {
         strings::problems::internal_error(Lang::from_query(query_param("lang").as_deref()), info)
     });
+    // The wall's watchdog script (assets/watchdog.js) stops watching the start.
+    watchdog::started();
     leptos::mount::mount_to_body(App);
 }
 
@@ -104,6 +111,13 @@ pub fn App() -> impl IntoView {
     // The wall's tour (only in `?mode=wall`): the view, layers and alerts from the wall clock.
     let tour = wall_tour::start(state);
     hook::install(state, runtime.clone(), tour);
+    // The wall keeps the screen awake (`data-wake-lock` on the root, a note when it cannot).
+    let wake = RwSignal::new(None::<WakeLock>);
+    if mode == DisplayMode::Wall {
+        wake_lock::hold(move |s| {
+            let _ = wake.try_set(Some(s));
+        });
+    }
 
     // The config may name a start view; apply it once, unless the user already moved the map.
     Effect::new(move |applied: Option<bool>| {
@@ -171,7 +185,8 @@ pub fn App() -> impl IntoView {
     // The whole page knows whether the picture is stale (CSS dims what it shows).
     let feed_key = move || state.incidents.status.with(|v| v.status.key());
     view! {
-        <main class="app" lang=move || state.lang.get().key() data-feed=feed_key data-mode=move || state.mode.get().key()>
+        <main class="app" lang=move || state.lang.get().key() data-feed=feed_key data-mode=move || state.mode.get().key()
+            data-wake-lock=move || wake.get().map(WakeLock::key)>
             <MapCanvas runtime=runtime />
             <div class="left-column">
                 <header class="title-bar" data-map-reserved="">
@@ -210,6 +225,7 @@ pub fn App() -> impl IntoView {
             <Controls />
             <StatusBar />
             <WallStatus />
+            <WallReload wake=wake.read_only() />
             {perf.then(|| view! { <PerfOverlay /> })}
         </main>
     }

@@ -1,8 +1,13 @@
 //! Turns a panic (or a fatal start-up failure) into a visible message on the page instead of a
 //! silently dead map. Uses the DOM directly: after a panic the reactive runtime cannot be
-//! trusted. Text is set with `textContent`, never as HTML.
+//! trusted. Text is set with `textContent`, never as HTML. On the wall the panic is also
+//! reported to the watchdog (`watchdog::report`), which reloads the page after its back-off
+//! (off the wall the watchdog is not armed and does nothing).
 
 use std::sync::Once;
+
+use crate::core::wall::watchdog::ReloadReason;
+use crate::watchdog;
 
 /// Installs the hook once; `word` turns the panic's text into the message shown (the app
 /// passes the string table's, so this floor-0 module imports no text).
@@ -11,7 +16,9 @@ pub fn install(word: fn(&str) -> String) {
     ONCE.call_once(|| {
         std::panic::set_hook(Box::new(move |info| {
             console_error_panic_hook::hook(info);
-            show_fatal(&word(&info.to_string()));
+            let text = info.to_string();
+            show_fatal(&word(&text));
+            watchdog::report(ReloadReason::Panic, &text);
         }));
     });
 }

@@ -14,13 +14,16 @@
 //! * [`tour`]: the tour as a function of the wall clock, and the player that interrupts it for
 //!   critical alerts;
 //! * [`fit`]: the home view, fitting the open incidents (or the region);
-//! * [`reload`]: reloads after a fatal error (back-off) and at the daily quiet hour.
+//! * [`reload`]: reloads after a fatal error (back-off) and at the daily quiet hour;
+//! * [`watchdog`]: what the page's watchdog script is armed with, and the note a reload leaves
+//!   for the next load.
 
 pub mod fit;
 pub mod reload;
 pub mod settings;
 pub mod tiling;
 pub mod tour;
+pub mod watchdog;
 
 pub use settings::{TourLayer, TourView, WallConfig, WallQuery, parse_wall};
 pub use tiling::{Grid, Tile, WallLayout};

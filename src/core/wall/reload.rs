@@ -68,17 +68,21 @@ impl CrashRecord {
     /// one if the page had been healthy for [`HEALTHY_MS`] since the last (or a clock that went
     /// back: the last is in the future).
     pub fn after_crash(self, now_ms: i64) -> CrashRecord {
-        let healthy = self
-            .last_ms
-            .is_none_or(|last| now_ms < last || now_ms.saturating_sub(last) >= HEALTHY_MS);
         CrashRecord {
-            streak: if healthy {
+            streak: if self.healthy_at(now_ms) {
                 1
             } else {
                 self.streak.saturating_add(1)
             },
             last_ms: Some(now_ms),
         }
+    }
+
+    /// Has the page been healthy at `now_ms`: no fatal error yet, the last one [`HEALTHY_MS`]
+    /// ago or more, or one in the future (a clock that went back)? A new streak starts then.
+    pub fn healthy_at(&self, now_ms: i64) -> bool {
+        self.last_ms
+            .is_none_or(|last| now_ms < last || now_ms.saturating_sub(last) >= HEALTHY_MS)
     }
 
     /// How long to wait before reloading after the last fatal error, ms: `initial_ms ×

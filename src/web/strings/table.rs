@@ -224,6 +224,11 @@ table! {
     // Video wall (wall_ui.rs; texts with values in strings/wall.rs).
     WallStatus => "Wall status: time in London and Paris", "État du mur : heure à Londres et à Paris";
     WallProblems => "Wall settings ignored", "Réglages du mur ignorés";
+    // The wall's watchdog screen (wall_reload.rs arms assets/watchdog.js with them; it fills in {s} and {n}).
+    WallReloadCountdown => "Reloading in {s} s", "Rechargement dans {s} s";
+    WallFatalStreak => "Fatal error {n} in a row", "Erreur fatale {n} d’affilée";
+    WallWakeUnsupported => "Screen may sleep: this browser has no wake lock", "L’écran peut se mettre en veille : pas de verrou d’éveil dans ce navigateur";
+    WallWakeRefused => "Screen may sleep: wake lock refused", "L’écran peut se mettre en veille : verrou d’éveil refusé";
 }
 
 #[cfg(test)]
