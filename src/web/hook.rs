@@ -118,6 +118,7 @@ pub fn install(state: AppState, runtime: SharedRuntime, tour: TourHandle) {
     func(&hook, "cameraClusters", clusters.into_js_value());
 
     install_tour(&hook, state, tour);
+    crate::memory_hook::install(&hook, state, runtime_incidents.clone());
     install_incidents(&hook, state, runtime_incidents);
     #[cfg(feature = "bench")]
     crate::bench_hook::install(&hook);

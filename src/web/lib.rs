@@ -37,6 +37,7 @@ pub mod incident_ui;
 pub mod input;
 pub mod load;
 pub mod map;
+pub mod memory_hook;
 pub mod panic;
 pub mod playback_ui;
 pub mod render;
