@@ -19,14 +19,14 @@
 //
 // Every `--sample-s` s (default 5): the JS heap used after a forced garbage collection (CDP
 // `HeapProfiler.collectGarbage`, then `Runtime.getHeapUsage`) and before it, the wasm linear
-// memory and the capped structures' counts (`calaisMap.memory()`), the DOM node and event
+// memory, the allocator's bytes in use and the capped structures' counts (`calaisMap.memory()`), the DOM node and event
 // listener counts (CDP `Performance.getMetrics`), the feed's event count and the tour's state.
 // After the warm-up (`--warmup-min`, default 2), a least-squares slope (bytes or nodes per real
 // minute) of each series, with min / median / max. Writes target/bench/soak.json and
 // target/bench/soak.csv, a screenshot target/e2e-screenshots/soak-end.png, and prints a table.
 //
 // Usage: node bench/soak.mjs [--minutes 10] [--scale 144] [--events-per-day 172800]
-//        [--warmup-min 2] [--sample-s 5] [--dwell-s 900] [--hold-s 120] [--hd]
+//        [--warmup-min 2] [--sample-s 5] [--dwell-s 900] [--hold-s 300] [--hd]
 //        (after `trunk build --release` and `cargo build --release -p calais-demo-server`;
 //        CALAIS_DIST=target/dist-bench as `make bench` runs it works the same)
 
@@ -43,7 +43,7 @@ const EVENTS_PER_DAY = argVal('--events-per-day', 172_800);
 const WARMUP_MIN = argVal('--warmup-min', Math.min(2, MINUTES / 4));
 const SAMPLE_S = argVal('--sample-s', 5);
 const DWELL_S = argVal('--dwell-s', 900);
-const HOLD_S = argVal('--hold-s', 120);
+const HOLD_S = argVal('--hold-s', 300);
 const HD = process.argv.includes('--hd');
 const [WIDTH, HEIGHT] = HD ? [1920, 1080] : [3840, 2160];
 const RATE = (EVENTS_PER_DAY / 86_400) * SCALE;
@@ -171,7 +171,7 @@ try {
       ...page_.memory,
     };
     samples.push(s);
-    log(`${fmt(s.tMin, 1)} min (${fmt(s.clockH, 1)} h): heap ${fmt(s.jsHeapUsed / 1e6)} MB, wasm ${fmt(s.wasmBytes / 1e6)} MB, ` +
+    log(`${fmt(s.tMin, 1)} min (${fmt(s.clockH, 1)} h): heap ${fmt(s.jsHeapUsed / 1e6)} MB, wasm ${fmt(s.wasmBytes / 1e6)} MB (in use ${fmt(s.heapBytes / 1e6)}), ` +
       `nodes ${s.domNodes}, incidents ${s.incidents}, history ${s.historyReports}, events ${s.events}, ${s.tour}`);
     if (app.pageErrors.length) throw new Error(`page errors: ${app.pageErrors.join('\n')}`);
   }
@@ -192,7 +192,8 @@ try {
 const SERIES = [
   ['JS heap used after GC', 'jsHeapUsed', 'B'],
   ['JS heap used before GC', 'jsHeapUsedBeforeGc', 'B'],
-  ['wasm memory', 'wasmBytes', 'B'],
+  ['wasm memory (linear, never shrinks)', 'wasmBytes', 'B'],
+  ['wasm heap in use (allocator count)', 'heapBytes', 'B'],
   ['DOM nodes', 'domNodes', ''],
   ['event listeners', 'listeners', ''],
   ['incidents held', 'incidents', ''],

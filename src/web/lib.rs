@@ -15,6 +15,7 @@
 /// The pure core, reachable as `crate::core` here as in the app crate.
 pub use calais_core as core;
 
+pub mod alloc;
 /// Heatmap benchmark functions (`--features bench` only), installed by `bench_hook`.
 #[cfg(feature = "bench")]
 pub mod bench_heatmap;

@@ -1,8 +1,9 @@
 //! `calaisMap.memory()`: what the page holds, for the accelerated-day soak benchmark
 //! (bench/soak.mjs) and the memory audit of ARCHITECTURE.md ("What grows, and its cap").
 //!
-//! Units: `wasmBytes` and `historyBytes` are bytes (the wasm instance's linear memory, which
-//! only ever grows, and the history columns' capacity); every other member is a count of
+//! Units: `wasmBytes`, `heapBytes` and `historyBytes` are bytes (the wasm instance's linear
+//! memory, which only ever grows; what the page's allocations hold in it, `alloc::in_use`; the
+//! history columns' capacity); every other member is a count of
 //! entries of one capped structure: `incidents` (the store, open and closed), `closed`,
 //! `pendingChanges` / `pendingHistoryChanges` (changed ids not yet taken), `historyReports`,
 //! `alerts` (the ticker), `zoneTracked` / `zoneLog` / `zoneArchive` (the geofencing engine),
@@ -33,6 +34,7 @@ pub fn install(hook: &Object, state: AppState, runtime: SharedRuntime) {
             let _ = Reflect::set(&o, &JsValue::from_str(k), &v.into());
         };
         put("wasmBytes", wasm_bytes());
+        put("heapBytes", crate::alloc::in_use() as f64);
         let (count, open) = state
             .incidents
             .with_store(|s| {
