@@ -26,7 +26,7 @@
 // target/bench/soak.csv, a screenshot target/e2e-screenshots/soak-end.png, and prints a table.
 //
 // Usage: node bench/soak.mjs [--minutes 10] [--scale 144] [--events-per-day 172800]
-//        [--warmup-min 2] [--sample-s 5] [--dwell-s 900] [--hold-s 300] [--hd]
+//        [--warmup-min 2] [--sample-s 5] [--dwell-s 900] [--hold-s 300] [--hd] [--stop-events A,B]
 //        (after `trunk build --release` and `cargo build --release -p calais-demo-server`;
 //        CALAIS_DIST=target/dist-bench as `make bench` runs it works the same)
 
@@ -45,6 +45,13 @@ const SAMPLE_S = argVal('--sample-s', 5);
 const DWELL_S = argVal('--dwell-s', 900);
 const HOLD_S = argVal('--hold-s', 300);
 const HD = process.argv.includes('--hd');
+// `--stop-events A,B`: the demo server frozen (SIGSTOP) from minute A to minute B, the page and
+// its tour running on: is the growth the events' or the frames'? (slopes reported per phase)
+const STOP = (() => {
+  const i = process.argv.indexOf('--stop-events');
+  const v = i >= 0 ? process.argv[i + 1].split(',').map(Number) : null;
+  return v && v.length === 2 && v.every(Number.isFinite) && v[0] < v[1] ? v : null;
+})();
 const [WIDTH, HEIGHT] = HD ? [1920, 1080] : [3840, 2160];
 const RATE = (EVENTS_PER_DAY / 86_400) * SCALE;
 const log = (...a) => console.error('[soak]', ...a);
@@ -137,9 +144,14 @@ try {
   const t0 = Date.now();
   const end = t0 + MINUTES * 60_000;
   const views = new Set();
+  let frozen = false;
   while (Date.now() < end) {
     const due = t0 + (samples.length + 1) * SAMPLE_S * 1000;
     await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
+    const minute = (Date.now() - t0) / 60_000;
+    const freeze = !!STOP && minute >= STOP[0] && minute < STOP[1];
+    if (freeze !== frozen) server.signal(freeze ? 'SIGSTOP' : 'SIGCONT');
+    frozen = freeze;
     const before = await cdp.send('Runtime.getHeapUsage');
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = await cdp.send('Runtime.getHeapUsage');
@@ -157,6 +169,7 @@ try {
     if (tour.kind === 'tour') views.add(tour.name);
     const s = {
       tMin: (Date.now() - t0) / 60_000,
+      eventsStopped: frozen,
       clockH: (page_.clockMs - originMs) / 3_600_000,
       jsHeapUsed: heap.usedSize,
       jsHeapUsedBeforeGc: before.usedSize,
@@ -218,6 +231,17 @@ for (const [name, key, unit] of SERIES) {
   results.fits[key] = { slopePerMin: slope, slopePerAcceleratedHour: perHour, min: Math.min(...ys), median: median(ys), max: Math.max(...ys), end: ys.at(-1) };
   const per = (x) => (unit === 'B' ? `${fmt(x / 1e3, 1)} kB` : fmt(x, 1));
   lines.push(`| ${name} | ${per(slope)} | ${per(perHour)} | ${num(Math.min(...ys), unit)} | ${num(median(ys), unit)} | ${num(Math.max(...ys), unit)} | ${num(ys.at(-1), unit)} |`);
+}
+if (STOP) {
+  // The heap in use per phase: events, the server frozen, events again.
+  const phase = (lo, hi) => samples.filter((s) => s.tMin >= lo && s.tMin < hi && Number.isFinite(s.heapBytes));
+  results.stopEvents = {};
+  for (const [name, lo, hi] of [['events before', WARMUP_MIN, STOP[0]], ['events stopped', STOP[0], STOP[1]], ['events after', STOP[1], Infinity]]) {
+    const xs = phase(lo, hi);
+    const { slope } = fit(xs.map((s) => s.tMin), xs.map((s) => s.heapBytes));
+    results.stopEvents[name] = { samples: xs.length, heapSlopePerMin: slope };
+    lines.push(`| heap in use, ${name} (${xs.length} samples) | ${fmt(slope / 1e3, 1)} kB | | | | | |`);
+  }
 }
 const last = samples.at(-1);
 if (last) {
