@@ -23,6 +23,7 @@ test: test-tools
 
 # Render benchmark, then the live-incident benchmark (100k snapshot, 1,000 events/s from the
 # release demo server, incident layer draw); figures in bench/results.json, target/bench/incidents.json.
+# Last, the video wall's accelerated-day soak (10 minutes; target/bench/soak.json and soak.csv).
 # The benchmarks drive a build with the benchmark hook (target/dist-bench); the bundle size is
 # measured on the shipped build (dist/).
 bench: test-tools build
@@ -33,6 +34,7 @@ bench: test-tools build
 	CALAIS_DIST=target/dist-bench node bench/geofence.mjs
 	CALAIS_DIST=target/dist-bench node bench/heatmap.mjs
 	node bench/history.mjs
+	CALAIS_DIST=target/dist-bench node bench/soak.mjs
 
 # Development: trunk's own server with rebuild on change (no demo API).
 dev: tools

@@ -203,6 +203,13 @@ fn incident_feed_invalid_values_name_the_field() {
         "incidents.properties.kind"
     );
     assert_eq!(field(r#"{"incidents": []}"#), "incidents");
+    // Retention is capped at a week: a page left running keeps no closed incident longer.
+    assert_eq!(
+        field(r#"{"incidents": {"retention_s": 604801}}"#),
+        "incidents.retention_s"
+    );
+    let week = parse_config(r#"{"incidents": {"retention_s": 604800}}"#).expect("a week");
+    assert_eq!(week.incidents.retention_s, 604_800.0);
 }
 
 #[test]

@@ -406,6 +406,79 @@ mod history_and_displacement {
     }
 
     #[test]
+    fn at_the_cap_the_oldest_reports_go() {
+        let mut h = History::with_cap(640);
+        for k in 0..2_000i64 {
+            assert!(h.insert(
+                &format!("r{k}"),
+                report(
+                    CALAIS,
+                    k * 1_000,
+                    IncidentKind::FenceBreach,
+                    2,
+                    Status::Open
+                )
+            ));
+            assert!(h.len() <= 640, "{} reports held", h.len());
+        }
+        // The newest report is held, the oldest are gone (a batch of cap/64 at a time).
+        let (first, last) = h.span().unwrap();
+        assert_eq!(last, 1_999_000);
+        assert!(h.len() >= 640 - 10, "{}", h.len());
+        assert_eq!(first, (2_000 - h.len() as i64) * 1_000);
+        // A dropped id is forgotten (it would count again); a held one is not taken twice.
+        assert!(!h.insert(
+            "r1999",
+            report(
+                CALAIS,
+                1_999_000,
+                IncidentKind::FenceBreach,
+                2,
+                Status::Open
+            )
+        ));
+        assert!(h.insert(
+            "r0",
+            report(
+                CALAIS,
+                1_999_500,
+                IncidentKind::FenceBreach,
+                2,
+                Status::Open
+            )
+        ));
+    }
+
+    #[test]
+    fn reports_before_the_kept_span_are_dropped() {
+        use calais_map::core::heatmap::history::{LOAD_DAYS, keep_from};
+        let mut h = scripted();
+        let before = h.len();
+        let bytes = h.bytes();
+        // Day 12 of 15: the first 12 days go, Dunkirk's last days stay.
+        let dropped = h.drop_before(12 * DAY);
+        // Calais' 200 reports and Dunkirk's first 2 days (30 a day).
+        assert_eq!(dropped, 260);
+        assert_eq!(h.len(), before - dropped);
+        assert!(h.span().unwrap().0 >= 12 * DAY);
+        assert_eq!(h.range(i64::MIN, 12 * DAY), 0..0);
+        assert!(h.bytes() <= bytes);
+        assert!(h.insert(
+            "a0",
+            report(CALAIS, 14 * DAY, IncidentKind::SmallBoat, 3, Status::Closed)
+        ));
+        // What the page keeps: the last LOAD_DAYS days, or from a pinned earlier window;
+        // on the hour.
+        let now = 100 * DAY + 3_600_000 + 1_234;
+        assert_eq!(keep_from(now, None), now - 1_234 - LOAD_DAYS * DAY);
+        assert_eq!(keep_from(now, Some(10 * DAY + 5)), 10 * DAY);
+        assert_eq!(
+            keep_from(now, Some(99 * DAY)),
+            now - 1_234 - LOAD_DAYS * DAY
+        );
+    }
+
+    #[test]
     fn columns_keep_time_order_and_count_an_id_once() {
         let mut h = History::new();
         assert!(h.insert(

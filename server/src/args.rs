@@ -20,6 +20,9 @@ USAGE: calais-demo-server [FLAGS]
   --history-days <n>       days of seeded history before the start (default 30; 0 = no history
                            endpoint; scenario mode takes the file's history member)
   --history-per-hour <x>   mean history reports per hour (default 60)
+  --time-scale <x>         the server's clock runs x times real time from its start
+                           (default 1; 1..=10000): event and heartbeat timestamps, closed
+                           incidents' retention and boat speeds follow it (144 = a day in 10 min)
   -h, --help               this text
 On start prints one line `listening on http://ADDR:PORT` to stdout.";
 
@@ -36,6 +39,7 @@ pub struct Args {
     pub first_seq: Option<u64>,
     pub history_days: u32,
     pub history_per_hour: f64,
+    pub time_scale: f64,
 }
 
 impl Default for Args {
@@ -52,6 +56,7 @@ impl Default for Args {
             first_seq: None,
             history_days: 30,
             history_per_hour: 60.0,
+            time_scale: 1.0,
         }
     }
 }
@@ -91,6 +96,7 @@ pub fn parse<I: IntoIterator<Item = String>>(argv: I) -> Result<Parsed, String> 
             "--first-seq",
             "--history-days",
             "--history-per-hour",
+            "--time-scale",
         ];
         if !known.contains(&flag.as_str()) {
             return Err(format!("unknown argument `{arg}` (try --help)"));
@@ -153,6 +159,13 @@ pub fn parse<I: IntoIterator<Item = String>>(argv: I) -> Result<Parsed, String> 
                 }
                 a.history_per_hour = r;
             }
+            "--time-scale" => {
+                let x: f64 = num(&flag, &v)?;
+                if !(x.is_finite() && (1.0..=10_000.0).contains(&x)) {
+                    return Err(format!("--time-scale: {v} is outside 1..=10000"));
+                }
+                a.time_scale = x;
+            }
             _ => unreachable!(),
         }
     }
@@ -190,6 +203,8 @@ mod tests {
         assert_eq!(a.bind.to_string(), "::1");
         assert_eq!(a.static_dir, PathBuf::from("x"));
         assert_eq!(a.first_seq, Some(1));
+        assert_eq!(a.time_scale, 1.0);
+        assert_eq!(run(&["--time-scale", "144"]).unwrap().time_scale, 144.0);
         assert_eq!(
             run(&["--bind", "localhost"]).unwrap().bind.to_string(),
             "127.0.0.1"
@@ -213,5 +228,8 @@ mod tests {
         assert!(run(&["--history-days", "401"]).is_err());
         assert!(run(&["--history-per-hour", "-3"]).is_err());
         assert_eq!(run(&["--history-days", "0"]).unwrap().history_days, 0);
+        for bad in ["0.5", "0", "-2", "10001", "NaN", "fast"] {
+            assert!(run(&["--time-scale", bad]).is_err(), "{bad}");
+        }
     }
 }

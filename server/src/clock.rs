@@ -1,10 +1,56 @@
-//! RFC 3339 UTC timestamps from `SystemTime`, without a date crate.
+//! RFC 3339 UTC timestamps from `SystemTime`, without a date crate, and the server's clock
+//! (milliseconds since the Unix epoch, UTC): real time, or real time sped up `--time-scale`
+//! times from the server's start (an accelerated day: at 144, a day of timestamps in 10 minutes).
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::OnceLock;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// Current time as `YYYY-MM-DDTHH:MM:SSZ`.
+/// How the server's clock runs: `scale` times real time from `origin_ms` (ms since the epoch).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TimeScale {
+    pub origin_ms: i64,
+    pub scale: f64,
+}
+
+impl TimeScale {
+    /// Real time (scale 1).
+    pub const REAL: TimeScale = TimeScale {
+        origin_ms: 0,
+        scale: 1.0,
+    };
+
+    /// The clock's time at real time `real_ms`: `origin + (real - origin) × scale`.
+    pub fn at(self, real_ms: i64) -> i64 {
+        self.origin_ms + ((real_ms - self.origin_ms) as f64 * self.scale).round() as i64
+    }
+}
+
+static SCALE: OnceLock<TimeScale> = OnceLock::new();
+
+/// Sets the process's clock once (at start); `false` if it was already set.
+pub fn set_time_scale(t: TimeScale) -> bool {
+    SCALE.set(t).is_ok()
+}
+
+/// Real ms since the epoch.
+pub fn real_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// The server's clock, ms since the epoch (real time unless [`set_time_scale`] sped it up).
+pub fn now_ms() -> i64 {
+    SCALE
+        .get()
+        .copied()
+        .unwrap_or(TimeScale::REAL)
+        .at(real_ms())
+}
+
+/// The server's clock as `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn now_rfc3339() -> String {
-    rfc3339(SystemTime::now())
+    rfc3339(UNIX_EPOCH + Duration::from_millis(now_ms().max(0) as u64))
 }
 
 /// Formats `t` as an RFC 3339 UTC timestamp with whole seconds (`2026-03-21T14:05:09Z`).
@@ -176,6 +222,18 @@ mod tests {
         ] {
             assert_eq!(parse_rfc3339_ms(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn time_scale_runs_from_its_origin() {
+        let t = TimeScale {
+            origin_ms: 1_000_000,
+            scale: 144.0,
+        };
+        assert_eq!(t.at(1_000_000), 1_000_000);
+        // 10 real minutes are a day.
+        assert_eq!(t.at(1_000_000 + 600_000), 1_000_000 + 86_400_000);
+        assert_eq!(TimeScale::REAL.at(123_456), 123_456);
     }
 
     #[test]

@@ -2,24 +2,26 @@
 //!
 //! Every tick (1/rate s) emits exactly one event: a new incident or an update of an open one
 //! (a boat's new position fix, a severity change, a closure). Content depends only on the seed;
-//! timestamps are the real clock. Boats move at their real speed in generator time
-//! (tick / rate seconds), so at the default rate they move a few metres per second.
+//! timestamps are the server's clock (`clock::now_ms`: real time, or sped up by
+//! `--time-scale`). Boats move at their real speed in generator time (tick × time scale / rate
+//! seconds), so at the default rate they move a few metres per second; closed incidents leave
+//! the snapshot [`CLOSED_RETENTION_MS`] of the server's clock after they closed.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 use tokio::sync::watch;
 
-use crate::clock::now_rfc3339;
+use crate::clock::{now_ms, now_rfc3339};
 use crate::hub::Hub;
 use crate::rng::Rng;
 
 /// Incidents emitted at start so a fresh server has something to show.
 pub const INITIAL_INCIDENTS: usize = 8;
-/// Closed incidents stay in the snapshot this long.
-const CLOSED_RETENTION: Duration = Duration::from_secs(600);
+/// Closed incidents stay in the snapshot this long (ms of the server's clock).
+const CLOSED_RETENTION_MS: i64 = 600_000;
 const MAX_OPEN: usize = 30;
 const KNOT_MS: f64 = 0.514_444;
 const M_PER_DEG_LAT: f64 = 111_320.0;
@@ -125,7 +127,8 @@ pub struct Generator {
     tick: u64,
     secs_per_tick: f64,
     active: Vec<Sim>,
-    closed: VecDeque<(Instant, String)>,
+    /// Closed incidents (the server clock's ms when they closed, id), oldest first.
+    closed: VecDeque<(i64, String)>,
 }
 
 /// Moves (lon, lat) by `east_m`, `north_m` metres.
@@ -141,12 +144,13 @@ fn round6(x: f64) -> f64 {
 }
 
 impl Generator {
-    pub fn new(seed: u64, rate: f64) -> Self {
+    /// `time_scale`: how many seconds of the server's clock a real second is (1 = real time).
+    pub fn new(seed: u64, rate: f64, time_scale: f64) -> Self {
         Generator {
             rng: Rng::new(seed),
             next_id: 1,
             tick: 0,
-            secs_per_tick: if rate > 0.0 { 1.0 / rate } else { 0.5 },
+            secs_per_tick: if rate > 0.0 { time_scale / rate } else { 0.5 },
             active: Vec::new(),
             closed: VecDeque::new(),
         }
@@ -443,13 +447,14 @@ impl Generator {
             let f = Self::feature(&self.active[i]);
             if !self.active[i].open {
                 let s = self.active.remove(i);
-                self.closed.push_back((Instant::now(), s.id));
+                self.closed.push_back((now_ms(), s.id));
             }
             f
         };
         let mut forget = Vec::new();
+        let now = now_ms();
         while let Some((t, _)) = self.closed.front() {
-            if t.elapsed() < CLOSED_RETENTION {
+            if now - t < CLOSED_RETENTION_MS {
                 break;
             }
             forget.extend(self.closed.pop_front().map(|(_, id)| id));
@@ -459,8 +464,14 @@ impl Generator {
 }
 
 /// Emits the initial incidents, then one event every 1/rate s until `stop` flips.
-pub async fn run(hub: Arc<Hub>, seed: u64, rate: f64, mut stop: watch::Receiver<bool>) {
-    let mut generator = Generator::new(seed, rate);
+pub async fn run(
+    hub: Arc<Hub>,
+    seed: u64,
+    rate: f64,
+    time_scale: f64,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut generator = Generator::new(seed, rate, time_scale);
     for _ in 0..INITIAL_INCIDENTS {
         let sim = generator.new_incident();
         let (id, json) = Generator::feature(&sim);
@@ -500,7 +511,7 @@ mod tests {
 
     #[test]
     fn same_seed_same_content() {
-        let (mut a, mut b) = (Generator::new(7, 2.0), Generator::new(7, 2.0));
+        let (mut a, mut b) = (Generator::new(7, 2.0, 1.0), Generator::new(7, 2.0, 1.0));
         for _ in 0..300 {
             let ((ia, ja), _) = a.step();
             let ((ib, jb), _) = b.step();
@@ -511,7 +522,7 @@ mod tests {
 
     #[test]
     fn plausible_incidents() {
-        let mut g = Generator::new(1, 2.0);
+        let mut g = Generator::new(1, 2.0, 1.0);
         let mut kinds = std::collections::BTreeSet::new();
         let mut closed = 0;
         for _ in 0..2000 {
@@ -542,19 +553,26 @@ mod tests {
         assert!(g.active.iter().filter(|s| s.open).count() <= MAX_OPEN);
     }
 
+    /// A small boat event's (lon, lat); `None` for other kinds.
+    fn boat_fix(json: &str) -> Option<(f64, f64)> {
+        let v: Value = serde_json::from_str(json).unwrap();
+        if v["properties"]["kind"] != "small_boat" {
+            return None;
+        }
+        let c = &v["geometry"]["coordinates"];
+        Some((c[0].as_f64().unwrap(), c[1].as_f64().unwrap()))
+    }
+
     #[test]
     fn boats_move_north_west() {
-        let mut g = Generator::new(3, 2.0);
+        let mut g = Generator::new(3, 2.0, 1.0);
         let mut first: std::collections::HashMap<String, (f64, f64)> = Default::default();
         let mut moved = 0;
         for _ in 0..3000 {
             let ((id, j), _) = g.step();
-            let v: Value = serde_json::from_str(&j).unwrap();
-            if v["properties"]["kind"] != "small_boat" {
+            let Some(p) = boat_fix(&j) else {
                 continue;
-            }
-            let c = &v["geometry"]["coordinates"];
-            let p = (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
+            };
             if let Some(&(lon0, lat0)) = first.get(&id) {
                 // A fix far enough from launch must lie to the north-west.
                 if (p.1 - lat0).abs() > 0.002 {
@@ -566,5 +584,32 @@ mod tests {
             }
         }
         assert!(moved > 10);
+    }
+
+    #[test]
+    fn time_scale_speeds_boats_up() {
+        // The same seed at 144x real time: the same boats, moved 144x as far per tick.
+        let launch_to_fix = |scale: f64| {
+            let mut g = Generator::new(3, 2.0, scale);
+            let mut first: std::collections::HashMap<String, (f64, f64)> = Default::default();
+            for _ in 0..400 {
+                let ((id, j), _) = g.step();
+                let Some(p) = boat_fix(&j) else {
+                    continue;
+                };
+                if let Some(&(_, lat0)) = first.get(&id) {
+                    return (id, p.1 - lat0);
+                }
+                first.insert(id, p);
+            }
+            panic!("no boat fix");
+        };
+        let (real_id, real_dlat) = launch_to_fix(1.0);
+        let (fast_id, fast_dlat) = launch_to_fix(144.0);
+        assert_eq!(real_id, fast_id);
+        // At real time the first fix is half a second after launch: only the ±30 m jitter
+        // (2.7e-4°) moves it. At 144x the same tick is 72 s: the boat has gone north.
+        assert!(real_dlat.abs() < 2.8e-4, "{real_dlat}");
+        assert!(fast_dlat > 2.8e-4, "{fast_dlat}");
     }
 }

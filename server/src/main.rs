@@ -89,9 +89,18 @@ async fn serve(args: Args, scenario: Option<Scenario>) -> std::io::Result<()> {
     let hub = Arc::new(Hub::new(first_seq, args.replay_window));
     let (stop_tx, stop_rx) = watch::channel(false);
 
-    let now_ms = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64);
+    let now_ms = clock::real_ms();
+    if args.time_scale != 1.0 {
+        clock::set_time_scale(clock::TimeScale {
+            origin_ms: now_ms,
+            scale: args.time_scale,
+        });
+        eprintln!(
+            "clock: {}x real time from {} ({now_ms} ms)",
+            args.time_scale,
+            clock::rfc3339_ms(now_ms)
+        );
+    }
     let history = match &scenario {
         Some(s) => s.history.as_ref().map(|h| {
             let mut hist = history::History::ending_at(now_ms, h.days, h.per_hour, h.seed);
@@ -128,6 +137,7 @@ async fn serve(args: Args, scenario: Option<Scenario>) -> std::io::Result<()> {
             hub.clone(),
             args.seed,
             args.rate,
+            args.time_scale,
             stop_rx.clone(),
         ));
         "generator"

@@ -222,6 +222,8 @@ impl Default for TileConfig {
 
 /// Largest accepted `zones.log_capacity` (events).
 pub const MAX_LOG_CAPACITY: u32 = 1_000_000;
+/// Largest accepted `incidents.retention_s` (a week): closed incidents never stay longer.
+pub const MAX_RETENTION_S: f64 = 604_800.0;
 
 /// Largest accepted `tiles.max_zoom`.
 pub const MAX_TILE_ZOOM: u8 = 22;
@@ -486,6 +488,16 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
                 ConfigProblem::SecondsAtLeast(min),
             ));
         }
+    }
+
+    if f.retention_s > MAX_RETENTION_S {
+        return Err(invalid(
+            "incidents.retention_s",
+            ConfigProblem::OutOfRange {
+                min: 0.0,
+                max: MAX_RETENTION_S,
+            },
+        ));
     }
 
     if let Some(m) = section(root, "zones")? {

@@ -1,6 +1,6 @@
 //! The browser environment the shell reads and the few things it asks of the browser:
 //! clocks, the time zone, the wall clocks of named zones, the window's size, the page's query
-//! parameters, local storage, animation frames and file downloads.
+//! parameters, local storage, animation frames, one-shot timers and file downloads.
 //!
 //! Floor 0 of the shell: imports only the core and the browser crates, so any module may use
 //! it (ARCHITECTURE.md, "no import cycles among src/web modules").
@@ -52,6 +52,19 @@ pub fn on_animation_frame(f: impl FnOnce() + 'static) {
     let cb = Closure::once_into_js(f);
     if let Some(w) = web_sys::window() {
         let _ = w.request_animation_frame(cb.unchecked_ref());
+    }
+}
+
+/// Runs `f` once after `ms` milliseconds (`setTimeout`); never without a window. The closure
+/// frees itself when it has run (`Closure::once_into_js`): a timer re-armed every 100 ms for
+/// weeks leaks nothing, where gloo's `Timeout::forget` would leak one closure per timer.
+pub fn after_ms(ms: u32, f: impl FnOnce() + 'static) {
+    let cb = Closure::once_into_js(f);
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+            cb.unchecked_ref(),
+            i32::try_from(ms).unwrap_or(i32::MAX),
+        );
     }
 }
 

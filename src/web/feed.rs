@@ -36,8 +36,8 @@ use crate::core::feed::{
     Effect, FeedMachine, FeedView, Input, Notice, Problem, Request, ResyncCause, Ticket, with_query,
 };
 use crate::core::incident::{
-    Diagnostics, IncidentFilter, IncidentKind, IncidentNames, IncidentStore, Snapshot, Timestamp,
-    parse_incident, parse_seq, parse_snapshot,
+    Diagnostics, IncidentFilter, IncidentKind, IncidentNames, IncidentStore, MAX_CLOSED, Snapshot,
+    Timestamp, parse_incident, parse_seq, parse_snapshot,
 };
 use crate::env::{now_ms, wall_ms};
 
@@ -251,6 +251,14 @@ impl Incidents {
         let sh = self.shared()?;
         let core = sh.try_borrow().ok()?;
         Some(f(&core.store))
+    }
+
+    /// Changed ids waiting for the geofencing and for the history (each capped at
+    /// `MAX_CHANGED_IDS`, past which the reader resyncs).
+    pub fn pending_changes(&self) -> Option<(usize, usize)> {
+        let sh = self.shared()?;
+        let core = sh.try_borrow().ok()?;
+        Some((core.changes.ids.len(), core.history_changes.ids.len()))
     }
 
     /// The incidents changed since the last call (and forgets them).
@@ -699,6 +707,9 @@ fn tick(sh: &Shared, inc: Incidents) {
         let retention_ms = (c.cfg.retention_s * 1_000.0) as i64;
         if let Some(t) = Timestamp::from_millis(now as i64) {
             c.store.purge(t, retention_ms);
+        }
+        if c.store.len() > MAX_CLOSED {
+            c.store.cap_closed(MAX_CLOSED);
         }
         if c.notice.as_ref().is_some_and(|n| now - n.at > NOTICE_MS) {
             c.notice = None;

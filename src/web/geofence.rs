@@ -283,7 +283,31 @@ pub struct Geofence {
     pub version: RwSignal<u64>,
 }
 
+/// How much the geofencing holds (`calaisMap.memory()`): incidents tracked by the engine, its
+/// event log and the archive of earlier generations (both capped at `zones.log_capacity`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GeofenceSizes {
+    pub tracked: usize,
+    pub log: usize,
+    pub archive: usize,
+}
+
 impl Geofence {
+    /// What the engine and the archive hold now.
+    pub fn sizes(&self) -> GeofenceSizes {
+        let Some(sh) = self.core.try_get_value() else {
+            return GeofenceSizes::default();
+        };
+        let Ok(core) = sh.try_borrow() else {
+            return GeofenceSizes::default();
+        };
+        GeofenceSizes {
+            tracked: core.engine.as_ref().map_or(0, Engine::tracked),
+            log: core.engine.as_ref().map_or(0, |e| e.log().len()),
+            archive: core.archive.len(),
+        }
+    }
+
     /// Starts loading the zones once `config` is known.
     pub fn new(config: LocalResource<Result<Config, LoadError>>) -> Geofence {
         let zones = LocalResource::new(move || load_zones(config.get()));

@@ -12,6 +12,11 @@
 //! cannot be used (no answer, an HTTP error such as a 400 with its `{"error"}` text, not JSON)
 //! stops the loading with a [`HistoryProblem`] and keeps what was loaded; a bad feature is
 //! skipped and counted.
+//!
+//! Bounded for a page left running for weeks: as live incidents come in, the reports earlier
+//! than `history::keep_from` (the last 30 days, or the start of a compared or custom window the
+//! span was widened for) are dropped and the span's start follows; the columns hold at most
+//! `history::MAX_REPORTS` (the oldest go).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -21,9 +26,10 @@ use leptos::prelude::*;
 use crate::core::config::IncidentFeedConfig;
 use crate::core::feed::with_query;
 use crate::core::heatmap::displacement::Window;
-use crate::core::heatmap::history::History;
+use crate::core::heatmap::history::{History, keep_from};
 use crate::core::incident::{IncidentError, IncidentNames, Snapshot, Timestamp, parse_snapshot};
 use crate::core::json::error_member;
+use crate::env::wall_ms;
 use crate::feed::{Fetched, Incidents, get};
 
 /// Where loading the history stands.
@@ -77,6 +83,9 @@ pub struct IncidentHistory {
     history: StoredValue<Rc<RefCell<History>>, LocalStorage>,
     /// Whether loading has been asked for (once).
     started: StoredValue<bool>,
+    /// The start of the loaded span when it was widened past the last 30 days (a compared or
+    /// custom window): kept while the page runs.
+    pinned_from: StoredValue<Option<i64>>,
     /// Bumped whenever reports are added.
     pub revision: RwSignal<u64>,
     pub status: RwSignal<HistoryStatus>,
@@ -132,6 +141,7 @@ impl IncidentHistory {
         IncidentHistory {
             history: StoredValue::new_local(Rc::new(RefCell::new(History::new()))),
             started: StoredValue::new(false),
+            pinned_from: StoredValue::new(None),
             revision: RwSignal::new(0),
             status: RwSignal::new(HistoryStatus::Idle),
             counts: RwSignal::new(HistoryCounts::default()),
@@ -174,7 +184,7 @@ impl IncidentHistory {
     }
 
     /// Adds the live incidents as the feed's store receives them (every one on a resync; the
-    /// history keeps an id once).
+    /// history keeps an id once), and drops the reports older than the kept span.
     pub fn connect(self, feed: Incidents) {
         Effect::new(move |_| {
             feed.version.track();
@@ -184,24 +194,36 @@ impl IncidentHistory {
             if !changes.resync && changes.ids.is_empty() {
                 return;
             }
+            let cutoff = keep_from(wall_ms() as i64, self.pinned_from.try_get_value().flatten());
+            let mut dropped = 0;
             self.add(
                 |h| {
-                    feed.with_store(|s| {
-                        if changes.resync {
-                            s.iter().filter(|i| h.insert_incident(i)).count()
-                        } else {
-                            changes
-                                .ids
-                                .iter()
-                                .filter_map(|id| s.get(id))
-                                .filter(|i| h.insert_incident(i))
-                                .count()
-                        }
-                    })
-                    .unwrap_or(0)
+                    dropped = h.drop_before(cutoff);
+                    dropped
+                        + feed
+                            .with_store(|s| {
+                                if changes.resync {
+                                    s.iter().filter(|i| h.insert_incident(i)).count()
+                                } else {
+                                    changes
+                                        .ids
+                                        .iter()
+                                        .filter_map(|id| s.get(id))
+                                        .filter(|i| h.insert_incident(i))
+                                        .count()
+                                }
+                            })
+                            .unwrap_or(0)
                 },
                 None,
             );
+            if dropped > 0 {
+                self.span.try_update(|s| {
+                    if let Some(w) = s.as_mut() {
+                        w.from_ms = w.from_ms.max(cutoff).min(w.to_ms);
+                    }
+                });
+            }
         });
     }
 
@@ -212,6 +234,9 @@ impl IncidentHistory {
             return;
         }
         self.started.set_value(true);
+        let recent = keep_from(wall_ms() as i64, None);
+        self.pinned_from
+            .set_value((span.from_ms < recent).then_some(span.from_ms));
         self.span.set(Some(span));
         self.status.set(HistoryStatus::Loading);
         let base = cfg.history_url.clone();

@@ -120,6 +120,7 @@ pub fn install(state: AppState, runtime: SharedRuntime, tour: TourHandle) {
 
     install_fault(&hook);
     install_tour(&hook, state, tour);
+    crate::memory_hook::install(&hook, state, runtime_incidents.clone());
     install_incidents(&hook, state, runtime_incidents);
     #[cfg(feature = "bench")]
     crate::bench_hook::install(&hook);

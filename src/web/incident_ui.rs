@@ -14,6 +14,7 @@
 
 use leptos::prelude::*;
 
+use crate::core::display::DisplayMode;
 use crate::core::geofence::Fix;
 use crate::core::incident::{
     Incident, IncidentFilter, IncidentKind, SortOrder, Status, StatusFilter, TimeWindow, Timestamp,
@@ -233,7 +234,9 @@ pub fn IncidentPanel(#[prop(optional)] children: Option<Children>) -> impl IntoV
                     {move || if open.get() { "▾" } else { "▸" }}
                 </button>
             </header>
-            <Show when=move || open.get()>
+            // The wall hides the panel (CSS): its list is not built there, so the rows that
+            // every flush and clock step would render again cost nothing.
+            <Show when=move || open.get() && state.mode.get() != DisplayMode::Wall>
                 <IncidentFilters lang=lang />
                 <ol class="incident-list" data-testid="incident-list">
                     <For each=rows key=Row::clone children=row_view />

@@ -15,6 +15,7 @@
 /// The pure core, reachable as `crate::core` here as in the app crate.
 pub use calais_core as core;
 
+pub mod alloc;
 /// Heatmap benchmark functions (`--features bench` only), installed by `bench_hook`.
 #[cfg(feature = "bench")]
 pub mod bench_heatmap;
@@ -37,6 +38,7 @@ pub mod incident_ui;
 pub mod input;
 pub mod load;
 pub mod map;
+pub mod memory_hook;
 pub mod panic;
 pub mod playback_ui;
 pub mod render;

@@ -42,7 +42,7 @@ use crate::core::wall::TourLayer;
 use crate::core::wall::fit::{FitLimits, fit_incidents};
 use crate::core::wall::tour::{ALERT_ZOOM, AlertLeg, Phase, Show, TourPlayer, WallEvent};
 use crate::displacement::Comparison;
-use crate::env::{on_animation_frame, wall_ms};
+use crate::env::{after_ms, on_animation_frame, wall_ms};
 use crate::state::AppState;
 
 /// How often a dwelling wall looks at the clock and the alerts, ms.
@@ -140,7 +140,7 @@ fn tick(handle: TourHandle, state: AppState) {
     if moving {
         on_animation_frame(move || tick(handle, state));
     } else {
-        gloo_timers::callback::Timeout::new(DWELL_POLL_MS, move || tick(handle, state)).forget();
+        after_ms(DWELL_POLL_MS, move || tick(handle, state));
     }
 }
 

@@ -4,10 +4,14 @@
 //! positions EPSG:3857 metres stored as `f32` (0.5 m steps at these northings: finer than any
 //! report's accuracy, half the memory of `f64`).
 //!
-//! One report costs 19 bytes of columns (time 8, x 4, y 4, kind, severity, status 1 each) plus
-//! 8 bytes of id hash, instead of an `Incident` object of several hundred bytes with its
-//! strings: 30 days at the demo rate (~43,000 reports) are about 1.2 MB. [`History::bytes`]
-//! reports what is held (the diagnostics panel shows it).
+//! One report costs 27 bytes of columns (time 8, id hash 8, x 4, y 4, kind, severity, status 1
+//! each) plus its id hash in a set, instead of an `Incident` object of several hundred bytes
+//! with its strings: 30 days at the demo rate (~43,000 reports) are about 1.6 MB.
+//! [`History::bytes`] reports what is held (the diagnostics panel shows it).
+//!
+//! Bounded for a page that runs for weeks: the page drops the reports older than the span it
+//! keeps ([`History::drop_before`], [`keep_from`]), and a history never holds more than its cap
+//! ([`MAX_REPORTS`] by default): past it the oldest reports go, in batches of 1/64 of the cap.
 //!
 //! Reports are kept sorted by time (appending in order is the common case: history pages come
 //! oldest first and live incidents are newer); a report whose id is already held is ignored, so
@@ -21,6 +25,20 @@ use std::ops::Range;
 
 /// How far back the page loads history by default, days (the longest window preset).
 pub const LOAD_DAYS: i64 = 30;
+
+/// Most reports a [`History`] holds by default (the heatmap benchmark's largest history,
+/// about 45 MB with the id set).
+pub const MAX_REPORTS: usize = 1_000_000;
+
+/// The earliest report time the page keeps at `now_ms`: the last [`LOAD_DAYS`] days, or from
+/// `pinned_from_ms` (the start of a compared or custom window the loaded span was widened
+/// for) if that is earlier; floored to the hour, so the cut moves once an hour.
+pub fn keep_from(now_ms: i64, pinned_from_ms: Option<i64>) -> i64 {
+    const HOUR_MS: i64 = 3_600_000;
+    let recent = now_ms.saturating_sub(LOAD_DAYS * 86_400_000);
+    let from = pinned_from_ms.map_or(recent, |p| p.min(recent));
+    from - from.rem_euclid(HOUR_MS)
+}
 
 /// The interval of history the page loads: the last [`LOAD_DAYS`] days up to `now_ms`,
 /// widened to cover the two windows to compare when there are some (ms since the epoch).
@@ -69,15 +87,25 @@ impl Report {
 }
 
 /// Reports in time order, as columns.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct History {
     t: Vec<i64>,
+    /// [`id_hash`] of each report's id (to forget it when the report is dropped).
+    id: Vec<u64>,
     x: Vec<f32>,
     y: Vec<f32>,
     kind: Vec<u8>,
     severity: Vec<u8>,
     status: Vec<u8>,
     ids: HashSet<u64>,
+    /// Most reports held (at least 64).
+    cap: usize,
+}
+
+impl Default for History {
+    fn default() -> History {
+        History::with_cap(MAX_REPORTS)
+    }
 }
 
 /// FNV-1a of an id: the history keeps 8 bytes per id, not the string.
@@ -90,6 +118,48 @@ fn id_hash(id: &str) -> u64 {
 impl History {
     pub fn new() -> History {
         History::default()
+    }
+
+    /// An empty history holding at most `cap` reports (at least 64).
+    pub fn with_cap(cap: usize) -> History {
+        History {
+            t: Vec::new(),
+            id: Vec::new(),
+            x: Vec::new(),
+            y: Vec::new(),
+            kind: Vec::new(),
+            severity: Vec::new(),
+            status: Vec::new(),
+            ids: HashSet::new(),
+            cap: cap.max(64),
+        }
+    }
+
+    /// Most reports held.
+    pub fn cap(&self) -> usize {
+        self.cap
+    }
+
+    /// Drops the `n` oldest reports (and forgets their ids); returns how many went.
+    fn drop_oldest(&mut self, n: usize) -> usize {
+        let n = n.min(self.t.len());
+        for h in self.id.drain(..n) {
+            self.ids.remove(&h);
+        }
+        self.t.drain(..n);
+        self.x.drain(..n);
+        self.y.drain(..n);
+        self.kind.drain(..n);
+        self.severity.drain(..n);
+        self.status.drain(..n);
+        n
+    }
+
+    /// Drops the reports earlier than `cutoff_ms` (their ids are forgotten: the same id
+    /// would count again); returns how many went.
+    pub fn drop_before(&mut self, cutoff_ms: i64) -> usize {
+        let n = self.t.partition_point(|t| *t < cutoff_ms);
+        self.drop_oldest(n)
     }
 
     /// Number of reports held.
@@ -108,6 +178,7 @@ impl History {
             + self.kind.capacity()
             + self.severity.capacity()
             + self.status.capacity()
+            + self.id.capacity() * 8
             + self.ids.capacity() * 9
     }
 
@@ -119,7 +190,8 @@ impl History {
     /// Add a report under `id`; `false` (nothing added) when the id is already held or the
     /// position is not finite.
     pub fn insert(&mut self, id: &str, r: Report) -> bool {
-        if !(r.at.x.is_finite() && r.at.y.is_finite() && self.ids.insert(id_hash(id))) {
+        let h = id_hash(id);
+        if !(r.at.x.is_finite() && r.at.y.is_finite() && self.ids.insert(h)) {
             return false;
         }
         let at = if self.t.last().is_none_or(|last| *last <= r.reported_ms) {
@@ -128,11 +200,18 @@ impl History {
             self.t.partition_point(|t| *t <= r.reported_ms)
         };
         self.t.insert(at, r.reported_ms);
+        self.id.insert(at, h);
         self.x.insert(at, r.at.x as f32);
         self.y.insert(at, r.at.y as f32);
         self.kind.insert(at, r.kind.index() as u8);
         self.severity.insert(at, r.severity.get());
         self.status.insert(at, u8::from(r.status == Status::Closed));
+        if self.t.len() > self.cap {
+            // At the cap the oldest go, a batch at a time (draining the columns' fronts
+            // costs a pass over them).
+            let excess = self.t.len() - self.cap;
+            self.drop_oldest(excess + self.cap / 64);
+        }
         true
     }
 

@@ -19,6 +19,10 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Most previous positions kept in [`Incident::track`].
 pub const TRACK_LEN: usize = 16;
 
+/// Most closed incidents the page keeps whatever the retention and the event rate
+/// ([`IncidentStore::cap_closed`]): past it the oldest closed go (open ones are never dropped).
+pub const MAX_CLOSED: usize = 50_000;
+
 /// What [`IncidentStore::upsert`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Upsert {
@@ -417,6 +421,22 @@ impl IncidentStore {
         out.inserted += n;
     }
 
+    /// Drop the closed incidents with the oldest `updated_at` beyond the newest `max`; returns
+    /// how many were dropped. Open incidents are never dropped.
+    pub fn cap_closed(&mut self, max: usize) -> usize {
+        let excess = self.index.closed.len().saturating_sub(max);
+        let gone: Vec<usize> = self
+            .index
+            .closed
+            .iter()
+            .take(excess)
+            .map(|&(_, slot)| slot)
+            .collect();
+        gone.into_iter()
+            .filter(|&slot| self.remove_slot(slot).is_some())
+            .count()
+    }
+
     /// Drop closed incidents whose `updated_at` is earlier than
     /// `now - retention_ms` (a negative retention counts as 0). Open incidents
     /// are never purged. Returns how many were dropped.
@@ -504,6 +524,23 @@ mod tests {
         );
         check(&s);
         assert_eq!(s.newest_update().map(Timestamp::millis), Some(3_000));
+    }
+
+    #[test]
+    fn closed_incidents_are_capped_oldest_first() {
+        let mut s = IncidentStore::new();
+        s.upsert(inc("open-old", Status::Open, 0));
+        for k in 0..10 {
+            s.upsert(inc(&format!("c{k}"), Status::Closed, 1_000 + k));
+        }
+        assert_eq!(s.cap_closed(20), 0);
+        assert_eq!(s.cap_closed(4), 6);
+        check(&s);
+        // The four newest closed stay, and the open one, however old.
+        let held: Vec<&str> = s.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(held, ["c6", "c7", "c8", "c9", "open-old"]);
+        assert_eq!(s.cap_closed(0), 4);
+        assert_eq!(s.len(), 1);
     }
 
     #[test]
