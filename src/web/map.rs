@@ -264,7 +264,7 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
                         request_frame(&rt, state);
                     }
                 });
-                match Renderer::new(canvas.clone(), on_tile_load) {
+                match Renderer::new(canvas.clone(), state.mode.get_untracked(), on_tile_load) {
                     Ok(r) => rt.borrow_mut().renderer = Some(r),
                     Err(e) => crate::panic::show_fatal(&crate::strings::problems::canvas_error(
                         state.lang.get_untracked(),

@@ -5,10 +5,11 @@
 //! layer seam ([`layer`]): each layer has a key, an expensive `prepare` (run when its key
 //! changes) and a cheap `draw` onto its stage's bitmap:
 //! - `base`: the base layers (basemap, raster tiles), redrawn when one of their keys changes;
-//! - `composite`: `base` plus the map layers (zones, fences, gaps, cameras, ports, labels),
-//!   redrawn when a base or map key changes;
+//! - `composite`: `base` plus the map layers (zones, fences, gaps, cameras, ports, and the
+//!   labels but on the wall), redrawn when a base or map key changes;
 //! - over it, layers with canvases of their own (the heatmap, [`heatmap`], under the incidents,
-//!   [`incidents`]), prepared when their key changes and moved along during gestures;
+//!   [`incidents`], and on the wall the labels over them, [`label_layer`]), prepared when their
+//!   key changes and moved along during gestures;
 //! - the screen: `composite` blitted (moved and scaled during a gesture, never re-projected),
 //!   plus the screen layers (selection highlight, the zone under way), every frame.
 //!
@@ -19,6 +20,7 @@ pub mod draft;
 pub mod draw;
 pub mod heatmap;
 pub mod incidents;
+pub mod label_layer;
 pub mod layer;
 pub mod layers;
 pub mod overlay;
@@ -33,6 +35,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
+use crate::core::display::DisplayMode;
 use crate::core::viewport::Viewport;
 use crate::env::CanvasError;
 use crate::state::{FrameKind, FrameStat};
@@ -102,12 +105,15 @@ pub struct Renderer {
 }
 
 impl Renderer {
-    /// `on_tile_load` is called when a raster tile arrives (to schedule a frame).
+    /// The renderer of `canvas` in `mode` (which decides where some layers draw, e.g. the
+    /// labels over the incidents on the wall); `on_tile_load` is called when a raster tile
+    /// arrives (to schedule a frame).
     pub fn new(
         canvas: HtmlCanvasElement,
+        mode: DisplayMode,
         on_tile_load: Rc<dyn Fn()>,
     ) -> Result<Renderer, CanvasError> {
-        let layers = registry::registry(Some(&canvas), on_tile_load);
+        let layers = registry::registry(Some(&canvas), mode, on_tile_load);
         Ok(Renderer {
             stages: layers.iter().map(|l| l.stage()).collect(),
             layers,
@@ -140,6 +146,15 @@ impl Renderer {
     pub fn incident_draw(&self) -> IncidentDrawStat {
         self.incident_layer()
             .map_or_else(Default::default, |l| l.layer.last)
+    }
+
+    /// The place names the labels layer placed last, each with its box (CSS px of this
+    /// screen's view: `[x, y, width, height]`, top-left corner).
+    pub fn label_names(&self) -> Vec<(String, [f64; 4])> {
+        self.layers
+            .iter()
+            .find_map(|l| l.as_any().downcast_ref::<label_layer::Labels>())
+            .map_or_else(Vec::new, label_layer::Labels::names)
     }
 
     /// The id of the incident drawn under a point (CSS px) of `view`, if any.
