@@ -104,7 +104,9 @@ fn frame(rt: &SharedRuntime, state: AppState) {
     let mut r = rt.borrow_mut();
     r.pending = false;
     let since = now - r.last_view_change;
-    let settled = since >= SETTLE_MS;
+    // A flight (tour, alert, fly to) stays on the gesture path until it lands, however slow a
+    // frame: no sharp re-render mid-flight.
+    let settled = since >= SETTLE_MS && !state.flying.get_untracked();
     // The app's view is the whole wall's; this screen draws its part (`state.rs`).
     let whole = state.view.get_untracked();
     let screen = state.wall_screen.get_untracked();
