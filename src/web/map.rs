@@ -117,6 +117,7 @@ fn frame(rt: &SharedRuntime, state: AppState) {
         visibility: state.visibility.get_untracked(),
         selection: state.selection.get_untracked(),
         settled,
+        flying: state.flying.get_untracked(),
         tiles: tile_source(&state),
         // Only a frame that re-composites places labels; gesture frames skip the layout read.
         reserved: if settled || !r.renderer.as_ref().is_some_and(Renderer::has_composite) {

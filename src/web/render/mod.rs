@@ -14,7 +14,10 @@
 //!   plus the screen layers (selection highlight, the zone under way), every frame.
 //!
 //! A view change shows a `Gesture` frame at once and re-renders sharp (`Full`) when the view
-//! has been still for [`SETTLE_MS`]. Toggles and selection only re-`Compose`.
+//! has been still for [`SETTLE_MS`] (a flight, `Scene::flying`, stays on gesture frames until it
+//! lands). Toggles and selection only re-`Compose`. During a flight on the wall (nobody points
+//! at it) a gesture frame draws nothing: the screen canvas as last drawn is moved by a CSS
+//! transform, as the canvases over it are, so the compositor scales the cached bitmaps.
 
 pub mod draft;
 pub mod draw;
@@ -36,7 +39,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use crate::core::display::DisplayMode;
-use crate::core::viewport::Viewport;
+use crate::core::viewport::{ScreenTransform, Viewport};
 use crate::env::CanvasError;
 use crate::state::{FrameKind, FrameStat};
 use incidents::{IncidentDrawStat, IncidentInput, IncidentOverlays};
@@ -96,6 +99,10 @@ pub struct Renderer {
     cache: StageCache,
     /// The view the composite was drawn for.
     composite_view: Option<Viewport>,
+    /// The view the screen canvas' pixels were drawn for, and whether a CSS transform moves it
+    /// (a flight on the wall).
+    screen_view: Option<Viewport>,
+    screen_moved: bool,
     /// Bumped whenever `composite` is re-rendered.
     composite_gen: u64,
     /// The last [`FRAME_LOG`] frames.
@@ -122,6 +129,8 @@ impl Renderer {
             composite: Surface::offscreen()?,
             cache: StageCache::default(),
             composite_view: None,
+            screen_view: None,
+            screen_moved: false,
             composite_gen: 0,
             frames: VecDeque::new(),
             frames_total: 0,
@@ -172,20 +181,36 @@ impl Renderer {
         let start = now_ms();
         self.screen.fit(&scene.view);
         let mut drawn = 0;
+        // A flight on the wall moves the screen canvas as drawn (the composite and the screen
+        // layers on it) by CSS, as the canvases over it are: the frame costs no pixels here.
+        let css_moved = !scene.settled && scene.flying && scene.mode == DisplayMode::Wall;
         let kind = match (self.composite_view, scene.settled) {
             (Some(cached), false) => {
-                self.gesture_frame(&cached, &scene.view);
+                match self.screen_view.filter(|_| css_moved) {
+                    Some(drawn) => self.move_screen(Some(scene.view.transform_from(&drawn))),
+                    None => {
+                        self.move_screen(None);
+                        self.gesture_frame(&cached, &scene.view);
+                        self.screen_view = Some(scene.view);
+                    }
+                }
                 for l in &mut self.layers {
                     l.follow(&scene.view, &cached);
                 }
                 FrameKind::Gesture
             }
             _ => {
+                self.move_screen(None);
                 let (kind, n) = self.settled_frame(scene, incidents, &now_ms);
+                self.screen_view = Some(scene.view);
                 drawn = n;
                 kind
             }
         };
+        if self.screen_moved {
+            // The screen layers were drawn for the view the canvas shows, and move with it.
+            return self.log_frame(kind, now_ms() - start, drawn);
+        }
         let cx = LayerContext {
             scene,
             incidents,
@@ -201,10 +226,15 @@ impl Renderer {
             l.prepare(&cx, &self.screen.ctx);
             l.draw(&cx, &self.screen.ctx);
         }
+        self.log_frame(kind, now_ms() - start, drawn)
+    }
+
+    /// Records a frame in the perf log; returns it.
+    fn log_frame(&mut self, kind: FrameKind, ms: f64, features_drawn: usize) -> FrameStat {
         let stat = FrameStat {
             kind,
-            ms: now_ms() - start,
-            features_drawn: drawn,
+            ms,
+            features_drawn,
         };
         if self.frames.len() >= FRAME_LOG {
             self.frames.pop_front();
@@ -212,6 +242,18 @@ impl Renderer {
         self.frames.push_back(stat);
         self.frames_total += 1;
         stat
+    }
+
+    /// Moves the screen canvas by `t` (CSS px of the view it was drawn for to CSS px of the
+    /// current one), or puts it back (`None`); writes the style only on a change.
+    fn move_screen(&mut self, t: Option<ScreenTransform>) {
+        let value = match t {
+            Some(t) => format!("matrix({0}, 0, 0, {0}, {1}, {2})", t.scale, t.tx, t.ty),
+            None if self.screen_moved => "none".to_string(),
+            None => return,
+        };
+        self.screen_moved = t.is_some();
+        let _ = self.screen.canvas.style().set_property("transform", &value);
     }
 
     /// Re-plans the incident layer `n` times on the current composite (see
