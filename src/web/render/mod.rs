@@ -182,8 +182,11 @@ impl Renderer {
         self.screen.fit(&scene.view);
         let mut drawn = 0;
         // A flight on the wall moves the screen canvas as drawn (the composite and the screen
-        // layers on it) by CSS, as the canvases over it are: the frame costs no pixels here.
-        let css_moved = !scene.settled && scene.flying && scene.mode == DisplayMode::Wall;
+        // layers on it) by CSS, as the canvases over it are: the frame costs no pixels here. So
+        // does the frame where it lands, until the sharp one.
+        let css_moved = !scene.settled
+            && scene.mode == DisplayMode::Wall
+            && (scene.flying || self.screen_moved);
         let kind = match (self.composite_view, scene.settled) {
             (Some(cached), false) => {
                 match self.screen_view.filter(|_| css_moved) {
