@@ -21,8 +21,10 @@ test-tools:
 test: test-tools
 	@scripts/test.sh
 
-# Render benchmark, then the live-incident benchmark (100k snapshot, 1,000 events/s from the
-# release demo server, incident layer draw); figures in bench/results.json, target/bench/incidents.json.
+# Render benchmark, the wall's tour flights at 3840x2160 (target/bench/flight.json) and its 2x1
+# tiles against one screen, then the
+# live-incident benchmark (100k snapshot, 1,000 events/s from the release demo server, incident
+# layer draw); figures in bench/results.json, target/bench/incidents.json.
 # Last, the video wall's accelerated-day soak (10 minutes; target/bench/soak.json and soak.csv).
 # The benchmarks drive a build with the benchmark hook (target/dist-bench); the bundle size is
 # measured on the shipped build (dist/).
@@ -30,6 +32,8 @@ bench: test-tools build
 	trunk build --release --features bench --dist target/dist-bench
 	cargo build -p calais-demo-server --release
 	CALAIS_DIST=target/dist-bench node bench/render.mjs
+	CALAIS_DIST=target/dist-bench node bench/flight.mjs
+	CALAIS_DIST=target/dist-bench node bench/wall.mjs
 	CALAIS_DIST=target/dist-bench node bench/incidents.mjs
 	CALAIS_DIST=target/dist-bench node bench/geofence.mjs
 	CALAIS_DIST=target/dist-bench node bench/heatmap.mjs

@@ -5,6 +5,7 @@
 //! of the whole wall, as `view()` returns it); `frames()` returns render times in ms; `tour()`
 //! returns the wall's tour state (`null` outside `?mode=wall`), its clock in ms since the epoch;
 //! `fault('panic'|'trap'|'silence')` makes a real fatal error for the wall's reload tests.
+//! `labels()` returns the place names drawn, each with its box in CSS px of the map canvas.
 
 use js_sys::{Array, Object, Reflect};
 use leptos::prelude::*;
@@ -31,6 +32,7 @@ fn func(obj: &Object, key: &str, f: JsValue) {
 
 pub fn install(state: AppState, runtime: SharedRuntime, tour: TourHandle) {
     let runtime_incidents = runtime.clone();
+    let runtime_labels = runtime.clone();
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -117,6 +119,26 @@ pub fn install(state: AppState, runtime: SharedRuntime, tour: TourHandle) {
         out.into()
     });
     func(&hook, "cameraClusters", clusters.into_js_value());
+
+    // The place names drawn (this screen's canvas CSS px), for tests.
+    let labels = Closure::<dyn Fn() -> JsValue>::new(move || {
+        let out = Array::new();
+        if let Ok(rt) = runtime_labels.try_borrow()
+            && let Some(r) = rt.renderer.as_ref()
+        {
+            for (text, [x, y, w, h]) in r.label_names() {
+                let o = Object::new();
+                set(&o, "text", &text.into());
+                set(&o, "x", &x.into());
+                set(&o, "y", &y.into());
+                set(&o, "width", &w.into());
+                set(&o, "height", &h.into());
+                out.push(&o);
+            }
+        }
+        out.into()
+    });
+    func(&hook, "labels", labels.into_js_value());
 
     install_fault(&hook);
     install_tour(&hook, state, tour);

@@ -104,7 +104,9 @@ fn frame(rt: &SharedRuntime, state: AppState) {
     let mut r = rt.borrow_mut();
     r.pending = false;
     let since = now - r.last_view_change;
-    let settled = since >= SETTLE_MS;
+    // A flight (tour, alert, fly to) stays on the gesture path until it lands, however slow a
+    // frame: no sharp re-render mid-flight.
+    let settled = since >= SETTLE_MS && !state.flying.get_untracked();
     // The app's view is the whole wall's; this screen draws its part (`state.rs`).
     let whole = state.view.get_untracked();
     let screen = state.wall_screen.get_untracked();
@@ -115,6 +117,7 @@ fn frame(rt: &SharedRuntime, state: AppState) {
         visibility: state.visibility.get_untracked(),
         selection: state.selection.get_untracked(),
         settled,
+        flying: state.flying.get_untracked(),
         tiles: tile_source(&state),
         // Only a frame that re-composites places labels; gesture frames skip the layout read.
         reserved: if settled || !r.renderer.as_ref().is_some_and(Renderer::has_composite) {
@@ -264,7 +267,7 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
                         request_frame(&rt, state);
                     }
                 });
-                match Renderer::new(canvas.clone(), on_tile_load) {
+                match Renderer::new(canvas.clone(), state.mode.get_untracked(), on_tile_load) {
                     Ok(r) => rt.borrow_mut().renderer = Some(r),
                     Err(e) => crate::panic::show_fatal(&crate::strings::problems::canvas_error(
                         state.lang.get_untracked(),

@@ -112,6 +112,11 @@ pub struct AppState {
     /// `public/config.json` (or `?config=`); a failure falls back to the defaults and is shown.
     pub config: LocalResource<Result<Config, crate::load::LoadError>>,
     pub view: RwSignal<Viewport>,
+    /// The view is being flown (`fly_to`, the wall's tour flights, an alert's fly-in and back,
+    /// the home view's glide): until it lands, frames stay on the gesture path (the cached
+    /// bitmaps moved) however long one takes, so no sharp re-render lands mid-flight; the sharp
+    /// frame comes once it has landed and been still for `render::SETTLE_MS` (read untracked).
+    pub flying: RwSignal<bool>,
     /// Indexed like [`LayerId::ALL`]; `None` while the first fetch is under way.
     pub layers: [LocalResource<LayerState>; 4],
     pub visibility: RwSignal<Visibility>,
@@ -189,6 +194,7 @@ impl AppState {
         AppState {
             config,
             view: RwSignal::new(initial),
+            flying: RwSignal::new(false),
             layers,
             visibility: RwSignal::new(Visibility::default()),
             selection: RwSignal::new(None),
@@ -460,6 +466,13 @@ impl AppState {
         fly_frame(self, from, to, now_ms(), from);
     }
 
+    /// Says whether the view is being flown ([`AppState::flying`]), setting it only on a change.
+    pub fn set_flying(self, flying: bool) {
+        if self.flying.try_get_untracked().is_some_and(|f| f != flying) {
+            self.flying.set(flying);
+        }
+    }
+
     /// Zooms by `dz` levels about the centre of the map.
     pub fn zoom_centre(self, dz: f64) {
         self.view.update(|v| {
@@ -471,10 +484,13 @@ impl AppState {
 
 fn fly_frame(state: AppState, from: Viewport, to: Viewport, t0: f64, expected: Viewport) {
     if state.view.try_get_untracked() != Some(expected) {
+        // Someone else moved the view: this flight is over.
+        state.set_flying(false);
         return;
     }
     let t = ((now_ms() - t0) / FLY_MS).clamp(0.0, 1.0);
     let next = from.fly_step(&to, t);
+    state.set_flying(t < 1.0);
     state.view.set(next);
     if t >= 1.0 {
         return;

@@ -21,7 +21,9 @@
 //!    recomputed at most every [`HOME_REFIT_MS`] when the store changed, adopted only when it
 //!    differs notably ([`notably_different`]), and glided to over a flight's time;
 //! 4. the view: the player's viewport's centre and zoom on the map's current size (the view
-//!    keeps its width, height and dpr), set only when it changed;
+//!    keeps its width, height and dpr), set only when it changed; `AppState::flying` says
+//!    whether it moves, so the map stays on the gesture path (cached bitmaps moved) through a
+//!    whole flight and renders sharp once it lands;
 //! 5. the layers, only when the tour has views (a config without tour leaves the operator's
 //!    choice): the map layers' visibility, the zones, the heatmap, and the heatmap comparison
 //!    (`heatmap.compare`, else [`Comparison::default_at`]) for a view with `heatmap_compare`,
@@ -204,6 +206,9 @@ impl Driver {
             apply_layers(state, player.layers(&show), compare, self.compare, clock_ms);
         }
         let moving = moves(&show) || self.home.is_some_and(|h| h.gliding(clock_ms));
+        // The frames this view asks for (next animation frame) stay on the gesture path while
+        // the wall moves; the sharp one comes after it lands.
+        state.set_flying(moving);
         self.show = Some((show, clock_ms));
         moving
     }

@@ -6,7 +6,9 @@
 // * a 2×1 wall without bezel: the screenshots of two 1920 × 1080 pages (tile 0,0 and 1,0) side
 //   by side equal one 3840 × 1080 page of the same view, in the map area (the status panels of
 //   either side masked out), labels included (placed once for the whole wall, so a label over
-//   the seam is drawn in part on each screen, never cut off or doubled);
+//   the seam is drawn in part on each screen, never cut off or doubled); the map canvases' and
+//   the labels canvases' own bitmaps too (on the wall the labels are drawn on their own canvas,
+//   over the incidents);
 // * with a bezel of 40 px: the wall's view is 3880 px wide, tile 0,0 shows its first 1920 px
 //   and tile 1,0 starts 40 px after tile 0,0 ends (the bezel hides those 40 px);
 // * only the status screen shows the status (tile 1,0: no clocks, feed strip hidden);
@@ -81,12 +83,15 @@ async function shot({ browser, server, ready }, name, width, query) {
     const view = await page.evaluate(() => window.calaisMap.view());
     const file = await screenshot(page, `wall-tiles-${name}`);
     const png = await page.screenshot({ type: 'png' });
-    const canvasPng = Buffer.from((await page.$eval('[data-testid="map-canvas"]', (c) => c.toDataURL('image/png'))).split(',')[1], 'base64');
+    const png64 = (id) => page.$eval(`[data-testid="${id}"]`, (c) => c.toDataURL('image/png')).then((u) => Buffer.from(u.split(',')[1], 'base64'));
+    const canvasPng = await png64('map-canvas');
+    // On the wall the labels have a canvas of their own over the incidents (label_layer.rs).
+    const labelsPng = await png64('map-labels');
     const banners = await page.$$eval(`${tid('wall-problem')}[data-field="?tile"]`, (es) => es.map((e) => e.textContent));
     const legend = await page.$$eval(tid('heatmap-legend'), (es) => es.map((e) => ({ ...e.dataset })));
     const draw = await page.evaluate(() => window.calaisMap.incidentDraw?.() ?? null);
     await app.assertHealthy(name);
-    return { png, canvasPng, overlays, tile, view, file, width, banners, legend, draw };
+    return { png, canvasPng, labelsPng, overlays, tile, view, file, width, banners, legend, draw };
   } finally {
     await ctx.close();
   }
@@ -154,6 +159,8 @@ async function compare(browser, tile, whole, x0) {
 
 // The map canvas's bitmap (device px = CSS px here: dpr 1) in place of the screenshot.
 const bitmap = (s) => ({ ...s, png: s.canvasPng });
+// The labels canvas's bitmap (no overlays to mask: the labels keep off the panels).
+const labelBitmap = (s) => ({ ...s, png: s.labelsPng, overlays: [] });
 
 function assertSameBitmap(what, r) {
   const share = r.differing / r.compared;
@@ -211,6 +218,10 @@ describe('several screens as one map (?wall=2x1&tile=C,R&bezel=PX)', () => {
     // The map canvases' own bitmaps (before the page is composited): closer still.
     assertSameBitmap('tile 0,0 bitmap vs the whole bitmap [0, 1920)', await compare(browser, bitmap(left), bitmap(whole), 0));
     assertSameBitmap('tile 1,0 bitmap vs the whole bitmap [1920, 3840)', await compare(browser, bitmap(right), bitmap(whole), 1920));
+    // The labels, placed once for the whole wall: each tile's labels canvas is its part of the
+    // whole one's (a label over the seam drawn in part on each, none cut off or doubled).
+    assertSameBitmap('tile 0,0 labels vs the whole labels [0, 1920)', await compare(browser, labelBitmap(left), labelBitmap(whole), 0));
+    assertSameBitmap('tile 1,0 labels vs the whole labels [1920, 3840)', await compare(browser, labelBitmap(right), labelBitmap(whole), 1920));
   });
 
   test('with a 40 px bezel tile 1,0 starts 40 px after tile 0,0 ends', { timeout: TEST_TIMEOUT * 2 }, async () => {

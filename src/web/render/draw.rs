@@ -493,6 +493,19 @@ pub struct PlacedLabels {
 }
 
 impl PlacedLabels {
+    /// Nothing to draw.
+    pub fn is_empty(&self) -> bool {
+        self.pills.is_empty() && self.names.is_empty()
+    }
+
+    /// Each name and its box `[x, y, width, height]` (CSS px, top-left corner).
+    pub fn names(&self) -> Vec<(String, [f64; 4])> {
+        self.names
+            .iter()
+            .map(|(t, c)| (t.clone(), [c.x, c.y - c.height / 2.0, c.width, c.height]))
+            .collect()
+    }
+
     /// Labels placed in a wall's whole view, as `tile` draws them: those that meet it (their
     /// halo included), moved into its px (`WallLayout::label_to_tile`).
     pub fn on_tile(self, layout: &WallLayout, tile: Tile) -> PlacedLabels {
@@ -508,8 +521,9 @@ impl PlacedLabels {
     }
 }
 
-/// How far a label's halo and shadow may reach past its box, CSS px.
-const LABEL_HALO_CSS: f64 = 4.0;
+/// How far a label's halo and shadow may reach past its box, CSS px (the box has 2 px round
+/// the text; the widest halo, the wall's, reaches half its width past the text).
+const LABEL_HALO_CSS: f64 = style::LABEL_HALO_WALL_PX / 2.0 + 1.0;
 
 fn set_label_font(ctx: &CanvasRenderingContext2d, dpr: f64) {
     let font_px = style::LABEL_PX * dpr;
@@ -643,8 +657,9 @@ pub fn prepare_labels(
     PlacedLabels { pills, names }
 }
 
-/// Draws the placed count pills and names.
-pub fn draw_labels(ctx: &CanvasRenderingContext2d, dpr: f64, labels: &PlacedLabels) {
+/// Draws the placed count pills and names, the names with a dark halo `halo_px` CSS px wide
+/// (`style::LABEL_HALO_PX`, or `LABEL_HALO_WALL_PX` over the markers on the wall).
+pub fn draw_labels(ctx: &CanvasRenderingContext2d, dpr: f64, labels: &PlacedLabels, halo_px: f64) {
     set_label_font(ctx, dpr);
     for (text, c) in &labels.pills {
         let (x, y, w, h) = (c.x * dpr, c.y * dpr, c.width * dpr, c.height * dpr);
@@ -659,7 +674,7 @@ pub fn draw_labels(ctx: &CanvasRenderingContext2d, dpr: f64, labels: &PlacedLabe
         let _ = ctx.fill_text(text, x + 5.0 * dpr, y + 0.5 * dpr);
     }
     ctx.set_line_join("round");
-    ctx.set_line_width(3.5 * dpr);
+    ctx.set_line_width(halo_px * dpr);
     ctx.set_stroke_style_str(style::LABEL_HALO);
     ctx.set_fill_style_str(style::LABEL);
     for (text, c) in &labels.names {

@@ -20,7 +20,7 @@
 use std::any::Any;
 use std::hash::{Hash, Hasher};
 
-use wasm_bindgen::{Clamped, JsCast};
+use wasm_bindgen::Clamped;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 use crate::core::heatmap::displacement::Window;
@@ -32,6 +32,7 @@ use crate::core::viewport::{ScreenTransform, Viewport};
 use crate::state::HeatmapShown;
 
 use super::layer::{HeatShows, HeatmapInput, LayerContext, LayerKey, MapLayer, Stage};
+use super::overlay::{overlay_canvas, set_style};
 
 /// The density of a window over `view` computed in `ws`, with the number of reports that went
 /// in.
@@ -155,10 +156,6 @@ pub struct Heatmap {
     moved: bool,
 }
 
-fn set_style(canvas: &HtmlCanvasElement, name: &str, value: &str) {
-    let _ = canvas.style().set_property(name, value);
-}
-
 impl Heatmap {
     /// The layer for the map canvas `screen` (`None`: it draws nothing).
     pub fn new(screen: Option<&HtmlCanvasElement>) -> Heatmap {
@@ -173,16 +170,7 @@ impl Heatmap {
         if self.canvas.is_none() {
             let screen = self.screen.as_ref()?;
             let parent = screen.parent_node()?;
-            let canvas: HtmlCanvasElement = web_sys::window()?
-                .document()?
-                .create_element("canvas")
-                .ok()?
-                .dyn_into()
-                .ok()?;
-            let _ = canvas.set_attribute("class", "heatmap-canvas");
-            let _ = canvas.set_attribute("data-testid", "heatmap-canvas");
-            let _ = canvas.set_attribute("aria-hidden", "true");
-            let ctx: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+            let (canvas, ctx) = overlay_canvas("heatmap-canvas", "heatmap-canvas").ok()?;
             parent
                 .insert_before(&canvas, screen.next_sibling().as_ref())
                 .ok()?;

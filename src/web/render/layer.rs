@@ -47,6 +47,9 @@ pub struct Scene {
     pub selection: Option<Selection>,
     /// False while a pan or zoom is under way: draw the cached composite moved and scaled.
     pub settled: bool,
+    /// The view is being flown (`AppState::flying`): on the wall, where nobody points at the
+    /// map, the screen canvas itself is moved by a CSS transform instead of redrawn.
+    pub flying: bool,
     /// The raster tile layer, when the config has one and it is switched on.
     pub tiles: Option<TileSource>,
     /// Screen areas covered by panels (`[x, y, w, h]` CSS px): labels are not placed there.

@@ -1,6 +1,7 @@
 //! The map's own layers on the layer seam (`render/layer.rs`): basemap and raster tiles (base
-//! bitmap); zones, fences, coverage gaps, cameras, ports and labels (composite); the selection
-//! and the zone under way (screen). The incident layer is `render/incidents.rs`'s.
+//! bitmap); zones, fences, coverage gaps, cameras and ports (composite); the selection and the
+//! zone under way (screen). The labels are `render/label_layer.rs`'s, the incidents
+//! `render/incidents.rs`'s.
 //!
 //! Units: keys hold the view and data versions; prepared paths are device px of the view they
 //! were prepared for (`render/draw.rs` projects through `core::scene`).
@@ -245,55 +246,6 @@ pub fn ports() -> Vector<draw::PortMarks> {
         |cx| data_key(cx, LayerId::Ports),
         |pen, cx, _| Some(draw::prepare_ports(pen, cx.scene.shown(LayerId::Ports)?.0)),
         |ctx, cx, m| draw::draw_ports(ctx, cx.dpr(), m),
-    )
-}
-
-/// Names of ports and cameras and cluster counts. Placed against the panels over the map at
-/// the time the composite is drawn, so it has no key of its own: it is placed again whenever
-/// the composite is redrawn (what it shows is keyed by the ports' and cameras' keys). On a
-/// wall of several screens they are placed once in the whole wall's view (this screen's panels
-/// moved into it) and this screen draws those that meet it, moved into its px: a label across
-/// a seam is drawn in part on both screens, never cut off or doubled.
-pub fn labels() -> Vector<draw::PlacedLabels> {
-    Vector::new(
-        "labels",
-        Stage::Map,
-        |_| None,
-        |pen, cx, ctx| {
-            let scene = cx.scene;
-            let ports = scene.shown(LayerId::Ports).map(|(d, _)| d);
-            let cameras = scene.shown(LayerId::Cameras).map(|(d, _)| d);
-            let Some(w) = &scene.wall else {
-                return Some(draw::prepare_labels(
-                    pen,
-                    ctx,
-                    ports,
-                    cameras,
-                    &scene.reserved,
-                ));
-            };
-            // The panels as they stand on every status screen, in the whole wall's px.
-            let reserved: Vec<[f64; 4]> = w
-                .status_tiles
-                .iter()
-                .flat_map(|t| {
-                    scene.reserved.iter().map(|&[x, y, width, height]| {
-                        let (x, y) = w.layout.to_virtual(*t, x, y);
-                        [x, y, width, height]
-                    })
-                })
-                .collect();
-            let mut whole = Pen {
-                view: &w.whole,
-                scratch: pen.scratch,
-            };
-            let placed = draw::prepare_labels(&mut whole, ctx, ports, cameras, &reserved);
-            Some(placed.on_tile(&w.layout, w.tile))
-        },
-        |ctx, cx, p| {
-            draw::draw_labels(ctx, cx.dpr(), p);
-            0
-        },
     )
 }
 

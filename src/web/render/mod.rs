@@ -5,20 +5,25 @@
 //! layer seam ([`layer`]): each layer has a key, an expensive `prepare` (run when its key
 //! changes) and a cheap `draw` onto its stage's bitmap:
 //! - `base`: the base layers (basemap, raster tiles), redrawn when one of their keys changes;
-//! - `composite`: `base` plus the map layers (zones, fences, gaps, cameras, ports, labels),
-//!   redrawn when a base or map key changes;
+//! - `composite`: `base` plus the map layers (zones, fences, gaps, cameras, ports, and the
+//!   labels but on the wall), redrawn when a base or map key changes;
 //! - over it, layers with canvases of their own (the heatmap, [`heatmap`], under the incidents,
-//!   [`incidents`]), prepared when their key changes and moved along during gestures;
+//!   [`incidents`], and on the wall the labels over them, [`label_layer`]), prepared when their
+//!   key changes and moved along during gestures;
 //! - the screen: `composite` blitted (moved and scaled during a gesture, never re-projected),
 //!   plus the screen layers (selection highlight, the zone under way), every frame.
 //!
 //! A view change shows a `Gesture` frame at once and re-renders sharp (`Full`) when the view
-//! has been still for [`SETTLE_MS`]. Toggles and selection only re-`Compose`.
+//! has been still for [`SETTLE_MS`] (a flight, `Scene::flying`, stays on gesture frames until it
+//! lands). Toggles and selection only re-`Compose`. During a flight on the wall (nobody points
+//! at it) a gesture frame draws nothing: the screen canvas as last drawn is moved by a CSS
+//! transform, as the canvases over it are, so the compositor scales the cached bitmaps.
 
 pub mod draft;
 pub mod draw;
 pub mod heatmap;
 pub mod incidents;
+pub mod label_layer;
 pub mod layer;
 pub mod layers;
 pub mod overlay;
@@ -33,7 +38,8 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use crate::core::viewport::Viewport;
+use crate::core::display::DisplayMode;
+use crate::core::viewport::{ScreenTransform, Viewport};
 use crate::env::CanvasError;
 use crate::state::{FrameKind, FrameStat};
 use incidents::{IncidentDrawStat, IncidentInput, IncidentOverlays};
@@ -93,6 +99,10 @@ pub struct Renderer {
     cache: StageCache,
     /// The view the composite was drawn for.
     composite_view: Option<Viewport>,
+    /// The view the screen canvas' pixels were drawn for, and whether a CSS transform moves it
+    /// (a flight on the wall).
+    screen_view: Option<Viewport>,
+    screen_moved: bool,
     /// Bumped whenever `composite` is re-rendered.
     composite_gen: u64,
     /// The last [`FRAME_LOG`] frames.
@@ -102,12 +112,15 @@ pub struct Renderer {
 }
 
 impl Renderer {
-    /// `on_tile_load` is called when a raster tile arrives (to schedule a frame).
+    /// The renderer of `canvas` in `mode` (which decides where some layers draw, e.g. the
+    /// labels over the incidents on the wall); `on_tile_load` is called when a raster tile
+    /// arrives (to schedule a frame).
     pub fn new(
         canvas: HtmlCanvasElement,
+        mode: DisplayMode,
         on_tile_load: Rc<dyn Fn()>,
     ) -> Result<Renderer, CanvasError> {
-        let layers = registry::registry(Some(&canvas), on_tile_load);
+        let layers = registry::registry(Some(&canvas), mode, on_tile_load);
         Ok(Renderer {
             stages: layers.iter().map(|l| l.stage()).collect(),
             layers,
@@ -116,6 +129,8 @@ impl Renderer {
             composite: Surface::offscreen()?,
             cache: StageCache::default(),
             composite_view: None,
+            screen_view: None,
+            screen_moved: false,
             composite_gen: 0,
             frames: VecDeque::new(),
             frames_total: 0,
@@ -142,6 +157,15 @@ impl Renderer {
             .map_or_else(Default::default, |l| l.layer.last)
     }
 
+    /// The place names the labels layer placed last, each with its box (CSS px of this
+    /// screen's view: `[x, y, width, height]`, top-left corner).
+    pub fn label_names(&self) -> Vec<(String, [f64; 4])> {
+        self.layers
+            .iter()
+            .find_map(|l| l.as_any().downcast_ref::<label_layer::Labels>())
+            .map_or_else(Vec::new, label_layer::Labels::names)
+    }
+
     /// The id of the incident drawn under a point (CSS px) of `view`, if any.
     pub fn pick_incident(&self, view: &Viewport, x: f64, y: f64, tolerance: f64) -> Option<String> {
         self.incident_layer()?.layer.pick(view, x, y, tolerance)
@@ -157,20 +181,39 @@ impl Renderer {
         let start = now_ms();
         self.screen.fit(&scene.view);
         let mut drawn = 0;
+        // A flight on the wall moves the screen canvas as drawn (the composite and the screen
+        // layers on it) by CSS, as the canvases over it are: the frame costs no pixels here. So
+        // does the frame where it lands, until the sharp one.
+        let css_moved = !scene.settled
+            && scene.mode == DisplayMode::Wall
+            && (scene.flying || self.screen_moved);
         let kind = match (self.composite_view, scene.settled) {
             (Some(cached), false) => {
-                self.gesture_frame(&cached, &scene.view);
+                match self.screen_view.filter(|_| css_moved) {
+                    Some(drawn) => self.move_screen(Some(scene.view.transform_from(&drawn))),
+                    None => {
+                        self.move_screen(None);
+                        self.gesture_frame(&cached, &scene.view);
+                        self.screen_view = Some(scene.view);
+                    }
+                }
                 for l in &mut self.layers {
                     l.follow(&scene.view, &cached);
                 }
                 FrameKind::Gesture
             }
             _ => {
+                self.move_screen(None);
                 let (kind, n) = self.settled_frame(scene, incidents, &now_ms);
+                self.screen_view = Some(scene.view);
                 drawn = n;
                 kind
             }
         };
+        if self.screen_moved {
+            // The screen layers were drawn for the view the canvas shows, and move with it.
+            return self.log_frame(kind, now_ms() - start, drawn);
+        }
         let cx = LayerContext {
             scene,
             incidents,
@@ -186,10 +229,15 @@ impl Renderer {
             l.prepare(&cx, &self.screen.ctx);
             l.draw(&cx, &self.screen.ctx);
         }
+        self.log_frame(kind, now_ms() - start, drawn)
+    }
+
+    /// Records a frame in the perf log; returns it.
+    fn log_frame(&mut self, kind: FrameKind, ms: f64, features_drawn: usize) -> FrameStat {
         let stat = FrameStat {
             kind,
-            ms: now_ms() - start,
-            features_drawn: drawn,
+            ms,
+            features_drawn,
         };
         if self.frames.len() >= FRAME_LOG {
             self.frames.pop_front();
@@ -197,6 +245,18 @@ impl Renderer {
         self.frames.push_back(stat);
         self.frames_total += 1;
         stat
+    }
+
+    /// Moves the screen canvas by `t` (CSS px of the view it was drawn for to CSS px of the
+    /// current one), or puts it back (`None`); writes the style only on a change.
+    fn move_screen(&mut self, t: Option<ScreenTransform>) {
+        let value = match t {
+            Some(t) => format!("matrix({0}, 0, 0, {0}, {1}, {2})", t.scale, t.tx, t.ty),
+            None if self.screen_moved => "none".to_string(),
+            None => return,
+        };
+        self.screen_moved = t.is_some();
+        let _ = self.screen.canvas.style().set_property("transform", &value);
     }
 
     /// Re-plans the incident layer `n` times on the current composite (see

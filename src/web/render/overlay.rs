@@ -7,6 +7,9 @@
 //! - `data-testid="incident-sprites"`: tracks and sprites, a transparent bitmap of the view's
 //!   size kept by `core::incident_layer::Frame`, only changed 64-px tiles uploaded.
 //!
+//! [`overlay_canvas`] makes every canvas laid over the map (these two, the heatmap's, the wall's
+//! labels').
+//!
 //! Units: bitmaps are device px; CSS placement is CSS px (device px / dpr) relative to the map
 //! canvas' box, set through the CSSOM (`style.setProperty`, allowed by a strict CSP). During a
 //! pan or zoom both canvases get the gesture's CSS transform until the next settled frame.
@@ -29,13 +32,16 @@ pub struct IncidentOverlay {
     dpr: f64,
 }
 
-fn canvas_after(
-    document: &web_sys::Document,
-    after: &HtmlCanvasElement,
+/// A canvas to lay over the map, with its 2D context, not yet in the page: `class` styles it
+/// (no pointer events), `testid` names it for tests; hidden from assistive technology. The
+/// incident canvases, the heatmap's and the wall's labels' are made by it.
+pub fn overlay_canvas(
     class: &str,
     testid: &str,
-) -> Result<(HtmlCanvasElement, CanvasRenderingContext2d), String> {
-    let parent = after.parent_node().ok_or("the map canvas has no parent")?;
+) -> Result<(HtmlCanvasElement, CanvasRenderingContext2d), &'static str> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
     let canvas: HtmlCanvasElement = document
         .create_element("canvas")
         .map_err(|_| "could not create a canvas")?
@@ -44,8 +50,6 @@ fn canvas_after(
     let _ = canvas.set_attribute("class", class);
     let _ = canvas.set_attribute("data-testid", testid);
     let _ = canvas.set_attribute("aria-hidden", "true");
-    canvas.set_width(1);
-    canvas.set_height(1);
     let ctx: CanvasRenderingContext2d = canvas
         .get_context("2d")
         .ok()
@@ -53,13 +57,26 @@ fn canvas_after(
         .ok_or("no 2d context")?
         .dyn_into()
         .map_err(|_| "not a 2d context")?;
+    Ok((canvas, ctx))
+}
+
+fn canvas_after(
+    after: &HtmlCanvasElement,
+    class: &str,
+    testid: &str,
+) -> Result<(HtmlCanvasElement, CanvasRenderingContext2d), String> {
+    let parent = after.parent_node().ok_or("the map canvas has no parent")?;
+    let (canvas, ctx) = overlay_canvas(class, testid)?;
+    canvas.set_width(1);
+    canvas.set_height(1);
     parent
         .insert_before(&canvas, after.next_sibling().as_ref())
         .map_err(|_| "could not place the incident layer")?;
     Ok((canvas, ctx))
 }
 
-fn set_style(canvas: &HtmlCanvasElement, name: &str, value: &str) {
+/// Sets one CSS property of `canvas` through the CSSOM (allowed by a strict CSP).
+pub fn set_style(canvas: &HtmlCanvasElement, name: &str, value: &str) {
     let _ = canvas.style().set_property(name, value);
 }
 
@@ -67,17 +84,9 @@ impl IncidentOverlay {
     /// Creates the two canvases right after `screen` in its parent (cells, then sprites over
     /// them); an error when `screen` has no parent (the caller draws into the composite).
     pub fn new(screen: &HtmlCanvasElement) -> Result<IncidentOverlay, String> {
-        let document = web_sys::window()
-            .and_then(|w| w.document())
-            .ok_or("no document")?;
-        let (cells, cells_ctx) = canvas_after(
-            &document,
-            screen,
-            "incident-overlay incident-cells",
-            "incident-cells",
-        )?;
+        let (cells, cells_ctx) =
+            canvas_after(screen, "incident-overlay incident-cells", "incident-cells")?;
         let (sprites, sprites_ctx) = canvas_after(
-            &document,
             &cells,
             "incident-overlay incident-sprites",
             "incident-sprites",

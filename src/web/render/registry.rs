@@ -7,15 +7,20 @@ use std::rc::Rc;
 
 use web_sys::HtmlCanvasElement;
 
+use crate::core::display::DisplayMode;
+
 use super::heatmap::Heatmap;
 use super::incidents::IncidentOverlays;
+use super::label_layer::Labels;
 use super::layer::MapLayer;
 use super::layers;
 
-/// The layers of a map whose canvas is `screen` (`None` in native tests: incidents are then
-/// drawn into the composite); `on_tile_load` schedules a frame when a raster tile arrives.
+/// The layers of a map in `mode` whose canvas is `screen` (`None` in native tests: incidents are
+/// then drawn into the composite); `on_tile_load` schedules a frame when a raster tile arrives.
+/// On the wall the labels are drawn over the incidents (`render/label_layer.rs`).
 pub fn registry(
     screen: Option<&HtmlCanvasElement>,
+    mode: DisplayMode,
     on_tile_load: Rc<dyn Fn()>,
 ) -> Vec<Box<dyn MapLayer>> {
     vec![
@@ -26,7 +31,7 @@ pub fn registry(
         Box::new(layers::coverage_gaps()),
         Box::new(layers::cameras()),
         Box::new(layers::ports()),
-        Box::new(layers::labels()),
+        Box::new(Labels::new(mode, screen)),
         Box::new(Heatmap::new(screen)),
         Box::new(IncidentOverlays::new(screen)),
         Box::new(layers::ShiftArrowLayer),
@@ -42,7 +47,7 @@ mod tests {
 
     #[test]
     fn layers_in_draw_order() {
-        let layers = registry(None, Rc::new(|| {}));
+        let layers = registry(None, DisplayMode::Desk, Rc::new(|| {}));
         let names: Vec<&str> = layers.iter().map(|l| l.name()).collect();
         assert_eq!(
             names,
@@ -66,10 +71,25 @@ mod tests {
 
     #[test]
     fn stages_never_go_back() {
-        let layers = registry(None, Rc::new(|| {}));
-        let stages: Vec<Stage> = layers.iter().map(|l| l.stage()).collect();
-        assert!(stages.is_sorted(), "{stages:?}");
-        assert_eq!(stages.first(), Some(&Stage::Base));
-        assert!(stages.contains(&Stage::Map) && stages.contains(&Stage::Over));
+        for mode in [DisplayMode::Desk, DisplayMode::Wall, DisplayMode::Tablet] {
+            let layers = registry(None, mode, Rc::new(|| {}));
+            let stages: Vec<Stage> = layers.iter().map(|l| l.stage()).collect();
+            assert!(stages.is_sorted(), "{mode:?}: {stages:?}");
+            assert_eq!(stages.first(), Some(&Stage::Base));
+            assert!(stages.contains(&Stage::Map) && stages.contains(&Stage::Over));
+        }
+    }
+
+    #[test]
+    fn labels_go_over_the_incidents_on_the_wall_only() {
+        let stage_of_labels = |mode| {
+            registry(None, mode, Rc::new(|| {}))
+                .iter()
+                .find(|l| l.name() == "labels")
+                .map(|l| l.stage())
+        };
+        assert_eq!(stage_of_labels(DisplayMode::Desk), Some(Stage::Map));
+        assert_eq!(stage_of_labels(DisplayMode::Tablet), Some(Stage::Map));
+        assert_eq!(stage_of_labels(DisplayMode::Wall), Some(Stage::Over));
     }
 }

@@ -22,6 +22,10 @@ pub const HIGHLIGHT: &str = "#ffffff";
 
 /// Label font size in CSS px.
 pub const LABEL_PX: f64 = 13.0;
+/// Width of the dark halo round label text, CSS px: on the desk, and on the wall, where labels
+/// are drawn over the incident markers and read from across the room.
+pub const LABEL_HALO_PX: f64 = 3.5;
+pub const LABEL_HALO_WALL_PX: f64 = 6.0;
 
 /// Fences: colour, line width (CSS px) and dash pattern (CSS px, empty = solid).
 pub fn fence_style(kind: FenceKind) -> (&'static str, f64, &'static [f64]) {
