@@ -25,6 +25,7 @@ use crate::core::time::Recency;
 use crate::core::units::Zoom;
 use crate::env::{local_offset_min, window_size};
 use crate::feed::IncidentSelection;
+use crate::keyed_rows::KeyedRows;
 use crate::state::use_app;
 use crate::strings::{Lang, T, labels, messages};
 use crate::widgets::{KindIcon, clock, distance_text};
@@ -85,7 +86,9 @@ fn severity_class(inc_sev: u8, open: bool) -> String {
 
 /// One list row, owned (the store is borrowed only while the list is computed). The whole
 /// row is the list's key: any change of what it shows (the time text too, as the clock
-/// passes midnight or catches up with a skewed time) renders it again.
+/// passes midnight or catches up with a skewed time) renders it again, up to 70 rows a flush
+/// at 288 events/s; `KeyedRows` frees each replaced row whole (Leptos's `For` kept ~120 B
+/// of each for as long as the list was shown).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Row {
     id: String,
@@ -239,7 +242,7 @@ pub fn IncidentPanel(#[prop(optional)] children: Option<Children>) -> impl IntoV
             <Show when=move || open.get() && state.mode.get() != DisplayMode::Wall>
                 <IncidentFilters lang=lang />
                 <ol class="incident-list" data-testid="incident-list">
-                    <For each=rows key=Row::clone children=row_view />
+                    <KeyedRows each=rows key=Row::clone children=row_view />
                 </ol>
                 <Show when=move || { total() > LIST_LIMIT }>
                     <p class="list-more">
