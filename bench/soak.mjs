@@ -17,16 +17,22 @@
 // default zones (the Eurotunnel terminal is critical: its alerts interrupt the tour, held
 // `--hold-s` s of the accelerated clock).
 //
+// `--mode desk`: the operator's desk instead, the plain page (no `?mode=`) at 1920 × 1080 with
+// its panels and the incident list open (up to `incident_ui::LIST_LIMIT` rows, newest first),
+// on the same accelerated day; no tour (the tour columns stay empty).
+//
 // Every `--sample-s` s (default 5): the JS heap used after a forced garbage collection (CDP
 // `HeapProfiler.collectGarbage`, then `Runtime.getHeapUsage`) and before it, the wasm linear
 // memory, the allocator's bytes in use and the capped structures' counts (`calaisMap.memory()`), the DOM node and event
 // listener counts (CDP `Performance.getMetrics`), the feed's event count and the tour's state.
 // After the warm-up (`--warmup-min`, default 2), a least-squares slope (bytes or nodes per real
 // minute) of each series, with min / median / max. Writes target/bench/soak.json and
-// target/bench/soak.csv, a screenshot target/e2e-screenshots/soak-end.png, and prints a table.
+// target/bench/soak.csv, a screenshot target/e2e-screenshots/soak-end.png (soak-desk.json,
+// soak-desk.csv and soak-desk-end.png with `--mode desk`), and prints a table.
 //
 // Usage: node bench/soak.mjs [--minutes 10] [--scale 144] [--events-per-day 172800]
 //        [--warmup-min 2] [--sample-s 5] [--dwell-s 900] [--hold-s 300] [--hd] [--stop-events A,B]
+//        [--mode wall|desk]
 //        (after `trunk build --release` and `cargo build --release -p calais-demo-server`;
 //        CALAIS_DIST=target/dist-bench as `make bench` runs it works the same)
 
@@ -45,6 +51,13 @@ const SAMPLE_S = argVal('--sample-s', 5);
 const DWELL_S = argVal('--dwell-s', 900);
 const HOLD_S = argVal('--hold-s', 300);
 const HD = process.argv.includes('--hd');
+const MODE = (() => {
+  const i = process.argv.indexOf('--mode');
+  const m = i >= 0 ? process.argv[i + 1] : 'wall';
+  if (m !== 'wall' && m !== 'desk') throw new Error(`--mode wall or desk, not ${m}`);
+  return m;
+})();
+const DESK = MODE === 'desk';
 // `--stop-events A,B`: the demo server frozen (SIGSTOP) from minute A to minute B, the page and
 // its tour running on: is the growth the events' or the frames'? (slopes reported per phase)
 const STOP = (() => {
@@ -52,7 +65,7 @@ const STOP = (() => {
   const v = i >= 0 ? process.argv[i + 1].split(',').map(Number) : null;
   return v && v.length === 2 && v.every(Number.isFinite) && v[0] < v[1] ? v : null;
 })();
-const [WIDTH, HEIGHT] = HD ? [1920, 1080] : [3840, 2160];
+const [WIDTH, HEIGHT] = HD || DESK ? [1920, 1080] : [3840, 2160];
 const RATE = (EVENTS_PER_DAY / 86_400) * SCALE;
 const log = (...a) => console.error('[soak]', ...a);
 
@@ -66,7 +79,7 @@ const TOURS = [
   { name: 'Channel overview', center: [1.75, 50.97], zoom: 10, dwell_s: DWELL_S,
     layers: ['basemap', 'ports', 'incidents', 'heatmap'] },
 ];
-const WALL = { flight_s: 60, alert_hold_s: HOLD_S, tours: TOURS, ...(HD ? { scale: 2 } : {}) };
+const WALL = { flight_s: 60, alert_hold_s: HOLD_S, tours: TOURS, ...(HD && !DESK ? { scale: 2 } : {}) };
 
 /** Replaces `Date` so that the page's clock runs `scale` times real time from `originMs`,
  * as the demo server's `--time-scale` clock does. */
@@ -124,23 +137,24 @@ const originMs = await (async () => {
   }
   throw new Error(`the demo server did not say its clock:\n${server.stderr()}`);
 })();
-log(`${EVENTS_PER_DAY} events a day at ${SCALE}x: ${fmt(RATE, 1)} events/s real for ${MINUTES} min, ${WIDTH} × ${HEIGHT}`);
+log(`${EVENTS_PER_DAY} events a day at ${SCALE}x: ${fmt(RATE, 1)} events/s real for ${MINUTES} min, ${MODE} ${WIDTH} × ${HEIGHT}`);
 
 const browser = await launchBrowser();
 const results = {
-  minutes: MINUTES, scale: SCALE, eventsPerDay: EVENTS_PER_DAY, rateRealPerS: RATE, warmupMin: WARMUP_MIN,
+  mode: MODE, minutes: MINUTES, scale: SCALE, eventsPerDay: EVENTS_PER_DAY, rateRealPerS: RATE, warmupMin: WARMUP_MIN,
   sampleS: SAMPLE_S, size: [WIDTH, HEIGHT], wall: WALL, samples: [], fits: {}, errors: {},
 };
 const samples = results.samples;
 try {
   const ctx = await browser.newContext({ viewport: { width: WIDTH, height: HEIGHT }, deviceScaleFactor: 1 });
   const app = await openApp({ server }, ctx, {
-    query: 'mode=wall', initScripts: [acceleratedClock(originMs, SCALE), TOUR_WATCH], allowResourceErrors: true,
+    query: DESK ? '' : 'mode=wall', initScripts: [acceleratedClock(originMs, SCALE), TOUR_WATCH], allowResourceErrors: true,
   });
   const { page } = app;
   const cdp = await ctx.newCDPSession(page);
   await cdp.send('Performance.enable');
   await page.waitForSelector(`${tid('feed-status')}[data-status="live"]`, { state: 'attached', timeout: 60_000 });
+  if (DESK) await page.waitForSelector(tid('incident-list'), { timeout: 60_000 });
   const t0 = Date.now();
   const end = t0 + MINUTES * 60_000;
   const views = new Set();
@@ -164,6 +178,7 @@ try {
       watch: window.__soakTour,
       clockMs: Date.now(),
       status: document.querySelector('[data-testid="feed-status"]')?.getAttribute('data-status'),
+      listRows: document.querySelectorAll('[data-testid="incident-row"]').length,
     }));
     const tour = page_.tour || {};
     if (tour.kind === 'tour') views.add(tour.name);
@@ -181,6 +196,7 @@ try {
       feed: page_.status,
       tour: tour.kind === 'tour' ? `${tour.name}:${tour.phase}` : tour.kind ?? null,
       tourAlerts: page_.watch?.alerts,
+      listRows: page_.listRows,
       ...page_.memory,
     };
     samples.push(s);
@@ -191,7 +207,7 @@ try {
   results.toursSeen = [...views];
   results.tourWatch = await page.evaluate(() => window.__soakTour);
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, 'soak-end.png') });
+  await page.screenshot({ path: path.join(SCREENSHOTS, DESK ? 'soak-desk-end.png' : 'soak-end.png') });
   results.consoleErrors = app.unexpectedConsoleErrors();
   await ctx.close();
 } catch (e) {
@@ -208,6 +224,7 @@ const SERIES = [
   ['wasm memory (linear, never shrinks)', 'wasmBytes', 'B'],
   ['wasm heap in use (allocator count)', 'heapBytes', 'B'],
   ['DOM nodes', 'domNodes', ''],
+  ['incident list rows', 'listRows', ''],
   ['event listeners', 'listeners', ''],
   ['incidents held', 'incidents', ''],
   ['history reports', 'historyReports', ''],
@@ -216,8 +233,8 @@ const SERIES = [
 const after = samples.filter((s) => s.tMin >= WARMUP_MIN);
 const num = (x, unit) => (unit === 'B' ? `${fmt(x / 1e6, 2)} MB` : fmt(x, 0));
 const lines = [
-  `accelerated-day soak: ${MINUTES} min real at ${SCALE}x (${fmt((MINUTES * SCALE) / 60, 1)} h of the page's and server's clock), ` +
-    `${EVENTS_PER_DAY} events/day = ${fmt(RATE, 1)} events/s real, ${WIDTH} × ${HEIGHT} wall, samples every ${SAMPLE_S} s, ` +
+  `accelerated-day soak (${MODE}): ${MINUTES} min real at ${SCALE}x (${fmt((MINUTES * SCALE) / 60, 1)} h of the page's and server's clock), ` +
+    `${EVENTS_PER_DAY} events/day = ${fmt(RATE, 1)} events/s real, ${WIDTH} × ${HEIGHT} ${MODE}, samples every ${SAMPLE_S} s, ` +
     `warm-up ${WARMUP_MIN} min (${after.length} samples after it)`,
   '',
   '| series | slope after warm-up (per real min) | per accelerated hour | min | median | max | end |',
@@ -257,6 +274,7 @@ if (last) {
 for (const [k, v] of Object.entries(results.errors)) lines.push(`ERROR (${k}): ${v.split('\n')[0]}`);
 const csvKeys = samples.length ? Object.keys(samples[0]) : [];
 fs.mkdirSync(path.join(ROOT, 'target', 'bench'), { recursive: true });
-fs.writeFileSync(path.join(ROOT, 'target', 'bench', 'soak.csv'),
+const OUT = DESK ? 'soak-desk' : 'soak';
+fs.writeFileSync(path.join(ROOT, 'target', 'bench', `${OUT}.csv`),
   [csvKeys.join(','), ...samples.map((s) => csvKeys.map((k) => JSON.stringify(s[k] ?? '')).join(','))].join('\n') + '\n');
-finish(lines, results, [], path.join(ROOT, 'target', 'bench', 'soak.json'), false);
+finish(lines, results, [], path.join(ROOT, 'target', 'bench', `${OUT}.json`), false);

@@ -9,7 +9,7 @@
 //! `feed`, `history`, `geofence`, `zone_editor`), the app state (`state`), drawing (`render`, `map`,
 //! and `wall_tour`, which sets the view),
 //! the panels (`components`, `feed_strip`, `incident_ui`, `geofence_ui`, `zone_editor_ui`,
-//! `heatmap_ui`, on `widgets`), and this root with `hook`. A panel never imports another panel: `App` puts one
+//! `heatmap_ui`, on `widgets` and `keyed_rows`), and this root with `hook`. A panel never imports another panel: `App` puts one
 //! inside another as children.
 
 /// The pure core, reachable as `crate::core` here as in the app crate.
@@ -36,6 +36,7 @@ pub mod history;
 pub mod hook;
 pub mod incident_ui;
 pub mod input;
+pub mod keyed_rows;
 pub mod load;
 pub mod map;
 pub mod memory_hook;
