@@ -315,11 +315,17 @@ describe('live incidents from the scripted demo server (basic.json)', () => {
     await card.waitFor({ state: 'visible', timeout: 15_000 });
     assert.equal(await card.getAttribute('data-incident-id'), 'scn-tunnel-2');
     assert.ok((await card.textContent()).includes(f.properties.description), 'the card shows the description');
+    // The selection is part of a row's key (static rows, keyed_rows.rs): exactly the clicked row
+    // is highlighted, and closing the card clears it.
+    const selectedRows = () => page.$$eval(`${tid('incident-row')}.selected`, (es) => es.map((e) => e.dataset.incidentId));
+    await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 1, `${tid('incident-row')}.selected`, { timeout: 10_000 });
+    assert.deepEqual(await selectedRows(), ['scn-tunnel-2'], 'the clicked row alone is highlighted');
     await waitForSettled(page);
     await screenshot(page, '20-incidents-row-click-fly');
     // Esc closes the card even though the focus is in the list, not on the map.
     await page.keyboard.press('Escape');
     await card.waitFor({ state: 'hidden', timeout: 10_000 });
+    await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 0, `${tid('incident-row')}.selected`, { timeout: 10_000 });
     await page.locator(`${tid('incident-row')}[data-incident-id="scn-tunnel-2"]`).click();
     await card.waitFor({ state: 'visible', timeout: 15_000 });
     await page.locator(tid('info-card-close')).click();
