@@ -343,7 +343,7 @@ fn IncidentFilters(lang: Lang) -> impl IntoView {
                                     set_filter(&|f| f.status = v);
                                 }
                             >
-                                {StatusFilter::ALL.map(|s| view! { <option value=s.key()>{labels::status_filter(lang, s)}</option> }).to_vec()}
+                                {StatusFilter::ALL.map(|s| view! { <option value=s.key()>{labels::status_filter(lang, s)}</option> }).into_iter().collect::<Vec<_>>()}
                             </select>
                         </label>
                         <label>
@@ -356,7 +356,7 @@ fn IncidentFilters(lang: Lang) -> impl IntoView {
                                     set_filter(&|f| f.window = v);
                                 }
                             >
-                                {TimeWindow::ALL.map(|w| view! { <option value=w.key()>{labels::time_window(lang, w)}</option> }).to_vec()}
+                                {TimeWindow::ALL.map(|w| view! { <option value=w.key()>{labels::time_window(lang, w)}</option> }).into_iter().collect::<Vec<_>>()}
                             </select>
                         </label>
                         <label>
@@ -369,7 +369,7 @@ fn IncidentFilters(lang: Lang) -> impl IntoView {
                                     set_filter(&|f| f.sort = v);
                                 }
                             >
-                                {SortOrder::ALL.map(|o| view! { <option value=o.key()>{labels::sort_order(lang, o)}</option> }).to_vec()}
+                                {SortOrder::ALL.map(|o| view! { <option value=o.key()>{labels::sort_order(lang, o)}</option> }).into_iter().collect::<Vec<_>>()}
                             </select>
                         </label>
                     </div>
