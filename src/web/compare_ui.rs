@@ -76,8 +76,8 @@ fn summary_view(lang: Lang, s: &Summary) -> impl IntoView + use<> {
             view! {
                 <tr data-port=key data-per-day-a=r.per_day_a.to_string() data-per-day-b=r.per_day_b.to_string()>
                     <th scope="row">{name}</th>
-                    <td>{words::rate(r.per_day_a)}</td>
-                    <td>{words::rate(r.per_day_b)}</td>
+                    <td>{words::rate(lang, r.per_day_a)}</td>
+                    <td>{words::rate(lang, r.per_day_b)}</td>
                     <td class=format!("change {trend}")>{words::change(lang, r.change_pct, r.per_day_b)}</td>
                 </tr>
             }

@@ -8,12 +8,14 @@
 
 use leptos::prelude::*;
 
+use crate::core::config::PropertyNames;
 use crate::core::model::{FeatureKind, FenceKind, LayerId, PortKind};
 use crate::core::scale_bar::scale_bar;
 use crate::core::viewport::{Viewport, region_bounds};
 use crate::render::style;
 use crate::state::{LayerState, map_size, use_app};
-use crate::strings::{Lang, T, labels, messages, problems};
+use crate::strings::{Lang, T, labels, locale, messages, problems};
+use crate::widgets::wall_clocks;
 
 /// Layer toggles with counts, then `children` (the app passes the zone panel), then the legend.
 #[component]
@@ -255,17 +257,16 @@ pub fn InfoCard() -> impl IntoView {
                 FeatureKind::Land => T::Land.get(lang).to_string(),
             };
             let title = f.name.clone().unwrap_or_else(|| f.id.clone());
+            let names = state
+                .config
+                .get_untracked()
+                .and_then(|c| c.ok())
+                .unwrap_or_default()
+                .properties;
             let rows = f
                 .properties
                 .iter()
-                .map(|(k, v)| {
-                    view! {
-                        <tr data-testid="info-card-row">
-                            <th scope="row">{k.clone()}</th>
-                            <td>{v.clone()}</td>
-                        </tr>
-                    }
-                })
+                .map(|(k, v)| property_row(lang, &names, k, v))
                 .collect_view();
             view! {
                 <section class="panel info-card" data-testid="info-card" class:pinned=sel.pinned aria-label=T::FeatureDetails.get(lang)>
@@ -288,6 +289,36 @@ pub fn InfoCard() -> impl IntoView {
             }
         })
     }
+}
+
+/// A feature property's row: its label and its value with the unit in the language's form, or,
+/// for a key with no label, the key as the data writes it, marked as a data key
+/// (`data-key` on the row: the key as written).
+fn property_row(lang: Lang, names: &PropertyNames, key: &str, value: &str) -> AnyView {
+    // The camera keys as the config names them (`properties` in config.json).
+    let known = match key {
+        k if k == names.bearing => "bearing",
+        k if k == names.fov => "fov",
+        k if k == names.range => "range_m",
+        k if k == names.name => "name",
+        k if k == names.kind => "kind",
+        k => k,
+    };
+    let (th, unit) = match locale::property(known) {
+        Some((label, unit)) => (label.get(lang).into_any(), unit),
+        None => (
+            view! { <code class="data-key" title=T::DataKeyTitle.get(lang)>{key.to_string()}</code> }
+                .into_any(),
+            locale::Unit::None,
+        ),
+    };
+    view! {
+        <tr data-testid="info-card-row" data-key=key.to_string()>
+            <th scope="row">{th}</th>
+            <td>{locale::property_value(lang, unit, value)}</td>
+        </tr>
+    }
+    .into_any()
 }
 
 /// Zoom in / out and fit-to-region buttons.
@@ -342,10 +373,13 @@ pub fn StatusBar() -> impl IntoView {
                     class="scale-bar-line"
                     style:width=move || format!("{:.1}px", bar.get().map_or(0.0, |b| b.width_css))
                 ></div>
-                <span data-testid="scale-bar-label">{move || bar.get().map(|b| b.label).unwrap_or_default()}</span>
+                <span data-testid="scale-bar-label">{move || bar.get().map(|b| locale::length(state.lang.get(), b.length_m)).unwrap_or_default()}</span>
             </div>
             <div class="coord-readout" data-testid="coord-readout" title=T::CursorPosition.get(state.lang.get_untracked())>
                 {coords}
+            </div>
+            <div class="status-clocks" data-testid="status-clocks" title=T::Clocks.get(state.lang.get_untracked())>
+                {move || wall_clocks(state.lang.get(), state.incidents.clock.get() as f64).join(" · ")}
             </div>
             <div class="attribution" data-testid="attribution">
                 {attribution}

@@ -173,6 +173,23 @@ pub fn parse_local_input(text: &str) -> Option<i64> {
     ms.is_finite().then_some(ms as i64)
 }
 
+/// This device's IANA time zone ("Europe/Paris"), as the browser's `Intl` resolves it; `None`
+/// without one. Local clock texts (`widgets::clock`) are in this zone.
+pub fn device_zone() -> Option<String> {
+    thread_local! {
+        static ZONE: std::cell::OnceCell<Option<String>> = const { std::cell::OnceCell::new() };
+    }
+    ZONE.with(|z| z.get_or_init(resolve_device_zone).clone())
+}
+
+fn resolve_device_zone() -> Option<String> {
+    let opts = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+        .resolved_options();
+    js_sys::Reflect::get(&opts, &"timeZone".into())
+        .ok()?
+        .as_string()
+}
+
 /// The video wall's clocks at `ms`: each city and its `HH:MM` (`--:--` where the browser lacks
 /// the zone).
 pub fn wall_clocks(ms: f64) -> [(City, String); 2] {

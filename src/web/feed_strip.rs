@@ -29,7 +29,8 @@ pub fn IncidentStrip() -> impl IntoView {
     let stale = move || matches!(status().status, FeedStatus::Stale { .. });
     let text = move || {
         let v = status();
-        messages::feed_status(state.lang.get(), v.status, v.transport, &clock_ms)
+        let lang = state.lang.get();
+        messages::feed_status(lang, v.status, v.transport, &|ms| clock_ms(lang, ms))
     };
     let last_ms = move || {
         status()
@@ -116,7 +117,7 @@ pub fn IncidentStrip() -> impl IntoView {
                     data-cause=n.cause.key()
                     role="status"
                 >
-                    <span>{messages::resync_notice(state.lang.get(), &clock_ms(n.at), n.cause, n.before, n.after)}</span>
+                    <span>{messages::resync_notice(state.lang.get(), &clock_ms(state.lang.get(), n.at), n.cause, n.before, n.after)}</span>
                     <button
                         class="feed-notice-close"
                         data-testid="feed-resync-dismiss"

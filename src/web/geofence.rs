@@ -561,9 +561,10 @@ impl Geofence {
         self.with_log(EventLog::to_geojson)
     }
 
-    /// The event log as CSV (for the export button), if the engine exists.
-    pub fn log_csv(&self) -> Option<String> {
-        self.with_log(EventLog::to_csv)
+    /// The event log as CSV (for the export button), if the engine exists, with the column
+    /// names `header` (the string table's, in the operator's language).
+    pub fn log_csv(&self, header: &str) -> Option<String> {
+        self.with_log(|log| log.to_csv_with_header(header))
     }
 
     /// The zones, cameras, nearest fence and nearest port of an incident at `fix`.

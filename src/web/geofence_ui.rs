@@ -164,8 +164,8 @@ pub fn ZonePanel() -> impl IntoView {
                 <span class="gap-swatch" aria-hidden="true"></span>
                 {messages::coverage_gap(
                     lang,
-                    &distance_text(gaps.uncovered_m),
-                    &distance_text(gaps.fence_m),
+                    &distance_text(lang, gaps.uncovered_m),
+                    &distance_text(lang, gaps.fence_m),
                     gaps.gaps.len(),
                 )}
             </p>
@@ -174,7 +174,7 @@ pub fn ZonePanel() -> impl IntoView {
     let export_error = RwSignal::new(None::<String>);
     let export = move |name: &'static str| {
         let (text, mime) = if name.ends_with(".csv") {
-            (geo.log_csv(), "text/csv")
+            (geo.log_csv(T::ZoneLogCsvHeader.get(lang)), "text/csv")
         } else {
             (geo.log_geojson(), "application/geo+json")
         };

@@ -19,7 +19,7 @@ use crate::feed::CLOCK_STEP_MS;
 use crate::history::HistoryStatus;
 use crate::state::use_app;
 use crate::strings::compare::{self as compare_words, Field, Refusal};
-use crate::strings::{T, heatmap as words};
+use crate::strings::{Lang, T, heatmap as words, locale};
 
 /// The legend's ramp as a CSS gradient (left: 0, or −top for the diverging ramp; right: the
 /// ramp's top).
@@ -42,18 +42,19 @@ pub fn ramp_gradient(ramp: Ramp) -> String {
     format!("linear-gradient(to right, {})", stops.join(", "))
 }
 
-/// A density for the legend: 3 significant digits at most ("0.125", "12.5", "1250").
-pub fn per_km2_text(v: f64) -> String {
+/// A density for the legend: 3 significant digits at most ("0.125", "12.5", "1,250"), in the
+/// language's form.
+pub fn per_km2_text(lang: Lang, v: f64) -> String {
     if !v.is_finite() || v <= 0.0 {
         "0".to_string()
     } else if v >= 100.0 {
-        format!("{v:.0}")
+        locale::number(lang, v, 0)
     } else if v >= 10.0 {
-        format!("{v:.1}")
+        locale::number(lang, v, 1)
     } else if v >= 1.0 {
-        format!("{v:.2}")
+        locale::number(lang, v, 2)
     } else {
-        format!("{v:.3}")
+        locale::number(lang, v, 3)
     }
 }
 
@@ -298,17 +299,17 @@ pub fn HeatmapPanel() -> impl IntoView {
                 <div class="heat-ramp" style:background=gradients[usize::from(difference)].clone()></div>
                 <div class="heat-ticks">
                     <span>{if difference {
-                        format!("−{}", per_km2_text(top.unwrap_or(0.0)))
+                        format!("−{}", per_km2_text(lang, top.unwrap_or(0.0)))
                     } else {
                         "0".to_string()
                     }}</span>
-                    <span>{if difference { "0".to_string() } else { per_km2_text(top.unwrap_or(0.0) / 2.0) }}</span>
-                    <span>{if difference { "+" } else { "" }}{per_km2_text(top.unwrap_or(0.0))}</span>
+                    <span>{if difference { "0".to_string() } else { per_km2_text(lang, top.unwrap_or(0.0) / 2.0) }}</span>
+                    <span>{if difference { "+" } else { "" }}{per_km2_text(lang, top.unwrap_or(0.0))}</span>
                 </div>
                 <div class="heat-units">
                     {if difference { T::HeatUnitsPerDay.get(lang) } else { T::HeatUnits.get(lang) }}
                     " · "
-                    {words::peak(lang, &per_km2_text(peak))}
+                    {words::peak(lang, &per_km2_text(lang, peak))}
                 </div>
             </div>
             {line.map(|(key, text)| view! {
@@ -390,12 +391,14 @@ mod tests {
 
     #[test]
     fn legend_numbers_and_gradient() {
-        assert_eq!(per_km2_text(0.0), "0");
-        assert_eq!(per_km2_text(f64::NAN), "0");
-        assert_eq!(per_km2_text(0.1234), "0.123");
-        assert_eq!(per_km2_text(5.0), "5.00");
-        assert_eq!(per_km2_text(12.345), "12.3");
-        assert_eq!(per_km2_text(1250.4), "1250");
+        let en = |v| per_km2_text(Lang::En, v);
+        assert_eq!(en(0.0), "0");
+        assert_eq!(en(f64::NAN), "0");
+        assert_eq!(en(0.1234), "0.123");
+        assert_eq!(en(5.0), "5.00");
+        assert_eq!(en(12.345), "12.3");
+        assert_eq!(en(1250.4), "1,250");
+        assert_eq!(per_km2_text(Lang::Fr, 1250.4), "1\u{202F}250");
         let g = ramp_gradient(Ramp::Sequential);
         assert!(
             g.starts_with("linear-gradient(to right, rgba(0,0,0,0.00) 0%"),

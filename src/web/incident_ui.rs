@@ -27,8 +27,8 @@ use crate::env::{local_offset_min, window_size};
 use crate::feed::IncidentSelection;
 use crate::keyed_rows::KeyedRows;
 use crate::state::use_app;
-use crate::strings::{Lang, T, labels, messages};
-use crate::widgets::{KindIcon, clock, distance_text};
+use crate::strings::{Lang, T, labels, locale, messages};
+use crate::widgets::{KindIcon, clock, device_zone_name, distance_text, london_paris};
 
 /// Rows rendered in the list at most (the total still counts every match).
 pub const LIST_LIMIT: usize = 200;
@@ -37,8 +37,12 @@ pub const NARROW_CSS_PX: f64 = 900.0;
 /// Zoom level a list selection flies to (or the current one, if closer).
 pub const FLY_ZOOM: f64 = 15.0;
 
-fn date_time(t: Timestamp) -> String {
-    t.date_time_text(local_offset_min(t.millis()))
+/// `t` as local date and time labelled with this device's zone ("2026-12-05 14:02:11 Paris").
+fn date_time(lang: Lang, t: Timestamp) -> String {
+    locale::zoned(
+        &t.date_time_text(local_offset_min(t.millis())),
+        &device_zone_name(lang),
+    )
 }
 
 /// How `t` stands against this device's clock `now` (each dated at its own local offset).
@@ -134,15 +138,26 @@ fn select_value(ev: &leptos::ev::Event) -> String {
     event_target_value(ev)
 }
 
+/// Whether the incident list starts open: on desktops and the wall; folded on small tablets so
+/// the map stays visible.
+pub fn list_starts_open() -> bool {
+    window_size().0 >= NARROW_CSS_PX
+}
+
 /// The incident list: filters, sort, rows (select one to fly to it) and feed diagnostics;
-/// `children` (the app passes the zone problems) go below the diagnostics.
+/// `children` (the app passes the zone problems) go below the diagnostics. `open` (whether the
+/// list is shown; its own when not given) is the app's, so that it outlives a rebuild of the
+/// panel (a language switch).
 #[component]
-pub fn IncidentPanel(#[prop(optional)] children: Option<Children>) -> impl IntoView {
+pub fn IncidentPanel(
+    #[prop(optional)] open: Option<RwSignal<bool>>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
     let state = use_app();
     let feed = state.incidents;
     let lang = state.lang.get_untracked();
-    // Open on desktops and the wall; folded on small tablets so the map stays visible.
-    let (open, set_open) = signal(window_size().0 >= NARROW_CSS_PX);
+    let open = open.unwrap_or_else(|| RwSignal::new(list_starts_open()));
+    let set_open = open.write_only();
     let listing_memo = Memo::new(move |_| {
         feed.version.track();
         let filter = feed.filter.get();
@@ -203,7 +218,7 @@ pub fn IncidentPanel(#[prop(optional)] children: Option<Children>) -> impl IntoV
                     on:click=move |_| select_row(id.clone())
                 >
                     <KindIcon kind=r.kind class=severity_class(r.severity, r.open) />
-                    <span class="row-time" title=date_time(r.updated)>{r.time_text.clone()}</span>
+                    <span class="row-time" title=date_time(lang, r.updated)>{r.time_text.clone()}</span>
                     <span class="row-kind">{kind_label(lang, r.kind, r.kind_text.as_deref())}</span>
                     <span class=format!("row-sev sev-{}", r.severity)>{format!("S{}", r.severity)}</span>
                     {(!r.open).then(|| view! { <span class="row-closed">{T::ClosedTag.get(lang)}</span> })}
@@ -245,6 +260,9 @@ pub fn IncidentPanel(#[prop(optional)] children: Option<Children>) -> impl IntoV
             // every flush and clock step would render again cost nothing.
             <Show when=move || open.get() && state.mode.get() != DisplayMode::Wall>
                 <IncidentFilters lang=lang />
+                <p class="list-zone" data-testid="incident-list-zone">
+                    {locale::list_zone(lang, &device_zone_name(lang))}
+                </p>
                 <ol class="incident-list" data-testid="incident-list">
                     <KeyedRows each=rows key=Clone::clone children=row_view />
                 </ol>
@@ -402,15 +420,18 @@ pub fn IncidentCard() -> impl IntoView {
             let core_keys: Vec<String> = names.fields().iter().map(|(_, v)| v.to_string()).collect();
             let row = |k: T, v: String| (k.get(lang).to_string(), v);
             let mut rows: Vec<(String, String)> = vec![
-                row(T::RowUpdated, date_time(inc.updated_at)),
-                row(T::RowReported, date_time(inc.reported_at)),
+                row(T::RowUpdated, london_paris(lang, inc.updated_at)),
+                row(T::RowReported, london_paris(lang, inc.reported_at)),
                 row(
                     T::RowPosition,
                     messages::lat_lon(lang, inc.position.lat, inc.position.lon),
                 ),
             ];
             if let Some(a) = inc.accuracy_m {
-                rows.push(row(T::RowAccuracy, format!("± {a:.0} m")));
+                rows.push(row(
+                    T::RowAccuracy,
+                    format!("± {} m", locale::number(lang, a, 0)),
+                ));
             }
             if let Some(s) = &inc.source {
                 rows.push(row(T::RowSource, s.clone()));
@@ -519,13 +540,13 @@ fn situation_rows(lang: Lang, inc: &Incident) -> Vec<(String, String)> {
     if let Some((d, name)) = s.fence {
         rows.push(row(
             T::RowNearestFence,
-            format!("{} ({name})", distance_text(d)),
+            format!("{} ({name})", distance_text(lang, d)),
         ));
     }
     if let Some((d, name)) = s.port {
         rows.push(row(
             T::RowNearestPort,
-            format!("{} ({name})", distance_text(d)),
+            format!("{} ({name})", distance_text(lang, d)),
         ));
     }
     rows

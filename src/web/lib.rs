@@ -37,6 +37,7 @@ pub mod hook;
 pub mod incident_ui;
 pub mod input;
 pub mod keyed_rows;
+pub mod lang_switch;
 pub mod load;
 pub mod map;
 pub mod memory_hook;
@@ -68,10 +69,11 @@ use feed_strip::IncidentStrip;
 use geofence_ui::{AlertTicker, CriticalFlash, ZoneDiagnostics, ZonePanel};
 use heatmap_ui::{HeatmapPanel, HistoryDiagnostics};
 use incident_ui::{IncidentCard, IncidentPanel};
+use lang_switch::LangSwitch;
 use map::{MapCanvas, Runtime};
 use playback_ui::PlaybackBar;
 use state::{AppState, map_size};
-use strings::{Lang, T, messages};
+use strings::{T, messages};
 use wake_lock::WakeLock;
 use wall_reload::WallReload;
 use wall_ui::WallStatus;
@@ -81,9 +83,7 @@ use zone_editor_ui::ZoneEditorPanel;
 pub fn mount() {
     // The language as the app reads it at start (after a panic the reactive state is not
     // trusted).
-    panic::install(|info| {
-        strings::problems::internal_error(Lang::from_query(query_param("lang").as_deref()), info)
-    });
+    panic::install(|info| strings::problems::internal_error(lang_switch::start_lang(), info));
     // The wall's watchdog script (assets/watchdog.js) stops watching the start.
     watchdog::started();
     leptos::mount::mount_to_body(App);
@@ -96,11 +96,12 @@ pub fn App() -> impl IntoView {
         Ok(url) => (url, None),
         Err(problem) => ("public/config.json".to_string(), Some(problem)),
     };
-    let lang = Lang::from_query(query_param("lang").as_deref());
+    // `?lang=`, else the language this device remembers, else English (`lang_switch`).
+    let lang = lang_switch::start_lang();
     // The display mode (`?mode=desk|wall|tablet`); an unknown value is shown, the desk is used.
     let (mode, mode_problem) = match DisplayMode::from_query(query_param("mode").as_deref()) {
         Ok(mode) => (mode, None),
-        Err(e) => (DisplayMode::Desk, Some(messages::unknown_mode(lang, &e))),
+        Err(e) => (DisplayMode::Desk, Some(e)),
     };
     let (w, h, dpr, k) = map_size(mode);
     let initial = Viewport::fit(&region_bounds(), w, h, dpr, 24.0);
@@ -108,8 +109,8 @@ pub fn App() -> impl IntoView {
     state.lang.set(lang);
     state.mode.set(mode);
     state.map_scale.set(k);
-    let config_problem = config_problem.map(|value| messages::config_param_refused(lang, &value));
     provide_context(state);
+    lang_switch::follow_document(state.lang.read_only());
     let runtime = Runtime::new();
     // The wall's tour (only in `?mode=wall`): the view, layers and alerts from the wall clock.
     let tour = wall_tour::start(state);
@@ -187,28 +188,36 @@ pub fn App() -> impl IntoView {
 
     // The whole page knows whether the picture is stale (CSS dims what it shows).
     let feed_key = move || state.incidents.status.with(|v| v.status.key());
-    view! {
-        <main class="app" lang=move || state.lang.get().key() data-feed=feed_key data-mode=move || state.mode.get().key()
-            data-wake-lock=move || wake.get().map(WakeLock::key)>
-            <MapCanvas runtime=runtime />
-            <div class="left-column">
-                <header class="title-bar" data-map-reserved="">
-                    <h1>{T::AppTitle.get(lang)}</h1>
-                    <span class="subtitle">{T::AppSubtitle.get(lang)}</span>
-                </header>
-                <IncidentStrip />
-                {config_problem.map(|p| view! {
-                    <div class="error-banner" role="alert" data-testid="error-banner" data-layer="config">{p}</div>
-                })}
-                {mode_problem.map(|p| view! {
-                    <div class="error-banner" role="alert" data-testid="error-banner" data-layer="mode">{p}</div>
-                })}
-                <ErrorBanners />
-                <IncidentPanel>
-                    <ZoneDiagnostics />
-                    <HistoryDiagnostics />
-                </IncidentPanel>
-            </div>
+    // The panels, rebuilt when the language changes (`lang_switch`): each reads the language
+    // when it is built, and what the operator set lives in the app state they read again. The
+    // map canvas, the title bar with the switch and the wall's reload loop are not rebuilt.
+    let list_open = RwSignal::new(incident_ui::list_starts_open());
+    let left_panels = move || {
+        let lang = state.lang.get();
+        let config_problem = config_problem
+            .as_ref()
+            .map(|value| messages::config_param_refused(lang, value));
+        let mode_problem = mode_problem
+            .as_ref()
+            .map(|e| messages::unknown_mode(lang, e));
+        view! {
+            <IncidentStrip />
+            {config_problem.map(|p| view! {
+                <div class="error-banner" role="alert" data-testid="error-banner" data-layer="config">{p}</div>
+            })}
+            {mode_problem.map(|p| view! {
+                <div class="error-banner" role="alert" data-testid="error-banner" data-layer="mode">{p}</div>
+            })}
+            <ErrorBanners />
+            <IncidentPanel open=list_open>
+                <ZoneDiagnostics />
+                <HistoryDiagnostics />
+            </IncidentPanel>
+        }
+    };
+    let panels = move || {
+        let lang = state.lang.get();
+        view! {
             <Show when=move || !state.ready.get()>
                 <div class="loading" role="status" data-testid="loading">{T::LoadingMap.get(lang)}</div>
             </Show>
@@ -228,6 +237,23 @@ pub fn App() -> impl IntoView {
             <Controls />
             <StatusBar />
             <WallStatus />
+        }
+    };
+    view! {
+        <main class="app" lang=move || state.lang.get().key() data-feed=feed_key data-mode=move || state.mode.get().key()
+            data-wake-lock=move || wake.get().map(WakeLock::key)>
+            <MapCanvas runtime=runtime />
+            <div class="left-column">
+                <header class="title-bar" data-map-reserved="">
+                    <div class="title-text">
+                        <h1>{move || T::AppTitle.get(state.lang.get())}</h1>
+                        <span class="subtitle">{move || T::AppSubtitle.get(state.lang.get())}</span>
+                    </div>
+                    <LangSwitch />
+                </header>
+                {left_panels}
+            </div>
+            {panels}
             <WallReload wake=wake.read_only() />
             {perf.then(|| view! { <PerfOverlay /> })}
         </main>

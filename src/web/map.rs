@@ -316,6 +316,8 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
             state.playback.track();
             state.compare.track();
             state.displacement.track();
+            // Text drawn on the map (the arrow's length) is in the operator's language.
+            state.lang.track();
             request_frame(&rt, state);
         });
     }
@@ -496,7 +498,7 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
             }
             tabindex="0"
             role="application"
-            aria-label=crate::strings::T::MapAria.get(state.lang.get_untracked())
+            aria-label=move || crate::strings::T::MapAria.get(state.lang.get())
             on:pointerdown=on_down
             on:pointermove=on_move
             on:pointerup=on_up
@@ -547,7 +549,10 @@ fn shift_arrow(state: &AppState) -> Option<ShiftArrow> {
         Some(ShiftArrow {
             a: to_mercator(d.centre_a?),
             b: to_mercator(d.centre_b?),
-            km: d.shift?.km,
+            label: format!(
+                "{} km",
+                crate::strings::locale::number(state.lang.get_untracked(), d.shift?.km, 1)
+            ),
         })
     })
 }

@@ -117,7 +117,6 @@ fn take_notice(loaded_ms: i64) -> Option<ReloadNote> {
 #[component]
 pub fn WallReload(wake: ReadSignal<Option<WakeLock>>) -> impl IntoView {
     let state = use_app();
-    let lang = state.lang.get_untracked();
     let on_wall = state.mode.get_untracked() == DisplayMode::Wall;
     let notice = RwSignal::new(None::<ReloadNote>);
     if on_wall {
@@ -153,12 +152,12 @@ pub fn WallReload(wake: ReadSignal<Option<WakeLock>>) -> impl IntoView {
                 data-reason=n.reason.key()
                 data-streak=n.streak
             >
-                <div>{words::reload_notice(lang, n.reason, &clock_ms(n.at_ms as f64), n.streak)}</div>
+                <div>{words::reload_notice(state.lang.get(), n.reason, &clock_ms(state.lang.get(), n.at_ms as f64), n.streak)}</div>
                 <div class="wall-reload-detail">{n.detail.chars().take(160).collect::<String>()}</div>
             </div>
         })}
         {move || wake_note().map(|(s, t)| view! {
-            <div class="wall-wake-note" data-testid="wall-wake-note" data-state=s.key()>{t.get(lang)}</div>
+            <div class="wall-wake-note" data-testid="wall-wake-note" data-state=s.key()>{t.get(state.lang.get())}</div>
         })}
     })
 }

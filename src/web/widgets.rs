@@ -9,8 +9,8 @@
 use leptos::prelude::*;
 
 use crate::core::incident::{IncidentKind, Timestamp};
-use crate::env::local_offset_min;
-use crate::strings::{Lang, labels};
+use crate::env::{WALL_CLOCKS, device_zone, local_offset_min, zone_day_time};
+use crate::strings::{Lang, labels, locale};
 
 /// The video wall's clocks at `ms` (ms since the Unix epoch): `London HH:MM`, `Paris HH:MM`
 /// (`Londres …` in French; `--:--` where the browser lacks the zone).
@@ -23,19 +23,43 @@ pub fn clock(t: Timestamp) -> String {
     t.clock_text(local_offset_min(t.millis()))
 }
 
-/// `HH:MM:SS` local time of `ms` since the Unix epoch; "—" when it is no valid time.
-pub fn clock_ms(ms: f64) -> String {
-    Timestamp::from_millis(ms as i64).map_or_else(|| "—".to_string(), clock)
+/// `HH:MM:SS` local time of `ms` since the Unix epoch labelled with this device's zone
+/// ("07:59:08 Paris"); "—" when it is no valid time.
+pub fn clock_ms(lang: Lang, ms: f64) -> String {
+    Timestamp::from_millis(ms as i64).map_or_else(
+        || "—".to_string(),
+        |t| locale::zoned(&clock(t), &device_zone_name(lang)),
+    )
 }
 
-/// Ground metres as "85 m" or "2.4 km".
-pub fn distance_text(m: f64) -> String {
+/// This device's time zone as a place name ("Paris", "Londres"; "UTC" when the browser has none).
+pub fn device_zone_name(lang: Lang) -> String {
+    locale::zone_name(lang, &device_zone().unwrap_or_else(|| "UTC".to_string()))
+}
+
+/// `t` in London and in Paris, day and time in the language's form ("Sat 28 Nov, 14:00 London
+/// · Sat 28 Nov, 15:00 Paris"); in UTC, so labelled, if the browser knows neither zone.
+pub fn london_paris(lang: Lang, t: Timestamp) -> String {
+    let ms = t.millis() as f64;
+    let [(_, london), (_, paris)] = WALL_CLOCKS;
+    let locale_tag = crate::strings::compare::locale(lang);
+    match (
+        zone_day_time(ms, london, locale_tag),
+        zone_day_time(ms, paris, locale_tag),
+    ) {
+        (None, None) => locale::utc(&t.date_time_text(0)),
+        (l, p) => locale::london_paris(lang, l.as_deref(), p.as_deref()),
+    }
+}
+
+/// Ground metres as "85 m" or "2.4 km" ("2,4 km" in French).
+pub fn distance_text(lang: Lang, m: f64) -> String {
     if !m.is_finite() {
         "—".to_string()
     } else if m < 1_000.0 {
-        format!("{m:.0} m")
+        format!("{} m", locale::number(lang, m, 0))
     } else {
-        format!("{:.1} km", m / 1_000.0)
+        format!("{} km", locale::number(lang, m / 1_000.0, 1))
     }
 }
 

@@ -322,13 +322,18 @@ impl EventLog {
         out
     }
 
-    /// CSV (RFC 4180, `\r\n` line ends), header
-    /// `seq,time,time_ms,kind,incident_id,zone_id,lon,lat,critical`, oldest first. Text
+    /// CSV (RFC 4180, `\r\n` line ends), header [`CSV_COLUMNS`], oldest first. Text
     /// fields are quoted when needed; one starting with `=`, `+`, `-`, `@`, tab or CR gets a
     /// leading `'` so a spreadsheet does not run it as a formula.
     pub fn to_csv(&self) -> String {
-        let mut out =
-            String::from("seq,time,time_ms,kind,incident_id,zone_id,lon,lat,critical\r\n");
+        self.to_csv_with_header(CSV_COLUMNS)
+    }
+
+    /// [`EventLog::to_csv`] with the operator's column names (`header`: the
+    /// [`CSV_COLUMNS`] in another language, the shell's string table; the columns' order and
+    /// the values are the same).
+    pub fn to_csv_with_header(&self, header: &str) -> String {
+        let mut out = format!("{header}\r\n");
         for e in &self.events {
             let ll = e.lonlat();
             out.push_str(&format!(
@@ -347,6 +352,9 @@ impl EventLog {
         out
     }
 }
+
+/// The zone log CSV's column names (the wire form; the shell may pass its operator's words).
+pub const CSV_COLUMNS: &str = "seq,time,time_ms,kind,incident_id,zone_id,lon,lat,critical";
 
 fn time_text(ms: i64) -> Option<String> {
     Timestamp::from_millis(ms).map(|t| t.to_rfc3339())

@@ -13,13 +13,14 @@ use crate::core::units::Mercator;
 use crate::core::viewport::Viewport;
 
 /// What to draw.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ShiftArrow {
     /// Centre of window A and of window B, EPSG:3857 metres.
     pub a: Mercator,
     pub b: Mercator,
-    /// Geodesic length, ground km.
-    pub km: f64,
+    /// The geodesic length as written beside the arrow, ground km in the operator's language
+    /// ("2.4 km", "2,4 km": `strings::locale::number`).
+    pub label: String,
 }
 
 /// The arrow's colour (the diverging ramp's "more" end, on dark casing).
@@ -92,7 +93,7 @@ pub fn draw(ctx: &CanvasRenderingContext2d, view: &Viewport, arrow: &ShiftArrow,
         }
         // The length beside the middle, on the left of the direction of travel.
         let mid = ((a.0 + b.0) / 2.0 + nx * 1.4, (a.1 + b.1) / 2.0 + ny * 1.4);
-        let text = format!("{:.1} km", arrow.km);
+        let text = &arrow.label;
         ctx.set_font(&format!(
             "700 {}px system-ui, sans-serif",
             (15.0 * k).round()
@@ -101,9 +102,9 @@ pub fn draw(ctx: &CanvasRenderingContext2d, view: &Viewport, arrow: &ShiftArrow,
         ctx.set_text_baseline("middle");
         ctx.set_stroke_style_str(CASING);
         ctx.set_line_width(5.0 * k);
-        let _ = ctx.stroke_text(&text, mid.0, mid.1);
+        let _ = ctx.stroke_text(text, mid.0, mid.1);
         ctx.set_fill_style_str(STROKE);
-        let _ = ctx.fill_text(&text, mid.0, mid.1);
+        let _ = ctx.fill_text(text, mid.0, mid.1);
     }
     ring(ctx, a.0, a.1, RING * k, END_A, "A", k);
     ring(ctx, b.0, b.1, RING * k, END_B, "B", k);

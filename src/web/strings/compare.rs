@@ -4,6 +4,7 @@
 //! point, per-day rates and changes. Units as named in the texts: ground km, degrees clockwise
 //! from true north, reports per day, per cent.
 
+use super::locale::number;
 use super::table::Lang;
 use crate::env::City;
 
@@ -123,12 +124,16 @@ pub fn shift(lang: Lang, km: Option<f64>, bearing: Option<f64>, empty: Option<ch
     }
     match (lang, km, bearing) {
         (Lang::En, Some(km), Some(b)) if km >= 0.05 => format!(
-            "Centre of activity moved {km:.1} km {} ({b:.0}°)",
-            compass(lang, b)
+            "Centre of activity moved {} km {} ({}°)",
+            number(lang, km, 1),
+            compass(lang, b),
+            number(lang, b, 0)
         ),
         (Lang::Fr, Some(km), Some(b)) if km >= 0.05 => format!(
-            "Le centre d’activité s’est déplacé de {km:.1} km vers {} ({b:.0}°)",
-            compass(lang, b)
+            "Le centre d’activité s’est déplacé de {} km vers {} ({}°)",
+            number(lang, km, 1),
+            compass(lang, b),
+            number(lang, b, 0)
         ),
         (Lang::En, ..) => "Centre of activity did not move".to_string(),
         (Lang::Fr, ..) => "Le centre d’activité n’a pas bougé".to_string(),
@@ -138,20 +143,17 @@ pub fn shift(lang: Lang, km: Option<f64>, bearing: Option<f64>, empty: Option<ch
 /// A window's line of the summary: "A: 3360 reports, 480.0 a day".
 pub fn window_count(lang: Lang, name: char, count: usize, per_day: f64) -> String {
     match lang {
-        Lang::En => format!("{name}: {count} reports, {} a day", rate(per_day)),
-        Lang::Fr => format!("{name} : {count} signalements, {} par jour", rate(per_day)),
+        Lang::En => format!("{name}: {count} reports, {} a day", rate(lang, per_day)),
+        Lang::Fr => format!(
+            "{name} : {count} signalements, {} par jour",
+            rate(lang, per_day)
+        ),
     }
 }
 
 /// A rate per day: one decimal under 100, none above.
-pub fn rate(per_day: f64) -> String {
-    if !per_day.is_finite() {
-        "—".to_string()
-    } else if per_day >= 100.0 {
-        format!("{per_day:.0}")
-    } else {
-        format!("{per_day:.1}")
-    }
+pub fn rate(lang: Lang, per_day: f64) -> String {
+    number(lang, per_day, if per_day >= 100.0 { 0 } else { 1 })
 }
 
 /// A change in per cent, signed ("+35 %", "−12 %"), "new" when A had none ("nouveau").
@@ -165,7 +167,7 @@ pub fn change(lang: Lang, pct: Option<f64>, b: f64) -> String {
             } else {
                 "±"
             };
-            format!("{sign}{:.0} %", p.abs())
+            format!("{sign}{} %", number(lang, p.abs(), 0))
         }
         _ if b > 0.0 => match lang {
             Lang::En => "new".to_string(),
@@ -198,8 +200,10 @@ mod tests {
         assert_eq!(change(Lang::En, None, 0.0), "—");
         assert_eq!(speed(Lang::Fr, "1d"), "1 j/s");
         assert_eq!(speed(Lang::En, "1w"), "1 wk/s");
-        assert_eq!(rate(480.0), "480");
-        assert_eq!(rate(2.25), "2.2");
+        assert_eq!(rate(Lang::En, 480.0), "480");
+        assert_eq!(rate(Lang::En, 2.25), "2.2");
+        assert_eq!(rate(Lang::Fr, 2.25), "2,2");
+        assert_eq!(rate(Lang::Fr, 1480.0), "1\u{202F}480");
         assert!(
             window_refused(Lang::En, Field::BTo, Refusal::NotAfterFrom)
                 .starts_with("Window B, to:")

@@ -2,6 +2,7 @@
 //! the history's state and diagnostics, in English and French. No units beyond those named in
 //! the texts (ground metres, reports per km², bytes).
 
+use super::locale::{count, number};
 use super::messages::incident_error;
 use super::table::Lang;
 use crate::core::heatmap::Bandwidth;
@@ -96,21 +97,30 @@ pub fn history_loaded(lang: Lang, reports: usize) -> String {
     }
 }
 
-/// Bytes as "830 B", "45.2 KB", "1.2 MB".
-fn size(bytes: usize) -> String {
+/// Bytes as "830 B", "45.2 KB", "1.2 MB" ("45,2 Ko", "1,2 Mo" in French).
+fn size(lang: Lang, bytes: usize) -> String {
     let b = bytes as f64;
+    let (kb, mb, byte) = match lang {
+        Lang::En => ("KB", "MB", "B"),
+        Lang::Fr => ("Ko", "Mo", "o"),
+    };
     if b >= 1e6 {
-        format!("{:.1} MB", b / 1e6)
+        format!("{} {mb}", number(lang, b / 1e6, 1))
     } else if b >= 1e3 {
-        format!("{:.1} KB", b / 1e3)
+        format!("{} {kb}", number(lang, b / 1e3, 1))
     } else {
-        format!("{bytes} B")
+        format!("{bytes} {byte}")
     }
 }
 
 /// The diagnostics line: reports held, memory, pages, skipped features and the last reason.
 pub fn history_diagnostics(lang: Lang, c: &HistoryCounts) -> String {
-    let (reports, mem, pages, skipped) = (c.reports, size(c.bytes), c.pages, c.skipped);
+    let (reports, mem, pages, skipped) = (
+        count(lang, c.reports),
+        size(lang, c.bytes),
+        count(lang, c.pages),
+        count(lang, c.skipped),
+    );
     let last = c.last_skip.as_ref().map(|e| incident_error(lang, e));
     match lang {
         Lang::En => {
@@ -148,9 +158,10 @@ mod tests {
 
     #[test]
     fn sizes_and_windows() {
-        assert_eq!(size(830), "830 B");
-        assert_eq!(size(45_200), "45.2 KB");
-        assert_eq!(size(1_234_567), "1.2 MB");
+        assert_eq!(size(Lang::En, 830), "830 B");
+        assert_eq!(size(Lang::En, 45_200), "45.2 KB");
+        assert_eq!(size(Lang::En, 1_234_567), "1.2 MB");
+        assert_eq!(size(Lang::Fr, 1_234_567), "1,2 Mo");
         assert_eq!(window(Lang::Fr, HeatWindow::Days7), "7 j");
         assert_eq!(window(Lang::En, HeatWindow::Days30), "30 d");
         assert!(bandwidth_refused(Lang::En, "20").starts_with("Bandwidth σ (m) must be"));

@@ -7,6 +7,7 @@
 //! texts are the ones the UI has always shown (end-to-end tests read them).
 
 use super::labels;
+use super::locale::number;
 use super::problems::{self, json_kind};
 use super::table::Lang;
 use crate::core::config::{ConfigError, ConfigProblem};
@@ -246,10 +247,16 @@ pub fn layer_skipped(lang: Lang, title: &str, skipped: usize, shown: usize, firs
 pub fn camera_line(lang: Lang, bearing: f64, fov: f64, range_m: f64) -> String {
     match lang {
         Lang::En => format!(
-            "Camera · bearing {bearing:.0}° · field of view {fov:.0}° · range {range_m:.0} m"
+            "Camera · bearing {}° · field of view {}° · range {} m",
+            number(lang, bearing, 0),
+            number(lang, fov, 0),
+            number(lang, range_m, 0)
         ),
         Lang::Fr => format!(
-            "Caméra · cap {bearing:.0}° · champ de vision {fov:.0}° · portée {range_m:.0} m"
+            "Caméra · cap {}° · champ de vision {}° · portée {} m",
+            number(lang, bearing, 0),
+            number(lang, fov, 0),
+            number(lang, range_m, 0)
         ),
     }
 }
@@ -269,10 +276,10 @@ pub fn lat_lon(lang: Lang, lat: f64, lon: f64) -> String {
         Lang::Fr => ("N", "S", "E", "O"),
     };
     format!(
-        "{:.5}° {}, {:.5}° {}",
-        lat.abs(),
+        "{}° {}, {}° {}",
+        number(lang, lat.abs(), 5),
         if lat >= 0.0 { n } else { s },
-        lon.abs(),
+        number(lang, lon.abs(), 5),
         if lon >= 0.0 { e } else { w }
     )
 }
@@ -361,8 +368,8 @@ pub fn feed_problem(lang: Lang, problem: &Problem) -> String {
                     .to_string()
             }
             Problem::Silent { after_ms } => format!(
-                "No event or heartbeat for {:.0} s: reconnecting",
-                after_ms / 1_000.0
+                "No event or heartbeat for {} s: reconnecting",
+                number(lang, after_ms / 1_000.0, 0)
             ),
             Problem::Offline => {
                 "This device is offline: the feed reconnects as soon as the network is back"
@@ -400,8 +407,8 @@ pub fn feed_problem(lang: Lang, problem: &Problem) -> String {
                     .to_string()
             }
             Problem::Silent { after_ms } => format!(
-                "Aucun événement ni signal de vie depuis {:.0} s : reconnexion",
-                after_ms / 1_000.0
+                "Aucun événement ni signal de vie depuis {} s : reconnexion",
+                number(lang, after_ms / 1_000.0, 0)
             ),
             Problem::Offline => {
                 "Cet appareil est hors ligne : le flux se reconnecte dès le retour du réseau"
@@ -611,8 +618,14 @@ pub fn zone_row_title(lang: Lang, kind: ZoneKind) -> String {
 /// The coverage line's tooltip (`spacing_m` ground metres).
 pub fn coverage_sampling(lang: Lang, spacing_m: f64) -> String {
     match lang {
-        Lang::En => format!("Sampled every {spacing_m:.0} m along the fences"),
-        Lang::Fr => format!("Échantillonné tous les {spacing_m:.0} m le long des clôtures"),
+        Lang::En => format!(
+            "Sampled every {} m along the fences",
+            number(lang, spacing_m, 0)
+        ),
+        Lang::Fr => format!(
+            "Échantillonné tous les {} m le long des clôtures",
+            number(lang, spacing_m, 0)
+        ),
     }
 }
 
@@ -652,10 +665,14 @@ pub fn delete_zone_confirm(lang: Lang, name: &str) -> String {
 pub fn file_too_big(lang: Lang, size_mb: f64, max_mb: f64) -> String {
     match lang {
         Lang::En => format!(
-            "the file is {size_mb:.1} MB; zone files of at most {max_mb:.0} MB are imported"
+            "the file is {} MB; zone files of at most {} MB are imported",
+            number(lang, size_mb, 1),
+            number(lang, max_mb, 0)
         ),
         Lang::Fr => format!(
-            "le fichier fait {size_mb:.1} Mo ; seuls les fichiers de zones d’au plus {max_mb:.0} Mo sont importés"
+            "le fichier fait {} Mo ; seuls les fichiers de zones d’au plus {} Mo sont importés",
+            number(lang, size_mb, 1),
+            number(lang, max_mb, 0)
         ),
     }
 }

@@ -33,6 +33,7 @@
 pub mod compare;
 pub mod heatmap;
 pub mod labels;
+pub mod locale;
 pub mod messages;
 pub mod problems;
 pub mod table;

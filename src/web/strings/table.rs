@@ -23,9 +23,31 @@ impl Lang {
 
     /// The language a `?lang=` value names (trimmed, any case); anything else is English.
     pub fn from_query(value: Option<&str>) -> Lang {
+        Lang::parse(value).unwrap_or_default()
+    }
+
+    /// The language a value names ("en", "fr"; trimmed, any case), `None` for anything else.
+    pub fn parse(value: Option<&str>) -> Option<Lang> {
         match value.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
-            Some("fr") => Lang::Fr,
-            _ => Lang::En,
+            Some("fr") => Some(Lang::Fr),
+            Some("en") => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The language at start: an explicit `?lang=` wins, then the one this device remembers
+    /// (`stored`), then English.
+    pub fn choose(query: Option<&str>, stored: Option<&str>) -> Lang {
+        Lang::parse(query)
+            .or_else(|| Lang::parse(stored))
+            .unwrap_or_default()
+    }
+
+    /// The other language (what the switch offers).
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::En => Lang::Fr,
+            Lang::Fr => Lang::En,
         }
     }
 }
@@ -103,6 +125,32 @@ table! {
     OpenByKind => "Open incidents by kind", "Incidents en cours par type";
     StaleTag => "stale", "périmé";
     Dismiss => "Dismiss", "Fermer";
+    // Issue 14, languages and time (lang_switch.rs, strings/locale.rs).
+    LangSwitch => "Language", "Langue";
+    LangEnglish => "English", "English";
+    LangFrench => "Français", "Français";
+    Clocks => "Time in London and Paris", "Heure à Londres et à Paris";
+    DataKeyTitle => "Property name as the data writes it (no label for it)",
+        "Nom de propriété tel que l’écrivent les données (sans libellé)";
+    PropId => "Identifier", "Identifiant";
+    PropName => "Name", "Nom";
+    PropKind => "Kind", "Type";
+    PropBearing => "Bearing", "Cap";
+    PropFov => "Field of view", "Champ de vision";
+    PropRange => "Range", "Portée";
+    PropHeight => "Height", "Hauteur";
+    PropModel => "Model", "Modèle";
+    PropOperator => "Operator", "Exploitant";
+    PropWatches => "Watches", "Surveille";
+    PropSynthetic => "Synthetic (demo data)", "Synthétique (données de démonstration)";
+    PropCountry => "Country", "Pays";
+    PropCountryCode => "Country code (ISO 3166)", "Code de pays (ISO 3166)";
+    PropCritical => "Critical", "Critique";
+    PropDwell => "Dwell alert after", "Alerte de présence après";
+    // The zone log CSV's header row (geofence_ui.rs; English is the wire form,
+    // `core::geofence::events::CSV_COLUMNS`; times are UTC, RFC 3339).
+    ZoneLogCsvHeader => "seq,time,time_ms,kind,incident_id,zone_id,lon,lat,critical",
+        "n°,heure_utc,heure_ms,type,id_incident,id_zone,lon,lat,critique";
     // Incident list and card (incident_ui.rs).
     HideIncidentList => "Hide the incident list", "Masquer la liste des incidents";
     ShowIncidentList => "Show the incident list", "Afficher la liste des incidents";
@@ -236,11 +284,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_explicit_query_wins_over_the_remembered_language() {
+        assert_eq!(Lang::choose(Some("en"), Some("fr")), Lang::En);
+        assert_eq!(Lang::choose(None, Some("fr")), Lang::Fr);
+        assert_eq!(Lang::choose(Some("xx"), Some("fr")), Lang::Fr);
+        assert_eq!(Lang::choose(None, Some("garbage")), Lang::En);
+        assert_eq!(Lang::choose(None, None), Lang::En);
+    }
+
+    #[test]
     fn lang_from_the_query() {
         assert_eq!(Lang::from_query(None), Lang::En);
         assert_eq!(Lang::from_query(Some(" FR ")), Lang::Fr);
         assert_eq!(Lang::from_query(Some("en")), Lang::En);
         assert_eq!(Lang::from_query(Some("de")), Lang::En);
+        assert_eq!(Lang::parse(Some("de")), None);
+        assert_eq!(Lang::En.other(), Lang::Fr);
         assert_eq!(T::Layers.get(Lang::Fr), "Couches");
         assert_eq!(T::Layers.name(), "Layers");
     }
