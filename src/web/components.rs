@@ -402,12 +402,12 @@ pub fn PerfOverlay() -> impl IntoView {
             })
             .collect();
         match f {
-            Some(f) => format!(
-                "last frame {:.1} ms ({}) · drawn {} · {}",
+            Some(f) => locale::perf_line(
+                state.lang.get(),
                 f.ms,
                 f.kind.key(),
                 f.features_drawn,
-                counts.join(" · ")
+                &counts.join(" · "),
             ),
             None => T::NoFrameYet.get(state.lang.get()).to_string(),
         }

@@ -220,7 +220,7 @@ pub fn IncidentPanel(
                     <KindIcon kind=r.kind class=severity_class(r.severity, r.open) />
                     <span class="row-time" title=date_time(lang, r.updated)>{r.time_text.clone()}</span>
                     <span class="row-kind">{kind_label(lang, r.kind, r.kind_text.as_deref())}</span>
-                    <span class=format!("row-sev sev-{}", r.severity)>{format!("S{}", r.severity)}</span>
+                    <span class=format!("row-sev sev-{}", r.severity)>{format!("{}{}", T::SeverityShort.get(lang), r.severity)}</span>
                     {(!r.open).then(|| view! { <span class="row-closed">{T::ClosedTag.get(lang)}</span> })}
                     <span class="row-desc">{r.description.clone()}</span>
                     {r.skew.then(|| view! {

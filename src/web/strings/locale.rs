@@ -77,7 +77,7 @@ pub fn length(lang: Lang, metres: f64) -> String {
 
 /// A number the data wrote as text (a feature's property) in the language's form, keeping the
 /// decimals it was written with (at most 6); `None` if the text is not a plain decimal number.
-pub fn data_number(lang: Lang, text: &str) -> Option<String> {
+fn data_number(lang: Lang, text: &str) -> Option<String> {
     let t = text.trim();
     let plain = !t.is_empty()
         && t.bytes()
@@ -125,6 +125,16 @@ pub fn list_zone(lang: Lang, zone_label: &str) -> String {
     match lang {
         Lang::En => format!("Times: {zone_label} time (this device)"),
         Lang::Fr => format!("Heures : heure de {zone_label} (cet appareil)"),
+    }
+}
+
+/// The `?perf` overlay's line: the last frame's cost (ms) and kind (its key), the features
+/// drawn, the layers' feature counts (`counts`, keys and numbers).
+pub fn perf_line(lang: Lang, ms: f64, kind: &str, drawn: usize, counts: &str) -> String {
+    let (ms, drawn) = (number(lang, ms, 1), count(lang, drawn));
+    match lang {
+        Lang::En => format!("last frame {ms} ms ({kind}) · drawn {drawn} · {counts}"),
+        Lang::Fr => format!("dernière image {ms} ms ({kind}) · dessinés {drawn} · {counts}"),
     }
 }
 

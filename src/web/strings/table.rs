@@ -147,6 +147,8 @@ table! {
     PropCountryCode => "Country code (ISO 3166)", "Code de pays (ISO 3166)";
     PropCritical => "Critical", "Critique";
     PropDwell => "Dwell alert after", "Alerte de présence après";
+    // A list row's severity, "S4" / "G4" (gravité).
+    SeverityShort => "S", "G";
     // The zone log CSV's header row (geofence_ui.rs; English is the wire form,
     // `core::geofence::events::CSV_COLUMNS`; times are UTC, RFC 3339).
     ZoneLogCsvHeader => "seq,time,time_ms,kind,incident_id,zone_id,lon,lat,critical",
