@@ -6,6 +6,12 @@
 //! returns the wall's tour state (`null` outside `?mode=wall`), its clock in ms since the epoch;
 //! `fault('panic'|'trap'|'silence')` makes a real fatal error for the wall's reload tests.
 //! `labels()` returns the place names drawn, each with its box in CSS px of the map canvas.
+//!
+//! The language (issue 14) has no hook: tests use the DOM's contracts, the switch
+//! `[data-testid=lang-switch]` (`data-lang` = `en`/`fr`) with its buttons `lang-en`/`lang-fr`
+//! (`aria-pressed`), `<main lang>` and `<html lang>`, the status bar's `status-clocks`
+//! (`London HH:MM · Paris HH:MM`), the incident list's `incident-list-zone`, the info card rows'
+//! `data-key` (the property key as the data writes it), and `localStorage` `calais.lang`.
 
 use js_sys::{Array, Object, Reflect};
 use leptos::prelude::*;

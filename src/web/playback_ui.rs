@@ -63,6 +63,20 @@ pub fn PlaybackBar() -> impl IntoView {
             && state.history.span.with(Option::is_some)
     };
     let runs = StoredValue::new(0u64);
+    let start_loop = move || {
+        let t = now_ms();
+        runs.update_value(|r| *r += 1);
+        let run = runs.get_value();
+        on_animation_frame(move || tick(state, runs, run, t));
+    };
+    // Built again while playing (a language switch rebuilds the panels): the loop of the bar it
+    // replaces stopped with it, this one carries on.
+    if state
+        .playback
+        .with_untracked(|p| p.as_ref().is_some_and(|p| p.playing))
+    {
+        start_loop();
+    }
     let play = move |_| {
         let Some(p) = state.playback_started() else {
             return;
@@ -71,10 +85,7 @@ pub fn PlaybackBar() -> impl IntoView {
             state.update_playback(|p| p.pause());
         } else {
             state.update_playback(|p| p.play());
-            let t = now_ms();
-            runs.update_value(|r| *r += 1);
-            let run = runs.get_value();
-            on_animation_frame(move || tick(state, runs, run, t));
+            start_loop();
         }
     };
     let step = move |dir: i32| {

@@ -30,7 +30,7 @@ pub fn ZoneEditorPanel() -> impl IntoView {
     let ed = state.zone_editor;
     let lang = state.lang.get_untracked();
     // Keys while drawing or shaping (not while typing in the form).
-    let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
         let mode = ed.mode.get_untracked();
         let tag = target_tag(&ev);
         // Typing in the form, or a focused button's own Enter / Space: not ours.
@@ -52,6 +52,10 @@ pub fn ZoneEditorPanel() -> impl IntoView {
             _ => {}
         }
     });
+    // Removed with the panel (a language switch builds it again; Leptos leaves a window
+    // listener in place until its handle's `remove`).
+    let keys = send_wrapper::SendWrapper::new(keys);
+    on_cleanup(move || keys.take().remove());
     let mode = move || ed.mode.get();
     let points = move || ed.draft.with(|d| d.len());
     let can_close = move || ed.draft.with(|d| d.can_close());

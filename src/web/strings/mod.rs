@@ -1,5 +1,5 @@
 //! Every user-visible string of the app, keyed, in English and French: the one string table.
-//! No units (text); numbers inside sentences keep today's forms (issue 14 adds the locale's).
+//! No units (text); numbers inside sentences are in the language's form (`locale::number`).
 //!
 //! **Rule:** the core (`src/core`) returns enums and structured errors (kind, field, value) and
 //! never words a sentence for the operator; its `thiserror` `Display` texts exist for logs and
@@ -16,9 +16,10 @@
 //! one), so a missing French string does not build; `tests/strings_table.rs` fails on an
 //! empty entry, on a key no module uses and on a `fn label` left in the core.
 //!
-//! The language is `AppState::lang` (English by default, `?lang=fr` / `?lang=en` at start).
-//! Panels read it when they are built and inside their reactive closures; issue 14's switch
-//! sets the signal and rebuilds the panels.
+//! The language is `AppState::lang` (`?lang=`, else the device's remembered choice, else
+//! English: `lang_switch::start_lang`). Panels read it when they are built and inside their
+//! reactive closures; the switch (`lang_switch.rs`) sets the signal and the app rebuilds the
+//! panels. The locale's forms of numbers, zone names and property labels are [`locale`].
 //!
 //! To add a string: add a line `Key => "English", "Français";` to the table below (or a
 //! function to `labels`/`messages` for a text with values), then use `T::Key.get(lang)`.
