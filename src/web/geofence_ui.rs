@@ -4,12 +4,11 @@
 //! column) with the critical flash. The incident card's zone rows are `incident_ui`'s.
 //!
 //! Units: counts are open incidents; distances are ground metres, shown in m or km; times are
-//! local clock time. Every text from the zones file or the API is rendered as text.
+//! local clock time labelled with this device's zone. Every text from the zones file or the API is rendered as text.
 
 use leptos::prelude::*;
 
 use crate::core::geofence::Origin;
-use crate::core::incident::Timestamp;
 use crate::core::model::LayerId;
 use crate::core::units::Zoom;
 use crate::core::viewport::Viewport;
@@ -17,7 +16,7 @@ use crate::env::{download, js_error_text};
 use crate::geofence::{ActiveZones, ZonesState};
 use crate::state::use_app;
 use crate::strings::{Lang, T, labels, messages, problems};
-use crate::widgets::{clock, distance_text};
+use crate::widgets::{clock_ms, distance_text};
 use crate::zone_editor::{
     CORRUPT_KEY, ImportFailure, ImportReport, MAX_IMPORT_BYTES, Mode, StorageProblem, ZoneEditor,
 };
@@ -452,7 +451,8 @@ pub fn AlertTicker() -> impl IntoView {
             .take(TICKER_SHOWN)
             .map(|a| {
                 let seq = a.seq;
-                let time = Timestamp::from_millis(a.time_ms).map_or_else(|| "—".to_string(), clock);
+                // Labelled with this device's zone ("14:02:11 Paris").
+                let time = clock_ms(lang, a.time_ms as f64);
                 view! {
                     <li
                         class="alert-row"

@@ -5,7 +5,9 @@
 //!
 //! Units: times are shown as local wall-clock text (the browser's time zone, looked up per
 //! instant so summer time is right: `env::local_offset_min`): the list shows `HH:MM:SS` for
-//! today's local date and the date (`3 Dec 07:59`) otherwise, and flags times more than the
+//! today's local date and the date (`3 Dec 07:59`) otherwise, under a note naming this
+//! device's zone (`incident-list-zone`); the card shows London and Paris time
+//! (`widgets::london_paris`, the browser's `Intl`); it flags times more than the
 //! core's `CLOCK_SKEW_TOLERANCE_MS` ahead of this device's clock as clock skew (row and card;
 //! the decision is `Timestamp::recency`, the words are `strings`'). Positions are WGS84 degrees;
 //! distances in the card are ground metres. A kind the client does not know shows as "Other

@@ -214,6 +214,7 @@ pub fn App() -> impl IntoView {
                 <HistoryDiagnostics />
             </IncidentPanel>
         }
+        .into_any()
     };
     let panels = move || {
         let lang = state.lang.get();
@@ -238,6 +239,7 @@ pub fn App() -> impl IntoView {
             <StatusBar />
             <WallStatus />
         }
+        .into_any()
     };
     view! {
         <main class="app" lang=move || state.lang.get().key() data-feed=feed_key data-mode=move || state.mode.get().key()

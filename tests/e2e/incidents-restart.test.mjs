@@ -102,7 +102,7 @@ describe('feed outage and server restart', () => {
     assert.ok(elapsed <= budget + 300, `flipped after ${elapsed} ms`);
     const st = flipped.status;
     t.diagnostic(`feed-status ${st.status} ${elapsed} ms after the kill: "${st.text}"`);
-    assert.match(st.text, st.status === 'stale' ? /^Stale since \d\d:\d\d:\d\d · last update \d\d:\d\d:\d\d$/ : /^Reconnecting \(attempt \d+\) · last update \d\d:\d\d:\d\d$/,
+    assert.match(st.text, st.status === 'stale' ? /^Stale since \d\d:\d\d:\d\d [A-Za-z][A-Za-z _-]* · last update \d\d:\d\d:\d\d [A-Za-z][A-Za-z _-]*$/ : /^Reconnecting \(attempt \d+\) · last update \d\d:\d\d:\d\d [A-Za-z][A-Za-z _-]*$/,
       `feed-status text: ${st.text}`);
     // The incidents held stay: counters, total, ids, rows.
     assert.deepEqual(flipped.counters, beforeOutage.counters, 'counters unchanged');
@@ -157,7 +157,7 @@ describe('feed outage and server restart', () => {
       const row = facts.rows.find((r) => r.id === id);
       assert.equal(row.status, want.status, `${id} row status`);
     }
-    assert.match(facts.status.text, /^Live · last update \d\d:\d\d:\d\d$/);
+    assert.match(facts.status.text, /^Live · last update \d\d:\d\d:\d\d [A-Za-z][A-Za-z _-]*$/);
     // The resync that replaced the picture says so, once, with the counts before and after.
     const notice = page.locator(tid('feed-resync-notice'));
     assert.equal(await notice.count(), 1, 'one resync notice');

@@ -120,11 +120,11 @@ pub fn utc(text: &str) -> String {
     zoned(text, "UTC")
 }
 
-/// The incident list's times: which zone they are in ("Times: Paris time (this device)").
+/// The incident list's times: which zone they are in ("Times: Paris (this device's zone)").
 pub fn list_zone(lang: Lang, zone_label: &str) -> String {
     match lang {
-        Lang::En => format!("Times: {zone_label} time (this device)"),
-        Lang::Fr => format!("Heures : heure de {zone_label} (cet appareil)"),
+        Lang::En => format!("Times: {zone_label} (this device's zone)"),
+        Lang::Fr => format!("Heures : {zone_label} (fuseau de cet appareil)"),
     }
 }
 
