@@ -8,14 +8,13 @@
 
 use leptos::prelude::*;
 
-use crate::core::config::PropertyNames;
 use crate::core::model::{FeatureKind, FenceKind, LayerId, PortKind};
 use crate::core::scale_bar::scale_bar;
 use crate::core::viewport::{Viewport, region_bounds};
 use crate::render::style;
 use crate::state::{LayerState, map_size, use_app};
 use crate::strings::{Lang, T, labels, locale, messages, problems};
-use crate::widgets::wall_clocks;
+use crate::widgets::{property_row, wall_clocks};
 
 /// Layer toggles with counts, then `children` (the app passes the zone panel), then the legend.
 #[component]
@@ -289,36 +288,6 @@ pub fn InfoCard() -> impl IntoView {
             }
         })
     }
-}
-
-/// A feature property's row: its label and its value with the unit in the language's form, or,
-/// for a key with no label, the key as the data writes it, marked as a data key
-/// (`data-key` on the row: the key as written).
-fn property_row(lang: Lang, names: &PropertyNames, key: &str, value: &str) -> AnyView {
-    // The camera keys as the config names them (`properties` in config.json).
-    let known = match key {
-        k if k == names.bearing => "bearing",
-        k if k == names.fov => "fov",
-        k if k == names.range => "range_m",
-        k if k == names.name => "name",
-        k if k == names.kind => "kind",
-        k => k,
-    };
-    let (th, unit) = match locale::property(known) {
-        Some((label, unit)) => (label.get(lang).into_any(), unit),
-        None => (
-            view! { <code class="data-key" title=T::DataKeyTitle.get(lang)>{key.to_string()}</code> }
-                .into_any(),
-            locale::Unit::None,
-        ),
-    };
-    view! {
-        <tr data-testid="info-card-row" data-key=key.to_string()>
-            <th scope="row">{th}</th>
-            <td>{locale::property_value(lang, unit, value)}</td>
-        </tr>
-    }
-    .into_any()
 }
 
 /// Zoom in / out and fit-to-region buttons.

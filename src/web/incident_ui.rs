@@ -16,6 +16,7 @@
 
 use leptos::prelude::*;
 
+use crate::core::config::PropertyNames;
 use crate::core::display::DisplayMode;
 use crate::core::geofence::Fix;
 use crate::core::incident::{
@@ -30,7 +31,9 @@ use crate::feed::IncidentSelection;
 use crate::keyed_rows::KeyedRows;
 use crate::state::use_app;
 use crate::strings::{Lang, T, labels, locale, messages};
-use crate::widgets::{KindIcon, clock, device_zone_name, distance_text, london_paris};
+use crate::widgets::{
+    KindIcon, clock, device_zone_name, distance_text, london_paris, property_row,
+};
 
 /// Rows rendered in the list at most (the total still counts every match).
 pub const LIST_LIMIT: usize = 200;
@@ -446,11 +449,14 @@ pub fn IncidentCard() -> impl IntoView {
             }
             rows.extend(situation_rows(lang, &inc));
             rows.push(row(T::RowDescription, inc.description.clone()));
-            for (k, v) in &inc.properties {
-                if !core_keys.iter().any(|c| c == k) {
-                    rows.push((k.clone(), v.clone()));
-                }
-            }
+            // The API's other properties: labelled when known, else as the data writes them.
+            let plain = PropertyNames::default();
+            let extra = inc
+                .properties
+                .iter()
+                .filter(|(k, _)| !core_keys.iter().any(|c| c == k))
+                .map(|(k, v)| property_row(lang, &plain, k, v))
+                .collect_view();
             let rows = rows
                 .into_iter()
                 .map(|(k, v)| {
@@ -504,7 +510,7 @@ pub fn IncidentCard() -> impl IntoView {
                         </p>
                     })}
                     <table>
-                        <tbody>{rows}</tbody>
+                        <tbody>{rows}{extra}</tbody>
                     </table>
                 </section>
             }

@@ -8,9 +8,10 @@
 
 use leptos::prelude::*;
 
+use crate::core::config::PropertyNames;
 use crate::core::incident::{IncidentKind, Timestamp};
 use crate::env::{WALL_CLOCKS, device_zone, local_offset_min, zone_day_time};
-use crate::strings::{Lang, labels, locale};
+use crate::strings::{Lang, T, labels, locale};
 
 /// The video wall's clocks at `ms` (ms since the Unix epoch): `London HH:MM`, `Paris HH:MM`
 /// (`Londres …` in French; `--:--` where the browser lacks the zone).
@@ -79,4 +80,34 @@ pub fn KindIcon(kind: IncidentKind, #[prop(into)] class: String) -> impl IntoVie
             <path d=d></path>
         </svg>
     }
+}
+
+/// A feature property's row: its label and its value with the unit in the language's form, or,
+/// for a key with no label, the key as the data writes it, marked as a data key
+/// (`data-key` on the row: the key as written).
+pub fn property_row(lang: Lang, names: &PropertyNames, key: &str, value: &str) -> AnyView {
+    // The camera keys as the config names them (`properties` in config.json).
+    let known = match key {
+        k if k == names.bearing => "bearing",
+        k if k == names.fov => "fov",
+        k if k == names.range => "range_m",
+        k if k == names.name => "name",
+        k if k == names.kind => "kind",
+        k => k,
+    };
+    let (th, unit) = match locale::property(known) {
+        Some((label, unit)) => (label.get(lang).into_any(), unit),
+        None => (
+            view! { <code class="data-key" title=T::DataKeyTitle.get(lang)>{key.to_string()}</code> }
+                .into_any(),
+            locale::Unit::None,
+        ),
+    };
+    view! {
+        <tr data-testid="info-card-row" data-key=key.to_string()>
+            <th scope="row">{th}</th>
+            <td>{locale::property_value(lang, unit, value)}</td>
+        </tr>
+    }
+    .into_any()
 }

@@ -28,7 +28,7 @@ fn count(lang: Lang, n: usize, en: (&str, &str), fr: (&str, &str)) -> String {
         Lang::Fr if n <= 1 => fr.0,
         Lang::Fr => fr.1,
     };
-    format!("{n} {word}")
+    format!("{} {word}", number(lang, n as f64, 0))
 }
 
 /// "3 points" (the drawing banner).
@@ -539,6 +539,7 @@ pub fn draft_error(lang: Lang, e: &DraftError) -> String {
 
 /// The incident list's count: "12 shown".
 pub fn shown(lang: Lang, n: usize) -> String {
+    let n = number(lang, n as f64, 0);
     match lang {
         Lang::En => format!("{n} shown"),
         Lang::Fr => format!("{n} affichés"),
@@ -547,6 +548,7 @@ pub fn shown(lang: Lang, n: usize) -> String {
 
 /// Below the list's last row when more match than are listed.
 pub fn more_not_listed(lang: Lang, n: usize) -> String {
+    let n = number(lang, n as f64, 0);
     match lang {
         Lang::En => format!("{n} more not listed: narrow the filters"),
         Lang::Fr => format!("{n} autres non listés : affinez les filtres"),
@@ -555,6 +557,7 @@ pub fn more_not_listed(lang: Lang, n: usize) -> String {
 
 /// The feed diagnostics' count.
 pub fn rejected_events(lang: Lang, n: u64) -> String {
+    let n = number(lang, n as f64, 0);
     match lang {
         Lang::En => format!("Rejected events: {n}"),
         Lang::Fr => format!("Événements rejetés : {n}"),
