@@ -95,17 +95,14 @@ pub fn property_row(lang: Lang, names: &PropertyNames, key: &str, value: &str) -
         k if k == names.kind => "kind",
         k => k,
     };
-    let (th, unit) = match locale::property(known) {
-        Some((label, unit)) => (label.get(lang).into_any(), unit),
-        None => (
-            view! { <code class="data-key" title=T::DataKeyTitle.get(lang)>{key.to_string()}</code> }
-                .into_any(),
-            locale::Unit::None,
-        ),
+    // An unknown key: as the data writes it, marked (class `data-key` and its title).
+    let (label, unit, title) = match locale::property(known) {
+        Some((label, unit)) => (label.get(lang), unit, None),
+        None => (key, locale::Unit::None, Some(T::DataKeyTitle.get(lang))),
     };
     view! {
         <tr data-testid="info-card-row" data-key=key.to_string()>
-            <th scope="row">{th}</th>
+            <th scope="row" class:data-key=title.is_some() title=title>{label.to_string()}</th>
             <td>{locale::property_value(lang, unit, value)}</td>
         </tr>
     }

@@ -26,7 +26,7 @@ function englishTexts() {
 // data's attribution), not UI: their text is not checked (their attributes are).
 const DATA = [
   '.row-desc', '.row-source', '[data-testid=info-card-title]', '.info-card td', '.attribution',
-  '.zone-name', '.alert-text', '[data-testid=feed-last-error]', '.layer-count', 'code.data-key',
+  '.zone-name', '.alert-text', '[data-testid=feed-last-error]', '.layer-count', 'th.data-key',
 ].join(',');
 
 /** Visible UI texts and the title/aria-label/placeholder attributes under main.app. */
