@@ -7,10 +7,13 @@
 //! canvas is not rebuilt, and what the operator set lives in the app state, which the panels
 //! read again). A switch is remembered on this device and, when the page's address names a
 //! `?lang=`, written into the address too (`history.replaceState`), so a reload keeps it. A
-//! browser that refuses storage still switches: the choice then lasts as long as the page.
+//! browser that refuses storage still switches: the choice then lasts as long as the page. The
+//! panic message is worded in the language shown ([`shown`], a copy outside the reactive state).
 //!
 //! Test ids: `lang-switch` (with `data-lang`, the current language's key), its buttons
 //! `lang-en` and `lang-fr` (`aria-pressed`). No units.
+
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use leptos::prelude::*;
 
@@ -20,6 +23,19 @@ use crate::strings::{Lang, T};
 
 /// The `localStorage` key of the remembered language ("en" or "fr").
 pub const LANG_KEY: &str = "calais.lang";
+
+/// The language shown now, for the panic message (after a panic the reactive state is not
+/// trusted): 0 until the app has set it, then 1 English, 2 French.
+static SHOWN: AtomicU8 = AtomicU8::new(0);
+
+/// The language the page shows now (the one it starts in until the app has set it).
+pub fn shown() -> Lang {
+    match SHOWN.load(Ordering::Relaxed) {
+        1 => Lang::En,
+        2 => Lang::Fr,
+        _ => start_lang(),
+    }
+}
 
 /// The language the app starts in: `?lang=`, else the remembered one, else English.
 pub fn start_lang() -> Lang {
@@ -54,10 +70,12 @@ pub fn switch_to(lang: Lang) {
     state.lang.set(lang);
 }
 
-/// Keeps the document's `lang` attribute (`<html lang>`) on the app's language.
+/// Keeps the document's `lang` attribute (`<html lang>`), and [`shown`], on the app's language.
 pub fn follow_document(lang: ReadSignal<Lang>) {
     Effect::new(move |_| {
-        let key = lang.get().key();
+        let lang = lang.get();
+        SHOWN.store(if lang == Lang::Fr { 2 } else { 1 }, Ordering::Relaxed);
+        let key = lang.key();
         if let Some(root) = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.document_element())

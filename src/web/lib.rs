@@ -81,9 +81,9 @@ use zone_editor_ui::ZoneEditorPanel;
 
 /// Mounts the app on `<body>`; `main.rs` calls only this.
 pub fn mount() {
-    // The language as the app reads it at start (after a panic the reactive state is not
-    // trusted).
-    panic::install(|info| strings::problems::internal_error(lang_switch::start_lang(), info));
+    // The language the page shows (after a panic the reactive state is not trusted: the switch
+    // keeps a copy outside it).
+    panic::install(|info| strings::problems::internal_error(lang_switch::shown(), info));
     // The wall's watchdog script (assets/watchdog.js) stops watching the start.
     watchdog::started();
     leptos::mount::mount_to_body(App);
