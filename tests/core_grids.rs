@@ -3,7 +3,8 @@
 //! from OSTN15 through convertbng) with the committed OSTN15 region file
 //! (public/data/ostn15-kent.bin): Lambert-93 within 1 cm and the BNG within 0.1 m, both
 //! directions; "outside OSTN15" where the reference has no BNG; round-trip properties; the
-//! go-to reader's forms and errors. Native only (proptest does not build for wasm32).
+//! go-to reader's forms and errors; the hand-written projections (`core::grids::proj`) against
+//! proj4rs over the region to 1 mm. Native only (proptest does not build for wasm32).
 #![cfg(not(target_arch = "wasm32"))]
 
 use calais_map::core::grids::bng::{self, Bng, BngError};
@@ -11,6 +12,7 @@ use calais_map::core::grids::goto::{self, GotoError, System};
 use calais_map::core::grids::lambert93::{self, L93};
 use calais_map::core::grids::letters::{self, Precision, RefError};
 use calais_map::core::grids::ostn15::Ostn15Grid;
+use calais_map::core::grids::proj::{Projected, forward, inverse};
 use calais_map::core::grids::wgs84_text::{self, Half, Wgs84Error, Wgs84Form};
 use calais_map::core::grids::{Readout, readout};
 use calais_map::core::units::LonLat;
@@ -76,6 +78,7 @@ fn reference_points_are_many_and_varied() {
 
 #[test]
 fn lambert93_within_1_cm_both_ways() {
+    let (mut worst, mut worst_back) = (0f64, 0f64);
     for p in points() {
         let got = lambert93::from_lonlat(p.at).unwrap();
         let err = (got.x - p.l93.x).hypot(got.y - p.l93.y);
@@ -87,12 +90,15 @@ fn lambert93_within_1_cm_both_ways() {
             p.name,
             metres(back, p.at)
         );
+        (worst, worst_back) = (worst.max(err), worst_back.max(metres(back, p.at)));
     }
+    println!("Lambert-93 vs PROJ: worst {worst:.6} m forward, {worst_back:.6} m inverse");
 }
 
 #[test]
 fn bng_within_10_cm_both_ways_and_out_of_range_where_ostn15_has_no_data() {
     let g = grid();
+    let (mut worst, mut worst_back) = (0f64, 0f64);
     for p in points() {
         let got = bng::from_lonlat(&g, p.at);
         match p.bng {
@@ -107,12 +113,14 @@ fn bng_within_10_cm_both_ways_and_out_of_range_where_ostn15_has_no_data() {
                     p.name,
                     metres(back, p.at)
                 );
+                (worst, worst_back) = (worst.max(err), worst_back.max(metres(back, p.at)));
             }
             None => {
                 assert_eq!(got, Err(BngError::OutsideOstn15), "{}", p.name);
             }
         }
     }
+    println!("BNG vs OSTN15 (convertbng): worst {worst:.6} m forward, {worst_back:.6} m inverse");
 }
 
 #[test]
@@ -192,11 +200,35 @@ fn goto_errors_say_what_is_wrong() {
     );
 }
 
+/// proj4rs (PROJ's formulas in Rust, a native dev-dependency): (lon, lat) degrees → metres.
+fn proj4rs_forward(def: &str, lon: f64, lat: f64) -> (f64, f64) {
+    let src = proj4rs::Proj::from_proj_string("+proj=longlat +ellps=GRS80 +no_defs").unwrap();
+    let dst = proj4rs::Proj::from_proj_string(def).unwrap();
+    let mut p = (lon.to_radians(), lat.to_radians(), 0.0);
+    proj4rs::transform::transform(&src, &dst, &mut p).unwrap();
+    (p.0, p.1)
+}
+
+const L93_DEF: &str = "+proj=lcc +lat_0=46.5 +lon_0=3 +lat_1=49 +lat_2=44 +x_0=700000 +y_0=6600000 +ellps=GRS80 +units=m +no_defs";
+const TM_DEF: &str = "+proj=tmerc +lat_0=49 +lon_0=-2 +k=0.9996012717 +x_0=400000 +y_0=-100000 +ellps=GRS80 +units=m +no_defs";
+
 fn region() -> impl Strategy<Value = LonLat> {
     (0.7f64..2.1, 50.6f64..51.5).prop_map(|(lon, lat)| LonLat { lon, lat })
 }
 
 proptest! {
+    #[test]
+    fn projections_match_proj4rs_to_1_mm(lon in -1.5f64..5.5, lat in 49.4f64..52.5) {
+        for (p, def) in [(Projected::Lambert93, L93_DEF), (Projected::NationalGridTm, TM_DEF)] {
+            let (x, y) = forward(p, lon, lat).unwrap();
+            let (rx, ry) = proj4rs_forward(def, lon, lat);
+            prop_assert!((x - rx).hypot(y - ry) < 1e-3, "{:?}: {} {} vs {} {}", p, x, y, rx, ry);
+            let (blon, blat) = inverse(p, rx, ry).unwrap();
+            let back = metres(LonLat { lon: blon, lat: blat }, LonLat { lon, lat });
+            prop_assert!(back < 1e-3, "{:?} inverse: {} m", p, back);
+        }
+    }
+
     #[test]
     fn lambert93_round_trips(p in region()) {
         let back = lambert93::to_lonlat(lambert93::from_lonlat(p).unwrap()).unwrap();

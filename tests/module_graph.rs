@@ -37,6 +37,7 @@ const PANELS: &[&str] = &[
     "playback_ui.rs",
     "wall_ui.rs",
     "zone_editor_ui.rs",
+    "grids_ui.rs",
 ];
 
 /// A module: its path from the crate root (`[]` is `lib.rs`).

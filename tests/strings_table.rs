@@ -97,7 +97,10 @@ fn every_key_has_english_and_french() {
             "RowPosition",
             "RowSource",
             "RowDescription",
-            "RowZones"
+            "RowZones",
+            // The coordinates' form switch: the same abbreviations in both languages.
+            "CoordFormDd",
+            "CoordFormDms"
         ]
         .contains(n)),
         "French entries equal to the English ones: {same:?}"

@@ -28,7 +28,7 @@ use crate::feed::IncidentSelection;
 use crate::keyed_rows::KeyedRows;
 use crate::state::use_app;
 use crate::strings::{Lang, T, labels, messages};
-use crate::widgets::{KindIcon, clock, distance_text};
+use crate::widgets::{CoordLines, KindIcon, clock, distance_text};
 
 /// Rows rendered in the list at most (the total still counts every match).
 pub const LIST_LIMIT: usize = 200;
@@ -483,6 +483,8 @@ pub fn IncidentCard() -> impl IntoView {
                     <table>
                         <tbody>{rows}</tbody>
                     </table>
+                    // Issue 14, coordinates: the incident's position in the three systems.
+                    <CoordLines at=inc.position grids=state.grids lang=lang testid="info-card-coords" />
                 </section>
             }
         })

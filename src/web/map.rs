@@ -141,7 +141,8 @@ fn frame(rt: &SharedRuntime, state: AppState) {
     let scene = with_geofence(&state, scene);
     let all_settled = LayerId::ALL
         .iter()
-        .all(|id| state.layer_untracked(*id).is_settled());
+        .all(|id| state.layer_untracked(*id).is_settled())
+        && state.grids.settled_untracked();
     let Some(renderer) = r.renderer.as_mut() else {
         return;
     };
@@ -316,6 +317,8 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
             state.playback.track();
             state.compare.track();
             state.displacement.track();
+            // The readiness waits for the grid file too (`toGrids` answers once ready).
+            state.grids.file.track();
             request_frame(&rt, state);
         });
     }
@@ -428,6 +431,9 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
     let g_up = gestures.clone();
     let on_up = move |ev: PointerEvent| {
         let (x, y) = offset(&state, &ev);
+        if ev.pointer_type() == "touch" {
+            state.cursor.set(state.view.get_untracked().lonlat_at(x, y));
+        }
         if state.zone_editor.end_drag() {
             return;
         }
@@ -439,8 +445,11 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
         state.zone_editor.end_drag();
         g_cancel.borrow_mut().cancel(ev.pointer_id());
     };
-    let on_leave = move |_ev: PointerEvent| {
-        state.cursor.set(None);
+    let on_leave = move |ev: PointerEvent| {
+        // A finger leaves after every tap: on touch the readout keeps the last tapped point.
+        if ev.pointer_type() != "touch" {
+            state.cursor.set(None);
+        }
         state.zone_editor.pointer.set(None);
     };
     let on_wheel = move |ev: WheelEvent| {
