@@ -1,5 +1,5 @@
-//! The coordinates' panels (issue 14, item 6): the status bar's readout of the cursor (on touch,
-//! the last tapped point) in WGS84 (DD/DMS/DDM switch, remembered per device), Lambert-93 and
+//! The coordinates' panels (issue 14, item 6): the status bar's readout of the cursor (the last
+//! position pointed at once the pointer has left the map; on touch, the last tapped point) in WGS84 (DD/DMS/DDM switch, remembered per device), Lambert-93 and
 //! the British National Grid with a copy button; the go-to box and its marker over the map; the
 //! grid file's failure banner.
 //!
@@ -51,7 +51,11 @@ fn copy_to_clipboard(text: String, done: RwSignal<Option<Copy>>) {
 pub fn CoordReadout() -> impl IntoView {
     let state = use_app();
     let grids = state.grids;
-    let readout = Memo::new(move |_| state.cursor.get().map(|at| grids.readout(at)));
+    // The last position pointed at stays when the pointer leaves the map (for the copy button,
+    // and on touch the last tapped point).
+    let at =
+        Memo::new(move |prev: Option<&Option<_>>| state.cursor.get().or(prev.copied().flatten()));
+    let readout = Memo::new(move |_| at.get().map(|at| grids.readout(at)));
     let copied = RwSignal::new(None::<Copy>);
     // A new position clears the last copy's outcome.
     Effect::new(move |_| {

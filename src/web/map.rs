@@ -431,6 +431,7 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
     let g_up = gestures.clone();
     let on_up = move |ev: PointerEvent| {
         let (x, y) = offset(&state, &ev);
+        // A tap moves no pointer: the coordinates readout shows the last tapped point.
         if ev.pointer_type() == "touch" {
             state.cursor.set(state.view.get_untracked().lonlat_at(x, y));
         }
@@ -445,11 +446,8 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
         state.zone_editor.end_drag();
         g_cancel.borrow_mut().cancel(ev.pointer_id());
     };
-    let on_leave = move |ev: PointerEvent| {
-        // A finger leaves after every tap: on touch the readout keeps the last tapped point.
-        if ev.pointer_type() != "touch" {
-            state.cursor.set(None);
-        }
+    let on_leave = move |_ev: PointerEvent| {
+        state.cursor.set(None);
         state.zone_editor.pointer.set(None);
     };
     let on_wheel = move |ev: WheelEvent| {
