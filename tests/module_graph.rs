@@ -38,6 +38,7 @@ const PANELS: &[&str] = &[
     "wall_ui.rs",
     "zone_editor_ui.rs",
     "lang_switch.rs",
+    "grids_ui.rs",
 ];
 
 /// A module: its path from the crate root (`[]` is `lib.rs`).

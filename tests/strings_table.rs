@@ -100,7 +100,10 @@ fn every_key_has_english_and_french() {
             "RowZones",
             // The switch names each language in itself (issue 14).
             "LangEnglish",
-            "LangFrench"
+            "LangFrench",
+            // The coordinates' form switch: the same abbreviations in both languages.
+            "CoordFormDd",
+            "CoordFormDms"
         ]
         .contains(n)),
         "French entries equal to the English ones: {same:?}"

@@ -19,6 +19,7 @@ pub mod feed;
 pub mod geofence;
 pub mod geojson_read;
 pub mod geometry;
+pub mod grids;
 pub mod heatmap;
 pub mod hit;
 pub mod incident;

@@ -1,5 +1,5 @@
 //! The panels around the map: layers and legend (the app puts the zone panel between them),
-//! info card, error banners, scale bar, cursor readout, zoom controls, attribution and the
+//! info card, error banners, scale bar (with the coordinates readout the app passes), zoom controls, attribution and the
 //! `?perf` overlay.
 //!
 //! Every text of the UI comes from `strings` in the app's language (`AppState::lang`).
@@ -310,18 +310,15 @@ pub fn Controls() -> impl IntoView {
     }
 }
 
-/// Scale bar, cursor position and attribution along the bottom.
+/// Scale bar, the cursor's position (`children`: the app passes the coordinates readout,
+/// `grids_ui::CoordReadout`) and attribution along the bottom.
 #[component]
-pub fn StatusBar() -> impl IntoView {
+pub fn StatusBar(children: Children) -> impl IntoView {
     let state = use_app();
     let bar = Memo::new(move |_| {
         let v = state.view.get();
         scale_bar(v.ground_metres_per_css_px(), 140.0)
     });
-    let coords = move || match state.cursor.get() {
-        Some(p) => messages::lat_lon(state.lang.get(), p.lat, p.lon),
-        None => "—".to_string(),
-    };
     let attribution = move || {
         let config = state.config.get().and_then(|c| c.ok()).unwrap_or_default();
         match config.tiles {
@@ -344,9 +341,7 @@ pub fn StatusBar() -> impl IntoView {
                 ></div>
                 <span data-testid="scale-bar-label">{move || bar.get().map(|b| locale::length(state.lang.get(), b.length_m)).unwrap_or_default()}</span>
             </div>
-            <div class="coord-readout" data-testid="coord-readout" title=T::CursorPosition.get(state.lang.get_untracked())>
-                {coords}
-            </div>
+            {children()}
             <div class="status-clocks" data-testid="status-clocks" title=T::Clocks.get(state.lang.get_untracked())>
                 {move || wall_clocks(state.lang.get(), state.incidents.clock.get() as f64).join(" · ")}
             </div>

@@ -12,6 +12,10 @@
 //! (`aria-pressed`), `<main lang>` and `<html lang>`, the status bar's `status-clocks`
 //! (`London HH:MM · Paris HH:MM`), the incident list's `incident-list-zone`, the info card rows'
 //! `data-key` (the property key as the data writes it), and `localStorage` `calais.lang`.
+//! `toGrids(lon, lat)` (WGS84 degrees) returns `{lambert93: [x, y], bng: [e, n] or null}` in
+//! metres (`bng` null where OSTN15 has no data or the grid file did not load; the whole answer
+//! null for an invalid position or one Lambert-93 cannot project); synchronous, and right once
+//! the map is ready (the readiness waits for the grid file).
 
 use js_sys::{Array, Object, Reflect};
 use leptos::prelude::*;
@@ -150,6 +154,7 @@ pub fn install(state: AppState, runtime: SharedRuntime, tour: TourHandle) {
     install_tour(&hook, state, tour);
     crate::memory_hook::install(&hook, state, runtime_incidents.clone());
     install_incidents(&hook, state, runtime_incidents);
+    install_grids(&hook, state);
     #[cfg(feature = "bench")]
     crate::bench_hook::install(&hook);
     set(&window, "calaisMap", &hook);
@@ -379,4 +384,30 @@ fn install_incidents(hook: &Object, state: AppState, runtime: SharedRuntime) {
         times.get(times.len() / 2).copied().unwrap_or(f64::NAN)
     });
     func(hook, "benchIncidentDraw", bench.into_js_value());
+}
+
+/// `toGrids(lon, lat)`: the Lambert-93 and National Grid metres of a WGS84 position
+/// (`core::grids::readout` with the loaded grid file).
+fn install_grids(hook: &Object, state: AppState) {
+    let to_grids = Closure::<dyn Fn(f64, f64) -> JsValue>::new(move |lon: f64, lat: f64| {
+        let Some(at) = LonLat::new(lon, lat) else {
+            return JsValue::NULL;
+        };
+        let r = crate::core::grids::readout(at, state.grids.grid_untracked().as_deref());
+        let Some((l93, _)) = r.l93 else {
+            return JsValue::NULL;
+        };
+        let o = Object::new();
+        set(
+            &o,
+            "lambert93",
+            &Array::of2(&l93.x.into(), &l93.y.into()).into(),
+        );
+        let bng = r.bng.map_or(JsValue::NULL, |b| {
+            Array::of2(&b.e.into(), &b.n.into()).into()
+        });
+        set(&o, "bng", &bng);
+        o.into()
+    });
+    func(hook, "toGrids", to_grids.into_js_value());
 }

@@ -32,7 +32,7 @@ use crate::keyed_rows::KeyedRows;
 use crate::state::use_app;
 use crate::strings::{Lang, T, labels, locale, messages};
 use crate::widgets::{
-    KindIcon, clock, device_zone_name, distance_text, london_paris, property_row,
+    CoordLines, KindIcon, clock, device_zone_name, distance_text, london_paris, property_row,
 };
 
 /// Rows rendered in the list at most (the total still counts every match).
@@ -512,6 +512,8 @@ pub fn IncidentCard() -> impl IntoView {
                     <table>
                         <tbody>{rows}{extra}</tbody>
                     </table>
+                    // Issue 14, coordinates: the incident's position in the three systems.
+                    <CoordLines at=inc.position grids=state.grids lang=lang testid="info-card-coords" />
                 </section>
             }
         })

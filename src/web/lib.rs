@@ -6,10 +6,10 @@
 //!
 //! Modules import only modules on a lower floor (no cycles; `tests/module_graph.rs` checks):
 //! the browser (`env`, `input`, `panic`, the `render` leaves), the data in the page (`load`,
-//! `feed`, `history`, `geofence`, `zone_editor`), the app state (`state`), drawing (`render`, `map`,
+//! `feed`, `history`, `geofence`, `zone_editor`, `grids`), the app state (`state`), drawing (`render`, `map`,
 //! and `wall_tour`, which sets the view),
 //! the panels (`components`, `feed_strip`, `incident_ui`, `geofence_ui`, `zone_editor_ui`,
-//! `heatmap_ui`, on `widgets` and `keyed_rows`), and this root with `hook`. A panel never imports another panel: `App` puts one
+//! `heatmap_ui`, `grids_ui`, `lang_switch`, on `widgets` and `keyed_rows`), and this root with `hook`. A panel never imports another panel: `App` puts one
 //! inside another as children.
 
 /// The pure core, reachable as `crate::core` here as in the app crate.
@@ -31,6 +31,8 @@ pub mod feed;
 pub mod feed_strip;
 pub mod geofence;
 pub mod geofence_ui;
+pub mod grids;
+pub mod grids_ui;
 pub mod heatmap_ui;
 pub mod history;
 pub mod hook;
@@ -67,6 +69,7 @@ use displacement::Comparison;
 use env::query_param;
 use feed_strip::IncidentStrip;
 use geofence_ui::{AlertTicker, CriticalFlash, ZoneDiagnostics, ZonePanel};
+use grids_ui::{CoordReadout, GotoBox, GotoMarker, GridFileBanner};
 use heatmap_ui::{HeatmapPanel, HistoryDiagnostics};
 use incident_ui::{IncidentCard, IncidentPanel};
 use lang_switch::LangSwitch;
@@ -209,6 +212,7 @@ pub fn App() -> impl IntoView {
                 <div class="error-banner" role="alert" data-testid="error-banner" data-layer="mode">{p}</div>
             })}
             <ErrorBanners />
+            <GridFileBanner />
             <IncidentPanel open=list_open>
                 <ZoneDiagnostics />
                 <HistoryDiagnostics />
@@ -236,7 +240,10 @@ pub fn App() -> impl IntoView {
             <InfoCard />
             <IncidentCard />
             <Controls />
-            <StatusBar />
+            <GotoBox />
+            <StatusBar>
+                <CoordReadout />
+            </StatusBar>
             <WallStatus />
         }
         .into_any()
@@ -245,6 +252,7 @@ pub fn App() -> impl IntoView {
         <main class="app" lang=move || state.lang.get().key() data-feed=feed_key data-mode=move || state.mode.get().key()
             data-wake-lock=move || wake.get().map(WakeLock::key)>
             <MapCanvas runtime=runtime />
+            <GotoMarker />
             <div class="left-column">
                 <header class="title-bar" data-map-reserved="">
                     <div class="title-text">

@@ -1,5 +1,5 @@
-//! Fetching the config and the layers (browser `fetch` through gloo-net), and what is known
-//! about each layer's data ([`LayerState`], held by `state::AppState`).
+//! Fetching the config, the layers and the OSTN15 grid file (browser `fetch` through gloo-net),
+//! and what is known about each layer's data ([`LayerState`], held by `state::AppState`).
 //!
 //! This module only moves text: parsing and validation are the core's (`core::config`,
 //! `core::ingest`). Every failure is a [`LoadError`] that names the URL and the problem as
@@ -14,6 +14,7 @@ use web_sys::RequestCache;
 
 use crate::core::config::{Config, ConfigError, parse_config};
 use crate::core::geofence::ZoneFileError;
+use crate::core::grids::ostn15::{GridFileError, Ostn15Grid};
 use crate::core::ingest::{IngestError, ingest_layer};
 use crate::core::model::{LayerData, LayerId};
 
@@ -72,8 +73,8 @@ impl LayerState {
 /// Data versions key the renderer's caches; every successful load gets a new one.
 static NEXT_VERSION: AtomicU64 = AtomicU64::new(1);
 
-/// GETs `url` as text; HTTP errors are errors (with the status), not empty layers.
-pub async fn fetch_text(url: &str) -> Result<String, LoadError> {
+/// GETs `url`; HTTP errors are errors (with the status), not empty answers.
+async fn fetch_ok(url: &str) -> Result<gloo_net::http::Response, LoadError> {
     let response = Request::get(url)
         // Revalidate with the server each time: the data layers change under us.
         .cache(RequestCache::NoCache)
@@ -90,10 +91,53 @@ pub async fn fetch_text(url: &str) -> Result<String, LoadError> {
             status_text: response.status_text(),
         });
     }
-    response.text().await.map_err(|e| LoadError::Unreadable {
-        url: url.to_string(),
-        detail: e.to_string(),
-    })
+    Ok(response)
+}
+
+/// GETs `url` as text; HTTP errors are errors (with the status), not empty layers.
+pub async fn fetch_text(url: &str) -> Result<String, LoadError> {
+    fetch_ok(url)
+        .await?
+        .text()
+        .await
+        .map_err(|e| LoadError::Unreadable {
+            url: url.to_string(),
+            detail: e.to_string(),
+        })
+}
+
+/// The OSTN15 grid file of the region (Kent and the Strait; `tools/ostn15-region`), relative to
+/// the page like the layers; fetched at start beside them (`grids::Grids`).
+pub const GRID_FILE_URL: &str = "public/data/ostn15-kent.bin";
+
+/// Why the grid file is not there: the fetch (worded by `messages::load_error`) or the file.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GridLoadError {
+    /// Not fetched (network, HTTP status, unreadable body).
+    Load(LoadError),
+    /// Fetched but not an OSTN15 region file.
+    File { url: String, error: GridFileError },
+}
+
+/// Fetches and reads the OSTN15 grid file.
+pub async fn load_grid_file(url: &str) -> Result<Arc<Ostn15Grid>, GridLoadError> {
+    let bytes = fetch_ok(url)
+        .await
+        .map_err(GridLoadError::Load)?
+        .binary()
+        .await
+        .map_err(|e| {
+            GridLoadError::Load(LoadError::Unreadable {
+                url: url.to_string(),
+                detail: e.to_string(),
+            })
+        })?;
+    Ostn15Grid::parse(&bytes)
+        .map(Arc::new)
+        .map_err(|error| GridLoadError::File {
+            url: url.to_string(),
+            error,
+        })
 }
 
 /// Loads and validates the config.

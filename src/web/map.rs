@@ -141,7 +141,8 @@ fn frame(rt: &SharedRuntime, state: AppState) {
     let scene = with_geofence(&state, scene);
     let all_settled = LayerId::ALL
         .iter()
-        .all(|id| state.layer_untracked(*id).is_settled());
+        .all(|id| state.layer_untracked(*id).is_settled())
+        && state.grids.settled_untracked();
     let Some(renderer) = r.renderer.as_mut() else {
         return;
     };
@@ -318,6 +319,8 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
             state.displacement.track();
             // Text drawn on the map (the arrow's length) is in the operator's language.
             state.lang.track();
+            // The readiness waits for the grid file too (`toGrids` answers once ready).
+            state.grids.file.track();
             request_frame(&rt, state);
         });
     }
@@ -430,6 +433,10 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
     let g_up = gestures.clone();
     let on_up = move |ev: PointerEvent| {
         let (x, y) = offset(&state, &ev);
+        // A tap moves no pointer: the coordinates readout shows the last tapped point.
+        if ev.pointer_type() == "touch" {
+            state.cursor.set(state.view.get_untracked().lonlat_at(x, y));
+        }
         if state.zone_editor.end_drag() {
             return;
         }

@@ -12,7 +12,7 @@
 //! screen the two are the same view.
 //!
 //! `AppState` holds the handles of the data modules (`load`, `feed`, `geofence`,
-//! `zone_editor`), so it sits above them: they never call [`use_app`]. Panels, the map and the
+//! `zone_editor`, `grids`), so it sits above them: they never call [`use_app`]. Panels, the map and the
 //! renderer sit above it (ARCHITECTURE.md, "no import cycles among src/web modules").
 
 use leptos::prelude::*;
@@ -162,6 +162,8 @@ pub struct AppState {
     pub compare: RwSignal<Option<Comparison>>,
     /// The displacement summary of `compare` (`None` while no comparison is open).
     pub displacement: Memo<Option<Summary>>,
+    /// The national grids: the OSTN15 grid file, the WGS84 form chosen, the go-to marker.
+    pub grids: crate::grids::Grids,
 }
 
 impl AppState {
@@ -217,6 +219,7 @@ impl AppState {
             playback: RwSignal::new(None),
             compare,
             displacement,
+            grids: crate::grids::Grids::new(),
         }
     }
 

@@ -108,3 +108,26 @@ pub fn property_row(lang: Lang, names: &PropertyNames, key: &str, value: &str) -
     }
     .into_any()
 }
+
+/// A position in the three systems, one line each (`data-testid` `{testid}-wgs84`, `-l93`,
+/// `-bng`): WGS84 in the chosen form, Lambert-93, the National Grid with letters (or why not).
+/// Follows the form switch and the grid file's arrival.
+#[component]
+pub fn CoordLines(
+    at: crate::core::units::LonLat,
+    grids: crate::grids::Grids,
+    lang: Lang,
+    testid: &'static str,
+) -> impl IntoView {
+    use crate::strings::grids as text;
+    let r = Memo::new(move |_| grids.readout(at));
+    view! {
+        <div class="coord-lines" data-testid=testid>
+            <span data-testid=format!("{testid}-wgs84")>{move || text::wgs84(lang, &r.get(), grids.form.get())}</span>
+            <span data-testid=format!("{testid}-l93")>{move || text::l93(lang, &r.get())}</span>
+            <span data-testid=format!("{testid}-bng") data-out=move || r.get().bng.is_err().then_some("true")>
+                {move || text::bng(lang, &r.get())}
+            </span>
+        </div>
+    }
+}

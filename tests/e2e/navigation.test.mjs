@@ -193,12 +193,14 @@ test('coordinate readout shows the WGS84 position under the mouse', { timeout: T
     const [mx, my] = await projectToPage(page, P.lon, P.lat);
     await page.mouse.move(mx - 10, my - 10);
     await page.mouse.move(mx, my);
-    const readout = page.locator(tid('coord-readout'));
+    // The readout's WGS84 line (issue 14: decimal degrees by default; Lambert-93 and the BNG
+    // beside it, tests/e2e/grids.test.mjs).
+    const readout = page.locator(tid('coord-wgs84'));
     await page.waitForFunction(
       (sel) => /° N/.test(document.querySelector(sel)?.textContent || ''),
-      tid('coord-readout'), { timeout: 10_000 });
+      tid('coord-wgs84'), { timeout: 10_000 });
     const text = (await readout.textContent()).trim();
-    assert.match(text, /^\d{1,2}\.\d{5}° N, \d{1,3}\.\d{5}° E$/, `readout format: ${JSON.stringify(text)}`);
+    assert.match(text, /^\d{1,2}\.\d{6}° N, \d{1,3}\.\d{6}° E$/, `readout format: ${JSON.stringify(text)}`);
     const got = parseCoords(text);
     // At zoom 14 a CSS px is ~1e-4°; allow two px.
     assert.ok(Math.abs(got.lat - P.lat) < 2e-4 && Math.abs(got.lon - P.lon) < 2e-4,

@@ -119,6 +119,23 @@ table! {
     FitRegion => "Show the whole region", "Afficher toute la région";
     CursorPosition => "Cursor position, WGS84", "Position du curseur, WGS84";
     NoFrameYet => "no frame yet", "pas encore d’image";
+    // Issue 14, coordinates (grids_ui.rs).
+    CoordFormat => "Form of the WGS84 degrees", "Forme des degrés WGS84";
+    CoordFormDd => "DD", "DD";
+    CoordFormDms => "DMS", "DMS";
+    CoordFormDdm => "DDM", "DMD";
+    CoordFormDdTitle => "Decimal degrees", "Degrés décimaux";
+    CoordFormDmsTitle => "Degrees, minutes, seconds", "Degrés, minutes, secondes";
+    CoordFormDdmTitle => "Degrees and decimal minutes (as coastguards write)", "Degrés et minutes décimales (comme les garde-côtes)";
+    CoordCopy => "Copy", "Copier";
+    CoordCopyTitle => "Copy the position in WGS84, Lambert-93 and the British National Grid", "Copier la position en WGS84, Lambert-93 et quadrillage national britannique";
+    CoordCopied => "Copied", "Copié";
+    CoordTapHint => "Point at or tap the map", "Pointez ou touchez la carte";
+    GotoLabel => "Go to a position", "Aller à une position";
+    GotoPlaceholder => "Go to, e.g. 51.125, 1.3125 · TR 318 413", "Aller à, ex. 51.125, 1.3125 · TR 318 413";
+    GotoSubmit => "Go", "Aller";
+    GotoSubmitTitle => "Fly to the position typed (WGS84, Lambert-93 or British National Grid)", "Aller à la position saisie (WGS84, Lambert-93 ou quadrillage national britannique)";
+    GotoMarkerRemove => "Remove the go-to marker", "Retirer le repère";
     // Feed strip (feed_strip.rs).
     RetryNow => "Retry now", "Réessayer";
     RetryNowTitle => "Reconnect to the live feed now", "Se reconnecter au flux en direct maintenant";
