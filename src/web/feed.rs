@@ -293,6 +293,30 @@ impl Incidents {
         }
     }
 
+    /// Shows a picture that is not the live feed's (the last good picture kept on the device,
+    /// `offline.rs`) until the first live snapshot: applied to the store as a snapshot (the
+    /// geofencing and the history take it as a resync, so zones seed silently), the machine is
+    /// not told, so the feed's status never says live for it; the first live snapshot replaces
+    /// it whole. Returns `false`, and changes nothing, once a live snapshot was applied.
+    pub fn show_stored(&self, snapshot: Snapshot) -> bool {
+        let Some(sh) = self.shared() else {
+            return false;
+        };
+        {
+            let Ok(mut c) = sh.try_borrow_mut() else {
+                return false;
+            };
+            if c.stats.snapshots > 0 {
+                return false;
+            }
+            c.store.apply_snapshot(snapshot);
+            c.changes.replaced();
+            c.history_changes.replaced();
+        }
+        flush(&sh, *self);
+        true
+    }
+
     /// "Retry now": reconnect at once, skipping the back-off.
     pub fn retry_now(&self) {
         if let Some(sh) = self.shared() {

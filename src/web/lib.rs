@@ -6,10 +6,10 @@
 //!
 //! Modules import only modules on a lower floor (no cycles; `tests/module_graph.rs` checks):
 //! the browser (`env`, `input`, `panic`, the `render` leaves), the data in the page (`load`,
-//! `feed`, `history`, `geofence`, `zone_editor`), the app state (`state`), drawing (`render`, `map`,
+//! `feed`, `history`, `geofence`, `zone_editor`, `offline`), the app state (`state`), drawing (`render`, `map`,
 //! and `wall_tour`, which sets the view),
 //! the panels (`components`, `feed_strip`, `incident_ui`, `geofence_ui`, `zone_editor_ui`,
-//! `heatmap_ui`, on `widgets` and `keyed_rows`), and this root with `hook`. A panel never imports another panel: `App` puts one
+//! `heatmap_ui`, `offline_ui`, on `widgets` and `keyed_rows`), and this root with `hook`. A panel never imports another panel: `App` puts one
 //! inside another as children.
 
 /// The pure core, reachable as `crate::core` here as in the app crate.
@@ -40,6 +40,8 @@ pub mod keyed_rows;
 pub mod load;
 pub mod map;
 pub mod memory_hook;
+pub mod offline;
+pub mod offline_ui;
 pub mod panic;
 pub mod playback_ui;
 pub mod render;
@@ -69,6 +71,7 @@ use geofence_ui::{AlertTicker, CriticalFlash, ZoneDiagnostics, ZonePanel};
 use heatmap_ui::{HeatmapPanel, HistoryDiagnostics};
 use incident_ui::{IncidentCard, IncidentPanel};
 use map::{MapCanvas, Runtime};
+use offline_ui::{OfflineBanner, OfflineStore};
 use playback_ui::PlaybackBar;
 use state::{AppState, map_size};
 use strings::{Lang, T, messages};
@@ -170,7 +173,10 @@ pub fn App() -> impl IntoView {
         let show = cfg.heatmap.enabled;
         let compare = cfg.heatmap.compare;
         state.heatmap.set(cfg.heatmap);
+        let names = cfg.incidents.properties.clone();
         state.incidents.start(cfg.incidents);
+        // Offline use: the service worker, the device's store and the last good picture.
+        state.offline.start(state.incidents, names);
         // `heatmap.compare` opens the comparison (and so the heatmap) at start.
         if let Some((a, b)) = compare {
             state.open_compare(Comparison { a, b });
@@ -197,6 +203,7 @@ pub fn App() -> impl IntoView {
                     <span class="subtitle">{T::AppSubtitle.get(lang)}</span>
                 </header>
                 <IncidentStrip />
+                <OfflineStore />
                 {config_problem.map(|p| view! {
                     <div class="error-banner" role="alert" data-testid="error-banner" data-layer="config">{p}</div>
                 })}
@@ -212,6 +219,7 @@ pub fn App() -> impl IntoView {
             <Show when=move || !state.ready.get()>
                 <div class="loading" role="status" data-testid="loading">{T::LoadingMap.get(lang)}</div>
             </Show>
+            <OfflineBanner />
             <AlertTicker />
             <CriticalFlash />
             <ZoneEditorPanel />

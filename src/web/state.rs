@@ -162,6 +162,8 @@ pub struct AppState {
     pub compare: RwSignal<Option<Comparison>>,
     /// The displacement summary of `compare` (`None` while no comparison is open).
     pub displacement: Memo<Option<Summary>>,
+    /// Offline use (issue 14 item 3): the service worker, the device's store, the last picture.
+    pub offline: crate::offline::Offline,
 }
 
 impl AppState {
@@ -217,6 +219,7 @@ impl AppState {
             playback: RwSignal::new(None),
             compare,
             displacement,
+            offline: crate::offline::Offline::new(),
         }
     }
 

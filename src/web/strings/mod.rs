@@ -34,6 +34,7 @@ pub mod compare;
 pub mod heatmap;
 pub mod labels;
 pub mod messages;
+pub mod offline;
 pub mod problems;
 pub mod table;
 pub mod wall;
