@@ -6,10 +6,6 @@
 //! returns the wall's tour state (`null` outside `?mode=wall`), its clock in ms since the epoch;
 //! `fault('panic'|'trap'|'silence')` makes a real fatal error for the wall's reload tests.
 //! `labels()` returns the place names drawn, each with its box in CSS px of the map canvas.
-//! `offline()` returns the offline state (issue 14): `pictureAsOf` (ms since the epoch of the
-//! stored picture the map shows, `null` once live), `worker`, `persist`, `problem` (the keys of
-//! `offline.rs`), `usage` and `quota` (bytes, `null` unknown), `savedAsOf` (the last picture
-//! written, ms since the epoch).
 
 use js_sys::{Array, Object, Reflect};
 use leptos::prelude::*;
@@ -146,7 +142,6 @@ pub fn install(state: AppState, runtime: SharedRuntime, tour: TourHandle) {
 
     install_fault(&hook);
     install_tour(&hook, state, tour);
-    install_offline(&hook, state);
     crate::memory_hook::install(&hook, state, runtime_incidents.clone());
     install_incidents(&hook, state, runtime_incidents);
     #[cfg(feature = "bench")]
@@ -378,25 +373,4 @@ fn install_incidents(hook: &Object, state: AppState, runtime: SharedRuntime) {
         times.get(times.len() / 2).copied().unwrap_or(f64::NAN)
     });
     func(hook, "benchIncidentDraw", bench.into_js_value());
-}
-
-/// `calaisMap.offline()`: the offline state (read only; see the module doc).
-fn install_offline(hook: &Object, state: AppState) {
-    let f = Closure::<dyn Fn() -> JsValue>::new(move || {
-        let o = Object::new();
-        let ms = |v: Option<f64>| v.map_or(JsValue::NULL, JsValue::from);
-        let as_of = state.offline.picture.get_untracked();
-        set(&o, "pictureAsOf", &ms(as_of.map(|t| t.millis() as f64)));
-        state.offline.store.with_untracked(|s| {
-            set(&o, "worker", &s.worker.key().into());
-            set(&o, "persist", &s.persistence.key().into());
-            let problem = s.problem.as_ref().map(|p| p.key());
-            set(&o, "problem", &problem.map_or(JsValue::NULL, JsValue::from));
-            set(&o, "usage", &ms(s.usage));
-            set(&o, "quota", &ms(s.quota));
-            set(&o, "savedAsOf", &ms(s.saved_as_of));
-        });
-        o.into()
-    });
-    func(hook, "offline", f.into_js_value());
 }

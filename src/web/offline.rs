@@ -16,16 +16,15 @@
 //! rate are the core's (`MAX_PICTURE_INCIDENTS`, `SAVE_GAP_MS`, `SAVE_REFRESH_MS`; ARCHITECTURE
 //! "What grows, and its cap").
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use js_sys::{Promise, Reflect};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::core::feed::FeedStatus;
-use crate::core::incident::picture::{SavePolicy, Shown, read_picture, shown, write_picture};
+use crate::core::incident::picture::{
+    SavePolicy, Shown, StoredPicture, read_picture, shown, write_picture,
+};
 use crate::core::incident::{IncidentNames, Timestamp};
 use crate::env::{js_error_text, wall_ms};
 use crate::feed::Incidents;
@@ -34,6 +33,8 @@ use crate::feed::Incidents;
 pub const PICTURE_CACHE: &str = "calais-picture";
 /// The picture's key in it, relative to the page (not under `api/`).
 pub const PICTURE_KEY: &str = "calais-last-picture.json";
+/// The entry's header holding the picture's time (RFC 3339), written with its text as one.
+pub const AS_OF_HEADER: &str = "x-calais-as-of";
 /// The service worker's file, relative to the page (its scope is the app's folder).
 pub const WORKER_URL: &str = "sw.js";
 
@@ -162,11 +163,11 @@ impl Offline {
             self.estimate().await;
         });
         // The stored picture, read once; shown when the decision says so.
-        let stored = RwSignal::new(None::<crate::core::incident::picture::StoredPicture>);
+        let stored = RwSignal::new(None::<StoredPicture>);
         let n = names.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            match read_text().await {
-                Ok(Some(text)) => match read_picture(&text, &n) {
+            match read_entry().await {
+                Ok(Some((text, as_of))) => match read_picture(&text, &as_of, &n) {
                     Ok(p) => {
                         stored.try_set(Some(p));
                     }
@@ -176,11 +177,16 @@ impl Offline {
                 Err(p) => self.problem(Some(p)),
             }
         });
+        // One effect (each costs ~5 KB of wasm): on the feed's status, version and 5 s clock,
+        // which picture the map shows, and whether to keep the live one (the core's rate).
+        let mut policy = SavePolicy::default();
         Effect::new(move |_| {
+            feed.clock.track();
             let status = feed.status.with(|v| v.status);
-            let as_of = stored.with(|p| p.as_ref().map(|p| p.as_of));
+            let version = feed.version.get();
             let live = feed.stats().map_or(0, |(s, _)| s.snapshots);
             let failed = !matches!(status, FeedStatus::Connecting | FeedStatus::Live { .. });
+            let as_of = stored.with(|p| p.as_ref().map(|p| p.as_of));
             match shown(live, failed, as_of) {
                 Shown::Stored { as_of } if self.picture.get_untracked().is_none() => {
                     if let Some(p) = stored.try_update(Option::take).flatten()
@@ -192,29 +198,19 @@ impl Offline {
                 Shown::Live if self.picture.get_untracked().is_some() => self.picture.set(None),
                 _ => {}
             }
-        });
-        // The picture is written as the live feed delivers (the core's rate and cap).
-        let policy = Rc::new(RefCell::new(SavePolicy::default()));
-        Effect::new(move |_| {
-            feed.clock.track();
-            let status = feed.status.with(|v| v.status);
-            let version = feed.version.get();
-            let live = matches!(status, FeedStatus::Live { .. });
             let last = status.last();
-            if !policy.borrow_mut().due(wall_ms(), version, live, last) {
+            let is_live = matches!(status, FeedStatus::Live { .. });
+            if !policy.due(wall_ms(), version, is_live, last) {
                 return;
             }
-            let as_of = last
-                .and_then(|l| Timestamp::from_millis(l as i64))
-                .or_else(|| Timestamp::from_millis(wall_ms() as i64));
-            let Some(as_of) = as_of else {
+            let Some(as_of) = Timestamp::from_millis(last.unwrap_or_else(wall_ms) as i64) else {
                 return;
             };
-            let Some(text) = feed.with_store(|s| write_picture(s.iter(), &names, as_of)) else {
+            let Some(text) = feed.with_store(|s| write_picture(s, &names)) else {
                 return;
             };
             wasm_bindgen_futures::spawn_local(async move {
-                match write_text(&text).await {
+                match write_entry(&text, &as_of.to_rfc3339()).await {
                     Ok(()) => {
                         self.store.update(|s| {
                             s.problem = None;
@@ -305,8 +301,8 @@ async fn picture_cache() -> Result<web_sys::Cache, StoreProblem> {
     cache.dyn_into().map_err(refused)
 }
 
-/// The stored picture's text (`None`: nothing stored yet).
-async fn read_text() -> Result<Option<String>, StoreProblem> {
+/// The stored picture's text and time (`None`: nothing stored yet).
+async fn read_entry() -> Result<Option<(String, String)>, StoreProblem> {
     let cache = picture_cache().await?;
     let hit = await_promise(Ok(cache.match_with_str(PICTURE_KEY)))
         .await
@@ -314,17 +310,25 @@ async fn read_text() -> Result<Option<String>, StoreProblem> {
     let Ok(response) = hit.dyn_into::<web_sys::Response>() else {
         return Ok(None);
     };
-    let text = await_promise(response.text())
-        .await
-        .map_err(|_| StoreProblem::Unreadable)?;
-    Ok(text.as_string())
+    let as_of = response.headers().get(AS_OF_HEADER).ok().flatten();
+    let text = await_promise(response.text()).await.ok();
+    match (text.and_then(|t| t.as_string()), as_of) {
+        (Some(text), Some(as_of)) => Ok(Some((text, as_of))),
+        _ => Err(StoreProblem::Unreadable),
+    }
 }
 
-/// Writes the picture's text (one `put`: the old picture stays until the new one is whole).
-async fn write_text(text: &str) -> Result<(), StoreProblem> {
+/// Writes the picture's text with its time (one `put`: the old picture stays until the new one
+/// is whole).
+async fn write_entry(text: &str, as_of: &str) -> Result<(), StoreProblem> {
     let cache = picture_cache().await?;
-    let response = web_sys::Response::new_with_opt_str(Some(text))
-        .map_err(|e| StoreProblem::Refused(js_error_text(&e)))?;
+    let refused = |e: JsValue| StoreProblem::Refused(js_error_text(&e));
+    let headers = web_sys::Headers::new().map_err(refused)?;
+    headers.set(AS_OF_HEADER, as_of).map_err(refused)?;
+    let init = web_sys::ResponseInit::new();
+    init.set_headers(&headers);
+    let response =
+        web_sys::Response::new_with_opt_str_and_init(Some(text), &init).map_err(refused)?;
     match await_promise(Ok(cache.put_with_str(PICTURE_KEY, &response))).await {
         Ok(_) => Ok(()),
         Err(e) => {
@@ -333,7 +337,7 @@ async fn write_text(text: &str) -> Result<(), StoreProblem> {
                 .and_then(|n| n.as_string());
             Err(match name.as_deref() {
                 Some("QuotaExceededError") => StoreProblem::Full,
-                _ => StoreProblem::Refused(js_error_text(&e)),
+                _ => refused(e),
             })
         }
     }

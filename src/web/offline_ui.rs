@@ -3,7 +3,7 @@
 //! "offline-banner"`, `data-age-s` its age in whole seconds, `data-as-of` its time in ms since
 //! the Unix epoch), and the offline store's line (`data-testid="offline-store"`: size, whether
 //! the browser keeps it, a full or refused store; `data-persist`, `data-usage-b`,
-//! `data-problem`, `data-worker`).
+//! `data-problem`, `data-worker`, `data-saved-as-of`: the last picture kept, ms since the epoch).
 //!
 //! Units: times are wall-clock ms since the Unix epoch, shown as London and Paris `HH:MM`
 //! (`widgets::wall_clocks`); ages whole seconds, re-read on the feed's 5 s clock; sizes bytes.
@@ -80,7 +80,8 @@ pub fn OfflineStore() -> impl IntoView {
             data-persist=move || store.with(|s| s.persistence.key())
             data-usage-b=move || store.with(|s| s.usage.map(|u| format!("{u:.0}")))
             data-worker=move || store.with(|s| s.worker.key())
-            data-problem=move || store.with(|s| s.problem.as_ref().map(StoreProblem::key))>
+            data-problem=move || store.with(|s| s.problem.as_ref().map(StoreProblem::key))
+            data-saved-as-of=move || store.with(|s| s.saved_as_of.map(|t| format!("{t:.0}")))>
             {text}
         </div>
     }

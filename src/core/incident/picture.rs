@@ -10,14 +10,23 @@
 //!
 //! The text is the API's snapshot form (docs/api.md: a FeatureCollection of incident Features
 //! under the configured property names, read back by [`parse_snapshot`], the one incident
-//! reader) with a foreign member `as_of`, the RFC 3339 time the picture was last known to be
-//! current (the feed's last delivery), and no `cursor`: a stored picture can never resume the
-//! stream. Kept per incident: what the card and the map show (kind, severity, status, times,
-//! position, description, source, accuracy, the other properties as their display text);
-//! not kept: tracks and SSE sequence ids (a live snapshot replaces the picture whole).
+//! reader) without a `cursor`: a stored picture can never resume the stream. Its time, when it
+//! was last known current (the feed's last delivery), is kept beside it as RFC 3339 text (the
+//! shell stores it as a header of the same cache entry, so text and time are written as one).
+//! Kept per incident: what the card and the map show (kind, severity, status, times, position,
+//! description, source, accuracy, the other properties as their display text); not kept:
+//! tracks and SSE sequence ids (a live snapshot replaces the picture whole).
+//!
+//! Built as `serde_json::Value`s by hand (not `json!`, whose `to_value(..).unwrap()` links a
+//! panic path and serde_json's `Debug`), and the cap chosen by the incident list's own
+//! selection (`filter::listing`, newest first; no sort of its own): measured on the release
+//! bundle, issue 14's offline part in BENCHMARKS.md.
 
-use super::{Incident, IncidentError, IncidentNames, Snapshot, Timestamp, parse_snapshot};
-use serde_json::{Map, Value, json};
+use super::{
+    Incident, IncidentError, IncidentFilter, IncidentNames, IncidentStore, Snapshot, StatusFilter,
+    Timestamp, listing, parse_snapshot,
+};
+use serde_json::{Map, Value};
 
 /// At most this many incidents are written (open ones first, then the most recently updated
 /// closed ones): about 400 bytes each, so a picture stays under ~8 MB of storage.
@@ -124,78 +133,101 @@ impl SavePolicy {
     }
 }
 
-/// The picture's text: at most [`MAX_PICTURE_INCIDENTS`] of `incidents` (open first, then the
-/// most recently updated), under `names`, current at `as_of`.
-pub fn write_picture<'a>(
-    incidents: impl Iterator<Item = &'a Incident>,
-    names: &IncidentNames,
-    as_of: Timestamp,
-) -> String {
-    let mut kept: Vec<&Incident> = incidents.collect();
-    kept.sort_by(|a, b| {
-        b.is_open()
-            .cmp(&a.is_open())
-            .then(b.updated_at.cmp(&a.updated_at))
-    });
-    kept.truncate(MAX_PICTURE_INCIDENTS);
-    let features: Vec<Value> = kept.into_iter().map(|i| feature(i, names)).collect();
-    json!({
-        "type": "FeatureCollection",
-        "as_of": as_of.to_rfc3339(),
-        "features": features,
-    })
+/// The picture's text: at most [`MAX_PICTURE_INCIDENTS`] of the store's incidents (the open
+/// ones newest first, then the closed ones newest first), under `names`. Its time is kept
+/// beside it (`as_of.to_rfc3339()`).
+pub fn write_picture(store: &IncidentStore, names: &IncidentNames) -> String {
+    let of = |status| IncidentFilter {
+        status,
+        ..IncidentFilter::default()
+    };
+    // The filters have no time window: `now` is not read.
+    let open = listing(
+        store,
+        &of(StatusFilter::Open),
+        Timestamp::MIN,
+        MAX_PICTURE_INCIDENTS,
+    );
+    let room = MAX_PICTURE_INCIDENTS - open.rows.len();
+    let closed = listing(store, &of(StatusFilter::Closed), Timestamp::MIN, room);
+    let features = (open.rows.into_iter().chain(closed.rows))
+        .map(|i| feature(i, names))
+        .collect();
+    object([
+        ("type", text("FeatureCollection")),
+        ("features", Value::Array(features)),
+    ])
     .to_string()
+}
+
+fn text(s: &str) -> Value {
+    Value::String(s.to_string())
+}
+
+fn object<const N: usize>(members: [(&str, Value); N]) -> Value {
+    Value::Object(
+        members
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    )
 }
 
 fn feature(i: &Incident, names: &IncidentNames) -> Value {
     let mut p = Map::new();
     for (k, v) in &i.properties {
-        p.insert(k.clone(), Value::String(v.clone()));
+        p.insert(k.clone(), text(v));
     }
     let kind = i.kind_text.as_deref().unwrap_or(i.kind.key());
     let named = [
-        (&names.id, json!(i.id)),
-        (&names.kind, json!(kind)),
-        (&names.severity, json!(i.severity.get())),
-        (&names.status, json!(i.status.key())),
-        (&names.reported_at, json!(i.reported_at.to_rfc3339())),
-        (&names.updated_at, json!(i.updated_at.to_rfc3339())),
-        (&names.description, json!(i.description)),
+        (&names.id, text(&i.id)),
+        (&names.kind, text(kind)),
+        (&names.severity, Value::from(i.severity.get())),
+        (&names.status, text(i.status.key())),
+        (
+            &names.reported_at,
+            Value::String(i.reported_at.to_rfc3339()),
+        ),
+        (&names.updated_at, Value::String(i.updated_at.to_rfc3339())),
+        (&names.description, text(&i.description)),
     ];
     for (k, v) in named {
         p.insert(k.clone(), v);
     }
     if let Some(s) = &i.source {
-        p.insert(names.source.clone(), json!(s));
+        p.insert(names.source.clone(), text(s));
     }
     if let Some(a) = i.accuracy_m {
-        p.insert(names.accuracy.clone(), json!(a));
+        p.insert(names.accuracy.clone(), Value::from(a));
     }
-    json!({
-        "type": "Feature",
-        "id": i.id,
-        "geometry": {"type": "Point", "coordinates": [i.position.lon, i.position.lat]},
-        "properties": p,
-    })
+    let coordinates = vec![Value::from(i.position.lon), Value::from(i.position.lat)];
+    object([
+        ("type", text("Feature")),
+        ("id", text(&i.id)),
+        (
+            "geometry",
+            object([
+                ("type", text("Point")),
+                ("coordinates", Value::Array(coordinates)),
+            ]),
+        ),
+        ("properties", Value::Object(p)),
+    ])
 }
 
-/// A stored text back as a picture: its incidents through the snapshot reader (a bad feature
-/// is rejected on its own, as in a live snapshot) and its `as_of` time.
-pub fn read_picture(text: &str, names: &IncidentNames) -> Result<StoredPicture, PictureError> {
+/// A stored text and its time (RFC 3339) back as a picture: its incidents through the
+/// snapshot reader (a bad feature is rejected on its own, as in a live snapshot; a cursor in
+/// the text is dropped).
+pub fn read_picture(
+    text: &str,
+    as_of: &str,
+    names: &IncidentNames,
+) -> Result<StoredPicture, PictureError> {
+    let as_of = Timestamp::parse_rfc3339(as_of).ok_or(PictureError::NoTime)?;
     let mut snapshot = parse_snapshot(text, names).map_err(PictureError::Snapshot)?;
     snapshot.cursor = None;
     snapshot.next_cursor = None;
-    let as_of = serde_json::from_str::<AsOf>(text)
-        .ok()
-        .and_then(|a| Timestamp::parse_rfc3339(&a.as_of))
-        .ok_or(PictureError::NoTime)?;
     Ok(StoredPicture { as_of, snapshot })
-}
-
-/// Only the `as_of` member (every other member skipped).
-#[derive(serde::Deserialize)]
-struct AsOf {
-    as_of: String,
 }
 
 #[cfg(test)]
@@ -214,6 +246,14 @@ mod tests {
         parse_incident(&text, &IncidentNames::default()).expect("valid incident")
     }
 
+    fn store_of(incidents: Vec<Incident>) -> IncidentStore {
+        let mut store = IncidentStore::new();
+        for i in incidents {
+            store.upsert(i);
+        }
+        store
+    }
+
     fn t(s: &str) -> Timestamp {
         Timestamp::parse_rfc3339(s).expect("time")
     }
@@ -223,19 +263,14 @@ mod tests {
         let names = IncidentNames::default();
         let a = incident("inc-1", "open", "2026-06-11T09:03:10Z");
         let b = incident("inc-2", "closed", "2026-06-11T09:05:00Z");
-        let text = write_picture([&a, &b].into_iter(), &names, t("2026-06-11T14:02:00Z"));
-        let back = read_picture(&text, &names).expect("a picture");
+        let text = write_picture(&store_of(vec![b.clone(), a.clone()]), &names);
+        let back = read_picture(&text, "2026-06-11T14:02:00.000Z", &names).expect("a picture");
         assert_eq!(back.as_of, t("2026-06-11T14:02:00Z"));
         assert!(back.snapshot.rejected.is_empty());
         assert_eq!(back.snapshot.cursor, None);
-        // Open first; every field the card and the map show survives (the unknown kind's text,
-        // markup in the description as text, the other properties as their display text).
-        let mut got = back.snapshot.incidents;
-        assert_eq!(got.len(), 2);
-        let second = got.pop().expect("two");
-        let first = got.pop().expect("two");
-        assert_eq!(first, a);
-        assert_eq!(second, b);
+        // Every field the card and the map show survives (the unknown kind's text, markup in
+        // the description as text, the other properties as their display text).
+        assert_eq!(back.snapshot.incidents, vec![a, b]);
     }
 
     #[test]
@@ -249,9 +284,9 @@ mod tests {
             "properties":{"type":"small_boat","prio":2,"status":"open",
             "reported_at":"2026-06-11T09:00:00Z","updated_at":"2026-06-11T09:00:00Z"}}"#;
         let inc = parse_incident(text, &names).expect("valid");
-        let pic = write_picture(std::iter::once(&inc), &names, t("2026-06-11T10:00:00Z"));
+        let pic = write_picture(&store_of(vec![inc.clone()]), &names);
         assert!(pic.contains("\"prio\":2"), "{pic}");
-        let back = read_picture(&pic, &names).expect("picture");
+        let back = read_picture(&pic, "2026-06-11T10:00:00Z", &names).expect("picture");
         assert_eq!(back.snapshot.incidents, vec![inc]);
     }
 
@@ -269,14 +304,14 @@ mod tests {
             all.push(incident(&format!("c-{n}"), "closed", &updated));
         }
         all.push(incident("old-open", "open", "2026-06-01T00:00:00Z"));
-        let text = write_picture(all.iter(), &names, t("2026-06-11T23:00:00Z"));
-        let back = read_picture(&text, &names)
+        let text = write_picture(&store_of(all), &names);
+        let back = read_picture(&text, "2026-06-11T23:00:00Z", &names)
             .expect("picture")
             .snapshot
             .incidents;
         assert_eq!(back.len(), MAX_PICTURE_INCIDENTS);
         assert_eq!(back.first().map(|i| i.id.as_str()), Some("old-open"));
-        // The six oldest closed ones went (20,006 held, one open kept first).
+        // The six oldest closed ones went (20,006 held; the old open one is kept, first).
         let gone = ["c-0", "c-1", "c-2", "c-3", "c-4", "c-5"];
         assert!(back.iter().all(|i| !gone.contains(&i.id.as_str())));
         assert!(back.iter().any(|i| i.id == "c-6"));
@@ -285,23 +320,26 @@ mod tests {
     #[test]
     fn texts_that_are_not_pictures_are_refused() {
         let names = IncidentNames::default();
+        let at = "2026-06-11T14:02:00Z";
         assert!(matches!(
-            read_picture("", &names),
+            read_picture("", at, &names),
             Err(PictureError::Snapshot(_))
         ));
         assert!(matches!(
-            read_picture("[1]", &names),
+            read_picture("[1]", at, &names),
             Err(PictureError::Snapshot(_))
         ));
-        // A live snapshot (a cursor, no as_of) is not a stored picture.
-        let live = r#"{"type":"FeatureCollection","cursor":"17","features":[]}"#;
-        assert_eq!(read_picture(live, &names), Err(PictureError::NoTime));
-        let bad_time = r#"{"type":"FeatureCollection","as_of":"14:02","features":[]}"#;
-        assert_eq!(read_picture(bad_time, &names), Err(PictureError::NoTime));
-        // A stored cursor is never handed on.
-        let with_cursor = r#"{"type":"FeatureCollection","cursor":"17","as_of":"2026-06-11T14:02:00Z","features":[]}"#;
+        // A picture needs its time.
+        let empty = r#"{"type":"FeatureCollection","features":[]}"#;
+        assert_eq!(read_picture(empty, "", &names), Err(PictureError::NoTime));
         assert_eq!(
-            read_picture(with_cursor, &names).map(|p| p.snapshot.cursor),
+            read_picture(empty, "14:02", &names),
+            Err(PictureError::NoTime)
+        );
+        // A cursor in the text is never handed on.
+        let with_cursor = r#"{"type":"FeatureCollection","cursor":"17","features":[]}"#;
+        assert_eq!(
+            read_picture(with_cursor, at, &names).map(|p| p.snapshot.cursor),
             Ok(None)
         );
     }
