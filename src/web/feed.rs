@@ -81,6 +81,9 @@ pub struct IncidentSelection {
 pub struct Changes {
     /// The store was replaced (snapshot, resync): look at every incident.
     pub resync: bool,
+    /// ... by the picture kept on the device (`Incidents::show_stored`), not by the live feed:
+    /// seed it without any alert, dwell included (nothing in it is live).
+    pub stored: bool,
     /// Ids upserted with an effect, in arrival order (may repeat).
     pub ids: Vec<String>,
 }
@@ -104,6 +107,7 @@ impl Changes {
     fn replaced(&mut self) {
         self.ids = Vec::new();
         self.resync = true;
+        self.stored = false;
     }
 }
 
@@ -311,6 +315,7 @@ impl Incidents {
             }
             c.store.apply_snapshot(snapshot);
             c.changes.replaced();
+            c.changes.stored = true;
             c.history_changes.replaced();
         }
         flush(&sh, *self);

@@ -7,8 +7,8 @@
 //   offline (the browser offline AND the server stopped), reload: the shell comes from the worker,
 //     the map draws every layer, the incidents are the kept picture's, the banner says OFFLINE with
 //     the picture's time in London and Paris and its age (data-age-s), the feed is not "live";
-//     no request to /api/ was answered by the worker (each failed on the network), in English and
-//     in French;
+//     no request to /api/ was answered by the worker (each failed on the network), no zone alert is
+//     raised from the kept picture, in English and in French;
 //   back online: the feed is live again, the banner goes, the picture is the server's;
 //   a refused quota (Cache.put stubbed to throw QuotaExceededError, as a full device does): said in
 //     the offline store line (in French), and the feed stays live.
@@ -129,6 +129,11 @@ describe('offline: the shell, the map and the last picture with no network', () 
     const open = await page.evaluate(() => [...document.querySelectorAll('[data-testid^="incident-count-"]')]
       .reduce((n, e) => n + Number(e.getAttribute('data-count')), 0));
     assert.equal(open, kept.open, 'the counters count the kept open incidents');
+    // Nothing in the kept picture is live: zones count it, but no zone alert is raised from it
+    // (the page's clock keeps ticking: dwell included).
+    await page.waitForTimeout(2500);
+    assert.equal(await page.locator(tid('alert-row')).count(), 0, 'no zone alert from the kept picture');
+    assert.equal(await page.locator(tid('critical-flash')).count(), 0, 'no critical flash from the kept picture');
     assert.equal(Number(await banner.getAttribute('data-as-of')), kept.asOf);
     const age = Number(await banner.getAttribute('data-age-s'));
     const wantAge = (Date.now() - kept.asOf) / 1000;
