@@ -81,6 +81,9 @@ pub struct IncidentSelection {
 pub struct Changes {
     /// The store was replaced (snapshot, resync): look at every incident.
     pub resync: bool,
+    /// ... by the picture kept on the device (`Incidents::show_stored`), not by the live feed:
+    /// seed it without any alert, dwell included (nothing in it is live).
+    pub stored: bool,
     /// Ids upserted with an effect, in arrival order (may repeat).
     pub ids: Vec<String>,
 }
@@ -104,6 +107,7 @@ impl Changes {
     fn replaced(&mut self) {
         self.ids = Vec::new();
         self.resync = true;
+        self.stored = false;
     }
 }
 
@@ -291,6 +295,31 @@ impl Incidents {
             on_event(&sh, data, last_event_id);
             flush(&sh, *self);
         }
+    }
+
+    /// Shows a picture that is not the live feed's (the last good picture kept on the device,
+    /// `offline.rs`) until the first live snapshot: applied to the store as a snapshot (the
+    /// geofencing and the history take it as a resync, so zones seed silently), the machine is
+    /// not told, so the feed's status never says live for it; the first live snapshot replaces
+    /// it whole. Returns `false`, and changes nothing, once a live snapshot was applied.
+    pub fn show_stored(&self, snapshot: Snapshot) -> bool {
+        let Some(sh) = self.shared() else {
+            return false;
+        };
+        {
+            let Ok(mut c) = sh.try_borrow_mut() else {
+                return false;
+            };
+            if c.stats.snapshots > 0 {
+                return false;
+            }
+            c.store.apply_snapshot(snapshot);
+            c.changes.replaced();
+            c.changes.stored = true;
+            c.history_changes.replaced();
+        }
+        flush(&sh, *self);
+        true
     }
 
     /// "Retry now": reconnect at once, skipping the back-off.

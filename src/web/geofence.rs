@@ -467,8 +467,9 @@ impl Geofence {
                 // What was already there: memberships without alerts.
                 engine.reset();
                 engine.seed_all(store.iter().map(Fix::from_incident));
-                if fresh {
-                    // Stays that began before the engine existed raise no dwell alert now.
+                if fresh || changes.stored {
+                    // Stays that began before the engine existed, or that the picture kept on
+                    // the device holds (not live, `offline.rs`), raise no dwell alert now.
                     engine.tick(now);
                 }
             } else {

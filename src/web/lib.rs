@@ -6,10 +6,10 @@
 //!
 //! Modules import only modules on a lower floor (no cycles; `tests/module_graph.rs` checks):
 //! the browser (`env`, `input`, `panic`, the `render` leaves), the data in the page (`load`,
-//! `feed`, `history`, `geofence`, `zone_editor`, `grids`), the app state (`state`), drawing (`render`, `map`,
+//! `feed`, `history`, `geofence`, `zone_editor`, `grids`, `offline`), the app state (`state`), drawing (`render`, `map`,
 //! and `wall_tour`, which sets the view),
 //! the panels (`components`, `feed_strip`, `incident_ui`, `geofence_ui`, `zone_editor_ui`,
-//! `heatmap_ui`, `grids_ui`, `lang_switch`, on `widgets` and `keyed_rows`), and this root with `hook`. A panel never imports another panel: `App` puts one
+//! `heatmap_ui`, `grids_ui`, `lang_switch`, `offline_ui`, on `widgets` and `keyed_rows`), and this root with `hook`. A panel never imports another panel: `App` puts one
 //! inside another as children.
 
 /// The pure core, reachable as `crate::core` here as in the app crate.
@@ -43,6 +43,8 @@ pub mod lang_switch;
 pub mod load;
 pub mod map;
 pub mod memory_hook;
+pub mod offline;
+pub mod offline_ui;
 pub mod panic;
 pub mod playback_ui;
 pub mod render;
@@ -74,6 +76,7 @@ use heatmap_ui::{HeatmapPanel, HistoryDiagnostics};
 use incident_ui::{IncidentCard, IncidentPanel};
 use lang_switch::LangSwitch;
 use map::{MapCanvas, Runtime};
+use offline_ui::{OfflineBanner, OfflineStore};
 use playback_ui::PlaybackBar;
 use state::{AppState, map_size};
 use strings::{T, messages};
@@ -174,7 +177,10 @@ pub fn App() -> impl IntoView {
         let show = cfg.heatmap.enabled;
         let compare = cfg.heatmap.compare;
         state.heatmap.set(cfg.heatmap);
+        let names = cfg.incidents.properties.clone();
         state.incidents.start(cfg.incidents);
+        // Offline use: the service worker, the device's store and the last good picture.
+        state.offline.start(state.incidents, names);
         // `heatmap.compare` opens the comparison (and so the heatmap) at start.
         if let Some((a, b)) = compare {
             state.open_compare(Comparison { a, b });
@@ -205,6 +211,7 @@ pub fn App() -> impl IntoView {
             .map(|e| messages::unknown_mode(lang, e));
         view! {
             <IncidentStrip />
+            <OfflineStore />
             {config_problem.map(|p| view! {
                 <div class="error-banner" role="alert" data-testid="error-banner" data-layer="config">{p}</div>
             })}
@@ -226,6 +233,7 @@ pub fn App() -> impl IntoView {
             <Show when=move || !state.ready.get()>
                 <div class="loading" role="status" data-testid="loading">{T::LoadingMap.get(lang)}</div>
             </Show>
+            <OfflineBanner />
             <AlertTicker />
             <CriticalFlash />
             <ZoneEditorPanel />

@@ -164,6 +164,8 @@ pub struct AppState {
     pub displacement: Memo<Option<Summary>>,
     /// The national grids: the OSTN15 grid file, the WGS84 form chosen, the go-to marker.
     pub grids: crate::grids::Grids,
+    /// Offline use (issue 14 item 3): the service worker, the device's store, the last picture.
+    pub offline: crate::offline::Offline,
 }
 
 impl AppState {
@@ -220,6 +222,7 @@ impl AppState {
             compare,
             displacement,
             grids: crate::grids::Grids::new(),
+            offline: crate::offline::Offline::new(),
         }
     }
 

@@ -79,8 +79,8 @@ describe('wall reloads after fatal errors (?mode=wall, reload_backoff_s 1)', () 
   });
 
   /** A fresh context (empty storage) and a wall page; uncaught traps are expected here. */
-  async function wall(size = [1920, 1080], query = 'mode=wall', initScripts = []) {
-    const ctx = await browser.newContext({ viewport: { width: size[0], height: size[1] } });
+  async function wall(size = [1920, 1080], query = 'mode=wall', initScripts = [], ctxOpts = {}) {
+    const ctx = await browser.newContext({ viewport: { width: size[0], height: size[1] }, ...ctxOpts });
     const app = await openApp({ server }, ctx, { query, initScripts, allowedConsoleErrors: [TRAP, /panicked at/] });
     return { ctx, app, page: app.page };
   }
@@ -141,7 +141,9 @@ describe('wall reloads after fatal errors (?mode=wall, reload_backoff_s 1)', () 
   });
 
   test('a wasm that cannot start reloads with reason start, in French', { timeout: TEST_TIMEOUT }, async () => {
-    const { ctx, app, page } = await wall([1920, 1080], 'mode=wall&lang=fr');
+    // Service workers blocked: the worker (issue 14) answers the hashed wasm from its cache, which
+    // page.route cannot see; this test is about a broken download reaching the page.
+    const { ctx, app, page } = await wall([1920, 1080], 'mode=wall&lang=fr', [], { serviceWorkers: 'block' });
     try {
       await armed(page, 1);
       // The next load gets a broken wasm file (a deploy gone wrong, a cut download).

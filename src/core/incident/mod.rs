@@ -10,9 +10,12 @@
 //! * [`store`]: [`IncidentStore`], upsert by id ordered by
 //!   (`updated_at`, SSE `seq`), resync from a snapshot, retention purge.
 //! * [`filter`]: the operator's filter (kind, severity, status, time window) and list order.
+//! * [`picture`]: the last good picture kept for offline starts (its text, when to write it,
+//!   which picture the page shows).
 
 pub mod filter;
 pub mod parse;
+pub mod picture;
 pub mod store;
 
 pub use super::time::Timestamp;

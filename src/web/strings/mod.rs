@@ -37,6 +37,7 @@ pub mod heatmap;
 pub mod labels;
 pub mod locale;
 pub mod messages;
+pub mod offline;
 pub mod problems;
 pub mod table;
 pub mod wall;

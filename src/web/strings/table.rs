@@ -200,6 +200,14 @@ table! {
     RowNearestFence => "Nearest fence", "Clôture la plus proche";
     RowNearestPort => "Nearest port", "Port le plus proche";
     NoneListed => "none", "aucune";
+    // Issue 14, offline (offline_ui.rs; texts with values in strings/offline.rs).
+    OfflineNotLive => "Not live: the last incidents kept on this device. The feed resumes by itself when the network returns.", "Pas en direct : les derniers incidents gardés sur cet appareil. Le flux reprend de lui-même au retour du réseau.";
+    OfflineStore => "Offline store", "Stockage hors ligne";
+    OfflineKept => "kept by the browser", "conservé par le navigateur";
+    OfflineNotKept => "persistence refused: the browser may clear it", "persistance refusée : le navigateur peut l’effacer";
+    OfflineStoreFull => "full: the last picture could not be kept (the app keeps working online)", "plein : la dernière image n’a pas pu être gardée (l’application fonctionne en ligne)";
+    OfflineUnreadable => "the kept picture could not be read", "l’image gardée n’a pas pu être lue";
+    OfflineUnavailable => "no offline use on this page (it needs HTTPS)", "pas d’usage hors ligne sur cette page (HTTPS requis)";
     // Zone panel, tools, diagnostics and alerts (geofence_ui.rs).
     LoadingZones => "Loading zones…", "Chargement des zones…";
     ZoneEventLog => "Zone event log:", "Journal des événements de zone :";
