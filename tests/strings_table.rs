@@ -97,7 +97,14 @@ fn every_key_has_english_and_french() {
             "RowPosition",
             "RowSource",
             "RowDescription",
-            "RowZones"
+            "RowZones",
+            // Issue 14, exports: the same words in French.
+            "ExportNoteLine",
+            "ExportNorth",
+            "CsvLon",
+            "CsvLat",
+            "CsvSource",
+            "CsvDescription"
         ]
         .contains(n)),
         "French entries equal to the English ones: {same:?}"

@@ -27,6 +27,8 @@ pub mod compare_ui;
 pub mod components;
 pub mod displacement;
 pub mod env;
+pub mod export_image;
+pub mod export_ui;
 pub mod feed;
 pub mod feed_strip;
 pub mod geofence;
@@ -64,6 +66,7 @@ use compare_ui::ComparePanel;
 use components::{Controls, ErrorBanners, InfoCard, LayerPanel, PerfOverlay, StatusBar};
 use displacement::Comparison;
 use env::query_param;
+use export_ui::ExportPanel;
 use feed_strip::IncidentStrip;
 use geofence_ui::{AlertTicker, CriticalFlash, ZoneDiagnostics, ZonePanel};
 use heatmap_ui::{HeatmapPanel, HistoryDiagnostics};
@@ -226,6 +229,7 @@ pub fn App() -> impl IntoView {
             <InfoCard />
             <IncidentCard />
             <Controls />
+            <ExportPanel />
             <StatusBar />
             <WallStatus />
             <WallReload wake=wake.read_only() />
