@@ -503,6 +503,8 @@ pub fn ExportPanel() -> impl IntoView {
         } else if (e.key() == "e" || e.key() == "E")
             && !(e.ctrl_key() || e.meta_key() || e.alt_key() || typing(&e))
         {
+            // The key is a command: its letter must not land in the note focused on opening.
+            e.prevent_default();
             open.set(true);
         }
     });

@@ -244,6 +244,34 @@ describe('exports: the picture with its record, the filtered incidents, the zone
     await app.close();
   });
 
+  test('on the wall (kiosk): the key E opens the dialog; the picture is this screen at wall scale', { timeout: TEST_TIMEOUT }, async () => {
+    const wallCtx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, acceptDownloads: true });
+    try {
+      const wall = await openApp({ server }, wallCtx, { query: 'mode=wall', allowConsoleErrors: true });
+      const page = wall.page;
+      await waitForIncidentFacts(page, (f) => f.status?.status === 'live', { what: 'live on the wall', timeout: 60_000 });
+      assert.equal(await page.locator(tid('export-open')).isVisible(), false, 'no button on the kiosk');
+      await page.keyboard.press('e');
+      await page.waitForSelector(tid('export-dialog'));
+      const files = await downloads(page, 'export-png', 3);
+      const [, png] = byExt(files, '.png');
+      const [, json] = byExt(files, '.json');
+      fs.writeFileSync(path.join(SCREENSHOTS, 'export-wall.png'), png);
+      const record = JSON.parse(json.toString('utf8'));
+      assert.equal(record.image.mode, 'wall');
+      assert.equal(record.note, '', 'the key that opened the dialog is not typed into the note');
+      assert.equal(record.image.wall_tile, null, 'a single screen');
+      assert.equal(record.image.width_px, 1920, 'this screen, one device px a screen px');
+      assert.equal(record.image.map_height_px, 1080);
+      // The wall's map scale k makes the band's type larger than on the desk (rem-like).
+      assert.ok(record.view.dpr > 1, `map scale in the view's dpr: ${record.view.dpr}`);
+      assert.equal(pngTexts(pngChunks(png))['Calais-Map-Sidecar'], json.toString('utf8'));
+      await wall.assertHealthy('export on the wall');
+    } finally {
+      await wallCtx.close();
+    }
+  });
+
   test('in French: the band, the CSV header and the status are French', { timeout: TEST_TIMEOUT }, async () => {
     const page = await open('lang=fr');
     await page.keyboard.press('e'); // the key opens the dialog (focus is on the map)
