@@ -29,6 +29,7 @@ const OUTSIDE: &[&str] = &["core"];
 /// app (`lib.rs`) nests one panel in another by passing it as children.
 const PANELS: &[&str] = &[
     "components.rs",
+    "export_ui.rs",
     "feed_strip.rs",
     "compare_ui.rs",
     "geofence_ui.rs",

@@ -103,7 +103,14 @@ fn every_key_has_english_and_french() {
             "LangFrench",
             // The coordinates' form switch: the same abbreviations in both languages.
             "CoordFormDd",
-            "CoordFormDms"
+            "CoordFormDms",
+            // Issue 14, exports: the same words in French.
+            "ExportNoteLine",
+            "ExportNorth",
+            "CsvLon",
+            "CsvLat",
+            "CsvSource",
+            "CsvDescription"
         ]
         .contains(n)),
         "French entries equal to the English ones: {same:?}"

@@ -15,6 +15,7 @@ pub mod cluster;
 pub mod config;
 pub mod display;
 pub mod earth;
+pub mod export;
 pub mod feed;
 pub mod geofence;
 pub mod geojson_read;

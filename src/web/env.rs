@@ -128,23 +128,72 @@ pub fn zone_clock(ms: f64, zone: &str) -> Option<String> {
     )
 }
 
+/// `ms` in the IANA time zone `zone`, 24 h, as day and time (weekday, day, month, hour,
+/// minute) plus the `extra` fields, in the language `locale`.
+fn zone_format(ms: f64, zone: &str, locale: &str, extra: &[(&str, &str)]) -> Option<String> {
+    let mut fields = vec![
+        ("timeZone", zone),
+        ("weekday", "short"),
+        ("day", "numeric"),
+        ("month", "short"),
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+        ("hourCycle", "h23"),
+    ];
+    fields.extend_from_slice(extra);
+    intl_format(ms, locale, &fields)
+}
+
 /// Day and time in the IANA time zone `zone` at `ms` in the language `locale` ("en-GB":
 /// `Sat 28 Nov, 14:00`; "fr-FR": `sam. 28 nov., 15:00`); `None` if the browser does not know
 /// the zone.
 pub fn zone_day_time(ms: f64, zone: &str, locale: &str) -> Option<String> {
-    intl_format(
+    zone_format(ms, zone, locale, &[])
+}
+
+/// Date and time to the second in the IANA time zone `zone` at `ms`, with the zone's short
+/// name, in the language `locale` ("en-GB": `Sat 5 Dec 2026, 20:17:43 GMT`; "fr-FR":
+/// `sam. 5 déc. 2026, 21:17:43 UTC+1`); `None` if the browser does not know the zone.
+pub fn zone_date_time(ms: f64, zone: &str, locale: &str) -> Option<String> {
+    zone_format(
         ms,
+        zone,
         locale,
         &[
+            ("year", "numeric"),
+            ("second", "2-digit"),
+            ("timeZoneName", "short"),
+        ],
+    )
+}
+
+/// Wall-clock `HH:MM:SS` (24 h) in the IANA time zone `zone` at `ms`; `None` if the browser
+/// does not know the zone.
+pub fn zone_clock_s(ms: f64, zone: &str) -> Option<String> {
+    intl_format(
+        ms,
+        "en-GB",
+        &[
             ("timeZone", zone),
-            ("weekday", "short"),
-            ("day", "numeric"),
-            ("month", "short"),
             ("hour", "2-digit"),
             ("minute", "2-digit"),
+            ("second", "2-digit"),
             ("hourCycle", "h23"),
         ],
     )
+}
+
+/// The offset of the IANA time zone `zone` at `ms`, as the browser names it (`GMT`,
+/// `GMT+01:00`: `Intl`'s `longOffset`, read by `core::export::parse_gmt_offset`); `None` if the
+/// browser does not know the zone.
+pub fn zone_offset_name(ms: f64, zone: &str) -> Option<String> {
+    let text = intl_format(
+        ms,
+        "en-GB",
+        &[("timeZone", zone), ("timeZoneName", "longOffset")],
+    )?;
+    // "05/12/2026, GMT+01:00": the name is the last word.
+    text.rsplit(' ').next().map(str::to_string)
 }
 
 /// The text of a `datetime-local` input (`YYYY-MM-DDTHH:MM`, the browser's time zone) for
@@ -278,14 +327,23 @@ pub struct DownloadError {
 /// Offers `text` as a file download named `name` (a Blob URL on a temporary link), or the
 /// step the browser refused.
 pub fn download(name: &str, mime: &str, text: &str) -> Result<(), DownloadError> {
+    download_part(name, mime, &JsValue::from_str(text))
+}
+
+/// Offers `bytes` as a file download named `name` (an exported picture), as [`download`].
+pub fn download_bytes(name: &str, mime: &str, bytes: &[u8]) -> Result<(), DownloadError> {
+    download_part(name, mime, &js_sys::Uint8Array::from(bytes))
+}
+
+fn download_part(name: &str, mime: &str, part: &JsValue) -> Result<(), DownloadError> {
     let fail = |step: DownloadStep| DownloadError {
         file: name.to_string(),
         step,
     };
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let parts = js_sys::Array::of1(part);
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)
+    let blob = web_sys::Blob::new_with_buffer_source_sequence_and_options(&parts, &opts)
         .map_err(|_| fail(DownloadStep::Blob))?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)
         .map_err(|_| fail(DownloadStep::ObjectUrl))?;

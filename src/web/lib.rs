@@ -27,6 +27,8 @@ pub mod compare_ui;
 pub mod components;
 pub mod displacement;
 pub mod env;
+pub mod export_image;
+pub mod export_ui;
 pub mod feed;
 pub mod feed_strip;
 pub mod geofence;
@@ -69,6 +71,7 @@ use compare_ui::ComparePanel;
 use components::{Controls, ErrorBanners, InfoCard, LayerPanel, PerfOverlay, StatusBar};
 use displacement::Comparison;
 use env::query_param;
+use export_ui::ExportPanel;
 use feed_strip::IncidentStrip;
 use geofence_ui::{AlertTicker, CriticalFlash, ZoneDiagnostics, ZonePanel};
 use grids_ui::{CoordReadout, GotoBox, GotoMarker, GridFileBanner};
@@ -249,6 +252,7 @@ pub fn App() -> impl IntoView {
             <IncidentCard />
             <Controls />
             <GotoBox />
+            <ExportPanel />
             <StatusBar>
                 <CoordReadout />
             </StatusBar>

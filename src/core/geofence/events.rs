@@ -360,7 +360,9 @@ fn time_text(ms: i64) -> Option<String> {
     Timestamp::from_millis(ms).map(|t| t.to_rfc3339())
 }
 
-fn csv_field(s: &str) -> String {
+/// A CSV field (RFC 4180 quoting), with a leading `'` before a text a spreadsheet would run as
+/// a formula; shared by the zone log and the exports (`export::records`).
+pub(crate) fn csv_field(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {

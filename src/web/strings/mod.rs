@@ -32,6 +32,7 @@
 //! in both languages adds 3.5 KiB; its coverage is checked by the compiler and one test.
 
 pub mod compare;
+pub mod export;
 pub mod grids;
 pub mod heatmap;
 pub mod labels;
