@@ -492,7 +492,11 @@ fn demo_fences_have_sector_ids_and_anchors_on_the_fence() {
     let mut terminal = 0;
     for f in &layer.features {
         let sector = property(&f.properties, SECTOR_PROPERTY).expect("every fence has a sector");
-        assert_eq!(format!("fence-{sector}"), f.id, "the sector is the fence's id");
+        assert_eq!(
+            format!("fence-{sector}"),
+            f.id,
+            "the sector is the fence's id"
+        );
         terminal += usize::from(sector.starts_with("T-"));
         let at = f
             .shapes
