@@ -31,6 +31,7 @@ pub mod feed;
 pub mod feed_strip;
 pub mod geofence;
 pub mod geofence_ui;
+pub mod geolocation;
 pub mod heatmap_ui;
 pub mod history;
 pub mod hook;
@@ -38,6 +39,7 @@ pub mod incident_ui;
 pub mod input;
 pub mod keyed_rows;
 pub mod load;
+pub mod locate_ui;
 pub mod map;
 pub mod memory_hook;
 pub mod panic;
@@ -68,6 +70,7 @@ use feed_strip::IncidentStrip;
 use geofence_ui::{AlertTicker, CriticalFlash, ZoneDiagnostics, ZonePanel};
 use heatmap_ui::{HeatmapPanel, HistoryDiagnostics};
 use incident_ui::{IncidentCard, IncidentPanel};
+use locate_ui::LocatePanel;
 use map::{MapCanvas, Runtime};
 use playback_ui::PlaybackBar;
 use state::{AppState, map_size};
@@ -226,6 +229,7 @@ pub fn App() -> impl IntoView {
             <InfoCard />
             <IncidentCard />
             <Controls />
+            <LocatePanel />
             <StatusBar />
             <WallStatus />
             <WallReload wake=wake.read_only() />

@@ -162,6 +162,9 @@ pub struct AppState {
     pub compare: RwSignal<Option<Comparison>>,
     /// The displacement summary of `compare` (`None` while no comparison is open).
     pub displacement: Memo<Option<Summary>>,
+    /// The device's position the officer last asked for ("Where am I", `locate_ui.rs`), drawn
+    /// with its accuracy circle while the panel is open; `None` otherwise.
+    pub device: RwSignal<Option<crate::geolocation::DeviceFix>>,
 }
 
 impl AppState {
@@ -217,6 +220,7 @@ impl AppState {
             playback: RwSignal::new(None),
             compare,
             displacement,
+            device: RwSignal::new(None),
         }
     }
 

@@ -31,6 +31,7 @@
 //! in both languages adds 3.5 KiB; its coverage is checked by the compiler and one test.
 
 pub mod compare;
+pub mod field;
 pub mod heatmap;
 pub mod labels;
 pub mod messages;
