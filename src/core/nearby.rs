@@ -4,15 +4,14 @@
 //! Units: positions are WGS84 degrees ([`LonLat`]); zone shapes EPSG:3857 metres (as
 //! [`Zone::polygons`]); distances are ground metres and bearings degrees clockwise from true
 //! north, both along the geodesic on the WGS84 ellipsoid ([`crate::earth`]). A zone's distance
-//! is to its nearest boundary point (found in the EPSG:3857 plane by geo's `ClosestPoint`, then
-//! measured on the ellipsoid: within a radius of 2 km the plane's scale varies by less than
+//! is to its nearest boundary point (found in the EPSG:3857 plane over the zone's edges by
+//! `geometry::closest_on_segment`, then measured on the ellipsoid: within a radius of 2 km the plane's scale varies by less than
 //! 0.05 %, so the point found is the nearest on the ground to well under a metre); a position
 //! inside a zone is 0 m from it, with no bearing.
 
-use geo::{Closest, ClosestPoint, Point};
-
 use crate::earth::{distance_m, initial_bearing};
 use crate::geofence::Zone;
+use crate::geometry::{closest_on_segment, polygon_edges};
 use crate::projection::{to_lonlat, to_mercator};
 use crate::units::{Bearing, LonLat, Mercator};
 use crate::viewport::region_bounds;
@@ -106,14 +105,16 @@ fn to_zone(from: LonLat, zone: &Zone) -> Option<(f64, Option<Bearing>)> {
     if zone.contains(m) {
         return Some((0.0, None));
     }
-    let nearest = match zone.polygons.closest_point(&Point::new(m.x, m.y)) {
-        Closest::Intersection(p) | Closest::SinglePoint(p) => p,
-        Closest::Indeterminate => return None,
-    };
-    let to = to_lonlat(Mercator {
-        x: nearest.x(),
-        y: nearest.y(),
-    });
+    let nearest = zone
+        .polygons
+        .iter()
+        .flat_map(polygon_edges)
+        .map(|(a, b)| closest_on_segment(m, a, b))
+        .min_by(|p, q| {
+            let d2 = |c: &Mercator| (c.x - m.x).powi(2) + (c.y - m.y).powi(2);
+            d2(p).total_cmp(&d2(q))
+        })?;
+    let to = to_lonlat(nearest);
     Some((distance_m(from, to), initial_bearing(from, to)))
 }
 

@@ -319,16 +319,17 @@ pub fn LocatePanel() -> impl IntoView {
     };
 
     view! {
-        <div class="locate" data-map-reserved="">
+        <div class="locate">
             <button
                 class="locate-me"
                 data-testid="locate-me"
+                data-map-reserved=""
                 title=T::LocateMeTip.get(lang)
                 aria-label=T::LocateMe.get(lang)
                 on:click=ask
             >"◎"</button>
             <Show when=move || status.get().is_some()>
-                <section class="locate-panel" data-testid="locate-panel" aria-label=T::LocateMe.get(lang)>
+                <section class="locate-panel" data-testid="locate-panel" data-map-reserved="" aria-label=T::LocateMe.get(lang)>
                     <header>
                         <h2>{move || T::LocateMe.get(state.lang.get())}</h2>
                         <button class="locate-close" data-testid="locate-close" title=T::LocateClose.get(lang) aria-label=T::LocateClose.get(lang) on:click=close>"×"</button>

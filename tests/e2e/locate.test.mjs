@@ -58,7 +58,7 @@ const rowsOf = (page) => page.locator(tid('locate-row')).evaluateAll((els) =>
 
 test('granted: the position, its accuracy circle and what is near, nearest first; a row opens its camera', { timeout: TEST_TIMEOUT }, async () => {
   // Inside the Eurotunnel terminal at Coquelles (a demo zone), 40 m accuracy.
-  const here = { longitude: 1.8100, latitude: 50.9300, accuracy: 40 };
+  const here = { longitude: 1.8150, latitude: 50.9250, accuracy: 40 };
   const ctx = await env.newContext({ geolocation: here, permissions: ['geolocation'] });
   try {
     const app = await openApp(env, ctx, { initScripts: [COUNT_CALLS] });
@@ -73,10 +73,10 @@ test('granted: the position, its accuracy circle and what is near, nearest first
     await button.click();
     const status = page.locator(tid('locate-status'));
     await page.waitForSelector(`${tid('locate-status')}[data-state="found"]`);
-    assert.match(await status.textContent(), /50\.93000° N, 1\.81000° E ± 40 m/);
+    assert.match(await status.textContent(), /50\.92500° N, 1\.81500° E ± 40 m/);
     assert.deepEqual(await calls(page), { current: 1, watch: 0 });
     const device = await page.evaluate(() => window.calaisMap.device());
-    assert.deepEqual(device, { lon: 1.81, lat: 50.93, accuracy_m: 40 });
+    assert.deepEqual(device, { lon: 1.815, lat: 50.925, accuracy_m: 40 });
 
     // The list at the default 500 m: the terminal zone first (inside, 0 m), then cameras.
     await page.waitForSelector(tid('locate-row'));
