@@ -200,7 +200,7 @@ pub fn LocatePanel() -> impl IntoView {
         let mine = ticket.get_value() + 1;
         ticket.set_value(mine);
         status.set(Some(Status::Asking));
-        leptos::task::spawn_local(async move {
+        wasm_bindgen_futures::spawn_local(async move {
             let answer = locate().await;
             if ticket.try_get_value() != Some(mine) {
                 return;
@@ -340,7 +340,7 @@ pub fn LocatePanel() -> impl IntoView {
                         data-state=move || status.get().map(Status::key)
                         role="status"
                     >{status_text}</p>
-                    <label class="locate-radius">
+                    <label class="locate-radius" hidden=move || found().is_none()>
                         {move || T::LocateRadius.get(state.lang.get())}
                         <select
                             data-testid="locate-radius"
