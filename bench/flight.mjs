@@ -127,9 +127,9 @@ const measureBlits = (page, reps) =>
       const src = mk();
       const dst = mk();
       const s = src.getContext('2d');
-      s.fillStyle = '#0a1624';
+      s.fillStyle = '#040910';
       s.fillRect(0, 0, W, H);
-      s.fillStyle = '#1f2a36';
+      s.fillStyle = '#55606c';
       for (let i = 0; i < 60; i++) s.fillRect((i * 397) % W, (i * 211) % H, 300, 200);
       const ctx = dst.getContext('2d');
       const flush = () => ctx.getImageData(0, 0, 1, 1);

@@ -229,6 +229,8 @@ function addFence(prefix, kind, where, coords, heightM, geomType = 'LineString')
     properties: {
       id: `fence-${prefix}-${no}`,
       name: `Demo ${label} ${prefix}-${no} (${where})`,
+      // The sector id incident texts name ("sector T-11"), labelled on the map from zoom 15.
+      sector: `${prefix}-${no}`,
       kind,
       height_m: heightM,
       synthetic: true,

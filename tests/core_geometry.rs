@@ -474,3 +474,53 @@ fn label_groups_fall_back_to_alternative_positions() {
     let off = [at(790.0, 300.0, 5), at(-50.0, 300.0, 5)];
     assert_eq!(place_label_groups(&[&off], 800.0, 600.0, 0.0), vec![None]);
 }
+
+// ---------------------------------------------------------------- id labels (issue 14 item 8)
+
+/// The demo fences carry the sector ids incident texts name; each gets a label anchor halfway
+/// along its line (or outline), on the fence itself.
+#[test]
+fn demo_fences_have_sector_ids_and_anchors_on_the_fence() {
+    use calais_map::core::labels::SECTOR_PROPERTY;
+    use calais_map::core::model::property;
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public/data/fences.geojson"),
+    )
+    .expect("demo fences");
+    let layer = ingest_layer(LayerId::Fences, &text, &PropertyNames::default()).expect("fences");
+    assert!(!layer.features.is_empty());
+    let mut terminal = 0;
+    for f in &layer.features {
+        let sector = property(&f.properties, SECTOR_PROPERTY).expect("every fence has a sector");
+        assert_eq!(
+            format!("fence-{sector}"),
+            f.id,
+            "the sector is the fence's id"
+        );
+        terminal += usize::from(sector.starts_with("T-"));
+        let at = f
+            .shapes
+            .iter()
+            .find_map(|s| s.midpoint())
+            .expect("an anchor");
+        let on = f.shapes.iter().flat_map(|s| s.paths()).any(|l| {
+            l.0.windows(2).any(|w| {
+                let (a, b) = (Mercator::from(w[0]), Mercator::from(w[1]));
+                dist2_point_segment(Mercator::from(at.0), a, b) < 1e-6
+            })
+        });
+        assert!(on, "{}: the anchor lies on the fence", f.id);
+    }
+    // The demo server's fence breaches name the terminal's sectors T-01..T-25.
+    assert_eq!(terminal, 25);
+}
+
+#[test]
+fn midpoint_is_halfway_along_a_line() {
+    use calais_map::core::model::Shape;
+    let line = geo::LineString::from(vec![(0.0, 0.0), (30.0, 0.0), (30.0, 10.0)]);
+    let m = Shape::Line(line).midpoint().expect("a point");
+    assert!((m.x() - 20.0).abs() < 1e-9 && m.y().abs() < 1e-9, "{m:?}");
+    let empty = Shape::Line(geo::LineString::new(Vec::new()));
+    assert_eq!(empty.midpoint(), None);
+}

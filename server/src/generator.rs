@@ -83,6 +83,10 @@ const BEACHES: [(&str, f64, f64); 9] = [
     ("Bray-Dunes", 2.520, 51.087),
 ];
 const COQUELLES_TERMINAL: (f64, f64) = (1.812, 50.928);
+/// The terminal perimeter's fence sectors in public/data/fences.geojson (`sector` T-01..T-25).
+const TERMINAL_SECTORS: u64 = 25;
+/// The port's cameras in public/data/cameras.geojson (cam-P-01..cam-P-03).
+const PORT_CAMERAS: u64 = 3;
 const TUNNEL_PORTAL: (f64, f64) = (1.780, 50.921);
 const LORRY_SPOTS: [(&str, f64, f64); 5] = [
     ("Port of Calais, ferry check-in", 1.865, 50.966),
@@ -234,8 +238,12 @@ impl Generator {
                 let cam = self.rng.int(1, 24);
                 sim.source = format!("cam-T-{cam:02}");
                 sim.accuracy_m = Some(self.rng.int(8, 30));
-                let sector = *self.rng.pick(&["A", "B", "C", "D", "E", "F"]);
-                let n = self.rng.int(1, 40);
+                // A fence sector of the terminal's perimeter as the fences layer names them
+                // (`sector` "T-01".."T-25", labelled on the map from zoom 15); the pick is kept
+                // so the seeded sequence is unchanged.
+                let _ = self.rng.pick(&["A", "B", "C", "D", "E", "F"]);
+                let sector = "T";
+                let n = format!("{:02}", self.rng.int(1, TERMINAL_SECTORS));
                 let persons = self.rng.int(1, 12);
                 sim.description = if self.spicy() {
                     format!(
@@ -251,7 +259,7 @@ impl Generator {
                 let &(place, lon, lat) = self.rng.pick(&LORRY_SPOTS);
                 (sim.lon, sim.lat) = self.scatter((lon, lat), 500.0);
                 sim.source = if self.rng.chance(0.5) {
-                    format!("cam-P-{:02}", self.rng.int(1, 30))
+                    format!("cam-P-{:02}", self.rng.int(1, PORT_CAMERAS))
                 } else {
                     self.rng
                         .pick(&["patrol", "driver-report", "port-security"])

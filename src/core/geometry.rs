@@ -55,9 +55,9 @@ pub fn orient(a: Mercator, b: Mercator, c: Mercator) -> f64 {
     (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x)
 }
 
-/// Squared distance from `p` to segment `ab`, in the units of the inputs.
+/// The point of segment `ab` nearest to `p`, in the units of the inputs.
 #[inline]
-pub fn dist2_point_segment(p: Mercator, a: Mercator, b: Mercator) -> f64 {
+pub fn closest_on_segment(p: Mercator, a: Mercator, b: Mercator) -> Mercator {
     let (dx, dy) = (b.x - a.x, b.y - a.y);
     let len2 = dx * dx + dy * dy;
     let t = if len2 > 0.0 {
@@ -65,8 +65,17 @@ pub fn dist2_point_segment(p: Mercator, a: Mercator, b: Mercator) -> f64 {
     } else {
         0.0
     };
-    let (qx, qy) = (a.x + t * dx, a.y + t * dy);
-    (p.x - qx).powi(2) + (p.y - qy).powi(2)
+    Mercator {
+        x: a.x + t * dx,
+        y: a.y + t * dy,
+    }
+}
+
+/// Squared distance from `p` to segment `ab`, in the units of the inputs.
+#[inline]
+pub fn dist2_point_segment(p: Mercator, a: Mercator, b: Mercator) -> f64 {
+    let q = closest_on_segment(p, a, b);
+    (p.x - q.x).powi(2) + (p.y - q.y).powi(2)
 }
 
 /// `true` if `p` is within [`BOUNDARY_EPS_M`] of the segment `a`–`b`.

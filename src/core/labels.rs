@@ -2,6 +2,13 @@
 //!
 //! All coordinates and sizes are CSS px from the canvas top-left (y down).
 
+/// The zoom from which the ids that incident texts name are labelled on the map: camera ids
+/// (`cam-T-16`) and fence sectors (the `sector` property, `T-11`), for officers on foot
+/// (issue 14 item 8). Below it they would crowd out the place names.
+pub const ID_LABELS_FROM_ZOOM: f64 = 15.0;
+/// The fences layer's property holding a fence's sector id.
+pub const SECTOR_PROPERTY: &str = "sector";
+
 /// A label to place. Its box is `[x, y - height/2, x + width, y + height/2]`
 /// (anchored at its left edge, vertically centred on `y`).
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -29,6 +29,7 @@ pub mod ingest;
 pub mod json;
 pub mod labels;
 pub mod model;
+pub mod nearby;
 pub mod projection;
 pub mod scale_bar;
 pub mod scene;

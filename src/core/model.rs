@@ -74,6 +74,27 @@ impl Shape {
                 .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())),
         )
     }
+
+    /// Where a label of the shape goes (EPSG:3857 m): a point itself, the point halfway along
+    /// a line or along a polygon's exterior (geo's `InterpolatableLine`, Euclidean in the
+    /// projected plane); `None` for an empty or non-finite path.
+    pub fn midpoint(&self) -> Option<Point<f64>> {
+        use geo::{Euclidean, InterpolatableLine};
+        match self {
+            Shape::Point(p) => Some(*p),
+            Shape::Line(l) => l.point_at_ratio_from_start(&Euclidean, 0.5),
+            Shape::Polygon(p) => p.exterior().point_at_ratio_from_start(&Euclidean, 0.5),
+        }
+        .filter(|p| p.x().is_finite() && p.y().is_finite())
+    }
+}
+
+/// The value of property `key` (exact name), if the feature has it.
+pub fn property<'p>(properties: &'p Properties, key: &str) -> Option<&'p str> {
+    properties
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
 }
 
 /// Lower-case, trimmed, spaces and dashes turned into underscores.

@@ -5,7 +5,10 @@
 //! of the whole wall, as `view()` returns it); `frames()` returns render times in ms; `tour()`
 //! returns the wall's tour state (`null` outside `?mode=wall`), its clock in ms since the epoch;
 //! `fault('panic'|'trap'|'silence')` makes a real fatal error for the wall's reload tests.
-//! `labels()` returns the place names drawn, each with its box in CSS px of the map canvas.
+//! `labels()` returns the place names drawn, each with its box in CSS px of the map canvas
+//! (from zoom 15 also camera ids `cam-T-16` and fence sectors `T-11`). `device()` returns the
+//! device position "Where am I" shows (`{lon, lat, accuracy_m}`: WGS84 degrees, ground metres),
+//! or `null` before the officer asked or once the panel is closed.
 //!
 //! The language (issue 14) has no hook: tests use the DOM's contracts, the switch
 //! `[data-testid=lang-switch]` (`data-lang` = `en`/`fr`) with its buttons `lang-en`/`lang-fr`
@@ -149,6 +152,19 @@ pub fn install(state: AppState, runtime: SharedRuntime, tour: TourHandle) {
         out.into()
     });
     func(&hook, "labels", labels.into_js_value());
+
+    // Where am I: the device position shown on the map (`null` when none), for tests.
+    let device = Closure::<dyn Fn() -> JsValue>::new(move || {
+        let Some(f) = state.device.get_untracked() else {
+            return JsValue::NULL;
+        };
+        let o = Object::new();
+        set(&o, "lon", &f.at.lon.into());
+        set(&o, "lat", &f.at.lat.into());
+        set(&o, "accuracy_m", &f.accuracy_m.into());
+        o.into()
+    });
+    func(&hook, "device", device.into_js_value());
 
     install_fault(&hook);
     install_tour(&hook, state, tour);

@@ -33,6 +33,7 @@ pub mod feed;
 pub mod feed_strip;
 pub mod geofence;
 pub mod geofence_ui;
+pub mod geolocation;
 pub mod grids;
 pub mod grids_ui;
 pub mod heatmap_ui;
@@ -43,6 +44,7 @@ pub mod input;
 pub mod keyed_rows;
 pub mod lang_switch;
 pub mod load;
+pub mod locate_ui;
 pub mod map;
 pub mod memory_hook;
 pub mod offline;
@@ -78,6 +80,7 @@ use grids_ui::{CoordReadout, GotoBox, GotoMarker, GridFileBanner};
 use heatmap_ui::{HeatmapPanel, HistoryDiagnostics};
 use incident_ui::{IncidentCard, IncidentPanel};
 use lang_switch::LangSwitch;
+use locate_ui::LocatePanel;
 use map::{MapCanvas, Runtime};
 use offline_ui::{OfflineBanner, OfflineStore};
 use playback_ui::PlaybackBar;
@@ -253,6 +256,7 @@ pub fn App() -> impl IntoView {
             <Controls />
             <GotoBox />
             <ExportPanel />
+            <LocatePanel />
             <StatusBar>
                 <CoordReadout />
             </StatusBar>

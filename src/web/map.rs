@@ -27,6 +27,7 @@ use crate::env::{now_ms, on_animation_frame};
 use crate::feed::CLOCK_STEP_MS;
 use crate::feed::IncidentSelection;
 use crate::input::{Action, Gestures, KeyAction, key_action, wheel_zoom_delta};
+use crate::render::device_position::DeviceMark;
 use crate::render::draw::{CLUSTER_BELOW_ZOOM, camera_cluster_at, camera_clusters};
 use crate::render::incidents::IncidentInput;
 use crate::render::layer::{HeatShows, HeatmapInput, WallTile};
@@ -131,6 +132,10 @@ fn frame(rt: &SharedRuntime, state: AppState) {
         draft: state.zone_editor.overlay(),
         heatmap: heatmap_input(&state),
         shift_arrow: shift_arrow(&state),
+        device: state
+            .device
+            .get_untracked()
+            .map(|f| DeviceMark::new(f.at, f.accuracy_m)),
         wall: screen.is_tiled().then(|| WallTile {
             whole,
             layout: screen.layout,
@@ -321,6 +326,7 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
             state.lang.track();
             // The readiness waits for the grid file too (`toGrids` answers once ready).
             state.grids.file.track();
+            state.device.track();
             request_frame(&rt, state);
         });
     }

@@ -166,6 +166,9 @@ pub struct AppState {
     pub grids: crate::grids::Grids,
     /// Offline use (issue 14 item 3): the service worker, the device's store, the last picture.
     pub offline: crate::offline::Offline,
+    /// The device's position the officer last asked for ("Where am I", `locate_ui.rs`), drawn
+    /// with its accuracy circle while the panel is open; `None` otherwise.
+    pub device: RwSignal<Option<crate::geolocation::DeviceFix>>,
 }
 
 impl AppState {
@@ -223,6 +226,7 @@ impl AppState {
             displacement,
             grids: crate::grids::Grids::new(),
             offline: crate::offline::Offline::new(),
+            device: RwSignal::new(None),
         }
     }
 

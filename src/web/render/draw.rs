@@ -12,8 +12,10 @@ use web_sys::{CanvasRenderingContext2d, CanvasWindingRule, Path2d};
 use crate::core::basemap::Outlines;
 use crate::core::cluster::{Cluster, cluster_at, grid_clusters, merge_overlapping};
 use crate::core::geofence::{CoverageGaps, Zone, ZoneKind};
-use crate::core::labels::{LabelCandidate, place_label_groups};
-use crate::core::model::{Feature, FeatureKind, FenceKind, LayerData, PortKind, Shape};
+use crate::core::labels::{
+    ID_LABELS_FROM_ZOOM, LabelCandidate, SECTOR_PROPERTY, place_label_groups,
+};
+use crate::core::model::{Feature, FeatureKind, FenceKind, LayerData, PortKind, Shape, property};
 use crate::core::scene::{is_visible, project_path, project_point};
 use crate::core::units::Mercator;
 use crate::core::viewport::Viewport;
@@ -533,17 +535,30 @@ fn set_label_font(ctx: &CanvasRenderingContext2d, dpr: f64) {
     ctx.set_text_baseline("middle");
 }
 
-/// Places the names of ports (always) and cameras (close in) without collisions, each trying
-/// right, left, above and below its icon; when cameras are clustered, their count pills, which
-/// are always drawn and which the names avoid. No name goes under a `reserved` panel
-/// (`[x, y, w, h]` CSS px). `ctx` measures the text.
+/// The data layers whose features are labelled.
+#[derive(Clone, Copy, Default)]
+pub struct Labelled<'d> {
+    pub ports: Option<&'d LayerData>,
+    pub cameras: Option<&'d LayerData>,
+    pub fences: Option<&'d LayerData>,
+}
+
+/// Places the names of ports (always), camera ids (`cam-T-16`) and fence sector ids (`T-11`)
+/// from zoom `labels::ID_LABELS_FROM_ZOOM` (the ids incident texts name) without collisions,
+/// each trying right, left, above and below its anchor; when cameras are clustered, their count
+/// pills, which are always drawn and which the names avoid. No name goes under a `reserved`
+/// panel (`[x, y, w, h]` CSS px). `ctx` measures the text.
 pub fn prepare_labels(
     pen: &mut Pen,
     ctx: &CanvasRenderingContext2d,
-    ports: Option<&LayerData>,
-    cameras: Option<&LayerData>,
+    layers: Labelled,
     reserved: &[[f64; 4]],
 ) -> PlacedLabels {
+    let Labelled {
+        ports,
+        cameras,
+        fences,
+    } = layers;
     let dpr = pen.dpr();
     set_label_font(ctx, dpr);
     let height = style::LABEL_PX + 4.0;
@@ -609,17 +624,25 @@ pub fn prepare_labels(
             push(name, m, priority, 10.0);
         }
     }
-    if let Some(data) = cameras
-        && pen.view.zoom().get() >= 15.5
-    {
+    let ids = pen.view.zoom().get() >= ID_LABELS_FROM_ZOOM;
+    if let Some(data) = cameras.filter(|_| ids) {
         for f in visible_features(data, pen.view) {
-            if let (FeatureKind::Camera(cam), Some(name)) = (&f.kind, &f.name) {
+            if let FeatureKind::Camera(cam) = &f.kind {
                 push(
-                    name,
+                    &f.id,
                     crate::core::projection::to_mercator(cam.position),
                     0,
                     8.0,
                 );
+            }
+        }
+    }
+    if let Some(data) = fences.filter(|_| ids) {
+        for f in visible_features(data, pen.view) {
+            let sector = property(&f.properties, SECTOR_PROPERTY);
+            let at = f.shapes.iter().find_map(Shape::midpoint);
+            if let (Some(sector), Some(at)) = (sector, at) {
+                push(sector, Mercator::from(at), -1, 4.0);
             }
         }
     }

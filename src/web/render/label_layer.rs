@@ -1,5 +1,5 @@
-//! The place labels' layer on the seam (`render/layer.rs`): names of ports and cameras and the
-//! camera cluster counts, placed without collisions (`draw::prepare_labels`) and drawn with a
+//! The place labels' layer on the seam (`render/layer.rs`): names of ports, from zoom 15 the
+//! ids incident texts name (camera ids, fence sectors), and the camera cluster counts, placed without collisions (`draw::prepare_labels`) and drawn with a
 //! dark halo. Where they are drawn depends on the display mode:
 //!
 //! - on the desk (and tablet), into the composite (stage `Map`), under the incident canvases:
@@ -11,7 +11,7 @@
 //!
 //! Placement runs once per view, never during a gesture: on the desk it is placed again
 //! whenever the composite is redrawn (it has no key of its own); on the wall its key holds the
-//! view, the ports' and cameras' revisions and visibility, the panels it avoids and the whole
+//! view, the ports', cameras' and fences' revisions and visibility, the panels it avoids and the whole
 //! wall's view, and during a pan, zoom or tour flight its canvas is moved by a CSS transform (as
 //! the incident canvases are) until the sharp frame at the end places it again. On a wall of
 //! several screens the labels are placed once in the whole wall's view (against the status
@@ -150,14 +150,17 @@ fn place(
     ctx: &CanvasRenderingContext2d,
 ) -> PlacedLabels {
     let scene = cx.scene;
-    let ports = scene.shown(LayerId::Ports).map(|(d, _)| d);
-    let cameras = scene.shown(LayerId::Cameras).map(|(d, _)| d);
+    let layers = draw::Labelled {
+        ports: scene.shown(LayerId::Ports).map(|(d, _)| d),
+        cameras: scene.shown(LayerId::Cameras).map(|(d, _)| d),
+        fences: scene.shown(LayerId::Fences).map(|(d, _)| d),
+    };
     let Some(w) = &scene.wall else {
         let mut pen = Pen {
             view: cx.view(),
             scratch,
         };
-        return draw::prepare_labels(&mut pen, ctx, ports, cameras, &scene.reserved);
+        return draw::prepare_labels(&mut pen, ctx, layers, &scene.reserved);
     };
     let reserved: Vec<[f64; 4]> = w
         .status_tiles
@@ -173,7 +176,7 @@ fn place(
         view: &w.whole,
         scratch,
     };
-    draw::prepare_labels(&mut whole, ctx, ports, cameras, &reserved).on_tile(&w.layout, w.tile)
+    draw::prepare_labels(&mut whole, ctx, layers, &reserved).on_tile(&w.layout, w.tile)
 }
 
 /// A hash of the view's size and place (for keys).
@@ -204,8 +207,8 @@ impl MapLayer for Labels {
     }
 
     /// In the composite: none (placed again whenever the composite is redrawn, against the
-    /// panels of that moment; what it shows is keyed by the ports' and cameras' keys). On its
-    /// own canvas: the view, the ports' and cameras' revisions and visibility, the panels and
+    /// panels of that moment; what it shows is keyed by the ports', cameras' and fences' keys). On its
+    /// own canvas: the view, the ports', cameras' and fences' revisions and visibility, the panels and
     /// the whole wall's view and tiles.
     fn key(&self, cx: &LayerContext) -> Option<LayerKey> {
         if matches!(self.sink, Sink::Composite) {
@@ -214,7 +217,7 @@ impl MapLayer for Labels {
         let scene = cx.scene;
         let mut data = std::hash::DefaultHasher::new();
         let mut style = std::hash::DefaultHasher::new();
-        for id in [LayerId::Ports, LayerId::Cameras] {
+        for id in [LayerId::Ports, LayerId::Cameras, LayerId::Fences] {
             scene
                 .layers
                 .get(crate::state::layer_index(id))

@@ -30,6 +30,7 @@ use crate::core::viewport::Viewport;
 use crate::core::wall::{Tile, WallLayout};
 use crate::state::{HeatmapShown, Selection, Visibility, layer_index};
 
+use super::device_position::DeviceMark;
 use super::draft::DraftOverlay;
 use super::shift_arrow::ShiftArrow;
 use super::tiles::TileSource;
@@ -66,6 +67,8 @@ pub struct Scene {
     pub heatmap: Option<HeatmapInput>,
     /// The shift of the centre of activity between two compared windows.
     pub shift_arrow: Option<ShiftArrow>,
+    /// The device's position and accuracy (where am I), once the officer asked for it.
+    pub device: Option<DeviceMark>,
     /// On a wall of several screens: the whole wall's view (`view` is this screen's part).
     pub wall: Option<WallTile>,
 }

@@ -304,6 +304,27 @@ impl MapLayer for ShiftArrowLayer {
     any_layer!();
 }
 
+/// The device's position and its accuracy circle (`device_position.rs`), over the incidents.
+#[derive(Default)]
+pub struct DevicePositionLayer;
+
+impl MapLayer for DevicePositionLayer {
+    fn name(&self) -> &'static str {
+        "device-position"
+    }
+    fn stage(&self) -> Stage {
+        Stage::Screen
+    }
+    fn draw(&mut self, cx: &LayerContext, ctx: &CanvasRenderingContext2d) -> usize {
+        let Some(mark) = &cx.scene.device else {
+            return 0;
+        };
+        super::device_position::draw(ctx, cx.view(), mark);
+        1
+    }
+    any_layer!();
+}
+
 /// The zone being drawn or reshaped, over everything.
 #[derive(Default)]
 pub struct Draft;

@@ -19,6 +19,7 @@
 //! at it) a gesture frame draws nothing: the screen canvas as last drawn is moved by a CSS
 //! transform, as the canvases over it are, so the compositor scales the cached bitmaps.
 
+pub mod device_position;
 pub mod draft;
 pub mod draw;
 pub mod heatmap;

@@ -35,6 +35,7 @@ pub fn registry(
         Box::new(Heatmap::new(screen)),
         Box::new(IncidentOverlays::new(screen)),
         Box::new(layers::ShiftArrowLayer),
+        Box::new(layers::DevicePositionLayer),
         Box::new(layers::Selection::default()),
         Box::new(layers::Draft),
     ]
@@ -63,6 +64,7 @@ mod tests {
                 "heatmap",
                 "incidents",
                 "shift-arrow",
+                "device-position",
                 "selection",
                 "zone-draft"
             ]

@@ -5,8 +5,12 @@
 
 use crate::core::model::{FenceKind, PortKind};
 
-pub const SEA: &str = "#0a1624";
-pub const LAND: &str = "#1f2a36";
+/// Sea and land: told apart at a glance, a WCAG contrast ratio of 3.1:1 (issue 14 item 8; it
+/// was 1.25:1), still a dark map. Checked by `tests/map_style.rs` from these values and by
+/// `tests/e2e/map-drawn.test.mjs` from the drawn pixels. What sits on the land keeps its own
+/// contrast: labels with their dark halo (5.97:1 without it), fences over a dark casing.
+pub const SEA: &str = "#040910";
+pub const LAND: &str = "#55606c";
 pub const COAST: &str = "#6f9cc4";
 pub const BORDER: &str = "#b9a3e3";
 pub const REGION_EDGE: &str = "rgba(255,255,255,0.08)";

@@ -308,6 +308,20 @@ table! {
     HeatWindowCustom => "Custom window", "Période personnalisée";
     HeatFrom => "From", "Du";
     HeatTo => "To", "Au";
+    // Issue 14, field (locate_ui.rs).
+    LocateMe => "Where am I", "Où suis-je";
+    LocateMeTip => "Show my position and what is near it (asks this device for its location)", "Afficher ma position et ce qui est proche (demande sa localisation à cet appareil)";
+    LocateClose => "Close and hide my position", "Fermer et masquer ma position";
+    LocateRadius => "Within", "Dans un rayon de";
+    LocateAsking => "Finding your position…", "Recherche de votre position…";
+    LocateDenied => "Location permission refused. To use Where am I, allow location for this site in the browser’s site settings (the icon beside the address), then tap the button again.", "Autorisation de localisation refusée. Pour utiliser Où suis-je, autorisez la localisation pour ce site dans les réglages du navigateur (l’icône à côté de l’adresse), puis touchez de nouveau le bouton.";
+    LocateUnavailable => "This device cannot find its position now (no satellite or network fix). Move into the open or turn on location services, then tap the button again.", "Cet appareil ne trouve pas sa position pour l’instant (ni satellites ni réseau). Placez-vous à découvert ou activez la localisation, puis touchez de nouveau le bouton.";
+    LocateTimeout => "No position within 15 seconds. Tap the button again to retry.", "Aucune position en 15 secondes. Touchez de nouveau le bouton pour réessayer.";
+    LocateUnsupported => "This browser gives no location to this page (it needs HTTPS and the Geolocation API).", "Ce navigateur ne donne pas de localisation à cette page (il faut HTTPS et l’API de géolocalisation).";
+    LocateInvalid => "The device answered with a position that is not valid. Tap the button again.", "L’appareil a donné une position invalide. Touchez de nouveau le bouton.";
+    LocateOutside => "You are outside the map’s region (the Channel from Normandy to the Netherlands, and south-east England): nothing on this map is near you.", "Vous êtes hors de la région de la carte (la Manche de la Normandie aux Pays-Bas, et le sud-est de l’Angleterre) : rien sur cette carte n’est près de vous.";
+    LocateCamera => "Camera", "Caméra";
+    LocateZoneInside => "you are inside", "vous êtes à l’intérieur";
     // Playback (playback_ui.rs; texts with values in strings/compare.rs).
     Playback => "History playback", "Relecture de l’historique";
     Play => "Play", "Lecture";
