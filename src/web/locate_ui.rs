@@ -232,90 +232,58 @@ pub fn LocatePanel() -> impl IntoView {
         _ => None,
     };
     let listing = Memo::new(move |_| found().map(|f| rows(state, f.at, radius.get())));
-
-    let status_text = move || {
-        let lang = state.lang.get();
-        match status.get() {
-            Some(Status::Asking) => T::LocateAsking.get(lang).to_string(),
-            Some(Status::Found(f)) => {
-                let at = field::position(lang, f.at.lat, f.at.lon, &distance_text(lang, f.accuracy_m));
-                if in_region(f.at) {
-                    at
-                } else {
-                    format!("{at}. {}", T::LocateOutside.get(lang))
-                }
-            }
-            Some(Status::Failed(e)) => match e {
-                LocateError::Denied => T::LocateDenied,
-                LocateError::Unavailable => T::LocateUnavailable,
-                LocateError::Timeout => T::LocateTimeout,
-                LocateError::Unsupported => T::LocateUnsupported,
-                LocateError::Invalid => T::LocateInvalid,
-            }
-            .get(lang)
-            .to_string(),
-            None => String::new(),
+    let on_radius = move |ev: leptos::ev::Event| {
+        if let Some(r) = Radius::from_metres(&event_target_value(&ev)) {
+            radius.set(r);
         }
     };
 
-    let row_view = move |row: Row| {
-        let lang = state.lang.get_untracked();
-        let kind = match row.near.kind {
-            NearKind::Incident => "incident",
-            NearKind::Camera => "camera",
-            NearKind::Zone => "zone",
-        };
-        let d = distance_text(lang, row.near.distance_m);
-        let where_ = match (row.near.kind, row.near.bearing) {
-            (NearKind::Zone, None) => format!("{d} · {}", T::LocateZoneInside.get(lang)),
-            (_, b) => field::distance_bearing(lang, &d, b.map(|b| b.degrees())),
-        };
-        let id = row.id.clone();
-        let name = row.name.clone();
-        view! {
-            <li>
-                <button
-                    class="locate-row"
-                    data-testid="locate-row"
-                    data-kind=kind
-                    data-id=id
-                    data-distance-m=format!("{:.1}", row.near.distance_m)
-                    on:click=move |_| open(state, &row)
-                >
-                    <span class="locate-name">{name}</span>
-                    <span class="locate-where">{where_}</span>
-                </button>
-            </li>
-        }
+    // The panel's head (title, status, radius) is rebuilt as a whole, from plain values, when
+    // the status, the language or the radius changes; the list when its rows change. Two
+    // reactive closures instead of one per attribute keep the panel's share of the bundle
+    // small (BENCHMARKS.md, "Issue 14, the field part").
+    let head = move || {
+        let lang = state.lang.get();
+        let status = status.get()?;
+        let chosen = radius.get();
+        let options: Vec<_> = Radius::ALL
+            .into_iter()
+            .map(|r| view! { <option value=r.metres().to_string() selected=r == chosen>{field::radius(r)}</option> })
+            .collect();
+        let radius_choice = found().map(|_| {
+            view! {
+                <label class="locate-radius">
+                    {T::LocateRadius.get(lang)}
+                    <select data-testid="locate-radius" on:change=on_radius>{options}</select>
+                </label>
+            }
+        });
+        Some(view! {
+            <header>
+                <h2>{T::LocateMe.get(lang)}</h2>
+                <button class="locate-close" data-testid="locate-close" title=T::LocateClose.get(lang) aria-label=T::LocateClose.get(lang) on:click=close>"×"</button>
+            </header>
+            <p class="locate-status" data-testid="locate-status" data-state=status.key() role="status">{status_text(lang, status)}</p>
+            {radius_choice}
+        })
     };
 
     let list = move || {
-        let lang = state.lang.get();
+        let lang = state.lang.get_untracked();
         let (rows, total) = listing.get()?;
         let shown = rows.len();
         let empty = rows.is_empty().then(|| {
-            view! { <p class="locate-empty" data-testid="locate-empty">{field::nothing_within(lang, radius.get())}</p> }
+            view! { <p class="locate-empty" data-testid="locate-empty">{field::nothing_within(lang, radius.get_untracked())}</p> }
         });
         let more = (total > shown).then(|| {
             view! { <p class="locate-more">{field::more_not_listed(lang, total - shown)}</p> }
         });
-        let rows: Vec<_> = rows.into_iter().map(row_view).collect();
+        let rows: Vec<_> = rows.into_iter().map(|r| row_view(state, lang, r)).collect();
         Some(view! {
             <ul class="locate-list" data-testid="locate-list">{rows}</ul>
             {empty}
             {more}
         })
-    };
-
-    let options = move || {
-        Radius::ALL
-            .into_iter()
-            .map(|r| {
-                view! {
-                    <option value=r.metres().to_string() selected=move || radius.get() == r>{field::radius(r)}</option>
-                }
-            })
-            .collect::<Vec<_>>()
     };
 
     view! {
@@ -328,32 +296,68 @@ pub fn LocatePanel() -> impl IntoView {
                 aria-label=T::LocateMe.get(lang)
                 on:click=ask
             >"◎"</button>
-            <Show when=move || status.get().is_some()>
+            {move || status.with(Option::is_some).then(|| view! {
                 <section class="locate-panel" data-testid="locate-panel" data-map-reserved="" aria-label=T::LocateMe.get(lang)>
-                    <header>
-                        <h2>{move || T::LocateMe.get(state.lang.get())}</h2>
-                        <button class="locate-close" data-testid="locate-close" title=T::LocateClose.get(lang) aria-label=T::LocateClose.get(lang) on:click=close>"×"</button>
-                    </header>
-                    <p
-                        class="locate-status"
-                        data-testid="locate-status"
-                        data-state=move || status.get().map(Status::key)
-                        role="status"
-                    >{status_text}</p>
-                    <label class="locate-radius" hidden=move || found().is_none()>
-                        {move || T::LocateRadius.get(state.lang.get())}
-                        <select
-                            data-testid="locate-radius"
-                            on:change=move |ev| {
-                                if let Some(r) = Radius::from_metres(&event_target_value(&ev)) {
-                                    radius.set(r);
-                                }
-                            }
-                        >{options}</select>
-                    </label>
+                    {head}
                     {list}
                 </section>
-            </Show>
+            })}
         </div>
+    }
+}
+
+/// The status line's text: the position and its accuracy (and outside the region, that), or
+/// why there is none.
+fn status_text(lang: crate::strings::Lang, status: Status) -> String {
+    match status {
+        Status::Asking => T::LocateAsking.get(lang).to_string(),
+        Status::Found(f) => {
+            let at = field::position(lang, f.at.lat, f.at.lon, &distance_text(lang, f.accuracy_m));
+            if in_region(f.at) {
+                at
+            } else {
+                format!("{at}. {}", T::LocateOutside.get(lang))
+            }
+        }
+        Status::Failed(e) => match e {
+            LocateError::Denied => T::LocateDenied,
+            LocateError::Unavailable => T::LocateUnavailable,
+            LocateError::Timeout => T::LocateTimeout,
+            LocateError::Unsupported => T::LocateUnsupported,
+            LocateError::Invalid => T::LocateInvalid,
+        }
+        .get(lang)
+        .to_string(),
+    }
+}
+
+/// One row: what it is, its distance and bearing; a tap opens it.
+fn row_view(state: AppState, lang: crate::strings::Lang, row: Row) -> impl IntoView {
+    let kind = match row.near.kind {
+        NearKind::Incident => "incident",
+        NearKind::Camera => "camera",
+        NearKind::Zone => "zone",
+    };
+    let d = distance_text(lang, row.near.distance_m);
+    let where_ = match (row.near.kind, row.near.bearing) {
+        (NearKind::Zone, None) => format!("{d} · {}", T::LocateZoneInside.get(lang)),
+        (_, b) => field::distance_bearing(lang, &d, b.map(|b| b.degrees())),
+    };
+    let (id, name) = (row.id.clone(), row.name.clone());
+    let distance = format!("{:.1}", row.near.distance_m);
+    view! {
+        <li>
+            <button
+                class="locate-row"
+                data-testid="locate-row"
+                data-kind=kind
+                data-id=id
+                data-distance-m=distance
+                on:click=move |_| open(state, &row)
+            >
+                <span class="locate-name">{name}</span>
+                <span class="locate-where">{where_}</span>
+            </button>
+        </li>
     }
 }
