@@ -247,14 +247,16 @@ pub fn App() -> impl IntoView {
                 <HeatmapPanel />
                 <ZonePanel />
             </LayerPanel>
+            // Bottom centre, above the status bar: the go-to box, and the heatmap's playback and
+            // comparison when shown (the dock wraps them above it).
             <div class="heat-dock">
+                <GotoBox />
                 <PlaybackBar />
                 <ComparePanel />
             </div>
             <InfoCard />
             <IncidentCard />
             <Controls />
-            <GotoBox />
             <ExportPanel />
             <LocatePanel />
             <StatusBar>

@@ -2,9 +2,10 @@
 //!
 //! Units: WGS84 degrees in and out; National Grid eastings and northings in metres.
 //!
-//! Forward: WGS84 taken as ETRS89 (they differ by about 0.5 m in 2026 as the plate drifts, and
-//! OSTN15 is defined from ETRS89; GPS receivers and this app's data give WGS84, and OS's own
-//! guidance treats the two as equal at metre accuracy, so we do too) → the National Grid's
+//! Forward: WGS84 taken as ETRS89 (they differ by under a metre, about 0.9 m by 2026 as the
+//! European plate drifts; OSTN15 is defined from ETRS89, GPS receivers and this app's data give
+//! WGS84, and OS's guidance treats the two as equal at metre accuracy, so we do too; the 0.1 m
+//! here is the transformation's accuracy, not the datum's) → the National Grid's
 //! transverse Mercator on GRS80 (`proj.rs`) → ETRS89 grid E, N → + OSTN15's shifts, bilinear
 //! between the 1 km nodes (`ostn15.rs`) → OSGB36 E, N. Within 0.1 m (in practice a millimetre)
 //! of OSTN15 as `convertbng` (lonlat_bng) computes it: the committed reference points.

@@ -1,9 +1,10 @@
 //! Lambert-93 (EPSG:2154, RGF93 / Lambert-93): the French national grid, in metres.
 //!
-//! Input: WGS84 degrees, taken as RGF93 (RGF93 is the French realisation of ETRS89; it and
-//! WGS84 differ by a few centimetres, under the 1 cm of the projection only in the sense that
-//! EPSG's own WGS84 → RGF93 step is the null transformation). Output: x (easting) and y
-//! (northing) in metres, computed by `proj4rs` (`proj.rs`), within 1 cm of PROJ (the committed
+//! Input: WGS84 degrees, taken as RGF93 (the French realisation of ETRS89, fixed to the
+//! European plate: it and today's WGS84 differ by under a metre, about 0.9 m by 2026; EPSG's
+//! and PROJ's default WGS84 → RGF93 step is the null transformation, so the 1 cm here is the
+//! projection's accuracy, not the datum's). Output: x (easting) and y
+//! (northing) in metres, computed by `proj.rs`'s conic, within 1 cm of PROJ (the committed
 //! reference points, `tests/fixtures/grids-reference.csv`).
 //!
 //! Area of use (EPSG): France, mainland and Corsica, onshore and offshore: longitude −9.86° to

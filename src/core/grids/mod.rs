@@ -2,7 +2,7 @@
 //! National Grid (EPSG:27700, through OSTN15) and WGS84 in decimal degrees, DMS and DDM.
 //!
 //! Units: WGS84 degrees ([`LonLat`]) in; Lambert-93 and National Grid metres out. One concept
-//! per file: `proj.rs` (the two projections through proj4rs), `lambert93.rs`, `ostn15.rs` (the
+//! per file: `proj.rs` (the two projections, checked against proj4rs), `lambert93.rs`, `ostn15.rs` (the
 //! regional shift grid file), `bng.rs`, `letters.rs` (grid references with letters),
 //! `wgs84_text.rs`, `goto.rs` (the go-to box's reader). [`Readout`] is what the status bar and
 //! the incident card show for one position.
