@@ -25,8 +25,10 @@ pub type GridFile = Option<Result<Arc<Ostn15Grid>, GridLoadError>>;
 /// The coordinates' state (signals only: `Copy`).
 #[derive(Clone, Copy)]
 pub struct Grids {
-    /// The OSTN15 grid file.
-    pub file: LocalResource<Result<Arc<Ostn15Grid>, GridLoadError>>,
+    /// The OSTN15 grid file (`None` while it is on its way). A plain signal set by one future,
+    /// not a `LocalResource`: it is fetched once, and a resource of a new type costs its own copy
+    /// of Leptos's async machinery in the bundle.
+    pub file: RwSignal<GridFile>,
     /// The WGS84 form of the readouts (DD, DMS, DDM).
     pub form: RwSignal<Wgs84Form>,
     /// Where the go-to box last went (`None`: no marker; the marker's × removes it).
@@ -42,8 +44,13 @@ impl Grids {
             .and_then(|s| s.get_item(FORM_KEY).ok().flatten())
             .and_then(|k| Wgs84Form::from_key(&k))
             .unwrap_or(Wgs84Form::Dd);
+        let file = RwSignal::new(None);
+        wasm_bindgen_futures::spawn_local(async move {
+            let loaded = load_grid_file(GRID_FILE_URL).await;
+            let _ = file.try_set(Some(loaded));
+        });
         Grids {
-            file: LocalResource::new(|| load_grid_file(GRID_FILE_URL)),
+            file,
             form: RwSignal::new(form),
             marker: RwSignal::new(None),
         }
