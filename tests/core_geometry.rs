@@ -4,7 +4,7 @@ use calais_map::core::camera::fov_sector;
 use calais_map::core::config::PropertyNames;
 use calais_map::core::earth::distance_m;
 use calais_map::core::geometry::{Position, dist2_point_segment, position, ring_position};
-use calais_map::core::hit::{Hit, hit_test};
+use calais_map::core::hit::{Hit, hit_test, hits};
 use calais_map::core::ingest::ingest_layer;
 use calais_map::core::labels::{LabelCandidate, place_labels};
 use calais_map::core::model::{LayerData, LayerId};
@@ -269,6 +269,44 @@ fn hit_camera_and_port_points() {
     );
     // Out of tolerance: no point hit (and not inside any sector there).
     assert_eq!(hit_test(&[&l.cameras], &v, x4 + 30.0, y4 + 30.0, 8.0), None);
+}
+
+#[test]
+fn hits_lists_everything_near_a_tap_best_first() {
+    let l = layers();
+    let v = view_at(1.8650, 50.9660, 16.0);
+    let (x, y) = screen(&v, 1.8650, 50.9660);
+    let all = [&l.basemap, &l.fences, &l.cameras, &l.ports];
+    // The port and the camera share the Calais position: both listed, the one hit_test
+    // picks first (the port, drawn on top), each once (the camera's own sector is not
+    // listed again).
+    let found = hits(&all, &v, x + 3.0, y - 2.0, 8.0);
+    assert_eq!(
+        found.first().copied(),
+        hit_test(&all, &v, x + 3.0, y - 2.0, 8.0)
+    );
+    assert!(found.contains(&Hit {
+        layer: LayerId::Cameras,
+        feature: 0
+    }));
+    assert!(found.contains(&Hit {
+        layer: LayerId::Ports,
+        feature: 0
+    }));
+    let mut unique = found.clone();
+    unique.sort_by_key(|h| (h.layer.key(), h.feature));
+    unique.dedup();
+    assert_eq!(unique.len(), found.len(), "each feature once: {found:?}");
+    // A wider tolerance finds at least as much; a position that is not finite nothing.
+    assert!(hits(&all, &v, x + 3.0, y - 2.0, 22.0).len() >= found.len());
+    assert!(hits(&all, &v, f64::NAN, y, 22.0).is_empty());
+    // Far from everything: nothing, as hit_test.
+    let w = Viewport::new(v.center(), v.zoom(), 4000.0, 4000.0, 1.0);
+    let (x4, y4) = w.world_to_screen(to_mercator(ll(1.85, 50.96)));
+    assert_eq!(
+        hits(&[&l.cameras], &w, x4 + 1500.0, y4 + 1500.0, 22.0),
+        Vec::new()
+    );
 }
 
 #[test]

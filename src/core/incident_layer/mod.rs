@@ -1268,6 +1268,35 @@ impl Plan {
             .or_else(|| nearest(&self.pick_rest, x_px, y_px, r2))
     }
 
+    /// Every mark drawn within `radius_px` (device px) of `(x_px, y_px)`, nearest first (the
+    /// first is [`Plan::pick`]'s on the sprites), each once: a tap's chooser lists them.
+    pub fn pick_all(&self, x_px: f64, y_px: f64, radius_px: f64) -> Vec<usize> {
+        if !(x_px.is_finite() && y_px.is_finite() && radius_px.is_finite() && radius_px >= 0.0) {
+            return Vec::new();
+        }
+        let r2 = radius_px * radius_px;
+        let mut found: Vec<(f64, u32)> = self
+            .pick_sprites
+            .iter()
+            .chain(self.pick_rest.iter())
+            .filter_map(|p| {
+                let (dx, dy) = (f64::from(p.x) - x_px, f64::from(p.y) - y_px);
+                let d2 = dx * dx + dy * dy;
+                (d2 <= r2).then_some((d2, p.mark))
+            })
+            .collect();
+        // Later points are drawn on top: among equals they come first.
+        found.reverse();
+        found.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut out: Vec<usize> = Vec::with_capacity(found.len());
+        for (_, m) in found {
+            if !out.contains(&(m as usize)) {
+                out.push(m as usize);
+            }
+        }
+        out
+    }
+
     /// In density mode, the most important mark (open first, then severity,
     /// then newest) of the cell under `(x_px, y_px)` (device px), if that cell
     /// is drawn. A scan of the cells: for a click, not for every pointer move.
