@@ -4,7 +4,7 @@ use calais_map::core::camera::fov_sector;
 use calais_map::core::config::PropertyNames;
 use calais_map::core::earth::distance_m;
 use calais_map::core::geometry::{Position, dist2_point_segment, position, ring_position};
-use calais_map::core::hit::{Hit, hit_test, hits};
+use calais_map::core::hit::{Hit, hit_test, hits, outline_near};
 use calais_map::core::ingest::ingest_layer;
 use calais_map::core::labels::{LabelCandidate, place_labels};
 use calais_map::core::model::{LayerData, LayerId};
@@ -307,6 +307,44 @@ fn hits_lists_everything_near_a_tap_best_first() {
         hits(&[&l.cameras], &w, x4 + 1500.0, y4 + 1500.0, 22.0),
         Vec::new()
     );
+    // Inside the Calais camera's sector, 50 px from it: hit_test's camera, but no finger
+    // touched anything.
+    let inside = calais_map::core::projection::destination(ll(1.8650, 50.9660), brg(45.0), 75.0);
+    let (sx, sy) = v.world_to_screen(to_mercator(inside));
+    assert!(hit_test(&[&l.cameras], &v, sx, sy, 8.0).is_some());
+    assert!(hits(&[&l.cameras], &v, sx, sy, 8.0).is_empty());
+}
+
+#[test]
+fn a_zone_outline_is_near_within_the_tolerance_only() {
+    let v = view_at(1.8600, 50.9600, 16.0);
+    let ring = |pts: &[(f64, f64)]| {
+        geo::LineString::from(
+            pts.iter()
+                .map(|&(lon, lat)| {
+                    let m = to_mercator(ll(lon, lat));
+                    (m.x, m.y)
+                })
+                .collect::<Vec<_>>(),
+        )
+    };
+    let zone = geo::MultiPolygon(vec![geo::Polygon::new(
+        ring(&[
+            (1.85, 50.95),
+            (1.87, 50.95),
+            (1.87, 50.97),
+            (1.85, 50.97),
+            (1.85, 50.95),
+        ]),
+        vec![],
+    )]);
+    // On the west edge, 10 px inside; the middle of the zone is far from every edge.
+    let (ex, ey) = screen(&v, 1.85, 50.96);
+    assert!(outline_near(&zone, &v, ex + 10.0, ey, 22.0));
+    assert!(!outline_near(&zone, &v, ex + 10.0, ey, 5.0));
+    let (cx, cy) = screen(&v, 1.86, 50.96);
+    assert!(!outline_near(&zone, &v, cx, cy, 22.0));
+    assert!(!outline_near(&zone, &v, f64::NAN, cy, 22.0));
 }
 
 #[test]

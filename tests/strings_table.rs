@@ -97,7 +97,9 @@ fn every_key_has_english_and_french() {
             "RowPosition",
             "RowSource",
             "RowDescription",
-            "RowZones"
+            "RowZones",
+            "ChooserZone",
+            "ChooserIncident"
         ]
         .contains(n)),
         "French entries equal to the English ones: {same:?}"

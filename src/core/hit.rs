@@ -146,16 +146,17 @@ pub fn hit_test(
     y_css: f64,
     tolerance_css: f64,
 ) -> Option<Hit> {
-    hits(layers, view, x_css, y_css, tolerance_css)
-        .into_iter()
-        .next()
+    let (p, tol_m) = at(view, x_css, y_css, tolerance_css)?;
+    let all = sorted(candidates(layers, p, tol_m));
+    all.first().map(|c| c.2)
 }
 
-/// Everything a tap at `(x_css, y_css)` may have meant, best first in [`hit_test`]'s order
-/// (the first is what `hit_test` returns), each feature once: the point features and lines
-/// within `tolerance_css`; when there is none of those, the cameras whose sector holds the
-/// point and the topmost polygon holding it. A tablet's chooser lists them when there are
-/// several (a camera under an incident, two fences meeting).
+/// Everything within `tolerance_css` of a tap at `(x_css, y_css)`: the point features
+/// (cameras, ports) and the lines and polygon outlines, best first in [`hit_test`]'s order
+/// (points, then lines, nearest first, the one on top on a tie), each feature once. Being
+/// inside a sector or a polygon does not count: a tablet's chooser lists what the finger
+/// touched (a camera under an incident, two fences meeting), and [`hit_test`] stays the
+/// answer when it touched nothing.
 pub fn hits(
     layers: &[&LayerData],
     view: &Viewport,
@@ -166,19 +167,42 @@ pub fn hits(
     let Some((p, tol_m)) = at(view, x_css, y_css, tolerance_css) else {
         return Vec::new();
     };
-    let mut all = candidates(layers, p, tol_m);
-    // Best first; on a tie the later in draw order (on top): a stable sort of the reversed
-    // draw order keeps the topmost first among equals.
-    all.reverse();
-    all.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
-    let near = all.iter().any(|c| c.0 <= Reach::Line);
-    let mut polygon_taken = false;
-    all.into_iter()
-        .filter(|(reach, _, _)| match reach {
-            Reach::Point | Reach::Line => true,
-            Reach::Sector => !near,
-            Reach::Polygon => !near && !std::mem::replace(&mut polygon_taken, true),
-        })
+    sorted(candidates(layers, p, tol_m))
+        .into_iter()
+        .filter(|(reach, _, _)| *reach <= Reach::Line)
         .map(|(_, _, h)| h)
         .collect()
+}
+
+/// Best first; on a tie the later in draw order (on top) first. By insertion: the list is
+/// what lies under a finger (a few items), and std's stable sort instantiated for this type
+/// cost 2.6 KB gzip of the bundle (measured, issue 14's tablet part in BENCHMARKS.md).
+fn sorted(all: Vec<(Reach, f64, Hit)>) -> Vec<(Reach, f64, Hit)> {
+    let mut out: Vec<(Reach, f64, Hit)> = Vec::with_capacity(all.len());
+    for c in all {
+        let at = out
+            .iter()
+            .position(|o| (c.0, c.1) <= (o.0, o.1))
+            .unwrap_or(out.len());
+        out.insert(at, c);
+    }
+    out
+}
+
+/// Is an outline of `polygons` (EPSG:3857 m: a zone's) within `tolerance_css` of the tap at
+/// `(x_css, y_css)`? A zone joins a tablet's chooser when the finger is on its edge.
+pub fn outline_near(
+    polygons: &geo::MultiPolygon<f64>,
+    view: &Viewport,
+    x_css: f64,
+    y_css: f64,
+    tolerance_css: f64,
+) -> bool {
+    let Some((p, tol_m)) = at(view, x_css, y_css, tolerance_css) else {
+        return false;
+    };
+    polygons
+        .iter()
+        .flat_map(|poly| std::iter::once(poly.exterior()).chain(poly.interiors()))
+        .any(|ring| dist_to_path(p, ring) <= tol_m)
 }

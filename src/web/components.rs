@@ -310,9 +310,10 @@ pub fn Controls() -> impl IntoView {
     }
 }
 
-/// Scale bar, cursor position and attribution along the bottom.
+/// Scale bar, cursor position and attribution along the bottom; `children` first (the app
+/// passes the tablet layout's tab bar).
 #[component]
-pub fn StatusBar() -> impl IntoView {
+pub fn StatusBar(#[prop(optional)] children: Option<Children>) -> impl IntoView {
     let state = use_app();
     let bar = Memo::new(move |_| {
         let v = state.view.get();
@@ -337,6 +338,7 @@ pub fn StatusBar() -> impl IntoView {
     };
     view! {
         <footer class="status-bar" data-map-reserved="">
+            {children.map(|c| c())}
             <div class="scale-bar" data-testid="scale-bar">
                 <div
                     class="scale-bar-line"

@@ -28,7 +28,7 @@ use crate::feed::IncidentSelection;
 use crate::keyed_rows::KeyedRows;
 use crate::state::use_app;
 use crate::strings::{Lang, T, labels, messages};
-use crate::widgets::{KindIcon, clock, distance_text};
+use crate::widgets::{KindIcon, clock, distance_text, kind_label, severity_class};
 
 /// Rows rendered in the list at most (the total still counts every match).
 pub const LIST_LIMIT: usize = 200;
@@ -68,22 +68,6 @@ fn list_time(lang: Lang, t: Timestamp, now: Timestamp, recency: Recency) -> Stri
 
 /// The kind's name, with the API's own text for a kind this client does not know
 /// ("Other (drone_sighting)").
-fn kind_label(lang: Lang, kind: IncidentKind, kind_text: Option<&str>) -> String {
-    let name = labels::incident_kind(lang, kind);
-    match kind_text {
-        Some(text) => format!("{name} ({text})"),
-        None => name.to_string(),
-    }
-}
-
-fn severity_class(inc_sev: u8, open: bool) -> String {
-    if open {
-        format!("sev-{inc_sev}")
-    } else {
-        format!("sev-{inc_sev} closed")
-    }
-}
-
 /// One list row, owned (the store is borrowed only while the list is computed). The whole
 /// row is the list's key: any change of what it shows (the time text too, as the clock
 /// passes midnight or catches up with a skewed time) renders it again, up to 70 rows a flush
@@ -142,7 +126,10 @@ pub fn IncidentPanel(#[prop(optional)] children: Option<Children>) -> impl IntoV
     let feed = state.incidents;
     let lang = state.lang.get_untracked();
     // Open on desktops and the wall; folded on small tablets so the map stays visible.
-    let (open, set_open) = signal(window_size().0 >= NARROW_CSS_PX);
+    // On a tablet the list is a sheet of its own (`sheets.rs`): open inside it.
+    let (open, set_open) = signal(
+        window_size().0 >= NARROW_CSS_PX || state.mode.get_untracked() == DisplayMode::Tablet,
+    );
     let listing_memo = Memo::new(move |_| {
         feed.version.track();
         let filter = feed.filter.get();

@@ -43,8 +43,10 @@ pub mod memory_hook;
 pub mod panic;
 pub mod playback_ui;
 pub mod render;
+pub mod sheets;
 pub mod state;
 pub mod strings;
+pub mod tap_chooser;
 pub mod wake_lock;
 pub mod wall_reload;
 pub mod wall_tour;
@@ -70,8 +72,10 @@ use heatmap_ui::{HeatmapPanel, HistoryDiagnostics};
 use incident_ui::{IncidentCard, IncidentPanel};
 use map::{MapCanvas, Runtime};
 use playback_ui::PlaybackBar;
+use sheets::{Sheet, TabBar};
 use state::{AppState, map_size};
 use strings::{Lang, T, messages};
+use tap_chooser::TapChooser;
 use wake_lock::WakeLock;
 use wall_reload::WallReload;
 use wall_ui::WallStatus;
@@ -98,7 +102,12 @@ pub fn App() -> impl IntoView {
     };
     let lang = Lang::from_query(query_param("lang").as_deref());
     // The display mode (`?mode=desk|wall|tablet`); an unknown value is shown, the desk is used.
-    let (mode, mode_problem) = match DisplayMode::from_query(query_param("mode").as_deref()) {
+    // Without `?mode=`, a touch tablet (`env::TABLET_MEDIA`) gets the tablet layout.
+    let mode_query = query_param("mode");
+    let (mode, mode_problem) = match DisplayMode::from_query(mode_query.as_deref()) {
+        Ok(DisplayMode::Desk) if mode_query.is_none() && env::is_touch_tablet() => {
+            (DisplayMode::Tablet, None)
+        }
         Ok(mode) => (mode, None),
         Err(e) => (DisplayMode::Desk, Some(messages::unknown_mode(lang, &e))),
     };
@@ -154,6 +163,7 @@ pub fn App() -> impl IntoView {
         if e.key() == "Escape" {
             state.selection.set(None);
             state.incidents.selected.set(None);
+            state.chooser.set(None);
         }
     });
 
@@ -204,10 +214,12 @@ pub fn App() -> impl IntoView {
                     <div class="error-banner" role="alert" data-testid="error-banner" data-layer="mode">{p}</div>
                 })}
                 <ErrorBanners />
-                <IncidentPanel>
-                    <ZoneDiagnostics />
-                    <HistoryDiagnostics />
-                </IncidentPanel>
+                <Sheet key="incidents" label=T::Incidents>
+                    <IncidentPanel>
+                        <ZoneDiagnostics />
+                        <HistoryDiagnostics />
+                    </IncidentPanel>
+                </Sheet>
             </div>
             <Show when=move || !state.ready.get()>
                 <div class="loading" role="status" data-testid="loading">{T::LoadingMap.get(lang)}</div>
@@ -215,18 +227,26 @@ pub fn App() -> impl IntoView {
             <AlertTicker />
             <CriticalFlash />
             <ZoneEditorPanel />
-            <LayerPanel>
-                <HeatmapPanel />
-                <ZonePanel />
-            </LayerPanel>
+            // The tablet layout's bottom sheets (sheets.rs): a new panel is one more line.
+            <Sheet key="layers" label=T::Layers>
+                <LayerPanel>
+                    <HeatmapPanel />
+                    <ZonePanel />
+                </LayerPanel>
+            </Sheet>
             <div class="heat-dock">
                 <PlaybackBar />
                 <ComparePanel />
             </div>
-            <InfoCard />
-            <IncidentCard />
+            <Sheet key=state::CARD_SHEET>
+                <InfoCard />
+                <IncidentCard />
+            </Sheet>
+            <TapChooser />
             <Controls />
-            <StatusBar />
+            <StatusBar>
+                <TabBar />
+            </StatusBar>
             <WallStatus />
             <WallReload wake=wake.read_only() />
             {perf.then(|| view! { <PerfOverlay /> })}

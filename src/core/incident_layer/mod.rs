@@ -1275,26 +1275,21 @@ impl Plan {
             return Vec::new();
         }
         let r2 = radius_px * radius_px;
-        let mut found: Vec<(f64, u32)> = self
-            .pick_sprites
-            .iter()
-            .chain(self.pick_rest.iter())
-            .filter_map(|p| {
-                let (dx, dy) = (f64::from(p.x) - x_px, f64::from(p.y) - y_px);
-                let d2 = dx * dx + dy * dy;
-                (d2 <= r2).then_some((d2, p.mark))
-            })
-            .collect();
-        // Later points are drawn on top: among equals they come first.
-        found.reverse();
-        found.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let mut out: Vec<usize> = Vec::with_capacity(found.len());
-        for (_, m) in found {
-            if !out.contains(&(m as usize)) {
-                out.push(m as usize);
+        // By insertion, nearest first and the later (drawn on top) first among equals: a
+        // finger covers a few marks, and a std sort instantiated here cost bundle bytes
+        // (`hit::sorted`'s note).
+        let mut found: Vec<(f64, usize)> = Vec::new();
+        for p in self.pick_sprites.iter().chain(self.pick_rest.iter()) {
+            let (dx, dy) = (f64::from(p.x) - x_px, f64::from(p.y) - y_px);
+            let d2 = dx * dx + dy * dy;
+            let m = p.mark as usize;
+            if d2 > r2 || found.iter().any(|f| f.1 == m) {
+                continue;
             }
+            let at = found.iter().position(|f| d2 <= f.0).unwrap_or(found.len());
+            found.insert(at, (d2, m));
         }
-        out
+        found.into_iter().map(|f| f.1).collect()
     }
 
     /// In density mode, the most important mark (open first, then severity,

@@ -36,6 +36,7 @@ pub mod labels;
 pub mod messages;
 pub mod problems;
 pub mod table;
+pub mod tablet;
 pub mod wall;
 
 pub use table::{Lang, T};
