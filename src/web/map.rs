@@ -248,10 +248,13 @@ fn tap_choices(
     y: f64,
     tolerance: f64,
 ) -> Vec<Choice> {
-    let mut out: Vec<Choice> = pick_incidents(state, rt, view, x, y, tolerance)
-        .into_iter()
-        .map(Choice::Incident)
-        .collect();
+    let mut out: Vec<Choice> = at_incidents(state, rt, view, (x, y), |r, v, x, y| {
+        r.pick_incidents(v, x, y, tolerance)
+    })
+    .unwrap_or_default()
+    .into_iter()
+    .map(Choice::Incident)
+    .collect();
     let datas = hit_layers(state);
     let refs: Vec<&LayerData> = datas.iter().map(|(_, d)| d.as_ref()).collect();
     out.extend(
@@ -587,22 +590,7 @@ fn at_incidents<R>(
     ))
 }
 
-/// The incidents drawn within `tolerance` of a point (CSS px), nearest first.
-fn pick_incidents(
-    state: &AppState,
-    rt: &SharedRuntime,
-    view: &Viewport,
-    x: f64,
-    y: f64,
-    tolerance: f64,
-) -> Vec<String> {
-    at_incidents(state, rt, view, (x, y), |r, v, x, y| {
-        r.pick_incidents(v, x, y, tolerance)
-    })
-    .unwrap_or_default()
-}
-
-/// The incident drawn under a point (CSS px), if any.
+/// The incident drawn within `tolerance` of a point (CSS px), if any.
 fn pick_incident(
     state: &AppState,
     rt: &SharedRuntime,
