@@ -280,7 +280,7 @@ fn hits_lists_everything_near_a_tap_best_first() {
     // The port and the camera share the Calais position: both listed, the one hit_test
     // picks first (the port, drawn on top), each once (the camera's own sector is not
     // listed again).
-    let found = hits(&all, &v, x + 3.0, y - 2.0, 8.0);
+    let found = hits(&all, &v, x + 3.0, y - 2.0, 8.0).points;
     assert_eq!(
         found.first().copied(),
         hit_test(&all, &v, x + 3.0, y - 2.0, 8.0)
@@ -298,21 +298,21 @@ fn hits_lists_everything_near_a_tap_best_first() {
     unique.dedup();
     assert_eq!(unique.len(), found.len(), "each feature once: {found:?}");
     // A wider tolerance finds at least as much; a position that is not finite nothing.
-    assert!(hits(&all, &v, x + 3.0, y - 2.0, 22.0).len() >= found.len());
-    assert!(hits(&all, &v, f64::NAN, y, 22.0).is_empty());
+    assert!(hits(&all, &v, x + 3.0, y - 2.0, 22.0).points.len() >= found.len());
+    assert_eq!(hits(&all, &v, f64::NAN, y, 22.0), Default::default());
     // Far from everything: nothing, as hit_test.
     let w = Viewport::new(v.center(), v.zoom(), 4000.0, 4000.0, 1.0);
     let (x4, y4) = w.world_to_screen(to_mercator(ll(1.85, 50.96)));
     assert_eq!(
         hits(&[&l.cameras], &w, x4 + 1500.0, y4 + 1500.0, 22.0),
-        Vec::new()
+        Default::default()
     );
     // Inside the Calais camera's sector, 50 px from it: hit_test's camera, but no finger
     // touched anything.
     let inside = calais_map::core::projection::destination(ll(1.8650, 50.9660), brg(45.0), 75.0);
     let (sx, sy) = v.world_to_screen(to_mercator(inside));
     assert!(hit_test(&[&l.cameras], &v, sx, sy, 8.0).is_some());
-    assert!(hits(&[&l.cameras], &v, sx, sy, 8.0).is_empty());
+    assert_eq!(hits(&[&l.cameras], &v, sx, sy, 8.0), Default::default());
 }
 
 #[test]
@@ -367,6 +367,16 @@ fn hit_fence_line() {
         })
     );
     assert_eq!(hit_test(&all, &v, px, py, 2.0), None);
+    // The finger touched the fence: a line, no point.
+    let touched = hits(&all, &v, px, py, 5.0);
+    assert!(touched.points.is_empty());
+    assert_eq!(
+        touched.lines.first(),
+        Some(&Hit {
+            layer: LayerId::Fences,
+            feature: 0
+        })
+    );
     // Fences hidden: nothing.
     assert_eq!(hit_test(&[&l.basemap, &l.cameras], &v, px, py, 5.0), None);
 }

@@ -151,27 +151,39 @@ pub fn hit_test(
     all.first().map(|c| c.2)
 }
 
-/// Everything within `tolerance_css` of a tap at `(x_css, y_css)`: the point features
-/// (cameras, ports) and the lines and polygon outlines, best first in [`hit_test`]'s order
-/// (points, then lines, nearest first, the one on top on a tie), each feature once. Being
-/// inside a sector or a polygon does not count: a tablet's chooser lists what the finger
-/// touched (a camera under an incident, two fences meeting), and [`hit_test`] stays the
-/// answer when it touched nothing.
+/// What a finger touched within its tolerance, each feature once, best first in
+/// [`hit_test`]'s order (nearest first, the one drawn on top on a tie).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Touched {
+    /// Point features (cameras, ports).
+    pub points: Vec<Hit>,
+    /// Lines and polygon outlines (fences, terminal areas).
+    pub lines: Vec<Hit>,
+}
+
+/// Everything within `tolerance_css` of a tap at `(x_css, y_css)`: the point features and,
+/// apart, the lines and polygon outlines. Being inside a sector or a polygon does not count:
+/// a tablet's chooser lists what the finger touched (a camera under an incident, two fences
+/// meeting), and [`hit_test`] stays the answer when it touched nothing.
 pub fn hits(
     layers: &[&LayerData],
     view: &Viewport,
     x_css: f64,
     y_css: f64,
     tolerance_css: f64,
-) -> Vec<Hit> {
+) -> Touched {
+    let mut out = Touched::default();
     let Some((p, tol_m)) = at(view, x_css, y_css, tolerance_css) else {
-        return Vec::new();
+        return out;
     };
-    sorted(candidates(layers, p, tol_m))
-        .into_iter()
-        .filter(|(reach, _, _)| *reach <= Reach::Line)
-        .map(|(_, _, h)| h)
-        .collect()
+    for (reach, _, h) in sorted(candidates(layers, p, tol_m)) {
+        match reach {
+            Reach::Point => out.points.push(h),
+            Reach::Line => out.lines.push(h),
+            Reach::Sector | Reach::Polygon => {}
+        }
+    }
+    out
 }
 
 /// Best first; on a tie the later in draw order (on top) first. By insertion: the list is

@@ -236,10 +236,10 @@ pub fn pick(
     })
 }
 
-/// Everything a tablet's tap at `(x, y)` touched within `tolerance` CSS px, best first: the
-/// incidents (drawn on top), the cameras, ports and fences (`core::hit::hits`), then the
-/// zones whose edge is under the finger, when there is something else too (a zone's inside
-/// alone is no choice: taps inside zones are the common case).
+/// What a tablet's tap at `(x, y)` touched within `tolerance` CSS px, best first: the
+/// markers (incidents, drawn on top, then cameras and ports: `core::hit::hits`); when the
+/// finger touched none, the lines (fences, terminal outlines) and the zones whose edge is
+/// under it. A marker wins over the line it sits on, as in `hit_test`.
 fn tap_choices(
     state: &AppState,
     rt: &SharedRuntime,
@@ -248,6 +248,16 @@ fn tap_choices(
     y: f64,
     tolerance: f64,
 ) -> Vec<Choice> {
+    let feature = |h: crate::core::hit::Hit| {
+        Choice::Feature(Selection {
+            layer: h.layer,
+            feature: h.feature,
+            pinned: true,
+        })
+    };
+    let datas = hit_layers(state);
+    let refs: Vec<&LayerData> = datas.iter().map(|(_, d)| d.as_ref()).collect();
+    let touched = hits(&refs, view, x, y, tolerance);
     let mut out: Vec<Choice> = at_incidents(state, rt, view, (x, y), |r, v, x, y| {
         r.pick_incidents(v, x, y, tolerance)
     })
@@ -255,22 +265,18 @@ fn tap_choices(
     .into_iter()
     .map(Choice::Incident)
     .collect();
-    let datas = hit_layers(state);
-    let refs: Vec<&LayerData> = datas.iter().map(|(_, d)| d.as_ref()).collect();
     out.extend(
-        hits(&refs, view, x, y, tolerance)
+        touched
+            .points
             .into_iter()
             .filter(|h| !in_badge(&datas, view, h.layer, h.feature))
-            .map(|h| {
-                Choice::Feature(Selection {
-                    layer: h.layer,
-                    feature: h.feature,
-                    pinned: true,
-                })
-            }),
+            .map(feature),
     );
-    if !out.is_empty()
-        && state.zones_on.get_untracked()
+    if !out.is_empty() {
+        return out;
+    }
+    out.extend(touched.lines.into_iter().map(feature));
+    if state.zones_on.get_untracked()
         && let Some(z) = state.geofence.map_zones.get_untracked()
     {
         out.extend(

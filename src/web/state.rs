@@ -557,13 +557,21 @@ impl AppState {
     /// leave visible (`core::layout::free_rect` of the `data-map-reserved` boxes: the open
     /// sheet, the tab bar, the feed strip, the zoom buttons), not under the sheet.
     pub fn fly_to(self, center: Mercator, zoom: Zoom) {
-        let from = self.view.get_untracked();
-        let mut to = from.with_center(center).with_zoom(zoom);
-        if self.mode.get_untracked() == crate::core::display::DisplayMode::Tablet {
-            let (fx, fy) = self.visible_centre();
-            to = to.panned_by(fx - to.width_css() / 2.0, fy - to.height_css() / 2.0);
+        let to = move |from: Viewport| from.with_center(center).with_zoom(zoom);
+        if self.mode.get_untracked() != crate::core::display::DisplayMode::Tablet {
+            let from = self.view.get_untracked();
+            fly_frame(self, from, to(from), now_ms(), from);
+            return;
         }
-        fly_frame(self, from, to, now_ms(), from);
+        // On a tablet, from the next frame: the card the selection opens is laid out by then,
+        // and the visible part is what it leaves.
+        on_animation_frame(move || {
+            let from = self.view.get_untracked();
+            let (fx, fy) = self.visible_centre();
+            let to = to(from);
+            let to = to.panned_by(fx - to.width_css() / 2.0, fy - to.height_css() / 2.0);
+            fly_frame(self, from, to, now_ms(), from);
+        });
     }
 
     /// The centre of the visible part of the map (CSS px of the view): the largest rectangle
