@@ -6,6 +6,9 @@
 //! returns the wall's tour state (`null` outside `?mode=wall`), its clock in ms since the epoch;
 //! `fault('panic'|'trap'|'silence')` makes a real fatal error for the wall's reload tests.
 //! `labels()` returns the place names drawn, each with its box in CSS px of the map canvas.
+//! The tablet layout (issue 14 item 1) adds no function here: its tests read stable
+//! `data-testid`s (`sheet-KEY` with `data-state`, `tab-bar`, `sheet-tab-KEY`, `sheet-handle`,
+//! `sheet-size`, `sheet-hide`, `tap-chooser` and its `tap-choice` rows; ARCHITECTURE.md).
 
 use js_sys::{Array, Object, Reflect};
 use leptos::prelude::*;
