@@ -28,7 +28,9 @@ const incident = (id, [lon, lat]) => ({
 const scenario = { then: 'idle', events: [incident('b-1', [1.75, 50.96]), incident('b-2', [1.86, 50.97])] };
 
 const tap = async (page, id) => {
-  await page.locator(tid(id)).first().tap();
+  // A sheet's own buttons: the open sheet's.
+  const scope = id.startsWith('sheet-') && !id.startsWith('sheet-tab-') ? '.sheet:not([data-state="closed"]) ' : '';
+  await page.locator(scope + tid(id)).first().tap();
   await page.waitForTimeout(400);
 };
 const TABLET_STATES = [
