@@ -4,7 +4,7 @@ use calais_map::core::camera::fov_sector;
 use calais_map::core::config::PropertyNames;
 use calais_map::core::earth::distance_m;
 use calais_map::core::geometry::{Position, dist2_point_segment, position, ring_position};
-use calais_map::core::hit::{Hit, hit_test};
+use calais_map::core::hit::{Hit, hit_test, hits, outline_near};
 use calais_map::core::ingest::ingest_layer;
 use calais_map::core::labels::{LabelCandidate, place_labels};
 use calais_map::core::model::{LayerData, LayerId};
@@ -272,6 +272,82 @@ fn hit_camera_and_port_points() {
 }
 
 #[test]
+fn hits_lists_everything_near_a_tap_best_first() {
+    let l = layers();
+    let v = view_at(1.8650, 50.9660, 16.0);
+    let (x, y) = screen(&v, 1.8650, 50.9660);
+    let all = [&l.basemap, &l.fences, &l.cameras, &l.ports];
+    // The port and the camera share the Calais position: both listed, the one hit_test
+    // picks first (the port, drawn on top), each once (the camera's own sector is not
+    // listed again).
+    let found = hits(&all, &v, x + 3.0, y - 2.0, 8.0).points;
+    assert_eq!(
+        found.first().copied(),
+        hit_test(&all, &v, x + 3.0, y - 2.0, 8.0)
+    );
+    assert!(found.contains(&Hit {
+        layer: LayerId::Cameras,
+        feature: 0
+    }));
+    assert!(found.contains(&Hit {
+        layer: LayerId::Ports,
+        feature: 0
+    }));
+    let mut unique = found.clone();
+    unique.sort_by_key(|h| (h.layer.key(), h.feature));
+    unique.dedup();
+    assert_eq!(unique.len(), found.len(), "each feature once: {found:?}");
+    // A wider tolerance finds at least as much; a position that is not finite nothing.
+    assert!(hits(&all, &v, x + 3.0, y - 2.0, 22.0).points.len() >= found.len());
+    assert_eq!(hits(&all, &v, f64::NAN, y, 22.0), Default::default());
+    // Far from everything: nothing, as hit_test.
+    let w = Viewport::new(v.center(), v.zoom(), 4000.0, 4000.0, 1.0);
+    let (x4, y4) = w.world_to_screen(to_mercator(ll(1.85, 50.96)));
+    assert_eq!(
+        hits(&[&l.cameras], &w, x4 + 1500.0, y4 + 1500.0, 22.0),
+        Default::default()
+    );
+    // Inside the Calais camera's sector, 50 px from it: hit_test's camera, but no finger
+    // touched anything.
+    let inside = calais_map::core::projection::destination(ll(1.8650, 50.9660), brg(45.0), 75.0);
+    let (sx, sy) = v.world_to_screen(to_mercator(inside));
+    assert!(hit_test(&[&l.cameras], &v, sx, sy, 8.0).is_some());
+    assert_eq!(hits(&[&l.cameras], &v, sx, sy, 8.0), Default::default());
+}
+
+#[test]
+fn a_zone_outline_is_near_within_the_tolerance_only() {
+    let v = view_at(1.8600, 50.9600, 16.0);
+    let ring = |pts: &[(f64, f64)]| {
+        geo::LineString::from(
+            pts.iter()
+                .map(|&(lon, lat)| {
+                    let m = to_mercator(ll(lon, lat));
+                    (m.x, m.y)
+                })
+                .collect::<Vec<_>>(),
+        )
+    };
+    let zone = geo::MultiPolygon(vec![geo::Polygon::new(
+        ring(&[
+            (1.85, 50.95),
+            (1.87, 50.95),
+            (1.87, 50.97),
+            (1.85, 50.97),
+            (1.85, 50.95),
+        ]),
+        vec![],
+    )]);
+    // On the west edge, 10 px inside; the middle of the zone is far from every edge.
+    let (ex, ey) = screen(&v, 1.85, 50.96);
+    assert!(outline_near(&zone, &v, ex + 10.0, ey, 22.0));
+    assert!(!outline_near(&zone, &v, ex + 10.0, ey, 5.0));
+    let (cx, cy) = screen(&v, 1.86, 50.96);
+    assert!(!outline_near(&zone, &v, cx, cy, 22.0));
+    assert!(!outline_near(&zone, &v, f64::NAN, cy, 22.0));
+}
+
+#[test]
 fn hit_fence_line() {
     let l = layers();
     let v = view_at(1.8600, 50.9600, 16.0);
@@ -291,6 +367,16 @@ fn hit_fence_line() {
         })
     );
     assert_eq!(hit_test(&all, &v, px, py, 2.0), None);
+    // The finger touched the fence: a line, no point.
+    let touched = hits(&all, &v, px, py, 5.0);
+    assert!(touched.points.is_empty());
+    assert_eq!(
+        touched.lines.first(),
+        Some(&Hit {
+            layer: LayerId::Fences,
+            feature: 0
+        })
+    );
     // Fences hidden: nothing.
     assert_eq!(hit_test(&[&l.basemap, &l.cameras], &v, px, py, 5.0), None);
 }

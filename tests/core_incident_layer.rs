@@ -647,6 +647,35 @@ fn pick_returns_the_nearest_mark_within_the_radius() {
 }
 
 #[test]
+fn pick_all_lists_every_mark_within_the_radius_nearest_first() {
+    let v = view(2.0);
+    let a = placed(
+        incident("a", "fence_breach", 2, "open", PORT, NOW),
+        v.screen_to_world(200.0, 200.0),
+    );
+    let b = placed(
+        incident("b", "fence_breach", 2, "open", PORT, NOW),
+        v.screen_to_world(215.0, 200.0),
+    );
+    let (marks, plan) = plan_of(&[a, b], &v);
+    let ids = |v: Vec<usize>| {
+        v.into_iter()
+            .filter_map(|i| marks.id(i))
+            .collect::<Vec<_>>()
+    };
+    // Device px: a at (400, 400), b at (430, 400). A 44 px finger between them: both, nearest
+    // first; the first is `pick`'s.
+    assert_eq!(ids(plan.pick_all(420.0, 400.0, 44.0)), ["b", "a"]);
+    assert_eq!(
+        plan.pick_all(420.0, 400.0, 44.0).first().copied(),
+        plan.pick(420.0, 400.0, 44.0)
+    );
+    assert_eq!(ids(plan.pick_all(400.0, 400.0, 20.0)), ["a"]);
+    assert!(plan.pick_all(400.0, 480.0, 20.0).is_empty());
+    assert!(plan.pick_all(f64::NAN, 400.0, 20.0).is_empty());
+}
+
+#[test]
 fn marks_keep_store_order_and_ids() {
     let mut store = IncidentStore::new();
     for (id, pos) in [

@@ -36,6 +36,8 @@ const PANELS: &[&str] = &[
     "heatmap_ui.rs",
     "incident_ui.rs",
     "playback_ui.rs",
+    "sheets.rs",
+    "tap_chooser.rs",
     "wall_ui.rs",
     "zone_editor_ui.rs",
     "lang_switch.rs",

@@ -110,7 +110,9 @@ fn every_key_has_english_and_french() {
             "CsvLon",
             "CsvLat",
             "CsvSource",
-            "CsvDescription"
+            "CsvDescription",
+            "ChooserZone",
+            "ChooserIncident"
         ]
         .contains(n)),
         "French entries equal to the English ones: {same:?}"

@@ -54,6 +54,16 @@ impl DisplayMode {
         }
     }
 
+    /// How far from a feature a tap or click still hits it, CSS px of the map: a finger on a
+    /// tablet is about 44 CSS px wide, so 22 px (its radius); a mouse at the desk and the wall
+    /// 12 px.
+    pub fn tap_tolerance_css(self) -> f64 {
+        match self {
+            DisplayMode::Tablet => 22.0,
+            DisplayMode::Desk | DisplayMode::Wall => 12.0,
+        }
+    }
+
     /// The mode a `?mode=` value names: absent or empty is the desk; the match is exact
     /// after trimming white space and ignoring ASCII case.
     pub fn from_query(value: Option<&str>) -> Result<DisplayMode, UnknownMode> {
@@ -78,6 +88,8 @@ mod tests {
         assert!((DisplayMode::Wall.scale(3840.0) - 2.1504).abs() < 1e-9);
         assert_eq!(DisplayMode::Wall.scale(1280.0), 1.0);
         assert_eq!(DisplayMode::Wall.scale(f64::NAN), 1.0);
+        assert_eq!(DisplayMode::Tablet.tap_tolerance_css(), 22.0);
+        assert_eq!(DisplayMode::Desk.tap_tolerance_css(), 12.0);
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub mod incident_layer;
 pub mod ingest;
 pub mod json;
 pub mod labels;
+pub mod layout;
 pub mod model;
 pub mod nearby;
 pub mod projection;

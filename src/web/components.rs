@@ -311,9 +311,10 @@ pub fn Controls() -> impl IntoView {
 }
 
 /// Scale bar, the cursor's position (`children`: the app passes the coordinates readout,
-/// `grids_ui::CoordReadout`) and attribution along the bottom.
+/// `grids_ui::CoordReadout`), the clocks and attribution along the bottom; `lead` first (the
+/// app passes the tablet layout's tab bar).
 #[component]
-pub fn StatusBar(children: Children) -> impl IntoView {
+pub fn StatusBar(#[prop(optional)] lead: Option<AnyView>, children: Children) -> impl IntoView {
     let state = use_app();
     let bar = Memo::new(move |_| {
         let v = state.view.get();
@@ -334,6 +335,7 @@ pub fn StatusBar(children: Children) -> impl IntoView {
     };
     view! {
         <footer class="status-bar" data-map-reserved="">
+            {lead}
             <div class="scale-bar" data-testid="scale-bar">
                 <div
                     class="scale-bar-line"

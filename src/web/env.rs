@@ -47,6 +47,38 @@ pub fn window_size() -> (f64, f64, f64) {
     )
 }
 
+/// The media query of a tablet in the field (issue 14 item 1): a coarse pointer (a finger)
+/// on a screen 768 to 1366 CSS px wide, in either orientation.
+pub const TABLET_MEDIA: &str = "(pointer: coarse) and (min-width: 768px) and (max-width: 1366px)";
+
+/// Does the browser say this is a touch tablet ([`TABLET_MEDIA`])? False without a window.
+pub fn is_touch_tablet() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media(TABLET_MEDIA).ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// The boxes over the map (`[data-map-reserved]` elements with a size), as `[x, y, w, h]`
+/// CSS px of the viewport divided by the map's scale `k` (into the view's CSS px): labels
+/// keep off them, and on a tablet a fly-to centres in what they leave.
+pub fn reserved_areas(k: f64) -> Vec<[f64; 4]> {
+    let Some(list) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector_all("[data-map-reserved]").ok())
+    else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+        .map(|e| {
+            let r = e.get_bounding_client_rect();
+            [r.x() / k, r.y() / k, r.width() / k, r.height() / k]
+        })
+        .filter(|r| r[2] > 0.0 && r[3] > 0.0)
+        .collect()
+}
+
 /// Runs `f` before the browser's next repaint (`requestAnimationFrame`); never without a window.
 pub fn on_animation_frame(f: impl FnOnce() + 'static) {
     let cb = Closure::once_into_js(f);

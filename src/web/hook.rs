@@ -19,6 +19,9 @@
 //! metres (`bng` null where OSTN15 has no data or the grid file did not load; the whole answer
 //! null for an invalid position or one Lambert-93 cannot project); synchronous, and right once
 //! the map is ready (the readiness waits for the grid file).
+//! The tablet layout (issue 14 item 1) adds no function here: its tests read stable
+//! `data-testid`s (`sheet-KEY` with `data-state`, `tab-bar`, `sheet-tab-KEY`, `sheet-handle`,
+//! `sheet-size`, `sheet-hide`, `tap-chooser` and its `tap-choice` rows; ARCHITECTURE.md).
 
 use js_sys::{Array, Object, Reflect};
 use leptos::prelude::*;

@@ -32,7 +32,8 @@ use crate::keyed_rows::KeyedRows;
 use crate::state::use_app;
 use crate::strings::{Lang, T, labels, locale, messages};
 use crate::widgets::{
-    CoordLines, KindIcon, clock, device_zone_name, distance_text, london_paris, property_row,
+    CoordLines, KindIcon, clock, device_zone_name, distance_text, kind_label, london_paris,
+    property_row, severity_class,
 };
 
 /// Rows rendered in the list at most (the total still counts every match).
@@ -77,22 +78,6 @@ fn list_time(lang: Lang, t: Timestamp, now: Timestamp, recency: Recency) -> Stri
 
 /// The kind's name, with the API's own text for a kind this client does not know
 /// ("Other (drone_sighting)").
-fn kind_label(lang: Lang, kind: IncidentKind, kind_text: Option<&str>) -> String {
-    let name = labels::incident_kind(lang, kind);
-    match kind_text {
-        Some(text) => format!("{name} ({text})"),
-        None => name.to_string(),
-    }
-}
-
-fn severity_class(inc_sev: u8, open: bool) -> String {
-    if open {
-        format!("sev-{inc_sev}")
-    } else {
-        format!("sev-{inc_sev} closed")
-    }
-}
-
 /// One list row, owned (the store is borrowed only while the list is computed). The whole
 /// row is the list's key: any change of what it shows (the time text too, as the clock
 /// passes midnight or catches up with a skewed time) renders it again, up to 70 rows a flush
@@ -145,8 +130,9 @@ fn select_value(ev: &leptos::ev::Event) -> String {
 
 /// Whether the incident list starts open: on desktops and the wall; folded on small tablets so
 /// the map stays visible.
-pub fn list_starts_open() -> bool {
-    window_size().0 >= NARROW_CSS_PX
+/// On a tablet the list is a sheet of its own (`sheets.rs`): open inside it.
+pub fn list_starts_open(mode: DisplayMode) -> bool {
+    window_size().0 >= NARROW_CSS_PX || mode == DisplayMode::Tablet
 }
 
 /// The incident list: filters, sort, rows (select one to fly to it) and feed diagnostics;
@@ -161,7 +147,7 @@ pub fn IncidentPanel(
     let state = use_app();
     let feed = state.incidents;
     let lang = state.lang.get_untracked();
-    let open = open.unwrap_or_else(|| RwSignal::new(list_starts_open()));
+    let open = open.unwrap_or_else(|| RwSignal::new(list_starts_open(state.mode.get_untracked())));
     let set_open = open.write_only();
     let listing_memo = Memo::new(move |_| {
         feed.version.track();

@@ -52,8 +52,10 @@ pub mod offline_ui;
 pub mod panic;
 pub mod playback_ui;
 pub mod render;
+pub mod sheets;
 pub mod state;
 pub mod strings;
+pub mod tap_chooser;
 pub mod wake_lock;
 pub mod wall_reload;
 pub mod wall_tour;
@@ -84,8 +86,10 @@ use locate_ui::LocatePanel;
 use map::{MapCanvas, Runtime};
 use offline_ui::{OfflineBanner, OfflineStore};
 use playback_ui::PlaybackBar;
+use sheets::{Sheet, TabBar};
 use state::{AppState, map_size};
 use strings::{T, messages};
+use tap_chooser::TapChooser;
 use wake_lock::WakeLock;
 use wall_reload::WallReload;
 use wall_ui::WallStatus;
@@ -111,7 +115,12 @@ pub fn App() -> impl IntoView {
     // `?lang=`, else the language this device remembers, else English (`lang_switch`).
     let lang = lang_switch::start_lang();
     // The display mode (`?mode=desk|wall|tablet`); an unknown value is shown, the desk is used.
-    let (mode, mode_problem) = match DisplayMode::from_query(query_param("mode").as_deref()) {
+    // Without `?mode=`, a touch tablet (`env::TABLET_MEDIA`) gets the tablet layout.
+    let mode_query = query_param("mode");
+    let (mode, mode_problem) = match DisplayMode::from_query(mode_query.as_deref()) {
+        Ok(DisplayMode::Desk) if mode_query.is_none() && env::is_touch_tablet() => {
+            (DisplayMode::Tablet, None)
+        }
         Ok(mode) => (mode, None),
         Err(e) => (DisplayMode::Desk, Some(e)),
     };
@@ -167,6 +176,7 @@ pub fn App() -> impl IntoView {
         if e.key() == "Escape" {
             state.selection.set(None);
             state.incidents.selected.set(None);
+            state.chooser.set(None);
         }
     });
 
@@ -206,7 +216,7 @@ pub fn App() -> impl IntoView {
     // The panels, rebuilt when the language changes (`lang_switch`): each reads the language
     // when it is built, and what the operator set lives in the app state they read again. The
     // map canvas, the title bar with the switch and the wall's reload loop are not rebuilt.
-    let list_open = RwSignal::new(incident_ui::list_starts_open());
+    let list_open = RwSignal::new(incident_ui::list_starts_open(mode));
     let left_panels = move || {
         let lang = state.lang.get();
         let config_problem = config_problem
@@ -226,10 +236,12 @@ pub fn App() -> impl IntoView {
             })}
             <ErrorBanners />
             <GridFileBanner />
-            <IncidentPanel open=list_open>
-                <ZoneDiagnostics />
-                <HistoryDiagnostics />
-            </IncidentPanel>
+            <Sheet key="incidents" label=T::Incidents>
+                <IncidentPanel open=list_open>
+                    <ZoneDiagnostics />
+                    <HistoryDiagnostics />
+                </IncidentPanel>
+            </Sheet>
         }
         .into_any()
     };
@@ -243,10 +255,13 @@ pub fn App() -> impl IntoView {
             <AlertTicker />
             <CriticalFlash />
             <ZoneEditorPanel />
-            <LayerPanel>
-                <HeatmapPanel />
-                <ZonePanel />
-            </LayerPanel>
+            // The tablet layout's bottom sheets (sheets.rs): a new panel is one more line.
+            <Sheet key="layers" label=T::Layers>
+                <LayerPanel>
+                    <HeatmapPanel />
+                    <ZonePanel />
+                </LayerPanel>
+            </Sheet>
             // Bottom centre, above the status bar: the go-to box, and the heatmap's playback and
             // comparison when shown (the dock wraps them above it).
             <div class="heat-dock">
@@ -254,12 +269,15 @@ pub fn App() -> impl IntoView {
                 <PlaybackBar />
                 <ComparePanel />
             </div>
-            <InfoCard />
-            <IncidentCard />
+            <Sheet key=state::CARD_SHEET>
+                <InfoCard />
+                <IncidentCard />
+            </Sheet>
+            <TapChooser />
             <Controls />
             <ExportPanel />
             <LocatePanel />
-            <StatusBar>
+            <StatusBar lead=view! { <TabBar /> }.into_any()>
                 <CoordReadout />
             </StatusBar>
             <WallStatus />

@@ -17,9 +17,10 @@ use wasm_bindgen::prelude::Closure;
 use web_sys::{HtmlCanvasElement, KeyboardEvent, PointerEvent, WheelEvent};
 
 use crate::core::cluster::Cluster;
+use crate::core::display::DisplayMode;
 use crate::core::heatmap::ramp::Scale;
 use crate::core::heatmap::settings::ScaleMode;
-use crate::core::hit::hit_test;
+use crate::core::hit::{hit_test, hits, outline_near};
 use crate::core::model::{LayerData, LayerId};
 use crate::core::projection::to_mercator;
 use crate::core::viewport::Viewport;
@@ -34,7 +35,7 @@ use crate::render::layer::{HeatShows, HeatmapInput, WallTile};
 use crate::render::shift_arrow::ShiftArrow;
 use crate::render::tiles::TileSource;
 use crate::render::{Renderer, SETTLE_MS, Scene};
-use crate::state::{AppState, FrameKind, LayerState, Selection, use_app};
+use crate::state::{AppState, Choice, FrameKind, LayerState, Selection, TapChoices, use_app};
 
 /// Everything the frame loop owns; shared by the event handlers of one map.
 pub struct Runtime {
@@ -46,27 +47,6 @@ pub struct Runtime {
 }
 
 pub type SharedRuntime = Rc<RefCell<Runtime>>;
-
-/// The panels over the map (`data-map-reserved`), as `[x, y, w, h]` CSS px of the viewport
-/// (the canvas fills it), so labels are not placed under them; divided by the map's scale `k`
-/// (`AppState::map_scale`) into the view's CSS px.
-fn reserved_areas(k: f64) -> Vec<[f64; 4]> {
-    let Some(list) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector_all("[data-map-reserved]").ok())
-    else {
-        return Vec::new();
-    };
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
-        .map(|e| {
-            let r = e.get_bounding_client_rect();
-            [r.x() / k, r.y() / k, r.width() / k, r.height() / k]
-        })
-        .filter(|r| r[2] > 0.0 && r[3] > 0.0)
-        .collect()
-}
 
 /// Schedules one frame (coalesced).
 pub fn request_frame(rt: &SharedRuntime, state: AppState) {
@@ -122,7 +102,7 @@ fn frame(rt: &SharedRuntime, state: AppState) {
         tiles: tile_source(&state),
         // Only a frame that re-composites places labels; gesture frames skip the layout read.
         reserved: if settled || !r.renderer.as_ref().is_some_and(Renderer::has_composite) {
-            reserved_areas(state.map_scale.get_untracked())
+            crate::env::reserved_areas(state.map_scale.get_untracked())
         } else {
             Vec::new()
         },
@@ -207,6 +187,35 @@ fn cluster_under(state: &AppState, view: &Viewport, x: f64, y: f64) -> Option<Cl
     camera_cluster_at(&data, view, x, y)
 }
 
+/// The visible overlay layers' data, in draw order (what a tap or hover may hit).
+fn hit_layers(state: &AppState) -> Vec<(LayerId, std::sync::Arc<LayerData>)> {
+    let vis = state.visibility.get_untracked();
+    [LayerId::Fences, LayerId::Cameras, LayerId::Ports]
+        .into_iter()
+        .filter(|id| vis.get(*id))
+        .filter_map(|id| state.layer_untracked(id).data().map(|d| (id, d.clone())))
+        .collect()
+}
+
+/// Is this hit a camera drawn inside a cluster badge (zoomed out), so not on its own?
+fn in_badge(
+    datas: &[(LayerId, std::sync::Arc<LayerData>)],
+    view: &Viewport,
+    layer: LayerId,
+    feature: usize,
+) -> bool {
+    layer == LayerId::Cameras
+        && view.zoom().get() < CLUSTER_BELOW_ZOOM
+        && datas
+            .iter()
+            .find(|(id, _)| *id == LayerId::Cameras)
+            .is_some_and(|(_, data)| {
+                camera_clusters(data, view)
+                    .iter()
+                    .any(|c| c.count() > 1 && c.members.contains(&feature))
+            })
+}
+
 /// What is under a point of the canvas, among the visible overlay layers.
 /// A camera cluster badge hides the cameras under it (a tap zooms in instead).
 pub fn pick(
@@ -219,23 +228,11 @@ pub fn pick(
     if cluster_under(state, view, x, y).is_some() {
         return None;
     }
-    let vis = state.visibility.get_untracked();
-    let order = [LayerId::Fences, LayerId::Cameras, LayerId::Ports];
-    let datas: Vec<(LayerId, std::sync::Arc<LayerData>)> = order
-        .iter()
-        .filter(|id| vis.get(**id))
-        .filter_map(|id| state.layer_untracked(*id).data().map(|d| (*id, d.clone())))
-        .collect();
+    let datas = hit_layers(state);
     let refs: Vec<&LayerData> = datas.iter().map(|(_, d)| d.as_ref()).collect();
     let hit = hit_test(&refs, view, x, y, tolerance)?;
     // Zoomed out, a camera inside a badge is not drawn on its own, so it is not picked either.
-    if hit.layer == LayerId::Cameras
-        && view.zoom().get() < CLUSTER_BELOW_ZOOM
-        && let Some((_, data)) = datas.iter().find(|(id, _)| *id == LayerId::Cameras)
-        && camera_clusters(data, view)
-            .iter()
-            .any(|c| c.count() > 1 && c.members.contains(&hit.feature))
-    {
+    if in_badge(&datas, view, hit.layer, hit.feature) {
         return None;
     }
     Some(Selection {
@@ -243,6 +240,63 @@ pub fn pick(
         feature: hit.feature,
         pinned: false,
     })
+}
+
+/// What a tablet's tap at `(x, y)` touched within `tolerance` CSS px, best first: the
+/// markers (incidents, drawn on top, then cameras and ports: `core::hit::hits`); when the
+/// finger touched none, the lines (fences, terminal outlines) and the zones whose edge is
+/// under it. A marker wins over the line it sits on, as in `hit_test`.
+fn tap_choices(
+    state: &AppState,
+    rt: &SharedRuntime,
+    view: &Viewport,
+    x: f64,
+    y: f64,
+    tolerance: f64,
+) -> Vec<Choice> {
+    let feature = |h: crate::core::hit::Hit| {
+        Choice::Feature(Selection {
+            layer: h.layer,
+            feature: h.feature,
+            pinned: true,
+        })
+    };
+    let datas = hit_layers(state);
+    let refs: Vec<&LayerData> = datas.iter().map(|(_, d)| d.as_ref()).collect();
+    let touched = hits(&refs, view, x, y, tolerance);
+    let mut out: Vec<Choice> = at_incidents(state, rt, view, (x, y), |r, v, x, y| {
+        r.pick_incidents(v, x, y, tolerance)
+    })
+    .unwrap_or_default()
+    .into_iter()
+    .map(Choice::Incident)
+    .collect();
+    out.extend(
+        touched
+            .points
+            .into_iter()
+            .filter(|h| !in_badge(&datas, view, h.layer, h.feature))
+            .map(feature),
+    );
+    if !out.is_empty() {
+        return out;
+    }
+    out.extend(touched.lines.into_iter().map(feature));
+    if state.zones_on.get_untracked()
+        && let Some(z) = state.geofence.map_zones.get_untracked()
+    {
+        out.extend(
+            z.set
+                .zones
+                .iter()
+                .filter(|zone| outline_near(&zone.polygons, view, x, y, tolerance))
+                .map(|zone| Choice::Zone {
+                    name: zone.name.clone(),
+                    bounds: zone.bounds,
+                }),
+        );
+    }
+    out
 }
 
 /// The pointer in the view's CSS px: the whole wall's on a wall of several screens (the
@@ -354,8 +408,19 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
                 state.view.update(|v| *v = v.zoomed_by(2.0, c.x, c.y));
                 return;
             }
+            let mode = state.mode.get_untracked();
+            let tolerance = mode.tap_tolerance_css();
+            state.chooser.set(None);
+            // On a tablet a finger may cover several things: a list to choose from.
+            if mode == DisplayMode::Tablet {
+                let choices = tap_choices(&state, &rt_pick, &view, x, y, tolerance);
+                if choices.len() > 1 {
+                    state.chooser.set(Some(TapChoices { x, y, choices }));
+                    return;
+                }
+            }
             // Incidents are drawn on top, so they are picked first.
-            if let Some(id) = pick_incident(&state, &rt_pick, &view, x, y, 12.0) {
+            if let Some(id) = pick_incident(&state, &rt_pick, &view, x, y, tolerance) {
                 state.selection.set(None);
                 state
                     .incidents
@@ -363,7 +428,7 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
                     .set(Some(IncidentSelection { id, pinned: true }));
                 return;
             }
-            let sel = pick(&state, &view, x, y, 12.0).map(|s| Selection { pinned: true, ..s });
+            let sel = pick(&state, &view, x, y, tolerance).map(|s| Selection { pinned: true, ..s });
             state.incidents.selected.set(None);
             state.selection.set(sel);
         }
@@ -525,7 +590,28 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
     }
 }
 
-/// The incident drawn under a point (CSS px), if any.
+/// Asks the renderer about the incidents at a point of the view (CSS px): the incident plan is
+/// drawn in this screen's view and px, so the point is moved into them; `None` while the
+/// renderer is busy or absent.
+fn at_incidents<R>(
+    state: &AppState,
+    rt: &SharedRuntime,
+    view: &Viewport,
+    (x, y): (f64, f64),
+    ask: impl FnOnce(&Renderer, &Viewport, f64, f64) -> R,
+) -> Option<R> {
+    let screen = state.wall_screen.get_untracked();
+    let (ox, oy) = screen.to_virtual(0.0, 0.0);
+    let r = rt.try_borrow().ok()?;
+    Some(ask(
+        r.renderer.as_ref()?,
+        &screen.tile_view(view),
+        x - ox,
+        y - oy,
+    ))
+}
+
+/// The incident drawn within `tolerance` of a point (CSS px), if any.
 fn pick_incident(
     state: &AppState,
     rt: &SharedRuntime,
@@ -534,13 +620,10 @@ fn pick_incident(
     y: f64,
     tolerance: f64,
 ) -> Option<String> {
-    // The incident plan is drawn in this screen's view and px.
-    let screen = state.wall_screen.get_untracked();
-    let (ox, oy) = screen.to_virtual(0.0, 0.0);
-    let r = rt.try_borrow().ok()?;
-    r.renderer
-        .as_ref()?
-        .pick_incident(&screen.tile_view(view), x - ox, y - oy, tolerance)
+    at_incidents(state, rt, view, (x, y), |r, v, x, y| {
+        r.pick_incident(v, x, y, tolerance)
+    })
+    .flatten()
 }
 
 impl Runtime {

@@ -169,6 +169,57 @@ pub struct AppState {
     /// The device's position the officer last asked for ("Where am I", `locate_ui.rs`), drawn
     /// with its accuracy circle while the panel is open; `None` otherwise.
     pub device: RwSignal<Option<crate::geolocation::DeviceFix>>,
+    /// The tablet layout's bottom sheets (issue 14 item 1): the panels registered as tabs,
+    /// the open one and its height (`sheets.rs`).
+    pub sheets: Sheets,
+    /// On a tablet, a tap that hit several things: the list to choose from (`tap_chooser.rs`).
+    pub chooser: RwSignal<Option<TapChoices>>,
+}
+
+/// A panel that is a bottom sheet in the tablet layout: its key (the sheet's `data-sheet`
+/// and its tab's `data-testid="sheet-tab-KEY"`) and its tab's label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SheetTab {
+    pub key: &'static str,
+    pub label: crate::strings::T,
+}
+
+/// The key of the cards' sheet (the info and incident cards): it opens by itself while a
+/// feature or an incident is selected, over the tab that was open.
+pub const CARD_SHEET: &str = "card";
+
+/// The bottom sheets of the tablet layout: one open at a time (or none: only the tab bar).
+#[derive(Clone, Copy)]
+pub struct Sheets {
+    /// The tabs, in the order their `Sheet`s were built (`lib.rs`).
+    pub tabs: RwSignal<Vec<SheetTab>>,
+    /// The open tab's key (`None`: collapsed to the tab bar).
+    pub open: RwSignal<Option<&'static str>>,
+    /// How far the open sheet is pulled up (half by default, full, or being dragged).
+    pub height: RwSignal<crate::core::layout::SheetHeight>,
+}
+
+/// What a tap on a tablet hit, when it hit several things: where (CSS px of the map) and the
+/// choices, best first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TapChoices {
+    pub x: f64,
+    pub y: f64,
+    pub choices: Vec<Choice>,
+}
+
+/// One thing a tap may have meant.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Choice {
+    /// A live incident, by id.
+    Incident(String),
+    /// A feature of a data layer (fence, camera, port).
+    Feature(Selection),
+    /// A zone: its name and bounds (choosing it flies there, as its row in the zone list).
+    Zone {
+        name: String,
+        bounds: crate::core::viewport::MercatorBounds,
+    },
 }
 
 impl AppState {
@@ -227,7 +278,48 @@ impl AppState {
             grids: crate::grids::Grids::new(),
             offline: crate::offline::Offline::new(),
             device: RwSignal::new(None),
+            sheets: Sheets {
+                tabs: RwSignal::new(Vec::new()),
+                open: RwSignal::new(None),
+                height: RwSignal::new(crate::core::layout::SheetHeight::Half),
+            },
+            chooser: RwSignal::new(None),
         }
+    }
+
+    /// The sheet shown in the tablet layout: the cards' while a feature or an incident is
+    /// selected, else the open tab's (tracked).
+    pub fn shown_sheet(self) -> Option<&'static str> {
+        let card =
+            self.selection.with(Option::is_some) || self.incidents.selected.with(Option::is_some);
+        if card {
+            Some(CARD_SHEET)
+        } else {
+            self.sheets.open.get()
+        }
+    }
+
+    /// Opens the tab `key` (a second tap on the open one collapses it); the cards close, one
+    /// sheet being open at a time.
+    pub fn toggle_sheet(self, key: &'static str) {
+        let card = self.selection.with_untracked(Option::is_some)
+            || self.incidents.selected.with_untracked(Option::is_some);
+        self.selection.set(None);
+        self.incidents.selected.set(None);
+        self.chooser.set(None);
+        let open = self.sheets.open.get_untracked();
+        if open == Some(key) && !card {
+            self.sheets.open.set(None);
+        } else {
+            self.sheets.open.set(Some(key));
+        }
+    }
+
+    /// Hides the shown sheet: the cards close, the tab collapses.
+    pub fn hide_sheet(self) {
+        self.selection.set(None);
+        self.incidents.selected.set(None);
+        self.sheets.open.set(None);
     }
 
     /// Shows or hides the heatmap (hiding it ends its playback and comparison); the first time it
@@ -470,10 +562,42 @@ impl AppState {
     /// Animates the view to `center` at `zoom` over [`FLY_MS`], one step per animation frame;
     /// stops if the user moves the map meanwhile (the view is then no longer the one the fly
     /// set).
+    ///
+    /// In the tablet layout the place lands at the centre of the part of the map the panels
+    /// leave visible (`core::layout::free_rect` of the `data-map-reserved` boxes: the open
+    /// sheet, the tab bar, the feed strip, the zoom buttons), not under the sheet.
     pub fn fly_to(self, center: Mercator, zoom: Zoom) {
-        let from = self.view.get_untracked();
-        let to = from.with_center(center).with_zoom(zoom);
-        fly_frame(self, from, to, now_ms(), from);
+        let to = move |from: Viewport| from.with_center(center).with_zoom(zoom);
+        if self.mode.get_untracked() != crate::core::display::DisplayMode::Tablet {
+            let from = self.view.get_untracked();
+            fly_frame(self, from, to(from), now_ms(), from);
+            return;
+        }
+        // On a tablet, from the next frame: the card the selection opens is laid out by then,
+        // and the visible part is what it leaves.
+        on_animation_frame(move || {
+            let from = self.view.get_untracked();
+            let (fx, fy) = self.visible_centre();
+            let to = to(from);
+            let to = to.panned_by(fx - to.width_css() / 2.0, fy - to.height_css() / 2.0);
+            fly_frame(self, from, to, now_ms(), from);
+        });
+    }
+
+    /// The centre of the visible part of the map (CSS px of the view): the largest rectangle
+    /// no panel covers (`core::layout::free_rect`).
+    pub fn visible_centre(self) -> (f64, f64) {
+        use crate::core::layout::{Rect, free_rect};
+        let v = self.view.get_untracked();
+        let k = self.map_scale.get_untracked();
+        let boxes: Vec<Rect> = crate::env::reserved_areas(k)
+            .into_iter()
+            .filter_map(|[x, y, w, h]| Rect::new(x, y, w, h))
+            .collect();
+        let map = Rect::new(0.0, 0.0, v.width_css(), v.height_css());
+        map.map_or((v.width_css() / 2.0, v.height_css() / 2.0), |m| {
+            free_rect(m, &boxes).centre()
+        })
     }
 
     /// Says whether the view is being flown ([`AppState::flying`]), setting it only on a change.

@@ -64,6 +64,24 @@ pub fn distance_text(lang: Lang, m: f64) -> String {
     }
 }
 
+/// An incident's kind as shown: its name, and the sender's own text for `other`.
+pub fn kind_label(lang: Lang, kind: IncidentKind, kind_text: Option<&str>) -> String {
+    let name = labels::incident_kind(lang, kind);
+    match kind_text {
+        Some(text) => format!("{name} ({text})"),
+        None => name.to_string(),
+    }
+}
+
+/// The CSS classes of an incident's severity colour, hollow when it is closed.
+pub fn severity_class(severity: u8, open: bool) -> String {
+    if open {
+        format!("sev-{severity}")
+    } else {
+        format!("sev-{severity} closed")
+    }
+}
+
 /// The small shape drawn for a kind (the same shapes as on the map), coloured by CSS class.
 #[component]
 pub fn KindIcon(kind: IncidentKind, #[prop(into)] class: String) -> impl IntoView {

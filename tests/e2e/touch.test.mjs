@@ -5,20 +5,9 @@ import assert from 'node:assert/strict';
 import {
   sharedEnv, openApp, setView, view, projectToPage, frameCount, waitForNewFrame, isolatedCamera, screenshot, canvasBox, tid, TEST_TIMEOUT,
 } from './harness.mjs';
+import { twoFingers as twoFingerGesture } from './tablet-measure.mjs';
 
 const env = sharedEnv();
-
-/** Two fingers from (a0, b0) to (a1, b1) in `steps` moves. Points are page CSS px. */
-async function twoFingerGesture(cdp, a0, b0, a1, b1, steps = 12) {
-  const pt = (p, id) => ({ x: p[0], y: p[1], id, radiusX: 4, radiusY: 4, force: 1 });
-  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [pt(a0, 0), pt(b0, 1)] });
-  for (let i = 1; i <= steps; i++) {
-    const t = i / steps;
-    const lerp = (p, q) => [p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t];
-    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [pt(lerp(a0, a1), 0), pt(lerp(b0, b1), 1)] });
-  }
-  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
-}
 
 test('pinch-out zooms in about the midpoint; two-finger drag pans', { timeout: TEST_TIMEOUT }, async () => {
   const ctx = await env.newContext({ hasTouch: true });

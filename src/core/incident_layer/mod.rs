@@ -1268,6 +1268,30 @@ impl Plan {
             .or_else(|| nearest(&self.pick_rest, x_px, y_px, r2))
     }
 
+    /// Every mark drawn within `radius_px` (device px) of `(x_px, y_px)`, nearest first (the
+    /// first is [`Plan::pick`]'s on the sprites), each once: a tap's chooser lists them.
+    pub fn pick_all(&self, x_px: f64, y_px: f64, radius_px: f64) -> Vec<usize> {
+        if !(x_px.is_finite() && y_px.is_finite() && radius_px.is_finite() && radius_px >= 0.0) {
+            return Vec::new();
+        }
+        let r2 = radius_px * radius_px;
+        // By insertion, nearest first and the later (drawn on top) first among equals: a
+        // finger covers a few marks, and a std sort instantiated here cost bundle bytes
+        // (`hit::sorted`'s note).
+        let mut found: Vec<(f64, usize)> = Vec::new();
+        for p in self.pick_sprites.iter().chain(self.pick_rest.iter()) {
+            let (dx, dy) = (f64::from(p.x) - x_px, f64::from(p.y) - y_px);
+            let d2 = dx * dx + dy * dy;
+            let m = p.mark as usize;
+            if d2 > r2 || found.iter().any(|f| f.1 == m) {
+                continue;
+            }
+            let at = found.iter().position(|f| d2 <= f.0).unwrap_or(found.len());
+            found.insert(at, (d2, m));
+        }
+        found.into_iter().map(|f| f.1).collect()
+    }
+
     /// In density mode, the most important mark (open first, then severity,
     /// then newest) of the cell under `(x_px, y_px)` (device px), if that cell
     /// is drawn. A scan of the cells: for a click, not for every pointer move.

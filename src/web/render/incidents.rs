@@ -334,6 +334,29 @@ impl IncidentLayer {
             .pick(x_css * dpr, y_css * dpr, tolerance_css * dpr)?;
         self.marks.id(i).map(str::to_string)
     }
+
+    /// The ids of every incident drawn within `tolerance_css` of a point (CSS px) of `view`,
+    /// nearest first, if the last plan was drawn for that view (a tablet's tap chooser).
+    pub fn pick_all(
+        &self,
+        view: &Viewport,
+        x_css: f64,
+        y_css: f64,
+        tolerance_css: f64,
+    ) -> Vec<String> {
+        let Some(plan) = self
+            .plan
+            .as_ref()
+            .filter(|_| self.plan_key.is_some_and(|k| k.view == *view))
+        else {
+            return Vec::new();
+        };
+        let dpr = view.dpr();
+        plan.pick_all(x_css * dpr, y_css * dpr, tolerance_css * dpr)
+            .into_iter()
+            .filter_map(|i| self.marks.id(i).map(str::to_string))
+            .collect()
+    }
 }
 
 /// Writes `rects` of the frame's pixels onto the canvas; returns how many were written.

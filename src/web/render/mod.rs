@@ -172,6 +172,13 @@ impl Renderer {
         self.incident_layer()?.layer.pick(view, x, y, tolerance)
     }
 
+    /// The ids of every incident drawn within `tolerance` CSS px of `(x, y)`, nearest first.
+    pub fn pick_incidents(&self, view: &Viewport, x: f64, y: f64, tolerance: f64) -> Vec<String> {
+        self.incident_layer()
+            .map(|l| l.layer.pick_all(view, x, y, tolerance))
+            .unwrap_or_default()
+    }
+
     /// Draws one frame; returns what it cost.
     pub fn render(
         &mut self,

@@ -42,6 +42,7 @@ pub mod messages;
 pub mod offline;
 pub mod problems;
 pub mod table;
+pub mod tablet;
 pub mod wall;
 
 pub use table::{Lang, T};

@@ -233,6 +233,14 @@ table! {
     NoEventLog => "the zones are not loaded: there is no event log yet",
         "les zones ne sont pas chargées : il n’y a pas encore de journal d’événements";
     NotText => "the file is not text", "le fichier n’est pas du texte";
+    // Issue 14, tablet layout (sheets.rs, tap_chooser.rs).
+    Panels => "Panels", "Panneaux";
+    SheetHandle => "Drag or tap to resize the panel", "Faites glisser ou touchez pour redimensionner le panneau";
+    SheetExpand => "Full height", "Pleine hauteur";
+    SheetShrink => "Half height", "Mi-hauteur";
+    SheetHide => "Hide", "Masquer";
+    ChooserZone => "Zone", "Zone";
+    ChooserIncident => "Incident", "Incident";
     // Zone editor (zone_editor_ui.rs).
     ZoneEditor => "Zone editor", "Éditeur de zone";
     DrawingZone => "Drawing a zone", "Dessin d’une zone";
