@@ -5,12 +5,13 @@
 //! `render`, and `components` show the panels. All state lives in one `AppState` in context.
 //!
 //! Modules import only modules on a lower floor (no cycles; `tests/module_graph.rs` checks):
-//! the browser (`env`, `input`, `panic`, the `render` leaves), the data in the page (`load`,
-//! `feed`, `history`, `geofence`, `zone_editor`, `grids`, `offline`), the app state (`state`), drawing (`render`, `map`,
-//! and `wall_tour`, which sets the view),
-//! the panels (`components`, `feed_strip`, `incident_ui`, `geofence_ui`, `zone_editor_ui`,
-//! `heatmap_ui`, `grids_ui`, `lang_switch`, `offline_ui`, on `widgets` and `keyed_rows`), and this root with `hook`. A panel never imports another panel: `App` puts one
-//! inside another as children.
+//! the browser (`env`, `input`, `panic`, `geolocation`, `export_image`, the `render` leaves),
+//! the data in the page (`load`, `feed`, `history`, `geofence`, `zone_editor`, `grids`,
+//! `offline`), the app state (`state`), drawing (`render`, `map`, and `wall_tour`, which sets
+//! the view), the panels (`components`, `feed_strip`, `incident_ui`, `geofence_ui`,
+//! `zone_editor_ui`, `heatmap_ui`, `grids_ui`, `lang_switch`, `offline_ui`, `export_ui`,
+//! `locate_ui`, `sheets`, `tap_chooser`, on `widgets` and `keyed_rows`), and this root with
+//! `hook`. A panel never imports another panel: `App` puts one inside another as children.
 
 /// The pure core, reachable as `crate::core` here as in the app crate.
 pub use calais_core as core;
