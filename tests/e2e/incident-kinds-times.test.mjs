@@ -228,7 +228,7 @@ describe('unknown kinds kept as other; list dates and clock skew', () => {
     expectTime('kt-old', at.old);
     assert.match(rows['kt-old'].time, /^\d{1,2} [A-Z][a-z]{2}( \d{4})? \d\d:\d\d$/, 'kt-old shows its date');
     const o = local(at.old);
-    assert.equal(rows['kt-old'].title, `${o.year}-${String(o.month).padStart(2, '0')}-${String(o.day).padStart(2, '0')} ${o.hh}:${o.mm}:${o.ss}`, 'the full date-time on hover');
+    assert.equal(rows['kt-old'].title, `${o.year}-${String(o.month).padStart(2, '0')}-${String(o.day).padStart(2, '0')} ${o.hh}:${o.mm}:${o.ss} Paris`, 'the full date-time on hover, its zone named (the browser is in Europe/Paris)');
     // Today (unless the test runs just after local midnight): HH:MM:SS.
     expectTime('kt-today', at.today);
     expectTime('kt-drone', at.droneLive);
