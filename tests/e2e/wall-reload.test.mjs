@@ -99,7 +99,7 @@ describe('wall reloads after fatal errors (?mode=wall, reload_backoff_s 1)', () 
       await screenshot(page, 'wall-reload-fatal');
       const n1 = await notice(app, f1.delayMs);
       assert.deepEqual([n1.reason, n1.streak], ['panic', 1]);
-      assert.match(n1.text, /RELOADED after an internal error at \d\d:\d\d:\d\d · 1 in a row/);
+      assert.match(n1.text, /RELOADED after an internal error at \d\d:\d\d:\d\d [A-Z][A-Za-z]+ · 1 in a row/);
       assert.match(n1.text, /calaisMap\.fault\('panic'\)/, 'the panic text as the detail');
       await screenshot(page, 'wall-reload-notice');
 
@@ -157,7 +157,7 @@ describe('wall reloads after fatal errors (?mode=wall, reload_backoff_s 1)', () 
       await screenshot(page, 'wall-reload-start-fr');
       const n = await notice(app, f.delayMs);
       assert.deepEqual([n.reason, n.streak], ['start', 1]);
-      assert.match(n.text, /RECHARGÉE après un échec du démarrage à \d\d:\d\d:\d\d · 1 d’affilée/);
+      assert.match(n.text, /RECHARGÉE après un échec du démarrage à \d\d:\d\d:\d\d [A-Z][A-Za-z]+ · 1 d’affilée/);
     } finally {
       await ctx.close();
     }
@@ -211,7 +211,7 @@ describe('daily reload at the quiet hour (wall.daily_reload 04:30, Paris time)',
       assert.equal(await page.evaluate(() => window.__beforeDaily ?? null), null, 'a new page');
       const facts = await el.evaluate((e) => ({ reason: e.dataset.reason, streak: Number(e.dataset.streak), text: e.textContent }));
       assert.deepEqual([facts.reason, facts.streak], ['daily', 0], 'not counted as a fatal error');
-      assert.match(facts.text, /^Daily reload at 04:30:0\d$/);
+      assert.match(facts.text, /^Daily reload at 04:30:0\d Paris$/);
       await waitForReady(app);
       await app.assertHealthy('after the daily reload');
     } finally {
