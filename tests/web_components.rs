@@ -191,8 +191,17 @@ async fn map_canvas_draws_land_and_sea() {
     };
     let land = pixel(0.5, 50.0);
     let sea = pixel(0.5, 52.0);
-    assert_eq!(land, (0x1f, 0x2a, 0x36), "land colour");
-    assert_eq!(sea, (0x0a, 0x16, 0x24), "sea colour");
+    // The fills of `render::style` (issue 14: land and sea at 3.1:1), as drawn.
+    let rgb = |hex: &str| {
+        let v = u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap();
+        ((v >> 16) as u8, (v >> 8) as u8, v as u8)
+    };
+    assert_eq!(
+        land,
+        rgb(calais_map::web::render::style::LAND),
+        "land colour"
+    );
+    assert_eq!(sea, rgb(calais_map::web::render::style::SEA), "sea colour");
 }
 
 #[wasm_bindgen_test]
