@@ -25,7 +25,8 @@ test: test-tools
 # tiles against one screen, then the
 # live-incident benchmark (100k snapshot, 1,000 events/s from the release demo server, incident
 # layer draw); figures in bench/results.json, target/bench/incidents.json.
-# Last, the video wall's accelerated-day soak (10 minutes; target/bench/soak.json and soak.csv).
+# Then the video wall's accelerated-day soak (10 minutes; target/bench/soak.json and soak.csv),
+# and on the shipped build (dist/) the tablet layout's map fraction and targets and the offline start.
 # The benchmarks drive a build with the benchmark hook (target/dist-bench); the bundle size is
 # measured on the shipped build (dist/).
 bench: test-tools build
@@ -39,6 +40,8 @@ bench: test-tools build
 	CALAIS_DIST=target/dist-bench node bench/heatmap.mjs
 	node bench/history.mjs
 	CALAIS_DIST=target/dist-bench node bench/soak.mjs
+	node bench/tablet.mjs
+	node bench/offline.mjs --runs 7
 
 # Development: trunk's own server with rebuild on change (no demo API).
 dev: tools
