@@ -41,6 +41,7 @@ bench: test-tools build
 	node bench/history.mjs
 	CALAIS_DIST=target/dist-bench node bench/soak.mjs
 	node bench/tablet.mjs
+	cargo build -p calais-demo-server
 	node bench/offline.mjs --runs 7
 
 # Development: trunk's own server with rebuild on change (no demo API).
