@@ -92,7 +92,7 @@ pub fn merge_overlapping(
             i += 1;
         }
     }
-    clusters.sort_by_key(|c| c.members.first().copied());
+    crate::compact_sort::sort_by_key(&mut clusters, |c| c.members.first().copied());
     clusters
 }
 

@@ -156,7 +156,7 @@ pub fn place_label_groups(
         .collect();
     let mut order: Vec<usize> = (0..groups.len()).collect();
     // Stable: equal priorities keep input order.
-    order.sort_by_key(|&i| {
+    crate::compact_sort::sort_by_key(&mut order, |&i| {
         std::cmp::Reverse(
             groups
                 .get(i)

@@ -12,6 +12,7 @@
 pub mod basemap;
 pub mod camera;
 pub mod cluster;
+pub mod compact_sort;
 pub mod config;
 pub mod display;
 pub mod earth;

@@ -142,7 +142,7 @@ pub fn nearest_first<'a>(
             })
         })
         .collect();
-    found.sort_by(|a, b| {
+    crate::compact_sort::sort_by(&mut found, |a, b| {
         a.distance_m
             .total_cmp(&b.distance_m)
             .then(a.kind.cmp(&b.kind))

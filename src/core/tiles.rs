@@ -81,7 +81,7 @@ pub fn visible_tiles(view: &Viewport, z: u8) -> Vec<PlacedTile> {
         let [x, y, w, h] = t.rect_css;
         (x + w / 2.0 - cx).powi(2) + (y + h / 2.0 - cy).powi(2)
     };
-    out.sort_by(|a, b| d2(a).total_cmp(&d2(b)));
+    crate::compact_sort::sort_by(&mut out, |a, b| d2(a).total_cmp(&d2(b)));
     out.truncate(MAX_TILES);
     out
 }

@@ -88,7 +88,7 @@ pub fn ports_of(data: &LayerData) -> Vec<Port> {
             })
         })
         .collect();
-    ports.sort_by(|a, b| a.at.lon.total_cmp(&b.at.lon));
+    crate::core::compact_sort::sort_by(&mut ports, |a, b| a.at.lon.total_cmp(&b.at.lon));
     ports
 }
 

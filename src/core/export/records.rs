@@ -56,7 +56,7 @@ pub const ZONE_COLUMNS: [&str; 10] = [
 
 fn sorted<'a>(incidents: impl IntoIterator<Item = &'a Incident>) -> Vec<&'a Incident> {
     let mut v: Vec<&Incident> = incidents.into_iter().collect();
-    v.sort_by(|a, b| a.id.as_bytes().cmp(b.id.as_bytes()));
+    crate::compact_sort::sort_by(&mut v, |a, b| a.id.as_bytes().cmp(b.id.as_bytes()));
     v
 }
 

@@ -771,7 +771,9 @@ impl Engine {
                 members.push(mem);
             }
             // Two old zones with one id (ids ought to be unique) make one stay: the longer.
-            members.sort_by(|a, b| a.zone.cmp(&b.zone).then(a.since_ms.cmp(&b.since_ms)));
+            crate::compact_sort::sort_by(&mut members, |a, b| {
+                a.zone.cmp(&b.zone).then(a.since_ms.cmp(&b.since_ms))
+            });
             members.dedup_by(|next, kept| {
                 if next.zone != kept.zone {
                     return false;
@@ -888,7 +890,7 @@ impl Engine {
                     hits.push((t, z32, pt));
                 }
             }
-            hits.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            crate::compact_sort::sort_by(&mut hits, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             for (_, z, pt) in hits {
                 self.emit(&mut out, EventKind::Cross, &fix.id, z, fix.time_ms, pt);
             }

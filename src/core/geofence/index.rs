@@ -448,7 +448,7 @@ impl Grid {
         for p in parts {
             grid.add_part(p, &mut pending);
         }
-        pending.sort_by_key(|e| (e.cell, e.zone));
+        crate::compact_sort::sort_by_key(&mut pending, |e| (e.cell, e.zone));
         let mut cells = vec![CELL_EMPTY; nx * ny];
         let mut blocks: Vec<u32> = Vec::new();
         for group in pending.chunk_by(|a, b| a.cell == b.cell) {
