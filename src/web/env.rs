@@ -51,6 +51,18 @@ pub fn window_size() -> (f64, f64, f64) {
 /// on a screen 768 to 1366 CSS px wide, in either orientation.
 pub const TABLET_MEDIA: &str = "(pointer: coarse) and (min-width: 768px) and (max-width: 1366px)";
 
+/// Has the user asked the system for reduced motion (`prefers-reduced-motion: reduce`)?
+/// Flights then jump; CSS animations stop by the same media query in style.css.
+pub fn reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
+}
+
 /// Does the browser say this is a touch tablet ([`TABLET_MEDIA`])? False without a window.
 pub fn is_touch_tablet() -> bool {
     web_sys::window()

@@ -29,6 +29,7 @@ use crate::core::units::Zoom;
 use crate::env::{local_offset_min, window_size};
 use crate::feed::IncidentSelection;
 use crate::keyed_rows::KeyedRows;
+use crate::roving::{Roving, event_element};
 use crate::state::use_app;
 use crate::strings::{Lang, T, labels, locale, messages};
 use crate::widgets::{
@@ -189,6 +190,20 @@ pub fn IncidentPanel(
         }
     };
 
+    // One tab stop for the list, the arrow keys in it, and the focus kept across renders
+    // (`roving`): the tab stop is set after each render, when the rows are in the page.
+    let roving = Roving::new("data-incident-id");
+    let list_ref = NodeRef::<leptos::html::Ol>::new();
+    Effect::new(move |_| {
+        listing_memo.track();
+        feed.selected.track();
+        request_animation_frame(move || {
+            if let Some(list) = list_ref.get_untracked() {
+                roving.settle(&list);
+            }
+        });
+    });
+
     let row_view = move |(r, selected): (Row, bool)| {
         let id = r.id.clone();
         let status = if r.open { Status::Open } else { Status::Closed };
@@ -200,6 +215,7 @@ pub fn IncidentPanel(
                     class:closed=!r.open
                     data-testid="incident-row"
                     data-incident-id=r.id.clone()
+                    tabindex="-1"
                     class:clock-skew=r.skew
                     data-kind=r.kind.key()
                     data-kind-text=r.kind_text.clone()
@@ -254,7 +270,22 @@ pub fn IncidentPanel(
                 <p class="list-zone" data-testid="incident-list-zone">
                     {locale::list_zone(lang, &device_zone_name(lang))}
                 </p>
-                <ol class="incident-list" data-testid="incident-list">
+                <ol
+                    class="incident-list"
+                    data-testid="incident-list"
+                    node_ref=list_ref
+                    on:keydown=move |ev| {
+                        if let Some(list) = list_ref.get_untracked() {
+                            roving.key_down(&list, &ev);
+                        }
+                    }
+                    on:focusin=move |ev| roving.focus_in(event_element(ev.target()))
+                    on:focusout=move |ev| {
+                        if let Some(list) = list_ref.get_untracked() {
+                            roving.focus_out(&list, event_element(ev.target()), event_element(ev.related_target()));
+                        }
+                    }
+                >
                     <KeyedRows each=rows key=Clone::clone children=row_view />
                 </ol>
                 <Show when=move || { total() > LIST_LIMIT }>

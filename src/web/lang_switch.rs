@@ -100,11 +100,13 @@ pub fn LangSwitch() -> impl IntoView {
                 data-testid=testid
                 lang=l.key()
                 title=move || label.get(current())
-                aria-label=move || label.get(current())
                 aria-pressed=move || if current() == l { "true" } else { "false" }
                 on:click=move |_| switch_to(l)
             >
+                // The name read out contains the text shown ("EN English"): an `aria-label`
+                // without the "EN" on the button fails WCAG's label-in-name (axe-core).
                 {l.key().to_ascii_uppercase()}
+                <span class="visually-hidden">{move || label.get(current())}</span>
             </button>
         }
     };

@@ -53,7 +53,9 @@ pub mod offline_ui;
 pub mod panic;
 pub mod playback_ui;
 pub mod render;
+pub mod roving;
 pub mod sheets;
+pub mod skip_links;
 pub mod state;
 pub mod strings;
 pub mod tap_chooser;
@@ -288,7 +290,10 @@ pub fn App() -> impl IntoView {
     view! {
         <main class="app" lang=move || state.lang.get().key() data-feed=feed_key data-mode=move || state.mode.get().key()
             data-wake-lock=move || wake.get().map(WakeLock::key)>
+            // The map takes the focus at start (the arrow keys pan it at once): the skip links
+            // come right after it, the first stops of the Tab key.
             <MapCanvas runtime=runtime />
+            <skip_links::SkipLinks />
             <GotoMarker />
             <div class="left-column">
                 <header class="title-bar" data-map-reserved="">

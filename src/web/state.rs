@@ -622,7 +622,12 @@ fn fly_frame(state: AppState, from: Viewport, to: Viewport, t0: f64, expected: V
         state.set_flying(false);
         return;
     }
-    let t = ((now_ms() - t0) / FLY_MS).clamp(0.0, 1.0);
+    // Reduced motion (the system's setting): the view jumps, in one step, instead of flying.
+    let t = if crate::env::reduced_motion() {
+        1.0
+    } else {
+        ((now_ms() - t0) / FLY_MS).clamp(0.0, 1.0)
+    };
     let next = from.fly_step(&to, t);
     state.set_flying(t < 1.0);
     state.view.set(next);

@@ -241,6 +241,12 @@ table! {
     SheetHide => "Hide", "Masquer";
     ChooserZone => "Zone", "Zone";
     ChooserIncident => "Incident", "Incident";
+    // Issue 15, accessibility (skip_links.rs, roving.rs, lang_switch.rs).
+    SkipLinks => "Skip to", "Aller à";
+    SkipToMap => "Skip to the map", "Aller à la carte";
+    SkipToAlerts => "Skip to the zone alerts", "Aller aux alertes des zones";
+    SkipToIncidents => "Skip to the incident list", "Aller à la liste des incidents";
+    SkipToZones => "Skip to the zones", "Aller aux zones";
     // Zone editor (zone_editor_ui.rs).
     ZoneEditor => "Zone editor", "Éditeur de zone";
     DrawingZone => "Drawing a zone", "Dessin d’une zone";

@@ -1,0 +1,149 @@
+//! Keyboard access to long lists (issue 15, item 5): one tab stop per list (roving
+//! `tabindex`), the arrow keys inside it, and the keyboard focus kept when the list renders its
+//! rows again.
+//!
+//! No units: DOM rows of a list, each a focusable element carrying its key in a data attribute
+//! (`data-incident-id` for the incident list). Rows stay static (`keyed_rows`: a row holds no
+//! reactive closure of its own), so the roving state lives on the list: [`Roving`] remembers the
+//! key of the row that has (or last had) the focus, and [`Roving::settle`], run after each
+//! render, gives that row — or the first — `tabindex="0"` and every other row `-1`, and puts the
+//! focus back on it when a render replaced the focused row (the live list replaces a row whose
+//! text changed, every few seconds; the focus used to fall back to the page).
+//!
+//! Keys in a list: ↓/↑ the next/previous row, Home/End the first/last, PageDown/PageUp ten
+//! rows; Enter and Space act on the row (it is a button). Tab leaves the list.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, KeyboardEvent};
+
+/// An event's target (or related target) as an element.
+pub fn event_element(t: Option<web_sys::EventTarget>) -> Option<Element> {
+    t.and_then(|t| t.dyn_into::<Element>().ok())
+}
+
+/// Rows that PageDown/PageUp move by.
+const PAGE_ROWS: usize = 10;
+
+/// The roving focus of one list: the key of its current row and whether the keyboard focus
+/// is in the list (so a render that replaced the focused row gives it back).
+#[derive(Clone, Copy)]
+pub struct Roving {
+    /// The data attribute that carries a row's key.
+    attr: &'static str,
+    current: StoredValue<Option<String>>,
+    focus_inside: StoredValue<bool>,
+}
+
+impl Roving {
+    /// The roving state of a list whose rows carry their key in `attr`.
+    pub fn new(attr: &'static str) -> Self {
+        Roving {
+            attr,
+            current: StoredValue::new(None),
+            focus_inside: StoredValue::new(false),
+        }
+    }
+
+    /// The list's rows (the elements carrying the key attribute), in order.
+    fn rows(self, list: &Element) -> Vec<HtmlElement> {
+        let Ok(nodes) = list.query_selector_all(&format!("[{}]", self.attr)) else {
+            return Vec::new();
+        };
+        (0..nodes.length())
+            .filter_map(|i| nodes.item(i))
+            .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
+            .collect()
+    }
+
+    /// A row's key.
+    fn key_of(self, row: &Element) -> Option<String> {
+        row.get_attribute(self.attr)
+    }
+
+    /// A focus event in the list: the focused row becomes the current one.
+    pub fn focus_in(self, target: Option<Element>) {
+        self.focus_inside.set_value(true);
+        if let Some(key) = target
+            .and_then(|t| t.closest(&format!("[{}]", self.attr)).ok().flatten())
+            .and_then(|row| self.key_of(&row))
+        {
+            self.current.set_value(Some(key));
+        }
+    }
+
+    /// The focus left a row: to somewhere else (the list no longer has it), or nowhere because
+    /// a render removed the row (then it stays, for [`Roving::settle`] to give back).
+    pub fn focus_out(self, list: &Element, target: Option<Element>, to: Option<Element>) {
+        let left_for = to.as_ref().is_some_and(|t| !list.contains(Some(t)));
+        // No next element: the row was removed (a render) or the page was clicked where
+        // nothing takes the focus. Only the first keeps the focus in the list.
+        let removed = to.is_none() && target.is_some_and(|t| !t.is_connected());
+        if left_for || (to.is_none() && !removed) {
+            self.focus_inside.set_value(false);
+        }
+    }
+
+    /// After a render: one tab stop (the current row, else the first) and the focus given back
+    /// if the render took it away from the list.
+    pub fn settle(self, list: &Element) {
+        let rows = self.rows(list);
+        let current = self.current.get_value();
+        let at = current
+            .as_ref()
+            .and_then(|k| {
+                rows.iter()
+                    .position(|r| self.key_of(r).as_deref() == Some(k.as_str()))
+            })
+            .unwrap_or(0);
+        for (i, row) in rows.iter().enumerate() {
+            let _ = row.set_attribute("tabindex", if i == at { "0" } else { "-1" });
+        }
+        let lost = web_sys::window()
+            .and_then(|w| w.document())
+            .map(|d| {
+                d.active_element()
+                    .is_none_or(|a| Some(a) == d.body().map(Into::into))
+            })
+            .unwrap_or(false);
+        if self.focus_inside.get_value()
+            && lost
+            && let Some(row) = rows.get(at)
+        {
+            let _ = row.focus();
+        }
+    }
+
+    /// The list's keys: moves the focus between rows (and the tab stop with it).
+    pub fn key_down(self, list: &Element, ev: &KeyboardEvent) {
+        let rows = self.rows(list);
+        if rows.is_empty() {
+            return;
+        }
+        let Some(from) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .and_then(|t| t.closest(&format!("[{}]", self.attr)).ok().flatten())
+            .and_then(|row| rows.iter().position(|r| Element::from(r.clone()) == row))
+        else {
+            return;
+        };
+        let last = rows.len() - 1;
+        let to = match ev.key().as_str() {
+            "ArrowDown" => (from + 1).min(last),
+            "ArrowUp" => from.saturating_sub(1),
+            "Home" => 0,
+            "End" => last,
+            "PageDown" => (from + PAGE_ROWS).min(last),
+            "PageUp" => from.saturating_sub(PAGE_ROWS),
+            _ => return,
+        };
+        ev.prevent_default();
+        if let (Some(old), Some(new)) = (rows.get(from), rows.get(to)) {
+            let _ = old.set_attribute("tabindex", "-1");
+            let _ = new.set_attribute("tabindex", "0");
+            self.current.set_value(self.key_of(new));
+            let _ = new.focus();
+        }
+    }
+}
