@@ -7,7 +7,8 @@
 //   drawing a zone in the tablet layout at 1024 × 768 with taps (the zone tools inside the
 //     layers sheet): a triangle, named and saved, is listed and drawn on the map;
 //   the sheet handle (`sheet-handle`): a drag up makes the sheet full, a tap halves it, a drag
-//     down hides it (its `data-state`).
+//     down hides it (its `data-state`); the zone editor's controls and a full sheet's handle are
+//     never under the left column (the feed strip and the store line), landscape and portrait.
 //
 // A quiet demo API (sharedEnv): no incidents, the map and its layers only.
 import { describe, test } from 'node:test';
@@ -70,6 +71,9 @@ async function drag(cdp, x, y, dy) {
   const pt = (py) => [{ x, y: py, id: 0, radiusX: 6, radiusY: 6, force: 1 }];
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: pt(y) });
   for (let i = 1; i <= 12; i++) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: pt(y + (dy * i) / 12) });
+  // The finger rests before it lifts: no fling (Chromium drops the next tap that stops a fling).
+  await new Promise((r) => setTimeout(r, 150));
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: pt(y + dy) });
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
 }
 
@@ -211,6 +215,16 @@ describe('the tablet layout follows the device; zones and the sheet handle by to
       const half = await page.locator(`${OPEN} ${tid('sheet-handle')}`).boundingBox();
       await drag(cdp, half.x + half.width / 2, half.y + half.height / 2, TABLET.height - 56 - half.y - 10);
       await page.waitForFunction(() => document.querySelector('.sheet[data-sheet="layers"]')?.dataset.state === 'closed', null, { timeout: 5_000 });
+
+      // Portrait (768 × 1024): the editor beside the left column too, its controls uncovered.
+      await resizeTo(page, { width: 768, height: 1024 }, 'tablet');
+      await openSheet(page, 'layers');
+      await page.locator(`${OPEN} ${tid('zone-draw')}`).tap();
+      await editor.waitFor({ timeout: 5_000 });
+      assert.deepEqual(await covered(page, ['zone-finish', 'zone-cancel', 'zone-draw-banner']), [], 'portrait: the editor is uncovered');
+      await screenshot(page, '14f-zone-5-portrait-drawing');
+      await page.locator(tid('zone-cancel')).tap();
+      await editor.waitFor({ state: 'detached', timeout: 5_000 });
       await app.assertHealthy('tablet zone and handle');
     } finally {
       await ctx.close();
