@@ -70,6 +70,22 @@ pub fn is_touch_tablet() -> bool {
         .is_some_and(|m| m.matches())
 }
 
+/// Calls `f` with whether the media query `query` matches each time that changes (a rotation,
+/// a resize, a pointer plugged in); the listener is removed when the returned value is
+/// dropped. `None` without a window or when the browser refuses the query.
+pub fn media_listener(
+    query: &str,
+    mut f: impl FnMut(bool) + 'static,
+) -> Option<gloo_events::EventListener> {
+    let list = web_sys::window()?.match_media(query).ok().flatten()?;
+    let target = list.clone();
+    Some(gloo_events::EventListener::new(
+        &target,
+        "change",
+        move |_| f(list.matches()),
+    ))
+}
+
 /// The boxes over the map (`[data-map-reserved]` elements with a size), as `[x, y, w, h]`
 /// CSS px of the viewport divided by the map's scale `k` (into the view's CSS px): labels
 /// keep off them, and on a tablet a fly-to centres in what they leave.

@@ -494,7 +494,7 @@ pub fn ExportPanel() -> impl IntoView {
     let state = use_app();
     let lang = state.lang.get_untracked();
     let open = RwSignal::new(false);
-    let note = RwSignal::new(String::new());
+    let note = state.export_note;
     let outcome = RwSignal::new(None::<Outcome>);
     let note_ref = NodeRef::<leptos::html::Textarea>::new();
     let _keys = window_event_listener(leptos::ev::keydown, move |e| {

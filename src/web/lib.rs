@@ -26,6 +26,7 @@ pub mod bench_heatmap;
 pub mod bench_hook;
 pub mod compare_ui;
 pub mod components;
+pub mod device_mode;
 pub mod displacement;
 pub mod env;
 pub mod export_image;
@@ -87,7 +88,7 @@ use incident_ui::{IncidentCard, IncidentPanel};
 use lang_switch::LangSwitch;
 use locate_ui::LocatePanel;
 use map::{MapCanvas, Runtime};
-use offline_ui::{OfflineBanner, OfflineStore};
+use offline_ui::{OfflineBanner, OfflineStore, UpdateNote};
 use playback_ui::PlaybackBar;
 use sheets::{Sheet, TabBar};
 use state::{AppState, map_size};
@@ -117,16 +118,11 @@ pub fn App() -> impl IntoView {
     };
     // `?lang=`, else the language this device remembers, else English (`lang_switch`).
     let lang = lang_switch::start_lang();
-    // The display mode (`?mode=desk|wall|tablet`); an unknown value is shown, the desk is used.
-    // Without `?mode=`, a touch tablet (`env::TABLET_MEDIA`) gets the tablet layout.
-    let mode_query = query_param("mode");
-    let (mode, mode_problem) = match DisplayMode::from_query(mode_query.as_deref()) {
-        Ok(DisplayMode::Desk) if mode_query.is_none() && env::is_touch_tablet() => {
-            (DisplayMode::Tablet, None)
-        }
-        Ok(mode) => (mode, None),
-        Err(e) => (DisplayMode::Desk, Some(e)),
-    };
+    // The display mode (`?mode=desk|wall|tablet`, forced; an unknown value is shown, the desk
+    // is used); without `?mode=`, the device's (`device_mode`: a touch tablet gets the tablet
+    // layout, and the layout follows the window across the tablet band).
+    let start = device_mode::start_mode();
+    let mode = start.mode;
     let (w, h, dpr, k) = map_size(mode);
     let initial = Viewport::fit(&region_bounds(), w, h, dpr, 24.0);
     let state = AppState::new(config_url, initial);
@@ -134,6 +130,8 @@ pub fn App() -> impl IntoView {
     state.mode.set(mode);
     state.map_scale.set(k);
     provide_context(state);
+    device_mode::follow_device(state, &start);
+    let mode_problem = start.problem;
     lang_switch::follow_document(state.lang.read_only());
     let runtime = Runtime::new();
     // The wall's tour (only in `?mode=wall`): the view, layers and alerts from the wall clock.
@@ -216,12 +214,14 @@ pub fn App() -> impl IntoView {
 
     // The whole page knows whether the picture is stale (CSS dims what it shows).
     let feed_key = move || state.incidents.status.with(|v| v.status.key());
-    // The panels, rebuilt when the language changes (`lang_switch`): each reads the language
+    // The panels, rebuilt when the language changes (`lang_switch`) or the layout follows the
+    // device between desk and tablet (`device_mode`): each reads the language and the mode
     // when it is built, and what the operator set lives in the app state they read again. The
     // map canvas, the title bar with the switch and the wall's reload loop are not rebuilt.
     let list_open = RwSignal::new(incident_ui::list_starts_open(mode));
     let left_panels = move || {
         let lang = state.lang.get();
+        state.mode.track();
         let config_problem = config_problem
             .as_ref()
             .map(|value| messages::config_param_refused(lang, value));
@@ -231,6 +231,7 @@ pub fn App() -> impl IntoView {
         view! {
             <IncidentStrip />
             <OfflineStore />
+            <UpdateNote />
             {config_problem.map(|p| view! {
                 <div class="error-banner" role="alert" data-testid="error-banner" data-layer="config">{p}</div>
             })}
@@ -248,8 +249,12 @@ pub fn App() -> impl IntoView {
         }
         .into_any()
     };
-    let panels = move || {
+    // The go-to box is not rebuilt: it words itself in the language it reads, so a typed text
+    // survives a switch; it stays first in the bottom dock (centre, above the status bar), where
+    // the heatmap's playback and comparison, rebuilt, follow it when shown (the dock wraps them).
+    let panels_top = move || {
         let lang = state.lang.get();
+        state.mode.track();
         view! {
             <Show when=move || !state.ready.get()>
                 <div class="loading" role="status" data-testid="loading">{T::LoadingMap.get(lang)}</div>
@@ -265,13 +270,22 @@ pub fn App() -> impl IntoView {
                     <ZonePanel />
                 </LayerPanel>
             </Sheet>
-            // Bottom centre, above the status bar: the go-to box, and the heatmap's playback and
-            // comparison when shown (the dock wraps them above it).
-            <div class="heat-dock">
-                <GotoBox />
-                <PlaybackBar />
-                <ComparePanel />
-            </div>
+        }
+        .into_any()
+    };
+    let dock = move || {
+        state.lang.track();
+        state.mode.track();
+        view! {
+            <PlaybackBar />
+            <ComparePanel />
+        }
+        .into_any()
+    };
+    let panels = move || {
+        state.lang.track();
+        state.mode.track();
+        view! {
             <Sheet key=state::CARD_SHEET>
                 <InfoCard />
                 <IncidentCard />
@@ -304,6 +318,11 @@ pub fn App() -> impl IntoView {
                     <LangSwitch />
                 </header>
                 {left_panels}
+            </div>
+            {panels_top}
+            <div class="heat-dock">
+                <GotoBox />
+                {dock}
             </div>
             {panels}
             <WallReload wake=wake.read_only() />

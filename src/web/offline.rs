@@ -128,6 +128,9 @@ pub struct Offline {
     /// The stored picture's time while it is what the map shows (no live snapshot yet).
     pub picture: RwSignal<Option<Timestamp>>,
     pub store: RwSignal<StoreState>,
+    /// A newer version of the app took over the page's files while it runs (the service
+    /// worker of a new build installed and activated): a reload shows it.
+    pub update_ready: RwSignal<bool>,
 }
 
 impl Default for Offline {
@@ -148,6 +151,7 @@ impl Offline {
                 problem: None,
                 saved_as_of: None,
             }),
+            update_ready: RwSignal::new(false),
         }
     }
 
@@ -274,14 +278,67 @@ fn register(off: Offline, secure: bool) {
         off.store.update(|s| s.worker = Worker::Unsupported);
         return;
     };
+    watch_updates(off, &container);
     let promise = container.register(WORKER_URL);
     wasm_bindgen_futures::spawn_local(async move {
         let worker = match JsFuture::from(promise).await {
-            Ok(_) => Worker::Registered,
+            Ok(reg) => {
+                if let Ok(reg) = reg.dyn_into::<web_sys::ServiceWorkerRegistration>() {
+                    check_for_updates(reg);
+                }
+                Worker::Registered
+            }
             Err(e) => Worker::Failed(js_error_text(&e)),
         };
         off.store.try_update(|s| s.worker = worker);
     });
+}
+
+/// How often a running page asks whether a new version of the app was published, ms (also
+/// when the network comes back and when the page is shown again).
+pub const UPDATE_CHECK_MS: u32 = 30 * 60 * 1000;
+
+/// A new build's worker takes over at once (`skipWaiting`, `clients.claim` in assets/sw.js):
+/// the container's controller changes. The first change of a page that had no controller is the
+/// first install, not an update; any later change is a new version ([`Offline::update_ready`]).
+/// The listener lives as long as the page.
+fn watch_updates(off: Offline, container: &web_sys::ServiceWorkerContainer) {
+    let controlled = std::cell::Cell::new(container.controller().is_some());
+    gloo_events::EventListener::new(container, "controllerchange", move |_| {
+        if controlled.replace(true) {
+            off.update_ready.try_set(true);
+        }
+    })
+    .forget();
+}
+
+/// Asks the browser to fetch the worker's file again (`registration.update()`, which installs
+/// a new version if it changed) every [`UPDATE_CHECK_MS`], when the network comes back and
+/// when the page is shown again; each listener lives as long as the page. A failed check (no
+/// network) is the browser's to retry at the next one.
+fn check_for_updates(reg: web_sys::ServiceWorkerRegistration) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let check = move || {
+        if let Ok(p) = reg.update() {
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = JsFuture::from(p).await;
+            });
+        }
+    };
+    let (online, shown, timer) = (check.clone(), check.clone(), check);
+    gloo_events::EventListener::new(&window, "online", move |_| online()).forget();
+    if let Some(doc) = window.document() {
+        let d = doc.clone();
+        gloo_events::EventListener::new(&doc, "visibilitychange", move |_| {
+            if !d.hidden() {
+                shown();
+            }
+        })
+        .forget();
+    }
+    gloo_timers::callback::Interval::new(UPDATE_CHECK_MS, timer).forget();
 }
 
 async fn await_promise(p: Result<Promise, JsValue>) -> Result<JsValue, JsValue> {

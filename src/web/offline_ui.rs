@@ -2,15 +2,18 @@
 //! visible while the map shows the last picture kept on the device (`data-testid=
 //! "offline-banner"`, `data-age-s` its age in whole seconds, `data-as-of` its time in ms since
 //! the Unix epoch), and the offline store's line (`data-testid="offline-store"`: size, whether
-//! the browser keeps it, a full or refused store; `data-persist`, `data-usage-b`,
+//! the browser keeps it (not on the wall), a full or refused store; `data-persist`, `data-usage-b`,
 //! `data-problem`, `data-worker`, `data-saved-as-of`: the last picture kept, ms since the epoch).
 //!
 //! Units: times are wall-clock ms since the Unix epoch, shown as London and Paris `HH:MM`
 //! (`widgets::wall_clocks`); ages whole seconds, re-read on the feed's 5 s clock; sizes bytes.
+//! The "new version" note (`data-testid="update-ready"`, its button `update-reload`) at the
+//! desk and on a tablet once a newer build's service worker took over.
 //! The texts are the string table's (`T::Offline*`, `strings::offline`).
 
 use leptos::prelude::*;
 
+use crate::core::display::DisplayMode;
 use crate::env::wall_ms;
 use crate::offline::{Persistence, StoreProblem, Worker};
 use crate::state::use_app;
@@ -44,11 +47,14 @@ pub fn OfflineBanner() -> impl IntoView {
     }
 }
 
-/// The offline store's line: its size, whether the browser keeps it, and what went wrong.
+/// The offline store's line: its size, whether the browser keeps it, and what went wrong. On
+/// the wall (an unattended kiosk) whether the browser keeps the store is not said: nobody there
+/// can act on a refusal, so it is neither worded nor warned about (`data-persist` still says it).
 #[component]
 pub fn OfflineStore() -> impl IntoView {
     let state = use_app();
     let store = state.offline.store;
+    let kiosk = move || state.mode.get() == DisplayMode::Wall;
     let text = move || {
         let lang = state.lang.get();
         let s = store.get();
@@ -57,6 +63,7 @@ pub fn OfflineStore() -> impl IntoView {
             parts.push(offline::usage(lang, u, s.quota));
         }
         match s.persistence {
+            _ if kiosk() => {}
             Persistence::Granted => parts.push(T::OfflineKept.get(lang).into()),
             Persistence::Refused => parts.push(T::OfflineNotKept.get(lang).into()),
             Persistence::Pending | Persistence::Unsupported => {}
@@ -76,7 +83,7 @@ pub fn OfflineStore() -> impl IntoView {
     };
     view! {
         <div class="offline-store" data-testid="offline-store"
-            class:warn=move || store.with(|s| s.problem.is_some() || s.persistence == Persistence::Refused)
+            class:warn=move || store.with(|s| s.problem.is_some() || (s.persistence == Persistence::Refused && !kiosk()))
             data-persist=move || store.with(|s| s.persistence.key())
             data-usage-b=move || store.with(|s| s.usage.map(|u| format!("{u:.0}")))
             data-worker=move || store.with(|s| s.worker.key())
@@ -84,5 +91,36 @@ pub fn OfflineStore() -> impl IntoView {
             data-saved-as-of=move || store.with(|s| s.saved_as_of.map(|t| format!("{t:.0}")))>
             {text}
         </div>
+    }
+}
+
+/// The "new version" note (`update-ready`, with its `update-reload` button): a newer build's
+/// service worker took over while the page runs (`Offline::update_ready`), so a reload shows
+/// the new version. At the desk and on a tablet only: the wall is unattended, its daily reload
+/// (`wall_reload.rs`, `wall.daily_reload`) loads the new version.
+#[component]
+pub fn UpdateNote() -> impl IntoView {
+    let state = use_app();
+    let shown = move || state.offline.update_ready.get() && state.mode.get() != DisplayMode::Wall;
+    move || {
+        let lang = state.lang.get();
+        shown().then(|| {
+            view! {
+                <div class="update-ready" role="status" data-testid="update-ready">
+                    <span>{T::UpdateReady.get(lang)}</span>
+                    <button
+                        data-testid="update-reload"
+                        title=T::UpdateReloadHelp.get(lang)
+                        on:click=|_| {
+                            if let Some(w) = web_sys::window() {
+                                let _ = w.location().reload();
+                            }
+                        }
+                    >
+                        {T::UpdateReload.get(lang)}
+                    </button>
+                </div>
+            }
+        })
     }
 }

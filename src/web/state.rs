@@ -174,6 +174,9 @@ pub struct AppState {
     pub sheets: Sheets,
     /// On a tablet, a tap that hit several things: the list to choose from (`tap_chooser.rs`).
     pub chooser: RwSignal<Option<TapChoices>>,
+    /// The operator's note for the next export (`export-note`, `export_ui.rs`): kept here so a
+    /// language switch or a layout change, which rebuilds the dialog, keeps what was typed.
+    pub export_note: RwSignal<String>,
 }
 
 /// A panel that is a bottom sheet in the tablet layout: its key (the sheet's `data-sheet`
@@ -284,6 +287,7 @@ impl AppState {
                 height: RwSignal::new(crate::core::layout::SheetHeight::Half),
             },
             chooser: RwSignal::new(None),
+            export_note: RwSignal::new(String::new()),
         }
     }
 

@@ -174,3 +174,44 @@ test('?lang=fr shows the French texts; the switch goes back to English and is re
     await ctx.close();
   }
 });
+
+test('a typed go-to text and export note survive a switch (and back)', { timeout: TEST_TIMEOUT }, async () => {
+  const ctx = await env.newContext({ viewport: { width: 1440, height: 900 } });
+  try {
+    const app = await openApp(env, ctx, { query: 'lang=en' });
+    const { page } = app;
+    const GOTO = 'not a place';
+    const NOTE = 'Handover to the night shift: vehicle seen at gate 3, lorry park quiet.';
+    await page.locator(tid('goto-input')).fill(GOTO);
+    await page.locator(tid('goto-submit')).click();
+    const error = page.locator(tid('goto-error'));
+    await error.waitFor();
+    const errorKind = await error.getAttribute('data-error');
+    const errorEn = (await error.textContent()).trim();
+    await page.locator(tid('export-open')).click();
+    await page.locator(tid('export-note')).fill(NOTE);
+    await screenshot(page, 'lang-typed-en');
+    await page.evaluate(() => { window.__sameDocument = true; });
+
+    await page.locator(tid('lang-fr')).click();
+    await page.waitForFunction(() => document.querySelector('main.app')?.getAttribute('lang') === 'fr');
+    assert.equal(await page.locator(tid('goto-input')).inputValue(), GOTO, 'the go-to text is kept');
+    assert.equal(await error.getAttribute('data-error'), errorKind, 'its error too');
+    const errorFr = (await error.textContent()).trim();
+    assert.notEqual(errorFr, errorEn, `the error is worded in French: ${errorFr}`);
+    if (!(await page.locator(tid('export-dialog')).isVisible())) await page.locator(tid('export-open')).click();
+    assert.equal(await page.locator(tid('export-note')).inputValue(), NOTE, 'the export note is kept');
+    assert.equal((await page.locator(`${tid('export-dialog')} h2`).textContent()).trim(), 'Exporter', 'the dialog is French');
+    await screenshot(page, 'lang-typed-fr');
+
+    await page.locator(tid('lang-en')).click();
+    await page.waitForFunction(() => document.querySelector('main.app')?.getAttribute('lang') === 'en');
+    assert.equal(await page.locator(tid('goto-input')).inputValue(), GOTO, 'kept back in English');
+    if (!(await page.locator(tid('export-dialog')).isVisible())) await page.locator(tid('export-open')).click();
+    assert.equal(await page.locator(tid('export-note')).inputValue(), NOTE, 'the note too');
+    assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no reload');
+    await app.assertHealthy('typed texts across switches');
+  } finally {
+    await ctx.close();
+  }
+});

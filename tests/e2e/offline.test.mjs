@@ -10,10 +10,18 @@
 //     no request to /api/ was answered by the worker (each failed on the network), no zone alert is
 //     raised from the kept picture, in English and in French;
 //   back online: the feed is live again, the banner goes, the picture is the server's;
+//   a new version (issue 14 follow-up): the server serves another build's sw.js while the page
+//     runs; when the network comes back the page asks for it, the new worker takes over, the desk
+//     shows the note (update-ready, EN and FR) and Reload loads the new version's cache; a wall
+//     page beside it sees the same change and shows no note;
 //   a refused quota (Cache.put stubbed to throw QuotaExceededError, as a full device does): said in
-//     the offline store line (in French), and the feed stays live.
+//     the offline store line (in French), and the feed stays live;
+//   refused persistence (navigator.storage.persist stubbed to answer false): amber at the desk,
+//     on the wall the store's size only (nobody at a kiosk can act on it).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import {
   startDemoServer, prepareDist, launchBrowser, openApp, waitForReady, readScenario, shiftScenario, shiftToNow,
   scenarioFinalState, expectedView, waitForIncidentFacts, showsExpected, screenshot, tid, BASIC_SCENARIO,
@@ -42,11 +50,11 @@ const keptPicture = (page) =>
 describe('offline: the shell, the map and the last picture with no network', () => {
   const base = readScenario(BASIC_SCENARIO);
   const scenario = shiftScenario(base, { shiftMs: shiftToNow([base], { agoMs: 60_000 }) });
-  let server, browser, ctx, app, page, kept;
+  let server, browser, ctx, app, page, kept, dir;
   const api = []; // every /api/ request's outcome: { url, fromSW, status } or { url, failed }
 
   before(async () => {
-    const dir = prepareDist({ incidents: { stale_after_s: 4 } });
+    dir = prepareDist({ incidents: { stale_after_s: 4 } });
     server = await startDemoServer({ scenario, heartbeatMs: 1000, staticDir: dir });
     browser = await launchBrowser();
     ctx = await browser.newContext({ timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 800 } });
@@ -77,7 +85,7 @@ describe('offline: the shell, the map and the last picture with no network', () 
     t.diagnostic(`caches: ${shell.keys.join(', ')}; ${shell.urls.length} files in the shell cache`);
     assert.equal(shell.keys.filter((k) => k.startsWith('calais-shell-')).length, 1, 'one versioned shell cache');
     for (const want of [/\/index\.html$/, /_bg\.wasm$/, /\.css$/, /\/public\/config\.json$/, /\/public\/data\/basemap\.geojson$/,
-      /\/public\/data\/zones\.geojson$/, /\/manifest\.webmanifest$/, /\/icon\.svg$/]) {
+      /\/public\/data\/zones\.geojson$/, /\/manifest\.webmanifest$/, /\/icon\.svg$/, /\/icon-192\.png$/, /\/icon-512\.png$/]) {
       assert.ok(shell.urls.some((u) => want.test(u)), `${want} is in the shell cache`);
     }
     assert.ok(!shell.urls.some((u) => u.includes('/api/') || u.endsWith('/sw.js')), 'no API URL and not the worker itself');
@@ -85,6 +93,16 @@ describe('offline: the shell, the map and the last picture with no network', () 
     const manifest = await page.evaluate(async () => (await fetch(document.querySelector('link[rel=manifest]').href)).json());
     assert.equal(manifest.display, 'standalone');
     assert.equal(manifest.start_url, './');
+    // Its PNG icons (192 and 512, "any"), served as PNGs of their size.
+    for (const size of [192, 512]) {
+      const icon = manifest.icons.find((i) => i.sizes === `${size}x${size}`);
+      assert.ok(icon && icon.type === 'image/png' && icon.purpose === 'any', `a ${size} PNG icon: ${JSON.stringify(manifest.icons)}`);
+      const dims = await page.evaluate(async (src) => {
+        const b = await createImageBitmap(await (await fetch(new URL(src, document.querySelector('link[rel=manifest]').href))).blob());
+        return [b.width, b.height];
+      }, icon.src);
+      assert.deepEqual(dims, [size, size]);
+    }
     // The picture is kept once the feed is live, then again as it changes (at most every 30 s),
     // with the time of the last delivery.
     await page.waitForFunction(() => document.querySelector('[data-testid="offline-store"]')?.hasAttribute('data-saved-as-of'), null, { timeout: 30_000 });
@@ -174,6 +192,51 @@ describe('offline: the shell, the map and the last picture with no network', () 
     await page.locator(tid('offline-banner')).waitFor({ state: 'detached', timeout: 10_000 });
     await app.assertHealthy('offline and back');
   });
+
+  test('a new version published while the page runs: the note and Reload at the desk, not on the wall', { timeout: TEST_TIMEOUT }, async (t) => {
+    // A wall page beside the desk's, counting its controller changes (the worker taking over).
+    const countChanges = `navigator.serviceWorker?.addEventListener('controllerchange', () => { window.__controllerChanges = (window.__controllerChanges || 0) + 1; });`;
+    const wall = await openApp({ server }, ctx, { query: 'mode=wall', initScripts: [countChanges], allowedConsoleErrors: OFFLINE_ERRORS });
+    await wall.page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+    if ((await page.locator('main.app').getAttribute('lang')) !== 'en') await page.locator(tid('lang-en')).click();
+    assert.equal(await page.locator(tid('update-ready')).count(), 0, 'no note before an update');
+    const oldCache = (await page.evaluate(() => caches.keys())).find((k) => k.startsWith('calais-shell-'));
+    // The server now serves a newer build's worker (its version stamp changed, as a new build's does).
+    const swPath = path.join(dir, 'sw.js');
+    const sw = fs.readFileSync(swPath, 'utf8');
+    const stamp = sw.match(/"version":"([0-9a-f]+)"/);
+    assert.ok(stamp, 'the served sw.js carries its build version');
+    fs.writeFileSync(swPath, sw.replace(stamp[0], '"version":"e2e0newer0build"'));
+    // The page asks for a new version when the network comes back (also when shown, and every 30 min).
+    await ctx.setOffline(true);
+    await page.waitForTimeout(300);
+    await ctx.setOffline(false);
+    const note = page.locator(tid('update-ready'));
+    await note.waitFor({ timeout: 30_000 });
+    t.diagnostic(await note.textContent());
+    assert.match(await note.textContent(), /A new version of the map is ready\./);
+    assert.equal((await page.locator(tid('update-reload')).textContent()).trim(), 'Reload');
+    await screenshot(page, 'offline-update-ready');
+    // The wall saw the same change and shows nothing (its daily reload picks the version up).
+    await wall.page.waitForFunction(() => window.__controllerChanges >= 1, null, { timeout: 10_000 });
+    assert.equal(await wall.page.locator(tid('update-ready')).count(), 0, 'no note on the wall');
+    await wall.close();
+    // In French (the note follows the switch).
+    await page.locator(tid('lang-fr')).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="update-ready"]')?.textContent.includes('Une nouvelle version'));
+    assert.equal((await page.locator(tid('update-reload')).textContent()).trim(), 'Recharger');
+    await screenshot(page, 'offline-update-ready-fr');
+    await page.locator(tid('lang-en')).click();
+    // Reload: the new version's cache serves the page, and the note is gone.
+    await Promise.all([page.waitForEvent('load'), page.locator(tid('update-reload')).click()]);
+    await waitForReady(app);
+    const names = await page.evaluate(() => caches.keys());
+    assert.ok(names.includes('calais-shell-e2e0newer0build') && !names.includes(oldCache), `the new version's cache only: ${names}`);
+    assert.equal(await page.locator(tid('update-ready')).count(), 0, 'no note after the reload');
+    // /api/ still never comes from a cache.
+    assert.ok(api.every((r) => !r.fromSW), 'no /api/ answer from the worker');
+    await app.assertHealthy('a new version');
+  });
 });
 
 describe('offline store: a full quota', () => {
@@ -216,5 +279,39 @@ describe('offline store: a full quota', () => {
     await screenshot(page, 'offline-store-full-fr');
     await app.assertHealthy('quota full');
     await ctx.close();
+  });
+
+  test('persistence refused: said in amber at the desk; on the wall only the size, no warning', { timeout: TEST_TIMEOUT }, async () => {
+    const ctx = await browser.newContext({ timezoneId: 'Europe/Paris', viewport: { width: 1600, height: 900 } });
+    // The browser refuses persistent storage (as it may for a site without engagement).
+    const refuse = 'StorageManager.prototype.persist = function () { return Promise.resolve(false); };';
+    try {
+      const line = (p) => p.locator(tid('offline-store'));
+      const settled = (p) => p.waitForFunction(() => {
+        const e = document.querySelector('[data-testid="offline-store"]');
+        return e?.dataset.persist === 'refused' && Number(e.dataset.usageB) > 0;
+      }, null, { timeout: 30_000 });
+      const desk = await openApp({ server }, ctx, { query: 'lang=en', initScripts: [refuse] });
+      await settled(desk.page);
+      assert.match(await line(desk.page).textContent(), /persistence refused: the browser may clear it/);
+      assert.equal(await line(desk.page).evaluate((e) => e.classList.contains('warn')), true, 'amber at the desk');
+      await desk.close();
+      for (const lang of ['en', 'fr']) {
+        const wall = await openApp({ server }, ctx, { query: `mode=wall&lang=${lang}`, initScripts: [refuse] });
+        await settled(wall.page);
+        const text = await line(wall.page).textContent();
+        assert.match(text, lang === 'en' ? /^Offline store · \d+\.\d (MB|GB) used of / : /^Stockage hors ligne · /, `${lang}: the size stays: ${text}`);
+        assert.doesNotMatch(text, /persist/i, `${lang}: no word about persistence on the wall: ${text}`);
+        assert.equal(await line(wall.page).evaluate((e) => e.classList.contains('warn')), false, 'no amber on the wall');
+        const colour = await line(wall.page).evaluate((e) => getComputedStyle(e).color);
+        assert.notEqual(colour, 'rgb(255, 209, 102)', `not amber: ${colour}`);
+        assert.ok(await line(wall.page).isVisible(), 'the line shows on the wall');
+        await screenshot(wall.page, `offline-store-wall-${lang}`);
+        await wall.assertHealthy(`wall store ${lang}`);
+        await wall.close();
+      }
+    } finally {
+      await ctx.close();
+    }
   });
 });

@@ -247,6 +247,10 @@ table! {
     SkipToAlerts => "Skip to the zone alerts", "Aller aux alertes des zones";
     SkipToIncidents => "Skip to the incident list", "Aller à la liste des incidents";
     SkipToZones => "Skip to the zones", "Aller aux zones";
+    // Issue 14, follow-ups.
+    UpdateReady => "A new version of the map is ready.", "Une nouvelle version de la carte est prête.";
+    UpdateReload => "Reload", "Recharger";
+    UpdateReloadHelp => "Reload the page to use the new version", "Recharger la page pour utiliser la nouvelle version";
     // Zone editor (zone_editor_ui.rs).
     ZoneEditor => "Zone editor", "Éditeur de zone";
     DrawingZone => "Drawing a zone", "Dessin d’une zone";
