@@ -290,6 +290,10 @@ pub enum ConfigProblem {
     /// Text that does not have this form (`HH:MM`, `COLSxROWS`, `C,R`).
     #[error("must look like {0}")]
     NotPattern(&'static str),
+    /// A URL with a scheme other than http or https (`javascript:`, `data:`, …): a data URL
+    /// must be http(s) or relative to the page (issue 15).
+    #[error("must be an http(s) URL or relative to the page")]
+    NotWebUrl,
 }
 
 /// The kind of a JSON value (what a config document turned out to be): the GeoJSON reader's.
@@ -347,6 +351,32 @@ fn non_empty(field: &str, v: &str) -> Result<(), ConfigError> {
     }
 }
 
+/// A URL the app fetches or shows must be http(s) or relative to the page: a URL parser drops
+/// tabs and newlines anywhere and control characters and spaces in front, then a scheme is
+/// letters, digits, `+`, `-`, `.` before the first `:` (a `/`, `?` or `#` first: a path).
+fn web_url(field: &str, v: &str) -> Result<(), ConfigError> {
+    let cleaned: String = v
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let t = cleaned.trim_start_matches(|c: char| c <= ' ');
+    let scheme = t
+        .find([':', '/', '?', '#'])
+        .filter(|&i| t.get(i..).is_some_and(|rest| rest.starts_with(':')))
+        .and_then(|i| t.get(..i))
+        .filter(|s| {
+            s.starts_with(|c: char| c.is_ascii_alphabetic())
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        });
+    match scheme {
+        Some(s) if !s.eq_ignore_ascii_case("http") && !s.eq_ignore_ascii_case("https") => {
+            Err(invalid(field, ConfigProblem::NotWebUrl))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Parse and validate `config.json` text. Missing fields take their defaults,
 /// unknown fields are ignored, wrong types or invalid values are reported with
 /// the dotted field path (e.g. `layers.fences`).
@@ -371,6 +401,7 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
     }
     for id in LayerId::ALL {
         non_empty(&join("layers", id.key()), cfg.layers.get(id))?;
+        web_url(&join("layers", id.key()), cfg.layers.get(id))?;
     }
 
     if let Some(m) = section(root, "properties")? {
@@ -433,6 +464,7 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
         take(m, "tiles", "attribution", &mut t.attribution)?;
         take(m, "tiles", "max_zoom", &mut t.max_zoom)?;
         non_empty("tiles.url_template", &t.url_template)?;
+        web_url("tiles.url_template", &t.url_template)?;
         for ph in ["{z}", "{x}", "{y}"] {
             if !t.url_template.contains(ph) {
                 return Err(invalid(
@@ -477,6 +509,13 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
     for (name, value) in f.properties.fields() {
         non_empty(&format!("incidents.properties.{name}"), value)?;
     }
+    for (name, value) in [
+        ("snapshot_url", &f.snapshot_url),
+        ("stream_url", &f.stream_url),
+        ("history_url", &f.history_url),
+    ] {
+        web_url(&format!("incidents.{name}"), value)?;
+    }
     for (name, v, min) in [
         ("stale_after_s", f.stale_after_s, 1.0),
         ("poll_interval_s", f.poll_interval_s, 0.5),
@@ -510,6 +549,7 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
     }
     let z = &cfg.zones;
     non_empty("zones.url", &z.url)?;
+    web_url("zones.url", &z.url)?;
     for (name, v, min) in [
         ("exit_margin_m", z.exit_margin_m, 0.0),
         ("max_accuracy_m", z.max_accuracy_m, 0.0),
