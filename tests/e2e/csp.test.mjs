@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   startServer, startDemoServer, launchBrowser, openApp, assertDistBuilt, waitForSettled, screenshot, tid,
-  QUIET_SCENARIO, TEST_TIMEOUT, DIST,
+  QUIET_SCENARIO, TEST_TIMEOUT, DIST, ROOT,
 } from './harness.mjs';
 
 const COLLECT = `
@@ -260,5 +260,41 @@ test('served under /map/ and answered by the service worker with no network: no 
   } finally {
     await ctx.setOffline(false).catch(() => {});
     await ctx.close();
+  }
+});
+
+test('the operator\'s path: the policy follows the config (API and tile origins, the wall\'s framing host); a bad URL fails the build', { timeout: TEST_TIMEOUT }, async () => {
+  const { execFileSync } = await import('node:child_process');
+  const os = await import('node:os');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'calais-csp-'));
+  try {
+    fs.cpSync(DIST, dir, { recursive: true });
+    const configPath = path.join(dir, 'public', 'config.json');
+    const base = JSON.parse(fs.readFileSync(configPath, 'utf8'));
+    const run = (config) => {
+      fs.writeFileSync(configPath, JSON.stringify(config));
+      execFileSync('node', ['scripts/csp-build.mjs', dir], { cwd: ROOT, stdio: 'pipe' });
+      execFileSync('node', ['scripts/sw-build.mjs', dir], { cwd: ROOT, stdio: 'pipe' });
+      return JSON.parse(fs.readFileSync(path.join(dir, 'security-headers.json'), 'utf8'))['Content-Security-Policy'];
+    };
+    const csp = run({
+      ...base,
+      incidents: { snapshot_url: 'https://api.centre.example/incidents', stream_url: 'https://api.centre.example/incidents/stream', history_url: 'https://history.centre.example:8443/h' },
+      tiles: { url_template: 'https://tiles.centre.example/{z}/{x}/{y}.png', attribution: 'centre' },
+      security: { frame_ancestors: ['https://wall-host.centre.example'] },
+    });
+    const directive = (d) => csp.split('; ').find((x) => x.startsWith(d + ' '));
+    assert.equal(directive('connect-src'), "connect-src 'self' https://api.centre.example https://history.centre.example:8443");
+    assert.equal(directive('img-src'), "img-src 'self' https://tiles.centre.example");
+    assert.equal(directive('frame-ancestors'), 'frame-ancestors https://wall-host.centre.example');
+    const html = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
+    assert.equal((html.match(/http-equiv="Content-Security-Policy"/g) || []).length, 1, 'a second run replaces the meta, never adds one');
+    assert.ok(html.includes(`content="${csp.replace(/; frame-ancestors [^;]+$/, '')}"`), 'the meta is the header without frame-ancestors');
+    assert.ok(fs.readFileSync(path.join(dir, 'sw.js'), 'utf8').includes('https://wall-host.centre.example'), 'the worker carries the new headers');
+    for (const bad of [{ tiles: { url_template: 'javascript:alert(1)//{z}/{x}/{y}' } }, { security: { frame_ancestors: ['*'] } }, { layers: { fences: 'data:,x' } }]) {
+      assert.throws(() => run({ ...base, ...bad }), (e) => /csp-build: \S+ must be/.test(String(e.stderr)), `refused with the field named: ${JSON.stringify(bad)}`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
