@@ -7,7 +7,7 @@
 //
 // Inputs: the layers (camera, fence and port names and properties, a property name too), the
 // config's zones (names, properties), the config's strings (basemap attribution, tile
-// attribution), the incidents' snapshot and live events (id, kind, description, source, an
+// attribution, the wall's tour captions), the incidents' snapshot and live events (id, kind, description, source, an
 // extra property), the history pages (id, kind, description), and an imported zone file (a
 // zone kept, one refused). Shown in: the layer panel and the info card (hover/click), the zone
 // list and the alert ticker, the incident list and the incident card, the attribution line,
@@ -263,6 +263,42 @@ test('a javascript: tile template is refused with the field named; nothing runs'
     assert.match(await text.jsonValue(), /tiles\.url_template[^]*http\(s\)/, 'the error names the field and says what is allowed');
     await screenshot(page, 'no-html-javascript-tiles');
     await assertClean(page, 'javascript: tile template');
+  } finally {
+    await ctx.close();
+    await s.close();
+  }
+});
+
+test('the wall: tour captions and the same data, in wall mode; the captions are carried as text and nothing runs', { timeout: TEST_TIMEOUT }, async () => {
+  const caption = P('wall.tours.name');
+  const badCaption = P('wall.tours.bad');
+  const wallDir = prepareDist({
+    layers: { cameras: 'public/xss/cameras.geojson', fences: 'public/xss/fences.geojson', ports: 'public/xss/ports.geojson' },
+    zones: { url: 'public/xss/zones.geojson' },
+    basemap_attribution: F.attribution,
+    wall: {
+      flight_s: 1,
+      tours: [
+        { name: caption, center: AT.camera, zoom: 15, dwell_s: 30 },
+        { name: badCaption, center: AT.port, zoom: 40, dwell_s: 2 },
+      ],
+    },
+  });
+  fs.cpSync(path.join(dir, 'public', 'xss'), path.join(wallDir, 'public', 'xss'), { recursive: true });
+  const s = await startServer({ distDir: wallDir, apiOrigin: api.origin });
+  const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 });
+  try {
+    const app = await openApp({ server: s }, ctx, { query: 'mode=wall', initScripts: [WATCH], allowResourceErrors: true });
+    const { page } = app;
+    await page.waitForFunction(() => window.calaisMap.tour()?.kind === 'tour', null, { timeout: 30_000 });
+    assert.equal(await page.evaluate(() => window.calaisMap.tour().name), caption, 'the tour caption is the literal text');
+    // The bad view is reported with its field named; its caption never becomes markup.
+    await page.locator(tid('wall-problem')).first().waitFor({ timeout: 15_000 });
+    assert.match(await page.locator(tid('wall-problems')).textContent(), /wall\.tours\[1\]\.zoom/);
+    await waitForSettled(page);
+    await screenshot(page, 'no-html-wall');
+    await assertClean(page, 'wall');
+    await app.assertHealthy('no-html wall');
   } finally {
     await ctx.close();
     await s.close();
