@@ -11,7 +11,8 @@
 // extra property), the history pages (id, kind, description), and an imported zone file (a
 // zone kept, one refused). Shown in: the layer panel and the info card (hover/click), the zone
 // list and the alert ticker, the incident list and the incident card, the attribution line,
-// the import report. A config URL that is not http(s) or relative (`javascript:` tile template)
+// the import report, the export dialog and the incidents' GeoJSON export (texts kept exactly).
+// A config URL that is not http(s) or relative (`javascript:` tile template)
 // is refused by the config reader with the field named (tests/core_config.rs
 // `urls_must_be_http_or_relative`; here: the page shows the error and runs nothing).
 import { test, before, after } from 'node:test';
@@ -242,6 +243,19 @@ for (const lang of ['en', 'fr']) {
       await assertShows(page.locator(tid('zone-panel')), F.importName, 'imported zone name in the zone list');
       await assertShows(report, F.importRejected, 'refused imported zone named in the report');
       await assertClean(page, 'import');
+
+      // The export dialog, and the incidents' GeoJSON export: the texts kept exactly.
+      await page.locator(tid('export-open')).click();
+      await page.locator(tid('export-dialog')).waitFor({ timeout: 15_000 });
+      const download = page.waitForEvent('download', { timeout: 60_000 });
+      await page.locator(tid('export-geojson')).click();
+      const exported = JSON.parse(fs.readFileSync(await (await download).path(), 'utf8'));
+      const byId = new Map(exported.features.map((f) => [f.properties?.id ?? f.id, f]));
+      assert.equal(byId.get(F.snapId)?.properties.description, F.snapDescription, 'the export keeps the description exactly');
+      assert.ok(byId.has(F.liveId), `the live incident is exported under its literal id: ${[...byId.keys()]}`);
+      await screenshot(page, `no-html-export-${lang}`);
+      await page.keyboard.press('Escape');
+      await assertClean(page, 'export');
       await app.assertHealthy('no-html');
     } finally {
       await ctx.close();
