@@ -16,11 +16,21 @@
 // Hashed files (name-<16+ hex>.ext) never change: cache first. Other kept files (index.html,
 // config.json, the manifest, the icon, public/data/*): the network first, the cache when the
 // network fails or takes longer than NET_WAIT_MS (patchy network on a tablet).
+// Every answer from the cache carries the build's security headers (BUILD.headers, from
+// security-headers.json: the Content Security Policy with frame-ancestors, nosniff, the referrer
+// policy), whatever the server that filled the cache sent (issue 15 item 1).
 const BUILD = null;
 const PREFIX = 'calais-shell-';
 const NET_WAIT_MS = 4000;
 const CACHE = PREFIX + (BUILD ? BUILD.version : 'dev');
 const scope = new URL(self.registration.scope);
+const HEADERS = BUILD ? BUILD.headers : {};
+
+function secured(hit) {
+  const headers = new Headers(hit.headers);
+  for (const [k, v] of Object.entries(HEADERS)) headers.set(k, v);
+  return new Response(hit.body, { status: hit.status, statusText: hit.statusText, headers });
+}
 
 self.addEventListener('install', (event) => {
   const files = BUILD ? BUILD.files : [];
@@ -49,7 +59,8 @@ self.addEventListener('fetch', (event) => {
   // A page of the app (any query) is index.html.
   const key = req.mode === 'navigate' || path === '' ? new URL('index.html', scope).href : url.href;
   event.respondWith(
-    caches.open(CACHE).then((c) => c.match(key, { ignoreSearch: req.mode === 'navigate' }).then((hit) => {
+    caches.open(CACHE).then((c) => c.match(key, { ignoreSearch: req.mode === 'navigate' }).then((found) => {
+      const hit = found && secured(found);
       if (hit && /-[0-9a-f]{12,}(_bg)?\.[a-z0-9]+$/.test(path)) return hit;
       if (!hit) return fetch(req);
       return new Promise((resolve) => {

@@ -259,3 +259,64 @@ fn zones_defaults_overrides_and_invalid_values() {
     );
     assert_eq!(field(r#"{"zones": 3}"#), "zones");
 }
+
+/// Issue 15 item 2: a data URL is http(s) or relative to the page; any other scheme is refused
+/// with the field named, however it is disguised (case, tabs, leading spaces and controls).
+#[test]
+fn urls_must_be_http_or_relative() {
+    use calais_map::core::config::ConfigProblem;
+    for bad in [
+        "javascript:window.__pwned=1",
+        "JavaScript:window.__pwned=1",
+        " \u{1}javascript:x",
+        "java\tscript:x",
+        "data:application/json,{}",
+        "vbscript:x",
+    ] {
+        for (doc, field) in [
+            (
+                serde_json::json!({"layers": {"fences": bad}}),
+                "layers.fences",
+            ),
+            (serde_json::json!({"zones": {"url": bad}}), "zones.url"),
+            (
+                serde_json::json!({"incidents": {"snapshot_url": bad}}),
+                "incidents.snapshot_url",
+            ),
+            (
+                serde_json::json!({"incidents": {"stream_url": bad}}),
+                "incidents.stream_url",
+            ),
+            (
+                serde_json::json!({"incidents": {"history_url": bad}}),
+                "incidents.history_url",
+            ),
+            (
+                serde_json::json!({"tiles": {"url_template": format!("{bad}/{{z}}/{{x}}/{{y}}")}}),
+                "tiles.url_template",
+            ),
+        ] {
+            assert_eq!(
+                parse_config(&doc.to_string()),
+                Err(ConfigError::Invalid {
+                    field: field.to_string(),
+                    problem: ConfigProblem::NotWebUrl
+                }),
+                "{bad:?} in {field}"
+            );
+        }
+    }
+    for good in [
+        "public/data/fences.geojson",
+        "/map/api/incidents",
+        "../data/x:y.geojson",
+        "?q=a:b",
+        "HTTPS://api.example/incidents",
+        "http://127.0.0.1:8080/api",
+        "//api.example/incidents",
+    ] {
+        let doc =
+            serde_json::json!({"layers": {"fences": good}, "incidents": {"snapshot_url": good}});
+        assert!(parse_config(&doc.to_string()).is_ok(), "{good:?}");
+    }
+}

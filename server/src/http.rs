@@ -31,7 +31,8 @@ pub struct App {
     pub history: Option<Arc<History>>,
 }
 
-pub fn router(app: App, static_dir: &Path) -> Router {
+/// The API's routes and the static files, every answer with `headers` (`security.rs`).
+pub fn router(app: App, static_dir: &Path, headers: crate::security::Headers) -> Router {
     Router::new()
         .route("/api/health", get(health))
         .route("/api/incidents", get(incidents))
@@ -40,6 +41,10 @@ pub fn router(app: App, static_dir: &Path) -> Router {
         .route("/api/{*rest}", get(no_such_endpoint))
         .fallback_service(ServeDir::new(static_dir))
         .with_state(app)
+        .layer(axum::middleware::map_response(move |r: Response| {
+            let headers = headers.clone();
+            async move { headers.apply(r) }
+        }))
 }
 
 fn json_response(status: StatusCode, content_type: &'static str, body: String) -> Response {

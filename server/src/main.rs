@@ -9,6 +9,7 @@ mod http;
 mod hub;
 mod rng;
 mod scenario;
+mod security;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -155,7 +156,15 @@ async fn serve(args: Args, scenario: Option<Scenario>) -> std::io::Result<()> {
         mode,
         history: history.map(Arc::new),
     };
-    let router = http::router(app, &args.static_dir);
+    let headers = security::Headers::load(&args.static_dir).map_err(std::io::Error::other)?;
+    if !headers.has_policy() {
+        eprintln!(
+            "warning: {} has no {} with a Content-Security-Policy (a release build writes it)",
+            args.static_dir.display(),
+            security::FILE
+        );
+    }
+    let router = http::router(app, &args.static_dir, headers);
 
     {
         let mut out = std::io::stdout().lock();

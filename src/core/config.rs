@@ -290,6 +290,10 @@ pub enum ConfigProblem {
     /// Text that does not have this form (`HH:MM`, `COLSxROWS`, `C,R`).
     #[error("must look like {0}")]
     NotPattern(&'static str),
+    /// A URL with a scheme other than http or https (`javascript:`, `data:`, …): a data URL
+    /// must be http(s) or relative to the page (issue 15).
+    #[error("must be an http(s) URL or relative to the page")]
+    NotWebUrl,
 }
 
 /// The kind of a JSON value (what a config document turned out to be): the GeoJSON reader's.
@@ -347,6 +351,33 @@ fn non_empty(field: &str, v: &str) -> Result<(), ConfigError> {
     }
 }
 
+/// A URL the app fetches or shows must be http(s) or relative to the page: read as a URL
+/// parser does (tabs and newlines dropped anywhere, control characters and spaces in front), a
+/// scheme is letters, digits, `+`, `-`, `.` before the first `:` (a `/`, `?` or `#` first: a
+/// path). One pass, no pattern machinery (it is in the shipped wasm).
+fn web_url(field: &str, v: &str) -> Result<(), ConfigError> {
+    let mut scheme = String::new();
+    let read = v.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r'));
+    for c in read.skip_while(|&c| c <= ' ') {
+        match c {
+            ':' => {
+                let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && scheme
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+                return if valid && scheme != "http" && scheme != "https" {
+                    Err(invalid(field, ConfigProblem::NotWebUrl))
+                } else {
+                    Ok(())
+                };
+            }
+            '/' | '?' | '#' => break,
+            _ => scheme.push(c.to_ascii_lowercase()),
+        }
+    }
+    Ok(())
+}
+
 /// Parse and validate `config.json` text. Missing fields take their defaults,
 /// unknown fields are ignored, wrong types or invalid values are reported with
 /// the dotted field path (e.g. `layers.fences`).
@@ -371,6 +402,7 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
     }
     for id in LayerId::ALL {
         non_empty(&join("layers", id.key()), cfg.layers.get(id))?;
+        web_url(&join("layers", id.key()), cfg.layers.get(id))?;
     }
 
     if let Some(m) = section(root, "properties")? {
@@ -433,6 +465,7 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
         take(m, "tiles", "attribution", &mut t.attribution)?;
         take(m, "tiles", "max_zoom", &mut t.max_zoom)?;
         non_empty("tiles.url_template", &t.url_template)?;
+        web_url("tiles.url_template", &t.url_template)?;
         for ph in ["{z}", "{x}", "{y}"] {
             if !t.url_template.contains(ph) {
                 return Err(invalid(
@@ -477,6 +510,13 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
     for (name, value) in f.properties.fields() {
         non_empty(&format!("incidents.properties.{name}"), value)?;
     }
+    for (name, value) in [
+        ("snapshot_url", &f.snapshot_url),
+        ("stream_url", &f.stream_url),
+        ("history_url", &f.history_url),
+    ] {
+        web_url(&format!("incidents.{name}"), value)?;
+    }
     for (name, v, min) in [
         ("stale_after_s", f.stale_after_s, 1.0),
         ("poll_interval_s", f.poll_interval_s, 0.5),
@@ -510,6 +550,7 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
     }
     let z = &cfg.zones;
     non_empty("zones.url", &z.url)?;
+    web_url("zones.url", &z.url)?;
     for (name, v, min) in [
         ("exit_margin_m", z.exit_margin_m, 0.0),
         ("max_accuracy_m", z.max_accuracy_m, 0.0),

@@ -146,6 +146,7 @@ fn config_problem(lang: Lang, p: &ConfigProblem) -> String {
             P::NotAfterFrom => "must be later than from".to_string(),
             P::Missing => "is required".to_string(),
             P::NotPattern(form) => format!("must look like {form}"),
+            P::NotWebUrl => "must be an http(s) URL or relative to the page".to_string(),
         },
         Lang::Fr => match p {
             P::NotAnObject(k) => format!("doit être un objet JSON, trouvé {}", json_kind(lang, *k)),
@@ -165,6 +166,7 @@ fn config_problem(lang: Lang, p: &ConfigProblem) -> String {
             P::NotAfterFrom => "doit être postérieur à from".to_string(),
             P::Missing => "est obligatoire".to_string(),
             P::NotPattern(form) => format!("doit avoir la forme {form}"),
+            P::NotWebUrl => "doit être une URL http(s) ou relative à la page".to_string(),
         },
     }
 }
