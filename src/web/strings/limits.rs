@@ -7,10 +7,15 @@ use super::locale::number;
 use super::table::Lang;
 use crate::core::limits::TooLarge;
 
-/// Bytes as megabytes, one decimal below 10 MB, whole above.
+/// Bytes as megabytes: whole, or one decimal below 10 MB when not whole (2, 2.5, 500).
 fn mb(lang: Lang, bytes: u64) -> String {
     let v = bytes as f64 / 1e6;
-    number(lang, v, if v < 10.0 { 1 } else { 0 })
+    let decimals = if v < 10.0 && (v * 10.0).round() % 10.0 != 0.0 {
+        1
+    } else {
+        0
+    };
+    number(lang, v, decimals)
 }
 
 /// A file (a layer, the zones, the config) refused for its size: what the server declared, or
