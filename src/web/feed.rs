@@ -815,3 +815,25 @@ fn flush(sh: &Shared, inc: Incidents) {
         inc.notice.try_set(notice);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The changed-ids list is capped (issue 15, item 6): past [`MAX_CHANGED_IDS`] ids since
+    /// the geofencing last looked, it is dropped and counts as a resync (look at everything).
+    #[test]
+    fn changed_ids_are_capped_by_a_resync() {
+        let mut c = Changes::default();
+        for i in 0..MAX_CHANGED_IDS {
+            c.note(format!("inc-{i}"));
+        }
+        assert_eq!(c.ids.len(), MAX_CHANGED_IDS);
+        assert!(!c.resync);
+        c.note("one-more".to_string());
+        assert!(c.resync);
+        assert!(c.ids.is_empty(), "the ids are freed");
+        c.note("after".to_string());
+        assert!(c.ids.is_empty(), "a pending resync takes no ids");
+    }
+}
