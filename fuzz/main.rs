@@ -122,6 +122,8 @@ fn corpus(dir: &Path) -> Vec<String> {
 #[derive(Default)]
 struct Tally {
     inputs: u64,
+    /// Inputs the target accepted as a whole (read as its format).
+    accepted: u64,
     panics: u64,
     over_memory: u64,
     over_time: u64,
@@ -140,6 +142,9 @@ fn check(target: &targets::Target, label: &str, text: &str, max: Duration, t: &m
     let start = thread_cpu();
     let outcome = catch_unwind(AssertUnwindSafe(|| (target.run)(text)));
     let took = thread_cpu().saturating_sub(start);
+    if matches!(outcome, Ok(true)) {
+        t.accepted += 1;
+    }
     let extra = alloc::peak().saturating_sub(base);
     let len = text.len();
     t.inputs += 1;
@@ -207,10 +212,11 @@ fn run(o: &Options) -> bool {
         }
         let secs = start.elapsed().as_secs_f64();
         println!(
-            "{:<12} {:>9} inputs ({hostile} hostile) in {secs:.1} s ({:.0}/s): {} panics, {} over memory, {} over time; peak alloc {:.1} MB, worst ratio {:.1} B/B (inputs >= 4 KiB); slowest {:.1} ms CPU ({} B, {}); largest input {} B",
+            "{:<12} {:>9} inputs ({hostile} hostile) in {secs:.1} s ({:.0}/s), {:.0} % accepted: {} panics, {} over memory, {} over time; peak alloc {:.1} MB, worst ratio {:.1} B/B (inputs >= 4 KiB); slowest {:.1} ms CPU ({} B, {}); largest input {} B",
             target.name,
             t.inputs,
             t.inputs as f64 / secs,
+            100.0 * t.accepted as f64 / t.inputs as f64,
             t.panics,
             t.over_memory,
             t.over_time,

@@ -30,10 +30,12 @@ use calais_core::model::LayerId;
 use calais_core::units::Mercator;
 use std::collections::BTreeSet;
 
-/// One fuzz target: its name on the command line, its corpus folder and the call under test.
+/// One fuzz target: its name on the command line (and its corpus folder) and the call under
+/// test, which says whether the text was accepted as a whole (read as its format, whatever
+/// its features): the share of accepted inputs tells how deep the mutations reach.
 pub struct Target {
     pub name: &'static str,
-    pub run: fn(&str),
+    pub run: fn(&str) -> bool,
 }
 
 /// Every target, in the order `--target all` runs them.
@@ -68,52 +70,59 @@ pub const ALL: &[Target] = &[
     },
 ];
 
-fn layer(text: &str) {
+fn layer(text: &str) -> bool {
     let names = PropertyNames::default();
+    let mut accepted = false;
     for id in LayerId::ALL {
-        let _ = std::hint::black_box(ingest_layer(id, text, &names));
+        accepted |= std::hint::black_box(ingest_layer(id, text, &names)).is_ok();
     }
+    accepted
 }
 
-fn zones(text: &str) {
-    if let Ok(set) = parse_zones(text) {
-        let index = ZoneIndex::new(&set.zones);
-        let calais = Mercator {
-            x: 207_600.0,
-            y: 6_610_000.0,
-        };
-        std::hint::black_box(index.zones_at(calais));
-        std::hint::black_box(index.classify_all(&[calais]));
-    }
+fn zones(text: &str) -> bool {
+    let Ok(set) = parse_zones(text) else {
+        return false;
+    };
+    let index = ZoneIndex::new(&set.zones);
+    let calais = Mercator {
+        x: 207_600.0,
+        y: 6_610_000.0,
+    };
+    std::hint::black_box(index.zones_at(calais));
+    std::hint::black_box(index.classify_all(&[calais]));
+    true
 }
 
-fn zone_import(text: &str) {
+fn zone_import(text: &str) -> bool {
     let taken: BTreeSet<String> = ["import-good", "zone-1", "zone-1-2"]
         .into_iter()
         .map(String::from)
         .collect();
     let imported = import(text, &taken);
     let restored = restore(Some(text));
-    if let Ok(imp) = imported {
-        std::hint::black_box(combine(&restored.zones, &imp.zones));
-    }
+    let Ok(imp) = imported else {
+        return false;
+    };
+    std::hint::black_box(combine(&restored.zones, &imp.zones));
+    true
 }
 
-fn event(text: &str) {
+fn event(text: &str) -> bool {
     let names = IncidentNames::default();
     let Ok(inc) = parse_incident(text, &names) else {
-        return;
+        return false;
     };
     let mut store = IncidentStore::new();
     std::hint::black_box(store.upsert(inc.clone()));
     let seq = parse_seq(&inc.id).unwrap_or(u64::MAX);
     std::hint::black_box(store.upsert(inc.with_seq(seq)));
+    true
 }
 
-fn snapshot(text: &str) {
+fn snapshot(text: &str) -> bool {
     let names = IncidentNames::default();
     let Ok(snap) = parse_snapshot(text, &names) else {
-        return;
+        return false;
     };
     let mut store = IncidentStore::new();
     std::hint::black_box(store.apply_snapshot(snap));
@@ -125,17 +134,18 @@ fn snapshot(text: &str) {
     if let Some(now) = now {
         store.purge(now, 600_000);
     }
+    true
 }
 
-fn config(text: &str) {
-    let _ = std::hint::black_box(parse_config(text));
+fn config(text: &str) -> bool {
+    std::hint::black_box(parse_config(text)).is_ok()
 }
 
-fn history(text: &str) {
+fn history(text: &str) -> bool {
     std::hint::black_box(error_member(text));
     let names = IncidentNames::default();
     let Ok(page) = parse_snapshot(text, &names) else {
-        return;
+        return false;
     };
     let mut h = History::with_cap(64);
     let added = page
@@ -151,4 +161,5 @@ fn history(text: &str) {
         std::hint::black_box(n);
         h.drop_before(mid);
     }
+    true
 }
