@@ -386,10 +386,13 @@ fn non_empty(field: &str, v: &str) -> Result<(), ConfigError> {
     }
 }
 
-/// Parse and validate `config.json` text. Missing fields take their defaults,
+/// Parse and validate `config.json` text (a leading BOM ignored). Missing fields take their defaults,
 /// unknown fields are ignored, wrong types or invalid values are reported with
 /// the dotted field path (e.g. `layers.fences`).
 pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
+    // A leading BOM is ignored, as by the layer, zone and incident readers (found by the
+    // hostile inputs of issue 15: the config alone refused it).
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let value: Value = serde_json::from_str(text).map_err(|e| ConfigError::Json(e.to_string()))?;
     let root = match &value {
         Value::Object(m) => m,
