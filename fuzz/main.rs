@@ -2,7 +2,8 @@
 //! nightly toolchain, this one runs on the project's stable Rust.
 //!
 //! `cargo run --profile fuzz -p calais-fuzz -- --target snapshot --inputs 1000000 [--seed N]`
-//! (`--target all` runs every target in turn). For each target it reads its corpus
+//! (`--target all` runs every target in turn; `--input FILE` runs one file alone and prints its
+//! peak allocation and time: a finding reproduced, or a real file measured). For each target it reads its corpus
 //! (`tests/fuzz-corpus/<target>/`: real fixtures around Calais and Dover), runs the named hostile
 //! inputs ([`hostile`]), then `--inputs` mutations of the corpus ([`mutate`]), and checks every
 //! input for:
@@ -65,12 +66,14 @@ struct Options {
     seed: u64,
     corpus: PathBuf,
     max_ms: u64,
+    /// One file to run alone (a finding to reproduce, a real file to measure).
+    input: Option<PathBuf>,
 }
 
 fn usage() -> ! {
     let names: Vec<_> = targets::ALL.iter().map(|t| t.name).collect();
     eprintln!(
-        "usage: calais-fuzz --target <{}|all> [--inputs N] [--seed N] [--corpus DIR] [--max-ms N]",
+        "usage: calais-fuzz --target <{}|all> [--inputs N] [--seed N] [--corpus DIR] [--max-ms N] [--input FILE]",
         names.join("|")
     );
     std::process::exit(2)
@@ -83,6 +86,7 @@ fn options() -> Options {
         seed: 15,
         corpus: PathBuf::from("tests/fuzz-corpus"),
         max_ms: 1_000,
+        input: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -97,6 +101,7 @@ fn options() -> Options {
             "--seed" => o.seed = value.parse().unwrap_or_else(|_| usage()),
             "--corpus" => o.corpus = PathBuf::from(value),
             "--max-ms" => o.max_ms = value.parse().unwrap_or_else(|_| usage()),
+            "--input" => o.input = Some(PathBuf::from(value)),
             _ => usage(),
         }
     }
@@ -183,6 +188,28 @@ fn run(o: &Options) -> bool {
     let max = Duration::from_millis(o.max_ms);
     let mut clean = true;
     for target in &o.targets {
+        if let Some(file) = &o.input {
+            // One file alone: its checks, peak allocation and time.
+            let text = std::fs::read(file).map(|b| String::from_utf8_lossy(&b).into_owned());
+            let Ok(text) = text else {
+                eprintln!("cannot read {}", file.display());
+                return false;
+            };
+            let mut t = Tally::default();
+            check(target, &file.display().to_string(), &text, max, &mut t);
+            println!(
+                "{:<12} {}: {} B, accepted {}, peak alloc {} B ({:.1} B/B), {:.1} ms CPU",
+                target.name,
+                file.display(),
+                text.len(),
+                t.accepted == 1,
+                t.worst_peak,
+                t.worst_peak as f64 / text.len().max(1) as f64,
+                t.slowest.as_secs_f64() * 1e3
+            );
+            clean &= t.panics + t.over_memory + t.over_time == 0;
+            continue;
+        }
         let seeds = corpus(&o.corpus.join(target.name));
         if seeds.is_empty() {
             eprintln!(
