@@ -30,7 +30,7 @@ pub struct Limits {
     pub layer_mb: f64,
     /// The zones file, and an imported zones file.
     pub zones_mb: f64,
-    /// The incident snapshot and each `?since=` answer (100,000 incidents are about 40 MB).
+    /// The incident snapshot and each `?since=` answer (100,000 incidents are about 36 MB).
     pub snapshot_mb: f64,
     /// Each page of the incident history.
     pub history_page_mb: f64,
