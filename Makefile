@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: run test build tools test-tools bench dev
+.PHONY: run test build tools test-tools bench dev fuzz
 
 # Builds the app and serves it with the demo API (live synthetic incidents) on 127.0.0.1:8080.
 run: tools
@@ -20,6 +20,14 @@ test-tools:
 
 test: test-tools
 	@scripts/test.sh
+
+# The long fuzz run of README "Fuzzing" (1,000,000 inputs per target, at idle priority);
+# `make test` runs 20,000 per target. FUZZ_INPUTS and FUZZ_TARGET override.
+FUZZ_INPUTS ?= 1000000
+FUZZ_TARGET ?= all
+fuzz: tools
+	cargo build --profile fuzz -p calais-fuzz
+	nice -n 19 target/fuzz/calais-fuzz --target $(FUZZ_TARGET) --inputs $(FUZZ_INPUTS)
 
 # Render benchmark, the wall's tour flights at 3840x2160 (target/bench/flight.json) and its 2x1
 # tiles against one screen, then the

@@ -20,6 +20,9 @@ cargo clippy -p calais-web --target wasm32-unknown-unknown --features bench -- -
 step "native tests (pure core, web shell logic, demo API server)"
 cargo test --workspace
 
+step "fuzz: the core's ingest parsers, 20,000 mutated inputs per target plus the hostile set (README "Fuzzing")"
+cargo run --profile fuzz -p calais-fuzz -- --target all --inputs 20000
+
 step "wasm tests in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

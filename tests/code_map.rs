@@ -1,7 +1,7 @@
 //! ARCHITECTURE.md's code map names every source file of the repository (issue 11, item 10).
 //!
 //! Walks the folders that hold code (`src/`, `examples/`, `tests/`, `bench/`, `scripts/`,
-//! `server/src/`, `server/tests/`) for source files (`.rs`, `.mjs`, `.sh`, and the crates'
+//! `server/src/`, `server/tests/`, `fuzz/`) for source files (`.rs`, `.mjs`, `.sh`, and the crates'
 //! `Cargo.toml`s under `src/`) and fails listing every one whose path (relative to the
 //! repository, `/`-separated) does not appear in ARCHITECTURE.md. Fixtures and data are not
 //! code and are not listed. Native only, std only.
@@ -18,6 +18,7 @@ const ROOTS: &[&str] = &[
     "scripts",
     "server/src",
     "server/tests",
+    "fuzz",
 ];
 
 /// Folders never searched (data, not code).

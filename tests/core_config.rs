@@ -1,7 +1,8 @@
 //! `config.json` parsing: defaults, partial configs, invalid configs.
 
 use calais_map::core::config::{
-    Config, ConfigError, InitialView, LayerUrls, PropertyNames, TileConfig, parse_config,
+    Config, ConfigError, ConfigProblem, InitialView, LayerUrls, PropertyNames, TileConfig,
+    parse_config,
 };
 use calais_map::core::model::LayerId;
 
@@ -319,4 +320,71 @@ fn urls_must_be_http_or_relative() {
             serde_json::json!({"layers": {"fences": good}, "incidents": {"snapshot_url": good}});
         assert!(parse_config(&doc.to_string()).is_ok(), "{good:?}");
     }
+}
+
+/// Issue 15, item 6: every numeric field of the config has a range, and a value outside it is
+/// refused with the field named (the lower bounds are tested above; these are the upper ones
+/// and the `limits` section's caps). A number past f64 (`1e400`) is not JSON to serde_json:
+/// refused as such, with its line and column.
+#[test]
+fn every_numeric_field_has_an_upper_bound_and_names_its_field() {
+    // `field = value` in its section, refused with the field named; the upper bounds are out
+    // of range (`OutOfRange`), the others their own problem.
+    let refused = |field: &str, value: &str| {
+        let (section, key) = field.split_once('.').expect("section.key");
+        let text = format!(r#"{{"{section}": {{"{key}": {value}}}}}"#);
+        match parse_config(&text) {
+            Err(ConfigError::Invalid { field: f, problem }) => {
+                assert_eq!(f, field, "{text}");
+                problem
+            }
+            other => panic!("{text}: {other:?}"),
+        }
+    };
+    for (field, value) in [
+        ("incidents.stale_after_s", "3601"),
+        ("incidents.poll_interval_s", "601"),
+        ("incidents.retention_s", "604801"),
+        ("zones.exit_margin_m", "10001"),
+        ("zones.max_accuracy_m", "1e6"),
+        ("zones.gap_spacing_m", "1e300"),
+        ("initial_view.zoom", "40"),
+        ("heatmap.bandwidth_m", "1e9"),
+        ("heatmap.port_radius_m", "1e9"),
+        ("limits.layer_mb", "1001"),
+        ("limits.snapshot_mb", "2000"),
+        ("limits.zones_mb", "0"),
+        ("limits.history_page_mb", "-5"),
+    ] {
+        let problem = refused(field, value);
+        assert!(
+            matches!(problem, ConfigProblem::OutOfRange { .. }),
+            "{field} = {value}: {problem:?}"
+        );
+    }
+    assert_eq!(
+        refused("zones.log_capacity", "1000001"),
+        ConfigProblem::EventsInRange(1_000_000)
+    );
+    assert_eq!(refused("tiles.max_zoom", "23"), ConfigProblem::AtMost(22));
+    assert!(matches!(
+        refused("tiles.max_zoom", "400"),
+        ConfigProblem::WrongType(_)
+    ));
+    assert_eq!(invalid_field(parse_config(r#"{"limits": 50}"#)), "limits");
+    match parse_config(r#"{"zones": {"exit_margin_m": 1e400}}"#) {
+        Err(ConfigError::Json(d)) => assert!(d.contains("line 1 column"), "{d}"),
+        other => panic!("1e400: {other:?}"),
+    }
+    // The largest accepted values are accepted, and the caps reach the feed.
+    let c = parse_config(
+        r#"{"incidents": {"stale_after_s": 3600, "poll_interval_s": 600},
+            "zones": {"exit_margin_m": 10000, "max_accuracy_m": 100000, "gap_spacing_m": 10000},
+            "limits": {"layer_mb": 1000, "zones_mb": 0.1, "snapshot_mb": 2.5, "history_page_mb": 1}}"#,
+    )
+    .expect("the bounds are inclusive");
+    assert_eq!(c.limits.layer_bytes(), 1_000_000_000);
+    assert_eq!(c.limits.zones_bytes(), 100_000);
+    assert_eq!(c.incidents.limits.snapshot_bytes(), 2_500_000);
+    assert_eq!(c.incidents.limits.history_page_bytes(), 1_000_000);
 }

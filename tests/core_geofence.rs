@@ -1904,3 +1904,26 @@ fn demo_fence_coverage_is_reported() {
         }
     }
 }
+
+/// The zone index's grid is capped (issue 15, item 6): a cell asked for far too small for the
+/// zones' extent (or zones spread over the whole region) grows until the grid has at most
+/// `MAX_GRID_CELLS` cells, and classification still agrees with the exact test.
+#[test]
+fn the_zone_grid_never_passes_its_cell_cap() {
+    use calais_map::core::geofence::index::MAX_GRID_CELLS;
+    let zones = synthetic::zones(15, 60, 20);
+    for cell in [Some(0.001), Some(0.1), Some(1.0), None] {
+        let index = ZoneIndex::with_cell_size(&zones, cell);
+        let (cell_m, nx, ny) = index.grid_shape();
+        assert!(
+            nx * ny <= MAX_GRID_CELLS,
+            "{nx} x {ny} cells of {cell_m} m for {cell:?}"
+        );
+        let b = zones[0].bounds;
+        let p = Mercator {
+            x: (b.min_x + b.max_x) / 2.0,
+            y: (b.min_y + b.max_y) / 2.0,
+        };
+        assert_eq!(index.zones_at(p), index.zones_at_exact(p), "{cell:?}");
+    }
+}

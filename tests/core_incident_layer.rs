@@ -894,3 +894,21 @@ fn a_long_track_lists_only_the_tiles_it_crosses() {
     }
     assert!(drawn_tiles >= 7, "{drawn_tiles}");
 }
+
+/// The incident bitmap is capped (issue 15, item 6): a view past `MAX_FRAME_SIDE_PX` a side
+/// (or `MAX_FRAME_AREA_PX`) gets an empty plan, nothing allocated for its pixels, instead of a
+/// bitmap no canvas can hold; the same incident in a normal view is drawn.
+#[test]
+fn a_view_past_the_frame_caps_plans_nothing() {
+    use calais_map::core::incident_layer::{MAX_FRAME_AREA_PX, MAX_FRAME_SIDE_PX};
+    let boat = incident("boat", "small_boat", 4, "open", PORT, NOW);
+    let (_, plan) = plan_of(std::slice::from_ref(&boat), &view(1.0));
+    assert_eq!(plan.drawn(), 1);
+    let side = f64::from(MAX_FRAME_SIDE_PX) + 1.0;
+    let area_side = (MAX_FRAME_AREA_PX as f64).sqrt() + 1.0;
+    for (w, h) in [(side, 600.0), (800.0, side), (area_side, area_side)] {
+        let huge = Viewport::new(merc(PORT), Zoom::new(13.0).expect("zoom"), w, h, 1.0);
+        let (_, plan) = plan_of(std::slice::from_ref(&boat), &huge);
+        assert_eq!((plan.visible(), plan.drawn()), (0, 0), "{w} x {h}");
+    }
+}

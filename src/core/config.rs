@@ -6,6 +6,7 @@
 
 use super::heatmap::settings::{HeatmapConfig, parse_heatmap};
 use super::incident::IncidentNames;
+use super::limits::{Limits, parse_limits};
 use super::model::LayerId;
 use super::units::{LonLat, Zoom};
 use super::wall::settings::{WallConfig, parse_wall};
@@ -35,6 +36,8 @@ pub struct Config {
     /// the config: they are in [`WallConfig::problems`].
     #[serde(skip)]
     pub wall: WallConfig,
+    /// The largest body accepted for each download (`limits` section, `core::limits`).
+    pub limits: Limits,
 }
 
 /// Where the geofencing zones come from and how zone events are raised. Distances are
@@ -86,6 +89,10 @@ pub struct IncidentFeedConfig {
     pub retention_s: f64,
     /// History URL (`GET …?from=&to=`, docs/api.md) for the heatmap and comparisons.
     pub history_url: String,
+    /// The feed's and the history's body caps: the config's `limits` section, copied here by
+    /// [`parse_config`] (the feed is started with this section alone).
+    #[serde(skip)]
+    pub limits: Limits,
 }
 
 impl Default for IncidentFeedConfig {
@@ -98,6 +105,7 @@ impl Default for IncidentFeedConfig {
             poll_interval_s: 5.0,
             retention_s: 600.0,
             history_url: "api/incidents/history".to_string(),
+            limits: Limits::default(),
         }
     }
 }
@@ -118,6 +126,7 @@ impl Default for Config {
             zones: ZonesConfig::default(),
             heatmap: HeatmapConfig::default(),
             wall: WallConfig::default(),
+            limits: Limits::default(),
         }
     }
 }
@@ -224,6 +233,18 @@ impl Default for TileConfig {
 pub const MAX_LOG_CAPACITY: u32 = 1_000_000;
 /// Largest accepted `incidents.retention_s` (a week): closed incidents never stay longer.
 pub const MAX_RETENTION_S: f64 = 604_800.0;
+
+/// Largest accepted `incidents.stale_after_s` (an hour: a picture older than that is stale
+/// whatever the setting).
+pub const MAX_STALE_AFTER_S: f64 = 3_600.0;
+/// Largest accepted `incidents.poll_interval_s` (10 minutes).
+pub const MAX_POLL_INTERVAL_S: f64 = 600.0;
+/// Largest accepted `zones.exit_margin_m` (10 km: past that a member never leaves a zone).
+pub const MAX_EXIT_MARGIN_M: f64 = 10_000.0;
+/// Largest accepted `zones.max_accuracy_m` (100 km; 0 accepts every fix).
+pub const MAX_ACCURACY_M: f64 = 100_000.0;
+/// Largest accepted `zones.gap_spacing_m` (10 km between the fence samples of the coverage).
+pub const MAX_GAP_SPACING_M: f64 = 10_000.0;
 
 /// Largest accepted `tiles.max_zoom`.
 pub const MAX_TILE_ZOOM: u8 = 22;
@@ -343,6 +364,24 @@ fn section<'a>(
     }
 }
 
+/// `v` a finite number of at least `min` (else `below(min)`) and at most `max` (else out of
+/// range), for `field`.
+fn at_least_at_most(
+    field: &str,
+    v: f64,
+    min: f64,
+    max: f64,
+    below: fn(f64) -> ConfigProblem,
+) -> Result<(), ConfigError> {
+    if !(v.is_finite() && v >= min) {
+        Err(invalid(field, below(min)))
+    } else if v > max {
+        Err(invalid(field, ConfigProblem::OutOfRange { min, max }))
+    } else {
+        Ok(())
+    }
+}
+
 fn non_empty(field: &str, v: &str) -> Result<(), ConfigError> {
     if v.trim().is_empty() {
         Err(invalid(field, ConfigProblem::Empty))
@@ -378,10 +417,13 @@ fn web_url(field: &str, v: &str) -> Result<(), ConfigError> {
     Ok(())
 }
 
-/// Parse and validate `config.json` text. Missing fields take their defaults,
+/// Parse and validate `config.json` text (a leading BOM ignored). Missing fields take their defaults,
 /// unknown fields are ignored, wrong types or invalid values are reported with
 /// the dotted field path (e.g. `layers.fences`).
 pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
+    // A leading BOM is ignored, as by the layer, zone and incident readers (found by the
+    // hostile inputs of issue 15: the config alone refused it).
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let value: Value = serde_json::from_str(text).map_err(|e| ConfigError::Json(e.to_string()))?;
     let root = match &value {
         Value::Object(m) => m,
@@ -517,27 +559,23 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
     ] {
         web_url(&format!("incidents.{name}"), value)?;
     }
-    for (name, v, min) in [
-        ("stale_after_s", f.stale_after_s, 1.0),
-        ("poll_interval_s", f.poll_interval_s, 0.5),
-        ("retention_s", f.retention_s, 0.0),
+    for (name, v, min, max) in [
+        ("stale_after_s", f.stale_after_s, 1.0, MAX_STALE_AFTER_S),
+        (
+            "poll_interval_s",
+            f.poll_interval_s,
+            0.5,
+            MAX_POLL_INTERVAL_S,
+        ),
+        ("retention_s", f.retention_s, 0.0, MAX_RETENTION_S),
     ] {
-        if !(v.is_finite() && v >= min) {
-            return Err(invalid(
-                format!("incidents.{name}"),
-                ConfigProblem::SecondsAtLeast(min),
-            ));
-        }
-    }
-
-    if f.retention_s > MAX_RETENTION_S {
-        return Err(invalid(
-            "incidents.retention_s",
-            ConfigProblem::OutOfRange {
-                min: 0.0,
-                max: MAX_RETENTION_S,
-            },
-        ));
+        at_least_at_most(
+            &format!("incidents.{name}"),
+            v,
+            min,
+            max,
+            ConfigProblem::SecondsAtLeast,
+        )?;
     }
 
     if let Some(m) = section(root, "zones")? {
@@ -551,17 +589,18 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
     let z = &cfg.zones;
     non_empty("zones.url", &z.url)?;
     web_url("zones.url", &z.url)?;
-    for (name, v, min) in [
-        ("exit_margin_m", z.exit_margin_m, 0.0),
-        ("max_accuracy_m", z.max_accuracy_m, 0.0),
-        ("gap_spacing_m", z.gap_spacing_m, 1.0),
+    for (name, v, min, max) in [
+        ("exit_margin_m", z.exit_margin_m, 0.0, MAX_EXIT_MARGIN_M),
+        ("max_accuracy_m", z.max_accuracy_m, 0.0, MAX_ACCURACY_M),
+        ("gap_spacing_m", z.gap_spacing_m, 1.0, MAX_GAP_SPACING_M),
     ] {
-        if !(v.is_finite() && v >= min) {
-            return Err(invalid(
-                format!("zones.{name}"),
-                ConfigProblem::MetresAtLeast(min),
-            ));
-        }
+        at_least_at_most(
+            &format!("zones.{name}"),
+            v,
+            min,
+            max,
+            ConfigProblem::MetresAtLeast,
+        )?;
     }
     if !(1..=MAX_LOG_CAPACITY as usize).contains(&z.log_capacity) {
         return Err(invalid(
@@ -572,6 +611,11 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
 
     if let Some(m) = section(root, "heatmap")? {
         cfg.heatmap = parse_heatmap(m)?;
+    }
+
+    if let Some(m) = section(root, "limits")? {
+        cfg.limits = parse_limits(m)?;
+        cfg.incidents.limits = cfg.limits;
     }
 
     // Never fails: the wall reports its problems and runs (issue 13).

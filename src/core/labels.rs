@@ -218,3 +218,29 @@ pub fn place_label_groups(
     }
     placed
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The placement grid is capped (issue 15, item 6): an absurd screen (or a tiny cell hint)
+    /// grows the cell until the grid has at most [`MAX_CELLS`] cells.
+    #[test]
+    fn the_label_grid_never_passes_its_cell_cap() {
+        for (w, h, hint) in [
+            (1e9, 1e9, 8.0),
+            (3840.0 * 16.0, 2160.0 * 16.0, 8.0),
+            (1920.0, 1080.0, f64::NAN),
+            (1.0, 1.0, 64.0),
+        ] {
+            let g = Grid::new(w, h, hint);
+            assert!(
+                (g.cols * g.rows) as f64 <= MAX_CELLS,
+                "{} x {} cells for {w} x {h}",
+                g.cols,
+                g.rows
+            );
+            assert_eq!(g.cells.len(), g.cols * g.rows);
+        }
+    }
+}

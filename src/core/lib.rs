@@ -30,6 +30,7 @@ pub mod ingest;
 pub mod json;
 pub mod labels;
 pub mod layout;
+pub mod limits;
 pub mod model;
 pub mod nearby;
 pub mod projection;

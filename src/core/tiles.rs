@@ -127,6 +127,15 @@ mod tests {
         }
     }
 
+    /// The tiles a view asks for are capped (issue 15, item 6): a screen far larger than any
+    /// wall asks for at most [`MAX_TILES`], the centre ones.
+    #[test]
+    fn a_huge_view_asks_for_at_most_max_tiles() {
+        let v = view_at(1.8, 50.95, 12.0, 60_000.0, 40_000.0);
+        let tiles = visible_tiles(&v, tile_zoom(&v, 19));
+        assert_eq!(tiles.len(), MAX_TILES);
+    }
+
     #[test]
     fn tiles_cover_the_screen_without_gaps() {
         let v = view_at(1.8, 50.95, 10.4, 1920.0, 1080.0);

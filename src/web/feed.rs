@@ -39,7 +39,9 @@ use crate::core::incident::{
     Diagnostics, IncidentFilter, IncidentKind, IncidentNames, IncidentStore, MAX_CLOSED, Snapshot,
     Timestamp, parse_incident, parse_seq, parse_snapshot,
 };
+use crate::core::limits::TooLarge;
 use crate::env::{now_ms, wall_ms};
+use crate::load::{Cut, read_capped};
 
 /// Signals are updated at most this often (ms).
 pub const FLUSH_MS: f64 = 250.0;
@@ -427,23 +429,29 @@ fn run(sh: &Shared, inc: Incidents, input: Input) {
 fn perform(sh: &Shared, inc: Incidents, effect: Effect) {
     match effect {
         Effect::FetchSnapshot { ticket } => {
-            let Ok(url) = sh.try_borrow().map(|c| c.cfg.snapshot_url.clone()) else {
+            let Ok((url, limit)) = sh
+                .try_borrow()
+                .map(|c| (c.cfg.snapshot_url.clone(), c.cfg.limits.snapshot_bytes()))
+            else {
                 return;
             };
             let sh = sh.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let result = get(&url).await;
+                let result = get(&url, limit).await;
                 on_snapshot(&sh, inc, ticket, result);
             });
         }
         Effect::FetchChanges { ticket, cursor } => {
-            let Ok(base) = sh.try_borrow().map(|c| c.cfg.snapshot_url.clone()) else {
+            let Ok((base, limit)) = sh
+                .try_borrow()
+                .map(|c| (c.cfg.snapshot_url.clone(), c.cfg.limits.snapshot_bytes()))
+            else {
                 return;
             };
             let url = with_query(&base, "since", &cursor);
             let sh = sh.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let result = get(&url).await;
+                let result = get(&url, limit).await;
                 on_changes(&sh, inc, ticket, result);
             });
         }
@@ -488,15 +496,17 @@ fn perform(sh: &Shared, inc: Incidents, effect: Effect) {
     }
 }
 
-/// Why a GET did not give a body: no answer at all, or a body cut off while read.
+/// Why a GET did not give a body: no answer at all, a body cut off while read, or a body
+/// over its cap (`limits` in the config; not read).
 pub enum Fetched {
     Body(u16, String),
     Unreachable,
     Truncated,
+    TooLarge(TooLarge),
 }
 
-/// GET without caching (the history's pages too).
-pub async fn get(url: &str) -> Fetched {
+/// GET without caching (the history's pages too), the body at most `limit` bytes.
+pub async fn get(url: &str, limit: u64) -> Fetched {
     let Ok(response) = HttpRequest::get(url)
         .cache(RequestCache::NoStore)
         .send()
@@ -505,9 +515,10 @@ pub async fn get(url: &str) -> Fetched {
         return Fetched::Unreachable;
     };
     let status = response.status();
-    match response.text().await {
+    match read_capped(&response, limit).await {
         Ok(body) => Fetched::Body(status, body),
-        Err(_) => Fetched::Truncated,
+        Err(Cut::TooLarge(refused)) => Fetched::TooLarge(refused),
+        Err(Cut::Unreadable(_)) => Fetched::Truncated,
     }
 }
 
@@ -522,6 +533,10 @@ fn read_answer(
     match fetched {
         Fetched::Unreachable => Err(Problem::Unreachable { request }),
         Fetched::Truncated => Err(Problem::Truncated { request }),
+        Fetched::TooLarge(refused) => Err(Problem::TooLarge {
+            request,
+            limit: refused.limit,
+        }),
         Fetched::Body(status, _) if !(200..300).contains(&status) => {
             Err(Problem::Http { request, status })
         }
@@ -798,5 +813,27 @@ fn flush(sh: &Shared, inc: Incidents) {
     }
     if inc.notice.try_with_untracked(|n| *n != notice) == Some(true) {
         inc.notice.try_set(notice);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The changed-ids list is capped (issue 15, item 6): past [`MAX_CHANGED_IDS`] ids since
+    /// the geofencing last looked, it is dropped and counts as a resync (look at everything).
+    #[test]
+    fn changed_ids_are_capped_by_a_resync() {
+        let mut c = Changes::default();
+        for i in 0..MAX_CHANGED_IDS {
+            c.note(format!("inc-{i}"));
+        }
+        assert_eq!(c.ids.len(), MAX_CHANGED_IDS);
+        assert!(!c.resync);
+        c.note("one-more".to_string());
+        assert!(c.resync);
+        assert!(c.ids.is_empty(), "the ids are freed");
+        c.note("after".to_string());
+        assert!(c.ids.is_empty(), "a pending resync takes no ids");
     }
 }

@@ -38,6 +38,7 @@ use crate::core::geofence::{
     CameraCoverage, CoverageGaps, Engine, EngineConfig, Event, EventKind, EventLog, Fix, Origin,
     Proximity, Zone, ZoneSet, combine, parse_zones,
 };
+use crate::core::limits::Cap;
 use crate::core::model::LayerData;
 use crate::env::wall_ms;
 use crate::feed::Incidents;
@@ -71,8 +72,10 @@ pub async fn load_zones(config: Option<Result<Config, LoadError>>) -> ZonesState
     let Some(config) = config else {
         return ZonesState::Loading;
     };
-    let config = config.unwrap_or_default().zones;
-    match fetch_text(&config.url).await {
+    let config = config.unwrap_or_default();
+    let limits = config.limits;
+    let config = config.zones;
+    match fetch_text(&config.url, Cap::Zones, &limits).await {
         Err(error) => ZonesState::Failed { error, config },
         Ok(text) => match parse_zones(&text) {
             Ok(set) => ZonesState::Loaded {

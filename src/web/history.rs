@@ -61,6 +61,8 @@ pub enum HistoryProblem {
     Unreadable(IncidentError),
     /// The server gave back the cursor it was asked with (it would never end).
     CursorRepeated,
+    /// The page is larger than `limits.history_page_mb` (bytes): refused, not read.
+    TooLarge { limit: u64 },
 }
 
 /// What the diagnostics panel shows of the history.
@@ -110,6 +112,9 @@ pub fn read_page(
     match fetched {
         Fetched::Unreachable => Err(HistoryProblem::Unreachable),
         Fetched::Truncated => Err(HistoryProblem::Truncated),
+        Fetched::TooLarge(refused) => Err(HistoryProblem::TooLarge {
+            limit: refused.limit,
+        }),
         Fetched::Body(404, _) => Ok(None),
         Fetched::Body(status, body) if !(200..300).contains(&status) => {
             let error = error_member(&body);
@@ -241,10 +246,11 @@ impl IncidentHistory {
         self.status.set(HistoryStatus::Loading);
         let base = cfg.history_url.clone();
         let names = cfg.properties.clone();
+        let limit = cfg.limits.history_page_bytes();
         wasm_bindgen_futures::spawn_local(async move {
             let mut cursor: Option<String> = None;
             let end = loop {
-                let fetched = get(&page_url(&base, span, cursor.as_deref())).await;
+                let fetched = get(&page_url(&base, span, cursor.as_deref()), limit).await;
                 let page = match read_page(fetched, &names) {
                     Ok(Some(page)) => page,
                     Ok(None) => break HistoryStatus::Absent,

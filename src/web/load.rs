@@ -4,18 +4,27 @@
 //! This module only moves text: parsing and validation are the core's (`core::config`,
 //! `core::ingest`). Every failure is a [`LoadError`] that names the URL and the problem as
 //! values; `strings::messages::load_error` words it in the operator's language.
+//!
+//! Every body is read under a size cap (`core::limits`: the config's `limits` section; the
+//! config itself under `limits::CONFIG_MAX_BYTES`): refused at once when its `Content-Length`
+//! is over the cap, and cut (the stream cancelled) as soon as it grows past the cap without
+//! one ([`read_capped`], which the feed's and the history's requests use too).
 //! URLs are relative to the page; layer data is EPSG:3857 once ingested.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use gloo_net::http::Request;
-use web_sys::RequestCache;
+use gloo_net::http::{Request, Response};
+use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{ReadableStreamDefaultReader, RequestCache};
 
 use crate::core::config::{Config, ConfigError, parse_config};
 use crate::core::geofence::ZoneFileError;
 use crate::core::grids::ostn15::{GridFileError, Ostn15Grid};
 use crate::core::ingest::{IngestError, ingest_layer};
+use crate::core::limits::{Cap, CappedBody, Limits, TooLarge, check_declared};
 use crate::core::model::{LayerData, LayerId};
 
 /// What is known about one layer's data.
@@ -48,6 +57,12 @@ pub enum LoadError {
     Layer { url: String, error: IngestError },
     /// The zones file's GeoJSON is unusable as a whole.
     Zones { url: String, error: ZoneFileError },
+    /// The body is larger than its cap (`limits` in the config): refused, not read.
+    TooLarge {
+        url: String,
+        cap: Cap,
+        refused: TooLarge,
+    },
 }
 
 impl LayerState {
@@ -94,16 +109,62 @@ async fn fetch_ok(url: &str) -> Result<gloo_net::http::Response, LoadError> {
     Ok(response)
 }
 
-/// GETs `url` as text; HTTP errors are errors (with the status), not empty layers.
-pub async fn fetch_text(url: &str) -> Result<String, LoadError> {
-    fetch_ok(url)
-        .await?
-        .text()
+/// GETs `url` as text, at most `limits`' bytes for `cap`; HTTP errors are errors (with the
+/// status), not empty layers.
+pub async fn fetch_text(url: &str, cap: Cap, limits: &Limits) -> Result<String, LoadError> {
+    let response = fetch_ok(url).await?;
+    let limit = limits.bytes(cap);
+    read_capped(&response, limit)
         .await
-        .map_err(|e| LoadError::Unreadable {
-            url: url.to_string(),
-            detail: e.to_string(),
+        .map_err(|cut| match cut {
+            Cut::TooLarge(refused) => LoadError::TooLarge {
+                url: url.to_string(),
+                cap,
+                refused,
+            },
+            Cut::Unreadable(detail) => LoadError::Unreadable {
+                url: url.to_string(),
+                detail,
+            },
         })
+}
+
+/// Why a body was not read whole.
+pub enum Cut {
+    /// Over its cap (declared, or found while reading).
+    TooLarge(TooLarge),
+    /// The stream failed; the browser's description.
+    Unreadable(String),
+}
+
+/// Reads `response`'s body as text (UTF-8, as `Response.text()` decodes it), refusing it
+/// before reading if its `Content-Length` is over `limit` bytes, and cancelling the stream as
+/// soon as more than `limit` bytes arrive.
+pub async fn read_capped(response: &Response, limit: u64) -> Result<String, Cut> {
+    let declared = response.headers().get("content-length");
+    check_declared(declared.as_deref(), limit).map_err(Cut::TooLarge)?;
+    let expected = declared.and_then(|d| d.trim().parse().ok());
+    let mut body = CappedBody::new(limit, expected);
+    let Some(stream) = response.body() else {
+        return Ok(body.into_text());
+    };
+    let unreadable = |e: wasm_bindgen::JsValue| Cut::Unreadable(format!("{e:?}"));
+    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    loop {
+        let chunk = JsFuture::from(reader.read()).await.map_err(unreadable)?;
+        if Reflect::get(&chunk, &"done".into()).map_or(true, |d| d.is_truthy()) {
+            return Ok(body.into_text());
+        }
+        let value = Reflect::get(&chunk, &"value".into()).map_err(unreadable)?;
+        let Some(bytes) = value.dyn_ref::<Uint8Array>() else {
+            return Err(Cut::Unreadable("not bytes".to_string()));
+        };
+        if let Err(refused) = body.push(&bytes.to_vec()) {
+            // Stop the download; the page keeps what it had.
+            let _ = reader.cancel();
+            return Err(Cut::TooLarge(refused));
+        }
+    }
 }
 
 /// The OSTN15 grid file of the region (Kent and the Strait; `tools/ostn15-region`), relative to
@@ -142,7 +203,7 @@ pub async fn load_grid_file(url: &str) -> Result<Arc<Ostn15Grid>, GridLoadError>
 
 /// Loads and validates the config.
 pub async fn load_config(url: String) -> Result<Config, LoadError> {
-    let text = fetch_text(&url).await?;
+    let text = fetch_text(&url, Cap::Config, &Limits::default()).await?;
     parse_config(&text).map_err(|error| LoadError::Config { url, error })
 }
 
@@ -154,7 +215,7 @@ pub async fn load_layer(id: LayerId, config: Option<Result<Config, LoadError>>) 
     };
     let config = config.unwrap_or_default();
     let url = config.layers.get(id).to_string();
-    match fetch_text(&url).await {
+    match fetch_text(&url, Cap::Layer, &config.limits).await {
         Err(error) => LayerState::Failed { error },
         Ok(text) => match ingest_layer(id, &text, &config.properties) {
             Ok(data) => LayerState::Loaded {

@@ -66,7 +66,9 @@ export const CONTENT_TYPES = {
  *   `server.setApiOrigin(origin|null)` changes the backend later.
  * Any missing file answers 404. `server.respond(urlPath, status, body?, headers?)` makes a
  * URL path answer with a fixed status (e.g. 500) whether or not the file exists (before any
- * proxying); `server.clearResponses()` removes those. `server.requests` logs every request
+ * proxying); `server.respondWith(urlPath, handler)` hands that path's (req, res) to `handler`
+ * instead (a body streamed or never ended, headers of its own: the limits test's huge layers);
+ * `server.clearResponses()` removes both. `server.requests` logs every request
  * ({method, path, status}; proxied ones also have `proxied: true` and the query in `query`).
  * Every static answer has Cache-Control: no-store.
  * With `prefix` (e.g. '/map'), everything above is served under that path instead of `/` (the
@@ -95,6 +97,11 @@ export async function startServer({ distDir = DIST, fixturesDir = FIXTURES, apiO
         req.url = req.url.slice(prefix.length);
       }
       const ov = overrides.get(urlPath);
+      if (ov && ov.handler) {
+        status = 200;
+        await ov.handler(req, res);
+        return;
+      }
       if (ov) {
         status = ov.status;
         if (ov.delayMs) await new Promise((r) => setTimeout(r, ov.delayMs));
@@ -175,6 +182,9 @@ export async function startServer({ distDir = DIST, fixturesDir = FIXTURES, apiO
     },
     respond(urlPath, status, body, headers) {
       overrides.set(urlPath, { status, body, headers });
+    },
+    respondWith(urlPath, handler) {
+      overrides.set(urlPath, { handler });
     },
     clearResponses() {
       overrides.clear();

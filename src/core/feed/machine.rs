@@ -95,6 +95,8 @@ pub enum Problem {
     Http { request: Request, status: u16 },
     /// The answer's body was cut off while it was being read.
     Truncated { request: Request },
+    /// The answer's body is larger than its cap (`limits.snapshot_mb`, bytes): not read.
+    TooLarge { request: Request, limit: u64 },
     /// The answer's body was read but is not a FeatureCollection of incidents as a whole (e.g.
     /// truncated JSON, an HTML error page).
     Unreadable {

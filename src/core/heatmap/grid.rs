@@ -338,6 +338,21 @@ fn add_pair(cells: Option<&mut [f32]>, v: [f32; 2]) {
 mod tests {
     use super::*;
 
+    /// The heatmap grid is capped (issue 15, item 6): a view whose grid would pass
+    /// [`MAX_SIDE_CELLS`] cells a side gets none (the layer draws nothing) instead of a huge
+    /// allocation; a wall-sized view gets one within the cap.
+    #[test]
+    fn no_grid_passes_max_side_cells() {
+        use crate::projection::to_mercator;
+        use crate::units::{LonLat, Zoom};
+        let c = to_mercator(LonLat::new(1.85, 50.96).unwrap());
+        let wall = Viewport::new(c, Zoom::new(11.0).unwrap(), 3840.0, 2160.0, 1.0);
+        let g = GridSpec::for_view(&wall, 0.5, 800.0).unwrap();
+        assert!(g.cols <= MAX_SIDE_CELLS && g.rows <= MAX_SIDE_CELLS);
+        let huge = Viewport::new(c, Zoom::new(11.0).unwrap(), 20_000.0, 20_000.0, 1.0);
+        assert!(GridSpec::for_view(&huge, 2.0, 800.0).is_none());
+    }
+
     #[test]
     fn binning_spreads_each_report_over_the_four_cells_on_the_grid() {
         let spec = GridSpec {

@@ -441,3 +441,23 @@ impl ImageSet {
         self.keys.get(usize::from(id)).copied().unwrap_or(u64::MAX)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sprite cache is capped (issue 15, item 6): whatever device pixel ratios come (a
+    /// browser zoomed step by step), it never holds more than [`CACHE_MAX`] images.
+    #[test]
+    fn the_sprite_cache_never_passes_its_cap() {
+        for step in 0..400 {
+            let dpr = 0.5 + f64::from(step) * 0.02;
+            for sev in 1..=5 {
+                let sev = Severity::new(sev).unwrap();
+                cached(dpr, Glyph::Dot, sev, step % 2 == 0);
+                let held = CACHE.with(|c| c.borrow().len());
+                assert!(held <= CACHE_MAX, "{held} images held at dpr {dpr}");
+            }
+        }
+    }
+}

@@ -611,6 +611,29 @@ mod tests {
         assert_eq!(none.at(1_796_428_800_000), Show::Home);
     }
 
+    /// The chain of interrupts is capped (issue 15, item 6): alert after alert while one is
+    /// shown keeps at most [`KEPT_INTERRUPTS`] of them (the oldest go).
+    #[test]
+    fn the_interrupt_chain_never_passes_its_cap() {
+        let mut p = TourPlayer::new(tour(), 60.0);
+        let c = 47_000 * 38_000_000;
+        for i in 0..20 {
+            let t = c + i * 1_000;
+            let at = Mercator {
+                x: i as f64 * 100.0,
+                y: 0.0,
+            };
+            let id = format!("alert-{i}");
+            p.handle(t, WallEvent::Alert { id, at, time_ms: t });
+            assert!(
+                p.chain.len() <= KEPT_INTERRUPTS,
+                "{} after {i}",
+                p.chain.len()
+            );
+        }
+        assert_eq!(p.chain.len(), KEPT_INTERRUPTS);
+    }
+
     #[test]
     fn a_late_or_future_alert() {
         let mut p = TourPlayer::new(tour(), 60.0);

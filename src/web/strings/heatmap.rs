@@ -46,6 +46,7 @@ fn problem(lang: Lang, p: &HistoryProblem) -> String {
         (Lang::Fr, HistoryProblem::Unreachable) => "pas de réponse".to_string(),
         (Lang::En, HistoryProblem::Truncated) => "the answer was cut off".to_string(),
         (Lang::Fr, HistoryProblem::Truncated) => "la réponse a été coupée".to_string(),
+        (_, HistoryProblem::TooLarge { limit }) => super::limits::history_too_large(lang, *limit),
         (_, HistoryProblem::Http { status, error }) => match error {
             Some(e) => format!("HTTP {status}: {e}"),
             None => format!("HTTP {status}"),

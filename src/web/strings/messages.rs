@@ -7,6 +7,7 @@
 //! texts are the ones the UI has always shown (end-to-end tests read them).
 
 use super::labels;
+use super::limits;
 use super::locale::number;
 use super::problems::{self, json_kind};
 use super::table::Lang;
@@ -102,6 +103,9 @@ pub fn load_error(lang: Lang, e: &LoadError) -> String {
         }
         (Lang::Fr, LoadError::Zones { url, error }) => {
             format!("{url} : {}", problems::zone_file_error(lang, error))
+        }
+        (_, LoadError::TooLarge { url, cap, refused }) => {
+            limits::file_too_large(lang, url, refused, cap.key())
         }
     }
 }
@@ -353,6 +357,9 @@ pub fn feed_problem(lang: Lang, problem: &Problem) -> String {
                 "The answer to {} was cut off: retrying",
                 labels::request(lang, *request)
             ),
+            Problem::TooLarge { request, limit } => {
+                limits::feed_too_large(lang, labels::request(lang, *request), *limit)
+            }
             Problem::Unreadable { request, error } => format!(
                 "The answer to {} could not be read ({}): retrying",
                 labels::request(lang, *request),
@@ -391,6 +398,9 @@ pub fn feed_problem(lang: Lang, problem: &Problem) -> String {
                 "La réponse à {} a été coupée : nouvel essai",
                 labels::request(lang, *request)
             ),
+            Problem::TooLarge { request, limit } => {
+                limits::feed_too_large(lang, labels::request(lang, *request), *limit)
+            }
             Problem::Unreadable { request, error } => format!(
                 "La réponse à {} est illisible ({}) : nouvel essai",
                 labels::request(lang, *request),

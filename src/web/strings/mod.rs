@@ -37,6 +37,7 @@ pub mod field;
 pub mod grids;
 pub mod heatmap;
 pub mod labels;
+pub mod limits;
 pub mod locale;
 pub mod messages;
 pub mod offline;
