@@ -143,7 +143,24 @@ pub enum Cut {
 pub async fn read_capped(response: &Response, limit: u64) -> Result<String, Cut> {
     let declared = response.headers().get("content-length");
     check_declared(declared.as_deref(), limit).map_err(Cut::TooLarge)?;
-    let expected = declared.and_then(|d| d.trim().parse().ok());
+    let expected: Option<u64> = declared.and_then(|d| d.trim().parse().ok());
+    if expected.is_some() {
+        // A declared length within the cap (checked above): the browser reads the body whole
+        // (`Response.text()`), as every file and most API answers come. A stream read here left
+        // a request now and then reported as aborted (net::ERR_ABORTED) once its body was
+        // read. A body that decodes to more than its cap (a compressed transfer) is still refused.
+        let text = response
+            .text()
+            .await
+            .map_err(|e| Cut::Unreadable(e.to_string()))?;
+        if text.len() as u64 > limit {
+            return Err(Cut::TooLarge(TooLarge {
+                limit,
+                declared: None,
+            }));
+        }
+        return Ok(text);
+    }
     let mut body = CappedBody::new(limit, expected);
     let Some(stream) = response.body() else {
         return Ok(body.into_text());

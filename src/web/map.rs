@@ -334,6 +334,11 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
                         e,
                     )),
                 }
+                // The map takes the focus at start (its arrow keys pan at once) without the
+                // keyboard focus ring, which the browser would show for a focus given by the
+                // page: a yellow frame around every wall screen and every desk at start. Once
+                // the focus has left the map, coming back by the keyboard shows the ring.
+                let _ = canvas.set_attribute("data-start-focus", "");
                 let _ = canvas.focus();
             }
             request_frame(&rt, state);
@@ -585,6 +590,11 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
             on:wheel=on_wheel
             on:dblclick=on_dblclick
             on:keydown=on_key
+            on:blur=move |ev: web_sys::FocusEvent| {
+                if let Some(c) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                    let _ = c.remove_attribute("data-start-focus");
+                }
+            }
         ></canvas>
         </div>
     }

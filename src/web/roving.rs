@@ -75,13 +75,26 @@ impl Roving {
     /// The focus left a row: to somewhere else (the list no longer has it), or nowhere because
     /// a render removed the row (then it stays, for [`Roving::settle`] to give back).
     pub fn focus_out(self, list: &Element, target: Option<Element>, to: Option<Element>) {
-        let left_for = to.as_ref().is_some_and(|t| !list.contains(Some(t)));
-        // No next element: the row was removed (a render) or the page was clicked where
-        // nothing takes the focus. Only the first keeps the focus in the list.
-        let removed = to.is_none() && target.is_some_and(|t| !t.is_connected());
-        if left_for || (to.is_none() && !removed) {
+        if to.as_ref().is_some_and(|t| !list.contains(Some(t))) {
             self.focus_inside.set_value(false);
+            return;
         }
+        if to.is_some() {
+            return;
+        }
+        // No next element: the row is being removed by a render (Chromium fires the event
+        // before the row leaves the page) or the page was clicked where nothing takes the
+        // focus. Told apart once the render is done: a removed row is no longer connected.
+        let Some(target) = target else { return };
+        request_animation_frame(move || {
+            let still_there = target.is_connected();
+            let active_is_body = web_sys::window()
+                .and_then(|w| w.document())
+                .is_some_and(|d| d.active_element() == d.body().map(Into::into));
+            if still_there && active_is_body {
+                self.focus_inside.set_value(false);
+            }
+        });
     }
 
     /// After a render: one tab stop (the current row, else the first) and the focus given back

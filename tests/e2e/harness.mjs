@@ -1542,7 +1542,11 @@ export async function startFreezeProxy(origin) {
 export async function screenPixels(page, clip) {
   const png = await page.screenshot({ clip });
   return page.evaluate(async (b64) => {
-    const blob = await (await fetch(`data:image/png;base64,${b64}`)).blob();
+    // Decoded from bytes, not fetched from a `data:` URL: the page's CSP (connect-src) refuses that.
+    const bin = atob(b64);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    const blob = new Blob([bytes], { type: 'image/png' });
     const bmp = await createImageBitmap(blob);
     const c = new OffscreenCanvas(bmp.width, bmp.height);
     const g = c.getContext('2d');
