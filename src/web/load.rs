@@ -143,8 +143,7 @@ pub enum Cut {
 pub async fn read_capped(response: &Response, limit: u64) -> Result<String, Cut> {
     let declared = response.headers().get("content-length");
     check_declared(declared.as_deref(), limit).map_err(Cut::TooLarge)?;
-    let expected: Option<u64> = declared.and_then(|d| d.trim().parse().ok());
-    if expected.is_some() {
+    if declared.is_some_and(|d| d.trim().parse::<u64>().is_ok()) {
         // A declared length within the cap (checked above): the browser reads the body whole
         // (`Response.text()`), as every file and most API answers come. A stream read here left
         // a request now and then reported as aborted (net::ERR_ABORTED) once its body was
@@ -161,7 +160,8 @@ pub async fn read_capped(response: &Response, limit: u64) -> Result<String, Cut>
         }
         return Ok(text);
     }
-    let mut body = CappedBody::new(limit, expected);
+    // No declared length: read as it comes, cut past the cap.
+    let mut body = CappedBody::new(limit, None);
     let Some(stream) = response.body() else {
         return Ok(body.into_text());
     };

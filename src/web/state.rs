@@ -574,7 +574,7 @@ impl AppState {
         let to = move |from: Viewport| from.with_center(center).with_zoom(zoom);
         if self.mode.get_untracked() != crate::core::display::DisplayMode::Tablet {
             let from = self.view.get_untracked();
-            fly_frame(self, from, to(from), now_ms(), from);
+            fly_frame(self, from, to(from), flight_start(), from);
             return;
         }
         // On a tablet, from the next frame: the card the selection opens is laid out by then,
@@ -584,7 +584,7 @@ impl AppState {
             let (fx, fy) = self.visible_centre();
             let to = to(from);
             let to = to.panned_by(fx - to.width_css() / 2.0, fy - to.height_css() / 2.0);
-            fly_frame(self, from, to, now_ms(), from);
+            fly_frame(self, from, to, flight_start(), from);
         });
     }
 
@@ -620,18 +620,23 @@ impl AppState {
     }
 }
 
+/// When a flight starts (ms, `now_ms`'s clock): now, or with reduced motion (the system's
+/// setting, asked once per flight) a whole flight ago, so that its first frame lands.
+fn flight_start() -> f64 {
+    if crate::env::reduced_motion() {
+        now_ms() - FLY_MS
+    } else {
+        now_ms()
+    }
+}
+
 fn fly_frame(state: AppState, from: Viewport, to: Viewport, t0: f64, expected: Viewport) {
     if state.view.try_get_untracked() != Some(expected) {
         // Someone else moved the view: this flight is over.
         state.set_flying(false);
         return;
     }
-    // Reduced motion (the system's setting): the view jumps, in one step, instead of flying.
-    let t = if crate::env::reduced_motion() {
-        1.0
-    } else {
-        ((now_ms() - t0) / FLY_MS).clamp(0.0, 1.0)
-    };
+    let t = ((now_ms() - t0) / FLY_MS).clamp(0.0, 1.0);
     let next = from.fly_step(&to, t);
     state.set_flying(t < 1.0);
     state.view.set(next);
