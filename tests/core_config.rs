@@ -355,6 +355,8 @@ fn every_numeric_field_has_an_upper_bound_and_names_its_field() {
         ("limits.snapshot_mb", "2000"),
         ("limits.zones_mb", "0"),
         ("limits.history_page_mb", "-5"),
+        ("limits.event_mb", "0.05"),
+        ("limits.event_mb", "1001"),
     ] {
         let problem = refused(field, value);
         assert!(
@@ -380,11 +382,13 @@ fn every_numeric_field_has_an_upper_bound_and_names_its_field() {
     let c = parse_config(
         r#"{"incidents": {"stale_after_s": 3600, "poll_interval_s": 600},
             "zones": {"exit_margin_m": 10000, "max_accuracy_m": 100000, "gap_spacing_m": 10000},
-            "limits": {"layer_mb": 1000, "zones_mb": 0.1, "snapshot_mb": 2.5, "history_page_mb": 1}}"#,
+            "limits": {"layer_mb": 1000, "zones_mb": 0.1, "snapshot_mb": 2.5, "history_page_mb": 1,
+                       "event_mb": 0.1}}"#,
     )
     .expect("the bounds are inclusive");
     assert_eq!(c.limits.layer_bytes(), 1_000_000_000);
     assert_eq!(c.limits.zones_bytes(), 100_000);
     assert_eq!(c.incidents.limits.snapshot_bytes(), 2_500_000);
     assert_eq!(c.incidents.limits.history_page_bytes(), 1_000_000);
+    assert_eq!(c.incidents.limits.event_bytes(), 100_000);
 }

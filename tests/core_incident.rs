@@ -10,8 +10,9 @@
 use calais_map::core::incident::{
     Diagnostics, Incident, IncidentError, IncidentKind, IncidentNames, IncidentStore, Rejected,
     Severity, Snapshot, SnapshotOutcome, Status, TRACK_LEN, TimeField, Timestamp, Upsert,
-    parse_incident, parse_seq, parse_snapshot,
+    parse_event, parse_incident, parse_seq, parse_snapshot,
 };
+use calais_map::core::limits::Limits;
 use calais_map::core::projection::to_mercator;
 use calais_map::core::time::{CLOCK_SKEW_TOLERANCE_MS, Recency};
 use calais_map::core::units::LonLat;
@@ -1675,4 +1676,52 @@ fn shuffled_updates_with_duplicates_converge_to_in_order_state() {
             store.iter().map(|i| i.updated_at).max()
         );
     }
+}
+
+/// Issue 15 item 6: one live event's data is capped (`limits.event_mb`, default 1 MB): over
+/// the cap it is not parsed, it counts as a rejected event with the cap named, and the store
+/// keeps what it had; at the cap it is read as usual.
+#[test]
+fn an_event_over_its_cap_is_rejected_unread_and_counted() {
+    let cap = Limits::default().event_bytes();
+    assert_eq!(cap, 1_000_000);
+    let mut store = IncidentStore::new();
+    let good = parse_event(SMALL_BOAT, &names(), cap).expect("a real event is far under the cap");
+    assert_eq!(good, parse_incident(SMALL_BOAT, &names()).expect("parses"));
+    store.upsert(good);
+    // A valid incident padded past the cap with a megabyte description.
+    let padded = SMALL_BOAT.replacen(
+        "\"properties\": {",
+        &format!("\"properties\": {{\"note\": \"{}\",", "x".repeat(1_000_001)),
+        1,
+    );
+    assert!(
+        padded.len() as u64 > cap,
+        "padded to {} bytes",
+        padded.len()
+    );
+    assert!(
+        parse_incident(&padded, &names()).is_ok(),
+        "valid apart from its size"
+    );
+    let err = parse_event(&padded, &names(), cap).expect_err("over the cap");
+    assert_eq!(
+        err,
+        IncidentError::TooLarge {
+            bytes: padded.len() as u64,
+            limit: cap
+        }
+    );
+    assert!(err.to_string().contains("limits.event_mb"), "{err}");
+    store.record_error(&err);
+    assert_eq!(store.diagnostics().rejected, 1);
+    assert_eq!(store.diagnostics().last_error, Some(err));
+    assert_eq!(store.len(), 1, "the good incident stays");
+    // Exactly at the cap: read.
+    let exact = SMALL_BOAT.len() as u64;
+    assert!(parse_event(SMALL_BOAT, &names(), exact).is_ok());
+    assert!(matches!(
+        parse_event(SMALL_BOAT, &names(), exact - 1),
+        Err(IncidentError::TooLarge { .. })
+    ));
 }

@@ -160,8 +160,8 @@ fn palette_shapes_and_sizes() {
         ([0xd8, 0xf3, 0xdc], "#d8f3dc"),
         ([0xff, 0xe1, 0x4d], "#ffe14d"),
         ([0xff, 0x8c, 0x1a], "#ff8c1a"),
-        ([0xff, 0x3b, 0x30], "#ff3b30"),
-        ([0xff, 0x2d, 0x95], "#ff2d95"),
+        ([0xe6, 0x26, 0x2d], "#e6262d"),
+        ([0xf0, 0x40, 0xd0], "#f040d0"),
     ];
     for (v, (rgb, css)) in (1..=5).zip(expected) {
         assert_eq!(severity_rgb(sev(v)), rgb);

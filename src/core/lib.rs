@@ -9,9 +9,11 @@
 //! * CSS px and device px (screen space, origin top-left, y down),
 //! * ground metres (true distances on the Earth: the WGS84 ellipsoid, [`earth`]).
 
+pub mod announce;
 pub mod basemap;
 pub mod camera;
 pub mod cluster;
+pub mod colour_vision;
 pub mod compact_sort;
 pub mod config;
 pub mod display;

@@ -34,6 +34,9 @@ pub struct Limits {
     pub snapshot_mb: f64,
     /// Each page of the incident history.
     pub history_page_mb: f64,
+    /// One live event's data (an incident is under 1 KB; the browser's `EventSource` has
+    /// already received it, so an event over the cap is not parsed and counts as rejected).
+    pub event_mb: f64,
 }
 
 impl Default for Limits {
@@ -43,6 +46,7 @@ impl Default for Limits {
             zones_mb: 10.0,
             snapshot_mb: 200.0,
             history_page_mb: 50.0,
+            event_mb: 1.0,
         }
     }
 }
@@ -56,6 +60,8 @@ pub enum Cap {
     Zones,
     Snapshot,
     HistoryPage,
+    /// One live event's data.
+    Event,
 }
 
 impl Cap {
@@ -67,6 +73,7 @@ impl Cap {
             Cap::Zones => Some("limits.zones_mb"),
             Cap::Snapshot => Some("limits.snapshot_mb"),
             Cap::HistoryPage => Some("limits.history_page_mb"),
+            Cap::Event => Some("limits.event_mb"),
         }
     }
 }
@@ -85,6 +92,7 @@ impl Limits {
             Cap::Zones => self.zones_bytes(),
             Cap::Snapshot => self.snapshot_bytes(),
             Cap::HistoryPage => self.history_page_bytes(),
+            Cap::Event => self.event_bytes(),
         }
     }
     pub fn layer_bytes(&self) -> u64 {
@@ -99,6 +107,9 @@ impl Limits {
     pub fn history_page_bytes(&self) -> u64 {
         mb_to_bytes(self.history_page_mb)
     }
+    pub fn event_bytes(&self) -> u64 {
+        mb_to_bytes(self.event_mb)
+    }
 }
 
 /// Reads the `limits` section: each cap a number of MB in [`MIN_MB`]..=[`MAX_MB`], else the
@@ -109,11 +120,13 @@ pub fn parse_limits(m: &Map<String, Value>) -> Result<Limits, ConfigError> {
     take(m, "limits", "zones_mb", &mut l.zones_mb)?;
     take(m, "limits", "snapshot_mb", &mut l.snapshot_mb)?;
     take(m, "limits", "history_page_mb", &mut l.history_page_mb)?;
+    take(m, "limits", "event_mb", &mut l.event_mb)?;
     for (name, v) in [
         ("layer_mb", l.layer_mb),
         ("zones_mb", l.zones_mb),
         ("snapshot_mb", l.snapshot_mb),
         ("history_page_mb", l.history_page_mb),
+        ("event_mb", l.event_mb),
     ] {
         if !(MIN_MB..=MAX_MB).contains(&v) {
             return Err(invalid(

@@ -46,6 +46,11 @@ const PARIS: &str = "Europe/Paris";
 /// Longest note, characters.
 pub const NOTE_MAX: usize = 500;
 
+/// The note as the export writes it: trimmed, at most [`NOTE_MAX`] characters (not bytes).
+pub fn note_text(note: &str) -> String {
+    note.trim().chars().take(NOTE_MAX).collect()
+}
+
 /// `calais-map-20261205-201743Z` for `ms`.
 fn file_base(ms: f64) -> Option<String> {
     let t = Timestamp::from_millis(ms as i64)?.to_rfc3339();
@@ -286,7 +291,7 @@ fn gather(state: AppState, note: &str) -> Result<Facts, ImageError> {
             export::shown_count(lang, count)
         ),
     ));
-    let note = note.trim().chars().take(NOTE_MAX).collect::<String>();
+    let note = note_text(note);
     let band = Band {
         title: T::ExportBandTitle.get(lang).to_string(),
         lines,

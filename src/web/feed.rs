@@ -37,7 +37,7 @@ use crate::core::feed::{
 };
 use crate::core::incident::{
     Diagnostics, IncidentFilter, IncidentKind, IncidentNames, IncidentStore, MAX_CLOSED, Snapshot,
-    Timestamp, parse_incident, parse_seq, parse_snapshot,
+    Timestamp, parse_event, parse_seq, parse_snapshot,
 };
 use crate::core::limits::TooLarge;
 use crate::env::{now_ms, wall_ms};
@@ -720,7 +720,7 @@ fn on_event(sh: &Shared, data: &str, last_event_id: &str) {
     };
     let t0 = now_ms();
     let names = c.cfg.properties.clone();
-    match parse_incident(data, &names) {
+    match parse_event(data, &names, c.cfg.limits.event_bytes()) {
         Ok(incident) => {
             let incident = match parse_seq(last_event_id) {
                 Some(seq) => incident.with_seq(seq),

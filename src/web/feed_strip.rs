@@ -8,6 +8,9 @@
 //! While the feed is stale the strip marks the counters (`data-stale`, dimmed, "stale" tag)
 //! and the app root carries `data-feed="stale"`, which dims the incident overlays and the
 //! zone counts through CSS (assets/style.css), so a stale picture looks stale everywhere.
+//!
+//! No live region here: the status line's text changes with every event (its last update
+//! time); `announce.rs` tells a screen reader of a change of status class and of a resync.
 
 use leptos::prelude::*;
 
@@ -76,8 +79,6 @@ pub fn IncidentStrip() -> impl IntoView {
                     data-testid="feed-status"
                     data-status=key
                     data-last-update-ms=last_ms
-                    role="status"
-                    aria-live="polite"
                     title=problem
                 >
                     <span class="feed-dot" aria-hidden="true"></span>
@@ -115,7 +116,6 @@ pub fn IncidentStrip() -> impl IntoView {
                     data-before=n.before.to_string()
                     data-after=n.after.to_string()
                     data-cause=n.cause.key()
-                    role="status"
                 >
                     <span>{messages::resync_notice(state.lang.get(), &clock_ms(state.lang.get(), n.at), n.cause, n.before, n.after)}</span>
                     <button

@@ -49,6 +49,15 @@ pub const TICKER_LEN: usize = 50;
 
 static NEXT_VERSION: AtomicU64 = AtomicU64::new(1);
 
+/// The ticker with `fresh` alerts (newest first) put before the ones it had, at most
+/// [`TICKER_LEN`] kept: the oldest go.
+pub fn push_alerts(ticker: &mut Vec<Alert>, fresh: Vec<Alert>) {
+    let mut next = fresh;
+    next.append(ticker);
+    next.truncate(TICKER_LEN);
+    *ticker = next;
+}
+
 /// What is known about the zones.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ZonesState {
@@ -522,12 +531,7 @@ impl Geofence {
             self.counts.try_set(counts);
         }
         if !fresh.is_empty() {
-            self.alerts.try_update(|a| {
-                let mut next = fresh;
-                next.append(a);
-                next.truncate(TICKER_LEN);
-                *a = next;
-            });
+            self.alerts.try_update(|a| push_alerts(a, fresh));
         }
         if changes.resync || rezoned || !changes.ids.is_empty() || !raised.is_empty() {
             self.version.try_update(|v| *v += 1);

@@ -1,7 +1,8 @@
 //! Geofencing panels: the zone list with live counts and the zone editor's buttons (Edit /
 //! Delete per drawn zone, Draw / Export / Import; the app puts the list in the layer panel),
 //! the zone problems (the app puts them in the incident panel) and the alert ticker (left
-//! column) with the critical flash. The incident card's zone rows are `incident_ui`'s.
+//! column) with the critical flash. The incident card's zone rows are `incident_ui`'s. The zone
+//! list and the alert list are one tab stop each, with the arrow keys inside (`roving`).
 //!
 //! Units: counts are open incidents; distances are ground metres, shown in m or km; times are
 //! local clock time labelled with this device's zone. Every text from the zones file or the API is rendered as text.
@@ -14,11 +15,13 @@ use crate::core::units::Zoom;
 use crate::core::viewport::Viewport;
 use crate::env::{download, js_error_text};
 use crate::geofence::{ActiveZones, ZonesState};
+use crate::roving::{Roving, event_element};
 use crate::state::use_app;
 use crate::strings::{Lang, T, labels, messages, problems};
 use crate::widgets::{clock_ms, distance_text};
 use crate::zone_editor::{
     CORRUPT_KEY, ImportFailure, ImportReport, MAX_IMPORT_BYTES, Mode, StorageProblem, ZoneEditor,
+    check_import_size,
 };
 
 /// Alerts shown at once in the ticker (the rest are kept, newest first).
@@ -125,6 +128,7 @@ pub fn ZonePanel() -> impl IntoView {
                             data-zone-id=z.id.clone()
                             data-count=count.to_string()
                             data-source=source
+                            tabindex="-1"
                             title=messages::zone_row_title(lang, z.kind)
                             on:click=go
                         >
@@ -138,6 +142,16 @@ pub fn ZonePanel() -> impl IntoView {
             })
             .collect::<Vec<_>>()
     };
+    // One tab stop for the zone buttons, the arrow keys among them, the focus kept while the
+    // live counts render the rows again (`roving`).
+    let roving = Roving::new("data-zone-id");
+    let list_ref = NodeRef::<leptos::html::Ul>::new();
+    Effect::new(move |_| {
+        geo.active.track();
+        geo.counts.track();
+        geo.drawn.track();
+        roving.settle_next_frame(move || list_ref.get_untracked().map(Into::into));
+    });
     let problems = move || zone_problems(state.lang.get(), geo.active.get().as_ref(), &geo.state());
     let coverage = move || {
         let fences = state.layer(LayerId::Fences);
@@ -189,7 +203,16 @@ pub fn ZonePanel() -> impl IntoView {
             <Show when=move || matches!(geo.state(), ZonesState::Loading)>
                 <p class="muted">{T::LoadingZones.get(lang)}</p>
             </Show>
-            <ul class="zone-list">{rows}</ul>
+            <ul
+                class="zone-list"
+                data-testid="zone-list"
+                node_ref=list_ref
+                on:keydown=move |ev| roving.on_key_down(&ev)
+                on:focusin=move |ev| roving.focus_in(event_element(ev.target()))
+                on:focusout=move |ev| roving.on_focus_out(&ev)
+            >
+                {rows}
+            </ul>
             <ZoneTools lang=lang />
             {coverage}
             <div class="zone-export">
@@ -291,9 +314,9 @@ fn ZoneTools(lang: Lang) -> impl IntoView {
             return;
         };
         let name = file.name();
-        if file.size() > MAX_IMPORT_BYTES {
+        if let Err(e) = check_import_size(file.size()) {
             ed.import_report.set(Some(ImportReport {
-                error: Some(ImportFailure::TooBig(file.size())),
+                error: Some(e),
                 file: name,
                 ..ImportReport::default()
             }));
@@ -453,6 +476,8 @@ pub fn AlertTicker() -> impl IntoView {
                 let seq = a.seq;
                 // Labelled with this device's zone ("14:02:11 Paris").
                 let time = clock_ms(lang, a.time_ms as f64);
+                let text_id = format!("alert-text-{seq}");
+                let acked = a.acked;
                 view! {
                     <li
                         class="alert-row"
@@ -465,14 +490,23 @@ pub fn AlertTicker() -> impl IntoView {
                         data-acked=a.acked.to_string()
                     >
                         <span class="alert-time">{time}</span>
-                        <span class="alert-text">
+                        <span class="alert-text" id=text_id.clone()>
                             {format!("{} {} {}", a.incident_id, labels::event_verb(lang, a.kind), a.zone_name)}
                         </span>
+                        // The list's roving stop (an acknowledged alert's button stays
+                        // focusable: `aria-disabled`, not `disabled`), described by its alert.
                         <button
                             class="alert-ack"
                             data-testid="alert-ack"
-                            disabled=a.acked
-                            on:click=move |_| geo.acknowledge(Some(seq))
+                            data-alert-seq=seq.to_string()
+                            tabindex="-1"
+                            aria-describedby=text_id
+                            aria-disabled=acked.then_some("true")
+                            on:click=move |_| {
+                                if !acked {
+                                    geo.acknowledge(Some(seq));
+                                }
+                            }
                         >
                             {if a.acked { T::Acked.get(lang) } else { T::Ack.get(lang) }}
                         </button>
@@ -481,9 +515,17 @@ pub fn AlertTicker() -> impl IntoView {
             })
             .collect::<Vec<_>>()
     };
+    // One tab stop for the alerts' buttons, the arrow keys among them, the focus kept while
+    // new alerts render the list again (`roving`).
+    let roving = Roving::new("data-alert-seq");
+    let list_ref = NodeRef::<leptos::html::Ul>::new();
+    Effect::new(move |_| {
+        geo.alerts.track();
+        roving.settle_next_frame(move || list_ref.get_untracked().map(Into::into));
+    });
     view! {
         <Show when=move || geo.alerts.with(|a| !a.is_empty())>
-            <section class="panel alert-ticker" data-testid="alert-ticker" data-map-reserved="" aria-label=T::ZoneAlerts.get(lang) aria-live="polite">
+            <section class="panel alert-ticker" data-testid="alert-ticker" data-map-reserved="" aria-label=T::ZoneAlerts.get(lang)>
                 <header>
                     <h2>{T::ZoneAlerts.get(lang)}</h2>
                     <span class="alert-unacked" data-testid="alert-unacked" data-count=move || unacked().to_string()>
@@ -493,7 +535,16 @@ pub fn AlertTicker() -> impl IntoView {
                         {T::AckAll.get(lang)}
                     </button>
                 </header>
-                <ul>{items}</ul>
+                <ul
+                    class="alert-list"
+                    data-testid="alert-list"
+                    node_ref=list_ref
+                    on:keydown=move |ev| roving.on_key_down(&ev)
+                    on:focusin=move |ev| roving.focus_in(event_element(ev.target()))
+                    on:focusout=move |ev| roving.on_focus_out(&ev)
+                >
+                    {items}
+                </ul>
             </section>
         </Show>
     }
@@ -536,7 +587,6 @@ pub fn CriticalFlash() -> impl IntoView {
                         data-testid="critical-flash"
                         data-count=n.to_string()
                         data-zone-ids=ids
-                        role="alert"
                     >
                         <div class="critical-banner">
                             <strong>{what}</strong>

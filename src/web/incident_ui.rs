@@ -197,11 +197,7 @@ pub fn IncidentPanel(
     Effect::new(move |_| {
         listing_memo.track();
         feed.selected.track();
-        request_animation_frame(move || {
-            if let Some(list) = list_ref.get_untracked() {
-                roving.settle(&list);
-            }
-        });
+        roving.settle_next_frame(move || list_ref.get_untracked().map(Into::into));
     });
 
     let row_view = move |(r, selected): (Row, bool)| {
@@ -274,17 +270,9 @@ pub fn IncidentPanel(
                     class="incident-list"
                     data-testid="incident-list"
                     node_ref=list_ref
-                    on:keydown=move |ev| {
-                        if let Some(list) = list_ref.get_untracked() {
-                            roving.key_down(&list, &ev);
-                        }
-                    }
+                    on:keydown=move |ev| roving.on_key_down(&ev)
                     on:focusin=move |ev| roving.focus_in(event_element(ev.target()))
-                    on:focusout=move |ev| {
-                        if let Some(list) = list_ref.get_untracked() {
-                            roving.focus_out(&list, event_element(ev.target()), event_element(ev.related_target()));
-                        }
-                    }
+                    on:focusout=move |ev| roving.on_focus_out(&ev)
                 >
                     <KeyedRows each=rows key=Clone::clone children=row_view />
                 </ol>

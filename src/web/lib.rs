@@ -17,6 +17,7 @@
 pub use calais_core as core;
 
 pub mod alloc;
+pub mod announce;
 /// Heatmap benchmark functions (`--features bench` only), installed by `bench_hook`.
 #[cfg(feature = "bench")]
 pub mod bench_heatmap;
@@ -308,6 +309,8 @@ pub fn App() -> impl IntoView {
             // come right after it, the first stops of the Tab key.
             <MapCanvas runtime=runtime />
             <skip_links::SkipLinks />
+            // The screen reader's live regions (announce.rs), built once.
+            <announce::Announcer />
             <GotoMarker />
             <div class="left-column">
                 <header class="title-bar" data-map-reserved="">

@@ -12,10 +12,16 @@
 //!
 //! Keys in a list: ↓/↑ the next/previous row, Home/End the first/last, PageDown/PageUp ten
 //! rows; Enter and Space act on the row (it is a button). Tab leaves the list.
+//!
+//! The lists: incidents (`data-incident-id`), zones (`data-zone-id` on the zone's button; a
+//! drawn zone's Edit and Delete stay their own stops) and zone alerts (`data-alert-seq` on the
+//! acknowledge button). A list wires [`Roving::on_key_down`], [`Roving::focus_in`] and
+//! [`Roving::on_focus_out`] on its element and runs [`Roving::settle_next_frame`] after
+//! every render.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement, KeyboardEvent};
+use web_sys::{Element, FocusEvent, HtmlElement, KeyboardEvent};
 
 /// An event's target (or related target) as an element.
 pub fn event_element(t: Option<web_sys::EventTarget>) -> Option<Element> {
@@ -93,6 +99,34 @@ impl Roving {
                 .is_some_and(|d| d.active_element() == d.body().map(Into::into));
             if still_there && active_is_body {
                 self.focus_inside.set_value(false);
+            }
+        });
+    }
+
+    /// `keydown` on the list's element (the event's current target): [`Roving::key_down`].
+    pub fn on_key_down(self, ev: &KeyboardEvent) {
+        if let Some(list) = event_element(ev.current_target()) {
+            self.key_down(&list, ev);
+        }
+    }
+
+    /// `focusout` on the list's element: [`Roving::focus_out`].
+    pub fn on_focus_out(self, ev: &FocusEvent) {
+        if let Some(list) = event_element(ev.current_target()) {
+            self.focus_out(
+                &list,
+                event_element(ev.target()),
+                event_element(ev.related_target()),
+            );
+        }
+    }
+
+    /// [`Roving::settle`] at the next animation frame, once a render's rows are in the page;
+    /// `list` gives the list's element then (`None`: not built, nothing to do).
+    pub fn settle_next_frame(self, list: impl FnOnce() -> Option<Element> + 'static) {
+        request_animation_frame(move || {
+            if let Some(list) = list() {
+                self.settle(&list);
             }
         });
     }

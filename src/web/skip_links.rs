@@ -20,7 +20,10 @@ const LINKS: [(&str, T, &[&str]); 4] = [
     (
         "skip-alerts",
         T::SkipToAlerts,
-        &["[data-testid=alert-ticker]"],
+        &[
+            "[data-testid=alert-list] [tabindex='0']",
+            "[data-testid=alert-ticker]",
+        ],
     ),
     (
         "skip-incidents",
@@ -34,7 +37,11 @@ const LINKS: [(&str, T, &[&str]); 4] = [
     (
         "skip-zones",
         T::SkipToZones,
-        &["[data-testid=zone-panel]", "[data-testid=sheet-tab-layers]"],
+        &[
+            "[data-testid=zone-list] [tabindex='0']",
+            "[data-testid=zone-panel]",
+            "[data-testid=sheet-tab-layers]",
+        ],
     ),
 ];
 

@@ -29,6 +29,10 @@
 //!    (`heatmap.compare`, else [`Comparison::default_at`]) for a view with `heatmap_compare`,
 //!    closed when the wall moves on. The incidents layer has no switch in the app: a tour view
 //!    without `incidents` still shows them.
+//!
+//! Reduced motion (`prefers-reduced-motion: reduce`): flights, alert legs and the home view's
+//! glide cut to where they go (`Show::landed`), on the same clock; the loop then never runs
+//! on animation frames.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -99,6 +103,11 @@ pub struct Driver {
     seen: Vec<(u64, bool)>,
     /// What the wall shows, as of the last step, and that step's clock.
     show: Option<(Show, i64)>,
+    /// The viewer asked for reduced motion (the system's setting, read again at every step
+    /// while nothing moves, so not on every frame of a flight): flights and glides cut.
+    reduced: bool,
+    /// The last step moved (a flight's frames).
+    moving: bool,
 }
 
 /// The shared driver (the test hook reads [`Driver::current`]).
@@ -182,6 +191,9 @@ impl Driver {
             self.player = Some(TourPlayer::from_config(&cfg.wall));
             self.compare = cfg.heatmap.compare;
         }
+        if !self.moving {
+            self.reduced = crate::env::reduced_motion();
+        }
         self.take_alerts(state, clock_ms);
         let view = state.view.get_untracked();
         let home = self.home_at(state, &view, clock_ms);
@@ -189,6 +201,8 @@ impl Driver {
             return false;
         };
         let show = player.at(clock_ms);
+        // Reduced motion: each flight shows where it goes from its first instant (a cut).
+        let show = if self.reduced { show.landed() } else { show };
         let vp = player.viewport(&show, &home, Zoom::clamped(ALERT_ZOOM));
         let next = view.with_center(vp.center()).with_zoom(vp.zoom());
         if next != view {
@@ -205,7 +219,9 @@ impl Driver {
             };
             apply_layers(state, player.layers(&show), compare, self.compare, clock_ms);
         }
-        let moving = moves(&show) || self.home.is_some_and(|h| h.gliding(clock_ms));
+        let moving =
+            (!self.reduced && moves(&show)) || self.home.is_some_and(|h| h.gliding(clock_ms));
+        self.moving = moving;
         // The frames this view asks for (next animation frame) stay on the gesture path while
         // the wall moves; the sharp one comes after it lands.
         state.set_flying(moving);
@@ -290,6 +306,8 @@ impl Driver {
                             .as_ref()
                             .map_or(0, |p| p.tour().flight_ms())
                             .max(HOME_GLIDE_MS);
+                        // Reduced motion: the home view cuts to the new fit.
+                        let glide_ms = if self.reduced { 0 } else { glide_ms };
                         self.home = Some(Home {
                             from: home.at(clock_ms),
                             to: fit,

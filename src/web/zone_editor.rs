@@ -36,6 +36,16 @@ pub const STORAGE_KEY: &str = "calais-map.zones.v1";
 pub const CORRUPT_KEY: &str = "calais-map.zones.v1.corrupt";
 /// Largest file Import reads, bytes.
 pub const MAX_IMPORT_BYTES: f64 = 5_000_000.0;
+
+/// A file of `bytes` may be imported (at most [`MAX_IMPORT_BYTES`], the browser's `File` size,
+/// checked before it is read); else why not.
+pub fn check_import_size(bytes: f64) -> Result<(), ImportFailure> {
+    if bytes > MAX_IMPORT_BYTES {
+        Err(ImportFailure::TooBig(bytes))
+    } else {
+        Ok(())
+    }
+}
 /// Hit radius of a vertex handle, CSS px, for a mouse and for a finger.
 pub const HANDLE_PX_MOUSE: f64 = 11.0;
 pub const HANDLE_PX_TOUCH: f64 = 22.0;

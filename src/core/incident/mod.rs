@@ -20,7 +20,7 @@ pub mod store;
 
 pub use super::time::Timestamp;
 pub use filter::{IncidentFilter, Listing, SortOrder, StatusFilter, TimeWindow, listing};
-pub use parse::{Rejected, Snapshot, parse_incident, parse_seq, parse_snapshot};
+pub use parse::{Rejected, Snapshot, parse_event, parse_incident, parse_seq, parse_snapshot};
 pub use store::{Diagnostics, IncidentStore, MAX_CLOSED, SnapshotOutcome, TRACK_LEN, Upsert};
 
 use super::model::Properties;
@@ -285,6 +285,9 @@ pub enum IncidentError {
     TimeMissing(TimeField),
     #[error("{field} {found:?} is not an RFC 3339 date-time")]
     BadTime { field: TimeField, found: String },
+    /// A live event's data over its cap (`limits.event_mb`), bytes: not parsed.
+    #[error("event of {bytes} bytes is over the {limit}-byte cap (limits.event_mb): not read")]
+    TooLarge { bytes: u64, limit: u64 },
 }
 
 /// Longest quote of an input value inside an [`IncidentError`], in characters.

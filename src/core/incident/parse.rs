@@ -67,6 +67,23 @@ pub struct Rejected {
     pub error: IncidentError,
 }
 
+/// One live event's data under its cap (`limits.event_mb`, bytes): over it the text is not
+/// parsed ([`IncidentError::TooLarge`], counted as a rejected event), else [`parse_incident`].
+pub fn parse_event(
+    text: &str,
+    names: &IncidentNames,
+    max_bytes: u64,
+) -> Result<Incident, IncidentError> {
+    let bytes = text.len() as u64;
+    if bytes > max_bytes {
+        return Err(IncidentError::TooLarge {
+            bytes,
+            limit: max_bytes,
+        });
+    }
+    parse_incident(text, names)
+}
+
 /// Parse one live event: a single incident Feature. `seq` is left `None`; set
 /// it from the SSE id with [`Incident::with_seq`].
 pub fn parse_incident(text: &str, names: &IncidentNames) -> Result<Incident, IncidentError> {

@@ -93,27 +93,30 @@ const TRACK_ALPHA: (f64, f64) = (0.25, 0.8);
 /// Density cell opacity: base and range over the log count.
 const CELL_ALPHA: (f64, f64) = (0.35, 0.65);
 
-/// Severity 1..=5 colours, sRGB.
+/// Severity 1..=5 colours, sRGB. Checked for colour-blind viewers by
+/// `tests/colour_vision.rs` (any two levels ≥ 10 ΔE₀₀ apart under protanopia, deuteranopia and
+/// tritanopia; 4 and 5 were `#ff3b30` and `#ff2d95`, 9.2 apart for deuteranopes between 3 and
+/// 4 and 8.8 for tritanopes between 4 and 5).
 const SEVERITY_RGB: [[u8; 3]; 5] = [
     [0xd8, 0xf3, 0xdc],
     [0xff, 0xe1, 0x4d],
     [0xff, 0x8c, 0x1a],
-    [0xff, 0x3b, 0x30],
-    [0xff, 0x2d, 0x95],
+    [0xe6, 0x26, 0x2d],
+    [0xf0, 0x40, 0xd0],
 ];
 
 /// [`SEVERITY_RGB`] as CSS.
-const SEVERITY_CSS: [&str; 5] = ["#d8f3dc", "#ffe14d", "#ff8c1a", "#ff3b30", "#ff2d95"];
+const SEVERITY_CSS: [&str; 5] = ["#d8f3dc", "#ffe14d", "#ff8c1a", "#e6262d", "#f040d0"];
 
 /// Fill colour of a severity (sRGB), a sequence from pale to hot that avoids the
 /// map's layer hues:
 /// 1 pale green-white `#d8f3dc`, 2 yellow `#ffe14d`, 3 orange `#ff8c1a`,
-/// 4 red `#ff3b30`, 5 magenta-red `#ff2d95`.
+/// 4 red `#e6262d`, 5 magenta `#f040d0`.
 pub fn severity_rgb(sev: Severity) -> [u8; 3] {
     SEVERITY_RGB
         .get(usize::from(sev.get().saturating_sub(1)))
         .copied()
-        .unwrap_or([0xff, 0x2d, 0x95])
+        .unwrap_or([0xf0, 0x40, 0xd0])
 }
 
 /// [`severity_rgb`] as a CSS colour (`"#rrggbb"`), for the legend and list.
@@ -121,7 +124,7 @@ pub fn severity_css(sev: Severity) -> &'static str {
     SEVERITY_CSS
         .get(usize::from(sev.get().saturating_sub(1)))
         .copied()
-        .unwrap_or("#ff2d95")
+        .unwrap_or("#f040d0")
 }
 
 /// Nominal sprite size of a severity, CSS px: 14 for 1–2, 16 for 3, 19 for 4–5

@@ -260,6 +260,39 @@ pub enum Show {
     },
 }
 
+impl Show {
+    /// The same instant without motion (reduced motion, the viewer's setting): a flight or an
+    /// alert's leg shows where it goes (`t` = 1) from its first instant, so the wall cuts
+    /// from view to view instead of flying; the timing (dwells, holds) is unchanged.
+    pub fn landed(self) -> Show {
+        match self {
+            Show::Tour(TourState {
+                view,
+                phase: Phase::Flight { from, to, .. },
+            }) => Show::Tour(TourState {
+                view,
+                phase: Phase::Flight { from, to, t: 1.0 },
+            }),
+            Show::Alert {
+                id,
+                at,
+                since_ms,
+                leg,
+            } => Show::Alert {
+                id,
+                at,
+                since_ms,
+                leg: match leg {
+                    AlertLeg::In { from, .. } => AlertLeg::In { from, t: 1.0 },
+                    AlertLeg::Back { to, .. } => AlertLeg::Back { to, t: 1.0 },
+                    AlertLeg::Hold => AlertLeg::Hold,
+                },
+            },
+            other => other,
+        }
+    }
+}
+
 /// What the player is told by the feed.
 #[derive(Clone, Debug, PartialEq)]
 pub enum WallEvent {
@@ -599,6 +632,48 @@ mod tests {
         assert_eq!(t.at(-47_000), Some(TourState::dwell(0)), "before 1970 too");
         assert_eq!(t.next_dwell_start(c0 + 1), Some((c0 + 14_000, 1)));
         assert_eq!(t.next_dwell_start(c0 + 40_000), Some((c0 + 47_000, 0)));
+    }
+
+    #[test]
+    fn landed_cuts_to_where_a_flight_or_an_alert_leg_goes() {
+        let t = tour();
+        let home = Viewport::new(
+            Mercator {
+                x: 200_000.0,
+                y: 6_600_000.0,
+            },
+            Zoom::clamped(10.0),
+            1920.0,
+            1080.0,
+            1.0,
+        );
+        let c0 = 47_000 * 38_000_000;
+        let flying = Show::Tour(t.at(c0 + 10_001).unwrap());
+        let arrived = Show::Tour(t.at(c0 + 14_000).unwrap());
+        let player = TourPlayer::new(t.clone(), 30.0);
+        let zoom = Zoom::clamped(15.0);
+        let cut = player.viewport(&flying.clone().landed(), &home, zoom);
+        assert_eq!(cut, player.viewport(&arrived, &home, zoom));
+        assert_ne!(player.viewport(&flying, &home, zoom), cut);
+        let at = Mercator {
+            x: 210_000.0,
+            y: 6_610_000.0,
+        };
+        let alert = Show::Alert {
+            id: "a".into(),
+            at,
+            since_ms: 0,
+            leg: AlertLeg::In {
+                from: Waypoint::Home,
+                t: 0.1,
+            },
+        };
+        assert_eq!(
+            player.viewport(&alert.landed(), &home, zoom),
+            home.with_center(at).with_zoom(zoom)
+        );
+        assert_eq!(Show::Home.landed(), Show::Home);
+        assert_eq!(arrived.clone().landed(), arrived);
     }
 
     #[test]

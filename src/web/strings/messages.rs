@@ -494,6 +494,9 @@ pub fn incident_error(lang: Lang, e: &IncidentError) -> String {
             E::BadTime { field, found } => {
                 format!("{field} {found:?} n’est pas une date-heure RFC 3339")
             }
+            E::TooLarge { bytes, limit } => format!(
+                "événement de {bytes} octets, au-delà du plafond de {limit} octets (limits.event_mb) : non lu"
+            ),
         },
     }
 }

@@ -31,6 +31,7 @@
 //! a build script generating code from JSON files), where this table with every text of the UI
 //! in both languages adds 3.5 KiB; its coverage is checked by the compiler and one test.
 
+pub mod announce;
 pub mod compare;
 pub mod export;
 pub mod field;
