@@ -9,13 +9,14 @@
 // - The zone list and the alert list are one tab stop each (skip links land on it), the arrow
 //   keys move inside them, and the focus stays on the same zone while the burst changes the
 //   zone counts (the rows are rendered again).
+// - axe-core finds no serious or critical violation with the alerts shown.
 // - Reduced motion: with `reducedMotion: 'reduce'` the critical alert's flashing row and the
 //   red frame run no animation at all (`document.getAnimations()`), where the default page
 //   runs them.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startDemoServer, prepareDist, launchBrowser, openApp, screenshot, OUTAGE_ERRORS, TEST_TIMEOUT, tid,
+  startDemoServer, prepareDist, launchBrowser, openApp, screenshot, axeViolations, OUTAGE_ERRORS, TEST_TIMEOUT, tid,
 } from './harness.mjs';
 
 const BURST_AT_MS = 25_000;
@@ -160,6 +161,10 @@ describe('live regions, list keyboard access and reduced motion under a live fee
     await page.keyboard.press('Tab');
     assert.equal((await focused(page)).seq, null, 'Tab leaves the list');
     await screenshot(page, 'a11y-alert-list');
+    // axe-core with the ticker, its acknowledged alert, the red banner and the live regions.
+    const vs = await axeViolations(page);
+    console.log(`# axe desk with critical alerts: ${vs.length} violations [${vs.map((v) => `${v.id}:${v.impact}`).join(', ')}]`);
+    assert.deepEqual(vs.filter((v) => v.impact === 'serious' || v.impact === 'critical'), [], 'no serious or critical axe-core violation');
   });
 
   test('reduced motion: no animation runs where the default page flashes', { timeout: TEST_TIMEOUT }, async () => {

@@ -5,28 +5,10 @@
 // feed renders its rows again, and shows a focus ring; reduced motion makes a fly-to jump.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { sharedEnv, openApp, tid, screenshot, ROOT, TEST_TIMEOUT } from './harness.mjs';
+import { sharedEnv, openApp, tid, screenshot, axeViolations, TEST_TIMEOUT } from './harness.mjs';
 
 // A live feed (2 events a second), so the list renders its rows again every few seconds.
 const env = sharedEnv({ api: { heartbeatMs: 1000, rate: 2, seed: 15 } });
-
-const AXE = fs.readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-
-/** axe-core's violations in the page, as { id, impact, nodes: [selector…] }. */
-async function axeViolations(page) {
-  // Evaluated through the DevTools protocol: the page's content security policy does not apply.
-  await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    const res = await window.axe.run(document, { resultTypes: ['violations'] });
-    return res.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
-    }));
-  });
-}
 
 const serious = (vs) => vs.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 

@@ -1583,3 +1583,24 @@ export const heatRgba = (page, points) =>
       return Array.from(g.getImageData(px, py, 1, 1).data);
     });
   }, points);
+
+// ---------------------------------------------------------------------------
+// Accessibility (issue 15 item 5): axe-core (npm) run in the page
+// ---------------------------------------------------------------------------
+
+let axeSource = null;
+
+/** axe-core's violations in the page, as { id, impact, nodes: [selector…] }. Evaluated through
+ * the DevTools protocol: the page's content security policy does not apply. */
+export async function axeViolations(page) {
+  axeSource ??= fs.readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const res = await window.axe.run(document, { resultTypes: ['violations'] });
+    return res.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+    }));
+  });
+}

@@ -16,6 +16,8 @@
 //   `heatmap.compare` over the scripted Calais → Dunkirk history) at 3840 × 2160, real time:
 //   while it dwells the displacement summary, the arrow and the difference legend show at wall
 //   scale; the next view closes the comparison.
+// - With reduced motion (`reducedMotion: 'reduce'`), over a whole cycle in real time every view
+//   shown is a tour view (cuts, no step of a flight), on the same schedule.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -398,5 +400,52 @@ describe('wall tour: a view with the heatmap comparison (3840 × 2160)', () => {
     assert.equal(await page.locator(tid('heatmap-legend')).isVisible(), false, 'no legend on the live picture');
     await screenshot(page, 'wall-tour-compare-closed');
     await env.app.assertHealthy('compare tour');
+  });
+});
+
+describe('wall tour with reduced motion: cuts instead of flights, on the same schedule', () => {
+  let server, browser, ctx, app;
+
+  before(async () => {
+    const dir = prepareDist({ wall: WALL });
+    server = await startDemoServer({ scenario: QUIET_SCENARIO, heartbeatMs: 1000, staticDir: dir });
+    browser = await launchBrowser();
+    ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, reducedMotion: 'reduce' });
+    app = await openApp({ server }, ctx, { query: 'mode=wall' });
+  });
+
+  after(async () => {
+    await ctx?.close();
+    await browser?.close();
+    await server?.kill();
+  });
+
+  test('over a whole cycle every view shown is a tour view; flights still take their time', { timeout: TEST_TIMEOUT }, async () => {
+    const { page } = app;
+    await page.waitForFunction(() => window.calaisMap.tour()?.kind === 'tour', null, { timeout: 30_000 });
+    // Every view and tour phase the page shows, each animation frame, for a cycle and a bit.
+    const seen = await page.evaluate((ms) => new Promise((resolve) => {
+      const views = [];
+      const phases = new Set();
+      const t0 = performance.now();
+      const tick = () => {
+        const v = window.calaisMap.view();
+        const k = `${v.lon.toFixed(6)},${v.lat.toFixed(6)},${v.zoom}`;
+        if (views[views.length - 1] !== k) views.push(k);
+        phases.add(window.calaisMap.tour()?.phase);
+        if (performance.now() - t0 < ms) requestAnimationFrame(tick);
+        else resolve({ views, phases: [...phases] });
+      };
+      requestAnimationFrame(tick);
+    }), CYCLE_MS + 1500);
+    console.log(`# reduced motion on the wall: ${seen.views.length} views in ${CYCLE_MS + 1500} ms (${seen.views.join(' | ')}); phases ${seen.phases}`);
+    assert.ok(seen.phases.includes('flight'), 'the schedule still has its flights (a cut at their start)');
+    const isTourView = (k) => {
+      const [lon, lat, zoom] = k.split(',').map(Number);
+      return RUNS.some((v) => Math.abs(lon - v.center[0]) < 2e-6 && Math.abs(lat - v.center[1]) < 2e-6 && Math.abs(zoom - v.zoom) < 1e-9);
+    };
+    for (const k of seen.views) assert.ok(isTourView(k), `${k} is a tour view, not a step of a flight`);
+    assert.ok(seen.views.length <= RUNS.length + 1, `one view per cut: ${seen.views.length}`);
+    await app.assertHealthy('wall reduced motion');
   });
 });
