@@ -2,7 +2,9 @@
 // instead of freezing the page, and the other layers stay. Two ways a body is too large:
 // a `Content-Length` over the cap (refused before reading), and a body streamed without a
 // length that grows past the cap (the page stops reading it). Config: limits.json
-// (`limits.layer_mb` 2).
+// (`limits.layer_mb` 2). And the feed's snapshot: an answer declaring 300 MB against
+// `limits.snapshot_mb` 1 (limits-feed.json) is refused unread, said in the feed strip with the
+// cap and its key, and asked again (the feed's back-off), the map working meanwhile.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sharedEnv, openApp, screenshot, tid, TEST_TIMEOUT } from './harness.mjs';
@@ -99,6 +101,38 @@ for (const lang of ['en', 'fr']) {
       assert.ok(alive, 'the page still renders');
       console.log(`limits (${lang}): refused in ${took} ms; stream cut after ${(streamed.sent / MB).toFixed(1)} MB`);
       await app.assertHealthy('limits');
+    } finally {
+      await ctx.close();
+      env.server.clearResponses();
+    }
+  });
+}
+
+for (const lang of ['en', 'fr']) {
+  test(`an over-large snapshot is refused with the cap named (${lang}) and retried`, { timeout: TEST_TIMEOUT }, async () => {
+    const asked = { n: 0 };
+    env.server.respondWith('/huge/snapshot.json', (req, res) => {
+      asked.n += 1;
+      res.writeHead(200, { 'Content-Type': 'application/geo+json', 'Content-Length': String(300 * MB), 'Cache-Control': 'no-store' });
+      res.write('{"type":"FeatureCollection","features":[');
+      req.on('close', () => res.destroy());
+    });
+    const ctx = await env.newContext();
+    try {
+      const app = await openApp(env, ctx, { config: '/fixtures/configs/limits-feed.json', query: `lang=${lang}`, allowConsoleErrors: true });
+      const { page } = app;
+      const problem = page.locator(tid('feed-problem'));
+      await problem.waitFor({ state: 'visible', timeout: 30_000 });
+      const text = (await problem.textContent()).trim();
+      if (lang === 'en') assert.match(text, /larger than 1 MB \(limits\.snapshot_mb\) and was not read: retrying/, text);
+      else assert.match(text, /dépasse 1 Mo \(limits\.snapshot_mb\) et n’a pas été lue : nouvel essai/, text);
+      assert.notEqual(await page.locator(tid('feed-status')).getAttribute('data-status'), 'live');
+      const deadline = Date.now() + 20_000;
+      while (asked.n < 2 && Date.now() < deadline) await page.waitForTimeout(250);
+      assert.ok(asked.n >= 2, `the snapshot is asked again (${asked.n} requests)`);
+      assert.ok((await count(page, 'basemap')) > 0, 'the map is there');
+      console.log(`limits (${lang}): snapshot refused, ${asked.n} requests: ${text}`);
+      await app.assertHealthy('snapshot limit');
     } finally {
       await ctx.close();
       env.server.clearResponses();
