@@ -42,3 +42,38 @@ pub fn critical(lang: Lang, n: usize) -> String {
         (Lang::Fr, n) => format!("{n} nouvelles alertes de zone critique."),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_announcement_is_said_in_english_and_french() {
+        let classes = [
+            StatusClass::Live,
+            StatusClass::Reconnecting,
+            StatusClass::Offline,
+            StatusClass::Stale,
+        ];
+        for lang in [Lang::En, Lang::Fr] {
+            let said: Vec<&str> = classes.iter().map(|c| status(lang, *c)).collect();
+            for (i, s) in said.iter().enumerate() {
+                assert!(!said[..i].contains(s), "{lang:?}: {s} said twice");
+            }
+        }
+        for c in classes {
+            assert_ne!(status(Lang::En, c), status(Lang::Fr, c));
+        }
+        assert_eq!(critical(Lang::En, 1), "1 new critical zone alert.");
+        assert_eq!(critical(Lang::En, 3), "3 new critical zone alerts.");
+        assert_eq!(critical(Lang::Fr, 1), "1 nouvelle alerte de zone critique.");
+        assert_eq!(
+            critical(Lang::Fr, 3),
+            "3 nouvelles alertes de zone critique."
+        );
+        assert_eq!(
+            resync(Lang::Fr, 34, 0),
+            "Tous les incidents rechargés depuis le serveur : 34 avant, 0 maintenant."
+        );
+    }
+}
