@@ -33,6 +33,7 @@
 
 pub mod compare;
 pub mod export;
+pub mod faults;
 pub mod field;
 pub mod grids;
 pub mod heatmap;
