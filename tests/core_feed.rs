@@ -243,6 +243,26 @@ fn stall_then_resume_turns_stale_on_time_reconnects_gently_and_is_live_at_the_fi
     assert_eq!(s.opens_since(from), 0);
 }
 
+/// A server that accepts streams and says nothing on them (the demo server's `stall` and
+/// `pings` faults): the new stream opening does not clear "silent" from the strip (it did, so
+/// the problem flickered away every stale_after); the first heartbeat does.
+#[test]
+fn an_opened_but_silent_stream_keeps_the_silence_named_until_a_word() {
+    let mut s = Sim::live(Transport::Sse, STALE_MS, "7");
+    s.advance(STALE_MS + 1_500.0);
+    assert!(matches!(s.view_problem(), Some(Problem::Silent { .. })));
+    let ticket = s.stream_ticket();
+    s.step(Input::StreamOpened { ticket });
+    assert!(
+        matches!(s.view_problem(), Some(Problem::Silent { .. })),
+        "an open stream is no word"
+    );
+    assert_eq!(key(s.status()), "stale");
+    s.step(Input::Heartbeat { ticket });
+    assert_eq!(s.view_problem(), None);
+    assert_eq!(key(s.status()), "live");
+}
+
 #[test]
 fn a_fresh_connection_gets_stale_after_to_prove_itself_even_when_the_picture_is_stale() {
     // The bug of issue 10: a stale status with an open stream closed every new stream at the

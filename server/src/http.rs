@@ -336,6 +336,35 @@ async fn deliver(
     }
 }
 
+/// While `fault` lasts: nothing (stall) or `: ping` comments. Returns when the faults change
+/// (`true`), or `false` when the stream must end (client gone, restart, shutdown).
+async fn follow_stream_fault(
+    out: &mpsc::Sender<Bytes>,
+    fault: StreamFault,
+    faults: &mut watch::Receiver<FaultSet>,
+    restarts: &mut watch::Receiver<u64>,
+    stop: &mut watch::Receiver<bool>,
+) -> bool {
+    let ping = async {
+        match fault {
+            StreamFault::Pings { every_ms } => {
+                tokio::time::sleep(Duration::from_millis(every_ms)).await;
+            }
+            StreamFault::Stall => std::future::pending().await,
+        }
+    };
+    let stopped = async {
+        let _ = stop.wait_for(|s| *s).await;
+    };
+    tokio::select! {
+        _ = ping => out.send(Bytes::from_static(b": ping\n\n")).await.is_ok(),
+        _ = faults.changed() => true,
+        _ = restarts.changed() => false,
+        _ = stopped => false,
+        _ = out.closed() => false,
+    }
+}
+
 /// One client's stream: replay after its Last-Event-ID, then live events and heartbeats.
 /// Runs in its own task writing into a small channel, so a slow client only ever delays itself;
 /// if it falls behind the broadcast it catches up from the log, or gets `reset` when the log
@@ -348,6 +377,17 @@ async fn sse_session(app: App, last: Option<String>, out: mpsc::Sender<Bytes>) {
     let mut restarts = hub.restarts();
     restarts.borrow_and_update();
     let mut fault_watch = app.faults.as_ref().map(|f| f.watch());
+    // A stream opened during a stream fault says nothing (or only pings), not even its replay.
+    if let Some(w) = fault_watch.as_mut() {
+        let mut stop = app.stop.clone();
+        loop {
+            let fault = w.borrow_and_update().stream;
+            let Some(f) = fault else { break };
+            if !follow_stream_fault(&out, f, w, &mut restarts, &mut stop).await {
+                return;
+            }
+        }
+    }
     if out
         .send(Bytes::from_static(b"retry: 1000\n\n"))
         .await
@@ -396,6 +436,12 @@ async fn sse_session(app: App, last: Option<String>, out: mpsc::Sender<Bytes>) {
             // A request fault came on after this stream opened: the server drops it.
             return;
         }
+        if let (Some(stream_fault), Some(w)) = (set.stream, fault_watch.as_mut()) {
+            if !follow_stream_fault(&out, stream_fault, w, &mut restarts, &mut stop).await {
+                return;
+            }
+            continue;
+        }
         let fault_changed = async {
             match fault_watch.as_mut() {
                 Some(w) => {
@@ -411,26 +457,6 @@ async fn sse_session(app: App, last: Option<String>, out: mpsc::Sender<Bytes>) {
                 _ = out.closed() => {}
             }
         };
-        if let Some(stream_fault) = set.stream {
-            let ping = async {
-                match stream_fault {
-                    StreamFault::Pings { every_ms } => {
-                        tokio::time::sleep(Duration::from_millis(every_ms)).await;
-                    }
-                    StreamFault::Stall => std::future::pending().await,
-                }
-            };
-            tokio::select! {
-                _ = ping => {
-                    if out.send(Bytes::from_static(b": ping\n\n")).await.is_err() {
-                        return;
-                    }
-                }
-                _ = fault_changed => {}
-                _ = ended => return,
-            }
-            continue;
-        }
         let beat = async {
             match heartbeat.as_mut() {
                 Some(i) => {

@@ -524,7 +524,13 @@ impl FeedMachine {
                     *since = now;
                     *opened = true;
                     self.up = true;
-                    if self.problem != Some(Problem::Offline) {
+                    // An open connection disproves a connection problem, not a silence: a
+                    // stalled server accepts streams and says nothing on them (the `stall` and
+                    // `pings` faults, issue 15 item 4); only a word clears that (`arrived`).
+                    if !matches!(
+                        self.problem,
+                        Some(Problem::Offline | Problem::Silent { .. })
+                    ) {
                         self.problem = None;
                     }
                 }
