@@ -245,7 +245,7 @@ mod tests {
         let hub = Hub::new(1_000, 10);
         hub.publish_feature("a".into(), "{\"a\":1}".into()); // 1000
         hub.publish_feature("b".into(), "{\"b\":1}".into()); // 1001
-        let mut restarts = hub.restarts();
+        let restarts = hub.restarts();
         hub.restart(1);
         assert!(restarts.has_changed().unwrap());
         assert_eq!(hub.head(), 0);

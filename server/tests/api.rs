@@ -962,7 +962,10 @@ fn raw(port: u16, method: &str, target: &str, body: &str) -> Option<(u16, String
     let _ = s.read_to_end(&mut out);
     let text = String::from_utf8_lossy(&out).into_owned();
     let status = text.split(' ').nth(1)?.parse().ok()?;
-    let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b).to_string();
+    let body = text
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_string();
     Some((status, body))
 }
 
@@ -979,10 +982,17 @@ fn fault_injection_only_with_the_flag() {
     assert_eq!(plain.get("/api/incidents").status, 200);
 
     let srv = Server::start(&["--rate", "0", "--faults"]);
-    let cursor = srv.json("/api/incidents")["cursor"].as_str().unwrap().to_string();
+    let cursor = srv.json("/api/incidents")["cursor"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let post = |body: &str| raw(srv.port, "POST", "/__faults", body).unwrap();
     assert_eq!(post(r#"{"fault":"refuse"}"#).0, 200);
-    assert_eq!(raw(srv.port, "GET", "/api/incidents", ""), None, "no answer at all");
+    assert_eq!(
+        raw(srv.port, "GET", "/api/incidents", ""),
+        None,
+        "no answer at all"
+    );
     assert_eq!(srv.get("/api/health").status, 200, "health stays up");
     assert_eq!(raw(srv.port, "DELETE", "/__faults", "").unwrap().0, 200);
     assert_eq!(srv.get("/api/incidents").status, 200);
@@ -996,7 +1006,10 @@ fn fault_injection_only_with_the_flag() {
     assert_eq!(raw(srv.port, "DELETE", "/__faults", "").unwrap().0, 200);
 
     assert_eq!(post(r#"{"fault":"restart","first_seq":5}"#).0, 200);
-    assert_eq!(srv.get(&format!("/api/incidents?since={cursor}")).status, 410);
+    assert_eq!(
+        srv.get(&format!("/api/incidents?since={cursor}")).status,
+        410
+    );
     assert_eq!(srv.json("/api/incidents")["cursor"], "4");
 
     let (status, body) = post(r#"{"fault":"meteor"}"#);
