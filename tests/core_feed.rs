@@ -243,6 +243,26 @@ fn stall_then_resume_turns_stale_on_time_reconnects_gently_and_is_live_at_the_fi
     assert_eq!(s.opens_since(from), 0);
 }
 
+/// A server that accepts streams and says nothing on them (the demo server's `stall` and
+/// `pings` faults): the new stream opening does not clear "silent" from the strip (it did, so
+/// the problem flickered away every stale_after); the first heartbeat does.
+#[test]
+fn an_opened_but_silent_stream_keeps_the_silence_named_until_a_word() {
+    let mut s = Sim::live(Transport::Sse, STALE_MS, "7");
+    s.advance(STALE_MS + 1_500.0);
+    assert!(matches!(s.view_problem(), Some(Problem::Silent { .. })));
+    let ticket = s.stream_ticket();
+    s.step(Input::StreamOpened { ticket });
+    assert!(
+        matches!(s.view_problem(), Some(Problem::Silent { .. })),
+        "an open stream is no word"
+    );
+    assert_eq!(key(s.status()), "stale");
+    s.step(Input::Heartbeat { ticket });
+    assert_eq!(s.view_problem(), None);
+    assert_eq!(key(s.status()), "live");
+}
+
 #[test]
 fn a_fresh_connection_gets_stale_after_to_prove_itself_even_when_the_picture_is_stale() {
     // The bug of issue 10: a stale status with an open stream closed every new stream at the
@@ -419,6 +439,7 @@ fn snapshot_500_then_good() {
     let problem = Problem::Http {
         request: Request::Snapshot,
         status: 500,
+        retry_after_s: None,
     };
     s.step(Input::SnapshotFailed {
         ticket,
@@ -454,6 +475,45 @@ fn snapshot_500_then_good() {
     assert_eq!(key(s.status()), "live");
     assert_eq!(s.view_problem(), None, "the problem clears once healthy");
     assert!(s.stream.is_some());
+}
+
+/// A 503 with `Retry-After` (found by the demo server's `status` fault, issue 15 item 4): the
+/// next attempt waits what the server asked, but never past the back-off's cap; without the
+/// header the back-off starts at its base.
+#[test]
+fn retry_after_is_honoured_up_to_the_cap() {
+    let delays = |retry_after_s: Option<u32>| {
+        let mut s = Sim::new(Transport::Sse, STALE_MS);
+        s.step(Input::Start);
+        let mut delays = Vec::new();
+        for _ in 0..3 {
+            let ticket = s.fetch.take().expect("snapshot request");
+            let problem = Problem::Http {
+                request: Request::Snapshot,
+                status: 503,
+                retry_after_s,
+            };
+            s.step(Input::SnapshotFailed { ticket, problem });
+            let (_, at) = s.timer.expect("a retry is armed");
+            delays.push(at - s.now);
+            s.advance_to(at);
+        }
+        delays
+    };
+    assert_eq!(
+        delays(Some(30)),
+        vec![BACKOFF_MAX_MS; 3],
+        "30 s asked: the 10 s cap"
+    );
+    assert!(
+        delays(Some(3)).iter().all(|d| *d >= 3_000.0),
+        "3 s asked: at least 3 s"
+    );
+    let plain = delays(None);
+    assert!(
+        plain[0] < 1_000.0,
+        "no header: the back-off's first step ({plain:?})"
+    );
 }
 
 #[test]

@@ -23,6 +23,8 @@ USAGE: calais-demo-server [FLAGS]
   --time-scale <x>         the server's clock runs x times real time from its start
                            (default 1; 1..=10000): event and heartbeat timestamps, closed
                            incidents' retention and boat speeds follow it (144 = a day in 10 min)
+  --faults                 test only: enable fault injection through /__faults (docs/api.md,
+                           \"Fault injection\"); without it /__faults answers 404
   -h, --help               this text
 On start prints one line `listening on http://ADDR:PORT` to stdout.";
 
@@ -40,6 +42,8 @@ pub struct Args {
     pub history_days: u32,
     pub history_per_hour: f64,
     pub time_scale: f64,
+    /// `--faults`: the fault-control endpoint is on (tests only).
+    pub faults: bool,
 }
 
 impl Default for Args {
@@ -57,6 +61,7 @@ impl Default for Args {
             history_days: 30,
             history_per_hour: 60.0,
             time_scale: 1.0,
+            faults: false,
         }
     }
 }
@@ -79,6 +84,10 @@ pub fn parse<I: IntoIterator<Item = String>>(argv: I) -> Result<Parsed, String> 
     while let Some(arg) = it.next() {
         if arg == "-h" || arg == "--help" {
             return Ok(Parsed::Help);
+        }
+        if arg == "--faults" {
+            a.faults = true;
+            continue;
         }
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
@@ -204,6 +213,9 @@ mod tests {
         assert_eq!(a.static_dir, PathBuf::from("x"));
         assert_eq!(a.first_seq, Some(1));
         assert_eq!(a.time_scale, 1.0);
+        assert!(!a.faults, "fault injection is off by default");
+        assert!(run(&["--faults", "--port", "0"]).unwrap().faults);
+        assert!(run(&["--faults=1"]).is_err(), "a switch takes no value");
         assert_eq!(run(&["--time-scale", "144"]).unwrap().time_scale, 144.0);
         assert_eq!(
             run(&["--bind", "localhost"]).unwrap().bind.to_string(),

@@ -3,6 +3,7 @@
 //! times from the server's start (an accelerated day: at 144, a day of timestamps in 10 minutes).
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// How the server's clock runs: `scale` times real time from `origin_ms` (ms since the epoch).
@@ -39,13 +40,24 @@ pub fn real_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
-/// The server's clock, ms since the epoch (real time unless [`set_time_scale`] sped it up).
+/// A deliberate error of the server's clock (ms, added to it): the `skew` fault of `--faults`
+/// (`faults.rs`); 0 otherwise.
+static SKEW_MS: AtomicI64 = AtomicI64::new(0);
+
+/// Sets the clock's deliberate error (ms; 0 = none).
+pub fn set_skew_ms(ms: i64) {
+    SKEW_MS.store(ms, Ordering::Relaxed);
+}
+
+/// The server's clock, ms since the epoch (real time unless [`set_time_scale`] sped it up,
+/// plus the skew of a `skew` fault).
 pub fn now_ms() -> i64 {
     SCALE
         .get()
         .copied()
         .unwrap_or(TimeScale::REAL)
         .at(real_ms())
+        + SKEW_MS.load(Ordering::Relaxed)
 }
 
 /// The server's clock as `YYYY-MM-DDTHH:MM:SSZ`.

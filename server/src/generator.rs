@@ -8,7 +8,7 @@
 //! the snapshot [`CLOSED_RETENTION_MS`] of the server's clock after they closed.
 
 use std::collections::VecDeque;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use serde_json::{Map, Value, json};
@@ -471,20 +471,42 @@ impl Generator {
     }
 }
 
+/// A generator shared by its clock (`run`) and the `burst` fault (`faults.rs`).
+pub type SharedGenerator = Arc<Mutex<Generator>>;
+
+/// A generator to share; nothing is emitted until [`run`] or [`emit`].
+pub fn shared(seed: u64, rate: f64, time_scale: f64) -> SharedGenerator {
+    Arc::new(Mutex::new(Generator::new(seed, rate, time_scale)))
+}
+
+fn lock(generator: &SharedGenerator) -> MutexGuard<'_, Generator> {
+    generator.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The generator's next event, published; closed incidents past their retention forgotten.
+pub fn emit(hub: &Hub, generator: &SharedGenerator) {
+    let ((id, json), forget) = lock(generator).step();
+    hub.publish_feature(id, json);
+    for id in forget {
+        hub.forget(&id);
+    }
+}
+
 /// Emits the initial incidents, then one event every 1/rate s until `stop` flips.
 pub async fn run(
     hub: Arc<Hub>,
-    seed: u64,
+    generator: SharedGenerator,
     rate: f64,
-    time_scale: f64,
     mut stop: watch::Receiver<bool>,
 ) {
-    let mut generator = Generator::new(seed, rate, time_scale);
-    for _ in 0..INITIAL_INCIDENTS {
-        let sim = generator.new_incident();
-        let (id, json) = Generator::feature(&sim);
-        generator.active.push(sim);
-        hub.publish_feature(id, json);
+    {
+        let mut g = lock(&generator);
+        for _ in 0..INITIAL_INCIDENTS {
+            let sim = g.new_incident();
+            let (id, json) = Generator::feature(&sim);
+            g.active.push(sim);
+            hub.publish_feature(id, json);
+        }
     }
     if rate <= 0.0 {
         return;
@@ -497,11 +519,7 @@ pub async fn run(
             _ = ticker.tick() => {}
             _ = stop.changed() => return,
         }
-        let ((id, json), forget) = generator.step();
-        hub.publish_feature(id, json);
-        for id in forget {
-            hub.forget(&id);
-        }
+        emit(&hub, &generator);
     }
 }
 

@@ -1,4 +1,6 @@
-//! HTTP routes: snapshot / since, SSE stream, health, and the built app's static files.
+//! HTTP routes: snapshot / since, SSE stream, health, and the built app's static files; with
+//! `--faults`, the fault-control endpoint `/__faults` and the faults' layer on the snapshot,
+//! `since=` and stream routes (`faults.rs`).
 
 use std::convert::Infallible;
 use std::path::Path;
@@ -18,6 +20,7 @@ use tower_http::services::ServeDir;
 
 use crate::clock::now_rfc3339;
 use crate::clock::{parse_rfc3339_ms, rfc3339_ms};
+use crate::faults::{self, FaultSet, Faults, REORDER_HOLD_MS, StreamFault};
 use crate::history::{Cursor, History};
 use crate::hub::{Event, Hub, SharedEvent};
 
@@ -29,18 +32,34 @@ pub struct App {
     pub mode: &'static str,
     /// The history endpoint's generator; `None`: the endpoint answers 404.
     pub history: Option<Arc<History>>,
+    /// The faults in force (`--faults`); `None`: `/__faults` answers 404.
+    pub faults: Option<Arc<Faults>>,
 }
 
 /// The API's routes and the static files, every answer with `headers` (`security.rs`).
 pub fn router(app: App, static_dir: &Path, headers: crate::security::Headers) -> Router {
+    let mut live = Router::new()
+        .route("/api/incidents", get(incidents))
+        .route("/api/incidents/stream", get(stream));
+    if let Some(f) = &app.faults {
+        live = live.route_layer(axum::middleware::from_fn_with_state(f.clone(), faults::api));
+    }
+    let control = Router::new()
+        .route(
+            "/__faults",
+            get(faults::control)
+                .post(faults::control)
+                .delete(faults::control),
+        )
+        .with_state(app.faults.clone());
     Router::new()
         .route("/api/health", get(health))
-        .route("/api/incidents", get(incidents))
-        .route("/api/incidents/stream", get(stream))
+        .merge(live)
         .route("/api/incidents/history", get(history))
         .route("/api/{*rest}", get(no_such_endpoint))
         .fallback_service(ServeDir::new(static_dir))
         .with_state(app)
+        .merge(control)
         .layer(axum::middleware::map_response(move |r: Response| {
             let headers = headers.clone();
             async move { headers.apply(r) }
@@ -151,6 +170,13 @@ async fn incidents(State(app): State<App>, uri: Uri) -> Response {
     };
     match since.parse::<u64>() {
         Ok(c) => match app.hub.changes_since(c) {
+            Ok((cursor, features)) if app.faults.as_ref().is_some_and(|f| f.now().duplicate) => {
+                let twice: Vec<SharedEvent> = features
+                    .iter()
+                    .flat_map(|e| [e.clone(), e.clone()])
+                    .collect();
+                collection(cursor, &twice)
+            }
             Ok((cursor, features)) => collection(cursor, &features),
             Err(gap) => gone(gap.reason(&format!("cursor {c}"))),
         },
@@ -269,12 +295,99 @@ async fn reset(out: &mpsc::Sender<Bytes>, hub: &Hub, reason: String) {
         .await;
 }
 
+/// Sends one event (twice under the `duplicate` fault).
+async fn send_event(out: &mpsc::Sender<Bytes>, e: &Event, set: &FaultSet) -> Option<()> {
+    let frame = incident_frame(e);
+    if set.duplicate {
+        out.send(frame.clone()).await.ok()?;
+    }
+    out.send(frame).await.ok()
+}
+
+/// Sends a live event as the faults in force say: in order, or under `reorder` held until the
+/// next one and sent after it (`held`); `last_sent` is the latest seq sent or held.
+async fn deliver(
+    out: &mpsc::Sender<Bytes>,
+    e: &SharedEvent,
+    set: &FaultSet,
+    held: &mut Option<SharedEvent>,
+    last_sent: &mut u64,
+) -> Option<()> {
+    if e.seq <= *last_sent {
+        return Some(());
+    }
+    *last_sent = e.seq;
+    if set.reorder {
+        match held.take() {
+            Some(h) => {
+                send_event(out, e, set).await?;
+                send_event(out, &h, set).await
+            }
+            None => {
+                *held = Some(e.clone());
+                Some(())
+            }
+        }
+    } else {
+        if let Some(h) = held.take() {
+            send_event(out, &h, set).await?;
+        }
+        send_event(out, e, set).await
+    }
+}
+
+/// While `fault` lasts: nothing (stall) or `: ping` comments. Returns when the faults change
+/// (`true`), or `false` when the stream must end (client gone, restart, shutdown).
+async fn follow_stream_fault(
+    out: &mpsc::Sender<Bytes>,
+    fault: StreamFault,
+    faults: &mut watch::Receiver<FaultSet>,
+    restarts: &mut watch::Receiver<u64>,
+    stop: &mut watch::Receiver<bool>,
+) -> bool {
+    let ping = async {
+        match fault {
+            StreamFault::Pings { every_ms } => {
+                tokio::time::sleep(Duration::from_millis(every_ms)).await;
+            }
+            StreamFault::Stall => std::future::pending().await,
+        }
+    };
+    let stopped = async {
+        let _ = stop.wait_for(|s| *s).await;
+    };
+    tokio::select! {
+        _ = ping => out.send(Bytes::from_static(b": ping\n\n")).await.is_ok(),
+        _ = faults.changed() => true,
+        _ = restarts.changed() => false,
+        _ = stopped => false,
+        _ = out.closed() => false,
+    }
+}
+
 /// One client's stream: replay after its Last-Event-ID, then live events and heartbeats.
 /// Runs in its own task writing into a small channel, so a slow client only ever delays itself;
 /// if it falls behind the broadcast it catches up from the log, or gets `reset` when the log
-/// no longer reaches back that far. After a `reset` the stream ends.
+/// no longer reaches back that far. After a `reset` the stream ends, and at a restart into a
+/// new id space (`Hub::restart`) too. Under `--faults` it follows the stream faults in force
+/// (`faults.rs`): a stalled stream sends nothing and reads nothing (the broadcast's backlog is
+/// caught up from the log when the stall ends), a pinging one only `: ping` comments.
 async fn sse_session(app: App, last: Option<String>, out: mpsc::Sender<Bytes>) {
     let hub = &app.hub;
+    let mut restarts = hub.restarts();
+    restarts.borrow_and_update();
+    let mut fault_watch = app.faults.as_ref().map(|f| f.watch());
+    // A stream opened during a stream fault says nothing (or only pings), not even its replay.
+    if let Some(w) = fault_watch.as_mut() {
+        let mut stop = app.stop.clone();
+        loop {
+            let fault = w.borrow_and_update().stream;
+            let Some(f) = fault else { break };
+            if !follow_stream_fault(&out, f, w, &mut restarts, &mut stop).await {
+                return;
+            }
+        }
+    }
     if out
         .send(Bytes::from_static(b"retry: 1000\n\n"))
         .await
@@ -312,7 +425,38 @@ async fn sse_session(app: App, last: Option<String>, out: mpsc::Sender<Bytes>) {
         .heartbeat
         .map(|p| tokio::time::interval_at(tokio::time::Instant::now() + p, p));
     let mut stop = app.stop.clone();
+    let mut held: Option<SharedEvent> = None;
+    let cut_at_start = fault_watch.as_ref().map(|w| w.borrow().cut_streams);
     loop {
+        let set = fault_watch
+            .as_mut()
+            .map(|w| w.borrow_and_update().clone())
+            .unwrap_or_default();
+        if cut_at_start.is_some_and(|n| n != set.cut_streams) {
+            // A request fault came on after this stream opened: the server drops it.
+            return;
+        }
+        if let (Some(stream_fault), Some(w)) = (set.stream, fault_watch.as_mut()) {
+            if !follow_stream_fault(&out, stream_fault, w, &mut restarts, &mut stop).await {
+                return;
+            }
+            continue;
+        }
+        let fault_changed = async {
+            match fault_watch.as_mut() {
+                Some(w) => {
+                    let _ = w.changed().await;
+                }
+                None => std::future::pending().await,
+            }
+        };
+        let ended = async {
+            tokio::select! {
+                _ = restarts.changed() => {}
+                _ = stop.wait_for(|s| *s) => {}
+                _ = out.closed() => {}
+            }
+        };
         let beat = async {
             match heartbeat.as_mut() {
                 Some(i) => {
@@ -321,10 +465,17 @@ async fn sse_session(app: App, last: Option<String>, out: mpsc::Sender<Bytes>) {
                 None => std::future::pending().await,
             }
         };
+        let release = async {
+            if held.is_some() {
+                tokio::time::sleep(Duration::from_millis(REORDER_HOLD_MS)).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
         tokio::select! {
             r = rx.recv() => match r {
                 Ok(e) => {
-                    if send_all(&out, std::slice::from_ref(&e), &mut last_sent).await.is_none() {
+                    if deliver(&out, &e, &set, &mut held, &mut last_sent).await.is_none() {
                         return;
                     }
                 }
@@ -333,8 +484,10 @@ async fn sse_session(app: App, last: Option<String>, out: mpsc::Sender<Bytes>) {
                     rx = new_rx;
                     match replay {
                         Ok(events) => {
-                            if send_all(&out, &events, &mut last_sent).await.is_none() {
-                                return;
+                            for e in &events {
+                                if deliver(&out, e, &set, &mut held, &mut last_sent).await.is_none() {
+                                    return;
+                                }
                             }
                         }
                         Err(gap) => {
@@ -350,8 +503,15 @@ async fn sse_session(app: App, last: Option<String>, out: mpsc::Sender<Bytes>) {
                     return;
                 }
             }
-            _ = async { let _ = stop.wait_for(|s| *s).await; } => return,
-            _ = out.closed() => return,
+            _ = release => {
+                if let Some(h) = held.take()
+                    && send_event(&out, &h, &set).await.is_none()
+                {
+                    return;
+                }
+            }
+            _ = fault_changed => {}
+            _ = ended => return,
         }
     }
 }

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 /// One entry of the stream: an incident Feature (compact JSON) or a raw, possibly malformed,
 /// data string (scenario mode only).
@@ -60,6 +60,8 @@ pub struct Hub {
     inner: Mutex<Inner>,
     tx: broadcast::Sender<SharedEvent>,
     window: usize,
+    /// How many times [`Hub::restart`] started a new id space; streams end when it changes.
+    restarts: watch::Sender<u64>,
 }
 
 /// Capacity of the live broadcast; a receiver that falls further behind catches up from the log.
@@ -79,7 +81,28 @@ impl Hub {
             }),
             tx,
             window: window.max(1),
+            restarts: watch::Sender::new(0),
         }
+    }
+
+    /// Starts a new event-id space at `first_seq`, as a restarted server would (the `restart`
+    /// fault of `--faults`): the log is emptied, so no cursor or event id of the old space can
+    /// be served (`since=` answers 410, a stream `reset`); the current incidents are kept (a
+    /// real API keeps its store across a restart); every open stream ends ([`Hub::restarts`]).
+    pub fn restart(&self, first_seq: u64) {
+        {
+            let mut inner = self.lock();
+            let base = first_seq.max(1) - 1;
+            inner.log.clear();
+            inner.base = base;
+            inner.head = base;
+        }
+        self.restarts.send_modify(|n| *n += 1);
+    }
+
+    /// Changes at every [`Hub::restart`]: a stream started before it ends.
+    pub fn restarts(&self) -> watch::Receiver<u64> {
+        self.restarts.subscribe()
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -215,6 +238,26 @@ mod tests {
         assert_eq!(seqs(&replay.unwrap()), vec![3, 4]);
         hub.forget("a");
         assert_eq!(hub.snapshot().1.len(), 1);
+    }
+
+    #[test]
+    fn restart_starts_a_new_id_space() {
+        let hub = Hub::new(1_000, 10);
+        hub.publish_feature("a".into(), "{\"a\":1}".into()); // 1000
+        hub.publish_feature("b".into(), "{\"b\":1}".into()); // 1001
+        let restarts = hub.restarts();
+        hub.restart(1);
+        assert!(restarts.has_changed().unwrap());
+        assert_eq!(hub.head(), 0);
+        assert_eq!(
+            hub.changes_since(1001).unwrap_err(),
+            Gap::Unknown { head: 0 },
+            "an id of the old space is refused"
+        );
+        let (cursor, snapshot) = hub.snapshot();
+        assert_eq!((cursor, snapshot.len()), (0, 2), "the incidents are kept");
+        assert_eq!(hub.publish_feature("a".into(), "{\"a\":2}".into()), 1);
+        assert_eq!(seqs(&hub.changes_since(0).unwrap().1), vec![1]);
     }
 
     #[test]

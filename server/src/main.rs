@@ -3,6 +3,7 @@
 
 mod args;
 mod clock;
+mod faults;
 mod generator;
 mod history;
 mod http;
@@ -11,6 +12,7 @@ mod rng;
 mod scenario;
 mod security;
 
+use std::future::IntoFuture;
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -124,6 +126,8 @@ async fn serve(args: Args, scenario: Option<Scenario>) -> std::io::Result<()> {
             }
         );
     }
+    // Shared with the `burst` fault; in scenario mode only a burst makes it emit.
+    let generator = generator::shared(args.seed, args.rate, args.time_scale);
     let mode = if let Some(s) = scenario {
         eprintln!(
             "scenario mode: {} events, then {}",
@@ -136,9 +140,8 @@ async fn serve(args: Args, scenario: Option<Scenario>) -> std::io::Result<()> {
         eprintln!("generator mode: seed {}, {} events/s", args.seed, args.rate);
         tokio::spawn(generator::run(
             hub.clone(),
-            args.seed,
+            generator.clone(),
             args.rate,
-            args.time_scale,
             stop_rx.clone(),
         ));
         "generator"
@@ -149,7 +152,12 @@ async fn serve(args: Args, scenario: Option<Scenario>) -> std::io::Result<()> {
             args.static_dir.display()
         );
     }
+    let faults = args.faults.then(|| {
+        eprintln!("fault injection on: POST/DELETE /__faults (tests only)");
+        Arc::new(faults::Faults::new(hub.clone(), generator.clone()))
+    });
     let app = http::App {
+        faults,
         hub,
         heartbeat: (args.heartbeat_ms > 0).then(|| Duration::from_millis(args.heartbeat_ms)),
         stop: stop_rx.clone(),
@@ -181,9 +189,25 @@ async fn serve(args: Args, scenario: Option<Scenario>) -> std::io::Result<()> {
     });
 
     let mut graceful = stop_rx.clone();
-    let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+    let shutdown = async move {
         let _ = graceful.wait_for(|s| *s).await;
-    });
+    };
+    // With --faults the connections carry a switch the `refuse` fault throws (faults/refuse.rs).
+    let server: std::pin::Pin<Box<dyn std::future::Future<Output = std::io::Result<()>> + Send>> =
+        if args.faults {
+            let service = router.into_make_service_with_connect_info::<faults::refuse::Conn>();
+            Box::pin(
+                axum::serve(faults::refuse::Listener(listener), service)
+                    .with_graceful_shutdown(shutdown)
+                    .into_future(),
+            )
+        } else {
+            Box::pin(
+                axum::serve(listener, router)
+                    .with_graceful_shutdown(shutdown)
+                    .into_future(),
+            )
+        };
     let mut forced = stop_rx;
     tokio::select! {
         r = server => r,

@@ -948,3 +948,71 @@ fn a_scripted_history_has_its_known_shift() {
         "{b:?}"
     );
 }
+
+/// One raw HTTP/1.1 request with a method and body (connection closed after it): the status
+/// and body, or `None` when the server dropped the connection without an answer.
+fn raw(port: u16, method: &str, target: &str, body: &str) -> Option<(u16, String)> {
+    let mut s = connect(port);
+    let req = format!(
+        "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let status = text.split(' ').nth(1)?.parse().ok()?;
+    let body = text
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_string();
+    Some((status, body))
+}
+
+/// `--faults` (issue 15 item 4) over real TCP: without the flag `/__faults` is a 404 for every
+/// method; with it a refused connection gets no answer at all while health stays up, a 503
+/// carries its Retry-After, a restart refuses the old cursor with 410, and DELETE clears all.
+#[test]
+fn fault_injection_only_with_the_flag() {
+    let plain = Server::start(&["--rate", "0"]);
+    for method in ["GET", "POST", "DELETE"] {
+        let (status, body) = raw(plain.port, method, "/__faults", r#"{"fault":"refuse"}"#).unwrap();
+        assert_eq!(status, 404, "{method} without --faults: {body}");
+    }
+    assert_eq!(plain.get("/api/incidents").status, 200);
+
+    let srv = Server::start(&["--rate", "0", "--faults"]);
+    let cursor = srv.json("/api/incidents")["cursor"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let post = |body: &str| raw(srv.port, "POST", "/__faults", body).unwrap();
+    assert_eq!(post(r#"{"fault":"refuse"}"#).0, 200);
+    assert_eq!(
+        raw(srv.port, "GET", "/api/incidents", ""),
+        None,
+        "no answer at all"
+    );
+    assert_eq!(srv.get("/api/health").status, 200, "health stays up");
+    assert_eq!(raw(srv.port, "DELETE", "/__faults", "").unwrap().0, 200);
+    assert_eq!(srv.get("/api/incidents").status, 200);
+
+    assert_eq!(
+        post(r#"{"fault":"status","code":503,"retry_after_s":30}"#).0,
+        200
+    );
+    let r = srv.get("/api/incidents");
+    assert_eq!((r.status, r.header("retry-after")), (503, Some("30")));
+    assert_eq!(raw(srv.port, "DELETE", "/__faults", "").unwrap().0, 200);
+
+    assert_eq!(post(r#"{"fault":"restart","first_seq":5}"#).0, 200);
+    assert_eq!(
+        srv.get(&format!("/api/incidents?since={cursor}")).status,
+        410
+    );
+    assert_eq!(srv.json("/api/incidents")["cursor"], "4");
+
+    let (status, body) = post(r#"{"fault":"meteor"}"#);
+    assert_eq!(status, 400);
+    assert!(body.contains("unknown fault"), "{body}");
+}

@@ -500,6 +500,8 @@ fn perform(sh: &Shared, inc: Incidents, effect: Effect) {
 /// over its cap (`limits` in the config; not read).
 pub enum Fetched {
     Body(u16, String),
+    /// 503 or 429 with a `Retry-After` in seconds (the body is not needed).
+    RetryAfter(u16, u32),
     Unreachable,
     Truncated,
     TooLarge(TooLarge),
@@ -515,6 +517,15 @@ pub async fn get(url: &str, limit: u64) -> Fetched {
         return Fetched::Unreachable;
     };
     let status = response.status();
+    // Only the delay-seconds form of Retry-After (an HTTP date is rare from an API): the feed
+    // machine waits at least that long before it asks again, up to its back-off's cap.
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.trim().parse::<u32>().ok());
+    if let Some(s) = retry_after.filter(|_| status == 503 || status == 429) {
+        return Fetched::RetryAfter(status, s);
+    }
     match read_capped(&response, limit).await {
         Ok(body) => Fetched::Body(status, body),
         Err(Cut::TooLarge(refused)) => Fetched::TooLarge(refused),
@@ -537,9 +548,16 @@ fn read_answer(
             request,
             limit: refused.limit,
         }),
-        Fetched::Body(status, _) if !(200..300).contains(&status) => {
-            Err(Problem::Http { request, status })
-        }
+        Fetched::RetryAfter(status, s) => Err(Problem::Http {
+            request,
+            status,
+            retry_after_s: Some(s),
+        }),
+        Fetched::Body(status, _) if !(200..300).contains(&status) => Err(Problem::Http {
+            request,
+            status,
+            retry_after_s: None,
+        }),
         Fetched::Body(_, text) => {
             parse_snapshot(&text, names).map_err(|error| Problem::Unreadable { request, error })
         }

@@ -116,6 +116,10 @@ pub fn read_page(
             limit: refused.limit,
         }),
         Fetched::Body(404, _) => Ok(None),
+        Fetched::RetryAfter(status, _) => Err(HistoryProblem::Http {
+            status,
+            error: None,
+        }),
         Fetched::Body(status, body) if !(200..300).contains(&status) => {
             let error = error_member(&body);
             Err(HistoryProblem::Http { status, error })

@@ -25,7 +25,9 @@
 //!   after [`POLL_TIMEOUT_FACTOR`] × the poll interval (at least `stale_after`) or
 //!   [`SNAPSHOT_TIMEOUT_MS`].
 //! * **Back-off.** Failed attempts wait [`BACKOFF_BASE_MS`] doubling to [`BACKOFF_MAX_MS`]
-//!   (full jitter, [`Backoff`]). The back-off starts over only when a connection has
+//!   (full jitter, [`Backoff`]); an HTTP error with `Retry-After` waits at least that long, but
+//!   never more than [`BACKOFF_MAX_MS`] (the cap is the operator's promise: a server asking
+//!   for 30 s is asked again after 10). The back-off starts over only when a connection has
 //!   *delivered* something (an event, a heartbeat, a poll answer); a stream that opens and
 //!   says nothing does not reset it. The browser coming back online, the page becoming
 //!   visible again (when the feed was not live) and "Retry now" reconnect at once.
@@ -91,8 +93,14 @@ pub enum Request {
 pub enum Problem {
     /// The request got no answer at all (network down, server gone, connection refused).
     Unreachable { request: Request },
-    /// The server answered with an HTTP error status.
-    Http { request: Request, status: u16 },
+    /// The server answered with an HTTP error status; `retry_after_s`: its `Retry-After` in
+    /// seconds, if it sent one (the next attempt waits at least that long, up to
+    /// [`BACKOFF_MAX_MS`]).
+    Http {
+        request: Request,
+        status: u16,
+        retry_after_s: Option<u32>,
+    },
     /// The answer's body was cut off while it was being read.
     Truncated { request: Request },
     /// The answer's body is larger than its cap (`limits.snapshot_mb`, bytes): not read.
@@ -516,7 +524,13 @@ impl FeedMachine {
                     *since = now;
                     *opened = true;
                     self.up = true;
-                    if self.problem != Some(Problem::Offline) {
+                    // An open connection disproves a connection problem, not a silence: a
+                    // stalled server accepts streams and says nothing on them (the `stall` and
+                    // `pings` faults, issue 15 item 4); only a word clears that (`arrived`).
+                    if !matches!(
+                        self.problem,
+                        Some(Problem::Offline | Problem::Silent { .. })
+                    ) {
                         self.problem = None;
                     }
                 }
@@ -730,9 +744,16 @@ impl FeedMachine {
             self.enter(Phase::Offline { next }, fx);
             return;
         }
+        let asked_ms = match problem {
+            Problem::Http {
+                retry_after_s: Some(s),
+                ..
+            } => (f64::from(s) * 1_000.0).min(BACKOFF_MAX_MS),
+            _ => 0.0,
+        };
         self.problem = Some(problem);
         let jitter = self.jitter();
-        let delay_ms = self.backoff.next_delay(jitter);
+        let delay_ms = self.backoff.next_delay(jitter).max(asked_ms);
         let ticket = self.new_ticket();
         self.enter(Phase::Backoff { ticket, next }, fx);
         fx.push(Effect::ArmTimer { ticket, delay_ms });

@@ -6,6 +6,7 @@
 //! Each function is one `match` on [`Lang`] (a missing language does not compile). The English
 //! texts are the ones the UI has always shown (end-to-end tests read them).
 
+use super::faults;
 use super::labels;
 use super::limits;
 use super::locale::number;
@@ -349,9 +350,22 @@ pub fn feed_problem(lang: Lang, problem: &Problem) -> String {
                 "Could not reach the server for {}: retrying",
                 labels::request(lang, *request)
             ),
-            Problem::Http { request, status } => format!(
+            Problem::Http {
+                request,
+                status,
+                retry_after_s: None,
+            } => format!(
                 "The server answered HTTP {status} to {}: retrying",
                 labels::request(lang, *request)
+            ),
+            Problem::Http {
+                request,
+                status,
+                retry_after_s: Some(s),
+            } => format!(
+                "The server answered HTTP {status} to {}; {}",
+                labels::request(lang, *request),
+                faults::retry_after(lang, *s)
             ),
             Problem::Truncated { request } => format!(
                 "The answer to {} was cut off: retrying",
@@ -390,9 +404,22 @@ pub fn feed_problem(lang: Lang, problem: &Problem) -> String {
                 "Serveur injoignable pour {} : nouvel essai",
                 labels::request(lang, *request)
             ),
-            Problem::Http { request, status } => format!(
+            Problem::Http {
+                request,
+                status,
+                retry_after_s: None,
+            } => format!(
                 "Le serveur a répondu HTTP {status} à {} : nouvel essai",
                 labels::request(lang, *request)
+            ),
+            Problem::Http {
+                request,
+                status,
+                retry_after_s: Some(s),
+            } => format!(
+                "Le serveur a répondu HTTP {status} à {} ; {}",
+                labels::request(lang, *request),
+                faults::retry_after(lang, *s)
             ),
             Problem::Truncated { request } => format!(
                 "La réponse à {} a été coupée : nouvel essai",

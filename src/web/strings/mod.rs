@@ -34,6 +34,7 @@
 pub mod announce;
 pub mod compare;
 pub mod export;
+pub mod faults;
 pub mod field;
 pub mod grids;
 pub mod heatmap;
