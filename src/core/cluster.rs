@@ -83,7 +83,7 @@ pub fn merge_overlapping(
                     a.x = (a.x * na + b.x * nb) / (na + nb);
                     a.y = (a.y * na + b.y * nb) / (na + nb);
                     a.members.extend(b.members);
-                    a.members.sort_unstable();
+                    crate::compact_sort::sort_by(&mut a.members, Ord::cmp);
                     changed = true;
                 } else {
                     j += 1;

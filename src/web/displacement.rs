@@ -125,7 +125,7 @@ pub fn summary_memo(
     compare: RwSignal<Option<Comparison>>,
     filter: RwSignal<IncidentFilter>,
     settings: RwSignal<HeatmapConfig>,
-    ports: LocalResource<LayerState>,
+    ports: crate::fetched::Fetched<LayerState>,
 ) -> Memo<Option<Summary>> {
     Memo::new(move |_| {
         let cmp = compare.get()?;

@@ -277,7 +277,7 @@ impl GeoCore {
 #[derive(Clone, Copy)]
 pub struct Geofence {
     /// The zones file of the config (read-only zones).
-    pub zones: LocalResource<ZonesState>,
+    pub zones: crate::fetched::Fetched<ZonesState>,
     /// The operator's zones (drawn or imported); `zone_editor` changes and saves them.
     pub drawn: RwSignal<DrawnZones>,
     /// Loaded + drawn zones (`None` while the zones file loads).
@@ -321,8 +321,8 @@ impl Geofence {
     }
 
     /// Starts loading the zones once `config` is known.
-    pub fn new(config: LocalResource<Result<Config, LoadError>>) -> Geofence {
-        let zones = LocalResource::new(move || load_zones(config.get()));
+    pub fn new(config: crate::fetched::Fetched<Result<Config, LoadError>>) -> Geofence {
+        let zones = crate::fetched::Fetched::new(move || load_zones(config.get()));
         let drawn = RwSignal::new(DrawnZones::default());
         let active = Memo::new(move |_| {
             let state = zones.get()?;

@@ -26,8 +26,7 @@ pub type GridFile = Option<Result<Arc<Ostn15Grid>, GridLoadError>>;
 #[derive(Clone, Copy)]
 pub struct Grids {
     /// The OSTN15 grid file (`None` while it is on its way). A plain signal set by one future,
-    /// not a `LocalResource`: it is fetched once, and a resource of a new type costs its own copy
-    /// of Leptos's async machinery in the bundle.
+    /// not a `fetched::Fetched`: it is fetched once, never again, so it needs no effect.
     pub file: RwSignal<GridFile>,
     /// The WGS84 form of the readouts (DD, DMS, DDM).
     pub form: RwSignal<Wgs84Form>,

@@ -1,8 +1,9 @@
 //! The thin web shell around `core`: Leptos components, canvas rendering, input, fetching.
 //!
-//! Data flow: `load` fetches `config.json` and the layers (LocalResources in `state::AppState`),
-//! `core::ingest` validates them, `map` turns view/data/visibility changes into frames drawn by
-//! `render`, and `components` show the panels. All state lives in one `AppState` in context.
+//! Data flow: `load` fetches `config.json` and the layers (`fetched::Fetched` values in
+//! `state::AppState`), `core::ingest` validates them, `map` turns view/data/visibility changes
+//! into frames drawn by `render`, and `components` show the panels. All state lives in one
+//! `AppState` in context.
 //!
 //! Modules import only modules on a lower floor (no cycles; `tests/module_graph.rs` checks):
 //! the browser (`env`, `input`, `panic`, `geolocation`, `export_image`, the `render` leaves),
@@ -34,6 +35,7 @@ pub mod export_image;
 pub mod export_ui;
 pub mod feed;
 pub mod feed_strip;
+pub mod fetched;
 pub mod geofence;
 pub mod geofence_ui;
 pub mod geolocation;

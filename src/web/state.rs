@@ -110,7 +110,7 @@ pub struct HeatmapShown {
 #[derive(Clone, Copy)]
 pub struct AppState {
     /// `public/config.json` (or `?config=`); a failure falls back to the defaults and is shown.
-    pub config: LocalResource<Result<Config, crate::load::LoadError>>,
+    pub config: crate::fetched::Fetched<Result<Config, crate::load::LoadError>>,
     pub view: RwSignal<Viewport>,
     /// The view is being flown (`fly_to`, the wall's tour flights, an alert's fly-in and back,
     /// the home view's glide): until it lands, frames stay on the gesture path (the cached
@@ -118,7 +118,7 @@ pub struct AppState {
     /// frame comes once it has landed and been still for `render::SETTLE_MS` (read untracked).
     pub flying: RwSignal<bool>,
     /// Indexed like [`LayerId::ALL`]; `None` while the first fetch is under way.
-    pub layers: [LocalResource<LayerState>; 4],
+    pub layers: [crate::fetched::Fetched<LayerState>; 4],
     pub visibility: RwSignal<Visibility>,
     pub selection: RwSignal<Option<Selection>>,
     pub cursor: RwSignal<Option<LonLat>>,
@@ -229,9 +229,10 @@ impl AppState {
     /// Creates the state and starts the fetches; call inside the root component.
     pub fn new(config_url: String, initial: Viewport) -> Self {
         let reload = RwSignal::new(0u64);
-        let config = LocalResource::new(move || crate::load::load_config(config_url.clone()));
+        let config =
+            crate::fetched::Fetched::new(move || crate::load::load_config(config_url.clone()));
         let layers = LayerId::ALL.map(|id| {
-            LocalResource::new(move || {
+            crate::fetched::Fetched::new(move || {
                 let cfg = config.get();
                 // The basemap is static; the data layers re-fetch on `reload`.
                 if id != LayerId::Basemap {

@@ -212,10 +212,11 @@ impl ZoneEditor {
 
     /// Ids already used by a loaded or drawn zone.
     fn taken_ids(&self) -> BTreeSet<String> {
-        let mut taken: BTreeSet<String> = self
-            .geo
+        // Inserted one by one: `collect` into a set sorts first, a sort instance of its own.
+        let mut taken = BTreeSet::new();
+        self.geo
             .drawn
-            .with_untracked(|d| d.zones.iter().map(|z| z.id.clone()).collect());
+            .with_untracked(|d| taken.extend(d.zones.iter().map(|z| z.id.clone())));
         if let Some(a) = self.geo.active.get_untracked() {
             taken.extend(a.set.zones.iter().map(|z| z.id.clone()));
         }

@@ -418,7 +418,7 @@ fn validate_polygon(rings: &[Vec<LonLat>]) -> Result<Polygon<f64>, RingProblem> 
             .map(|o| o.data)
             .filter(|&o| o > (ri, ei))
             .collect();
-        others.sort_unstable();
+        crate::compact_sort::sort_by(&mut others, Ord::cmp);
         for (rj, ej) in others {
             let Some((s, t)) = edge(rj, ej) else { continue };
             let contact = segment_contact(p, q, s, t);
