@@ -557,10 +557,13 @@ fn on_snapshot(sh: &Shared, inc: Incidents, ticket: Ticket, fetched: Fetched) {
         let t0 = now_ms();
         match read_answer(&c.cfg.properties, Request::Snapshot, fetched) {
             Ok(snapshot) => {
+                crate::env::measure("parse", t0);
+                let t1 = now_ms();
                 let n = snapshot.incidents.len() + snapshot.rejected.len();
                 let cursor = snapshot.cursor.clone();
                 let before = c.store.len();
                 c.store.apply_snapshot(snapshot);
+                crate::env::measure("apply", t1);
                 c.replaced = (before, c.store.len());
                 c.changes.replaced();
                 c.history_changes.replaced();

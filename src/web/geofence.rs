@@ -406,6 +406,7 @@ impl Geofence {
             feed.version.track();
             feed.clock.track();
             let active = self.active.get();
+            let _m = crate::env::Measured::start("geofence");
             self.sync(feed, active.as_ref());
         });
     }

@@ -193,6 +193,7 @@ impl IncidentHistory {
     pub fn connect(self, feed: Incidents) {
         Effect::new(move |_| {
             feed.version.track();
+            let _m = crate::env::Measured::start("history");
             let Some(changes) = feed.take_history_changes() else {
                 return;
             };

@@ -188,6 +188,7 @@ impl Offline {
             feed.clock.track();
             let status = feed.status.with(|v| v.status);
             let version = feed.version.get();
+            let _m = crate::env::Measured::start("offline");
             let live = feed.stats().map_or(0, |(s, _)| s.snapshots);
             let failed = !matches!(status, FeedStatus::Connecting | FeedStatus::Live { .. });
             let as_of = stored.with(|p| p.as_ref().map(|p| p.as_of));
