@@ -21,7 +21,9 @@ pub mod store;
 pub use super::time::Timestamp;
 pub use filter::{IncidentFilter, Listing, SortOrder, StatusFilter, TimeWindow, listing};
 pub use parse::{Rejected, Snapshot, SnapshotReader, parse_incident, parse_seq, parse_snapshot};
-pub use store::{Diagnostics, IncidentStore, MAX_CLOSED, SnapshotOutcome, TRACK_LEN, Upsert};
+pub use store::{
+    Diagnostics, IncidentStore, MAX_CLOSED, SnapshotMerge, SnapshotOutcome, TRACK_LEN, Upsert,
+};
 
 use super::model::Properties;
 use super::units::{LonLat, Mercator};

@@ -32,7 +32,6 @@ pub const SLICE_MS: f64 = 8.0;
 
 /// Live events that arrive while a snapshot is taken: applied after it, in this order.
 pub struct Taking {
-    pub ticket: Ticket,
     /// SSE data and id of each event, in arrival order.
     pub queued: Vec<(String, String)>,
 }
