@@ -39,8 +39,9 @@ use crate::core::incident::{
     Diagnostics, IncidentFilter, IncidentKind, IncidentNames, IncidentStore, MAX_CLOSED, Snapshot,
     Timestamp, parse_incident, parse_seq, parse_snapshot,
 };
+use crate::core::incident::{SnapshotMerge, SnapshotReader};
 use crate::core::limits::TooLarge;
-use crate::env::{now_ms, wall_ms};
+use crate::env::{measure, now_ms, wall_ms, yield_now};
 use crate::load::{Cut, read_capped, read_capped_sliced};
 
 mod ingest;
@@ -614,7 +615,115 @@ fn on_snapshot(sh: &Shared, inc: Incidents, ticket: Ticket, fetched: Fetched) {
         }
     };
     let sh = sh.clone();
-    wasm_bindgen_futures::spawn_local(ingest::take(sh, inc, ticket, text, names, t0));
+    wasm_bindgen_futures::spawn_local(take(sh, inc, ticket, text, names, t0));
+}
+
+/// Whether `ticket` is still the machine's request (`false` once the app is gone).
+fn current(sh: &Shared, ticket: Ticket) -> bool {
+    sh.try_borrow().is_ok_and(|c| c.machine.is_current(ticket))
+}
+
+/// Gives up a snapshot whose ticket lapsed: the queued events go to the held store.
+fn drop_taking(sh: &Shared, inc: Incidents) {
+    if let Ok(mut c) = sh.try_borrow_mut()
+        && let Some(taking) = c.taking.take()
+    {
+        for (data, id) in taking.queued {
+            apply_event(&mut c, &data, &id);
+        }
+    }
+    flush(sh, inc);
+}
+
+/// Reads and merges the snapshot `text` in slices, then swaps it in (see the module doc).
+/// `t0` is when its body arrived (`feedStats().snapshotMs` is from then to the swap).
+async fn take(
+    sh: Shared,
+    inc: Incidents,
+    ticket: Ticket,
+    text: String,
+    names: IncidentNames,
+    t0: f64,
+) {
+    let mut reading = ingest::Slicer::new(256);
+    let mut reader = SnapshotReader::new(text, &names);
+    while !reading.run("read", |n| reader.step(n)) {
+        yield_now().await;
+        if !current(&sh, ticket) {
+            return drop_taking(&sh, inc);
+        }
+    }
+    let snapshot = match reader.finish() {
+        Ok(snapshot) => snapshot,
+        Err(error) => {
+            drop_taking(&sh, inc);
+            let problem = Problem::Unreadable {
+                request: Request::Snapshot,
+                error,
+            };
+            run(&sh, inc, Input::SnapshotFailed { ticket, problem });
+            return flush(&sh, inc);
+        }
+    };
+    let n = snapshot.incidents.len() + snapshot.rejected.len();
+    let cursor = snapshot.cursor.clone();
+    let mut merging = ingest::Slicer::new(512);
+    let Some(mut merge) = sh
+        .try_borrow()
+        .ok()
+        .map(|c| SnapshotMerge::new(&c.store, snapshot))
+    else {
+        return;
+    };
+    loop {
+        let Ok(c) = sh.try_borrow() else {
+            return;
+        };
+        if merging.run("merge", |n| merge.step(&c.store, n)) {
+            break;
+        }
+        drop(c);
+        yield_now().await;
+        if !current(&sh, ticket) {
+            return drop_taking(&sh, inc);
+        }
+    }
+    let t_swap = now_ms();
+    let old = {
+        let Ok(mut c) = sh.try_borrow_mut() else {
+            return;
+        };
+        if !c.machine.is_current(ticket) {
+            drop(c);
+            return drop_taking(&sh, inc);
+        }
+        let (store, _) = merge.finish(&c.store);
+        let before = c.store.len();
+        let old = std::mem::replace(&mut c.store, store);
+        c.replaced = (before, c.store.len());
+        c.changes.replaced();
+        c.history_changes.replaced();
+        if let Some(taking) = c.taking.take() {
+            for (data, id) in taking.queued {
+                apply_event(&mut c, &data, &id);
+            }
+        }
+        c.stats.snapshot_ms = now_ms() - t0;
+        c.stats.snapshot_features = n;
+        c.stats.snapshots += 1;
+        c.stats.snapshot_slices = reading.slices + merging.slices;
+        c.stats.snapshot_longest_slice_ms = reading.longest_ms.max(merging.longest_ms);
+        c.stats.last_seq = cursor.clone();
+        old
+    };
+    measure("swap", t_swap);
+    run(&sh, inc, Input::SnapshotLoaded { ticket, cursor });
+    flush(&sh, inc);
+    // The replaced store (100k incidents) is freed in a task of its own.
+    yield_now().await;
+    let t_free = now_ms();
+    drop(old);
+    measure("free", t_free);
 }
 
 fn on_changes(sh: &Shared, inc: Incidents, ticket: Ticket, fetched: Fetched) {

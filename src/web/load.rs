@@ -209,12 +209,15 @@ pub async fn read_capped_sliced(response: Response, limit: u64) -> Result<String
     let len = bytes.length();
     let mut at = 0;
     while at < len {
+        let _m = crate::env::Measured::start("copy");
         let end = at.saturating_add(COPY_SLICE).min(len);
         body.push(&bytes.subarray(at, end).to_vec())
             .map_err(Cut::TooLarge)?;
         at = end;
+        drop(_m);
         crate::env::yield_now().await;
     }
+    let _m = crate::env::Measured::start("decode");
     Ok(body.into_text())
 }
 

@@ -1,4 +1,5 @@
-//! A snapshot taken in slices (issue 15 item 4): the first load's or a resync's 100k
+//! A snapshot taken in slices (issue 15 item 4), the parts of it that know nothing of the feed
+//! (the slices' sizing, the queue); the feed's `take` runs them. The first load's or a resync's 100k
 //! incidents are read ([`SnapshotReader`]) and merged with the held store
 //! ([`SnapshotMerge`]) a slice at a time, each slice sized to about [`SLICE_MS`], with the
 //! browser given the thread between slices ([`yield_now`]: input, frames and live events run),
@@ -21,11 +22,7 @@
 //! copy; they cost the time between slices (the total grows by a few tens of ms) and the reader
 //! in steps, which the core tests against the one-shot reader.
 
-use crate::core::feed::{Input, Problem, Request, Ticket};
-use crate::core::incident::{IncidentNames, SnapshotMerge, SnapshotReader};
-use crate::env::{measure, now_ms, yield_now};
-
-use super::{Incidents, Shared, apply_event, flush, run};
+use crate::env::{measure, now_ms};
 
 /// Aimed time of one slice (ms): well under the 50 ms of a long task, with room for a frame.
 pub const SLICE_MS: f64 = 8.0;
@@ -37,16 +34,16 @@ pub struct Taking {
 }
 
 /// The size of the next slice, from the time the last ones took.
-struct Slicer {
+pub struct Slicer {
     /// Units (features or ids) in the next slice.
     size: usize,
     /// Slices run and the longest (ms), for `feedStats()`.
-    slices: u32,
-    longest_ms: f64,
+    pub slices: u32,
+    pub longest_ms: f64,
 }
 
 impl Slicer {
-    fn new(size: usize) -> Slicer {
+    pub fn new(size: usize) -> Slicer {
         Slicer {
             size,
             slices: 0,
@@ -56,7 +53,7 @@ impl Slicer {
 
     /// Runs one slice of `work` (given the slice's size; returns whether all is done) and
     /// resizes the next one toward [`SLICE_MS`] (at most doubling, at least 16 units).
-    fn run(&mut self, name: &str, work: impl FnOnce(usize) -> bool) -> bool {
+    pub fn run(&mut self, name: &str, work: impl FnOnce(usize) -> bool) -> bool {
         let t0 = now_ms();
         let done = work(self.size);
         let ms = now_ms() - t0;
@@ -68,112 +65,4 @@ impl Slicer {
         self.size = next as usize;
         done
     }
-}
-
-/// Whether `ticket` is still the machine's request (`false` once the app is gone).
-fn current(sh: &Shared, ticket: Ticket) -> bool {
-    sh.try_borrow().is_ok_and(|c| c.machine.is_current(ticket))
-}
-
-/// Gives up a snapshot whose ticket lapsed: the queued events go to the held store.
-fn drop_taking(sh: &Shared, inc: Incidents) {
-    if let Ok(mut c) = sh.try_borrow_mut()
-        && let Some(taking) = c.taking.take()
-    {
-        for (data, id) in taking.queued {
-            apply_event(&mut c, &data, &id);
-        }
-    }
-    flush(sh, inc);
-}
-
-/// Reads and merges the snapshot `text` in slices, then swaps it in (see the module doc).
-/// `t0` is when its body arrived (`feedStats().snapshotMs` is from then to the swap).
-pub async fn take(
-    sh: Shared,
-    inc: Incidents,
-    ticket: Ticket,
-    text: String,
-    names: IncidentNames,
-    t0: f64,
-) {
-    let mut reading = Slicer::new(256);
-    let mut reader = SnapshotReader::new(text, &names);
-    while !reading.run("read", |n| reader.step(n)) {
-        yield_now().await;
-        if !current(&sh, ticket) {
-            return drop_taking(&sh, inc);
-        }
-    }
-    let snapshot = match reader.finish() {
-        Ok(snapshot) => snapshot,
-        Err(error) => {
-            drop_taking(&sh, inc);
-            let problem = Problem::Unreadable {
-                request: Request::Snapshot,
-                error,
-            };
-            run(&sh, inc, Input::SnapshotFailed { ticket, problem });
-            return flush(&sh, inc);
-        }
-    };
-    let n = snapshot.incidents.len() + snapshot.rejected.len();
-    let cursor = snapshot.cursor.clone();
-    let mut merging = Slicer::new(512);
-    let Some(mut merge) = sh
-        .try_borrow()
-        .ok()
-        .map(|c| SnapshotMerge::new(&c.store, snapshot))
-    else {
-        return;
-    };
-    loop {
-        let Ok(c) = sh.try_borrow() else {
-            return;
-        };
-        if merging.run("merge", |n| merge.step(&c.store, n)) {
-            break;
-        }
-        drop(c);
-        yield_now().await;
-        if !current(&sh, ticket) {
-            return drop_taking(&sh, inc);
-        }
-    }
-    let t_swap = now_ms();
-    let old = {
-        let Ok(mut c) = sh.try_borrow_mut() else {
-            return;
-        };
-        if !c.machine.is_current(ticket) {
-            drop(c);
-            return drop_taking(&sh, inc);
-        }
-        let (store, _) = merge.finish(&c.store);
-        let before = c.store.len();
-        let old = std::mem::replace(&mut c.store, store);
-        c.replaced = (before, c.store.len());
-        c.changes.replaced();
-        c.history_changes.replaced();
-        if let Some(taking) = c.taking.take() {
-            for (data, id) in taking.queued {
-                apply_event(&mut c, &data, &id);
-            }
-        }
-        c.stats.snapshot_ms = now_ms() - t0;
-        c.stats.snapshot_features = n;
-        c.stats.snapshots += 1;
-        c.stats.snapshot_slices = reading.slices + merging.slices;
-        c.stats.snapshot_longest_slice_ms = reading.longest_ms.max(merging.longest_ms);
-        c.stats.last_seq = cursor.clone();
-        old
-    };
-    measure("swap", t_swap);
-    run(&sh, inc, Input::SnapshotLoaded { ticket, cursor });
-    flush(&sh, inc);
-    // The replaced store (100k incidents) is freed in a task of its own.
-    yield_now().await;
-    let t_free = now_ms();
-    drop(old);
-    measure("free", t_free);
 }
