@@ -676,13 +676,13 @@ async fn take(
         return;
     };
     loop {
-        let Ok(c) = sh.try_borrow() else {
-            return;
+        let done = match sh.try_borrow() {
+            Ok(c) => merging.run("merge", |n| merge.step(&c.store, n)),
+            Err(_) => return,
         };
-        if merging.run("merge", |n| merge.step(&c.store, n)) {
+        if done {
             break;
         }
-        drop(c);
         yield_now().await;
         if !current(&sh, ticket) {
             return drop_taking(&sh, inc);

@@ -197,7 +197,7 @@ const COPY_SLICE: u32 = 4 << 20;
 pub async fn read_capped_sliced(response: Response, limit: u64) -> Result<String, Cut> {
     let declared = response.headers().get("content-length");
     check_declared(declared.as_deref(), limit).map_err(Cut::TooLarge)?;
-    if !declared.is_some_and(|d| d.trim().parse::<u64>().is_ok()) {
+    if declared.is_none_or(|d| d.trim().parse::<u64>().is_err()) {
         return read_capped(&response, limit).await;
     }
     let unreadable = |e: wasm_bindgen::JsValue| Cut::Unreadable(format!("{e:?}"));

@@ -340,11 +340,11 @@ mod tests {
             reported_ms: ((k * 7_919) % 50) as i64 * 1_000,
             at: Mercator {
                 x: k as f64,
-                y: if k % 13 == 0 { f64::NAN } else { 1.0 },
+                y: if k.is_multiple_of(13) { f64::NAN } else { 1.0 },
             },
             kind: IncidentKind::ALL[(k % 6) as usize],
             severity: Severity::new(1 + (k % 5) as u8).expect("1..=5"),
-            status: if k % 3 == 0 {
+            status: if k.is_multiple_of(3) {
                 Status::Closed
             } else {
                 Status::Open

@@ -280,7 +280,7 @@ fn walk(
                     read(text, p, |de| Visit(FeatureSeed(&mut props)).deserialize(de))?;
                 if let Object::Obj(Features(incidents, rejected)) = &mut st.features {
                     let index = incidents.len() + rejected.len();
-                    match incident(feature, &props, &names) {
+                    match incident(feature, &props, names) {
                         Ok(inc) => incidents.push(inc),
                         Err((id, error)) => rejected.push(Rejected { index, id, error }),
                     }
@@ -417,16 +417,16 @@ mod tests {
             format!(
                 r#"{{"type":"FeatureCollection","features":[{f}],"features":[1,{f}],"next_cursor":"n"}}"#
             ),
-            format!(r#"{{"type":"FeatureCollection","features":{{}},"cursor":"c"}}"#),
+            r#"{"type":"FeatureCollection","features":{},"cursor":"c"}"#.to_string(),
             format!(r#"{{"type":"FeatureCollection","features":[{f}, NaN]}}"#),
             format!(r#"{{"type":"FeatureCollection","features":[{f},]}}"#),
             format!(r#"{{"type":"FeatureCollection","features":[{f}],}}"#),
             format!("{{\"type\":\"FeatureCollection\",\n\"features\":[{f} {f}]}}"),
             format!(r#"{{"type":"FeatureCollection","features":[{f}]}} x"#),
-            format!(r#"{{"type" "FeatureCollection"}}"#),
-            format!(r#"{{"type":"FeatureCollection",7:1}}"#),
-            format!("{{\"type\":\"FeatureCollection\",\n \"features\":[{{\"a\":tru}}]}}"),
-            format!(r#"{{"type":"Feature"}}"#),
+            r#"{"type" "FeatureCollection"}"#.to_string(),
+            r#"{"type":"FeatureCollection",7:1}"#.to_string(),
+            "{\"type\":\"FeatureCollection\",\n \"features\":[{\"a\":tru}]}".to_string(),
+            r#"{"type":"Feature"}"#.to_string(),
             "[1]".to_string(),
             "nope".to_string(),
             "{".to_string(),
