@@ -82,18 +82,19 @@ enum Fail {
 }
 
 impl SnapshotReader {
-    /// A reader of `text` (a leading BOM is skipped). A root that is not an object is judged
+    /// A reader of `text` (a leading BOM is dropped). A root that is not an object is judged
     /// at once, as [`parse_snapshot`] judges it.
-    pub fn new(text: String, names: &IncidentNames) -> SnapshotReader {
-        let pos = if text.starts_with('\u{feff}') { 3 } else { 0 };
-        let done = match text.get(pos..) {
-            Some(body) if body.trim_start().starts_with('{') => None,
-            _ => Some(parse_snapshot(&text, names)),
-        };
+    pub fn new(mut text: String, names: &IncidentNames) -> SnapshotReader {
+        let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let done = (!body.trim_start().starts_with('{')).then(|| parse_snapshot(&text, names));
+        // Without the BOM, as one reading reads it (its errors' columns count from there).
+        if done.is_none() && text.starts_with('\u{feff}') {
+            text.drain(..3);
+        }
         SnapshotReader {
             text,
             names: names.clone(),
-            state: State::at(pos),
+            state: State::at(0),
             strict: None,
             done,
         }
@@ -152,12 +153,7 @@ impl SnapshotReader {
             self.done = Some(Err(IncidentError::Json(strict)));
             return;
         }
-        let start = if self.text.starts_with('\u{feff}') {
-            3
-        } else {
-            0
-        };
-        match self.text.get(start..).and_then(replace_non_finite_tokens) {
+        match replace_non_finite_tokens(&self.text) {
             Some(fixed) => {
                 self.text = fixed;
                 self.state = State::at(0);
@@ -427,6 +423,8 @@ mod tests {
             r#"{"type":"FeatureCollection",7:1}"#.to_string(),
             "{\"type\":\"FeatureCollection\",\n \"features\":[{\"a\":tru}]}".to_string(),
             r#"{"type":"Feature"}"#.to_string(),
+            "\u{feff}\u{feff}{\"type\":1}".to_string(),
+            "\u{feff}{\"type".to_string(),
             "[1]".to_string(),
             "nope".to_string(),
             "{".to_string(),

@@ -71,7 +71,8 @@ impl SnapshotMerge {
             incidents.iter().map(|i| i.updated_at).max()
         };
         if !incidents.is_sorted_by(|a, b| a.id <= b.id) {
-            incidents.sort_by(|a, b| a.id.cmp(&b.id));
+            // Not the server's order (rare): the shared sort, not one more instance of it.
+            crate::compact_sort::sort_by(&mut incidents, |a, b| a.id.cmp(&b.id));
         }
         let mut rejected_ids: Vec<String> = rejected.iter().filter_map(|r| r.id.clone()).collect();
         rejected_ids.sort_unstable();
