@@ -32,7 +32,8 @@ fuzz: tools
 # Render benchmark, the wall's tour flights at 3840x2160 (target/bench/flight.json) and its 2x1
 # tiles against one screen, then the
 # live-incident benchmark (100k snapshot, 1,000 events/s from the release demo server, incident
-# layer draw); figures in bench/results.json, target/bench/incidents.json.
+# layer draw); figures in bench/results.json, target/bench/incidents.json; the main thread's
+# longest blocks under a 100k snapshot, a resync and a 10,000-event burst (target/bench/blocks.json).
 # Then the video wall's accelerated-day soak (10 minutes; target/bench/soak.json and soak.csv),
 # and on the shipped build (dist/) the tablet layout's map fraction and targets and the offline start.
 # The benchmarks drive a build with the benchmark hook (target/dist-bench); the bundle size is
@@ -44,6 +45,7 @@ bench: test-tools build
 	CALAIS_DIST=target/dist-bench node bench/flight.mjs
 	CALAIS_DIST=target/dist-bench node bench/wall.mjs
 	CALAIS_DIST=target/dist-bench node bench/incidents.mjs
+	CALAIS_DIST=target/dist-bench node bench/blocks.mjs
 	CALAIS_DIST=target/dist-bench node bench/geofence.mjs
 	CALAIS_DIST=target/dist-bench node bench/heatmap.mjs
 	node bench/history.mjs

@@ -11,6 +11,11 @@
 //!   into a store (the second a replay).
 //! - `snapshot`: `incident::parse_snapshot`, applied to a store, written as the offline picture
 //!   and read back (`picture::read_picture`), closed incidents capped and purged.
+//! - `snapshot-sliced`: the page's path for a snapshot (issue 15 item 4):
+//!   `incident::SnapshotReader` in steps of 1 to 64 features (from the text's length), checked
+//!   equal to `parse_snapshot` (but for serde_json's nesting limit, counted from the feature
+//!   there), then `store::SnapshotMerge` in steps as a resync over the first reading, checked
+//!   equal to `apply_snapshot`.
 //! - `config`: `config::parse_config` (with the wall section's own reader).
 //! - `history`: a history page as the shell reads it (`json::error_member`, then the snapshot
 //!   reader), its reports into the heatmap's columns (`heatmap::history::History`, a small cap so
@@ -20,8 +25,8 @@ use calais_core::config::{PropertyNames, parse_config};
 use calais_core::geofence::{ZoneIndex, combine, import, restore, zone::parse_zones};
 use calais_core::heatmap::history::{History, Weighting};
 use calais_core::incident::{
-    IncidentFilter, IncidentNames, IncidentStore, Timestamp, parse_incident, parse_seq,
-    parse_snapshot,
+    IncidentError, IncidentFilter, IncidentNames, IncidentStore, SnapshotMerge, SnapshotReader,
+    Timestamp, parse_incident, parse_seq, parse_snapshot,
     picture::{read_picture, write_picture},
 };
 use calais_core::ingest::ingest_layer;
@@ -59,6 +64,10 @@ pub const ALL: &[Target] = &[
     Target {
         name: "snapshot",
         run: snapshot,
+    },
+    Target {
+        name: "snapshot-sliced",
+        run: snapshot_sliced,
     },
     Target {
         name: "config",
@@ -134,6 +143,38 @@ fn snapshot(text: &str) -> bool {
     if let Some(now) = now {
         store.purge(now, 600_000);
     }
+    true
+}
+
+fn snapshot_sliced(text: &str) -> bool {
+    let names = IncidentNames::default();
+    let whole = parse_snapshot(text, &names);
+    let mut reader = SnapshotReader::new(text.to_string(), &names);
+    let size = 1 + text.len() % 64;
+    while !reader.step(size) {}
+    let sliced = reader.finish();
+    let deep = matches!(&whole, Err(IncidentError::Json(e)) if e.contains("recursion limit"));
+    assert!(
+        deep || sliced == whole,
+        "the reader in steps of {size} differs from one reading"
+    );
+    let Ok(snap) = sliced else {
+        return false;
+    };
+    let mut held = IncidentStore::new();
+    held.apply_snapshot(snap.clone());
+    let mut want = held.clone();
+    let want_out = want.apply_snapshot(snap.clone());
+    let mut merge = SnapshotMerge::new(&held, snap);
+    while !merge.step(&held, size) {}
+    let (got, got_out) = merge.finish(&held);
+    assert_eq!(got_out, want_out, "the merge's outcome");
+    assert!(
+        got.version() == want.version()
+            && got.len() == want.len()
+            && got.iter().zip(want.iter()).all(|(a, b)| a == b),
+        "the merge's store"
+    );
     true
 }
 

@@ -22,6 +22,64 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+/// Gives the browser the main thread until it has run what is due (input, a frame), then
+/// resumes: `scheduler.yield()` where the browser has it (the continuation goes before other
+/// tasks), else a zero-delay timer. Long work is cut into slices with this between them
+/// (issue 15 item 4: no task over 50 ms).
+pub async fn yield_now() {
+    let scheduler = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("scheduler")).ok())
+        .filter(|s| s.is_object());
+    let promise = scheduler.and_then(|s| {
+        let f = js_sys::Reflect::get(&s, &JsValue::from_str("yield")).ok()?;
+        let f: &js_sys::Function = f.dyn_ref()?;
+        f.call0(&s).ok()?.dyn_into::<js_sys::Promise>().ok()
+    });
+    match promise {
+        Some(p) => {
+            let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+        }
+        None => gloo_timers::future::TimeoutFuture::new(0).await,
+    }
+}
+
+/// A `calais:NAME` performance measure from `start_ms` (`now_ms`) to now, in benchmark builds
+/// only (`bench/blocks.mjs` names the long tasks by them; user timing entries are kept by the
+/// browser until cleared, so a normal build records none).
+pub fn measure(name: &str, start_ms: f64) {
+    #[cfg(feature = "bench")]
+    {
+        let Some(perf) = web_sys::window().and_then(|w| w.performance()) else {
+            return;
+        };
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"start".into(), &start_ms.into());
+        let _ = js_sys::Reflect::set(&options, &"end".into(), &perf.now().into());
+        if let Ok(f) = js_sys::Reflect::get(&perf, &"measure".into())
+            && let Some(f) = f.dyn_ref::<js_sys::Function>()
+        {
+            let _ = f.call2(&perf, &format!("calais:{name}").into(), &options);
+        }
+    }
+    #[cfg(not(feature = "bench"))]
+    let _ = (name, start_ms);
+}
+
+/// A [`measure`] from its making to its drop: `let _m = Measured::start("list");`.
+pub struct Measured(&'static str, f64);
+
+impl Measured {
+    pub fn start(name: &'static str) -> Measured {
+        Measured(name, now_ms())
+    }
+}
+
+impl Drop for Measured {
+    fn drop(&mut self) {
+        measure(self.0, self.1);
+    }
+}
+
 /// Wall-clock ms since the Unix epoch (`Date.now()`).
 pub fn wall_ms() -> f64 {
     js_sys::Date::now()

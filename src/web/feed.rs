@@ -39,9 +39,13 @@ use crate::core::incident::{
     Diagnostics, IncidentFilter, IncidentKind, IncidentNames, IncidentStore, MAX_CLOSED, Snapshot,
     Timestamp, parse_event, parse_seq, parse_snapshot,
 };
+use crate::core::incident::{SnapshotMerge, SnapshotReader};
 use crate::core::limits::TooLarge;
-use crate::env::{now_ms, wall_ms};
-use crate::load::{Cut, read_capped};
+use crate::env::{measure, now_ms, wall_ms, yield_now};
+use crate::load::{Cut, read_capped, read_capped_sliced};
+
+mod ingest;
+pub use ingest::SLICE_MS;
 
 /// Signals are updated at most this often (ms).
 pub const FLUSH_MS: f64 = 250.0;
@@ -60,8 +64,12 @@ pub struct FeedStats {
     pub events: u64,
     /// Time spent parsing and applying live events, ms.
     pub ingest_ms: f64,
-    /// Time the last snapshot took to parse and apply, ms.
+    /// Time the last snapshot took from its body's arrival to the full picture (read and
+    /// merged in slices, then swapped in), ms.
     pub snapshot_ms: f64,
+    /// Slices the last snapshot was taken in, and the longest one (ms).
+    pub snapshot_slices: u32,
+    pub snapshot_longest_slice_ms: f64,
     /// Features in the last snapshot (valid and rejected).
     pub snapshot_features: usize,
     /// Snapshots applied since start (1 + resyncs).
@@ -139,6 +147,8 @@ pub struct FeedCore {
     view: FeedView,
     /// Incidents held before and after the last snapshot was applied.
     replaced: (usize, usize),
+    /// A snapshot being taken in slices, and the live events queued meanwhile.
+    taking: Option<ingest::Taking>,
     notice: Option<ResyncNotice>,
     source: Option<Source>,
     /// The one timer the machine arms (retry or poll).
@@ -227,6 +237,7 @@ impl Incidents {
             cfg,
             started: false,
             replaced: (0, 0),
+            taking: None,
             notice: None,
             source: None,
             timer: None,
@@ -257,6 +268,18 @@ impl Incidents {
         let sh = self.shared()?;
         let core = sh.try_borrow().ok()?;
         Some(f(&core.store))
+    }
+
+    /// Whether the store was replaced (a snapshot) since the geofencing, and since the history,
+    /// last looked: their catch-up then re-reads the whole store, each in a task of its own
+    /// (issue 15 item 4: together they passed 50 ms).
+    pub fn replaced(&self) -> (bool, bool) {
+        self.shared()
+            .and_then(|sh| {
+                let c = sh.try_borrow().ok()?;
+                Some((c.changes.resync, c.history_changes.resync))
+            })
+            .unwrap_or((false, false))
     }
 
     /// Changed ids waiting for the geofencing and for the history (each capped at
@@ -312,7 +335,8 @@ impl Incidents {
             let Ok(mut c) = sh.try_borrow_mut() else {
                 return false;
             };
-            if c.stats.snapshots > 0 {
+            // A live snapshot applied or being taken wins.
+            if c.stats.snapshots > 0 || c.taking.is_some() {
                 return false;
             }
             c.store.apply_snapshot(snapshot);
@@ -437,7 +461,7 @@ fn perform(sh: &Shared, inc: Incidents, effect: Effect) {
             };
             let sh = sh.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let result = get(&url, limit).await;
+                let result = get_sliced(&url, limit).await;
                 on_snapshot(&sh, inc, ticket, result);
             });
         }
@@ -509,12 +533,41 @@ pub enum Fetched {
 
 /// GET without caching (the history's pages too), the body at most `limit` bytes.
 pub async fn get(url: &str, limit: u64) -> Fetched {
+    let response = match send(url).await {
+        Ok(response) => response,
+        Err(early) => return early,
+    };
+    let status = response.status();
+    match read_capped(&response, limit).await {
+        Ok(body) => Fetched::Body(status, body),
+        Err(Cut::TooLarge(refused)) => Fetched::TooLarge(refused),
+        Err(Cut::Unreadable(_)) => Fetched::Truncated,
+    }
+}
+
+/// [`get`] for the snapshot: its body copied into wasm memory in slices (`read_capped_sliced`).
+async fn get_sliced(url: &str, limit: u64) -> Fetched {
+    let response = match send(url).await {
+        Ok(response) => response,
+        Err(early) => return early,
+    };
+    let status = response.status();
+    match read_capped_sliced(response, limit).await {
+        Ok(body) => Fetched::Body(status, body),
+        Err(Cut::TooLarge(refused)) => Fetched::TooLarge(refused),
+        Err(Cut::Unreadable(_)) => Fetched::Truncated,
+    }
+}
+
+/// The request without caching, up to the answer's headers; no answer, or a 503/429 with a
+/// `Retry-After`, is the outcome already (the body is not read).
+async fn send(url: &str) -> Result<gloo_net::http::Response, Fetched> {
     let Ok(response) = HttpRequest::get(url)
         .cache(RequestCache::NoStore)
         .send()
         .await
     else {
-        return Fetched::Unreachable;
+        return Err(Fetched::Unreachable);
     };
     let status = response.status();
     // Only the delay-seconds form of Retry-After (an HTTP date is rare from an API): the feed
@@ -523,13 +576,9 @@ pub async fn get(url: &str, limit: u64) -> Fetched {
         .headers()
         .get("retry-after")
         .and_then(|v| v.trim().parse::<u32>().ok());
-    if let Some(s) = retry_after.filter(|_| status == 503 || status == 429) {
-        return Fetched::RetryAfter(status, s);
-    }
-    match read_capped(&response, limit).await {
-        Ok(body) => Fetched::Body(status, body),
-        Err(Cut::TooLarge(refused)) => Fetched::TooLarge(refused),
-        Err(Cut::Unreadable(_)) => Fetched::Truncated,
+    match retry_after.filter(|_| status == 503 || status == 429) {
+        Some(s) => Err(Fetched::RetryAfter(status, s)),
+        None => Ok(response),
     }
 }
 
@@ -541,6 +590,12 @@ fn read_answer(
     request: Request,
     fetched: Fetched,
 ) -> Result<Snapshot, Problem> {
+    let text = answer_text(request, fetched)?;
+    parse_snapshot(&text, names).map_err(|error| Problem::Unreadable { request, error })
+}
+
+/// A 2xx answer's body, or the transport problem: no answer, an HTTP error, a body cut off.
+fn answer_text(request: Request, fetched: Fetched) -> Result<String, Problem> {
     match fetched {
         Fetched::Unreachable => Err(Problem::Unreachable { request }),
         Fetched::Truncated => Err(Problem::Truncated { request }),
@@ -558,41 +613,143 @@ fn read_answer(
             status,
             retry_after_s: None,
         }),
-        Fetched::Body(_, text) => {
-            parse_snapshot(&text, names).map_err(|error| Problem::Unreadable { request, error })
-        }
+        Fetched::Body(_, text) => Ok(text),
     }
 }
 
+/// A snapshot's answer: a transport problem is told to the machine at once; a body is taken in
+/// slices (`ingest`), which tells the machine when the picture is whole.
 fn on_snapshot(sh: &Shared, inc: Incidents, ticket: Ticket, fetched: Fetched) {
-    let input = {
+    let t0 = now_ms();
+    let (text, names) = {
         let Ok(mut c) = sh.try_borrow_mut() else {
             return;
         };
         if !c.machine.is_current(ticket) {
             return;
         }
-        let t0 = now_ms();
-        match read_answer(&c.cfg.properties, Request::Snapshot, fetched) {
-            Ok(snapshot) => {
-                let n = snapshot.incidents.len() + snapshot.rejected.len();
-                let cursor = snapshot.cursor.clone();
-                let before = c.store.len();
-                c.store.apply_snapshot(snapshot);
-                c.replaced = (before, c.store.len());
-                c.changes.replaced();
-                c.history_changes.replaced();
-                c.stats.snapshot_ms = now_ms() - t0;
-                c.stats.snapshot_features = n;
-                c.stats.snapshots += 1;
-                c.stats.last_seq = cursor.clone();
-                Input::SnapshotLoaded { ticket, cursor }
+        match answer_text(Request::Snapshot, fetched) {
+            Ok(text) => {
+                c.taking = Some(ingest::Taking { queued: Vec::new() });
+                (text, c.cfg.properties.clone())
             }
-            Err(problem) => Input::SnapshotFailed { ticket, problem },
+            Err(problem) => {
+                drop(c);
+                run(sh, inc, Input::SnapshotFailed { ticket, problem });
+                return flush(sh, inc);
+            }
         }
     };
-    run(sh, inc, input);
+    let sh = sh.clone();
+    wasm_bindgen_futures::spawn_local(take(sh, inc, ticket, text, names, t0));
+}
+
+/// Whether `ticket` is still the machine's request (`false` once the app is gone).
+fn current(sh: &Shared, ticket: Ticket) -> bool {
+    sh.try_borrow().is_ok_and(|c| c.machine.is_current(ticket))
+}
+
+/// Gives up a snapshot whose ticket lapsed: the queued events go to the held store.
+fn drop_taking(sh: &Shared, inc: Incidents) {
+    if let Ok(mut c) = sh.try_borrow_mut()
+        && let Some(taking) = c.taking.take()
+    {
+        for (data, id) in taking.queued {
+            apply_event(&mut c, &data, &id);
+        }
+    }
     flush(sh, inc);
+}
+
+/// Reads and merges the snapshot `text` in slices, then swaps it in (see the module doc).
+/// `t0` is when its body arrived (`feedStats().snapshotMs` is from then to the swap).
+async fn take(
+    sh: Shared,
+    inc: Incidents,
+    ticket: Ticket,
+    text: String,
+    names: IncidentNames,
+    t0: f64,
+) {
+    let mut reading = ingest::Slicer::new(256);
+    let mut reader = SnapshotReader::new(text, &names);
+    while !reading.run("read", |n| reader.step(n)) {
+        yield_now().await;
+        if !current(&sh, ticket) {
+            return drop_taking(&sh, inc);
+        }
+    }
+    let snapshot = match reader.finish() {
+        Ok(snapshot) => snapshot,
+        Err(error) => {
+            drop_taking(&sh, inc);
+            let problem = Problem::Unreadable {
+                request: Request::Snapshot,
+                error,
+            };
+            run(&sh, inc, Input::SnapshotFailed { ticket, problem });
+            return flush(&sh, inc);
+        }
+    };
+    let n = snapshot.incidents.len() + snapshot.rejected.len();
+    let cursor = snapshot.cursor.clone();
+    let mut merging = ingest::Slicer::new(512);
+    let Some(mut merge) = sh
+        .try_borrow()
+        .ok()
+        .map(|c| SnapshotMerge::new(&c.store, snapshot))
+    else {
+        return;
+    };
+    loop {
+        let done = match sh.try_borrow() {
+            Ok(c) => merging.run("merge", |n| merge.step(&c.store, n)),
+            Err(_) => return,
+        };
+        if done {
+            break;
+        }
+        yield_now().await;
+        if !current(&sh, ticket) {
+            return drop_taking(&sh, inc);
+        }
+    }
+    let t_swap = now_ms();
+    let old = {
+        let Ok(mut c) = sh.try_borrow_mut() else {
+            return;
+        };
+        if !c.machine.is_current(ticket) {
+            drop(c);
+            return drop_taking(&sh, inc);
+        }
+        let (store, _) = merge.finish(&c.store);
+        let before = c.store.len();
+        let old = std::mem::replace(&mut c.store, store);
+        c.replaced = (before, c.store.len());
+        c.changes.replaced();
+        c.history_changes.replaced();
+        if let Some(taking) = c.taking.take() {
+            for (data, id) in taking.queued {
+                apply_event(&mut c, &data, &id);
+            }
+        }
+        c.stats.snapshot_ms = now_ms() - t0;
+        c.stats.snapshot_features = n;
+        c.stats.snapshots += 1;
+        c.stats.snapshot_slices = reading.slices + merging.slices;
+        c.stats.snapshot_longest_slice_ms = reading.longest_ms.max(merging.longest_ms);
+        c.stats.last_seq = cursor.clone();
+        old
+    };
+    measure("swap", t_swap);
+    run(&sh, inc, Input::SnapshotLoaded { ticket, cursor });
+    flush(&sh, inc);
+    // The replaced store (100k incidents) is freed in a task of its own.
+    yield_now().await;
+    let t_free = now_ms();
+    drop(old);
+    measure("free", t_free);
 }
 
 fn on_changes(sh: &Shared, inc: Incidents, ticket: Ticket, fetched: Fetched) {
@@ -731,11 +888,23 @@ fn open_stream(sh: &Shared, inc: Incidents, ticket: Ticket, cursor: Option<Strin
     }
 }
 
-/// One SSE event: an incident upsert, or a rejection counted in the diagnostics.
+/// One SSE event: an incident upsert, or a rejection counted in the diagnostics; queued while a
+/// snapshot is taken (applied after it, in order).
 fn on_event(sh: &Shared, data: &str, last_event_id: &str) {
     let Ok(mut c) = sh.try_borrow_mut() else {
         return;
     };
+    if let Some(taking) = c.taking.as_mut() {
+        taking
+            .queued
+            .push((data.to_string(), last_event_id.to_string()));
+        return;
+    }
+    apply_event(&mut c, data, last_event_id);
+}
+
+/// Applies one SSE event to the store.
+fn apply_event(c: &mut FeedCore, data: &str, last_event_id: &str) {
     let t0 = now_ms();
     let names = c.cfg.properties.clone();
     match parse_event(data, &names, c.cfg.limits.event_bytes()) {
@@ -767,11 +936,14 @@ fn tick(sh: &Shared, inc: Incidents) {
             return;
         };
         let retention_ms = (c.cfg.retention_s * 1_000.0) as i64;
-        if let Some(t) = Timestamp::from_millis(now as i64) {
-            c.store.purge(t, retention_ms);
-        }
-        if c.store.len() > MAX_CLOSED {
-            c.store.cap_closed(MAX_CLOSED);
+        // While a snapshot is merged with the held store, the held store stays as it is.
+        if c.taking.is_none() {
+            if let Some(t) = Timestamp::from_millis(now as i64) {
+                c.store.purge(t, retention_ms);
+            }
+            if c.store.len() > MAX_CLOSED {
+                c.store.cap_closed(MAX_CLOSED);
+            }
         }
         if c.notice.as_ref().is_some_and(|n| now - n.at > NOTICE_MS) {
             c.notice = None;

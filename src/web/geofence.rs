@@ -415,6 +415,16 @@ impl Geofence {
             feed.version.track();
             feed.clock.track();
             let active = self.active.get();
+            if feed.replaced().0 {
+                // A snapshot: the engine is re-seeded from 100k incidents, in a task of its own.
+                wasm_bindgen_futures::spawn_local(async move {
+                    crate::env::yield_now().await;
+                    let _m = crate::env::Measured::start("geofence");
+                    self.sync(feed, active.as_ref());
+                });
+                return;
+            }
+            let _m = crate::env::Measured::start("geofence");
             self.sync(feed, active.as_ref());
         });
     }

@@ -26,7 +26,7 @@ use leptos::prelude::*;
 use crate::core::config::IncidentFeedConfig;
 use crate::core::feed::with_query;
 use crate::core::heatmap::displacement::Window;
-use crate::core::heatmap::history::{History, keep_from};
+use crate::core::heatmap::history::{History, Report, keep_from};
 use crate::core::incident::{IncidentError, IncidentNames, Snapshot, Timestamp, parse_snapshot};
 use crate::core::json::error_member;
 use crate::env::wall_ms;
@@ -197,43 +197,58 @@ impl IncidentHistory {
     pub fn connect(self, feed: Incidents) {
         Effect::new(move |_| {
             feed.version.track();
-            let Some(changes) = feed.take_history_changes() else {
-                return;
-            };
-            if !changes.resync && changes.ids.is_empty() {
-                return;
-            }
-            let cutoff = keep_from(wall_ms() as i64, self.pinned_from.try_get_value().flatten());
-            let mut dropped = 0;
-            self.add(
-                |h| {
-                    dropped = h.drop_before(cutoff);
-                    dropped
-                        + feed
-                            .with_store(|s| {
-                                if changes.resync {
-                                    s.iter().filter(|i| h.insert_incident(i)).count()
-                                } else {
-                                    changes
-                                        .ids
-                                        .iter()
-                                        .filter_map(|id| s.get(id))
-                                        .filter(|i| h.insert_incident(i))
-                                        .count()
-                                }
-                            })
-                            .unwrap_or(0)
-                },
-                None,
-            );
-            if dropped > 0 {
-                self.span.try_update(|s| {
-                    if let Some(w) = s.as_mut() {
-                        w.from_ms = w.from_ms.max(cutoff).min(w.to_ms);
-                    }
+            if feed.replaced().1 {
+                // A snapshot: 100k incidents to look at, in a task of its own.
+                wasm_bindgen_futures::spawn_local(async move {
+                    crate::env::yield_now().await;
+                    self.catch_up(feed);
                 });
+            } else {
+                self.catch_up(feed);
             }
         });
+    }
+
+    /// Adds what the feed's store received since the last look.
+    fn catch_up(self, feed: Incidents) {
+        let _m = crate::env::Measured::start("history");
+        let Some(changes) = feed.take_history_changes() else {
+            return;
+        };
+        if !changes.resync && changes.ids.is_empty() {
+            return;
+        }
+        let cutoff = keep_from(wall_ms() as i64, self.pinned_from.try_get_value().flatten());
+        let mut dropped = 0;
+        self.add(
+            |h| {
+                dropped = h.drop_before(cutoff);
+                dropped
+                    + feed
+                        .with_store(|s| {
+                            if changes.resync {
+                                // A snapshot's 100k in one sort, not one shift each.
+                                h.insert_many(s.iter().map(|i| (i.id.as_str(), Report::of(i))))
+                            } else {
+                                changes
+                                    .ids
+                                    .iter()
+                                    .filter_map(|id| s.get(id))
+                                    .filter(|i| h.insert_incident(i))
+                                    .count()
+                            }
+                        })
+                        .unwrap_or(0)
+            },
+            None,
+        );
+        if dropped > 0 {
+            self.span.try_update(|s| {
+                if let Some(w) = s.as_mut() {
+                    w.from_ms = w.from_ms.max(cutoff).min(w.to_ms);
+                }
+            });
+        }
     }
 
     /// Loads the history of `span` from the config's `history_url`, page by page (once; later

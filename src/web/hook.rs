@@ -332,6 +332,12 @@ fn install_incidents(hook: &Object, state: AppState, runtime: SharedRuntime) {
                 &(st.snapshot_features as f64).into(),
             );
             set(&o, "snapshots", &(st.snapshots as f64).into());
+            set(&o, "snapshotSlices", &f64::from(st.snapshot_slices).into());
+            set(
+                &o,
+                "snapshotLongestSliceMs",
+                &st.snapshot_longest_slice_ms.into(),
+            );
             let rejected = feed.with_store(|s| s.diagnostics().rejected).unwrap_or(0);
             set(&o, "rejected", &(rejected as f64).into());
             set(

@@ -155,6 +155,7 @@ pub fn IncidentPanel(
         let filter = feed.filter.get();
         let lang = state.lang.get();
         let now = Timestamp::from_millis(feed.clock.get()).unwrap_or(Timestamp::EPOCH);
+        let _m = crate::env::Measured::start("list");
         feed.with_store(|s| {
             let l = listing(s, &filter, now, LIST_LIMIT);
             let rows = l

@@ -184,6 +184,43 @@ pub async fn read_capped(response: &Response, limit: u64) -> Result<String, Cut>
     }
 }
 
+/// Bytes copied from the browser into wasm memory per slice by [`read_capped_sliced`]
+/// (about 2 ms each).
+const COPY_SLICE: u32 = 4 << 20;
+
+/// [`read_capped`] for a big body (the feed's snapshot, 36 MB for 100k incidents): with a
+/// declared length the body is read as bytes (`Response.arrayBuffer()`) and copied into wasm
+/// memory a slice at a time with the browser given the thread between slices, then decoded
+/// as `Response.text()` decodes it (`CappedBody::into_text`). Copied at once as a JS string
+/// (`Response.text()`), the snapshot's body blocked the page for 50–75 ms (issue 15 item 4).
+/// Without a declared length it is read as it comes, as by [`read_capped`].
+pub async fn read_capped_sliced(response: Response, limit: u64) -> Result<String, Cut> {
+    let declared = response.headers().get("content-length");
+    check_declared(declared.as_deref(), limit).map_err(Cut::TooLarge)?;
+    if declared.is_none_or(|d| d.trim().parse::<u64>().is_err()) {
+        return read_capped(&response, limit).await;
+    }
+    let unreadable = |e: wasm_bindgen::JsValue| Cut::Unreadable(format!("{e:?}"));
+    let raw: web_sys::Response = response.into();
+    let promise = raw.array_buffer().map_err(unreadable)?;
+    let buffer = JsFuture::from(promise).await.map_err(unreadable)?;
+    let bytes = Uint8Array::new(&buffer);
+    let mut body = CappedBody::new(limit, None);
+    let len = bytes.length();
+    let mut at = 0;
+    while at < len {
+        let _m = crate::env::Measured::start("copy");
+        let end = at.saturating_add(COPY_SLICE).min(len);
+        body.push(&bytes.subarray(at, end).to_vec())
+            .map_err(Cut::TooLarge)?;
+        at = end;
+        drop(_m);
+        crate::env::yield_now().await;
+    }
+    let _m = crate::env::Measured::start("decode");
+    Ok(body.into_text())
+}
+
 /// The OSTN15 grid file of the region (Kent and the Strait; `tools/ostn15-region`), relative to
 /// the page like the layers; fetched at start beside them (`grids::Grids`).
 pub const GRID_FILE_URL: &str = "public/data/ostn15-kent.bin";

@@ -81,6 +81,7 @@ fn layer_input(state: &AppState, id: LayerId) -> crate::render::LayerInput {
 }
 
 fn frame(rt: &SharedRuntime, state: AppState) {
+    let _m = crate::env::Measured::start("frame");
     let now = now_ms();
     let mut r = rt.borrow_mut();
     r.pending = false;

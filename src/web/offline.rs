@@ -23,7 +23,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::core::feed::FeedStatus;
 use crate::core::incident::picture::{
-    SavePolicy, Shown, StoredPicture, read_picture, shown, write_picture,
+    PictureText, SavePolicy, Shown, StoredPicture, chosen, read_picture, shown,
 };
 use crate::core::incident::{IncidentNames, Timestamp};
 use crate::env::{js_error_text, wall_ms};
@@ -33,6 +33,8 @@ use crate::feed::Incidents;
 pub const PICTURE_CACHE: &str = "calais-picture";
 /// The picture's key in it, relative to the page (not under `api/`).
 pub const PICTURE_KEY: &str = "calais-last-picture.json";
+/// Incidents written into the picture's text per slice (about 5 ms each in the page).
+const PICTURE_SLICE: usize = 1_000;
 /// The entry's header holding the picture's time (RFC 3339), written with its text as one.
 pub const AS_OF_HEADER: &str = "x-calais-as-of";
 /// The service worker's file, relative to the page (its scope is the app's folder).
@@ -188,6 +190,7 @@ impl Offline {
             feed.clock.track();
             let status = feed.status.with(|v| v.status);
             let version = feed.version.get();
+            let _m = crate::env::Measured::start("offline");
             let live = feed.stats().map_or(0, |(s, _)| s.snapshots);
             let failed = !matches!(status, FeedStatus::Connecting | FeedStatus::Live { .. });
             let as_of = stored.with(|p| p.as_ref().map(|p| p.as_of));
@@ -210,10 +213,27 @@ impl Offline {
             let Some(as_of) = Timestamp::from_millis(last.unwrap_or_else(wall_ms) as i64) else {
                 return;
             };
-            let Some(text) = feed.with_store(|s| write_picture(s, &names)) else {
-                return;
-            };
+            // The incidents it keeps (up to 20,000, copied: the store may change meanwhile),
+            // then their text a slice at a time (issue 15 item 4: written at once, the
+            // picture of a 100k snapshot blocked the page for 150–190 ms).
+            let names = names.clone();
             wasm_bindgen_futures::spawn_local(async move {
+                crate::env::yield_now().await;
+                let Some(incidents) = feed.with_store(|s| {
+                    let _m = crate::env::Measured::start("picture-choose");
+                    chosen(s).into_iter().cloned().collect::<Vec<_>>()
+                }) else {
+                    return;
+                };
+                let mut text = PictureText::new();
+                for slice in incidents.chunks(PICTURE_SLICE) {
+                    crate::env::yield_now().await;
+                    let _m = crate::env::Measured::start("picture");
+                    for i in slice {
+                        text.push(i, &names);
+                    }
+                }
+                let text = text.finish();
                 match write_entry(&text, &as_of.to_rfc3339()).await {
                     Ok(()) => {
                         self.store.update(|s| {

@@ -20,8 +20,12 @@ pub mod store;
 
 pub use super::time::Timestamp;
 pub use filter::{IncidentFilter, Listing, SortOrder, StatusFilter, TimeWindow, listing};
-pub use parse::{Rejected, Snapshot, parse_event, parse_incident, parse_seq, parse_snapshot};
-pub use store::{Diagnostics, IncidentStore, MAX_CLOSED, SnapshotOutcome, TRACK_LEN, Upsert};
+pub use parse::{
+    Rejected, Snapshot, SnapshotReader, parse_event, parse_incident, parse_seq, parse_snapshot,
+};
+pub use store::{
+    Diagnostics, IncidentStore, MAX_CLOSED, SnapshotMerge, SnapshotOutcome, TRACK_LEN, Upsert,
+};
 
 use super::model::Properties;
 use super::units::{LonLat, Mercator};

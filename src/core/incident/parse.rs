@@ -39,6 +39,9 @@ use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Number;
 use std::borrow::Cow;
+
+mod sliced;
+pub use sliced::SnapshotReader;
 use std::fmt;
 use std::marker::PhantomData;
 

@@ -137,6 +137,16 @@ impl SavePolicy {
 /// ones newest first, then the closed ones newest first), under `names`. Its time is kept
 /// beside it (`as_of.to_rfc3339()`).
 pub fn write_picture(store: &IncidentStore, names: &IncidentNames) -> String {
+    let mut text = PictureText::new();
+    for i in chosen(store) {
+        text.push(i, names);
+    }
+    text.finish()
+}
+
+/// The incidents a picture holds, in its order: at most [`MAX_PICTURE_INCIDENTS`], the open
+/// ones newest first, then the closed ones newest first.
+pub fn chosen(store: &IncidentStore) -> Vec<&Incident> {
     let of = |status| IncidentFilter {
         status,
         ..IncidentFilter::default()
@@ -150,14 +160,43 @@ pub fn write_picture(store: &IncidentStore, names: &IncidentNames) -> String {
     );
     let room = MAX_PICTURE_INCIDENTS - open.rows.len();
     let closed = listing(store, &of(StatusFilter::Closed), Timestamp::MIN, room);
-    let features = (open.rows.into_iter().chain(closed.rows))
-        .map(|i| feature(i, names))
-        .collect();
-    object([
-        ("type", text("FeatureCollection")),
-        ("features", Value::Array(features)),
-    ])
-    .to_string()
+    open.rows.into_iter().chain(closed.rows).collect()
+}
+
+/// A picture's text written a feature at a time ([`write_picture`]'s text, which the page
+/// writes in slices: issue 15 item 4): `{"type":"FeatureCollection","features":[…]}`.
+pub struct PictureText {
+    text: String,
+    features: usize,
+}
+
+impl Default for PictureText {
+    fn default() -> Self {
+        PictureText::new()
+    }
+}
+
+impl PictureText {
+    pub fn new() -> PictureText {
+        PictureText {
+            text: r#"{"type":"FeatureCollection","features":["#.to_string(),
+            features: 0,
+        }
+    }
+
+    /// Adds one incident as a Feature under `names`.
+    pub fn push(&mut self, i: &Incident, names: &IncidentNames) {
+        if self.features > 0 {
+            self.text.push(',');
+        }
+        self.text.push_str(&feature(i, names).to_string());
+        self.features += 1;
+    }
+
+    pub fn finish(mut self) -> String {
+        self.text.push_str("]}");
+        self.text
+    }
 }
 
 fn text(s: &str) -> Value {

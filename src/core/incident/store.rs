@@ -16,6 +16,9 @@ use super::{Incident, IncidentError, IncidentKind, Status, Timestamp};
 use crate::units::Mercator;
 use std::collections::{BTreeMap, BTreeSet};
 
+mod merge;
+pub use merge::SnapshotMerge;
+
 /// Most previous positions kept in [`Incident::track`].
 pub const TRACK_LEN: usize = 16;
 
@@ -165,6 +168,23 @@ fn bound_track(track: &mut Vec<(Mercator, Timestamp)>) {
     track.drain(..excess);
 }
 
+/// `inc` as the new version of `held` (`Ok`, carrying `held`'s track, plus `held`'s position
+/// if it moved), or why it is ignored (`Err`: [`Upsert::Stale`] or [`Upsert::Duplicate`]).
+fn supersedes(held: &mut Incident, mut inc: Incident) -> Result<Incident, Upsert> {
+    if inc.updated_at < held.updated_at {
+        return Err(Upsert::Stale);
+    }
+    if inc.updated_at == held.updated_at && inc.seq <= held.seq {
+        return Err(Upsert::Duplicate);
+    }
+    inc.track = std::mem::take(&mut held.track);
+    if inc.position != held.position {
+        inc.track.push((held.at, held.updated_at));
+        bound_track(&mut inc.track);
+    }
+    Ok(inc)
+}
+
 /// All live incidents by id, with a version that changes on every effective change.
 ///
 /// The incidents live in slots (a removed one leaves a free slot for the next
@@ -246,7 +266,7 @@ impl IncidentStore {
     /// [`Upsert::Duplicate`]. The store owns the track: on update the incoming
     /// `track` is replaced by the stored one, plus the stored position (and its
     /// `updated_at`) if the position changed, bounded to [`TRACK_LEN`].
-    pub fn upsert(&mut self, mut inc: Incident) -> Upsert {
+    pub fn upsert(&mut self, inc: Incident) -> Upsert {
         let held = self.by_id.get(inc.id.as_str()).copied().and_then(|slot| {
             let held = self.slots.get_mut(slot)?.as_mut()?;
             Some((slot, held))
@@ -255,17 +275,10 @@ impl IncidentStore {
             self.insert(inc);
             return Upsert::Inserted;
         };
-        if inc.updated_at < held.updated_at {
-            return Upsert::Stale;
-        }
-        if inc.updated_at == held.updated_at && inc.seq <= held.seq {
-            return Upsert::Duplicate;
-        }
-        inc.track = std::mem::take(&mut held.track);
-        if inc.position != held.position {
-            inc.track.push((held.at, held.updated_at));
-            bound_track(&mut inc.track);
-        }
+        let inc = match supersedes(held, inc) {
+            Ok(inc) => inc,
+            Err(ignored) => return ignored,
+        };
         self.index.remove(held, slot);
         self.index.add(&inc, slot);
         *held = inc;
@@ -715,6 +728,64 @@ mod tests {
             assert_eq!(store.purge(now, 0), want.purge(now, 0), "round {round}");
             assert_eq!(state(&store), state(&want), "round {round}");
             check(&store);
+        }
+    }
+
+    /// The merge in steps leaves what `apply_snapshot` leaves, for every step size: the same
+    /// incidents, version, indexes, outcome and diagnostics; the held store is not touched.
+    #[test]
+    fn merges_in_steps_as_apply_snapshot_does() {
+        let mut rng = Rng(0x5eed_1234_abcd_0002);
+        for round in 0..200 {
+            let held = if round % 3 == 0 {
+                0
+            } else {
+                1 + rng.below(40) as usize
+            };
+            let mut store = IncidentStore::new();
+            for i in random_incidents(&mut rng, held, 60) {
+                store.upsert(i);
+            }
+            store.record_error(&IncidentError::NoId);
+            let n = rng.below(50) as usize;
+            let mut incidents = random_incidents(&mut rng, n, 60);
+            if round % 4 == 0 {
+                incidents.sort_by(|a, b| a.id.cmp(&b.id));
+                incidents.dedup_by(|a, b| a.id == b.id);
+            }
+            let rejected = (0..rng.below(3))
+                .map(|k| crate::incident::Rejected {
+                    index: k as usize,
+                    id: rng
+                        .below(2)
+                        .checked_sub(1)
+                        .map(|_| format!("i{:03}", rng.below(60))),
+                    error: IncidentError::KindMissing,
+                })
+                .collect();
+            let snapshot = Snapshot {
+                incidents,
+                rejected,
+                cursor: None,
+                next_cursor: None,
+            };
+            let mut want = store.clone();
+            let want_out = want.apply_snapshot(snapshot.clone());
+            let before = state(&store);
+            for ids in [1, 2, 7, 1000] {
+                let mut merge = SnapshotMerge::new(&store, snapshot.clone());
+                let mut steps = 0;
+                while !merge.step(&store, ids) {
+                    steps += 1;
+                    assert!(steps < 10_000, "the merge moves on");
+                }
+                let (got, got_out) = merge.finish(&store);
+                assert_eq!(got_out, want_out, "round {round}, {ids} a step");
+                assert_eq!(state(&got), state(&want), "round {round}, {ids} a step");
+                assert_eq!(got.diagnostics(), want.diagnostics());
+                check(&got);
+                assert_eq!(state(&store), before, "the held store is only read");
+            }
         }
     }
 }

@@ -497,6 +497,7 @@ impl MapLayer for IncidentOverlays {
     }
 
     fn prepare(&mut self, cx: &LayerContext, ctx: &CanvasRenderingContext2d) {
+        let _m = crate::env::Measured::start("incidents-prepare");
         // On a wall of several screens the plan's choices are the whole wall's.
         let whole = cx.scene.wall.as_ref().map_or(cx.view(), |w| &w.whole);
         match self.overlay.as_mut() {
