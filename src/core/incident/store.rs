@@ -336,6 +336,22 @@ impl IncidentStore {
     /// (after sorting it by id unless it already is, as the server sends it).
     /// Otherwise every incident is upserted: O(n log (n + m)) for m held.
     pub fn apply_snapshot(&mut self, snapshot: Snapshot) -> SnapshotOutcome {
+        let out = self.merge_snapshot(snapshot);
+        self.forget_seqs();
+        out
+    }
+
+    /// After a snapshot every held version is the snapshot's state: the sequence ids of the
+    /// events applied before it are forgotten, so that the events of the stream resumed after
+    /// its cursor — possibly in a new id space after a server restart, with lower ids — are
+    /// newer than any held version of the same `updated_at` (`None` is the lowest `seq`).
+    fn forget_seqs(&mut self) {
+        for inc in self.slots.iter_mut().flatten() {
+            inc.seq = None;
+        }
+    }
+
+    fn merge_snapshot(&mut self, snapshot: Snapshot) -> SnapshotOutcome {
         let Snapshot {
             incidents,
             rejected,
@@ -678,7 +694,36 @@ mod tests {
                 }
             }
         }
+        // The sequence ids of the events before the snapshot are forgotten.
+        for inc in s.slots.iter_mut().flatten() {
+            inc.seq = None;
+        }
         out
+    }
+
+    #[test]
+    fn a_snapshot_forgets_event_ids_so_a_new_id_space_is_newer() {
+        // An event of the old id space (seq 500) is held; the server restarts into a new id
+        // space, the page resyncs: the snapshot holds the same version. The new space's first
+        // event (seq 3) of the same second must not be taken for a replay.
+        let mut store = IncidentStore::new();
+        store.upsert(inc("a", Status::Open, 1_000).with_seq(500));
+        let snapshot = Snapshot {
+            incidents: vec![inc("a", Status::Open, 1_000)],
+            rejected: Vec::new(),
+            cursor: Some("2".to_string()),
+            next_cursor: None,
+        };
+        store.apply_snapshot(snapshot);
+        assert_eq!(store.get("a").map(|i| i.seq), Some(None));
+        assert_eq!(
+            store.upsert(inc("a", Status::Closed, 1_000).with_seq(3)),
+            Upsert::Updated
+        );
+        assert_eq!(
+            store.upsert(inc("a", Status::Closed, 1_000).with_seq(3)),
+            Upsert::Duplicate
+        );
     }
 
     #[test]

@@ -147,7 +147,9 @@ impl SnapshotMerge {
     /// The new store and what the snapshot did (the steps left, if any, done now).
     pub fn finish(mut self, held: &IncidentStore) -> (IncidentStore, SnapshotOutcome) {
         while !self.step(held, usize::MAX) {}
-        (self.built.unwrap_or_default(), self.out)
+        let mut built = self.built.unwrap_or_default();
+        built.forget_seqs();
+        (built, self.out)
     }
 
     /// `inc` upserted over `held` (by [`IncidentStore::upsert`]'s rules): the version kept,
