@@ -3,7 +3,8 @@
 //! Positions are as in [`Incident`] (degrees WGS84 and EPSG:3857 metres; the
 //! track is EPSG:3857 metres); times and retention are milliseconds
 //! ([`Timestamp`]). Versions of one incident are ordered by `updated_at`, then
-//! by SSE `seq` (`None` lowest). Incidents sit in slots (a removed one's slot
+//! by SSE `seq` (`None` lowest; a snapshot forgets the `seq`s held before it,
+//! since the stream resumes after its cursor, possibly in a new id space). Incidents sit in slots (a removed one's slot
 //! is reused), found through an ordered map from id to slot, so iteration is
 //! in id order; upsert, get, remove and purge cost O(log n) per incident
 //! touched. A snapshot into an empty store (the first load) becomes the slots
