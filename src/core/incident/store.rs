@@ -702,6 +702,33 @@ mod tests {
         out
     }
 
+    /// A snapshot of up to 49 random incidents over 60 ids (sorted and distinct if `sorted`)
+    /// with up to two rejected features carrying `error`.
+    fn random_snapshot(rng: &mut Rng, sorted: bool, error: IncidentError) -> Snapshot {
+        let n = rng.below(50) as usize;
+        let mut incidents = random_incidents(rng, n, 60);
+        if sorted {
+            incidents.sort_by(|a, b| a.id.cmp(&b.id));
+            incidents.dedup_by(|a, b| a.id == b.id);
+        }
+        let rejected = (0..rng.below(3))
+            .map(|k| crate::incident::Rejected {
+                index: k as usize,
+                id: rng
+                    .below(2)
+                    .checked_sub(1)
+                    .map(|_| format!("i{:03}", rng.below(60))),
+                error: error.clone(),
+            })
+            .collect();
+        Snapshot {
+            incidents,
+            rejected,
+            cursor: None,
+            next_cursor: None,
+        }
+    }
+
     #[test]
     fn a_snapshot_forgets_event_ids_so_a_new_id_space_is_newer() {
         // An event of the old id space (seq 500) is held; the server restarts into a new id
@@ -741,28 +768,7 @@ mod tests {
             for i in random_incidents(&mut rng, held, 60) {
                 store.upsert(i);
             }
-            let n = rng.below(50) as usize;
-            let mut incidents = random_incidents(&mut rng, n, 60);
-            if round % 4 == 0 {
-                incidents.sort_by(|a, b| a.id.cmp(&b.id));
-                incidents.dedup_by(|a, b| a.id == b.id);
-            }
-            let rejected = (0..rng.below(3))
-                .map(|k| crate::incident::Rejected {
-                    index: k as usize,
-                    id: rng
-                        .below(2)
-                        .checked_sub(1)
-                        .map(|_| format!("i{:03}", rng.below(60))),
-                    error: IncidentError::NoId,
-                })
-                .collect();
-            let snapshot = Snapshot {
-                incidents,
-                rejected,
-                cursor: None,
-                next_cursor: None,
-            };
+            let snapshot = random_snapshot(&mut rng, round % 4 == 0, IncidentError::NoId);
             let mut want = store.clone();
             let want_out = reference_apply(&mut want, snapshot.clone());
             let got_out = store.apply_snapshot(snapshot);
@@ -793,28 +799,7 @@ mod tests {
                 store.upsert(i);
             }
             store.record_error(&IncidentError::NoId);
-            let n = rng.below(50) as usize;
-            let mut incidents = random_incidents(&mut rng, n, 60);
-            if round % 4 == 0 {
-                incidents.sort_by(|a, b| a.id.cmp(&b.id));
-                incidents.dedup_by(|a, b| a.id == b.id);
-            }
-            let rejected = (0..rng.below(3))
-                .map(|k| crate::incident::Rejected {
-                    index: k as usize,
-                    id: rng
-                        .below(2)
-                        .checked_sub(1)
-                        .map(|_| format!("i{:03}", rng.below(60))),
-                    error: IncidentError::KindMissing,
-                })
-                .collect();
-            let snapshot = Snapshot {
-                incidents,
-                rejected,
-                cursor: None,
-                next_cursor: None,
-            };
+            let snapshot = random_snapshot(&mut rng, round % 4 == 0, IncidentError::KindMissing);
             let mut want = store.clone();
             let want_out = want.apply_snapshot(snapshot.clone());
             let before = state(&store);
