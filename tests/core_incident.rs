@@ -757,9 +757,9 @@ fn the_store_keeps_the_kind_text_of_the_latest_version() {
         (K::Other, Some("drone_sighting"))
     );
     assert_eq!(d.track.len(), 1);
-    // An older state with another text is stale: nothing changes.
+    // An earlier event (a lower seq) with another text is stale: nothing changes.
     assert_eq!(
-        store.upsert(version("uav", "2024-06-01T09:00:00Z", 1.81).with_seq(3)),
+        store.upsert(version("uav", "2024-06-01T09:00:00Z", 1.81).with_seq(1)),
         Upsert::Stale
     );
     assert_eq!(
@@ -1180,7 +1180,7 @@ fn wire(rows: &[WireRow]) -> String {
 }
 
 #[test]
-fn ordering_stale_duplicate_and_seq_tie_break() {
+fn live_versions_are_ordered_by_the_servers_seq_not_its_clock() {
     let mut store = IncidentStore::new();
     let v0 = store.version();
     let boat = |min, seq| mk("b1", K::SmallBoat, SANGATTE, Open, at_min(min), seq);
@@ -1189,37 +1189,45 @@ fn ordering_stale_duplicate_and_seq_tie_break() {
     let v1 = store.version();
     assert_ne!(v1, v0);
 
-    assert_eq!(
-        store.upsert(boat(9, Some(100))),
-        Upsert::Stale,
-        "older update ignored"
-    );
     assert_eq!(store.upsert(boat(10, Some(5))), Upsert::Duplicate, "replay");
-    assert_eq!(store.upsert(boat(10, Some(4))), Upsert::Duplicate);
+    assert_eq!(
+        store.upsert(boat(12, Some(4))),
+        Upsert::Stale,
+        "an earlier event (out of order), however it is stamped"
+    );
     assert_eq!(
         store.upsert(boat(10, None)),
         Upsert::Duplicate,
-        "None is lowest"
+        "no seq: the same time is the same version"
+    );
+    assert_eq!(
+        store.upsert(boat(9, None)),
+        Upsert::Stale,
+        "no seq: an earlier time"
     );
     assert_eq!(store.version(), v1, "nothing effective happened");
     assert_eq!(store.get("b1").and_then(|i| i.seq), Some(5));
 
-    let mut higher = boat(10, Some(6));
-    higher.severity = Severity::new(5).expect("valid");
-    assert_eq!(store.upsert(higher), Upsert::Updated, "seq breaks the tie");
-    assert_eq!(store.get("b1").map(|i| i.severity.get()), Some(5));
+    // The server's clock went back three days: its next event is still the newer version.
+    let mut behind = boat(10 - 3 * 24 * 60, Some(6));
+    behind.severity = Severity::new(5).expect("valid");
+    behind.status = Closed;
+    assert_eq!(store.upsert(behind), Upsert::Updated, "seq, not the clock");
+    let b1 = store.get("b1").expect("held");
+    assert_eq!((b1.severity.get(), b1.status, b1.seq), (5, Closed, Some(6)));
+    assert_eq!(b1.updated_at, at_min(10 - 3 * 24 * 60));
     let v2 = store.version();
     assert_ne!(v2, v1);
 
     assert_eq!(
         store.upsert(boat(11, None)),
         Upsert::Updated,
-        "later time wins"
+        "no seq: a later time wins"
     );
     assert_eq!(
-        store.upsert(boat(11, Some(1))),
+        store.upsert(boat(1, Some(1))),
         Upsert::Updated,
-        "Some beats None"
+        "any seq over none (the stream resumes after the snapshot's cursor)"
     );
     assert_eq!(store.get("b1").and_then(|i| i.seq), Some(1));
     assert_eq!(store.len(), 1);
@@ -1314,17 +1322,19 @@ fn moving_incident_builds_a_bounded_track() {
 // Store: resync, purge, diagnostics.
 
 #[test]
-fn resync_removes_vanished_and_keeps_newer_local() {
+fn resync_replaces_the_held_state_with_the_servers() {
     let mut store = IncidentStore::new();
+    let first = wire(&[
+        ("a", "small_boat", SANGATTE, "open", "10:00"),
+        ("b", "fence_breach", COQUELLES, "open", "10:05"),
+        ("d", "other", COQUELLES, "closed", "09:00"),
+        ("e", "vehicle_sighting", COQUELLES, "open", "10:00"),
+    ]);
+    store.apply_snapshot(parse_snapshot(&first, &names()).expect("loads"));
+    // After it, a live event: c appears.
     fill(
         &mut store,
-        &[
-            ("a", K::SmallBoat, SANGATTE, Open, "10:00", Some(1)),
-            ("b", K::FenceBreach, COQUELLES, Open, "10:05", None),
-            ("c", K::SmallBoat, (1.70, 50.96), Open, "10:20", Some(9)),
-            ("d", K::Other, COQUELLES, Closed, "09:00", None),
-            ("e", K::VehicleSighting, COQUELLES, Open, "10:00", None),
-        ],
+        &[("c", K::SmallBoat, (1.70, 50.96), Open, "10:20", Some(9))],
     );
     let bad_e = feature_json(
         "e",
@@ -1348,15 +1358,15 @@ fn resync_removes_vanished_and_keeps_newer_local() {
     let want = SnapshotOutcome {
         inserted: 1,
         updated: 1,
-        stale: 0,
         duplicate: 1,
-        removed: 1,
+        removed: 2,
         rejected: 1,
     };
     assert_eq!(out, want);
     assert_ne!(store.version(), v);
-    // d vanished (09:00 <= 10:15); c is newer than the snapshot; e's feature was bad.
-    assert_eq!(ids(&store), ["a", "b", "c", "e", "f"]);
+    // c and d are gone (the server no longer has them, c although it is stamped later than
+    // anything in the snapshot); b is the same state; e's feature was bad, so e stays.
+    assert_eq!(ids(&store), ["a", "b", "e", "f"]);
     let a = store.get("a").expect("held");
     assert_eq!(a.position, ll(1.73, 50.955));
     assert_eq!(a.track.len(), 1, "moved");
@@ -1372,18 +1382,19 @@ fn resync_removes_vanished_and_keeps_newer_local() {
         Some("severity 0 is not an integer from 1 to 5")
     );
 
-    // An older snapshot version of a is stale; c arrived live with a seq and
-    // the snapshot's None is lower.
+    // The server's clock went back: its state replaces the held one all the same (a closed,
+    // stamped earlier than the version held); the same states are duplicates.
     let text = wire(&[
-        ("a", "small_boat", SANGATTE, "open", "09:59"),
+        ("a", "small_boat", (1.73, 50.955), "closed", "09:59"),
         ("b", "fence_breach", COQUELLES, "open", "10:05"),
-        ("c", "small_boat", (1.70, 50.96), "open", "10:20"),
         ("e", "vehicle_sighting", COQUELLES, "open", "10:00"),
         ("f", "tunnel_intrusion", (1.78, 50.92), "open", "10:15"),
     ]);
     let out = store.apply_snapshot(parse_snapshot(&text, &names()).expect("loads"));
-    assert_eq!((out.stale, out.duplicate, out.removed), (1, 4, 0));
-    assert_eq!(store.len(), 5);
+    assert_eq!((out.updated, out.duplicate, out.removed), (1, 3, 0));
+    let a = store.get("a").expect("held");
+    assert_eq!((a.status, a.updated_at), (Closed, hm("09:59")));
+    assert_eq!(store.len(), 4);
 }
 
 #[test]
@@ -1589,29 +1600,30 @@ fn recount(store: &IncidentStore) -> Vec<(IncidentKind, usize)> {
         .collect()
 }
 
+/// Live events delivered shuffled and repeated end as delivered in order: with seqs (the
+/// contract: every event carries one) whatever their stamps, which here also go back in time
+/// (a skewed server clock); without seqs, by strictly later stamps.
 #[test]
 fn shuffled_updates_with_duplicates_converge_to_in_order_state() {
-    for seed in [1_u64, 0x5eed, 0xdead_beef, 42_424_242] {
+    let seeds = [1_u64, 0x5eed, 0xdead_beef, 42_424_242, 7, 0xc1a15];
+    for (k, seed) in seeds.into_iter().enumerate() {
         let mut rng = Rng(seed);
+        let with_seq = k % 2 == 0;
         let mut events: Vec<Incident> = Vec::new();
+        // The server's seq, across ids.
+        let mut counter = 0_u64;
         for n in 0..150 {
             let id = format!("inc-{n:03}");
             let mut minute = rng.below(60) as i64;
-            let mut counter = 0_u64;
-            for v in 0..1 + rng.below(10) {
-                // Sometimes the same updated_at with a higher seq, else a later
-                // time with or without a seq: (updated_at, seq) strictly increases.
-                let seq = if v > 0 && rng.below(3) == 0 {
+            for _ in 0..1 + rng.below(10) {
+                let seq = if with_seq {
                     counter += 1 + rng.below(3) as u64;
+                    // Stamped by a clock that may have jumped back (or forward) days.
+                    minute += rng.below(4_001) as i64 * 3 - 6_000;
                     Some(counter)
                 } else {
                     minute += 1 + rng.below(5) as i64;
-                    if rng.below(4) == 0 {
-                        None
-                    } else {
-                        counter += 1;
-                        Some(counter)
-                    }
+                    None
                 };
                 let kind = IncidentKind::ALL[rng.below(6)];
                 let status = if rng.below(3) == 0 {
@@ -1661,11 +1673,11 @@ fn shuffled_updates_with_duplicates_converge_to_in_order_state() {
             };
             assert_eq!(strip(a), strip(b), "seed {seed}");
             assert!(a.track.len() <= TRACK_LEN);
-            // The final version is the greatest (updated_at, seq) of its id.
+            // The final version is its id's latest: the greatest seq, else updated_at.
             let best = events
                 .iter()
                 .filter(|e| e.id == a.id)
-                .max_by_key(|e| (e.updated_at, e.seq))
+                .max_by_key(|e| (e.seq, e.updated_at))
                 .expect("has events");
             assert_eq!(strip(a), strip(best));
         }

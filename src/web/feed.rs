@@ -770,7 +770,14 @@ fn on_changes(sh: &Shared, inc: Incidents, ticket: Ticket, fetched: Fetched) {
                         c.store.record_error(&r.error);
                     }
                     let n = changes.incidents.len() + changes.rejected.len();
+                    // Each feature once, in its state at the answer's cursor: that is its seq
+                    // (the store orders live versions by seq, not by the server's clock).
+                    let seq = changes.cursor.as_deref().and_then(parse_seq);
                     for incident in changes.incidents {
+                        let incident = match seq {
+                            Some(seq) => incident.with_seq(seq),
+                            None => incident,
+                        };
                         let id = incident.id.clone();
                         if c.store.upsert(incident).changed() {
                             c.noted(id);

@@ -2,9 +2,27 @@
 //!
 //! Positions are as in [`Incident`] (degrees WGS84 and EPSG:3857 metres; the
 //! track is EPSG:3857 metres); times and retention are milliseconds
-//! ([`Timestamp`]). Versions of one incident are ordered by `updated_at`, then
-//! by SSE `seq` (`None` lowest; a snapshot forgets the `seq`s held before it,
-//! since the stream resumes after its cursor, possibly in a new id space). Incidents sit in slots (a removed one's slot
+//! ([`Timestamp`]).
+//!
+//! # Which version is newer
+//!
+//! The server's order, not its clock, decides (a clock that jumps back must not lose
+//! updates; issue 15 item 4, clock skew):
+//!
+//! * A **snapshot** is the server's whole state at its cursor (docs/api.md: the client
+//!   "replaces its state with it"): its version of an incident replaces the held one unless
+//!   they are the same state, and a held incident it lacks is removed. (No live event can be
+//!   newer than a snapshot being applied: the feed has one connection at a time, and the
+//!   events that arrive while a snapshot is taken are applied after it.)
+//! * A **live** version (an SSE event, or a `since=` answer's feature) after the snapshot:
+//!   with a `seq` held too, the higher `seq` is newer (equal: a replay, [`Upsert::Duplicate`];
+//!   lower: out of order, [`Upsert::Stale`]); over a version held without a `seq` (the
+//!   snapshot's: the stream resumes after its cursor) it is newer; without a `seq` of its own
+//!   (an event without a numeric id) `updated_at` decides, equal being a duplicate.
+//! * A snapshot forgets the `seq`s held before it, since the stream resumes after its
+//!   cursor, possibly in a new id space after a server restart.
+//!
+//! Incidents sit in slots (a removed one's slot
 //! is reused), found through an ordered map from id to slot, so iteration is
 //! in id order; upsert, get, remove and purge cost O(log n) per incident
 //! touched. A snapshot into an empty store (the first load) becomes the slots
@@ -15,6 +33,7 @@
 use super::parse::Snapshot;
 use super::{Incident, IncidentError, IncidentKind, Status, Timestamp};
 use crate::units::Mercator;
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
 mod merge;
@@ -34,9 +53,11 @@ pub enum Upsert {
     Inserted,
     /// A newer version replaced the stored one.
     Updated,
-    /// Older `updated_at` than the stored version: ignored.
+    /// Older than the stored version (a lower `seq`; without one, an earlier `updated_at`):
+    /// ignored. Never from a snapshot.
     Stale,
-    /// Same `updated_at` and the same or a lower `seq` (a replay): ignored.
+    /// The stored version again (the same `seq`; without one, the same `updated_at`; from a
+    /// snapshot, the same state): ignored.
     Duplicate,
 }
 
@@ -51,8 +72,9 @@ impl Upsert {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SnapshotOutcome {
     pub inserted: usize,
+    /// Held versions replaced by the snapshot's (another state).
     pub updated: usize,
-    pub stale: usize,
+    /// Held versions the snapshot has in the same state.
     pub duplicate: usize,
     /// Stored incidents the server no longer has.
     pub removed: usize,
@@ -65,8 +87,8 @@ impl SnapshotOutcome {
         match upsert {
             Upsert::Inserted => self.inserted += 1,
             Upsert::Updated => self.updated += 1,
-            Upsert::Stale => self.stale += 1,
-            Upsert::Duplicate => self.duplicate += 1,
+            // A snapshot's version is never stale (it replaces the held one): not reached.
+            Upsert::Stale | Upsert::Duplicate => self.duplicate += 1,
         }
     }
 }
@@ -169,14 +191,75 @@ fn bound_track(track: &mut Vec<(Mercator, Timestamp)>) {
     track.drain(..excess);
 }
 
-/// `inc` as the new version of `held` (`Ok`, carrying `held`'s track, plus `held`'s position
-/// if it moved), or why it is ignored (`Err`: [`Upsert::Stale`] or [`Upsert::Duplicate`]).
-fn supersedes(held: &mut Incident, mut inc: Incident) -> Result<Incident, Upsert> {
-    if inc.updated_at < held.updated_at {
-        return Err(Upsert::Stale);
+/// Where a version comes from, which decides how it is ordered against the held one (the
+/// module doc's rules).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Source {
+    /// An SSE event or a `since=` answer's feature.
+    Live,
+    /// A snapshot (the server's whole state).
+    Snapshot,
+}
+
+/// Whether a live version `inc` is newer than `held` (`Greater`), the same version (`Equal`)
+/// or older (`Less`): by `seq` when both have one; a `seq` over none; else by `updated_at`.
+fn live_order(held: &Incident, inc: &Incident) -> Ordering {
+    match (held.seq, inc.seq) {
+        (Some(h), Some(i)) => i.cmp(&h),
+        (None, Some(_)) => Ordering::Greater,
+        (_, None) => inc.updated_at.cmp(&held.updated_at),
     }
-    if inc.updated_at == held.updated_at && inc.seq <= held.seq {
-        return Err(Upsert::Duplicate);
+}
+
+/// `true` if `a` and `b` are the same state of an incident (everything but the `seq` that
+/// carried it and the track the store keeps).
+fn same_state(a: &Incident, b: &Incident) -> bool {
+    // Destructured in full: a new field is compared, or said here not to be.
+    let Incident {
+        id,
+        kind,
+        kind_text,
+        severity,
+        status,
+        position,
+        at,
+        reported_at,
+        updated_at,
+        description,
+        source,
+        accuracy_m,
+        seq: _,
+        track: _,
+        properties,
+    } = a;
+    *id == b.id
+        && *kind == b.kind
+        && *kind_text == b.kind_text
+        && *severity == b.severity
+        && *status == b.status
+        && *position == b.position
+        && *at == b.at
+        && *reported_at == b.reported_at
+        && *updated_at == b.updated_at
+        && *description == b.description
+        && *source == b.source
+        && *accuracy_m == b.accuracy_m
+        && *properties == b.properties
+}
+
+/// `inc` (from `source`) as the new version of `held` (`Ok`, carrying `held`'s track, plus
+/// `held`'s position if it moved), or why it is ignored (`Err`: [`Upsert::Stale`] or
+/// [`Upsert::Duplicate`]).
+fn supersedes(held: &mut Incident, mut inc: Incident, source: Source) -> Result<Incident, Upsert> {
+    let order = match source {
+        Source::Live => live_order(held, &inc),
+        Source::Snapshot if same_state(held, &inc) => Ordering::Equal,
+        Source::Snapshot => Ordering::Greater,
+    };
+    match order {
+        Ordering::Less => return Err(Upsert::Stale),
+        Ordering::Equal => return Err(Upsert::Duplicate),
+        Ordering::Greater => {}
     }
     inc.track = std::mem::take(&mut held.track);
     if inc.position != held.position {
@@ -184,6 +267,12 @@ fn supersedes(held: &mut Incident, mut inc: Incident) -> Result<Incident, Upsert
         bound_track(&mut inc.track);
     }
     Ok(inc)
+}
+
+/// Whether a snapshot of these incidents and rejections removes the held ids it lacks: not
+/// when every feature was rejected (bad input never removes good data).
+fn removes_absent(incidents: &[Incident], rejected: &[super::parse::Rejected]) -> bool {
+    !incidents.is_empty() || rejected.is_empty()
 }
 
 /// All live incidents by id, with a version that changes on every effective change.
@@ -259,15 +348,19 @@ impl IncidentStore {
         self.slots.get(slot).and_then(Option::as_ref)
     }
 
-    /// Insert or update by id.
+    /// Insert or update by id, `inc` being a live version (an event, or a `since=` answer's
+    /// feature carrying the answer's cursor as its `seq`).
     ///
-    /// A stored version is replaced only by a newer one: later `updated_at`,
-    /// or equal `updated_at` and higher `seq` (`None` lowest). Older is
-    /// [`Upsert::Stale`]; equal `updated_at` with the same or a lower `seq` is
-    /// [`Upsert::Duplicate`]. The store owns the track: on update the incoming
-    /// `track` is replaced by the stored one, plus the stored position (and its
-    /// `updated_at`) if the position changed, bounded to [`TRACK_LEN`].
+    /// A stored version is replaced only by a newer one (the module doc's rules): a higher
+    /// `seq`; any `seq` over none; without a `seq`, a later `updated_at`. Older is
+    /// [`Upsert::Stale`], the same is [`Upsert::Duplicate`]. The store owns the track: on
+    /// update the incoming `track` is replaced by the stored one, plus the stored position
+    /// (and its `updated_at`) if the position changed, bounded to [`TRACK_LEN`].
     pub fn upsert(&mut self, inc: Incident) -> Upsert {
+        self.upsert_from(inc, Source::Live)
+    }
+
+    fn upsert_from(&mut self, inc: Incident, source: Source) -> Upsert {
         let held = self.by_id.get(inc.id.as_str()).copied().and_then(|slot| {
             let held = self.slots.get_mut(slot)?.as_mut()?;
             Some((slot, held))
@@ -276,7 +369,7 @@ impl IncidentStore {
             self.insert(inc);
             return Upsert::Inserted;
         };
-        let inc = match supersedes(held, inc) {
+        let inc = match supersedes(held, inc, source) {
             Ok(inc) => inc,
             Err(ignored) => return ignored,
         };
@@ -321,16 +414,15 @@ impl IncidentStore {
         Some(inc)
     }
 
-    /// Full resync from a snapshot.
+    /// Full resync from a snapshot: the server's state replaces the held one.
     ///
-    /// Every snapshot incident is upserted by the rules of
-    /// [`IncidentStore::upsert`]. Then a held incident that is not in the
-    /// snapshot is removed if its `updated_at` is not later than the newest
-    /// `updated_at` in the snapshot (the server no longer has it; a later one
-    /// arrived live after the snapshot was taken and is kept). Ids of rejected
-    /// features count as present (bad input never removes good data). A
-    /// snapshot with no features at all empties the store; one whose features
-    /// were all rejected removes nothing.
+    /// Every snapshot incident replaces the held version of its id unless it is the same
+    /// state ([`Upsert::Duplicate`]; never [`Upsert::Stale`]: the server's clock does not
+    /// decide); of several versions of one id in the snapshot the last counts. Then a held
+    /// incident that is not in the snapshot is removed (the server no longer has it). Ids of
+    /// rejected features count as present (bad input never removes good data). A snapshot
+    /// with no features at all empties the store; one whose features were all rejected
+    /// removes nothing.
     ///
     /// Into an empty store (the first load) a snapshot of distinct ids becomes
     /// the slots as it is, and the id map is built from it without searching
@@ -370,27 +462,21 @@ impl IncidentStore {
             self.load(incidents, &mut out);
             return out;
         }
-        let cutoff = if incidents.is_empty() && rejected.is_empty() {
-            Some(Timestamp::MAX)
-        } else {
-            incidents.iter().map(|i| i.updated_at).max()
-        };
         // Upserts touch (and free) no slot of an id outside the snapshot, so what
         // vanished is known before them.
-        let gone = match cutoff {
-            Some(cutoff) => {
-                let mut present: Vec<&str> = incidents
-                    .iter()
-                    .map(|i| i.id.as_str())
-                    .chain(rejected.iter().filter_map(|r| r.id.as_deref()))
-                    .collect();
-                present.sort_unstable();
-                self.vanished(&present, cutoff)
-            }
-            None => Vec::new(),
+        let gone = if removes_absent(&incidents, &rejected) {
+            let mut present: Vec<&str> = incidents
+                .iter()
+                .map(|i| i.id.as_str())
+                .chain(rejected.iter().filter_map(|r| r.id.as_deref()))
+                .collect();
+            present.sort_unstable();
+            self.vanished(&present)
+        } else {
+            Vec::new()
         };
         for inc in incidents {
-            out.count(self.upsert(inc));
+            out.count(self.upsert_from(inc, Source::Snapshot));
         }
         for slot in gone {
             if self.remove_slot(slot).is_some() {
@@ -400,15 +486,15 @@ impl IncidentStore {
         out
     }
 
-    /// Slots of the held ids not in `present` (sorted) updated at or before `cutoff`.
-    fn vanished(&self, present: &[&str], cutoff: Timestamp) -> Vec<usize> {
+    /// Slots of the held ids not in `present` (sorted).
+    fn vanished(&self, present: &[&str]) -> Vec<usize> {
         let mut present = present.iter().peekable();
         let mut gone = Vec::new();
         // Both in id order: one merge walk.
         for (id, &slot) in &self.by_id {
             while present.next_if(|p| **p < id.as_str()).is_some() {}
             let here = present.peek().is_some_and(|p| **p == id);
-            if !here && self.held(slot).is_some_and(|i| i.updated_at <= cutoff) {
+            if !here {
                 gone.push(slot);
             }
         }
@@ -430,7 +516,7 @@ impl IncidentStore {
         };
         if !distinct {
             for inc in incidents {
-                out.count(self.upsert(inc));
+                out.count(self.upsert_from(inc, Source::Snapshot));
             }
             return;
         }
@@ -673,20 +759,16 @@ mod tests {
         for r in &snapshot.rejected {
             s.record_error(&r.error);
         }
-        let cutoff = if snapshot.incidents.is_empty() && snapshot.rejected.is_empty() {
-            Some(Timestamp::MAX)
-        } else {
-            snapshot.incidents.iter().map(|i| i.updated_at).max()
-        };
+        let removes = !snapshot.incidents.is_empty() || snapshot.rejected.is_empty();
         let mut present: Vec<String> = snapshot.rejected.into_iter().filter_map(|r| r.id).collect();
         for i in snapshot.incidents {
             present.push(i.id.clone());
-            out.count(s.upsert(i));
+            out.count(s.upsert_from(i, Source::Snapshot));
         }
-        if let Some(cutoff) = cutoff {
+        if removes {
             let gone: Vec<String> = s
                 .iter()
-                .filter(|i| i.updated_at <= cutoff && !present.contains(&i.id))
+                .filter(|i| !present.contains(&i.id))
                 .map(|i| i.id.clone())
                 .collect();
             for id in gone {

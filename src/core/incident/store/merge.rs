@@ -11,15 +11,17 @@
 //! How: the snapshot is sorted by id (stable: the versions of one id keep their order; the
 //! server sends it sorted, and then this is one pass), then walked together with the held ids
 //! (both in id order; the held side resumes after the last id merged, by a range of the id
-//! map): a snapshot id is upserted against the held version by the rules of
-//! [`IncidentStore::upsert`], a held id the snapshot lacks is kept or removed by the rules of
-//! [`IncidentStore::apply_snapshot`]. The merged incidents, sorted and distinct, then become
+//! map): a snapshot id replaces the held version, a held id the snapshot lacks is kept or
+//! removed, both by the rules of [`IncidentStore::apply_snapshot`]. The merged incidents, sorted and distinct, then become
 //! the new store's slots, id map and indexes in three more steps. The outcome, the version
 //! (the held one plus one per change) and the diagnostics are `apply_snapshot`'s: a test
 //! checks every step size against it on random stores and snapshots.
 
-use super::{Diagnostics, IncidentStore, Index, SnapshotOutcome, Upsert, bound_track, supersedes};
-use crate::incident::{Incident, Snapshot, Timestamp};
+use super::{
+    Diagnostics, IncidentStore, Index, SnapshotOutcome, Source, Upsert, bound_track,
+    removes_absent, supersedes,
+};
+use crate::incident::{Incident, Snapshot};
 use std::collections::BTreeMap;
 use std::iter::Peekable;
 use std::ops::Bound;
@@ -29,8 +31,8 @@ pub struct SnapshotMerge {
     incoming: Peekable<std::vec::IntoIter<Incident>>,
     /// Ids of rejected features, sorted: present, never removed.
     rejected_ids: Vec<String>,
-    /// Held incidents updated at or before this and absent from the snapshot are removed.
-    cutoff: Option<Timestamp>,
+    /// Whether held incidents absent from the snapshot are removed.
+    removes_absent: bool,
     /// The last held id merged (the walk resumes after it).
     last_held: Option<String>,
     held_done: bool,
@@ -65,11 +67,7 @@ impl SnapshotMerge {
         for r in &rejected {
             diagnostics.record(&r.error);
         }
-        let cutoff = if incidents.is_empty() && rejected.is_empty() {
-            Some(Timestamp::MAX)
-        } else {
-            incidents.iter().map(|i| i.updated_at).max()
-        };
+        let removes_absent = removes_absent(&incidents, &rejected);
         if !incidents.is_sorted_by(|a, b| a.id <= b.id) {
             // Not the server's order (rare): the shared sort, not one more instance of it.
             crate::compact_sort::sort_by(&mut incidents, |a, b| a.id.cmp(&b.id));
@@ -80,7 +78,7 @@ impl SnapshotMerge {
             merged: Vec::with_capacity(incidents.len().max(held.len())),
             incoming: incidents.into_iter().peekable(),
             rejected_ids,
-            cutoff,
+            removes_absent,
             last_held: None,
             held_done: false,
             out: SnapshotOutcome {
@@ -152,12 +150,12 @@ impl SnapshotMerge {
         (built, self.out)
     }
 
-    /// `inc` upserted over `held` (by [`IncidentStore::upsert`]'s rules): the version kept,
-    /// counted in the outcome.
+    /// `inc` applied over `held` (by [`IncidentStore::apply_snapshot`]'s rules): the version
+    /// kept, counted in the outcome.
     fn upsert(&mut self, held: Option<Incident>, inc: Incident) -> Incident {
         let (kept, upsert) = match held {
             None => (inc, Upsert::Inserted),
-            Some(mut held) => match supersedes(&mut held, inc) {
+            Some(mut held) => match supersedes(&mut held, inc, Source::Snapshot) {
                 Ok(newer) => (newer, Upsert::Updated),
                 Err(ignored) => (held, ignored),
             },
@@ -205,7 +203,7 @@ impl SnapshotMerge {
                 // Held, not in the snapshot: kept unless the server no longer has it.
                 if let Some(inc) = held_version {
                     let present = self.rejected_ids.binary_search(&inc.id).is_ok();
-                    if !present && self.cutoff.is_some_and(|c| inc.updated_at <= c) {
+                    if !present && self.removes_absent {
                         self.out.removed += 1;
                     } else {
                         self.merged.push(inc);
