@@ -39,6 +39,7 @@ use crate::export_image::{Band, ImageError, LegendItem, Swatch, compose};
 use crate::render::style;
 use crate::state::{AppState, use_app};
 use crate::strings::{Lang, T, compare::locale, export, labels, messages, problems};
+use crate::widgets::window_keydown_while_mounted;
 
 const LONDON: &str = "Europe/London";
 const PARIS: &str = "Europe/Paris";
@@ -502,7 +503,7 @@ pub fn ExportPanel() -> impl IntoView {
     let note = state.export_note;
     let outcome = RwSignal::new(None::<Outcome>);
     let note_ref = NodeRef::<leptos::html::Textarea>::new();
-    let _keys = window_event_listener(leptos::ev::keydown, move |e| {
+    window_keydown_while_mounted(move |e| {
         if e.key() == "Escape" {
             open.set(false);
         } else if (e.key() == "e" || e.key() == "E")

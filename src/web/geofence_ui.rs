@@ -150,7 +150,7 @@ pub fn ZonePanel() -> impl IntoView {
         geo.active.track();
         geo.counts.track();
         geo.drawn.track();
-        roving.settle_next_frame(move || list_ref.get_untracked().map(Into::into));
+        roving.settle_next_frame(move || list_ref.try_get_untracked().flatten().map(Into::into));
     });
     let problems = move || zone_problems(state.lang.get(), geo.active.get().as_ref(), &geo.state());
     let coverage = move || {
@@ -521,7 +521,7 @@ pub fn AlertTicker() -> impl IntoView {
     let list_ref = NodeRef::<leptos::html::Ul>::new();
     Effect::new(move |_| {
         geo.alerts.track();
-        roving.settle_next_frame(move || list_ref.get_untracked().map(Into::into));
+        roving.settle_next_frame(move || list_ref.try_get_untracked().flatten().map(Into::into));
     });
     view! {
         <Show when=move || geo.alerts.with(|a| !a.is_empty())>

@@ -198,7 +198,7 @@ pub fn IncidentPanel(
     Effect::new(move |_| {
         listing_memo.track();
         feed.selected.track();
-        roving.settle_next_frame(move || list_ref.get_untracked().map(Into::into));
+        roving.settle_next_frame(move || list_ref.try_get_untracked().flatten().map(Into::into));
     });
 
     let row_view = move |(r, selected): (Row, bool)| {

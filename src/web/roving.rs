@@ -51,6 +51,11 @@ impl Roving {
         }
     }
 
+    /// `true` once the list that owns this state is gone (its owner disposed).
+    pub fn is_disposed(self) -> bool {
+        self.current.is_disposed() || self.focus_inside.is_disposed()
+    }
+
     /// The list's rows (the elements carrying the key attribute), in order.
     fn rows(self, list: &Element) -> Vec<HtmlElement> {
         let Ok(nodes) = list.query_selector_all(&format!("[{}]", self.attr)) else {
@@ -93,6 +98,10 @@ impl Roving {
         // focus. Told apart once the render is done: a removed row is no longer connected.
         let Some(target) = target else { return };
         request_animation_frame(move || {
+            // The list may be gone by then (rebuilt on a language switch): nothing to do.
+            if self.is_disposed() {
+                return;
+            }
             let still_there = target.is_connected();
             let active_is_body = web_sys::window()
                 .and_then(|w| w.document())
@@ -122,9 +131,16 @@ impl Roving {
     }
 
     /// [`Roving::settle`] at the next animation frame, once a render's rows are in the page;
-    /// `list` gives the list's element then (`None`: not built, nothing to do).
+    /// `list` gives the list's element then (`None`: not built, nothing to do). Nothing is done
+    /// if the list was disposed meanwhile (a language switch rebuilds the panels: a render's
+    /// frame can come after its list is gone; reading its state then would panic), and `list`
+    /// is not called then: it may read the list's own `NodeRef` (read it with
+    /// `try_get_untracked` all the same).
     pub fn settle_next_frame(self, list: impl FnOnce() -> Option<Element> + 'static) {
         request_animation_frame(move || {
+            if self.is_disposed() {
+                return;
+            }
             if let Some(list) = list() {
                 self.settle(&list);
             }

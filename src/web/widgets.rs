@@ -13,6 +13,16 @@ use crate::core::incident::{IncidentKind, Timestamp};
 use crate::env::{WALL_CLOCKS, device_zone, local_offset_min, zone_day_time};
 use crate::strings::{Lang, T, labels, locale};
 
+/// `keydown` anywhere in the window for as long as the calling view lives: the listener is
+/// removed when its owner is cleaned up (Leptos leaves a window listener in place until its
+/// handle's `remove`, so a panel rebuilt on each language switch would pile them up, the old
+/// ones acting on a panel that is gone).
+pub fn window_keydown_while_mounted(f: impl Fn(web_sys::KeyboardEvent) + 'static) {
+    let handle = window_event_listener(leptos::ev::keydown, f);
+    let handle = send_wrapper::SendWrapper::new(handle);
+    on_cleanup(move || handle.take().remove());
+}
+
 /// The video wall's clocks at `ms` (ms since the Unix epoch): `London HH:MM`, `Paris HH:MM`
 /// (`Londres …` in French; `--:--` where the browser lacks the zone).
 pub fn wall_clocks(lang: Lang, ms: f64) -> [String; 2] {

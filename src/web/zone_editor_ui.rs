@@ -12,6 +12,7 @@ use wasm_bindgen::JsCast;
 use crate::core::geofence::{ZoneKind, ZoneRules};
 use crate::state::use_app;
 use crate::strings::{T, labels, messages};
+use crate::widgets::window_keydown_while_mounted;
 use crate::zone_editor::Mode;
 
 /// The tag name of the key event's target (upper case), if it is an element.
@@ -30,7 +31,7 @@ pub fn ZoneEditorPanel() -> impl IntoView {
     let ed = state.zone_editor;
     let lang = state.lang.get_untracked();
     // Keys while drawing or shaping (not while typing in the form).
-    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+    window_keydown_while_mounted(move |ev| {
         let mode = ed.mode.get_untracked();
         let tag = target_tag(&ev);
         // Typing in the form, or a focused button's own Enter / Space: not ours.
@@ -52,10 +53,6 @@ pub fn ZoneEditorPanel() -> impl IntoView {
             _ => {}
         }
     });
-    // Removed with the panel (a language switch builds it again; Leptos leaves a window
-    // listener in place until its handle's `remove`).
-    let keys = send_wrapper::SendWrapper::new(keys);
-    on_cleanup(move || keys.take().remove());
     let mode = move || ed.mode.get();
     let points = move || ed.draft.with(|d| d.len());
     let can_close = move || ed.draft.with(|d| d.can_close());

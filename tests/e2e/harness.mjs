@@ -668,6 +668,10 @@ export async function openApp(env, context, opts = {}) {
   const consoleErrors = [];
   const pageErrors = [];
   page.on('console', (msg) => {
+    // CALAIS_E2E_CONSOLE=<file>: every console message of every page appended there (debugging).
+    if (process.env.CALAIS_E2E_CONSOLE) {
+      fs.appendFileSync(process.env.CALAIS_E2E_CONSOLE, `${new Date().toISOString()} ${msg.type()}: ${msg.text()}\n`);
+    }
     if (msg.type() !== 'error') return;
     const loc = msg.location();
     consoleErrors.push(msg.text() + (loc && loc.url && RESOURCE_ERROR.test(msg.text()) ? ` [${loc.url}]` : ''));
