@@ -20,6 +20,7 @@
 //! input failed a check, and writes each such input to `target/fuzz-findings/<target>/`.
 
 mod alloc;
+mod feed_script;
 mod hostile;
 mod mutate;
 mod targets;

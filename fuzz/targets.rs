@@ -16,6 +16,8 @@
 //!   equal to `parse_snapshot` (but for serde_json's nesting limit, counted from the feature
 //!   there), then `store::SnapshotMerge` in steps as a resync over the first reading, checked
 //!   equal to `apply_snapshot`.
+//! - `feed-machine`: `feed::FeedMachine` driven by a JSON script of browser and server
+//!   happenings (`feed_script`), its promises checked after every step.
 //! - `config`: `config::parse_config` (with the wall section's own reader).
 //! - `history`: a history page as the shell reads it (`json::error_member`, then the snapshot
 //!   reader), its reports into the heatmap's columns (`heatmap::history::History`, a small cap so
@@ -68,6 +70,10 @@ pub const ALL: &[Target] = &[
     Target {
         name: "snapshot-sliced",
         run: snapshot_sliced,
+    },
+    Target {
+        name: "feed-machine",
+        run: crate::feed_script::feed_machine,
     },
     Target {
         name: "config",
