@@ -16,8 +16,10 @@ use web_sys::{CanvasRenderingContext2d, HtmlImageElement};
 use crate::core::tiles::{TileId, tile_url, tile_zoom, visible_tiles};
 use crate::core::viewport::Viewport;
 
-/// Tile images kept at most (about 256 px squares each).
-const CACHE_TILES: usize = 600;
+/// Tile images kept at most (about 256 px squares each): 600 × 256 KB decoded is at most about
+/// 150 MB of image memory. The tiles of the view being drawn are never evicted (a view asks
+/// for at most `core::tiles::MAX_TILES` = 400), the others go oldest requested first.
+pub const CACHE_TILES: usize = 600;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum TileState {
@@ -56,6 +58,21 @@ impl TileCache {
             on_load,
             template: String::new(),
         }
+    }
+
+    /// Tile images held (loading, loaded or failed).
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// `true` if no tile image is held.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Whether the image of this tile is held.
+    pub fn holds(&self, id: TileId) -> bool {
+        self.entries.contains_key(&id)
     }
 
     fn request(&mut self, id: TileId) -> Option<&Entry> {
