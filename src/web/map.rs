@@ -103,6 +103,7 @@ fn frame(rt: &SharedRuntime, state: AppState) {
         tiles: tile_source(&state),
         // Only a frame that re-composites places labels; gesture frames skip the layout read.
         reserved: if settled || !r.renderer.as_ref().is_some_and(Renderer::has_composite) {
+            let _m = crate::env::Measured::start("frame-reserved");
             crate::env::reserved_areas(state.map_scale.get_untracked())
         } else {
             Vec::new()
@@ -147,7 +148,10 @@ fn frame(rt: &SharedRuntime, state: AppState) {
         .get_untracked()
         .zip(core.as_ref())
         .and_then(|(sel, c)| c.store.get(&sel.id).map(|i| i.at));
-    let stat = renderer.render(&scene, input.as_ref(), now_ms);
+    let stat = {
+        let _m = crate::env::Measured::start("frame-render");
+        renderer.render(&scene, input.as_ref(), now_ms)
+    };
     drop(core);
     let frames = renderer.frames_total;
     let canvas = renderer.canvas().clone();

@@ -132,6 +132,7 @@ impl IncidentLayer {
             },
         });
         if marks_key != self.marks_key {
+            let _m = crate::env::Measured::start("incidents-marks");
             self.marks = match input {
                 Some(i) if map_filter.is_everything() => Marks::from_incidents(i.store.iter()),
                 Some(i) => {
@@ -190,7 +191,10 @@ impl IncidentLayer {
             return false;
         }
         let start = now_ms();
-        let plan = Plan::part_of(&self.marks, view, whole, key.clock, &DrawOptions::default());
+        let plan = {
+            let _m = crate::env::Measured::start("incidents-plan");
+            Plan::part_of(&self.marks, view, whole, key.clock, &DrawOptions::default())
+        };
         let plan_ms = now_ms() - start;
         let t_paint = now_ms();
         if self

@@ -389,6 +389,7 @@ impl Renderer {
             if self.stages.get(i) != Some(&stage) {
                 continue;
             }
+            let _m = crate::env::Measured::start(layer.name());
             if prepare.contains(&i) {
                 layer.prepare(cx, ctx);
             }
