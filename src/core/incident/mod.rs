@@ -7,8 +7,8 @@
 //!
 //! * [`parse`]: one live event ([`parse_incident`]) or a full snapshot
 //!   ([`parse_snapshot`]) through serde; a bad feature in a snapshot is rejected on its own.
-//! * [`store`]: [`IncidentStore`], upsert by id ordered by
-//!   (`updated_at`, SSE `seq`), resync from a snapshot, retention purge.
+//! * [`store`]: [`IncidentStore`], upsert by id ordered by the server's SSE `seq` (not its
+//!   clock), resync from a snapshot (the server's whole state), retention purge.
 //! * [`filter`]: the operator's filter (kind, severity, status, time window) and list order.
 //! * [`picture`]: the last good picture kept for offline starts (its text, when to write it,
 //!   which picture the page shows).
@@ -151,8 +151,9 @@ pub struct Incident {
     pub source: Option<String>,
     /// Position accuracy radius in ground metres (finite, `>= 0`), if given.
     pub accuracy_m: Option<f64>,
-    /// SSE sequence id of the event that carried this version (`None` from a
-    /// snapshot). `None` orders below every `Some`.
+    /// SSE sequence id of the event that carried this version (or the cursor of the `since=`
+    /// answer that did; `None` from a snapshot). Orders the live versions of an incident
+    /// (`store`'s module doc): a `Some` is newer than a `None`.
     pub seq: Option<u64>,
     /// Previous positions (EPSG:3857 metres) with the `updated_at` at which the
     /// incident was there, oldest first, at most [`TRACK_LEN`]. Kept by the
