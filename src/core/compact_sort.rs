@@ -20,7 +20,8 @@
 //!
 //! The hot sorts of a snapshot (100k incidents: the store's index by time, the heatmap
 //! history's columns) sort by an `i64` key (ms since the Unix epoch) through one more shared
-//! instance, the standard `sort_unstable` of `u64` keys ([`sort_keys`]): [`order_by_i64`]
+//! instance, the standard `sort_unstable` of `u64` keys ([`sort_keys`]), as do the `f64`
+//! sorts ([`sort_f64`], [`f64_key`]: the zone index's row crossings): [`order_by_i64`]
 //! packs each item's key (as its offset from the smallest, or its rank among the distinct keys
 //! when they span more than 2^32) above its position, so the one unstable sort gives the stable
 //! order, with no comparator call at all (measured in BENCHMARKS.md "Bundle: where the bytes go
@@ -90,6 +91,32 @@ pub fn order_by_i64(keys: &[i64]) -> Vec<u32> {
 /// An `i64` as the `u64` of the same order (the sign bit flipped).
 fn ordered(k: i64) -> u64 {
     (k as u64) ^ (1 << 63)
+}
+
+/// Sorts `v` in the order of `f64::total_cmp` (as `sort_by(f64::total_cmp)`: equal under it
+/// is the same bits) through [`sort_keys`], with no comparator call.
+pub fn sort_f64(v: &mut [f64]) {
+    let mut keys: Vec<u64> = v.iter().map(|&x| f64_key(x)).collect();
+    sort_keys(&mut keys);
+    for (x, k) in v.iter_mut().zip(keys) {
+        *x = f64_of_key(k);
+    }
+}
+
+/// `x` as the `u64` whose order is `f64::total_cmp`'s (negatives: every bit flipped; the
+/// rest: the sign bit set). [`f64_of_key`] gives `x` back, bit for bit.
+pub fn f64_key(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    }
+}
+
+/// The `f64` of a key of [`f64_key`].
+pub fn f64_of_key(k: u64) -> f64 {
+    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
 }
 
 /// The one instance of the standard unstable sort on `u64` keys, shared by every key sort.
@@ -179,6 +206,34 @@ mod tests {
             let mut expected: Vec<u32> = (0..len as u32).collect();
             expected.sort_by_key(|&i| keys[i as usize]);
             assert_eq!(order_by_i64(&keys), expected, "len {len} spread {spread}");
+        }
+    }
+
+    #[test]
+    fn sort_f64_is_total_cmp_order() {
+        let mut v = vec![
+            3.5,
+            -0.0,
+            0.0,
+            f64::NAN,
+            -f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            -1e-310,
+            1e-310,
+            -2.0,
+            2.0,
+            f64::MAX,
+            f64::MIN,
+            -0.0,
+        ];
+        let mut std = v.clone();
+        std.sort_by(f64::total_cmp);
+        sort_f64(&mut v);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&v), bits(&std));
+        for x in std {
+            assert_eq!(f64_of_key(f64_key(x)).to_bits(), x.to_bits());
         }
     }
 
