@@ -405,7 +405,7 @@ fn install_incidents(hook: &Object, state: AppState, runtime: SharedRuntime) {
             return f64::NAN;
         };
         let mut times = renderer.bench_incidents(Some(&input), &now_ms, n, repaint.is_truthy());
-        times.sort_by(f64::total_cmp);
+        crate::core::compact_sort::sort_f64(&mut times);
         times.get(times.len() / 2).copied().unwrap_or(f64::NAN)
     });
     func(hook, "benchIncidentDraw", bench.into_js_value());

@@ -632,7 +632,10 @@ impl Engine {
             Later,
         }
         let mut fixes: Vec<Fix> = fixes.into_iter().collect();
-        fixes.sort_by(|a, b| a.id.cmp(&b.id));
+        if !fixes.is_sorted_by(|a, b| a.id <= b.id) {
+            // Not the store's order (rare): the shared sort, not one more instance of it.
+            crate::compact_sort::sort_by(&mut fixes, |a, b| a.id.cmp(&b.id));
+        }
         let any_tracked = !self.tracks.is_empty();
         // Each fix's route, and the positions of the fresh ones.
         let mut routes: Vec<Route> = Vec::with_capacity(fixes.len());
@@ -714,11 +717,14 @@ impl Engine {
         for (c, n) in self.counts.iter_mut().zip(&class.counts) {
             *c = c.saturating_add(*n);
         }
-        // Built in bulk from sorted input (the ids are distinct and not tracked yet).
+        // The tracks built in bulk from sorted input (the ids are distinct and not tracked
+        // yet): one by one, 100k string keys took 2.4 times as long (BENCHMARKS.md "Bundle:
+        // where the bytes go and what was cut"). The dwell queue (a few entries per zone with
+        // a dwell rule) is inserted one by one: a `collect` sorts first, through a sort
+        // instance of its own.
         let mut added: BTreeMap<String, Track> = added.into_iter().collect();
         self.tracks.append(&mut added);
-        let mut queue: BTreeSet<(i64, String, u32)> = queue.into_iter().collect();
-        self.dwell_queue.append(&mut queue);
+        self.dwell_queue.extend(queue);
         for f in &later {
             self.step(f, false);
         }

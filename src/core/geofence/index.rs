@@ -524,17 +524,19 @@ impl Grid {
         }
         // Rows: crossings of the row's centre line with the part, for the edge-free cells.
         let all_edges: Vec<(Mercator, Mercator)> = polygon_edges(&part.polygon).collect();
-        let mut xs: Vec<f64> = Vec::new();
+        // The crossings as keys of their `total_cmp` order (`compact_sort::f64_key`): sorted
+        // through the shared `u64` sort, not an `f64` sort instance of their own.
+        let mut xs: Vec<u64> = Vec::new();
         for cy in r0..=r1 {
             let yc = self.y0 + (cy as f64 + 0.5) * self.cell;
             xs.clear();
             for (a, bb) in &all_edges {
                 if (a.y <= yc) != (bb.y <= yc) {
                     let t = (yc - a.y) / (bb.y - a.y);
-                    xs.push(a.x + t * (bb.x - a.x));
+                    xs.push(crate::compact_sort::f64_key(a.x + t * (bb.x - a.x)));
                 }
             }
-            xs.sort_by(f64::total_cmp);
+            crate::compact_sort::sort_keys(&mut xs);
             for cx in c0..=c1 {
                 let Some(list) = cell_edges.get((cy - r0) * w + (cx - c0)) else {
                     continue;
@@ -543,7 +545,7 @@ impl Grid {
                 if list.is_empty() {
                     // No edge within 2 mm of the cell: all of it is inside or all outside.
                     let xc = self.x0 + (cx as f64 + 0.5) * self.cell;
-                    if xs.partition_point(|x| *x < xc) % 2 == 1 {
+                    if xs.partition_point(|&k| crate::compact_sort::f64_of_key(k) < xc) % 2 == 1 {
                         pending.push(Pending {
                             cell,
                             zone: part.zone,

@@ -242,9 +242,9 @@ impl History {
         let added = self.t.len() - held;
         if !self.t.is_sorted() {
             // A stable sort of the positions by time: the held reports (first) keep their
-            // place before the added ones of the same time, the added ones their order.
-            let mut order: Vec<u32> = (0..self.t.len() as u32).collect();
-            order.sort_by_key(|&i| self.t.get(i as usize).copied().unwrap_or(i64::MAX));
+            // place before the added ones of the same time, the added ones their order (the
+            // shared key sort, `compact_sort::order_by_i64`: no sort instance of its own).
+            let order = crate::compact_sort::order_by_i64(&self.t);
             fn permuted<T: Copy>(column: &[T], order: &[u32]) -> Vec<T> {
                 order
                     .iter()

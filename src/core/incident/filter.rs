@@ -203,6 +203,8 @@ pub fn listing<'a>(
         rows.select_nth_unstable_by(limit - 1, order);
         rows.truncate(limit);
     }
-    rows.sort_unstable_by(order);
+    // At most `limit` rows (the list's 200): the shared sort, not one more instance of it
+    // (ids are distinct, so the order is total: stable or not, the same rows).
+    crate::compact_sort::sort_by(&mut rows, order);
     Listing { total, rows }
 }

@@ -121,33 +121,44 @@ struct Index {
 }
 
 impl Index {
-    /// The index of `incidents` held in slots `0..`, built by sorting rather than
-    /// by one tree insert per incident.
+    /// The index of `incidents` held in slots `0..`, built from one sort rather than by
+    /// searching the trees for each incident: the slots in (`updated_at`, slot) order through
+    /// the shared key sort ([`crate::compact_sort::order_by_i64`], no sort instance of its own),
+    /// then both trees filled in that order (each insert lands at the right end).
     fn build(incidents: &[Incident]) -> Index {
         let mut index = Index::default();
-        let mut times: Vec<Timestamp> = incidents.iter().map(|i| i.updated_at).collect();
-        times.sort_unstable();
-        let mut counts: Vec<(Timestamp, usize)> = Vec::new();
-        for t in times {
-            match counts.last_mut() {
-                Some((last, n)) if *last == t => *n += 1,
-                _ => counts.push((t, 1)),
+        let times: Vec<i64> = incidents.iter().map(|i| i.updated_at.millis()).collect();
+        let order = crate::compact_sort::order_by_i64(&times);
+        drop(times);
+        let mut run: Option<(Timestamp, usize)> = None;
+        for slot in order {
+            let slot = slot as usize;
+            let Some(inc) = incidents.get(slot) else {
+                continue;
+            };
+            match &mut run {
+                Some((t, n)) if *t == inc.updated_at => *n += 1,
+                _ => {
+                    if let Some((t, n)) = run {
+                        index.updates.insert(t, n);
+                    }
+                    run = Some((inc.updated_at, 1));
+                }
             }
-        }
-        index.updates = counts.into_iter().collect();
-        let mut closed = Vec::new();
-        for (slot, inc) in incidents.iter().enumerate() {
             match inc.status {
                 Status::Open => {
                     if let Some(n) = index.open.get_mut(inc.kind.index()) {
                         *n += 1;
                     }
                 }
-                Status::Closed => closed.push((inc.updated_at, slot)),
+                Status::Closed => {
+                    index.closed.insert((inc.updated_at, slot));
+                }
             }
         }
-        closed.sort_unstable();
-        index.closed = closed.into_iter().collect();
+        if let Some((t, n)) = run {
+            index.updates.insert(t, n);
+        }
         index
     }
 
@@ -470,7 +481,10 @@ impl IncidentStore {
                 .map(|i| i.id.as_str())
                 .chain(rejected.iter().filter_map(|r| r.id.as_deref()))
                 .collect();
-            present.sort_unstable();
+            if !present.is_sorted() {
+                // The shared sort (equal ids are alike: stable or not, the same order).
+                crate::compact_sort::sort_by(&mut present, |a, b| a.cmp(b));
+            }
             self.vanished(&present)
         } else {
             Vec::new()
@@ -508,7 +522,8 @@ impl IncidentStore {
     fn load(&mut self, mut incidents: Vec<Incident>, out: &mut SnapshotOutcome) {
         // Strictly ascending is sorted and distinct; else sort and look for repeats.
         let distinct = incidents.is_sorted_by(|a, b| a.id < b.id) || {
-            incidents.sort_by(|a, b| a.id.cmp(&b.id));
+            // Not the server's order (rare): the shared sort, not one more instance of it.
+            crate::compact_sort::sort_by(&mut incidents, |a, b| a.id.cmp(&b.id));
             incidents
                 .iter()
                 .zip(incidents.iter().skip(1))

@@ -73,7 +73,7 @@ impl SnapshotMerge {
             crate::compact_sort::sort_by(&mut incidents, |a, b| a.id.cmp(&b.id));
         }
         let mut rejected_ids: Vec<String> = rejected.iter().filter_map(|r| r.id.clone()).collect();
-        rejected_ids.sort_unstable();
+        crate::compact_sort::sort_by(&mut rejected_ids, |a, b| a.cmp(b));
         SnapshotMerge {
             merged: Vec::with_capacity(incidents.len().max(held.len())),
             incoming: incidents.into_iter().peekable(),
