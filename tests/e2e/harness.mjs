@@ -1188,16 +1188,15 @@ export function scenarioOrder(scenario) {
 }
 
 /**
- * The incidents a client holds after applying `features` in order with the store's rule
- * (docs/api.md; src/core/incident/store.rs): a later state replaces an earlier one of the same
- * id unless its updated_at is older. Returns Map id → Feature.
+ * The incidents a client holds after applying `features` in the order the server emits them,
+ * with the store's rule (docs/api.md "Sequence numbers and cursors"; src/core/incident/store.rs):
+ * the server's order decides, so a later state replaces an earlier one of the same id whatever
+ * its updated_at says (a server clock that went back loses nothing; the demo server's snapshot
+ * keeps the last state published the same way). Returns Map id → Feature.
  */
 export function applyFeatures(features, into = new Map()) {
   for (const f of features) {
-    const id = f.id ?? f.properties?.id;
-    const held = into.get(id);
-    if (held && Date.parse(f.properties.updated_at) < Date.parse(held.properties.updated_at)) continue;
-    into.set(id, f);
+    into.set(f.id ?? f.properties?.id, f);
   }
   return into;
 }
