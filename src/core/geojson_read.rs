@@ -382,7 +382,7 @@ pub(crate) fn display(v: &J) -> String {
 pub(crate) fn number_lossy(v: &J) -> Option<f64> {
     let v = match v {
         J::Number(n) => n.as_f64()?,
-        J::String(s) => s.trim().parse::<f64>().ok()?,
+        J::String(s) => crate::decimal::parse_f64(s.trim())?,
         _ => return None,
     };
     v.is_finite().then_some(v)

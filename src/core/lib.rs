@@ -16,6 +16,7 @@ pub mod cluster;
 pub mod colour_vision;
 pub mod compact_sort;
 pub mod config;
+pub mod decimal;
 pub mod display;
 pub mod earth;
 pub mod export;

@@ -41,7 +41,7 @@ impl Radius {
 
     /// The radius of `metres` ground metres, if it is one of [`Radius::ALL`] (a form's value).
     pub fn from_metres(metres: &str) -> Option<Radius> {
-        let m: f64 = metres.trim().parse().ok()?;
+        let m = crate::decimal::parse_f64(metres.trim())?;
         Radius::ALL.into_iter().find(|r| r.metres() == m)
     }
 }

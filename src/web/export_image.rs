@@ -149,7 +149,7 @@ fn opacity(el: &web_sys::Element) -> f64 {
         .ok()
         .flatten()
         .and_then(|s| s.get_property_value("opacity").ok())
-        .and_then(|v| v.parse::<f64>().ok())
+        .and_then(|v| calais_core::decimal::parse_f64(v.trim()))
         .unwrap_or(1.0)
 }
 

@@ -79,10 +79,7 @@ impl Change {
         Some(match name {
             "heat-on" => Change::On(checked),
             "heat-bandwidth" => Change::Bandwidth(
-                value
-                    .trim()
-                    .parse::<f64>()
-                    .ok()
+                calais_core::decimal::parse_f64(value.trim())
                     .and_then(|v| Bandwidth::new(v).ok())
                     .ok_or_else(|| value.to_string()),
             ),

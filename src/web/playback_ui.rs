@@ -97,7 +97,7 @@ pub fn PlaybackBar() -> impl IntoView {
         }
     };
     let seek = move |ev: leptos::ev::Event| {
-        if let Ok(t) = event_target_value(&ev).parse::<f64>()
+        if let Some(t) = calais_core::decimal::parse_f64(&event_target_value(&ev))
             && state.playback_started().is_some()
         {
             state.update_playback(|p| p.seek(t as i64));

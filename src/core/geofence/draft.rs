@@ -478,8 +478,8 @@ pub fn parse_dwell(text: &str) -> Result<Option<f64>, DraftError> {
     if t.is_empty() {
         return Ok(None);
     }
-    match t.parse::<f64>() {
-        Ok(s) if s.is_finite() && (1.0..=MAX_DWELL_S).contains(&s) => Ok(Some(s)),
+    match crate::decimal::parse_f64(t) {
+        Some(s) if s.is_finite() && (1.0..=MAX_DWELL_S).contains(&s) => Ok(Some(s)),
         _ => Err(DraftError::BadDwell(t.to_string())),
     }
 }

@@ -71,7 +71,7 @@ fn two_numbers(text: &str) -> Option<(f64, f64)> {
     let mut it = text
         .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
         .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<f64>().ok().filter(|v| v.is_finite()));
+        .map(|s| crate::decimal::parse_f64(s).filter(|v| v.is_finite()));
     match (it.next(), it.next(), it.next()) {
         (Some(Some(a)), Some(Some(b)), None) => Some((a, b)),
         _ => None,

@@ -95,7 +95,7 @@ pub fn parse(text: &str) -> Result<Bng, RefError> {
     }
     let half = digits.len() / 2;
     let scale = 10f64.powi(5 - half as i32);
-    let num = |s: &str| s.parse::<f64>().map_err(|_| RefError::Digits);
+    let num = |s: &str| crate::decimal::parse_f64(s).ok_or(RefError::Digits);
     let de = num(digits.get(..half).unwrap_or_default())? * scale;
     let dn = num(digits.get(half..).unwrap_or_default())? * scale;
     // Position of the 500 km and 100 km squares: first letter from the false origin's square S

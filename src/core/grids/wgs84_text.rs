@@ -133,7 +133,7 @@ fn tokens(text: &str) -> Result<Vec<Tok>, Wgs84Error> {
                     .iter()
                     .map(|&c| if c == '−' { '-' } else { c })
                     .collect();
-                let v: f64 = s.parse().map_err(|_| Wgs84Error::Character(start))?;
+                let v = crate::decimal::parse_f64(&s).ok_or(Wgs84Error::Character(start))?;
                 out.push(Tok::Num(v, s.contains('.')));
                 continue;
             }

@@ -196,7 +196,7 @@ impl Value<'_> {
     fn as_number_lossy(&self) -> Option<f64> {
         let v = match self {
             Value::Num(n) => n.as_f64()?,
-            Value::Str(s) => s.trim().parse::<f64>().ok()?,
+            Value::Str(s) => crate::decimal::parse_f64(s.trim())?,
             _ => return None,
         };
         v.is_finite().then_some(v)

@@ -544,7 +544,7 @@ pub fn parse_bezel(s: &str) -> Result<f64, ConfigProblem> {
         min: 0.0,
         max: MAX_BEZEL_PX,
     };
-    let v: f64 = s.trim().parse().map_err(|_| range.clone())?;
+    let v = crate::decimal::parse_f64(s.trim()).ok_or_else(|| range.clone())?;
     if v.is_finite() && (0.0..=MAX_BEZEL_PX).contains(&v) {
         Ok(v)
     } else {

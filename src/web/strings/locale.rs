@@ -83,7 +83,7 @@ fn data_number(lang: Lang, text: &str) -> Option<String> {
         && t.bytes()
             .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
         && t.bytes().any(|b| b.is_ascii_digit());
-    let v: f64 = t.parse().ok().filter(|_| plain)?;
+    let v = calais_core::decimal::parse_f64(t).filter(|_| plain)?;
     let decimals = t.split_once('.').map_or(0, |(_, f)| f.len().min(6));
     Some(number(lang, v, decimals))
 }

@@ -486,7 +486,7 @@ pub fn resync_notice(
 
 /// A counter's tooltip: "Open small boat incidents".
 pub fn open_kind_title(lang: Lang, kind: IncidentKind) -> String {
-    let name = labels::incident_kind(lang, kind).to_lowercase();
+    let name = labels::incident_kind(lang, kind).to_ascii_lowercase();
     match lang {
         Lang::En => format!("Open {name} incidents"),
         Lang::Fr => format!("Incidents en cours : {name}"),
@@ -655,7 +655,7 @@ pub fn zone_row_title(lang: Lang, kind: ZoneKind) -> String {
         Lang::En => format!("{} zone · show on the map", labels::zone_kind(lang, kind)),
         Lang::Fr => format!(
             "Zone {} · afficher sur la carte",
-            labels::zone_kind(lang, kind).to_lowercase()
+            labels::zone_kind(lang, kind).to_ascii_lowercase()
         ),
     }
 }
@@ -784,4 +784,31 @@ pub fn critical_alerts(lang: Lang, n: usize) -> String {
         ("critical alert", "critical alerts"),
         ("alerte critique", "alertes critiques"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::incident::IncidentKind;
+
+    /// The kind labels put mid-sentence are lower-cased with `to_ascii_lowercase` (the full
+    /// Unicode `to_lowercase` links a case table into the bundle): right only while every
+    /// capital in them is ASCII, which this checks in both languages.
+    #[test]
+    fn labels_lower_cased_mid_sentence_have_ascii_capitals_only() {
+        for lang in Lang::ALL {
+            for kind in IncidentKind::ALL {
+                let label = labels::incident_kind(lang, kind);
+                assert_eq!(label.to_ascii_lowercase(), label.to_lowercase(), "{label}");
+            }
+            for kind in ZoneKind::ALL {
+                let label = labels::zone_kind(lang, kind);
+                assert_eq!(label.to_ascii_lowercase(), label.to_lowercase(), "{label}");
+            }
+        }
+        assert_eq!(
+            open_kind_title(Lang::Fr, IncidentKind::VehicleSighting),
+            "Incidents en cours : véhicule repéré"
+        );
+    }
 }
