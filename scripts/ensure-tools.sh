@@ -37,7 +37,7 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WB" ]; th
   cargo install wasm-bindgen-cli --version "=$WB" --force
 fi
 
-# Node packages: binaryen (wasm-opt 132; Debian's 108 breaks the wasm), playwright-core, benchmark peers.
+# Node packages: binaryen (wasm-opt 132; Debian's 108 breaks the wasm), terser (the built JS), playwright-core, benchmark peers.
 if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.ensure-tools-lock; then
   say "installing node packages from package-lock.json"
   npm ci --no-audit --no-fund

@@ -23,27 +23,19 @@
 
 /// `text` as an `f64` (grammar and precision in the module doc), or `None`.
 pub fn parse_f64(text: &str) -> Option<f64> {
-    let b = text.as_bytes();
-    let mut json = String::with_capacity(b.len() + 2);
-    let mut i = 0;
-    match b.first() {
-        Some(b'-') => {
-            json.push('-');
-            i = 1;
-        }
-        Some(b'+') => i = 1,
-        _ => {}
+    let mut rest = text;
+    let mut json = String::with_capacity(text.len() + 2);
+    if let Some(r) = rest.strip_prefix('-') {
+        json.push('-');
+        rest = r;
+    } else if let Some(r) = rest.strip_prefix('+') {
+        rest = r;
     }
-    let digits = |from: usize| from + b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
-    let int_end = digits(i);
-    let int = &text[i..int_end];
-    i = int_end;
-    let mut frac = "";
-    if b.get(i) == Some(&b'.') {
-        let frac_end = digits(i + 1);
-        frac = &text[i + 1..frac_end];
-        i = frac_end;
-    }
+    let (int, r) = digits(rest);
+    let (frac, r) = match r.strip_prefix('.') {
+        Some(r) => digits(r),
+        None => ("", r),
+    };
     if int.is_empty() && frac.is_empty() {
         return None;
     }
@@ -54,24 +46,31 @@ pub fn parse_f64(text: &str) -> Option<f64> {
         json.push('.');
         json.push_str(frac);
     }
-    if matches!(b.get(i), Some(b'e' | b'E')) {
+    rest = r;
+    if let Some(r) = rest.strip_prefix(['e', 'E']) {
         json.push('e');
-        i += 1;
-        if let Some(&sign @ (b'+' | b'-')) = b.get(i) {
-            json.push(sign as char);
-            i += 1;
-        }
-        let exp_end = digits(i);
-        if exp_end == i {
+        let (sign, r) = match r.strip_prefix(['+', '-']) {
+            Some(after) => (r.chars().next(), after),
+            None => (None, r),
+        };
+        json.extend(sign);
+        let (exp, r) = digits(r);
+        if exp.is_empty() {
             return None;
         }
-        json.push_str(&text[i..exp_end]);
-        i = exp_end;
+        json.push_str(exp);
+        rest = r;
     }
-    if i != b.len() {
+    if !rest.is_empty() {
         return None;
     }
     serde_json::from_str::<f64>(&json).ok()
+}
+
+/// The ASCII digits `text` starts with, and what follows them.
+fn digits(text: &str) -> (&str, &str) {
+    let n = text.bytes().take_while(u8::is_ascii_digit).count();
+    text.split_at_checked(n).unwrap_or((text, ""))
 }
 
 #[cfg(test)]
@@ -108,7 +107,9 @@ mod tests {
     /// At most 15 significant digits, scaled by at most 10^22 either way (module doc).
     fn plain(text: &str) -> bool {
         let (mantissa, exp) = text.split_once(['e', 'E']).unwrap_or((text, "0"));
-        let Some(exp) = crate::decimal::parse_f64(exp) else { return false };
+        let Some(exp) = crate::decimal::parse_f64(exp) else {
+            return false;
+        };
         let digits = mantissa.trim_start_matches(['+', '-']);
         let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
         let all = format!("{int}{frac}");
@@ -137,7 +138,11 @@ mod tests {
             let r = next();
             let text = match r % 4 {
                 0 => format!("{}", f64::from_bits(next()) % 1e6),
-                1 => format!("{:.*}", (r >> 8) as usize % 12, (next() % 2_000_000) as f64 / 7.0),
+                1 => format!(
+                    "{:.*}",
+                    (r >> 8) as usize % 12,
+                    (next() % 2_000_000) as f64 / 7.0
+                ),
                 2 => format!("{}e{}", next() % 100_000, (next() % 60) as i64 - 30),
                 _ => (0..(r >> 4) % 24)
                     .map(|k| b"0123456789.-+e"[((r >> (k % 60)) ^ next()) as usize % 14] as char)
