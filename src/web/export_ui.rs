@@ -282,6 +282,19 @@ fn gather(state: AppState, note: &str) -> Result<Facts, ImageError> {
     if let Some((_, text)) = &heat {
         lines.push((T::Heatmap.get(lang).to_string(), text.clone()));
     }
+    if screen.is_tiled() {
+        // A wall screen's picture is its part of the wall: said in the picture, not only in
+        // the record, so a printed page is not taken for the whole view.
+        let grid = screen.layout.grid();
+        lines.push((
+            T::ExportScreen.get(lang).to_string(),
+            export::wall_screen(
+                lang,
+                (screen.tile.col + 1, screen.tile.row + 1),
+                (grid.cols(), grid.rows()),
+            ),
+        ));
+    }
     lines.push((
         T::ExportData.get(lang).to_string(),
         format!(

@@ -105,6 +105,8 @@ describe('exports: the picture with its record, the filtered incidents, the zone
   const expected = expectedView(scenarioFinalState(scenario));
   const shownIds = [...expected.byId].filter(([, f]) => f.properties.severity >= MIN_SEVERITY).map(([id]) => id).sort();
   let server, browser, ctx, app;
+  // The text band's height of a single wall screen's picture (the kiosk test), for the tiled one.
+  let singleWallBand = null;
 
   before(async () => {
     const dir = prepareDist({ initial_view: { lon: 1.8, lat: 50.95, zoom: 11 } });
@@ -263,6 +265,7 @@ describe('exports: the picture with its record, the filtered incidents, the zone
       assert.equal(record.image.wall_tile, null, 'a single screen');
       assert.equal(record.image.width_px, 1920, 'this screen, one device px a screen px');
       assert.equal(record.image.map_height_px, 1080);
+      singleWallBand = record.image.height_px - record.image.map_height_px;
       // The wall's map scale k makes the band's type larger than on the desk (rem-like).
       assert.ok(record.view.dpr > 1, `map scale in the view's dpr: ${record.view.dpr}`);
       assert.equal(pngTexts(pngChunks(png))['Calais-Map-Sidecar'], json.toString('utf8'));
@@ -270,6 +273,56 @@ describe('exports: the picture with its record, the filtered incidents, the zone
     } finally {
       await wallCtx.close();
     }
+  });
+
+  test('a wall of two screens: each screen exports its part, both records name the one wall view', { timeout: TEST_TIMEOUT }, async () => {
+    const exported = {};
+    for (const tile of ['0,0', '1,0']) {
+      const wallCtx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, acceptDownloads: true });
+      try {
+        const wall = await openApp({ server }, wallCtx, { query: `mode=wall&wall=2x1&tile=${tile}`, allowConsoleErrors: true });
+        const page = wall.page;
+        await waitForIncidentFacts(page, (f) => f.status?.status === 'live', { what: `live on tile ${tile}`, timeout: 60_000 });
+        await waitForSettled(page);
+        await page.keyboard.press('e');
+        await page.waitForSelector(tid('export-dialog'));
+        const files = await downloads(page, 'export-png', 3);
+        const [, png] = byExt(files, '.png');
+        const [, json] = byExt(files, '.json');
+        fs.writeFileSync(path.join(SCREENSHOTS, `export-wall-2x1-tile-${tile.replace(',', '-')}.png`), png);
+        const record = JSON.parse(json.toString('utf8'));
+        assert.equal(record.image.mode, 'wall');
+        assert.equal(record.image.wall_tile, tile, 'the record names its screen');
+        assert.equal(record.image.wall_grid, '2x1', 'and the wall it is part of');
+        assert.equal(record.image.width_px, 1920, 'the picture is this screen, not the whole wall');
+        assert.equal(record.image.map_height_px, 1080);
+        assert.equal(pngTexts(pngChunks(png))['Calais-Map-Sidecar'], json.toString('utf8'));
+        const map = await pngPixels(page, png, { x: 0, y: 0, w: 1920, h: 1080 });
+        assert.deepEqual(map.size, [1920, record.image.height_px]);
+        if (singleWallBand !== null) {
+          // One more line in the band: which screen of the wall this picture is.
+          assert.ok(record.image.height_px - record.image.map_height_px > singleWallBand,
+            `the band names the screen: ${record.image.height_px - record.image.map_height_px} px against ${singleWallBand} on a single screen`);
+        }
+        exported[tile] = { record, map: map.data };
+        await wall.assertHealthy(`export on tile ${tile}`);
+      } finally {
+        await wallCtx.close();
+      }
+    }
+    const [a, b] = [exported['0,0'], exported['1,0']];
+    // The record's view is the whole wall's (ImageRecord's doc), on either screen (the two are
+    // opened one after the other, so the tour may have moved between them: only the extent is
+    // compared).
+    for (const { record } of [a, b]) {
+      const screenCss = 1920 / record.view.dpr;
+      assert.ok(Math.abs(record.view.width_css - 2 * screenCss) < 2,
+        `tile ${record.image.wall_tile}: the view spans both screens (${record.view.width_css} CSS px, one screen ${screenCss})`);
+    }
+    // Each picture is its own half: the map parts differ.
+    let differ = 0;
+    for (let k = 0; k < a.map.length; k += 4) if (a.map[k] !== b.map[k] || a.map[k + 1] !== b.map[k + 1]) differ++;
+    assert.ok(differ > a.map.length / 4 / 10, `the two screens' pictures differ in ${differ} px`);
   });
 
   test('in French: the band, the CSV header and the status are French', { timeout: TEST_TIMEOUT }, async () => {

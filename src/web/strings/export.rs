@@ -108,6 +108,19 @@ pub fn shown_count(lang: Lang, n: usize) -> String {
     }
 }
 
+/// A wall screen's part of the wall, columns and rows counted from 1 at the top left:
+/// "column 2 of 2, row 1 of 1 of the wall: this screen's part of the view only".
+pub fn wall_screen(lang: Lang, (col, row): (u32, u32), (cols, rows): (u32, u32)) -> String {
+    match lang {
+        Lang::En => format!(
+            "column {col} of {cols}, row {row} of {rows} of the wall: this screen's part of the view only"
+        ),
+        Lang::Fr => format!(
+            "colonne {col} sur {cols}, rangée {row} sur {rows} du mur : seulement la partie de la vue sur cet écran"
+        ),
+    }
+}
+
 /// A severity's legend entry: "Severity 4".
 pub fn severity(lang: Lang, n: u8) -> String {
     format!("{} {n}", T::Severity.get(lang))
@@ -195,5 +208,22 @@ pub fn no_zones(lang: Lang) -> &'static str {
     match lang {
         Lang::En => "No zones to export",
         Lang::Fr => "Aucune zone à exporter",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wall_screen_is_named_by_column_and_row_from_one() {
+        assert_eq!(
+            wall_screen(Lang::En, (2, 1), (2, 1)),
+            "column 2 of 2, row 1 of 1 of the wall: this screen's part of the view only"
+        );
+        assert_eq!(
+            wall_screen(Lang::Fr, (1, 2), (3, 2)),
+            "colonne 1 sur 3, rangée 2 sur 2 du mur : seulement la partie de la vue sur cet écran"
+        );
     }
 }

@@ -289,6 +289,7 @@ table! {
     ExportTime => "Time", "Heure";
     ExportFilters => "Filters", "Filtres";
     ExportData => "Data", "Données";
+    ExportScreen => "Screen", "Écran";
     ExportNoteLine => "Note", "Note";
     ExportNorth => "N", "N";
     CsvId => "id", "identifiant";
