@@ -153,6 +153,7 @@ fn frame(rt: &SharedRuntime, state: AppState) {
         renderer.render(&scene, input.as_ref(), now_ms)
     };
     drop(core);
+    let again = renderer.wants_frame();
     let frames = renderer.frames_total;
     let canvas = renderer.canvas().clone();
     let _ = canvas.set_attribute("data-frames", &frames.to_string());
@@ -180,6 +181,10 @@ fn frame(rt: &SharedRuntime, state: AppState) {
         state.ready.set(true);
     }
     drop(r);
+    if again {
+        // A layer split its work over two frames (the incident layer under a large store).
+        request_frame(rt, state);
+    }
     state.last_frame.set(Some(stat));
 }
 

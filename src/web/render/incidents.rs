@@ -113,14 +113,27 @@ impl IncidentLayer {
         }
     }
 
-    /// Rebuilds the marks when the store, the filter or (with a time window) the clock
-    /// changed; returns the plan key of `view`, or `None` when the plan for it is current.
+    /// Rebuilds the marks if they are out of date ([`IncidentLayer::sync_marks`]); returns
+    /// the plan key of `view`, or `None` when the plan for it is current.
     fn next_key(
         &mut self,
         view: &Viewport,
         composite: u64,
         input: Option<&IncidentInput>,
     ) -> Option<PlanKey> {
+        self.sync_marks(input);
+        let key = PlanKey {
+            view: *view,
+            composite,
+            marks: self.marks_gen,
+            clock: input.map_or(0, |i| i.clock_ms),
+        };
+        (self.plan_key != Some(key)).then_some(key)
+    }
+
+    /// Rebuilds the marks when the store, the filter or (with a time window) the clock
+    /// changed; returns whether it did.
+    fn sync_marks(&mut self, input: Option<&IncidentInput>) -> bool {
         let map_filter = input.map(|i| i.filter.for_map()).unwrap_or_default();
         let marks_key = input.map(|i| MarksKey {
             version: i.version,
@@ -144,14 +157,9 @@ impl IncidentLayer {
             };
             self.marks_key = marks_key;
             self.marks_gen += 1;
+            return true;
         }
-        let key = PlanKey {
-            view: *view,
-            composite,
-            marks: self.marks_gen,
-            clock: input.map_or(0, |i| i.clock_ms),
-        };
-        (self.plan_key != Some(key)).then_some(key)
+        false
     }
 
     /// Brings the overlay canvases up to date for `view`: a new plan paints the changed tiles
@@ -414,7 +422,18 @@ pub struct IncidentOverlays {
     overlay: Option<IncidentOverlay>,
     /// The composite generation the inline incidents were drawn onto.
     generation: Option<u64>,
+    /// The marks of a large store were rebuilt in the last frame and its plan was left for
+    /// the next one ([`SPLIT_FROM`]).
+    plan_pending: bool,
+    /// Plans left for a next frame so far: part of the layer's key, so that frame prepares it.
+    deferred: u64,
 }
+
+/// From this many incidents in the store, a frame that rebuilds the marks leaves the plan, the
+/// paint and the upload to the next frame (one frame, 16 ms, later on screen): on the first
+/// load of 100k incidents the two together made one 54–68 ms task with the page's layout
+/// after the swap (BENCHMARKS "Main-thread blocks"); each half stays under 50 ms.
+pub const SPLIT_FROM: usize = 20_000;
 
 impl IncidentOverlays {
     /// The layer for the map canvas `screen` (`None`: no canvas, as in native tests).
@@ -430,6 +449,8 @@ impl IncidentOverlays {
             layer: IncidentLayer::default(),
             overlay,
             generation: None,
+            plan_pending: false,
+            deferred: 0,
         }
     }
 
@@ -496,12 +517,21 @@ impl MapLayer for IncidentOverlays {
         if self.overlay.is_none() {
             cx.map_generation.hash(&mut h);
         }
+        self.deferred.hash(&mut h);
         let version = cx.incidents.map_or(0, |i| i.version);
         Some(cx.key(version, h.finish()))
     }
 
     fn prepare(&mut self, cx: &LayerContext, ctx: &CanvasRenderingContext2d) {
         let _m = crate::env::Measured::start("incidents-prepare");
+        let large = cx.incidents.is_some_and(|i| i.store.len() >= SPLIT_FROM);
+        if large && !self.plan_pending && self.layer.sync_marks(cx.incidents) {
+            // The marks were this frame's work; the plan is the next frame's.
+            self.plan_pending = true;
+            self.deferred += 1;
+            return;
+        }
+        self.plan_pending = false;
         // On a wall of several screens the plan's choices are the whole wall's.
         let whole = cx.scene.wall.as_ref().map_or(cx.view(), |w| &w.whole);
         match self.overlay.as_mut() {
@@ -525,6 +555,10 @@ impl MapLayer for IncidentOverlays {
                 );
             }
         }
+    }
+
+    fn wants_frame(&self) -> bool {
+        self.plan_pending
     }
 
     /// Puts the overlay canvases back after a gesture that ended where it began.

@@ -229,6 +229,11 @@ pub trait MapLayer {
     fn prepare(&mut self, _cx: &LayerContext, _ctx: &CanvasRenderingContext2d) {}
     /// Cheap: draw the prepared result onto `ctx`; returns the number of features drawn.
     fn draw(&mut self, cx: &LayerContext, ctx: &CanvasRenderingContext2d) -> usize;
+    /// Its last `prepare` left work for another frame (its key has changed for it): the map
+    /// asks for one. Default: never.
+    fn wants_frame(&self) -> bool {
+        false
+    }
     /// During a gesture the screen shows the map stage drawn for `drawn_for`, moved; a layer
     /// with canvases of its own moves them along.
     fn follow(&mut self, _view: &Viewport, _drawn_for: &Viewport) {}

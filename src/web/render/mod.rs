@@ -143,6 +143,11 @@ impl Renderer {
         self.cache.has_map()
     }
 
+    /// Whether a layer left work for another frame ([`MapLayer::wants_frame`]).
+    pub fn wants_frame(&self) -> bool {
+        self.layers.iter().any(|l| l.wants_frame())
+    }
+
     /// The on-screen canvas.
     pub fn canvas(&self) -> &HtmlCanvasElement {
         &self.screen.canvas
