@@ -525,7 +525,9 @@ impl MapLayer for IncidentOverlays {
     fn prepare(&mut self, cx: &LayerContext, ctx: &CanvasRenderingContext2d) {
         let _m = crate::env::Measured::start("incidents-prepare");
         let large = cx.incidents.is_some_and(|i| i.store.len() >= SPLIT_FROM);
-        if large && !self.plan_pending && self.layer.sync_marks(cx.incidents) {
+        // Drawn into the composite, a new composite has no incidents on it: never left without.
+        let kept = self.overlay.is_some() || self.generation == Some(cx.map_generation);
+        if large && kept && !self.plan_pending && self.layer.sync_marks(cx.incidents) {
             // The marks were this frame's work; the plan is the next frame's.
             self.plan_pending = true;
             self.deferred += 1;
