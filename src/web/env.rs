@@ -22,13 +22,45 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+/// Longest time (ms) sliced work goes on without a frame having run: past it [`yield_now`]
+/// waits for the next frame. One frame at 60 Hz and a slice of slack.
+pub const FRAME_GAP_MS: f64 = 24.0;
+
+/// How long (ms) [`yield_now`] waits for a frame at most: a hidden page runs no frames, and its
+/// sliced work must go on (one `setTimeout` of this length stands in for the frame).
+const FRAME_WAIT_MAX_MS: i32 = 50;
+
+thread_local! {
+    /// When a frame last ran that [`yield_now`] waited for (`now_ms`).
+    static FRAME_SEEN: std::cell::Cell<f64> = const { std::cell::Cell::new(f64::NEG_INFINITY) };
+}
+
 /// Gives the browser the main thread until it has run what is due (input, a frame), then
-/// resumes: `scheduler.yield()` where the browser has it (the continuation goes before other
-/// tasks), else a zero-delay timer. Long work is cut into slices with this between them
-/// (issue 15 item 4: no task over 50 ms).
+/// resumes. Long work is cut into slices with this between them (issue 15 item 4: no task over
+/// 50 ms).
+///
+/// Two waits: the browser's task yield, `scheduler.yield()` where it has it (its continuation
+/// goes before other tasks) else a zero-delay timer; and, when no frame has run for
+/// [`FRAME_GAP_MS`], first the next animation frame (or [`FRAME_WAIT_MAX_MS`], for a hidden
+/// page). The frame wait is needed: Chromium runs `scheduler.yield()` continuations ahead of
+/// rendering, so slices that only yield to tasks drew about one frame in 100 ms while a
+/// snapshot was taken (tests/e2e/sliced-snapshot.test.mjs counts the frames).
 pub async fn yield_now() {
-    let scheduler = web_sys::window()
-        .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("scheduler")).ok())
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if now_ms() - FRAME_SEEN.get() >= FRAME_GAP_MS {
+        let frame = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = window.request_animation_frame(&resolve);
+            let _ = window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, FRAME_WAIT_MAX_MS);
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(frame).await;
+        FRAME_SEEN.set(now_ms());
+    }
+    // After a frame's callbacks this lets its paint go first.
+    let scheduler = js_sys::Reflect::get(&window, &JsValue::from_str("scheduler"))
+        .ok()
         .filter(|s| s.is_object());
     let promise = scheduler.and_then(|s| {
         let f = js_sys::Reflect::get(&s, &JsValue::from_str("yield")).ok()?;
