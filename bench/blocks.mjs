@@ -17,7 +17,9 @@
 //   burst   the first event of the burst → all 10,000 counted, then 2 s more.
 // Prints the longest block per phase, what it was, and writes target/bench/blocks.json.
 //
-// Usage: node bench/blocks.mjs [--loads N] [--only load,resync,burst]
+// Usage: node bench/blocks.mjs [--loads N] [--only load,resync,burst] [--profile]
+//   --profile: a CPU profile of each load; every block listed gets `hot`, the functions it spent
+//   its samples in (bench/profile.mjs; serve its named build: CALAIS_DIST=target/dist-prof).
 //   The target (issue 15): no block over 50 ms in load and resync; the burst's longest frame
 //   is reported. CALAIS_DIST serves another build.
 
@@ -27,6 +29,7 @@ import { execFileSync } from 'node:child_process';
 import { ROOT, CHROMIUM, prepareDist, startServer, launchBrowser, openApp } from '../tests/e2e/harness.mjs';
 import { makeSnapshot } from './make-snapshot.mjs';
 import { fmt, median } from './stats.mjs';
+import { startProfile, hotIn } from './profile.mjs';
 
 const args = process.argv.slice(2);
 const argVal = (name, dflt) => {
@@ -35,6 +38,7 @@ const argVal = (name, dflt) => {
 };
 const LOADS = Math.max(1, argVal('--loads', 3));
 const onlyIdx = args.indexOf('--only');
+const PROFILE = args.includes('--profile');
 const ONLY = new Set(onlyIdx >= 0 ? args[onlyIdx + 1].split(',') : ['load', 'resync', 'burst']);
 const W = 1920;
 const H = 1080;
@@ -174,6 +178,7 @@ async function run(browser, dir, sse, server, snaps, results) {
   try {
     const app = await openApp({ server }, ctx, { allowConsoleErrors: true, initScripts: [OBSERVE], waitReady: false });
     const { page } = app;
+    const profiling = PROFILE ? await startProfile(ctx, page) : null;
     const out = {};
     await waitFor(page, (n) => window.calaisMap?.incidents?.().count >= n, COUNT);
     const loadedAt = await now(page);
@@ -230,6 +235,15 @@ async function run(browser, dir, sse, server, snaps, results) {
       await page.waitForTimeout(SETTLE_MS);
       out.burst = { ...(await collect(page, t0, doneAt + SETTLE_MS)), sentIn: sentAt - t0, countedAfter: doneAt - t0 };
       log(`burst: sent in ${fmt(sentAt - t0, 0)} ms, all counted ${fmt(doneAt - t0, 0)} ms after the first; longest task ${fmt(out.burst.longestTask?.duration)} ms; longest frame ${fmt(out.burst.longestFrame?.duration)} ms ${JSON.stringify(out.burst.longestFrame?.what)}`);
+    }
+    if (profiling) {
+      const prof = await profiling.stop();
+      fs.mkdirSync(path.dirname(OUT), { recursive: true });
+      fs.writeFileSync(path.join(path.dirname(OUT), `blocks-${results.runs.length + 1}.cpuprofile`), JSON.stringify({ ...prof.profile, offsetMs: prof.offsetMs }));
+      out.measuresAll = await page.evaluate(() => window.__measures);
+      for (const phase of Object.values(out)) {
+        for (const b of [...(phase.top || []), ...(phase.topFrames || [])]) b.hot = hotIn(prof, b.start, b.duration);
+      }
     }
     out.health = { pageErrors: app.pageErrors, consoleErrors: app.consoleErrors.slice(0, 5) };
     results.runs.push(out);

@@ -43,9 +43,9 @@ use crate::core::incident::{SnapshotMerge, SnapshotReader};
 use crate::core::limits::TooLarge;
 use crate::env::{measure, now_ms, wall_ms, yield_now};
 use crate::load::{Cut, read_capped, read_capped_sliced};
+use crate::slices::Slicer;
 
 mod ingest;
-pub use ingest::SLICE_MS;
 
 /// Signals are updated at most this often (ms).
 pub const FLUSH_MS: f64 = 250.0;
@@ -671,7 +671,7 @@ async fn take(
     names: IncidentNames,
     t0: f64,
 ) {
-    let mut reading = ingest::Slicer::new(256);
+    let mut reading = Slicer::new(256);
     let mut reader = SnapshotReader::new(text, &names);
     while !reading.run("read", |n| reader.step(n)) {
         yield_now().await;
@@ -693,7 +693,7 @@ async fn take(
     };
     let n = snapshot.incidents.len() + snapshot.rejected.len();
     let cursor = snapshot.cursor.clone();
-    let mut merging = ingest::Slicer::new(512);
+    let mut merging = Slicer::new(512);
     let Some(mut merge) = sh
         .try_borrow()
         .ok()

@@ -8,8 +8,9 @@
 //! Only incidents that changed are re-classified: the feed notes the ids of effective upserts
 //! ([`Incidents::take_changes`]) and this module feeds them to the engine when the feed
 //! flushes its signals (at most every 250 ms). A snapshot (first load, resync) re-seeds the
-//! engine from the whole store without raising alerts, in one bulk pass
-//! ([`Engine::seed_all`]): they are what was already there, not something that just
+//! engine from the whole store without raising alerts, in slices of bulk passes
+//! ([`Engine::seed_all`], `geofence/seeding.rs`: incidents that change meanwhile are given
+//! to it as live updates after): they are what was already there, not something that just
 //! happened. The clock (steps of `feed::CLOCK_STEP_MS`) ticks the engine so a still incident
 //! still raises its dwell alert.
 //!
@@ -43,6 +44,11 @@ use crate::core::model::LayerData;
 use crate::env::wall_ms;
 use crate::feed::Incidents;
 use crate::load::{LoadError, fetch_text};
+use crate::slices::Slicer;
+
+mod seeding;
+
+use seeding::Seeding;
 
 /// Alerts kept in the ticker (newest first).
 pub const TICKER_LEN: usize = 50;
@@ -218,6 +224,8 @@ struct GeoCore {
     /// The engine's last sequence number once the current generation was seeded: events up
     /// to it are seeding, not live.
     gen_seed: u64,
+    /// The engine being seeded in slices after a snapshot (`seeding.rs`), if it is.
+    seeding: Option<Seeding>,
 }
 
 impl GeoCore {
@@ -392,6 +400,7 @@ impl Geofence {
                 archive: EventLog::new(EngineConfig::default().log_capacity),
                 gen_base: 0,
                 gen_seed: 0,
+                seeding: None,
             }))),
             counts: RwSignal::new(Vec::new()),
             alerts: RwSignal::new(Vec::new()),
@@ -454,6 +463,20 @@ impl Geofence {
             .is_none_or(|e| !same_config(e.config(), &cfg));
         // The zones changed: the same engine takes them, memberships carried over.
         let rezoned = !fresh && core.zones_version != active.version;
+        if core.seeding.is_some() && !fresh && !changes.resync {
+            // Seeding in slices: the engine takes new zones now (what is left to seed is
+            // classified against them); changed incidents wait for the end of it.
+            if rezoned {
+                core.zones_version = active.version;
+                if let Some(engine) = core.engine.as_mut() {
+                    engine.set_zones(active.set.zones.clone(), now);
+                }
+            }
+            if let Some(seeding) = core.seeding.as_mut() {
+                seeding.hold(changes.ids);
+            }
+            return;
+        }
         if fresh {
             core.archive_live();
             if core.archive.capacity() != cfg.log_capacity.max(1) {
@@ -483,29 +506,87 @@ impl Geofence {
             }
             engine.set_zones(active.set.zones.clone(), now);
         }
+        if changes.resync {
+            // What was already there: memberships without alerts, seeded in slices
+            // (`seeding.rs`); stays that began before the engine existed, or that the picture
+            // kept on the device holds (not live, `offline.rs`), raise no dwell alert.
+            engine.reset();
+            let fixes = feed
+                .with_store(|store| store.iter().map(Fix::from_incident).collect())
+                .unwrap_or_default();
+            let generation = next_version();
+            core.seeding = Some(Seeding::new(generation, fixes, fresh || changes.stored));
+            drop(core);
+            wasm_bindgen_futures::spawn_local(self.seed_in_slices(feed, generation));
+            return;
+        }
         let mut raised: Vec<Event> = Vec::new();
         feed.with_store(|store| {
-            if changes.resync {
-                // What was already there: memberships without alerts.
-                engine.reset();
-                engine.seed_all(store.iter().map(Fix::from_incident));
-                if fresh || changes.stored {
-                    // Stays that began before the engine existed, or that the picture kept on
-                    // the device holds (not live, `offline.rs`), raise no dwell alert now.
-                    engine.tick(now);
-                }
-            } else {
-                for id in &changes.ids {
-                    match store.get(id) {
-                        Some(inc) => raised.extend(engine.update(&Fix::from_incident(inc))),
-                        None => raised.extend(engine.remove(id, now)),
-                    }
+            for id in &changes.ids {
+                match store.get(id) {
+                    Some(inc) => raised.extend(engine.update(&Fix::from_incident(inc))),
+                    None => raised.extend(engine.remove(id, now)),
                 }
             }
         });
-        if changes.resync {
+        let changed = rezoned || !changes.ids.is_empty();
+        self.publish(core, raised, changed, now);
+    }
+
+    /// Seeds the engine slice after slice while `generation` is the seeding under way
+    /// (`seeding.rs`), then marks what it raised as not live, gives the engine the incidents
+    /// that changed meanwhile and shows the result.
+    async fn seed_in_slices(self, feed: Incidents, generation: u64) {
+        let mut slicer = Slicer::new(4096);
+        loop {
+            crate::env::yield_now().await;
+            let Some(sh) = self.core.try_get_value() else {
+                return;
+            };
+            let Ok(mut core) = sh.try_borrow_mut() else {
+                return;
+            };
+            let GeoCore {
+                engine, seeding, ..
+            } = &mut *core;
+            let (Some(engine), Some(seeding)) = (engine.as_mut(), seeding.as_mut()) else {
+                return;
+            };
+            if seeding.generation() != generation {
+                return;
+            }
+            if !slicer.run("geofence-seed", |n| seeding.step(engine, n)) {
+                continue;
+            }
+            let Some(seeding) = core.seeding.take() else {
+                return;
+            };
+            let now = wall_ms() as i64;
+            if seeding.first_tick()
+                && let Some(engine) = core.engine.as_mut()
+            {
+                engine.tick(now);
+            }
             core.gen_seed = core.last_seq();
+            let Some(engine) = core.engine.as_mut() else {
+                return;
+            };
+            let raised = feed
+                .with_store(|store| seeding.apply_held(engine, store, now))
+                .unwrap_or_default();
+            return self.publish(core, raised, true, now);
         }
+    }
+
+    /// Ticks the engine, then shows what changed: the zone counts, new alerts in the ticker,
+    /// `version` bumped when memberships may have changed (`changed`, or events raised).
+    fn publish(
+        self,
+        mut core: std::cell::RefMut<'_, GeoCore>,
+        mut raised: Vec<Event>,
+        changed: bool,
+        now: i64,
+    ) {
         let Some(engine) = core.engine.as_mut() else {
             return;
         };
@@ -543,7 +624,7 @@ impl Geofence {
         if !fresh.is_empty() {
             self.alerts.try_update(|a| push_alerts(a, fresh));
         }
-        if changes.resync || rezoned || !changes.ids.is_empty() || !raised.is_empty() {
+        if changed || !raised.is_empty() {
             self.version.try_update(|v| *v += 1);
         }
     }

@@ -60,6 +60,7 @@ pub mod render;
 pub mod roving;
 pub mod sheets;
 pub mod skip_links;
+pub mod slices;
 pub mod state;
 pub mod strings;
 pub mod tap_chooser;

@@ -1,8 +1,8 @@
-//! A snapshot taken in slices (issue 15 item 4), the parts of it that know nothing of the feed
-//! (the slices' sizing, the queue); the feed's `take` runs them. The first load's or a resync's 100k
+//! A snapshot taken in slices (issue 15 item 4), the queue of live events held
+//! meanwhile; the feed's `take` runs it with `slices::Slicer` sizing each slice. The first load's or a resync's 100k
 //! incidents are read ([`SnapshotReader`]) and merged with the held store
-//! ([`SnapshotMerge`]) a slice at a time, each slice sized to about [`SLICE_MS`], with the
-//! browser given the thread between slices ([`yield_now`]: input, frames and live events run),
+//! ([`SnapshotMerge`]) a slice at a time, each slice sized to about `slices::SLICE_MS`, with the
+//! browser given the thread between slices (`env::yield_now`: input, frames and live events run),
 //! so that no task of the ingest blocks the page for more than 50 ms. The held store stays
 //! what the page shows until the new one is whole; it is then swapped in at once (the picture
 //! never shows half a snapshot), the live events that arrived meanwhile (queued by
@@ -22,47 +22,8 @@
 //! copy; they cost the time between slices (the total grows by a few tens of ms) and the reader
 //! in steps, which the core tests against the one-shot reader.
 
-use crate::env::{measure, now_ms};
-
-/// Aimed time of one slice (ms): well under the 50 ms of a long task, with room for a frame.
-pub const SLICE_MS: f64 = 8.0;
-
 /// Live events that arrive while a snapshot is taken: applied after it, in this order.
 pub struct Taking {
     /// SSE data and id of each event, in arrival order.
     pub queued: Vec<(String, String)>,
-}
-
-/// The size of the next slice, from the time the last ones took.
-pub struct Slicer {
-    /// Units (features or ids) in the next slice.
-    size: usize,
-    /// Slices run and the longest (ms), for `feedStats()`.
-    pub slices: u32,
-    pub longest_ms: f64,
-}
-
-impl Slicer {
-    pub fn new(size: usize) -> Slicer {
-        Slicer {
-            size,
-            slices: 0,
-            longest_ms: 0.0,
-        }
-    }
-
-    /// Runs one slice of `work` (given the slice's size; returns whether all is done) and
-    /// resizes the next one toward [`SLICE_MS`] (at most doubling, at least 16 units).
-    pub fn run(&mut self, name: &str, work: impl FnOnce(usize) -> bool) -> bool {
-        let t0 = now_ms();
-        let done = work(self.size);
-        let ms = now_ms() - t0;
-        measure(name, t0);
-        self.slices += 1;
-        self.longest_ms = self.longest_ms.max(ms);
-        let per_unit = ms.max(0.05) / self.size as f64;
-        let next = (SLICE_MS / per_unit).clamp(16.0, (self.size * 2) as f64);
-        self.size = next as usize;
-        done
-    }
 }
