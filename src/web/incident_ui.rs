@@ -14,6 +14,8 @@
 //! (its text)". Every text from the API (ids, kinds, descriptions, sources, property values)
 //! is rendered as a text node, never as HTML.
 
+use std::collections::HashSet;
+
 use leptos::prelude::*;
 
 use crate::core::config::PropertyNames;
@@ -28,7 +30,7 @@ use crate::core::time::Recency;
 use crate::core::units::Zoom;
 use crate::env::{local_offset_min, window_size};
 use crate::feed::IncidentSelection;
-use crate::keyed_rows::KeyedRows;
+use crate::keyed_rows::{KeyedRows, NEW_ROWS_PER_TASK, paced};
 use crate::roving::{Roving, event_element};
 use crate::state::use_app;
 use crate::strings::{Lang, T, labels, locale, messages};
@@ -171,14 +173,31 @@ pub fn IncidentPanel(
     // Each row with whether it is the selected one: part of the key, so a row holds no
     // reactive closure of its own (a row's effect reading `feed.selected` stayed in that
     // signal's subscribers after the row went: `keyed_rows`).
-    let rows = move || {
+    // New rows are built at most `NEW_ROWS_PER_TASK` a task (`keyed_rows::paced`): the rest
+    // follow in the next tasks, `more` asking for them.
+    let more = RwSignal::new(0u32);
+    let shown = Memo::new(move |before: Option<&(Vec<(Row, bool)>, bool)>| {
+        more.track();
         let selected = feed.selected.with(|s| s.as_ref().map(|s| s.id.clone()));
-        listing_memo.with(|l| {
+        let full = listing_memo.with(|l| {
             l.1.iter()
                 .map(|r| (r.clone(), selected.as_ref() == Some(&r.id)))
                 .collect::<Vec<_>>()
-        })
-    };
+        });
+        let rendered: HashSet<(Row, bool)> = before
+            .map(|b| b.0.iter().cloned().collect())
+            .unwrap_or_default();
+        paced(&full, &rendered, NEW_ROWS_PER_TASK)
+    });
+    Effect::new(move |_| {
+        if shown.with(|s| s.1) {
+            wasm_bindgen_futures::spawn_local(async move {
+                crate::env::yield_now().await;
+                more.try_update(|n| *n = n.wrapping_add(1));
+            });
+        }
+    });
+    let rows = move || shown.with(|s| s.0.clone());
 
     let select_row = move |id: String| {
         let at = feed.with_store(|s| s.get(&id).map(|i| i.at)).flatten();

@@ -82,6 +82,16 @@ struct PlanKey {
     clock: i64,
 }
 
+/// What an overlay update draws for: this screen's view, the whole wall's (the same view on
+/// one screen), the incidents and the page's clock (ms).
+#[derive(Clone, Copy)]
+pub struct Drawing<'a> {
+    pub view: &'a Viewport,
+    pub whole: &'a Viewport,
+    pub input: Option<&'a IncidentInput<'a>>,
+    pub now_ms: &'a dyn Fn() -> f64,
+}
+
 #[derive(Default)]
 pub struct IncidentLayer {
     marks: Marks,
@@ -89,6 +99,8 @@ pub struct IncidentLayer {
     marks_gen: u64,
     plan: Option<Plan>,
     plan_key: Option<PlanKey>,
+    /// A plan made for the overlay (`plan_key`) not painted yet, and its time (ms).
+    planned: Option<(Plan, f64)>,
     /// The composite's pixels without and with incidents, read lazily.
     frame: Option<Frame>,
     /// The overlay canvases show the last plan moved (a gesture is under way).
@@ -166,14 +178,22 @@ impl IncidentLayer {
     /// of the sprites canvas (transparent background: the map is never read) and replaces the
     /// density cells image; returns whether a new plan was drawn. During gestures
     /// [`IncidentLayer::place_overlay`] moves the canvases instead.
-    pub fn update_overlay(
-        &mut self,
-        ov: &mut IncidentOverlay,
-        view: &Viewport,
-        whole: &Viewport,
-        input: Option<&IncidentInput>,
-        now_ms: &dyn Fn() -> f64,
-    ) -> bool {
+    pub fn update_overlay(&mut self, ov: &mut IncidentOverlay, at: Drawing<'_>) -> bool {
+        self.plan_overlay(ov, at) && self.paint_planned(ov, at)
+    }
+
+    /// The first half of [`IncidentLayer::update_overlay`]: makes the plan for `view` and
+    /// keeps it for [`IncidentLayer::paint_planned`]; returns whether there is one to paint
+    /// (`false`: the plan is current, or there is nothing to draw and the canvases were
+    /// cleared).
+    pub fn plan_overlay(&mut self, ov: &mut IncidentOverlay, at: Drawing<'_>) -> bool {
+        let Drawing {
+            view,
+            whole,
+            input,
+            now_ms,
+        } = at;
+        self.planned = None;
         let (width, height) = (view.width_px(), view.height_px());
         let (_, resized) = ov.sprites_ctx(width, height);
         if resized {
@@ -203,7 +223,34 @@ impl IncidentLayer {
             let _m = crate::env::Measured::start("incidents-plan");
             Plan::part_of(&self.marks, view, whole, key.clock, &DrawOptions::default())
         };
-        let plan_ms = now_ms() - start;
+        self.planned = Some((plan, now_ms() - start));
+        true
+    }
+
+    /// The second half of [`IncidentLayer::update_overlay`]: paints and uploads the plan
+    /// [`IncidentLayer::plan_overlay`] kept, if it is still the one for `view` (else plans
+    /// again and paints); returns whether a plan was drawn.
+    pub fn paint_planned(&mut self, ov: &mut IncidentOverlay, at: Drawing<'_>) -> bool {
+        let Drawing {
+            view,
+            input,
+            now_ms,
+            ..
+        } = at;
+        let Some((plan, plan_ms)) = self.planned.take() else {
+            return false;
+        };
+        let (width, height) = (view.width_px(), view.height_px());
+        let (_, resized) = ov.sprites_ctx(width, height);
+        if resized {
+            self.frame = None;
+            self.plan_key = None;
+        }
+        if self.next_key(view, 0, input).is_some() {
+            // The view, the marks or the canvas changed since the plan: a new one.
+            return self.update_overlay(ov, at);
+        }
+        let start = now_ms() - plan_ms;
         let t_paint = now_ms();
         if self
             .frame
@@ -422,18 +469,29 @@ pub struct IncidentOverlays {
     overlay: Option<IncidentOverlay>,
     /// The composite generation the inline incidents were drawn onto.
     generation: Option<u64>,
-    /// The marks of a large store were rebuilt in the last frame and its plan was left for
-    /// the next one ([`SPLIT_FROM`]).
-    plan_pending: bool,
+    /// What of a large store's update was left for the next frame ([`SPLIT_FROM`]).
+    pending: Pending,
     /// Plans left for a next frame so far: part of the layer's key, so that frame prepares it.
     deferred: u64,
 }
 
-/// From this many incidents in the store, a frame that rebuilds the marks leaves the plan, the
-/// paint and the upload to the next frame (one frame, 16 ms, later on screen): on the first
-/// load of 100k incidents the two together made one 54–68 ms task with the page's layout
-/// after the swap (BENCHMARKS "Main-thread blocks"); each half stays under 50 ms.
+/// From this many incidents in the store, a frame that rebuilds the marks leaves the plan to
+/// the next frame, and (on the overlay canvases) that frame leaves the paint and the upload to
+/// the one after (two frames, 33 ms, later on screen): on the first load of 100k incidents the
+/// marks and the plan made one 54–68 ms task with the page's layout after the swap, then the
+/// plan with the paint and upload 54–57 ms (BENCHMARKS "Main-thread blocks").
 pub const SPLIT_FROM: usize = 20_000;
+
+/// The part of a split update ([`SPLIT_FROM`]) the next frame does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Pending {
+    #[default]
+    Nothing,
+    /// The marks were rebuilt: the plan (and, drawn into the composite, the paint).
+    Plan,
+    /// The plan was made: its paint and upload on the overlay canvases.
+    Paint,
+}
 
 impl IncidentOverlays {
     /// The layer for the map canvas `screen` (`None`: no canvas, as in native tests).
@@ -449,7 +507,7 @@ impl IncidentOverlays {
             layer: IncidentLayer::default(),
             overlay,
             generation: None,
-            plan_pending: false,
+            pending: Pending::Nothing,
             deferred: 0,
         }
     }
@@ -478,7 +536,15 @@ impl IncidentOverlays {
                         layer.invalidate(false);
                     }
                     let t0 = now_ms();
-                    layer.update_overlay(ov, view, view, input, now_ms);
+                    layer.update_overlay(
+                        ov,
+                        Drawing {
+                            view,
+                            whole: view,
+                            input,
+                            now_ms,
+                        },
+                    );
                     let (ctx, _) = ov.sprites_ctx(view.width_px(), view.height_px());
                     let _ = ctx.get_image_data(0.0, 0.0, 1.0, 1.0);
                     now_ms() - t0
@@ -527,19 +593,35 @@ impl MapLayer for IncidentOverlays {
         let large = cx.incidents.is_some_and(|i| i.store.len() >= SPLIT_FROM);
         // Drawn into the composite, a new composite has no incidents on it: never left without.
         let kept = self.overlay.is_some() || self.generation == Some(cx.map_generation);
-        if large && kept && !self.plan_pending && self.layer.sync_marks(cx.incidents) {
+        if large && kept && self.pending == Pending::Nothing && self.layer.sync_marks(cx.incidents)
+        {
             // The marks were this frame's work; the plan is the next frame's.
-            self.plan_pending = true;
+            self.pending = Pending::Plan;
             self.deferred += 1;
             return;
         }
-        self.plan_pending = false;
+        let pending = std::mem::take(&mut self.pending);
         // On a wall of several screens the plan's choices are the whole wall's.
         let whole = cx.scene.wall.as_ref().map_or(cx.view(), |w| &w.whole);
+        let at = Drawing {
+            view: cx.view(),
+            whole,
+            input: cx.incidents,
+            now_ms: cx.now_ms,
+        };
         match self.overlay.as_mut() {
+            Some(ov) if pending == Pending::Plan => {
+                // The plan is this frame's work; the paint and upload the next frame's.
+                if self.layer.plan_overlay(ov, at) {
+                    self.pending = Pending::Paint;
+                    self.deferred += 1;
+                }
+            }
+            Some(ov) if pending == Pending::Paint => {
+                self.layer.paint_planned(ov, at);
+            }
             Some(ov) => {
-                self.layer
-                    .update_overlay(ov, cx.view(), whole, cx.incidents, cx.now_ms);
+                self.layer.update_overlay(ov, at);
             }
             None => {
                 if self.generation != Some(cx.map_generation) {
@@ -560,7 +642,7 @@ impl MapLayer for IncidentOverlays {
     }
 
     fn wants_frame(&self) -> bool {
-        self.plan_pending
+        self.pending != Pending::Nothing
     }
 
     /// Puts the overlay canvases back after a gesture that ended where it began.
