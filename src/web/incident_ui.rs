@@ -14,8 +14,6 @@
 //! (its text)". Every text from the API (ids, kinds, descriptions, sources, property values)
 //! is rendered as a text node, never as HTML.
 
-use std::collections::HashSet;
-
 use leptos::prelude::*;
 
 use crate::core::config::PropertyNames;
@@ -184,18 +182,8 @@ pub fn IncidentPanel(
                 .map(|r| (r.clone(), selected.as_ref() == Some(&r.id)))
                 .collect::<Vec<_>>()
         });
-        let rendered: HashSet<(Row, bool)> = before
-            .map(|b| b.0.iter().cloned().collect())
-            .unwrap_or_default();
-        paced(&full, &rendered, NEW_ROWS_PER_TASK)
-    });
-    Effect::new(move |_| {
-        if shown.with(|s| s.1) {
-            wasm_bindgen_futures::spawn_local(async move {
-                crate::env::yield_now().await;
-                more.try_update(|n| *n = n.wrapping_add(1));
-            });
-        }
+        let rendered = before.map_or(&[][..], |b| &b.0[..]);
+        paced(&full, rendered, NEW_ROWS_PER_TASK)
     });
     let rows = move || shown.with(|s| s.0.clone());
 
@@ -214,9 +202,14 @@ pub fn IncidentPanel(
     // (`roving`): the tab stop is set after each render, when the rows are in the page.
     let roving = Roving::new("data-incident-id");
     let list_ref = NodeRef::<leptos::html::Ol>::new();
+    // The same effect asks for the rows that wait (one effect less: each costs ~5 KB of wasm).
     Effect::new(move |_| {
-        listing_memo.track();
-        feed.selected.track();
+        if shown.with(|s| s.1) {
+            wasm_bindgen_futures::spawn_local(async move {
+                crate::env::yield_now().await;
+                more.try_update(|n| *n = n.wrapping_add(1));
+            });
+        }
         roving.settle_next_frame(move || list_ref.try_get_untracked().flatten().map(Into::into));
     });
 

@@ -73,16 +73,13 @@ where
 /// New rows a list builds in one task at most ([`paced`]): about 4–8 ms of DOM work.
 pub const NEW_ROWS_PER_TASK: usize = 50;
 
-/// The rows of `full` to render now, in its order, when `before` is what is rendered: every
+/// The rows of `full` to render now, in its order, when `before` is what is rendered (a
+/// slice: a list's few hundred rows, compared by value, need no hashing code): every
 /// row already rendered (its DOM stays) and the new rows up to the `budget`-th new one; the
 /// rest wait for the next task (`bool`: some wait). A burst or a snapshot that replaces the
 /// 200 rows of the incident list so builds them over four tasks (the first ones on top)
 /// instead of one of 25–35 ms (BENCHMARKS.md, "Main-thread blocks").
-pub fn paced<K: Eq + Hash + Clone>(
-    full: &[K],
-    before: &std::collections::HashSet<K>,
-    budget: usize,
-) -> (Vec<K>, bool) {
+pub fn paced<K: PartialEq + Clone>(full: &[K], before: &[K], budget: usize) -> (Vec<K>, bool) {
     let mut new = 0;
     let mut waiting = false;
     let mut out = Vec::with_capacity(full.len());
@@ -102,21 +99,20 @@ pub fn paced<K: Eq + Hash + Clone>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashSet;
 
     #[test]
     fn paced_keeps_rendered_rows_and_adds_new_ones_in_order_up_to_the_budget() {
-        let before: HashSet<u32> = [2, 5, 9].into_iter().collect();
+        let before = [2, 5, 9];
         let full = [1, 2, 3, 4, 5, 6, 7, 8, 9];
         assert_eq!(paced(&full, &before, 2), (vec![1, 2, 3, 5, 9], true));
         assert_eq!(paced(&full, &before, 6), (full.to_vec(), false));
         // Repeated until nothing waits: the whole list, in at most ceil(new / budget) steps.
-        let mut shown: HashSet<u32> = HashSet::new();
+        let mut shown: Vec<u32> = Vec::new();
         let mut steps = 0;
         let full: Vec<u32> = (0..200).collect();
         loop {
             let (rows, waiting) = paced(&full, &shown, NEW_ROWS_PER_TASK);
-            shown = rows.iter().copied().collect();
+            shown = rows.clone();
             steps += 1;
             if !waiting {
                 assert_eq!(rows, full);

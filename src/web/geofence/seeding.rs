@@ -24,8 +24,6 @@
 //! Units: as `geofence.rs` (EPSG:3857 metres in the engine; times ms since the Unix epoch);
 //! slices in incidents.
 
-use std::collections::{HashSet, VecDeque};
-
 use crate::core::geofence::{Engine, Event, Fix};
 use crate::core::incident::IncidentStore;
 
@@ -34,7 +32,7 @@ pub struct Seeding {
     /// Which seeding this is (a newer one replaces it).
     generation: u64,
     /// Fixes not seeded yet, in id order.
-    fixes: VecDeque<Fix>,
+    fixes: std::vec::IntoIter<Fix>,
     /// Ids of incidents changed since the seeding began, in arrival order (may repeat).
     held: Vec<String>,
     /// Whether the first tick after it is part of the seeding (a new engine, the kept
@@ -44,10 +42,10 @@ pub struct Seeding {
 
 impl Seeding {
     /// A seeding of `fixes` (in id order) numbered `generation`.
-    pub fn new(generation: u64, fixes: VecDeque<Fix>, first_tick: bool) -> Seeding {
+    pub fn new(generation: u64, fixes: Vec<Fix>, first_tick: bool) -> Seeding {
         Seeding {
             generation,
-            fixes,
+            fixes: fixes.into_iter(),
             held: Vec::new(),
             first_tick,
         }
@@ -69,20 +67,16 @@ impl Seeding {
 
     /// Seeds the next `n` fixes (at least one); returns whether all are seeded.
     pub fn step(&mut self, engine: &mut Engine, n: usize) -> bool {
-        let n = n.max(1).min(self.fixes.len());
-        engine.seed_all(self.fixes.drain(..n));
-        self.fixes.is_empty()
+        engine.seed_all(self.fixes.by_ref().take(n.max(1)));
+        self.fixes.len() == 0
     }
 
-    /// Gives the engine each held incident once, as `store` has it now (a live update, or its
-    /// removal), in the order they first changed; returns the events raised.
+    /// Gives the engine each held incident as `store` has it now (a live update, or its
+    /// removal), in the order they changed; returns the events raised. An incident held twice
+    /// is given twice: the second time changes nothing.
     pub fn apply_held(self, engine: &mut Engine, store: &IncidentStore, now: i64) -> Vec<Event> {
         let mut raised = Vec::new();
-        let mut seen = HashSet::new();
         for id in &self.held {
-            if !seen.insert(id.as_str()) {
-                continue;
-            }
             match store.get(id) {
                 Some(inc) => raised.extend(engine.update(&Fix::from_incident(inc))),
                 None => raised.extend(engine.remove(id, now)),
@@ -124,7 +118,7 @@ mod tests {
         );
         for sizes in [&[1usize, 7, 100][..], &[4096], &[0, 3, 50_000], &[613]] {
             let mut engine = Engine::new(zones.clone(), EngineConfig::default());
-            let mut seeding = Seeding::new(1, fixes.iter().cloned().collect(), false);
+            let mut seeding = Seeding::new(1, fixes.clone(), false);
             let mut steps = 0;
             while !seeding.step(&mut engine, sizes[steps % sizes.len()]) {
                 steps += 1;
@@ -138,7 +132,7 @@ mod tests {
     }
 
     /// An incident that moved into a zone while the engine was seeded raises its Enter once the
-    /// seeding is done (held once, however often it changed); one removed meanwhile ends its
+    /// seeding is done, once however often it changed; one removed meanwhile ends its
     /// memberships; unchanged ones raise nothing.
     #[test]
     fn held_changes_are_live_updates_against_the_snapshot() {
@@ -154,7 +148,7 @@ mod tests {
         );
         let member = Fix::new("member", inside, T0);
         let mut engine = Engine::new(zones.clone(), EngineConfig::default());
-        let mut seeding = Seeding::new(1, [member, outside].into_iter().collect(), false);
+        let mut seeding = Seeding::new(1, vec![member, outside], false);
         seeding.hold(vec!["mover".into(), "member".into(), "mover".into()]);
         assert!(seeding.step(&mut engine, 1) || seeding.step(&mut engine, 1));
         let ll = to_lonlat(inside);
