@@ -20,7 +20,7 @@
 use super::displacement::Window;
 use crate::incident::{Incident, IncidentFilter, IncidentKind, Severity, Status};
 use crate::units::Mercator;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 use std::ops::Range;
 
 /// How far back the page loads history by default, days (the longest window preset).
@@ -97,7 +97,7 @@ pub struct History {
     kind: Vec<u8>,
     severity: Vec<u8>,
     status: Vec<u8>,
-    ids: HashSet<u64>,
+    ids: FxHashSet<u64>,
     /// Most reports held (at least 64).
     cap: usize,
 }
@@ -130,7 +130,7 @@ impl History {
             kind: Vec::new(),
             severity: Vec::new(),
             status: Vec::new(),
-            ids: HashSet::new(),
+            ids: FxHashSet::default(),
             cap: cap.max(64),
         }
     }
