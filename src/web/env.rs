@@ -26,8 +26,9 @@ pub fn now_ms() -> f64 {
 /// waits for the next frame. One frame at 60 Hz and a slice of slack.
 pub const FRAME_GAP_MS: f64 = 24.0;
 
-/// How long (ms) [`yield_now`] waits for a frame at most: a hidden page runs no frames, and its
-/// sliced work must go on (one `setTimeout` of this length stands in for the frame).
+/// How long (ms) [`yield_now`] waits for a frame at most (one `setTimeout` of this length
+/// stands in for a frame that does not come). A hidden page runs no frames and throttles its
+/// timers to one a second or less, so there it does not wait for frames at all.
 const FRAME_WAIT_MAX_MS: i32 = 50;
 
 thread_local! {
@@ -41,15 +42,16 @@ thread_local! {
 ///
 /// Two waits: the browser's task yield, `scheduler.yield()` where it has it (its continuation
 /// goes before other tasks) else a zero-delay timer; and, when no frame has run for
-/// [`FRAME_GAP_MS`], first the next animation frame (or [`FRAME_WAIT_MAX_MS`], for a hidden
-/// page). The frame wait is needed: Chromium runs `scheduler.yield()` continuations ahead of
+/// [`FRAME_GAP_MS`] and the page is visible, first the next animation frame (or
+/// [`FRAME_WAIT_MAX_MS`]). The frame wait is needed: Chromium runs `scheduler.yield()` continuations ahead of
 /// rendering, so slices that only yield to tasks drew about one frame in 100 ms while a
 /// snapshot was taken (tests/e2e/sliced-snapshot.test.mjs counts the frames).
 pub async fn yield_now() {
     let Some(window) = web_sys::window() else {
         return;
     };
-    if now_ms() - FRAME_SEEN.get() >= FRAME_GAP_MS {
+    let hidden = window.document().is_some_and(|d| d.hidden());
+    if !hidden && now_ms() - FRAME_SEEN.get() >= FRAME_GAP_MS {
         let frame = js_sys::Promise::new(&mut |resolve, _| {
             let _ = window.request_animation_frame(&resolve);
             let _ = window
