@@ -588,7 +588,7 @@ pub fn CriticalFlash() -> impl IntoView {
                         data-count=n.to_string()
                         data-zone-ids=ids
                     >
-                        <div class="critical-banner">
+                        <div class="critical-banner" data-map-reserved="">
                             <strong>{what}</strong>
                             <span>{names}</span>
                         </div>

@@ -50,9 +50,14 @@ pub fn nothing_within(lang: Lang, r: Radius) -> String {
 
 /// How many more are within the radius than listed.
 pub fn more_not_listed(lang: Lang, n: usize) -> String {
-    match lang {
-        Lang::En => format!("{n} more within the radius, not listed (nearest first)"),
-        Lang::Fr => format!("{n} de plus dans ce rayon, non listés (les plus proches d’abord)"),
+    match (lang, n) {
+        (Lang::En, n) => format!("{n} more within the radius, not listed (nearest first)"),
+        (Lang::Fr, 0 | 1) => {
+            format!("{n} de plus dans ce rayon, non listé (les plus proches d’abord)")
+        }
+        (Lang::Fr, n) => {
+            format!("{n} de plus dans ce rayon, non listés (les plus proches d’abord)")
+        }
     }
 }
 

@@ -581,19 +581,20 @@ pub fn draft_error(lang: Lang, e: &DraftError) -> String {
 
 /// The incident list's count: "12 shown".
 pub fn shown(lang: Lang, n: usize) -> String {
-    let n = number(lang, n as f64, 0);
-    match lang {
-        Lang::En => format!("{n} shown"),
-        Lang::Fr => format!("{n} affichés"),
-    }
+    count(lang, n, ("shown", "shown"), ("affiché", "affichés"))
 }
 
 /// Below the list's last row when more match than are listed.
 pub fn more_not_listed(lang: Lang, n: usize) -> String {
-    let n = number(lang, n as f64, 0);
+    let what = count(
+        lang,
+        n,
+        ("more not listed", "more not listed"),
+        ("autre non listé", "autres non listés"),
+    );
     match lang {
-        Lang::En => format!("{n} more not listed: narrow the filters"),
-        Lang::Fr => format!("{n} autres non listés : affinez les filtres"),
+        Lang::En => format!("{what}: narrow the filters"),
+        Lang::Fr => format!("{what} : affinez les filtres"),
     }
 }
 
@@ -641,12 +642,14 @@ pub fn severity(lang: Lang, n: u8) -> String {
     }
 }
 
-/// The card's track row: "4 earlier positions".
+/// The card's track row: "4 earlier positions", "1 earlier position".
 pub fn earlier_positions(lang: Lang, n: usize) -> String {
-    match lang {
-        Lang::En => format!("{n} earlier positions"),
-        Lang::Fr => format!("{n} positions antérieures"),
-    }
+    count(
+        lang,
+        n,
+        ("earlier position", "earlier positions"),
+        ("position antérieure", "positions antérieures"),
+    )
 }
 
 /// A zone row's tooltip: "Restricted zone · show on the map".
@@ -770,10 +773,7 @@ pub fn zone_problems(lang: Lang, n: usize) -> String {
 
 /// Unacknowledged alerts in the ticker's head.
 pub fn new_alerts(lang: Lang, n: usize) -> String {
-    match lang {
-        Lang::En => format!("{n} new"),
-        Lang::Fr => format!("{n} nouvelles"),
-    }
+    count(lang, n, ("new", "new"), ("nouvelle", "nouvelles"))
 }
 
 /// The critical banner's count: "1 critical alert", "3 critical alerts".
@@ -810,5 +810,50 @@ mod tests {
             open_kind_title(Lang::Fr, IncidentKind::VehicleSighting),
             "Incidents en cours : véhicule repéré"
         );
+    }
+
+    /// Counted texts agree with their number in both languages (French takes the singular
+    /// for 0 and 1): "1 nouvelles" and "1 earlier positions" were on screen.
+    #[test]
+    fn counted_texts_agree_with_their_number() {
+        type Counted = fn(Lang, usize) -> String;
+        let cases: [(Counted, [&str; 4]); 5] = [
+            (new_alerts, ["1 new", "2 new", "1 nouvelle", "2 nouvelles"]),
+            (shown, ["1 shown", "2 shown", "1 affiché", "2 affichés"]),
+            (
+                earlier_positions,
+                [
+                    "1 earlier position",
+                    "2 earlier positions",
+                    "1 position antérieure",
+                    "2 positions antérieures",
+                ],
+            ),
+            (
+                more_not_listed,
+                [
+                    "1 more not listed: narrow the filters",
+                    "2 more not listed: narrow the filters",
+                    "1 autre non listé : affinez les filtres",
+                    "2 autres non listés : affinez les filtres",
+                ],
+            ),
+            (
+                critical_alerts,
+                [
+                    "1 critical alert",
+                    "2 critical alerts",
+                    "1 alerte critique",
+                    "2 alertes critiques",
+                ],
+            ),
+        ];
+        for (f, [en1, en2, fr1, fr2]) in cases {
+            assert_eq!(f(Lang::En, 1), en1);
+            assert_eq!(f(Lang::En, 2), en2);
+            assert_eq!(f(Lang::Fr, 1), fr1);
+            assert_eq!(f(Lang::Fr, 2), fr2);
+        }
+        assert_eq!(new_alerts(Lang::Fr, 0), "0 nouvelle");
     }
 }
