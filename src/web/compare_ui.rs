@@ -6,7 +6,7 @@
 //! B's (`render/shift_arrow.rs`).
 //!
 //! Units: window ends are ms since the Unix epoch, typed and shown as `datetime-local` in the
-//! browser's time zone; the shift ground km and degrees clockwise from true north; rates
+//! browser's time zone (named under the fields, `compare-zone`); the shift ground km and degrees clockwise from true north; rates
 //! reports per day; changes per cent.
 //!
 //! `data-testid="displacement-summary"` carries `data-shift-km` and `data-bearing-deg` (the
@@ -20,7 +20,8 @@ use crate::displacement::{Comparison, Summary};
 use crate::env::{local_input_text, parse_local_input};
 use crate::state::use_app;
 use crate::strings::compare::{self as words, Field, Refusal};
-use crate::strings::{Lang, T};
+use crate::strings::{Lang, T, locale};
+use crate::widgets::device_zone_name;
 
 /// The comparison with one end changed to the text typed, or why it is refused.
 pub fn with_end(c: Comparison, field: Field, typed: &str) -> Result<Comparison, (Field, Refusal)> {
@@ -193,6 +194,8 @@ pub fn ComparePanel() -> impl IntoView {
                     {end(Field::BTo, "compare-b-to", T::HeatTo)}
                 </fieldset>
             </div>
+            // The ends are typed in this device's zone: said, as every time shown says its zone.
+            <p class="list-zone" data-testid="compare-zone">{locale::list_zone(lang, &device_zone_name(lang))}</p>
             <p class="heat-refused" role="alert" data-testid="compare-error">{refused}</p>
             <div
                 class="displacement-summary"

@@ -29,7 +29,7 @@ use crate::core::feed::FeedStatus;
 use crate::core::geofence::{Origin, zones_to_geojson};
 use crate::core::heatmap::settings::ScaleMode;
 use crate::core::incident::{Incident, IncidentKind, Severity, Timestamp};
-use crate::core::incident_layer::severity_css;
+use crate::core::incident_layer::{kind_shape, severity_css};
 use crate::core::model::{FenceKind, LayerId, PortKind};
 use crate::core::scale_bar::scale_bar;
 use crate::env::{
@@ -195,6 +195,12 @@ fn legend(lang: Lang) -> Vec<LegendItem> {
         },
         T::LegendBorder.get(lang),
     ));
+    // The incidents' shapes say their kind, their colours their severity.
+    out.extend(
+        IncidentKind::ALL
+            .into_iter()
+            .map(|k| item(Swatch::Shape(kind_shape(k)), labels::incident_kind(lang, k))),
+    );
     out.extend((1..=5u8).filter_map(Severity::new).map(|s| {
         item(
             Swatch::Dot {

@@ -20,6 +20,7 @@ use crate::history::HistoryStatus;
 use crate::state::use_app;
 use crate::strings::compare::{self as compare_words, Field, Refusal};
 use crate::strings::{Lang, T, heatmap as words, locale};
+use crate::widgets::device_zone_name;
 
 /// The legend's ramp as a CSS gradient (left: 0, or −top for the diverging ramp; right: the
 /// ramp's top).
@@ -235,6 +236,7 @@ pub fn HeatmapPanel() -> impl IntoView {
                         <input type="datetime-local" name="heat-custom-to" data-testid="heatmap-custom-to"
                             value=local_input_text(w.to_ms) />
                     </label>
+                    <p class="list-zone" data-testid="heatmap-custom-zone">{locale::list_zone(lang, &device_zone_name(lang))}</p>
                 })}
                 <label class="heat-field">
                     <span>{T::HeatScale.get(lang)}</span>

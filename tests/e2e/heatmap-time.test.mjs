@@ -164,6 +164,8 @@ describe('heatmap playback, custom window and comparison (heatmap-history.json)'
     await page.fill(tid('heatmap-custom-to'), await localInput(page, end - 10 * DAY));
     await page.locator(tid('heatmap-custom-to')).blur();
     const l = await until(() => legend(page), (l) => l.reports > 600 && l.reports < 1400, 'two days counted');
+    // The ends are typed in this device's zone, and the panel says which (issue 14 item 5).
+    assert.match(await page.locator(tid('heatmap-custom-zone')).textContent(), /^Times: .+ \(this device's zone\)$/);
     await page.fill(tid('heatmap-custom-to'), await localInput(page, end - 13 * DAY));
     await page.locator(tid('heatmap-custom-to')).blur();
     const msg = await page.locator(tid('heatmap-bandwidth-error')).textContent({ timeout: 10_000 });
@@ -253,6 +255,7 @@ describe('heatmap playback, custom window and comparison (heatmap-history.json)'
     assert.match(sentence, /Aucun signalement dans la période A/);
     const time = await page.locator(tid('compare-panel')).textContent();
     assert.match(time, /Période A \(avant\)/);
+    assert.match(await page.locator(tid('compare-zone')).textContent(), /^Heures : .+ \(fuseau de cet appareil\)$/, 'the ends name their zone');
     await screenshot(page, 'heatmap-compare-fr');
     await app.assertHealthy('comparison in French');
     await app.close();
