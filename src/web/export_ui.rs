@@ -608,3 +608,31 @@ pub fn ExportPanel() -> impl IntoView {
         </Show>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The picture's legend says what a shape means (the kind) as well as a colour (the
+    /// severity): one shape swatch per kind, the map's shape, with the kind's label.
+    #[test]
+    fn the_legend_names_every_kinds_shape_in_both_languages() {
+        for lang in Lang::ALL {
+            let shapes: Vec<(Swatch, String)> = legend(lang)
+                .into_iter()
+                .filter(|i| matches!(i.swatch, Swatch::Shape(_)))
+                .map(|i| (i.swatch, i.text))
+                .collect();
+            let expected: Vec<(Swatch, String)> = IncidentKind::ALL
+                .into_iter()
+                .map(|k| {
+                    (
+                        Swatch::Shape(kind_shape(k)),
+                        labels::incident_kind(lang, k).to_string(),
+                    )
+                })
+                .collect();
+            assert_eq!(shapes, expected);
+        }
+    }
+}
