@@ -3,7 +3,8 @@
 // pushes the top panels down; checked at 1280 × 800 (a laptop at the desk) in English and at
 // 1920 × 1080 in French, with an incident card open: the banner's box meets no button, select,
 // input, card or panel, the card's rows and the go-to box (field and button) stay uncovered,
-// and the banner is one line that names the alert count. On the wall the banner stays a large box at the bottom.
+// and the banner is one line that names the alert count; the right-hand map buttons cover no
+// part of the layer panel. On the wall the banner stays a large box at the bottom.
 //
 // The demo server plays a scenario (alerts are raised only for live changes): an incident that
 // enters the Eurotunnel terminal at Coquelles, a critical zone, every few seconds.
@@ -75,6 +76,16 @@ async function checkLane(page, lang, viewport) {
   });
   // (The go-to button was under a pinned card at 1280 px: the dock now ends left of the card.)
   assert.deepEqual(reach, { lastRow: true, goto: true, go: true }, `${lang}: the card's rows and the go-to field and button are reachable`);
+  // The right-hand map buttons (zoom, fit, export, where am I) cover no part of the layer
+  // panel: its zone rows and their buttons were under them at 1280 × 800.
+  const under = await page.evaluate(() => {
+    const panel = document.querySelector('[data-testid="layer-panel"]').getBoundingClientRect();
+    return [...document.querySelectorAll('.controls button, .export-open, .locate-me')]
+      .map((b) => ({ what: b.dataset.testid || b.className, r: b.getBoundingClientRect() }))
+      .filter(({ r }) => r.width > 0 && r.left < panel.right && panel.left < r.right && r.top < panel.bottom && panel.top < r.bottom)
+      .map(({ what }) => what);
+  });
+  assert.deepEqual(under, [], `${lang}: no map button over the layer panel`);
   await screenshot(page, `14-desk-banner-${lang}-${viewport.width}x${viewport.height}`);
 }
 
