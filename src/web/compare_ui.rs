@@ -6,8 +6,8 @@
 //! B's (`render/shift_arrow.rs`).
 //!
 //! Units: window ends are ms since the Unix epoch, typed and shown as `datetime-local` in the
-//! browser's time zone (named under the fields, `compare-zone`); the shift ground km and degrees clockwise from true north; rates
-//! reports per day; changes per cent.
+//! browser's time zone (named under the fields, `compare-zone`); the shift ground km and
+//! degrees clockwise from true north; rates reports per day; changes per cent.
 //!
 //! `data-testid="displacement-summary"` carries `data-shift-km` and `data-bearing-deg` (the
 //! centre of window B seen from the centre of window A; absent while a window has no
