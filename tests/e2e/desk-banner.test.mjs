@@ -4,7 +4,8 @@
 // 1920 × 1080 in French, with an incident card open: the banner's box meets no button, select,
 // input, card or panel, the card's rows and the go-to box (field and button) stay uncovered,
 // and the banner is one line that names the alert count; the right-hand map buttons cover no
-// part of the layer panel. On the wall the banner stays a large box at the bottom.
+// part of the layer panel, and on a wide desk the card opens left of it. On the wall the
+// banner stays a large box at the bottom.
 //
 // The demo server plays a scenario (alerts are raised only for live changes): an incident that
 // enters the Eurotunnel terminal at Coquelles, a critical zone, every few seconds.
@@ -86,6 +87,11 @@ async function checkLane(page, lang, viewport) {
       .map(({ what }) => what);
   });
   assert.deepEqual(under, [], `${lang}: no map button over the layer panel`);
+  // On a wide desk the card opens left of the layer panel (it covered the zone counts).
+  if (viewport.width >= 1500) {
+    const [card, panel] = await Promise.all([tid('info-card'), tid('layer-panel')].map((s) => page.locator(s).first().boundingBox()));
+    assert.ok(card.x + card.width <= panel.x, `${lang}: the card (right ${card.x + card.width}) ends left of the layer panel (${panel.x})`);
+  }
   await screenshot(page, `14-desk-banner-${lang}-${viewport.width}x${viewport.height}`);
 }
 
