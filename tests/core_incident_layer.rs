@@ -13,7 +13,7 @@ use calais_map::core::incident::{
 };
 use calais_map::core::incident_layer::{
     CLOSED_CELL_RGB, DrawOptions, Marks, Mode, OUTLINE_RGB, Plan, Shape, TILE_PX, TileRect,
-    kind_shape, severity_css, severity_rgb, sprite_size_css,
+    icon_outline, kind_shape, severity_css, severity_rgb, sprite_size_css,
 };
 use calais_map::core::projection::{to_lonlat, to_mercator};
 use calais_map::core::units::{LonLat, Mercator, Zoom};
@@ -911,4 +911,29 @@ fn a_view_past_the_frame_caps_plans_nothing() {
         let (_, plan) = plan_of(std::slice::from_ref(&boat), &huge);
         assert_eq!((plan.visible(), plan.drawn()), (0, 0), "{w} x {h}");
     }
+}
+
+/// The icon outlines (panels' kind icons, the exported legend) fit their 16 × 16 box, are
+/// polygons of at least three vertices, and differ per kind; only the circle is an arc.
+#[test]
+fn icon_outlines_fit_their_box_and_tell_the_kinds_apart() {
+    let mut seen = Vec::new();
+    for kind in IncidentKind::ALL {
+        let shape = kind_shape(kind);
+        match icon_outline(shape) {
+            None => assert_eq!(shape, Shape::Circle),
+            Some(points) => {
+                assert!(points.len() >= 3, "{shape:?}");
+                for &(x, y) in points {
+                    assert!(
+                        (0.0..=16.0).contains(&x) && (0.0..=16.0).contains(&y),
+                        "{shape:?}"
+                    );
+                }
+                assert!(!seen.contains(&points), "{shape:?} drawn as another kind");
+                seen.push(points);
+            }
+        }
+    }
+    assert_eq!(seen.len(), IncidentKind::ALL.len() - 1);
 }

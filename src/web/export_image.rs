@@ -18,7 +18,7 @@
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlCanvasElement, OffscreenCanvas, OffscreenCanvasRenderingContext2d as Ctx};
 
-use calais_core::incident_layer::Shape;
+use calais_core::incident_layer::{Shape, icon_outline};
 
 /// The font of the band (a size in px is put before it).
 const FONT: &str = "system-ui, -apple-system, \"Segoe UI\", Roboto, sans-serif";
@@ -40,35 +40,9 @@ pub enum Swatch {
     Dot { colour: &'static str },
     /// An outlined disc (closed incidents).
     Ring { colour: &'static str },
-    /// An incident kind's shape, light on the band (the map's shapes: `core::incident_layer`'s
-    /// [`Shape`], drawn as the panels' kind icons are).
+    /// An incident kind's shape, light on the band (`core::incident_layer::icon_outline`, as
+    /// the panels' kind icons are drawn).
     Shape(Shape),
-}
-
-/// The outline of a shape in a 16 × 16 box, y down (the panels' `KindIcon` paths); a circle is
-/// `None` (an arc).
-fn shape_outline(shape: Shape) -> Option<&'static [(f64, f64)]> {
-    Some(match shape {
-        Shape::TriangleUp => &[(8.0, 1.5), (14.5, 13.5), (1.5, 13.5)],
-        Shape::Diamond => &[(8.0, 0.8), (15.2, 8.0), (8.0, 15.2), (0.8, 8.0)],
-        Shape::Square => &[(2.0, 2.0), (14.0, 2.0), (14.0, 14.0), (2.0, 14.0)],
-        Shape::TriangleDown => &[(1.5, 2.5), (14.5, 2.5), (8.0, 14.5)],
-        Shape::Circle => return None,
-        Shape::Cross => &[
-            (5.8, 1.0),
-            (10.2, 1.0),
-            (10.2, 5.8),
-            (15.0, 5.8),
-            (15.0, 10.2),
-            (10.2, 10.2),
-            (10.2, 15.0),
-            (5.8, 15.0),
-            (5.8, 10.2),
-            (1.0, 10.2),
-            (1.0, 5.8),
-            (5.8, 5.8),
-        ],
-    })
 }
 
 /// One entry of the legend.
@@ -226,7 +200,7 @@ fn swatch(ctx: &Ctx, s: &Swatch, x: f64, y: f64, size: f64) {
             let k = size / 16.0;
             let (ox, oy) = (cx + size * 0.3 - size / 2.0, y);
             ctx.begin_path();
-            match shape_outline(*shape) {
+            match icon_outline(*shape) {
                 Some(points) => {
                     for (i, (px, py)) in points.iter().enumerate() {
                         let (px, py) = (ox + px * k, oy + py * k);

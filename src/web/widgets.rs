@@ -10,6 +10,7 @@ use leptos::prelude::*;
 
 use crate::core::config::PropertyNames;
 use crate::core::incident::{IncidentKind, Timestamp};
+use crate::core::incident_layer::{icon_outline, kind_shape};
 use crate::env::{WALL_CLOCKS, device_zone, local_offset_min, zone_day_time};
 use crate::strings::{Lang, T, labels, locale};
 
@@ -92,16 +93,20 @@ pub fn severity_class(severity: u8, open: bool) -> String {
     }
 }
 
-/// The small shape drawn for a kind (the same shapes as on the map), coloured by CSS class.
+/// The small shape drawn for a kind (the map's shapes, `core::incident_layer::icon_outline`,
+/// as the exported legend draws them), coloured by CSS class.
 #[component]
 pub fn KindIcon(kind: IncidentKind, #[prop(into)] class: String) -> impl IntoView {
-    let d = match kind {
-        IncidentKind::SmallBoat => "M8 1.5 L14.5 13.5 L1.5 13.5 Z",
-        IncidentKind::FenceBreach => "M8 0.8 L15.2 8 L8 15.2 L0.8 8 Z",
-        IncidentKind::LorryIntrusion => "M2 2 H14 V14 H2 Z",
-        IncidentKind::TunnelIntrusion => "M1.5 2.5 H14.5 L8 14.5 Z",
-        IncidentKind::VehicleSighting => "M8 1.5 A6.5 6.5 0 1 1 7.99 1.5 Z",
-        IncidentKind::Other => "M5.8 1 H10.2 V5.8 H15 V10.2 H10.2 V15 H5.8 V10.2 H1 V5.8 H5.8 Z",
+    let d = match icon_outline(kind_shape(kind)) {
+        Some(points) => {
+            let mut d = String::new();
+            for (i, (x, y)) in points.iter().enumerate() {
+                d.push_str(&format!("{}{x} {y} ", if i == 0 { 'M' } else { 'L' }));
+            }
+            d.push('Z');
+            d
+        }
+        None => "M8 1.5 A6.5 6.5 0 1 1 7.99 1.5 Z".to_string(),
     };
     view! {
         <svg class=format!("kind-icon {class}") viewBox="0 0 16 16" aria-hidden="true">

@@ -165,6 +165,34 @@ pub fn kind_shape(kind: IncidentKind) -> Shape {
     }
 }
 
+/// A shape's outline as the panels' kind icons and the exported legend draw it: vertices in a
+/// 16 × 16 box (units of the box, y down), closed. `None` for [`Shape::Circle`]: the circle of
+/// radius 6.5 around (8, 8). The map's sprites draw the same shapes from signed distance fields
+/// (`sprites.rs`) at their own sizes.
+pub fn icon_outline(shape: Shape) -> Option<&'static [(f64, f64)]> {
+    Some(match shape {
+        Shape::TriangleUp => &[(8.0, 1.5), (14.5, 13.5), (1.5, 13.5)],
+        Shape::Diamond => &[(8.0, 0.8), (15.2, 8.0), (8.0, 15.2), (0.8, 8.0)],
+        Shape::Square => &[(2.0, 2.0), (14.0, 2.0), (14.0, 14.0), (2.0, 14.0)],
+        Shape::TriangleDown => &[(1.5, 2.5), (14.5, 2.5), (8.0, 14.5)],
+        Shape::Circle => return None,
+        Shape::Cross => &[
+            (5.8, 1.0),
+            (10.2, 1.0),
+            (10.2, 5.8),
+            (15.0, 5.8),
+            (15.0, 10.2),
+            (10.2, 10.2),
+            (10.2, 15.0),
+            (5.8, 15.0),
+            (5.8, 10.2),
+            (1.0, 10.2),
+            (1.0, 5.8),
+            (5.8, 5.8),
+        ],
+    })
+}
+
 /// A rectangle of the frame, device px from the top-left; edge tiles are
 /// clipped to the frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
