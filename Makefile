@@ -39,7 +39,7 @@ fuzz: tools
 # The benchmarks drive a build with the benchmark hook (target/dist-bench); the bundle size is
 # measured on the shipped build (dist/).
 bench: test-tools build
-	trunk build --release --features bench --dist target/dist-bench
+	trunk build --release --features bench,split --dist target/dist-bench
 	cargo build -p calais-demo-server --release
 	CALAIS_DIST=target/dist-bench node bench/render.mjs
 	CALAIS_DIST=target/dist-bench node bench/flight.mjs

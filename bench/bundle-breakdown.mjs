@@ -11,7 +11,7 @@
 // `--named FILE` analyses a module built so before (no wasm-bindgen, no wasm-opt). It also
 // reports the locale strings' share (issue 14 asks for them apart from the bundle's budget).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 const arg = (flag) => { const k = process.argv.indexOf(flag); return k > 0 ? process.argv[k + 1] : undefined; };
@@ -22,8 +22,13 @@ if (!named) {
   mkdirSync(out, { recursive: true });
   const html = readFileSync('index.html', 'utf8');
   const params = (html.match(/data-wasm-opt-params="([^"]*)"/) || [, ''])[1].split(/\s+/).filter(Boolean);
-  execFileSync('wasm-bindgen', ['--target', 'web', '--out-dir', out, '--out-name', 'app',
-    'target/wasm32-unknown-unknown/release/calais-map.wasm'], { stdio: 'inherit' });
+  // The page's module as the build cut it (scripts/split-build.mjs leaves it in
+  // target/split-build/cut/): the parts loaded on first use are not in the page's bundle.
+  const cut = 'target/split-build/cut';
+  const page = existsSync(cut) && readdirSync(cut).find((f) => /^calais-map-[0-9a-f]+\.wasm$/.test(f));
+  const input = page ? `${cut}/${page}` : 'target/wasm32-unknown-unknown/release/calais-map.wasm';
+  execFileSync('wasm-bindgen', ['--target', 'web', '--keep-lld-exports', '--out-dir', out, '--out-name', 'app',
+    input], { stdio: 'inherit' });
   named = `${out}/named.wasm`;
   execFileSync('wasm-opt', ['-Oz', ...params, '-g', `${out}/app_bg.wasm`, '-o', named], { stdio: 'inherit' });
 }

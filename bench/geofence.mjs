@@ -118,7 +118,7 @@ function installPeers(distDir) {
 
 async function requireHook(page, names) {
   const missing = await page.evaluate((names) => names.filter((n) => typeof window.calaisMap?.[n] !== 'function'), names);
-  if (missing.length) throw new Error(`the app build lacks ${missing.map((n) => `calaisMap.${n}()`).join(', ')}: run it on a benchmark build (make bench, or trunk build --release --features bench --dist target/dist-bench and CALAIS_DIST=target/dist-bench)`);
+  if (missing.length) throw new Error(`the app build lacks ${missing.map((n) => `calaisMap.${n}()`).join(', ')}: run it on a benchmark build (make bench, or trunk build --release --features bench,split --dist target/dist-bench and CALAIS_DIST=target/dist-bench)`);
 }
 
 async function main() {

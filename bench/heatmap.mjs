@@ -88,7 +88,7 @@ async function main() {
     const { page } = app;
     const names = ['benchHeatmapSetup', 'benchHeatmap', 'benchHeatmapStages', 'benchHeatmapPlayback'];
     const missing = await page.evaluate((names) => names.filter((n) => typeof window.calaisMap?.[n] !== 'function'), names);
-    if (missing.length) throw new Error(`the app build lacks ${missing.map((n) => `calaisMap.${n}()`).join(', ')}: run it on a benchmark build (make bench, or trunk build --release --features bench --dist target/dist-bench and CALAIS_DIST=target/dist-bench)`);
+    if (missing.length) throw new Error(`the app build lacks ${missing.map((n) => `calaisMap.${n}()`).join(', ')}: run it on a benchmark build (make bench, or trunk build --release --features bench,split --dist target/dist-bench and CALAIS_DIST=target/dist-bench)`);
     await waitForSettled(page, { quietMs: 500, timeout: 60_000 }).catch(() => {});
     await page.addScriptTag({ url: '/bench/simpleheat.js' });
     await page.evaluate(async () => {

@@ -3,7 +3,7 @@
 // benchmark build whose wasm keeps its function names, and for each block the functions on
 // the most samples inside it (inclusive: a function counts if it is anywhere on the stack).
 //
-//   node bench/profile.mjs [DIST]   (after `trunk build --release --features bench --dist
+//   node bench/profile.mjs [DIST]   (after `trunk build --release --features bench,split --dist
 //                          target/dist-bench`; DIST defaults to that) builds target/dist-prof;
 //                          then CALAIS_DIST=target/dist-prof node bench/blocks.mjs --profile
 //                          adds each block's hot functions to target/bench/blocks.json (`hot`).
@@ -30,11 +30,14 @@ export function namedDist(dist) {
   fs.mkdirSync(work, { recursive: true });
   const html = fs.readFileSync(path.join(ROOT, 'index.html'), 'utf8');
   const params = (html.match(/data-wasm-opt-params="([^"]*)"/) || [, ''])[1].split(/\s+/).filter(Boolean);
-  const wasmName = fs.readdirSync(out).find((f) => f.endsWith('.wasm'));
+  const wasmName = fs.readdirSync(out).find((f) => /^calais-map-[0-9a-f]+_bg\.wasm$/.test(f));
   // Trunk's out-name: the wasm's imports name its glue module by it.
   const outName = 'calais-map';
-  execFileSync('wasm-bindgen', ['--target', 'web', '--out-dir', work, '--out-name', outName,
-    path.join(ROOT, 'target/wasm32-unknown-unknown/release/calais-map.wasm')], { stdio: 'inherit' });
+  // A build cut at split points (scripts/split-build.mjs): its page module, as the build bound it.
+  const cut = path.join(ROOT, 'target', 'split-build', 'cut', wasmName.replace(/_bg\.wasm$/, '.wasm'));
+  const input = fs.existsSync(cut) ? cut : path.join(ROOT, 'target/wasm32-unknown-unknown/release/calais-map.wasm');
+  execFileSync('wasm-bindgen', ['--target', 'web', '--keep-lld-exports', '--out-dir', work, '--out-name', outName,
+    input], { stdio: 'inherit' });
   const target = path.join(out, wasmName);
   const digest = (file) => 'sha384-' + crypto.createHash('sha384').update(fs.readFileSync(file)).digest('base64');
   const was = digest(path.join(dist, wasmName));

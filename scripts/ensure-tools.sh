@@ -37,6 +37,14 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WB" ]; th
   cargo install wasm-bindgen-cli --version "=$WB" --force
 fi
 
+# The build cuts the wasm at its split points (scripts/split-build.mjs, code loaded on first use).
+# Its version goes with Cargo.lock's wasm_split_helpers (0.2.3: the same magic constants).
+WSPLIT=0.2.4
+if ! cargo install --list | grep -qx "wasm_split_cli_support v$WSPLIT:"; then
+  say "installing wasm-split-cli (wasm_split_cli_support $WSPLIT, about a minute)"
+  cargo install wasm_split_cli_support --version "=$WSPLIT" --features build-binary --locked
+fi
+
 # Node packages: binaryen (wasm-opt 132; Debian's 108 breaks the wasm), terser (the built JS), playwright-core, benchmark peers.
 if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.ensure-tools-lock; then
   say "installing node packages from package-lock.json"

@@ -16,6 +16,8 @@ cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p calais-map -p calais-core -p calais-web --target wasm32-unknown-unknown --all-targets -- -D warnings
 # The benchmark hook is left out of the shipped bundle: lint the benchmark build too.
 cargo clippy -p calais-web --target wasm32-unknown-unknown --features bench -- -D warnings
+# The shipped build's split points (src/web/split.rs, feature `split`).
+cargo clippy -p calais-map --target wasm32-unknown-unknown --features split -- -D warnings
 
 step "native tests (pure core, web shell logic, demo API server)"
 cargo test --workspace

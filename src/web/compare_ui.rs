@@ -106,72 +106,86 @@ fn summary_view(lang: Lang, s: &Summary) -> impl IntoView + use<> {
     }
 }
 
-/// The comparison panel (shown while a comparison is open).
+/// The comparison panel: its box (shown while a comparison is open), its contents in the part
+/// `heatmap` (built when a comparison is first opened).
 #[component]
 pub fn ComparePanel() -> impl IntoView {
     let state = use_app();
     let lang = state.lang.get_untracked();
-    let (refused, set_refused) = signal(None::<String>);
-    let edit = move |field: Field, ev: leptos::ev::Event| {
-        let Some(c) = state.compare.get_untracked() else {
-            return;
-        };
-        match with_end(c, field, &event_target_value(&ev)) {
-            Ok(c) => {
-                set_refused.set(None);
-                state.compare.set(Some(c));
-            }
-            Err((f, why)) => set_refused.set(Some(words::window_refused(lang, f, why))),
-        }
-    };
-    let close = move |_| {
-        set_refused.set(None);
-        state.compare.set(None);
-    };
-    let end = move |field: Field, testid: &'static str, label: T| {
-        let value = move || {
-            state.compare.get().map_or_else(String::new, |c| {
-                local_input_text(match field {
-                    Field::AFrom => c.a.from_ms,
-                    Field::ATo => c.a.to_ms,
-                    Field::BFrom => c.b.from_ms,
-                    _ => c.b.to_ms,
-                })
-            })
-        };
-        view! {
-            <label class="compare-field">
-                <span>{label.get(lang)}</span>
-                <input
-                    type="datetime-local"
-                    data-testid=testid
-                    prop:value=value
-                    on:change=move |ev| edit(field, ev)
-                />
-            </label>
-        }
-    };
-    let summary = state.displacement;
-    let attrs = move || {
-        summary.with(|s| {
-            let d = s.as_ref().map(|s| &s.displacement);
-            let shift = d.and_then(|d| d.shift);
-            (
-                shift.map(|s| s.km.to_string()),
-                shift.and_then(|s| s.bearing_deg).map(|b| b.to_string()),
-                d.map(|d| d.count_a.to_string()),
-                d.map(|d| d.count_b.to_string()),
-            )
-        })
-    };
+    let open = move || state.compare.with(Option::is_some);
     view! {
         <section
             class="compare-panel"
             data-testid="compare-panel"
             data-map-reserved=""
             aria-label=T::CompareTitle.get(lang)
-            hidden=move || state.compare.with(Option::is_none)
+            hidden=move || !open()
         >
+            <Show when=open>{move || compare_contents(())}</Show>
+        </section>
+    }
+}
+
+crate::split::split_view! {
+    /// The two windows' ends, the zone they are typed in, the displacement summary: the part
+    /// `heatmap`.
+    heatmap: fn compare_contents(_none: ()) {
+        let state = use_app();
+        let lang = state.lang.get_untracked();
+        let (refused, set_refused) = signal(None::<String>);
+        let edit = move |field: Field, ev: leptos::ev::Event| {
+            let Some(c) = state.compare.get_untracked() else {
+                return;
+            };
+            match with_end(c, field, &event_target_value(&ev)) {
+                Ok(c) => {
+                    set_refused.set(None);
+                    state.compare.set(Some(c));
+                }
+                Err((f, why)) => set_refused.set(Some(words::window_refused(lang, f, why))),
+            }
+        };
+        let close = move |_| {
+            set_refused.set(None);
+            state.compare.set(None);
+        };
+        let end = move |field: Field, testid: &'static str, label: T| {
+            let value = move || {
+                state.compare.get().map_or_else(String::new, |c| {
+                    local_input_text(match field {
+                        Field::AFrom => c.a.from_ms,
+                        Field::ATo => c.a.to_ms,
+                        Field::BFrom => c.b.from_ms,
+                        _ => c.b.to_ms,
+                    })
+                })
+            };
+            view! {
+                <label class="compare-field">
+                    <span>{label.get(lang)}</span>
+                    <input
+                        type="datetime-local"
+                        data-testid=testid
+                        prop:value=value
+                        on:change=move |ev| edit(field, ev)
+                    />
+                </label>
+            }
+        };
+        let summary = state.displacement;
+        let attrs = move || {
+            summary.with(|s| {
+                let d = s.as_ref().map(|s| &s.displacement);
+                let shift = d.and_then(|d| d.shift);
+                (
+                    shift.map(|s| s.km.to_string()),
+                    shift.and_then(|s| s.bearing_deg).map(|b| b.to_string()),
+                    d.map(|d| d.count_a.to_string()),
+                    d.map(|d| d.count_b.to_string()),
+                )
+            })
+        };
+        view! {
             <header class="compare-head">
                 <h2>{T::CompareTitle.get(lang)}</h2>
                 <button
@@ -208,7 +222,8 @@ pub fn ComparePanel() -> impl IntoView {
             >
                 {move || summary.with(|s| s.as_ref().map(|s| summary_view(lang, s)))}
             </div>
-        </section>
+        }
+        .into_any()
     }
 }
 

@@ -513,15 +513,13 @@ fn typing(e: &web_sys::KeyboardEvent) -> bool {
         .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
 }
 
-/// The export button and its dialog.
+/// The export button, and its dialog when open (the key E opens it too).
 #[component]
 pub fn ExportPanel() -> impl IntoView {
     let state = use_app();
     let lang = state.lang.get_untracked();
     let open = RwSignal::new(false);
-    let note = state.export_note;
     let outcome = RwSignal::new(None::<Outcome>);
-    let note_ref = NodeRef::<leptos::html::Textarea>::new();
     window_keydown_while_mounted(move |e| {
         if e.key() == "Escape" {
             open.set(false);
@@ -533,38 +531,6 @@ pub fn ExportPanel() -> impl IntoView {
             open.set(true);
         }
     });
-    // Focus the note when the dialog opens (keyboard and screen-reader friendly).
-    Effect::new(move |_| {
-        if open.get()
-            && let Some(t) = note_ref.get()
-        {
-            let _ = t.focus();
-        }
-    });
-    let busy = move || outcome.get() == Some(Outcome::Working);
-    let picture = move |_| {
-        if busy() {
-            return;
-        }
-        outcome.set(Some(Outcome::Working));
-        let text = note.get_untracked();
-        wasm_bindgen_futures::spawn_local(async move {
-            let done = export_picture(state, text).await;
-            let _ = outcome.try_set(Some(done));
-        });
-    };
-    let data = move |what: Data, csv: bool| outcome.set(Some(export_data(state, what, csv)));
-    let status_text = move || match outcome.get() {
-        Some(Outcome::Working) => T::ExportWorking.get(lang).to_string(),
-        Some(Outcome::Done(t) | Outcome::Error(t)) => t,
-        None => String::new(),
-    };
-    let status_key = move || match outcome.get() {
-        Some(Outcome::Working) => "working",
-        Some(Outcome::Done(_)) => "done",
-        Some(Outcome::Error(_)) => "error",
-        None => "",
-    };
     view! {
         <button
             class="export-open"
@@ -575,7 +541,51 @@ pub fn ExportPanel() -> impl IntoView {
             aria-expanded=move || open.get().to_string()
             on:click=move |_| open.update(|o| *o = !*o)
         >"⤓"</button>
-        <Show when=move || open.get()>
+        <Show when=move || open.get()>{move || export_dialog((open, outcome))}</Show>
+    }
+}
+
+crate::split::split_view! {
+    /// The dialog and everything an export does (composing the picture, its record, SHA-256,
+    /// the PNG chunks, the data files): the part `exports`, loaded on first use. `outcome` is
+    /// the panel's, so a status outlives the dialog.
+    exports: fn export_dialog(signals: (RwSignal<bool>, RwSignal<Option<Outcome>>)) {
+        let (open, outcome) = signals;
+        let state = use_app();
+        let lang = state.lang.get_untracked();
+        let note = state.export_note;
+        let note_ref = NodeRef::<leptos::html::Textarea>::new();
+        // Focus the note when the dialog opens (keyboard and screen-reader friendly).
+        Effect::new(move |_| {
+            if let Some(t) = note_ref.get() {
+                let _ = t.focus();
+            }
+        });
+        let busy = move || outcome.get() == Some(Outcome::Working);
+        let picture = move |_| {
+            if busy() {
+                return;
+            }
+            outcome.set(Some(Outcome::Working));
+            let text = note.get_untracked();
+            wasm_bindgen_futures::spawn_local(async move {
+                let done = export_picture(state, text).await;
+                let _ = outcome.try_set(Some(done));
+            });
+        };
+        let data = move |what: Data, csv: bool| outcome.set(Some(export_data(state, what, csv)));
+        let status_text = move || match outcome.get() {
+            Some(Outcome::Working) => T::ExportWorking.get(lang).to_string(),
+            Some(Outcome::Done(t) | Outcome::Error(t)) => t,
+            None => String::new(),
+        };
+        let status_key = move || match outcome.get() {
+            Some(Outcome::Working) => "working",
+            Some(Outcome::Done(_)) => "done",
+            Some(Outcome::Error(_)) => "error",
+            None => "",
+        };
+        view! {
             <section class="panel export-dialog" role="dialog" data-testid="export-dialog" data-map-reserved="" aria-label=T::ExportDialog.get(lang)>
                 <h2>{T::ExportDialog.get(lang)}</h2>
                 <label class="export-note">
@@ -605,7 +615,8 @@ pub fn ExportPanel() -> impl IntoView {
                 <p class="export-status" data-testid="export-status" data-state=status_key role="status" aria-live="polite">{status_text}</p>
                 <button class="export-close" data-testid="export-close" on:click=move |_| open.set(false)>{T::Close.get(lang)}</button>
             </section>
-        </Show>
+        }
+        .into_any()
     }
 }
 

@@ -10,13 +10,14 @@
 use leptos::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::core::grids::goto::{self, GotoError};
+use crate::core::grids::goto::{self, GotoError, Target};
+use crate::core::grids::ostn15::Ostn15Grid;
 use crate::core::grids::wgs84_text::Wgs84Form;
 use crate::core::projection::to_mercator;
 use crate::core::units::Zoom;
 use crate::env::js_error_text;
 use crate::state::use_app;
-use crate::strings::{T, grids as text};
+use crate::strings::{T, grids as text, problems};
 
 /// The zoom the go-to box flies to at least (the harbour's basins are recognisable).
 pub const GOTO_ZOOM: f64 = 14.0;
@@ -137,6 +138,17 @@ pub fn CoordReadout() -> impl IntoView {
     }
 }
 
+/// How the go-to box reads a text ([`goto::parse`]).
+type Parse = fn(&str, Option<&Ostn15Grid>) -> Result<Target, GotoError>;
+
+crate::split::split_point! {
+    /// The go-to box's reader (the three text forms and the inverse projections back to
+    /// WGS84): the part `goto`, loaded at the first submit (`split.rs`).
+    goto: fn parser_part() -> Parse {
+        goto::parse
+    }
+}
+
 /// The go-to box (`goto-box`): a text field (`goto-input`) and a button (`goto-submit`); Enter
 /// submits. A position read flies the map there and puts the marker there; a bad one says what
 /// was expected (`goto-error`, `data-error` names the variant) and moves nothing.
@@ -147,18 +159,30 @@ pub fn GotoBox() -> impl IntoView {
     let lang = move || state.lang.get();
     let typed = RwSignal::new(String::new());
     let error = RwSignal::new(None::<GotoError>);
+    // The reader's part could not be fetched (the next submit asks again).
+    let unavailable = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let grid = grids.grid_untracked();
-        match goto::parse(&typed.get_untracked(), grid.as_deref()) {
-            Ok(t) => {
-                error.set(None);
-                grids.marker.set(Some(t.at));
-                let z = state.view.get_untracked().zoom().get().max(GOTO_ZOOM);
-                state.fly_to(to_mercator(t.at), Zoom::clamped(z));
+        let text = typed.get_untracked();
+        wasm_bindgen_futures::spawn_local(async move {
+            let Ok(parse) = parser_part().await else {
+                let _ = unavailable.try_set(true);
+                return;
+            };
+            let _ = unavailable.try_set(false);
+            let grid = grids.grid_untracked();
+            match parse(&text, grid.as_deref()) {
+                Ok(t) => {
+                    let _ = error.try_set(None);
+                    grids.marker.set(Some(t.at));
+                    let z = state.view.get_untracked().zoom().get().max(GOTO_ZOOM);
+                    state.fly_to(to_mercator(t.at), Zoom::clamped(z));
+                }
+                Err(e) => {
+                    let _ = error.try_set(Some(e));
+                }
             }
-            Err(e) => error.set(Some(e)),
-        }
+        });
     };
     view! {
         <form class="goto-box" data-testid="goto-box" data-map-reserved="" role="search" on:submit=submit>
@@ -192,6 +216,11 @@ pub fn GotoBox() -> impl IntoView {
             {move || error.get().map(|e| view! {
                 <p class="goto-error" data-testid="goto-error" role="alert" data-error=format!("{e:?}")>
                     {move || text::goto_error(lang(), e)}
+                </p>
+            })}
+            {move || unavailable.get().then(|| view! {
+                <p class="goto-error part-unavailable" data-testid="part-unavailable" role="alert">
+                    {move || problems::part_unavailable(lang())}
                 </p>
             })}
         </form>

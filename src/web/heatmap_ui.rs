@@ -19,7 +19,7 @@ use crate::feed::CLOCK_STEP_MS;
 use crate::history::HistoryStatus;
 use crate::state::use_app;
 use crate::strings::compare::{self as compare_words, Field, Refusal};
-use crate::strings::{Lang, T, heatmap as words, locale};
+use crate::strings::{Lang, T, heatmap as words, locale, problems};
 use crate::widgets::device_zone_name;
 
 /// The legend's ramp as a CSS gradient (left: 0, or −top for the diverging ramp; right: the
@@ -254,75 +254,103 @@ pub fn HeatmapPanel() -> impl IntoView {
             </div>
         }
     };
-    let shown = state.heatmap_shown;
-    let history = state.history;
-    let gradients = [
-        ramp_gradient(Ramp::Sequential),
-        ramp_gradient(Ramp::Diverging),
-    ];
-    let legend = move || {
-        let s = shown.get();
-        let top = s.and_then(|s| s.top_per_km2);
-        let difference = s.is_some_and(|s| s.difference);
-        let peak = s.map_or(0.0, |s| s.peak_per_km2);
-        let bandwidth = s.map_or_else(
-            || settings.with(|h| h.bandwidth.metres()),
-            |s| s.bandwidth_m,
-        );
-        let line = match history.status.get() {
-            HistoryStatus::Idle => None,
-            HistoryStatus::Loading => Some((
-                "loading",
-                words::history_loading(lang, history.counts.with(|c| c.reports)),
-            )),
-            HistoryStatus::Loaded => Some((
-                "loaded",
-                words::history_loaded(lang, history.counts.with(|c| c.reports)),
-            )),
-            HistoryStatus::Absent => Some(("absent", words::no_history(lang).to_string())),
-            HistoryStatus::Failed(p) => Some((
-                "failed",
-                words::history_failed(lang, &p, history.counts.with(|c| c.reports)),
-            )),
-        };
-        view! {
-            <div
-                class="heatmap-legend"
-                data-testid="heatmap-legend"
-                data-peak-per-km2=s.map(|s| s.peak_per_km2.to_string())
-                data-top-per-km2=top.map(|t| t.to_string())
-                data-bandwidth-m=bandwidth.to_string()
-                data-difference=difference.to_string()
-                data-reports=s.map(|s| s.reports.to_string())
-            >
-                <div class="heat-ramp" style:background=gradients[usize::from(difference)].clone()></div>
-                <div class="heat-ticks">
-                    <span>{if difference {
-                        format!("−{}", per_km2_text(lang, top.unwrap_or(0.0)))
-                    } else {
-                        "0".to_string()
-                    }}</span>
-                    <span>{if difference { "0".to_string() } else { per_km2_text(lang, top.unwrap_or(0.0) / 2.0) }}</span>
-                    <span>{if difference { "+" } else { "" }}{per_km2_text(lang, top.unwrap_or(0.0))}</span>
-                </div>
-                <div class="heat-units">
-                    {if difference { T::HeatUnitsPerDay.get(lang) } else { T::HeatUnits.get(lang) }}
-                    " · "
-                    {words::peak(lang, &per_km2_text(lang, peak))}
-                </div>
-            </div>
-            {line.map(|(key, text)| view! {
-                <p class="heat-history" data-testid="heatmap-history" data-state=key>{text}</p>
-            })}
-        }
-    };
     let on = move || settings.with(|h| h.enabled);
     view! {
         <section class="heatmap-panel" data-testid="heatmap-panel" aria-label=T::Heatmap.get(lang) on:change=on_change>
             {controls}
             <p class="heat-refused" role="alert" data-testid="heatmap-bandwidth-error">{refused}</p>
-            <div class="heatmap-shown" hidden=move || !on()>{legend}</div>
+            // The engine's part (loaded on first use) could not be fetched: said, with a retry
+            // (the next frame asks again).
+            {move || (on() && state.heat_engine.get() == Some(false)).then(|| view! {
+                <p class="heat-refused part-unavailable" role="alert" data-testid="part-unavailable">
+                    {problems::part_unavailable(lang)}
+                    " "
+                    <button data-testid="part-retry" on:click=move |_| {
+                        state.heat_engine.set(None);
+                        crate::split::retry_all();
+                    }>{T::RetryNow.get(lang)}</button>
+                </p>
+            })}
+            <div class="heatmap-shown" hidden=move || !on()>
+                // Not while the engine's part is refused: the line above says so, once.
+                <Show when=move || on() && state.heat_engine.get() != Some(false)>
+                    {move || heat_legend(())}
+                </Show>
+            </div>
         </section>
+    }
+}
+
+crate::split::split_view! {
+    /// The legend (the ramp, its figures, the history's line): the part `heatmap`, fetched with
+    /// the engine when the heatmap is first shown.
+    heatmap: fn heat_legend(_none: ()) {
+        let state = use_app();
+        let lang = state.lang.get_untracked();
+        let settings = state.heatmap;
+        let shown = state.heatmap_shown;
+        let history = state.history;
+        let gradients = [
+            ramp_gradient(Ramp::Sequential),
+            ramp_gradient(Ramp::Diverging),
+        ];
+        let legend = move || {
+            let s = shown.get();
+            let top = s.and_then(|s| s.top_per_km2);
+            let difference = s.is_some_and(|s| s.difference);
+            let peak = s.map_or(0.0, |s| s.peak_per_km2);
+            let bandwidth = s.map_or_else(
+                || settings.with(|h| h.bandwidth.metres()),
+                |s| s.bandwidth_m,
+            );
+            let line = match history.status.get() {
+                HistoryStatus::Idle => None,
+                HistoryStatus::Loading => Some((
+                    "loading",
+                    words::history_loading(lang, history.counts.with(|c| c.reports)),
+                )),
+                HistoryStatus::Loaded => Some((
+                    "loaded",
+                    words::history_loaded(lang, history.counts.with(|c| c.reports)),
+                )),
+                HistoryStatus::Absent => Some(("absent", words::no_history(lang).to_string())),
+                HistoryStatus::Failed(p) => Some((
+                    "failed",
+                    words::history_failed(lang, &p, history.counts.with(|c| c.reports)),
+                )),
+            };
+            view! {
+                <div
+                    class="heatmap-legend"
+                    data-testid="heatmap-legend"
+                    data-peak-per-km2=s.map(|s| s.peak_per_km2.to_string())
+                    data-top-per-km2=top.map(|t| t.to_string())
+                    data-bandwidth-m=bandwidth.to_string()
+                    data-difference=difference.to_string()
+                    data-reports=s.map(|s| s.reports.to_string())
+                >
+                    <div class="heat-ramp" style:background=gradients[usize::from(difference)].clone()></div>
+                    <div class="heat-ticks">
+                        <span>{if difference {
+                            format!("−{}", per_km2_text(lang, top.unwrap_or(0.0)))
+                        } else {
+                            "0".to_string()
+                        }}</span>
+                        <span>{if difference { "0".to_string() } else { per_km2_text(lang, top.unwrap_or(0.0) / 2.0) }}</span>
+                        <span>{if difference { "+" } else { "" }}{per_km2_text(lang, top.unwrap_or(0.0))}</span>
+                    </div>
+                    <div class="heat-units">
+                        {if difference { T::HeatUnitsPerDay.get(lang) } else { T::HeatUnits.get(lang) }}
+                        " · "
+                        {words::peak(lang, &per_km2_text(lang, peak))}
+                    </div>
+                </div>
+                {line.map(|(key, text)| view! {
+                    <p class="heat-history" data-testid="heatmap-history" data-state=key>{text}</p>
+                })}
+            }
+        };
+        legend.into_any()
     }
 }
 

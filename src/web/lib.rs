@@ -61,6 +61,7 @@ pub mod roving;
 pub mod sheets;
 pub mod skip_links;
 pub mod slices;
+pub mod split;
 pub mod state;
 pub mod strings;
 pub mod tap_chooser;

@@ -221,71 +221,6 @@ pub fn LocatePanel() -> impl IntoView {
             }
         });
     };
-    let close = move |_| {
-        ticket.update_value(|t| *t += 1);
-        status.set(None);
-        state.device.set(None);
-    };
-
-    let found = move || match status.get() {
-        Some(Status::Found(f)) if in_region(f.at) => Some(f),
-        _ => None,
-    };
-    let listing = Memo::new(move |_| found().map(|f| rows(state, f.at, radius.get())));
-    let on_radius = move |ev: leptos::ev::Event| {
-        if let Some(r) = Radius::from_metres(&event_target_value(&ev)) {
-            radius.set(r);
-        }
-    };
-
-    // The panel's head (title, status, radius) is rebuilt as a whole, from plain values, when
-    // the status, the language or the radius changes; the list when its rows change. Two
-    // reactive closures instead of one per attribute keep the panel's share of the bundle
-    // small (BENCHMARKS.md, "Issue 14, the field part").
-    let head = move || {
-        let lang = state.lang.get();
-        let status = status.get()?;
-        let chosen = radius.get();
-        let options: Vec<_> = Radius::ALL
-            .into_iter()
-            .map(|r| view! { <option value=r.metres().to_string() selected=r == chosen>{field::radius(r)}</option> })
-            .collect();
-        let radius_choice = found().map(|_| {
-            view! {
-                <label class="locate-radius">
-                    {T::LocateRadius.get(lang)}
-                    <select data-testid="locate-radius" on:change=on_radius>{options}</select>
-                </label>
-            }
-        });
-        Some(view! {
-            <header>
-                <h2>{T::LocateMe.get(lang)}</h2>
-                <button class="locate-close" data-testid="locate-close" title=T::LocateClose.get(lang) aria-label=T::LocateClose.get(lang) on:click=close>"×"</button>
-            </header>
-            <p class="locate-status" data-testid="locate-status" data-state=status.key() role="status">{status_text(lang, status)}</p>
-            {radius_choice}
-        })
-    };
-
-    let list = move || {
-        let lang = state.lang.get_untracked();
-        let (rows, total) = listing.get()?;
-        let shown = rows.len();
-        let empty = rows.is_empty().then(|| {
-            view! { <p class="locate-empty" data-testid="locate-empty">{field::nothing_within(lang, radius.get_untracked())}</p> }
-        });
-        let more = (total > shown).then(|| {
-            view! { <p class="locate-more">{field::more_not_listed(lang, total - shown)}</p> }
-        });
-        let rows: Vec<_> = rows.into_iter().map(|r| row_view(state, lang, r)).collect();
-        Some(view! {
-            <ul class="locate-list" data-testid="locate-list">{rows}</ul>
-            {empty}
-            {more}
-        })
-    };
-
     view! {
         <div class="locate">
             <button
@@ -296,13 +231,92 @@ pub fn LocatePanel() -> impl IntoView {
                 aria-label=T::LocateMe.get(lang)
                 on:click=ask
             >"◎"</button>
-            {move || status.with(Option::is_some).then(|| view! {
-                <section class="locate-panel" data-testid="locate-panel" data-map-reserved="" aria-label=T::LocateMe.get(lang)>
-                    {head}
-                    {list}
-                </section>
-            })}
+            {move || status.with(Option::is_some).then(|| locate_panel((status, radius, ticket)))}
         </div>
+    }
+}
+
+/// The panel's signals: the status, the radius, the tap's ticket.
+type Panel = (RwSignal<Option<Status>>, RwSignal<Radius>, StoredValue<u64>);
+
+crate::split::split_view! {
+    /// The panel itself (the status, the radius, what is near, `core::nearby`): the part
+    /// `field`, loaded at the first tap of the button.
+    field: fn locate_panel(signals: Panel) {
+        let (status, radius, ticket) = signals;
+        let state = use_app();
+        let lang = state.lang.get_untracked();
+        let close = move |_| {
+            ticket.update_value(|t| *t += 1);
+            status.set(None);
+            state.device.set(None);
+        };
+
+        let found = move || match status.get() {
+            Some(Status::Found(f)) if in_region(f.at) => Some(f),
+            _ => None,
+        };
+        let listing = Memo::new(move |_| found().map(|f| rows(state, f.at, radius.get())));
+        let on_radius = move |ev: leptos::ev::Event| {
+            if let Some(r) = Radius::from_metres(&event_target_value(&ev)) {
+                radius.set(r);
+            }
+        };
+
+        // The panel's head (title, status, radius) is rebuilt as a whole, from plain values, when
+        // the status, the language or the radius changes; the list when its rows change. Two
+        // reactive closures instead of one per attribute keep the panel's share of the bundle
+        // small (BENCHMARKS.md, "Issue 14, the field part").
+        let head = move || {
+            let lang = state.lang.get();
+            let status = status.get()?;
+            let chosen = radius.get();
+            let options: Vec<_> = Radius::ALL
+                .into_iter()
+                .map(|r| view! { <option value=r.metres().to_string() selected=r == chosen>{field::radius(r)}</option> })
+                .collect();
+            let radius_choice = found().map(|_| {
+                view! {
+                    <label class="locate-radius">
+                        {T::LocateRadius.get(lang)}
+                        <select data-testid="locate-radius" on:change=on_radius>{options}</select>
+                    </label>
+                }
+            });
+            Some(view! {
+                <header>
+                    <h2>{T::LocateMe.get(lang)}</h2>
+                    <button class="locate-close" data-testid="locate-close" title=T::LocateClose.get(lang) aria-label=T::LocateClose.get(lang) on:click=close>"×"</button>
+                </header>
+                <p class="locate-status" data-testid="locate-status" data-state=status.key() role="status">{status_text(lang, status)}</p>
+                {radius_choice}
+            })
+        };
+
+        let list = move || {
+            let lang = state.lang.get_untracked();
+            let (rows, total) = listing.get()?;
+            let shown = rows.len();
+            let empty = rows.is_empty().then(|| {
+                view! { <p class="locate-empty" data-testid="locate-empty">{field::nothing_within(lang, radius.get_untracked())}</p> }
+            });
+            let more = (total > shown).then(|| {
+                view! { <p class="locate-more">{field::more_not_listed(lang, total - shown)}</p> }
+            });
+            let rows: Vec<_> = rows.into_iter().map(|r| row_view(state, lang, r)).collect();
+            Some(view! {
+                <ul class="locate-list" data-testid="locate-list">{rows}</ul>
+                {empty}
+                {more}
+            })
+        };
+        view! {
+            <section class="locate-panel" data-testid="locate-panel" data-map-reserved="" aria-label=T::LocateMe.get(lang)>
+                {head}
+                {list}
+            </section>
+        }
+        .into_any()
     }
 }
 

@@ -387,6 +387,7 @@ pub fn MapCanvas(runtime: SharedRuntime) -> impl IntoView {
             feed.selected.track();
             feed.clock.track();
             state.heatmap.track();
+            state.heat_engine.track();
             state.history.revision.track();
             state.playback.track();
             state.compare.track();
@@ -682,6 +683,16 @@ fn heatmap_input(state: &AppState) -> Option<HeatmapInput> {
         return None;
     }
     let shown = state.heatmap_shown;
+    // The engine's part, loaded on first use: drawn again (the recompose effect tracks
+    // `heat_engine`) once it is there, or the panel says it could not be fetched and asks
+    // again only when told to (its retry button resets `heat_engine`), never frame by frame.
+    let engine = state.heat_engine;
+    if engine.get_untracked() == Some(false) {
+        return None;
+    }
+    let compute = crate::render::heatmap::engine(move |loaded| {
+        let _ = engine.try_set(Some(loaded));
+    })?;
     let shows = match (
         state.compare.get_untracked(),
         state.playback.get_untracked(),
@@ -710,6 +721,7 @@ fn heatmap_input(state: &AppState) -> Option<HeatmapInput> {
                 shown.try_set(Some(s));
             }
         }),
+        compute,
     })
 }
 

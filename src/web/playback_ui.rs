@@ -52,120 +52,50 @@ fn icon(d: &'static str) -> impl IntoView {
     }
 }
 
-/// The playback bar.
+/// Starts a playback loop of `runs` (a newer loop stops the older one).
+fn start_loop(state: AppState, runs: StoredValue<u64>) {
+    let t = now_ms();
+    runs.update_value(|r| *r += 1);
+    let run = runs.get_value();
+    on_animation_frame(move || tick(state, runs, run, t));
+}
+
+/// The span and cursor the controls show (the live end when no playback runs): data ms.
+fn span(state: AppState) -> (i64, i64, i64) {
+    let p = state.playback.get();
+    let live_end = state.incidents.clock.get() + crate::feed::CLOCK_STEP_MS;
+    let span = state.history.span.get();
+    let (start, end) = match (p, span) {
+        (Some(p), _) => (p.start_ms, p.end_ms),
+        (None, Some(s)) => (s.from_ms, s.to_ms.max(live_end)),
+        (None, None) => (live_end, live_end),
+    };
+    (start, end, p.map_or(end, |p| p.t_ms))
+}
+
+/// The playback bar: its box and what it says of the cursor here, its controls in the part
+/// `heatmap` (built the first time the bar shows).
 #[component]
 pub fn PlaybackBar() -> impl IntoView {
     let state = use_app();
     let lang = state.lang.get_untracked();
+    // Not while the heatmap's part is refused (the heatmap panel says so, with its retry).
     let shown = move || {
         state.heatmap.with(|h| h.enabled)
             && state.compare.with(Option::is_none)
             && state.history.span.with(Option::is_some)
+            && state.heat_engine.with(|e| *e != Some(false))
     };
     let runs = StoredValue::new(0u64);
-    let start_loop = move || {
-        let t = now_ms();
-        runs.update_value(|r| *r += 1);
-        let run = runs.get_value();
-        on_animation_frame(move || tick(state, runs, run, t));
-    };
     // Built again while playing (a language switch rebuilds the panels): the loop of the bar it
     // replaces stopped with it, this one carries on.
     if state
         .playback
         .with_untracked(|p| p.as_ref().is_some_and(|p| p.playing))
     {
-        start_loop();
+        start_loop(state, runs);
     }
-    let play = move |_| {
-        let Some(p) = state.playback_started() else {
-            return;
-        };
-        if p.playing {
-            state.update_playback(|p| p.pause());
-        } else {
-            state.update_playback(|p| p.play());
-            start_loop();
-        }
-    };
-    let step = move |dir: i32| {
-        if state.playback_started().is_some() {
-            state.update_playback(|p| {
-                p.pause();
-                p.step(dir);
-            });
-        }
-    };
-    let seek = move |ev: leptos::ev::Event| {
-        if let Some(t) = calais_core::decimal::parse_f64(&event_target_value(&ev))
-            && state.playback_started().is_some()
-        {
-            state.update_playback(|p| p.seek(t as i64));
-        }
-    };
-    let set_speed = move |ev: leptos::ev::Event| {
-        let key = event_target_value(&ev);
-        if let Some((_, v)) = SPEEDS.iter().find(|(k, _)| *k == key)
-            && state.playback_started().is_some()
-        {
-            state.update_playback(|p| p.speed = *v);
-        }
-    };
-    let set_accumulation = move |ev: leptos::ev::Event| {
-        let cumulative = event_target_value(&ev) == "cumulative";
-        let width_ms = state.heatmap.with_untracked(|h| h.window.length_ms());
-        if state.playback_started().is_some() {
-            state.update_playback(|p| {
-                p.accumulation = if cumulative {
-                    Accumulation::Cumulative
-                } else {
-                    Accumulation::Sliding { width_ms }
-                };
-            });
-        }
-    };
-    let live = move |_| state.playback.set(None);
-    let compare = move |_| {
-        let now = state.incidents.clock.get_untracked() + crate::feed::CLOCK_STEP_MS;
-        state.open_compare(Comparison::default_at(now));
-    };
-    // The span and cursor the controls show (the live end when no playback runs).
-    let span = move || {
-        let p = state.playback.get();
-        let live_end = state.incidents.clock.get() + crate::feed::CLOCK_STEP_MS;
-        let span = state.history.span.get();
-        let (start, end) = match (p, span) {
-            (Some(p), _) => (p.start_ms, p.end_ms),
-            (None, Some(s)) => (s.from_ms, s.to_ms.max(live_end)),
-            (None, None) => (live_end, live_end),
-        };
-        (start, end, p.map_or(end, |p| p.t_ms))
-    };
-    let time_lines = move || {
-        let (_, _, t) = span();
-        WALL_CLOCKS
-            .iter()
-            .map(|(city, zone)| {
-                let text = zone_day_time(t as f64, zone, words::locale(lang))
-                    .unwrap_or_else(|| "—".to_string());
-                view! { <span class="playback-city">{words::city_time(lang, *city, &text)}</span> }
-            })
-            .collect::<Vec<_>>()
-    };
     let playing = move || state.playback.with(|p| p.is_some_and(|p| p.playing));
-    let speed_key = move || {
-        let v = state.playback.with(|p| p.map_or(SPEEDS[2].1, |p| p.speed));
-        SPEEDS
-            .iter()
-            .find(|(_, s)| *s == v)
-            .map_or("1d", |(k, _)| *k)
-    };
-    let accumulation_key = move || {
-        state.playback.with(|p| match p.map(|p| p.accumulation) {
-            Some(Accumulation::Cumulative) => "cumulative",
-            _ => "sliding",
-        })
-    };
     view! {
         <section
             class="playback-bar"
@@ -174,9 +104,99 @@ pub fn PlaybackBar() -> impl IntoView {
             aria-label=T::Playback.get(lang)
             hidden=move || !shown()
             data-playing=move || playing().to_string()
-            data-t-ms=move || span().2.to_string()
+            data-t-ms=move || span(state).2.to_string()
             data-live=move || state.playback.with(Option::is_none).to_string()
         >
+            <Show when=shown>{move || playback_controls(runs)}</Show>
+        </section>
+    }
+}
+
+crate::split::split_view! {
+    /// The bar's controls: the part `heatmap`.
+    heatmap: fn playback_controls(runs: StoredValue<u64>) {
+        let state = use_app();
+        let lang = state.lang.get_untracked();
+        let start_loop = move || start_loop(state, runs);
+        let span = move || span(state);
+        let play = move |_| {
+            let Some(p) = state.playback_started() else {
+                return;
+            };
+            if p.playing {
+                state.update_playback(|p| p.pause());
+            } else {
+                state.update_playback(|p| p.play());
+                start_loop();
+            }
+        };
+        let step = move |dir: i32| {
+            if state.playback_started().is_some() {
+                state.update_playback(|p| {
+                    p.pause();
+                    p.step(dir);
+                });
+            }
+        };
+        let seek = move |ev: leptos::ev::Event| {
+            if let Some(t) = calais_core::decimal::parse_f64(&event_target_value(&ev))
+                && state.playback_started().is_some()
+            {
+                state.update_playback(|p| p.seek(t as i64));
+            }
+        };
+        let set_speed = move |ev: leptos::ev::Event| {
+            let key = event_target_value(&ev);
+            if let Some((_, v)) = SPEEDS.iter().find(|(k, _)| *k == key)
+                && state.playback_started().is_some()
+            {
+                state.update_playback(|p| p.speed = *v);
+            }
+        };
+        let set_accumulation = move |ev: leptos::ev::Event| {
+            let cumulative = event_target_value(&ev) == "cumulative";
+            let width_ms = state.heatmap.with_untracked(|h| h.window.length_ms());
+            if state.playback_started().is_some() {
+                state.update_playback(|p| {
+                    p.accumulation = if cumulative {
+                        Accumulation::Cumulative
+                    } else {
+                        Accumulation::Sliding { width_ms }
+                    };
+                });
+            }
+        };
+        let live = move |_| state.playback.set(None);
+        let compare = move |_| {
+            let now = state.incidents.clock.get_untracked() + crate::feed::CLOCK_STEP_MS;
+            state.open_compare(Comparison::default_at(now));
+        };
+        let time_lines = move || {
+            let (_, _, t) = span();
+            WALL_CLOCKS
+                .iter()
+                .map(|(city, zone)| {
+                    let text = zone_day_time(t as f64, zone, words::locale(lang))
+                        .unwrap_or_else(|| "—".to_string());
+                    view! { <span class="playback-city">{words::city_time(lang, *city, &text)}</span> }
+                })
+                .collect::<Vec<_>>()
+        };
+        let playing = move || state.playback.with(|p| p.is_some_and(|p| p.playing));
+        let speed_key = move || {
+            let v = state.playback.with(|p| p.map_or(SPEEDS[2].1, |p| p.speed));
+            SPEEDS
+                .iter()
+                .find(|(_, s)| *s == v)
+                .map_or("1d", |(k, _)| *k)
+        };
+        let accumulation_key = move || {
+            state.playback.with(|p| match p.map(|p| p.accumulation) {
+                Some(Accumulation::Cumulative) => "cumulative",
+                _ => "sliding",
+            })
+        };
+        view! {
             <div class="playback-row">
                 <button
                     class="playback-button"
@@ -245,6 +265,7 @@ pub fn PlaybackBar() -> impl IntoView {
                     {T::CompareOpen.get(lang)}
                 </button>
             </div>
-        </section>
+        }
+        .into_any()
     }
 }

@@ -155,6 +155,9 @@ pub struct AppState {
     pub heatmap: RwSignal<HeatmapConfig>,
     /// What the heatmap layer last drew (`None`: nothing yet, or switched off).
     pub heatmap_shown: RwSignal<Option<HeatmapShown>>,
+    /// The heatmap engine's part (`render::heatmap::engine`, loaded on first use): `None`
+    /// before it is asked for or while it comes, `Some(false)` when it could not be fetched.
+    pub heat_engine: RwSignal<Option<bool>>,
     /// Playback of the history (`None`: the heatmap's window ends now and follows the feed).
     pub playback: RwSignal<Option<Playback>>,
     /// Two windows compared (`None`: no comparison; `Some`: the heatmap shows their difference
@@ -276,6 +279,7 @@ impl AppState {
             history,
             heatmap,
             heatmap_shown: RwSignal::new(None),
+            heat_engine: RwSignal::new(None),
             playback: RwSignal::new(None),
             compare,
             displacement,

@@ -20,75 +20,87 @@ use crate::widgets::{KindIcon, kind_label, severity_class};
 /// The chooser's width, CSS px (assets/style.css `.tap-chooser`), to keep it on screen.
 const WIDTH_PX: f64 = 288.0;
 
-/// The list of what a tap hit, while there is one.
+/// The list of what a tap hit, while there is one (its code is the part `field`, fetched at
+/// the first tap that hits several things).
 #[component]
 pub fn TapChooser() -> impl IntoView {
     let state = use_app();
-    let feed = state.incidents;
-    let choose = move |c: Choice| {
-        state.chooser.set(None);
-        match c {
-            Choice::Incident(id) => {
-                state.selection.set(None);
-                feed.selected
-                    .set(Some(IncidentSelection { id, pinned: true }));
+    view! {
+        <Show when=move || state.chooser.with(Option::is_some)>{move || chooser_list(())}</Show>
+    }
+}
+
+crate::split::split_view! {
+    /// The list itself: the part `field`.
+    field: fn chooser_list(_none: ()) {
+        let state = use_app();
+        let feed = state.incidents;
+        let choose = move |c: Choice| {
+            state.chooser.set(None);
+            match c {
+                Choice::Incident(id) => {
+                    state.selection.set(None);
+                    feed.selected
+                        .set(Some(IncidentSelection { id, pinned: true }));
+                }
+                Choice::Feature(sel) => {
+                    feed.selected.set(None);
+                    state.selection.set(Some(Selection {
+                        pinned: true,
+                        ..sel
+                    }));
+                }
+                Choice::Zone { bounds, .. } => {
+                    let v = state.view.get_untracked();
+                    let fit = Viewport::fit(&bounds, v.width_css(), v.height_css(), v.dpr(), 48.0);
+                    state.fly_to(fit.center(), Zoom::clamped(fit.zoom().get().min(16.0)));
+                }
             }
-            Choice::Feature(sel) => {
-                feed.selected.set(None);
-                state.selection.set(Some(Selection {
-                    pinned: true,
-                    ..sel
-                }));
-            }
-            Choice::Zone { bounds, .. } => {
-                let v = state.view.get_untracked();
-                let fit = Viewport::fit(&bounds, v.width_css(), v.height_css(), v.dpr(), 48.0);
-                state.fly_to(fit.center(), Zoom::clamped(fit.zoom().get().min(16.0)));
-            }
-        }
-    };
-    move || {
-        let lang = state.lang.get();
-        state.chooser.get().map(|tc| {
-            let (w, h, _) = window_size();
-            let rows_h = 56.0 + 48.0 * tc.choices.len() as f64;
-            let left = tc.x.min(w - WIDTH_PX - 8.0).max(8.0);
-            let top = (tc.y + 16.0).min(h - rows_h - 8.0).max(8.0);
-            let n = tc.choices.len();
-            let rows = tc
-                .choices
-                .into_iter()
-                .map(|c| {
-                    let (icon, kind, text) = describe(&state, lang, &c);
-                    view! {
-                        <li>
-                            <button class="tap-choice" data-testid="tap-choice" data-kind=kind on:click=move |_| choose(c.clone())>
-                                {icon}
-                                <span class="tap-choice-text">{text}</span>
+        };
+        (move || {
+            let lang = state.lang.get();
+            state.chooser.get().map(|tc| {
+                let (w, h, _) = window_size();
+                let rows_h = 56.0 + 48.0 * tc.choices.len() as f64;
+                let left = tc.x.min(w - WIDTH_PX - 8.0).max(8.0);
+                let top = (tc.y + 16.0).min(h - rows_h - 8.0).max(8.0);
+                let n = tc.choices.len();
+                let rows = tc
+                    .choices
+                    .into_iter()
+                    .map(|c| {
+                        let (icon, kind, text) = describe(&state, lang, &c);
+                        view! {
+                            <li>
+                                <button class="tap-choice" data-testid="tap-choice" data-kind=kind on:click=move |_| choose(c.clone())>
+                                    {icon}
+                                    <span class="tap-choice-text">{text}</span>
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect::<Vec<_>>();
+                view! {
+                    <section
+                        class="panel tap-chooser"
+                        data-testid="tap-chooser"
+                        role="dialog"
+                        aria-label=tablet::chooser_title(lang, n)
+                        style:left=format!("{left:.0}px")
+                        style:top=format!("{top:.0}px")
+                    >
+                        <header>
+                            <h2>{tablet::chooser_title(lang, n)}</h2>
+                            <button class="close" data-testid="tap-chooser-close" aria-label=T::Close.get(lang) on:click=move |_| state.chooser.set(None)>
+                                "×"
                             </button>
-                        </li>
-                    }
-                })
-                .collect::<Vec<_>>();
-            view! {
-                <section
-                    class="panel tap-chooser"
-                    data-testid="tap-chooser"
-                    role="dialog"
-                    aria-label=tablet::chooser_title(lang, n)
-                    style:left=format!("{left:.0}px")
-                    style:top=format!("{top:.0}px")
-                >
-                    <header>
-                        <h2>{tablet::chooser_title(lang, n)}</h2>
-                        <button class="close" data-testid="tap-chooser-close" aria-label=T::Close.get(lang) on:click=move |_| state.chooser.set(None)>
-                            "×"
-                        </button>
-                    </header>
-                    <ul>{rows}</ul>
-                </section>
-            }
+                        </header>
+                        <ul>{rows}</ul>
+                    </section>
+                }
+            })
         })
+        .into_any()
     }
 }
 

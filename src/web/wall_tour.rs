@@ -130,28 +130,58 @@ impl Driver {
     }
 }
 
-/// Starts the tour loop if the app is in the wall mode; the handle is empty otherwise.
+/// One step of the driver at a clock (ms): true while something moves ([`Driver::step`]).
+type Step = fn(&mut Driver, AppState, i64) -> bool;
+
+crate::split::split_point! {
+    /// The tour's steps (`core::wall::tour`'s player, alerts, fits): in the part `wall`
+    /// (`split.rs`), loaded only in the wall mode.
+    wall: fn step_part() -> Step {
+        Driver::step
+    }
+}
+
+/// How long to wait before asking again for a part that could not be fetched, ms.
+const PART_RETRY_MS: u32 = 10_000;
+
+/// Starts the tour loop if the app is in the wall mode (once its part is there); the handle is
+/// empty otherwise.
 pub fn start(state: AppState) -> TourHandle {
     let handle = TourHandle::default();
     if state.mode.get_untracked() == DisplayMode::Wall {
-        tick(handle.clone(), state);
+        load_then_tick(handle.clone(), state);
     }
     handle
 }
 
-fn tick(handle: TourHandle, state: AppState) {
+/// The tour's part, then its loop. An unattended wall that could not fetch it (the network
+/// down before the service worker kept the app) asks again every [`PART_RETRY_MS`]; the
+/// wall's banners say the network is down meanwhile.
+fn load_then_tick(handle: TourHandle, state: AppState) {
+    wasm_bindgen_futures::spawn_local(async move {
+        match step_part().await {
+            Ok(step) => tick(handle, state, step),
+            Err(_) => {
+                web_sys::console::warn_1(&"the wall tour's part could not be fetched".into());
+                after_ms(PART_RETRY_MS, move || load_then_tick(handle, state));
+            }
+        }
+    });
+}
+
+fn tick(handle: TourHandle, state: AppState, step: Step) {
     // The app is gone (unmounted): stop.
     if state.view.try_get_untracked().is_none() {
         return;
     }
     let moving = match handle.try_borrow_mut() {
-        Ok(mut d) => d.step(state, wall_ms() as i64),
+        Ok(mut d) => step(&mut d, state, wall_ms() as i64),
         Err(_) => false,
     };
     if moving {
-        on_animation_frame(move || tick(handle, state));
+        on_animation_frame(move || tick(handle, state, step));
     } else {
-        after_ms(DWELL_POLL_MS, move || tick(handle, state));
+        after_ms(DWELL_POLL_MS, move || tick(handle, state, step));
     }
 }
 

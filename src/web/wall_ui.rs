@@ -69,68 +69,78 @@ pub fn wall_problems(lang: Lang, cfg: &crate::core::config::Config) -> Vec<(Stri
 #[component]
 pub fn WallStatus() -> impl IntoView {
     let state = use_app();
-    let lang = state.lang.get_untracked();
-    let feed = state.incidents;
     let on_wall = move || state.mode.get() == DisplayMode::Wall;
-    let clocks = move || {
-        let now = feed.clock.get() as f64;
-        WALL_CLOCKS
-            .iter()
-            .map(|(city, zone)| {
-                let hm = zone_clock(now, zone).unwrap_or_else(|| "--:--".to_string());
-                let key = match city {
-                    City::London => "wall-clock-london",
-                    City::Paris => "wall-clock-paris",
-                };
-                view! {
-                    <div class="wall-clock" data-testid=key data-zone=*zone>
-                        <span class="wall-city">{labels::city(lang, *city)}</span>
-                        <span class="wall-time">{hm}</span>
-                    </div>
-                }
-            })
-            .collect::<Vec<_>>()
-    };
-    // While stale: how long since the last update (or since the start, before any). The feed's
-    // clock steps every `CLOCK_STEP_MS` and may lag the moment the feed went stale: the age is
-    // never told shorter than the silence that made it stale.
-    let stale_age = move || match feed.status.get().status {
-        FeedStatus::Stale { since, last } => {
-            let now = (feed.clock.get() as f64).max(since);
-            Some(last.map(|l| now - l).unwrap_or(now - since))
-        }
-        _ => None,
-    };
-    let has_last = move || {
-        matches!(
-            feed.status.get().status,
-            FeedStatus::Stale { last: Some(_), .. }
-        )
-    };
-    let problems = move || {
-        state
-            .config
-            .get()
-            .map(|c| wall_problems(lang, &c.unwrap_or_default()))
-            .unwrap_or_default()
-    };
-    let screen = state.wall_screen;
-    let shows_status = move || screen.with(|s| s.shows_status);
-    // A pinned map scale `k` (`wall.scale`) pins the type with it: the root font is the desk's
-    // times `k`, as the screen's width would make it for that `k` (`DisplayMode::scale`).
-    Effect::new(move |_| {
-        let pinned = screen.with(|s| s.scale).filter(|_| on_wall());
-        let root = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-        if let (Some(root), Some(k)) = (root, pinned) {
-            let px = format!("{}px", DESK_ROOT_FONT_PX * k);
-            let _ = root.style().set_property("font-size", &px);
-        }
-    });
     view! {
-        <Show when=on_wall>
+        <Show when=on_wall>{move || wall_status(())}</Show>
+    }
+}
+
+crate::split::split_view! {
+    /// The clocks, the problems, the tile and the lost-feed banner themselves: the part `wall`
+    /// (with the tour's steps, `wall_tour.rs`), loaded only in the wall mode.
+    wall: fn wall_status(_none: ()) {
+        let state = use_app();
+        let lang = state.lang.get_untracked();
+        let on_wall = move || state.mode.get() == DisplayMode::Wall;
+        let feed = state.incidents;
+        let clocks = move || {
+            let now = feed.clock.get() as f64;
+            WALL_CLOCKS
+                .iter()
+                .map(|(city, zone)| {
+                    let hm = zone_clock(now, zone).unwrap_or_else(|| "--:--".to_string());
+                    let key = match city {
+                        City::London => "wall-clock-london",
+                        City::Paris => "wall-clock-paris",
+                    };
+                    view! {
+                        <div class="wall-clock" data-testid=key data-zone=*zone>
+                            <span class="wall-city">{labels::city(lang, *city)}</span>
+                            <span class="wall-time">{hm}</span>
+                        </div>
+                    }
+                })
+                .collect::<Vec<_>>()
+        };
+        // While stale: how long since the last update (or since the start, before any). The feed's
+        // clock steps every `CLOCK_STEP_MS` and may lag the moment the feed went stale: the age is
+        // never told shorter than the silence that made it stale.
+        let stale_age = move || match feed.status.get().status {
+            FeedStatus::Stale { since, last } => {
+                let now = (feed.clock.get() as f64).max(since);
+                Some(last.map(|l| now - l).unwrap_or(now - since))
+            }
+            _ => None,
+        };
+        let has_last = move || {
+            matches!(
+                feed.status.get().status,
+                FeedStatus::Stale { last: Some(_), .. }
+            )
+        };
+        let problems = move || {
+            state
+                .config
+                .get()
+                .map(|c| wall_problems(lang, &c.unwrap_or_default()))
+                .unwrap_or_default()
+        };
+        let screen = state.wall_screen;
+        let shows_status = move || screen.with(|s| s.shows_status);
+        // A pinned map scale `k` (`wall.scale`) pins the type with it: the root font is the desk's
+        // times `k`, as the screen's width would make it for that `k` (`DisplayMode::scale`).
+        Effect::new(move |_| {
+            let pinned = screen.with(|s| s.scale).filter(|_| on_wall());
+            let root = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element())
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+            if let (Some(root), Some(k)) = (root, pinned) {
+                let px = format!("{}px", DESK_ROOT_FONT_PX * k);
+                let _ = root.style().set_property("font-size", &px);
+            }
+        });
+        view! {
             {move || {
                 let list = problems();
                 let count = list.len().to_string();
@@ -166,6 +176,7 @@ pub fn WallStatus() -> impl IntoView {
                     {words::feed_lost(lang, has_last().then_some(age))}
                 </div>
             })}
-        </Show>
+        }
+        .into_any()
     }
 }

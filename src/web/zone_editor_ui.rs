@@ -29,7 +29,6 @@ fn target_tag(ev: &web_sys::KeyboardEvent) -> String {
 pub fn ZoneEditorPanel() -> impl IntoView {
     let state = use_app();
     let ed = state.zone_editor;
-    let lang = state.lang.get_untracked();
     // Keys while drawing or shaping (not while typing in the form).
     window_keydown_while_mounted(move |ev| {
         let mode = ed.mode.get_untracked();
@@ -53,37 +52,48 @@ pub fn ZoneEditorPanel() -> impl IntoView {
             _ => {}
         }
     });
-    let mode = move || ed.mode.get();
-    let points = move || ed.draft.with(|d| d.len());
-    let can_close = move || ed.draft.with(|d| d.can_close());
-    let new_zone = move || ed.editing.with(Option::is_none);
-    let fixed = move || ed.outline_fixed();
-    let title = move || match (mode(), ed.editing.get()) {
-        (Mode::Drawing, _) => T::DrawingZone.get(lang),
-        (_, None) => T::NewZone.get(lang),
-        (_, Some(_)) => T::EditZone.get(lang),
-    };
-    let hint = move || match mode() {
-        Mode::Drawing => T::HintDrawing.get(lang),
-        _ if fixed() => T::HintFixed.get(lang),
-        _ => T::HintShaping.get(lang),
-    };
-    let kinds = [
-        ZoneKind::Restricted,
-        ZoneKind::Watch,
-        ZoneKind::Approach,
-        ZoneKind::Other,
-    ];
-    let on_kind = move |ev: leptos::ev::Event| {
-        let k = ZoneKind::from_str_lossy(&event_target_value(&ev));
-        ed.kind.set(k);
-        if new_zone() {
-            // A new zone follows its kind's default (restricted zones flash on the wall).
-            ed.critical.set(ZoneRules::defaults(k).critical);
-        }
-    };
     view! {
-        <Show when=move || mode() != Mode::Idle>
+        <Show when=move || ed.mode.get() != Mode::Idle>{move || zone_editor_form(())}</Show>
+    }
+}
+
+crate::split::split_view! {
+    /// The banner and the form themselves: the part `zones`, loaded when a zone is first drawn
+    /// or edited.
+    zones: fn zone_editor_form(_none: ()) {
+        let state = use_app();
+        let ed = state.zone_editor;
+        let lang = state.lang.get_untracked();
+        let mode = move || ed.mode.get();
+        let points = move || ed.draft.with(|d| d.len());
+        let can_close = move || ed.draft.with(|d| d.can_close());
+        let new_zone = move || ed.editing.with(Option::is_none);
+        let fixed = move || ed.outline_fixed();
+        let title = move || match (mode(), ed.editing.get()) {
+            (Mode::Drawing, _) => T::DrawingZone.get(lang),
+            (_, None) => T::NewZone.get(lang),
+            (_, Some(_)) => T::EditZone.get(lang),
+        };
+        let hint = move || match mode() {
+            Mode::Drawing => T::HintDrawing.get(lang),
+            _ if fixed() => T::HintFixed.get(lang),
+            _ => T::HintShaping.get(lang),
+        };
+        let kinds = [
+            ZoneKind::Restricted,
+            ZoneKind::Watch,
+            ZoneKind::Approach,
+            ZoneKind::Other,
+        ];
+        let on_kind = move |ev: leptos::ev::Event| {
+            let k = ZoneKind::from_str_lossy(&event_target_value(&ev));
+            ed.kind.set(k);
+            if new_zone() {
+                // A new zone follows its kind's default (restricted zones flash on the wall).
+                ed.critical.set(ZoneRules::defaults(k).critical);
+            }
+        };
+        view! {
             <section
                 class="panel zone-editor"
                 data-testid="zone-editor"
@@ -184,6 +194,7 @@ pub fn ZoneEditorPanel() -> impl IntoView {
                     <p class="zone-form-error" role="alert" data-testid="zone-form-error">{move || ed.error.get().map(|e| messages::draft_error(state.lang.get(), &e))}</p>
                 </Show>
             </section>
-        </Show>
+        }
+        .into_any()
     }
 }

@@ -31,7 +31,7 @@ use crate::core::heatmap::{DensityGrid, Workspace, difference_per_day};
 use crate::core::viewport::{ScreenTransform, Viewport};
 use crate::state::HeatmapShown;
 
-use super::layer::{HeatShows, HeatmapInput, LayerContext, LayerKey, MapLayer, Stage};
+use super::layer::{Compute, HeatShows, HeatmapInput, LayerContext, LayerKey, MapLayer, Stage};
 use super::overlay::{overlay_canvas, set_style};
 
 /// The density of a window over `view` computed in `ws`, with the number of reports that went
@@ -118,6 +118,44 @@ pub fn compute<'w>(
             (grid_a, shown)
         }
     }
+}
+
+crate::split::split_point! {
+    /// The density engine (`core::heatmap`'s kernel density, blur and ramps, and [`compute`]):
+    /// the part `heatmap`, loaded when the heatmap is first shown (`split.rs`).
+    heatmap: fn engine_part() -> Compute {
+        compute
+    }
+}
+
+thread_local! {
+    static ENGINE: std::cell::Cell<Option<Compute>> = const { std::cell::Cell::new(None) };
+    static ASKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The engine when its part is loaded; else `None`, and the part is asked for (once at a
+/// time): `done(loaded)` is called when it came or could not be fetched, so the caller draws
+/// again or says so. Without the feature `split` the engine is always there.
+pub fn engine(done: impl FnOnce(bool) + 'static) -> Option<Compute> {
+    if cfg!(not(feature = "split")) {
+        return Some(compute);
+    }
+    if let Some(c) = ENGINE.get() {
+        return Some(c);
+    }
+    if !ASKED.replace(true) {
+        wasm_bindgen_futures::spawn_local(async move {
+            let got = engine_part().await;
+            if let Ok(c) = got {
+                ENGINE.set(Some(c));
+            }
+            ASKED.set(false);
+            done(got.is_ok());
+        });
+    } else {
+        drop(done);
+    }
+    None
 }
 
 /// A hash of what the heatmap's pixels depend on besides the view and the history revision.
@@ -279,7 +317,7 @@ impl MapLayer for Heatmap {
         // On a wall of several screens: computed over the whole wall's view, this screen's
         // part painted.
         let whole = cx.scene.wall.as_ref().map_or(cx.view(), |w| &w.whole);
-        let (grid, shown) = compute(
+        let (grid, shown) = (input.compute)(
             input,
             &history,
             whole,

@@ -21,8 +21,10 @@ use web_sys::CanvasRenderingContext2d;
 use crate::core::display::DisplayMode;
 use crate::core::geofence::{CoverageGaps, ZoneSet};
 use crate::core::heatmap::displacement::Window;
+use crate::core::heatmap::grid::GridSpec;
 use crate::core::heatmap::history::{History, Weighting};
 use crate::core::heatmap::ramp::Scale;
+use crate::core::heatmap::{DensityGrid, Workspace};
 use crate::core::incident::{IncidentFilter, IncidentStore};
 use crate::core::model::{LayerData, LayerId};
 use crate::core::units::Mercator;
@@ -120,7 +122,22 @@ pub struct HeatmapInput {
     pub weighting: Weighting,
     /// Told what was drawn (peak in view, the ramp's top) after each computation.
     pub publish: Rc<dyn Fn(HeatmapShown)>,
+    /// The engine (`heatmap::engine`: its part is loaded on first use).
+    pub compute: Compute,
 }
+
+/// The heatmap engine's one entry (`heatmap::compute`, in the part `heatmap`): the density
+/// of `input` over the first view (the whole wall's), this screen's part (the second) painted
+/// into the pixels, with the grid and what the legend shows.
+pub type Compute = for<'w> fn(
+    &HeatmapInput,
+    &History,
+    &Viewport,
+    &Viewport,
+    &'w mut Workspace,
+    &mut Workspace,
+    &mut Vec<u8>,
+) -> (Option<(&'w DensityGrid, GridSpec)>, HeatmapShown);
 
 impl Scene {
     /// A data layer and its version, when loaded and switched on.

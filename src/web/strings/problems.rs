@@ -522,6 +522,14 @@ pub fn save_failed(lang: Lang, e: &StorageError) -> String {
     }
 }
 
+/// A part of the app loaded on first use (`split.rs`) could not be fetched.
+pub fn part_unavailable(lang: Lang) -> String {
+    match lang {
+        Lang::En => "This part of the map could not be loaded (no network, or the server refused it). Try again when the network is back, or reload the page if the app was just updated.".into(),
+        Lang::Fr => "Cette partie de la carte n’a pas pu être chargée (pas de réseau, ou le serveur l’a refusée). Réessayez quand le réseau sera revenu, ou rechargez la page si l’application vient d’être mise à jour.".into(),
+    }
+}
+
 /// A download the browser refused.
 pub fn download_error(lang: Lang, e: &DownloadError) -> String {
     use DownloadStep as D;

@@ -210,6 +210,8 @@ table! {
     OfflineUnavailable => "no offline use on this page (it needs HTTPS)", "pas d’usage hors ligne sur cette page (HTTPS requis)";
     // Zone panel, tools, diagnostics and alerts (geofence_ui.rs).
     LoadingZones => "Loading zones…", "Chargement des zones…";
+    // A part of the app loaded on first use (split.rs), slower than a moment.
+    LoadingPart => "Loading…", "Chargement…";
     ZoneEventLog => "Zone event log:", "Journal des événements de zone :";
     ReadOnlyTitle => "From the centre's zones file: read-only here", "Issue du fichier de zones du centre : lecture seule ici";
     Fixed => "fixed", "fixe";
