@@ -265,10 +265,9 @@ pub fn HeatmapPanel() -> impl IntoView {
                 <p class="heat-refused part-unavailable" role="alert" data-testid="part-unavailable">
                     {problems::part_unavailable(lang)}
                     " "
-                    <button data-testid="part-retry" on:click=move |_| {
-                        state.heat_engine.set(None);
-                        crate::split::retry_all();
-                    }>{T::RetryNow.get(lang)}</button>
+                    <button data-testid="part-retry" on:click=move |_| crate::split::retry_all()>
+                        {T::RetryNow.get(lang)}
+                    </button>
                 </p>
             })}
             <div class="heatmap-shown" hidden=move || !on()>

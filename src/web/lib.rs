@@ -141,6 +141,8 @@ pub fn App() -> impl IntoView {
     let runtime = Runtime::new();
     // The wall's tour (only in `?mode=wall`): the view, layers and alerts from the wall clock.
     let tour = wall_tour::start(state);
+    // Parts that could not be fetched are asked for again when back online, and by the wall.
+    split::keep_trying(state);
     hook::install(state, runtime.clone(), tour);
     // The wall keeps the screen awake (`data-wake-lock` on the root, a note when it cannot).
     let wake = RwSignal::new(None::<WakeLock>);

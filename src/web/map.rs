@@ -685,7 +685,8 @@ fn heatmap_input(state: &AppState) -> Option<HeatmapInput> {
     let shown = state.heatmap_shown;
     // The engine's part, loaded on first use: drawn again (the recompose effect tracks
     // `heat_engine`) once it is there, or the panel says it could not be fetched and asks
-    // again only when told to (its retry button resets `heat_engine`), never frame by frame.
+    // again only when told to (a retry resets `heat_engine`: `split::keep_trying`), never frame
+    // by frame.
     let engine = state.heat_engine;
     if engine.get_untracked() == Some(false) {
         return None;

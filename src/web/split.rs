@@ -27,7 +27,8 @@ use std::thread::LocalKey;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::state::use_app;
+use crate::core::display::DisplayMode;
+use crate::state::{AppState, use_app};
 use crate::strings::{T, problems};
 
 /// A part of the app that could not be fetched (its module failed to load).
@@ -163,13 +164,47 @@ pub fn later<A: Clone + Send + Sync + 'static>(
 }
 
 thread_local! {
-    /// Told when the operator asks again for the parts that could not be fetched.
+    /// Told when the parts that could not be fetched are to be asked for again.
     static RETRY: ArcTrigger = ArcTrigger::new();
 }
 
-/// Asks again for every part that could not be fetched (each failed view fetches its part).
+/// Asks again for every part that could not be fetched (each failed view fetches its part;
+/// the heatmap engine's refusal is forgotten, so its next frame asks: [`keep_trying`]).
 pub fn retry_all() {
     RETRY.with(ArcTrigger::notify);
+}
+
+/// How often an unattended wall asks again for the parts that could not be fetched, ms.
+pub const WALL_RETRY_MS: u32 = 10_000;
+
+/// Asks again for the parts that could not be fetched when nobody taps a retry: when the
+/// browser says it is back online (every mode), and every [`WALL_RETRY_MS`] in the wall mode,
+/// which nobody stands at. A retry also forgets the heatmap engine's refusal
+/// (`state.heat_engine`), which its panel shows. Called once, at the app's start.
+pub fn keep_trying(state: AppState) {
+    if let Some(window) = web_sys::window() {
+        gloo_events::EventListener::new(&window, "online", |_| retry_all()).forget();
+    }
+    let engine = state.heat_engine;
+    let retry = RETRY.with(ArcTrigger::clone);
+    Effect::new(move |_| {
+        retry.track();
+        if engine.get_untracked() == Some(false) {
+            engine.set(None);
+        }
+    });
+    wall_tick(state);
+}
+
+fn wall_tick(state: AppState) {
+    // The app is gone (unmounted): stop.
+    let Some(mode) = state.mode.try_get_untracked() else {
+        return;
+    };
+    if mode == DisplayMode::Wall {
+        retry_all();
+    }
+    crate::env::after_ms(WALL_RETRY_MS, move || wall_tick(state));
 }
 
 /// A boxed future, the form a split point returns async work in (a split point itself is a

@@ -141,9 +141,6 @@ crate::split::split_point! {
     }
 }
 
-/// How long to wait before asking again for a part that could not be fetched, ms.
-const PART_RETRY_MS: u32 = 10_000;
-
 /// Starts the tour loop if the app is in the wall mode (once its part is there); the handle is
 /// empty otherwise.
 pub fn start(state: AppState) -> TourHandle {
@@ -155,15 +152,18 @@ pub fn start(state: AppState) -> TourHandle {
 }
 
 /// The tour's part, then its loop. An unattended wall that could not fetch it (the network
-/// down before the service worker kept the app) asks again every [`PART_RETRY_MS`]; the
-/// wall's banners say the network is down meanwhile.
+/// down before the service worker kept the app) asks again every
+/// [`WALL_RETRY_MS`](crate::split::WALL_RETRY_MS); the wall's banners say the network is down
+/// meanwhile.
 fn load_then_tick(handle: TourHandle, state: AppState) {
     wasm_bindgen_futures::spawn_local(async move {
         match step_part().await {
             Ok(step) => tick(handle, state, step),
             Err(_) => {
                 web_sys::console::warn_1(&"the wall tour's part could not be fetched".into());
-                after_ms(PART_RETRY_MS, move || load_then_tick(handle, state));
+                after_ms(crate::split::WALL_RETRY_MS, move || {
+                    load_then_tick(handle, state)
+                });
             }
         }
     });

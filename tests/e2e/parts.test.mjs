@@ -3,8 +3,9 @@
 // playback and comparison, the locate panel and tap chooser, the go-to reader and the wall's
 // tour and status; each is a part fetched the first time it is used. A desk at start fetches
 // none of the parts a desk has not used; a slow part says it is loading; a part that cannot be
-// fetched is said in the UI's language, nothing panics, the rest of the app works, and the retry
-// button fetches it (screenshot: target/e2e-screenshots/14-part-unavailable-fr.png). The
+// fetched is said in the UI's language, nothing panics, the rest of the app works, and the
+// retry button fetches it, or with nobody to tap it, the wall every 10 s and any mode when the
+// browser is back online (screenshot: target/e2e-screenshots/14-part-unavailable-fr.png). The
 // service worker is blocked in the first tests: it keeps every file of the build, parts
 // included, fetched after the start, off the page's first load; the last test uses it offline.
 import { test } from 'node:test';
@@ -122,6 +123,42 @@ test('the heatmap engine refused: said in its panel, not asked again frame by fr
     await page.waitForSelector(`${tid('heatmap-legend')}[data-peak-per-km2]`, { timeout: 30_000 });
     assert.equal(await page.locator(tid('part-unavailable')).count(), 0);
     await app.assertHealthy('after a refused heatmap engine');
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('nobody taps on a wall: a refused part is asked for again by itself; a desk asks again when back online', { timeout: TEST_TIMEOUT }, async () => {
+  {
+    const { ctx, app, fetched, allow } = await refusing(/\/split_wall-[0-9a-f]+\.wasm$/, 'mode=wall');
+    try {
+      const { page } = app;
+      await page.locator(tid('part-unavailable')).waitFor();
+      assert.equal(await page.locator(tid('wall-clock-london')).count(), 0);
+      allow();
+      // No click: the wall asks again every 10 s (split::WALL_RETRY_MS).
+      await page.waitForSelector(tid('wall-clock-london'), { timeout: 25_000 });
+      assert.equal(await page.locator(tid('part-unavailable')).count(), 0);
+      assert.ok(fetched.filter((p) => p === 'split_wall').length >= 2, `fetched again: ${fetched}`);
+      await app.assertHealthy('a wall after a refused part');
+    } finally {
+      await ctx.close();
+    }
+  }
+  const { ctx, app, allow } = await refusing(/\/split_zones-[0-9a-f]+\.wasm$/);
+  try {
+    const { page } = app;
+    await page.locator(tid('zone-draw')).click();
+    await page.locator(tid('part-unavailable')).waitFor();
+    // A desk does not ask by itself while offline…
+    await page.waitForTimeout(1_000);
+    assert.equal(await page.locator(tid('part-unavailable')).count(), 1);
+    // …but when the browser says the network is back.
+    allow();
+    await ctx.setOffline(true);
+    await ctx.setOffline(false);
+    await page.waitForSelector(tid('zone-draw-banner'), { timeout: 15_000 });
+    assert.equal(await page.locator(tid('part-unavailable')).count(), 0);
   } finally {
     await ctx.close();
   }
