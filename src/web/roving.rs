@@ -7,8 +7,11 @@
 //! reactive closure of its own), so the roving state lives on the list: [`Roving`] remembers the
 //! key of the row that has (or last had) the focus, and [`Roving::settle`], run after each
 //! render, gives that row — or the first — `tabindex="0"` and every other row `-1`, and puts the
-//! focus back on it when a render replaced the focused row (the live list replaces a row whose
-//! text changed, every few seconds; the focus used to fall back to the page).
+//! focus back on it when a render replaced or moved the focused row (the live list replaces a
+//! row whose text changed, every few seconds, and a keyed render may move the focused row among
+//! the others; the focus used to fall back to the page). A loss of focus to nowhere is the
+//! operator's only when a press outside the list caused it (`pressed_outside`): the focus then
+//! stays where the press left it.
 //!
 //! Keys in a list: ↓/↑ the next/previous row, Home/End the first/last, PageDown/PageUp ten
 //! rows; Enter and Space act on the row (it is a button). Tab leaves the list.
@@ -23,6 +26,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, FocusEvent, HtmlElement, KeyboardEvent};
 
+use crate::env::now_ms;
+
 /// An event's target (or related target) as an element.
 pub fn event_element(t: Option<web_sys::EventTarget>) -> Option<Element> {
     t.and_then(|t| t.dyn_into::<Element>().ok())
@@ -30,6 +35,41 @@ pub fn event_element(t: Option<web_sys::EventTarget>) -> Option<Element> {
 
 /// Rows that PageDown/PageUp move by.
 const PAGE_ROWS: usize = 10;
+
+/// How long after a press (a pointer down) a loss of the focus is taken for its doing, ms: a
+/// mouse moves the focus at once, a tap when the finger lifts.
+const PRESS_MS: f64 = 1_000.0;
+
+thread_local! {
+    /// The last press in the page not yet taken for a loss of focus: when (`env::now_ms`) and on
+    /// what.
+    static LAST_PRESS: std::cell::RefCell<Option<(f64, Element)>> = const { std::cell::RefCell::new(None) };
+    static WATCHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Keeps [`LAST_PRESS`] (one listener for the page, in the capture phase, installed once).
+fn watch_presses() {
+    if WATCHING.replace(true) {
+        return;
+    }
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let capture = gloo_events::EventListenerOptions::run_in_capture_phase();
+    gloo_events::EventListener::new_with_options(&window, "pointerdown", capture, |ev| {
+        let on = event_element(ev.target());
+        LAST_PRESS.with(|p| *p.borrow_mut() = on.map(|on| (now_ms(), on)));
+    })
+    .forget();
+}
+
+/// Whether the focus just went nowhere because of a press outside `list` (the press is taken:
+/// it explains one loss of focus at most).
+fn pressed_outside(list: &Element) -> bool {
+    LAST_PRESS
+        .with(|p| p.borrow_mut().take())
+        .is_some_and(|(at, on)| now_ms() - at <= PRESS_MS && !list.contains(Some(&on)))
+}
 
 /// The roving focus of one list: the key of its current row and whether the keyboard focus
 /// is in the list (so a render that replaced the focused row gives it back).
@@ -44,6 +84,7 @@ pub struct Roving {
 impl Roving {
     /// The roving state of a list whose rows carry their key in `attr`.
     pub fn new(attr: &'static str) -> Self {
+        watch_presses();
         Roving {
             attr,
             current: StoredValue::new(None),
@@ -83,33 +124,19 @@ impl Roving {
         }
     }
 
-    /// The focus left a row: to somewhere else (the list no longer has it), or nowhere because
-    /// a render removed the row (then it stays, for [`Roving::settle`] to give back).
-    pub fn focus_out(self, list: &Element, target: Option<Element>, to: Option<Element>) {
-        if to.as_ref().is_some_and(|t| !list.contains(Some(t))) {
+    /// The focus left a row: to somewhere else (the list no longer has it), or nowhere. Nowhere
+    /// is a press where nothing takes the focus (a pointer down outside the list, just before:
+    /// the list no longer has it), or a render that removed or moved the focused row (Chromium
+    /// moves the focus to the page as the row leaves it, even when a keyed render only moves
+    /// it): then it stays, for [`Roving::settle`] to give back.
+    pub fn focus_out(self, list: &Element, to: Option<Element>) {
+        let left = match to {
+            Some(to) => !list.contains(Some(&to)),
+            None => pressed_outside(list),
+        };
+        if left {
             self.focus_inside.set_value(false);
-            return;
         }
-        if to.is_some() {
-            return;
-        }
-        // No next element: the row is being removed by a render (Chromium fires the event
-        // before the row leaves the page) or the page was clicked where nothing takes the
-        // focus. Told apart once the render is done: a removed row is no longer connected.
-        let Some(target) = target else { return };
-        request_animation_frame(move || {
-            // The list may be gone by then (rebuilt on a language switch): nothing to do.
-            if self.is_disposed() {
-                return;
-            }
-            let still_there = target.is_connected();
-            let active_is_body = web_sys::window()
-                .and_then(|w| w.document())
-                .is_some_and(|d| d.active_element() == d.body().map(Into::into));
-            if still_there && active_is_body {
-                self.focus_inside.set_value(false);
-            }
-        });
     }
 
     /// `keydown` on the list's element (the event's current target): [`Roving::key_down`].
@@ -122,11 +149,7 @@ impl Roving {
     /// `focusout` on the list's element: [`Roving::focus_out`].
     pub fn on_focus_out(self, ev: &FocusEvent) {
         if let Some(list) = event_element(ev.current_target()) {
-            self.focus_out(
-                &list,
-                event_element(ev.target()),
-                event_element(ev.related_target()),
-            );
+            self.focus_out(&list, event_element(ev.related_target()));
         }
     }
 
