@@ -19,7 +19,7 @@ use crate::feed::CLOCK_STEP_MS;
 use crate::history::HistoryStatus;
 use crate::state::use_app;
 use crate::strings::compare::{self as compare_words, Field, Refusal};
-use crate::strings::{Lang, T, heatmap as words, locale, problems};
+use crate::strings::{Lang, T, heatmap as words, locale};
 use crate::widgets::device_zone_name;
 
 /// The legend's ramp as a CSS gradient (left: 0, or −top for the diverging ramp; right: the
@@ -261,15 +261,8 @@ pub fn HeatmapPanel() -> impl IntoView {
             <p class="heat-refused" role="alert" data-testid="heatmap-bandwidth-error">{refused}</p>
             // The engine's part (loaded on first use) could not be fetched: said, with a retry
             // (the next frame asks again).
-            {move || (on() && state.heat_engine.get() == Some(false)).then(|| view! {
-                <p class="heat-refused part-unavailable" role="alert" data-testid="part-unavailable">
-                    {problems::part_unavailable(lang)}
-                    " "
-                    <button data-testid="part-retry" on:click=move |_| crate::split::retry_all()>
-                        {T::RetryNow.get(lang)}
-                    </button>
-                </p>
-            })}
+            {move || (on() && state.heat_engine.get() == Some(false))
+                .then(|| crate::split::refused(lang, "heat-refused part-unavailable"))}
             <div class="heatmap-shown" hidden=move || !on()>
                 // Not while the engine's part is refused: the line above says so, once.
                 <Show when=move || on() && state.heat_engine.get() != Some(false)>

@@ -29,7 +29,7 @@ use leptos::task::spawn_local;
 
 use crate::core::display::DisplayMode;
 use crate::state::{AppState, use_app};
-use crate::strings::{T, problems};
+use crate::strings::{Lang, T, problems};
 
 /// A part of the app that could not be fetched (its module failed to load).
 pub use wasm_split_helpers::SplitLoaderError as Unavailable;
@@ -151,15 +151,22 @@ pub fn later<A: Clone + Send + Sync + 'static>(
             .get()
             .map(|build| untrack(|| build(arg.clone())))
             .into_any(),
-        Some(false) => view! {
-            <p class="error-banner part-unavailable" role="alert" data-testid="part-unavailable">
-                {problems::part_unavailable(lang)}
-                " "
-                <button data-testid="part-retry" on:click=move |_| retry_all()>{T::RetryNow.get(lang)}</button>
-            </p>
-        }
-        .into_any(),
+        Some(false) => refused(lang, "error-banner part-unavailable"),
     })
+    .into_any()
+}
+
+/// What a part that could not be fetched shows: `problems::part_unavailable` and a button that
+/// asks again for every refused part (`part-unavailable`, `part-retry`, [`retry_all`]); `class`
+/// places it (`error-banner` over the map, `heat-refused` in the heatmap panel).
+pub fn refused(lang: Lang, class: &'static str) -> AnyView {
+    view! {
+        <p class=class role="alert" data-testid="part-unavailable">
+            {problems::part_unavailable(lang)}
+            " "
+            <button data-testid="part-retry" on:click=move |_| retry_all()>{T::RetryNow.get(lang)}</button>
+        </p>
+    }
     .into_any()
 }
 
